@@ -1,0 +1,281 @@
+"""Documents -> passages with exact provenance. Pure Python, no ML: cheap to call anywhere."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
+from pathlib import Path
+
+from corpus.cleaning import (
+    MappedText,
+    collapse_whitespace,
+    find_furniture_spans,
+    join_broken_lines,
+    remove_reference_markers,
+    repair_ocr,
+)
+from corpus.models import DocumentInfo, DroppedBlock, Passage, Sentence
+
+CORPUS_DIR = Path(__file__).resolve().parent
+MANIFEST = CORPUS_DIR / "manifest.json"
+
+MAX_SENTENCES_PER_PASSAGE = 3
+MAX_PASSAGE_CHARS = 480
+
+# A sentence ends at . ! ? followed by space and a capital/opening bracket,
+# except after abbreviations that the documents use mid-sentence.
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z(\[~])")
+_NO_BREAK_AFTER = ("e.g.", "i.e.", "vs.", "Dr.", "approx.", "et al.")
+
+
+@dataclass(frozen=True)
+class Document:
+    info: DocumentInfo
+    raw: str
+
+    @property
+    def id(self) -> str:
+        return self.info.id
+
+
+@dataclass(frozen=True)
+class Corpus:
+    documents: tuple[Document, ...]
+    passages: tuple[Passage, ...]
+    dropped: tuple[DroppedBlock, ...]
+    content_hash: str
+    _by_id: dict[str, Passage] = field(default_factory=dict, compare=False, repr=False)
+
+    def document(self, doc_id: str) -> Document:
+        for doc in self.documents:
+            if doc.id == doc_id:
+                return doc
+        raise KeyError(doc_id)
+
+    def passage(self, passage_id: str) -> Passage:
+        return self._by_id[passage_id]
+
+    def has_passage(self, passage_id: str) -> bool:
+        return passage_id in self._by_id
+
+    @cached_property
+    def sentences(self) -> tuple[Sentence, ...]:
+        return tuple(s for p in self.passages for s in p.sentences)
+
+    def passages_of(self, doc_id: str) -> list[Passage]:
+        return [p for p in self.passages if p.doc_id == doc_id]
+
+
+@lru_cache(maxsize=4)
+def load_corpus(manifest_path: Path = MANIFEST) -> Corpus:
+    """Read the manifest and the shipped files; return passages with exact spans."""
+    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    documents, passages, dropped = [], [], []
+    for entry in manifest["documents"]:
+        info = DocumentInfo.model_validate(entry)
+        raw = (manifest_path.parent / info.file).read_text(encoding="utf-8")
+        documents.append(Document(info, raw))
+        if info.kind == "clinical_review":
+            passages.extend(_review_passages(info, raw))
+        else:
+            doc_passages, doc_dropped = _article_passages(info, raw)
+            passages.extend(doc_passages)
+            dropped.extend(doc_dropped)
+    content_hash = _content_hash(documents, passages)
+    return Corpus(tuple(documents), tuple(passages), tuple(dropped), content_hash, {p.id: p for p in passages})
+
+
+def _content_hash(documents: list[Document], passages: list[Passage]) -> str:
+    """Changes when a document, the cleaning or the passage split changes."""
+    digest = hashlib.sha256()
+    for doc in documents:
+        digest.update(doc.raw.encode())
+    for p in passages:
+        digest.update(f"{p.id}|{p.section}|{p.start}|{p.end}|{p.normalized}".encode())
+    return digest.hexdigest()[:16]
+
+
+def _passage_prefix(doc_id: str) -> str:
+    return doc_id.split("_", 1)[0]
+
+
+# --- the review (000): one OCR'd paragraph, sections from the manifest -------
+
+
+def _review_passages(info: DocumentInfo, raw: str) -> list[Passage]:
+    first = info.sections[0].starts_at
+    body_start = raw.index(first)
+    body = join_broken_lines(repair_ocr(MappedText(raw).slice(body_start, len(raw))))
+    sentences = split_sentences(body)
+    groups = _group_by_section(info, sentences)
+    passages: list[Passage] = []
+    for section, members in groups:
+        for chunk in _pack(members):
+            passages.append(_make_passage(info, raw, section, "prose", chunk, len(passages)))
+    return passages
+
+
+def _group_by_section(info: DocumentInfo, sentences: list[MappedText]) -> list[tuple[str, list[MappedText]]]:
+    groups: list[tuple[str, list[MappedText]]] = []
+    pending = list(info.sections)
+    for sentence in sentences:
+        if pending and sentence.text.startswith(pending[0].starts_at):
+            groups.append((pending.pop(0).title, []))
+        if not groups:
+            raise ValueError(f"{info.id}: text before the first section: {sentence.text[:60]!r}")
+        groups[-1][1].append(sentence)
+    if pending:
+        raise ValueError(f"{info.id}: section anchor not found: {pending[0].starts_at!r}")
+    return groups
+
+
+def _pack(sentences: list[MappedText]) -> list[list[MappedText]]:
+    """Consecutive sentences, at most 3 and about 480 characters per passage."""
+    chunks: list[list[MappedText]] = []
+    for sentence in sentences:
+        current = chunks[-1] if chunks else None
+        if (
+            current is not None
+            and len(current) < MAX_SENTENCES_PER_PASSAGE
+            and sum(len(s) for s in current) + len(sentence) <= MAX_PASSAGE_CHARS
+        ):
+            current.append(sentence)
+        else:
+            chunks.append([sentence])
+    return chunks
+
+
+def split_sentences(text: MappedText) -> list[MappedText]:
+    pieces: list[MappedText] = []
+    start = 0
+    for match in _SENTENCE_END.finditer(text.text):
+        before = text.text[start : match.start()]
+        if before.endswith(_NO_BREAK_AFTER):
+            continue
+        pieces.append(text.slice(start, match.start()).strip())
+        start = match.end()
+    tail = text.slice(start, len(text)).strip()
+    if len(tail):
+        pieces.append(tail)
+    return [p for p in pieces if len(p)]
+
+
+def _make_passage(
+    info: DocumentInfo,
+    raw: str,
+    section: str,
+    kind: str,
+    units: list[MappedText],
+    index: int,
+) -> Passage:
+    passage_id = f"{_passage_prefix(info.id)}-p{index:03d}"
+    start = min(u.starts[0] for u in units)
+    end = max(u.ends[-1] for u in units)
+    sentences = [
+        Sentence(
+            id=f"{passage_id}.s{i + 1}",
+            passage_id=passage_id,
+            doc_id=info.id,
+            normalized=u.text,
+            start=u.starts[0],
+            end=u.ends[-1],
+        )
+        for i, u in enumerate(units)
+    ]
+    return Passage(
+        id=passage_id,
+        doc_id=info.id,
+        section=section,
+        kind=kind,
+        start=start,
+        end=end,
+        text=raw[start:end],
+        normalized=" ".join(u.text for u in units),
+        sentences=sentences,
+    )
+
+
+# --- the article (002): headings, prose and bullet lists; furniture dropped ---
+
+_BULLET = re.compile(r"^\s*(?:•|\u2022)\s*")
+_NUMBERED_ITEM = re.compile(r"^\s+\d+\.\s")
+
+
+@dataclass
+class _Line:
+    text: MappedText  # cleaned, stripped
+    raw_line: str
+
+    @property
+    def is_item(self) -> bool:
+        return bool(_BULLET.match(self.raw_line) or _NUMBERED_ITEM.match(self.raw_line))
+
+    @property
+    def is_heading(self) -> bool:
+        content = self.text.text
+        return not self.is_item and len(content) < 90 and not content.endswith((".", ":", "?", "!"))
+
+
+def _article_passages(info: DocumentInfo, raw: str) -> tuple[list[Passage], list[DroppedBlock]]:
+    furniture = find_furniture_spans(raw)
+    dropped = [DroppedBlock(doc_id=info.id, name=f.name, why=f.why, start=a, end=b) for f, a, b in furniture]
+    lines = _article_lines(raw, furniture, title=info.title)
+    passages: list[Passage] = []
+    section = info.title
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        if line.is_heading:
+            section = line.text.text
+            i += 1
+            continue
+        items = []
+        j = i + 1
+        while j < len(lines) and lines[j].is_item:
+            items.append(lines[j])
+            j += 1
+        if line.is_item:
+            items.insert(0, line)
+        if items:
+            intro = [] if line.is_item else split_sentences(line.text)
+            passages.append(_list_passage(info, raw, section, intro, items, len(passages)))
+        else:
+            for chunk in _pack(split_sentences(line.text)):
+                passages.append(_make_passage(info, raw, section, "prose", chunk, len(passages)))
+        i = j
+    return passages, dropped
+
+
+def _list_passage(
+    info: DocumentInfo, raw: str, section: str, intro: list[MappedText], items: list[_Line], index: int
+) -> Passage:
+    """A heading's list is one passage: 'intro\n• item\n• item' (numbered items keep their numbers)."""
+    units = intro + [item.text.sub(_BULLET, "") for item in items]
+    passage = _make_passage(info, raw, section, "list", units, index)
+    lines = [" ".join(u.text for u in intro)] if intro else []
+    for item, unit in zip(items, units[len(intro):]):
+        lines.append(unit.text if _NUMBERED_ITEM.match(item.raw_line) else "• " + unit.text)
+    return passage.model_copy(update={"normalized": "\n".join(lines)})
+
+
+def _article_lines(raw: str, furniture: list[tuple[object, int, int]], title: str) -> list[_Line]:
+    cleaned = remove_reference_markers(MappedText(raw))
+    lines: list[_Line] = []
+    offset = 0
+    for piece in cleaned.text.split("\n"):
+        segment = cleaned.slice(offset, offset + len(piece))
+        offset += len(piece) + 1
+        if not segment.text.strip():
+            continue
+        src_start, src_end = segment.source_span()
+        if any(a <= src_start and src_end <= b for _, a, b in furniture):
+            continue
+        raw_line = raw[src_start:src_end]
+        stripped = collapse_whitespace(segment)
+        if stripped.text == title:
+            continue
+        lines.append(_Line(stripped, raw_line))
+    return lines
