@@ -63,8 +63,16 @@ class Answerer:
         self._sentence_terms = {
             s.id: set(analyze(s.normalized)) | set(words(s.normalized)) for s in corpus.sentences
         }
-        self._section_terms = {p.id: set(analyze(p.section)) | set(words(p.section)) for p in corpus.passages}
+        self._section_terms = {
+            p.id: set(analyze(p.section)) | set(words(p.section)) | self._document_subject(p.doc_id)
+            for p in corpus.passages
+        }
         self._passage_terms = {p.id: set(analyze(p.normalized)) | set(words(p.normalized)) for p in corpus.passages}
+
+    def _document_subject(self, doc_id: str) -> set[str]:
+        """Drugs a whole document is about (002's title names luspatercept): context for every passage."""
+        title = self.corpus.document(doc_id).info.title
+        return {c.key for c in concepts_in(title) if c.key in DRUG_CONCEPTS}
 
     # -- public -------------------------------------------------------------
 

@@ -42,6 +42,8 @@ def offline_environment() -> None:
         "ANONYMIZED_TELEMETRY": "False",
         "TOKENIZERS_PARALLELISM": "false",
         "GRADIO_ANALYTICS_ENABLED": "False",
+        "HF_HUB_DISABLE_PROGRESS_BARS": "1",
+        "TRANSFORMERS_VERBOSITY": "error",
     }.items():
         os.environ.setdefault(key, value)
 
@@ -56,7 +58,9 @@ def load_embeddings() -> Any:
     """LangChain embeddings over the packaged MiniLM weights; never touches the hub."""
     offline_environment()
     from langchain_huggingface import HuggingFaceEmbeddings
+    from transformers.utils import logging as transformers_logging
 
+    transformers_logging.disable_progress_bar()  # "Loading weights" bars are noise on every ask
     return HuggingFaceEmbeddings(
         model_name=model_path(),
         model_kwargs={"device": "cpu", "local_files_only": True},

@@ -1,0 +1,37 @@
+"""Plain-text rendering of a response for the terminal (CLI and `mdsbot chat`)."""
+
+from __future__ import annotations
+
+import textwrap
+
+from bot.models import BotResponse, Citation
+
+STATUS_LABEL = {
+    "answered": "",
+    "refused": "[not covered by the sources] ",
+    "needs_information": "[more information needed] ",
+}
+
+
+def render_text(response: BotResponse) -> str:
+    lines: list[str] = []
+    if response.blocked:
+        lines.append("[blocked by the guard]")
+    lines.append(STATUS_LABEL[response.status] + response.answer)
+    for note in response.notes:
+        lines.append(f"note: {note}")
+    for conflict in response.conflicts:
+        lines.append("")
+        lines.append(f"!! Sources disagree ({conflict.topic}): {conflict.summary}")
+    if response.citations:
+        lines.append("")
+        lines.append("Sources:")
+        lines.extend(render_citation(c) for c in response.citations)
+    return "\n".join(lines)
+
+
+def render_citation(citation: Citation) -> str:
+    date = f", {citation.doc_date}" if citation.doc_date else ""
+    head = f"[{citation.n}] {citation.doc_title}{date} — {citation.section} (chars {citation.start}-{citation.end})"
+    quote = textwrap.fill(f'"{citation.quote or citation.text}"', width=100, initial_indent="    ", subsequent_indent="    ")
+    return f"{head}\n{quote}"
