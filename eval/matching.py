@@ -1,0 +1,365 @@
+"""Text matching rules of the evaluation harness (documented in docs/eval.md).
+
+Everything here is pure and deterministic:
+
+* ``contains`` / ``find_terms``: case-insensitive substring checks used for
+  ``must_include`` and ``must_not_include``.
+* ``collapse`` and :class:`CorpusText`: whitespace-collapsed, case-insensitive
+  location of a ``gold_quote`` in the *shipped* documents, mapped back to raw
+  character offsets, so a retrieved passage can be judged by span overlap.
+* ``is_gold_passage``: a passage is the gold passage when its span overlaps the
+  quote's span in the same document, or when the quote is contained in the
+  passage's cleaned text.
+* ``split_cited_sentences`` / ``sentence_support``: the citation-support check
+  (numbers and key terms of each cited sentence must be in its cited passages).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Iterable, Mapping, Sequence
+
+DOCUMENTS_DIR = Path(__file__).resolve().parent.parent / "corpus" / "documents"
+
+# ---------------------------------------------------------------------------
+# must_include / must_not_include
+
+
+def fold(text: str) -> str:
+    """Case-fold and collapse whitespace (the haystack of every substring check)."""
+    return " ".join(str(text).casefold().split())
+
+
+def contains(haystack: str, needle: str) -> bool:
+    """Case-insensitive, whitespace-collapsed substring test. An empty needle never matches."""
+    n = fold(needle)
+    return bool(n) and n in fold(haystack)
+
+
+def find_terms(haystack: str, needles: Iterable[str]) -> tuple[list[str], list[str]]:
+    """Split ``needles`` into (found, missing), keeping their order."""
+    hay = fold(haystack)
+    found: list[str] = []
+    missing: list[str] = []
+    for needle in needles:
+        n = fold(needle)
+        (found if n and n in hay else missing).append(needle)
+    return found, missing
+
+
+def flatten_text(value: Any) -> str:
+    """Every string (and number) inside a nested dict/list, in a stable order, one per line.
+
+    This is the "rendered decision" a rules answer is matched against: verdict,
+    pathway, criteria statements, evidence, citations, warnings.
+    """
+    parts: list[str] = []
+
+    def walk(v: Any) -> None:
+        if v is None:
+            return
+        if isinstance(v, str):
+            parts.append(v)
+        elif isinstance(v, bool):
+            parts.append(str(v).lower())
+        elif isinstance(v, (int, float)):
+            parts.append(str(v))
+        elif isinstance(v, Mapping):
+            for key in v:  # insertion order of the producer: stable
+                walk(v[key])
+        elif isinstance(v, (list, tuple)):
+            for item in v:
+                walk(item)
+        else:
+            parts.append(str(v))
+
+    walk(value)
+    return "\n".join(parts)
+
+
+# ---------------------------------------------------------------------------
+# gold quotes in the shipped documents
+
+_HYPHEN_BREAK = re.compile(r"-\s+")
+
+
+def collapse(text: str) -> str:
+    """Whitespace-collapsed, case-insensitive form used to locate quotes.
+
+    A hyphen followed by whitespace (a word broken across lines, ``LR-\\nMDS``)
+    collapses to a bare hyphen, so ``LR-MDS`` and ``LR- MDS`` both match it.
+    """
+    return _collapse_with_map(text)[0]
+
+
+def _collapse_with_map(text: str) -> tuple[str, list[int]]:
+    """Collapsed text and, for each of its characters, the raw offset it came from."""
+    out: list[str] = []
+    offsets: list[int] = []
+    i, n = 0, len(text)
+    # skip leading whitespace
+    while i < n and text[i].isspace():
+        i += 1
+    while i < n:
+        ch = text[i]
+        if ch.isspace():
+            j = i
+            while j < n and text[j].isspace():
+                j += 1
+            if j < n:  # drop trailing whitespace
+                if not (out and out[-1] == "-"):
+                    out.append(" ")
+                    offsets.append(i)
+            i = j
+            continue
+        out.append(ch.casefold() if len(ch.casefold()) == 1 else ch.lower())
+        offsets.append(i)
+        i += 1
+    return "".join(out), offsets
+
+
+@dataclass(frozen=True)
+class Span:
+    doc_id: str
+    start: int
+    end: int  # exclusive, raw offsets in the shipped file
+
+    def overlaps(self, doc_id: str, start: int, end: int) -> bool:
+        return self.doc_id == doc_id and start < self.end and self.start < end
+
+
+class CorpusText:
+    """The shipped documents, raw, with their collapsed forms for quote location."""
+
+    def __init__(self, documents: Mapping[str, str]):
+        self.raw: dict[str, str] = dict(sorted(documents.items()))
+        self._collapsed: dict[str, tuple[str, list[int]]] = {
+            doc_id: _collapse_with_map(text) for doc_id, text in self.raw.items()
+        }
+
+    @classmethod
+    def from_dir(cls, directory: Path = DOCUMENTS_DIR) -> "CorpusText":
+        docs = {p.stem: p.read_text(encoding="utf-8") for p in sorted(Path(directory).glob("*.txt"))}
+        if not docs:
+            raise FileNotFoundError(f"no documents (*.txt) in {directory}")
+        return cls(docs)
+
+    @property
+    def doc_ids(self) -> list[str]:
+        return list(self.raw)
+
+    def locate(self, quote: str) -> list[Span]:
+        """Every raw span of ``quote`` (collapsed match), in document then offset order."""
+        needle = collapse(quote)
+        spans: list[Span] = []
+        if not needle:
+            return spans
+        for doc_id, (hay, offsets) in self._collapsed.items():
+            pos = hay.find(needle)
+            while pos != -1:
+                start = offsets[pos]
+                end = offsets[pos + len(needle) - 1] + 1
+                spans.append(Span(doc_id, start, end))
+                pos = hay.find(needle, pos + 1)
+        return spans
+
+    def resolve_doc(self, doc_id: str | None, start: int | None, end: int | None, text: str | None) -> str | None:
+        """Which shipped document a passage belongs to.
+
+        First by its original text (the passage's ``text`` is the slice
+        ``raw[start:end]``), then by id: exact, or a shipped id that starts with
+        or contains the given one.
+        """
+        if text is not None and start is not None and end is not None:
+            hits = [d for d, raw in self.raw.items() if 0 <= start < end <= len(raw) and raw[start:end] == text]
+            if len(hits) == 1:
+                return hits[0]
+        if doc_id:
+            if doc_id in self.raw:
+                return doc_id
+            for known in self.raw:
+                if known.startswith(doc_id) or doc_id in known or known in doc_id:
+                    return known
+        return None
+
+    def slice(self, doc_id: str | None, start: int | None, end: int | None) -> str:
+        if doc_id not in self.raw or start is None or end is None:
+            return ""
+        raw = self.raw[doc_id]
+        if not (0 <= start <= end <= len(raw)):
+            return ""
+        return raw[start:end]
+
+
+@lru_cache(maxsize=1)
+def shipped_corpus() -> CorpusText:
+    return CorpusText.from_dir(DOCUMENTS_DIR)
+
+
+def _get(obj: Any, name: str, default: Any = None) -> Any:
+    if isinstance(obj, Mapping):
+        return obj.get(name, default)
+    return getattr(obj, name, default)
+
+
+def passage_fields(hit: Any) -> dict[str, Any]:
+    """doc_id/start/end/text/normalized of a retrieval hit (``Hit.passage``) or a bare passage."""
+    passage = _get(hit, "passage", None) or hit
+    return {
+        "id": _get(passage, "id"),
+        "doc_id": _get(passage, "doc_id"),
+        "section": _get(passage, "section"),
+        "start": _get(passage, "start"),
+        "end": _get(passage, "end"),
+        "text": _get(passage, "text"),
+        "normalized": _get(passage, "normalized"),
+        "score": _get(hit, "score"),
+    }
+
+
+def is_gold_passage(passage: Mapping[str, Any], quote: str, gold_spans: Sequence[Span], corpus: CorpusText) -> bool:
+    """The matching rule for "the retrieved passage is the gold passage"."""
+    start, end = passage.get("start"), passage.get("end")
+    if gold_spans and isinstance(start, int) and isinstance(end, int):
+        doc = corpus.resolve_doc(passage.get("doc_id"), start, end, passage.get("text"))
+        if doc is not None and any(s.overlaps(doc, start, end) for s in gold_spans):
+            return True
+    needle = collapse(quote)
+    for field in ("normalized", "text"):
+        value = passage.get(field)
+        if needle and isinstance(value, str) and needle in collapse(value):
+            return True
+    return False
+
+
+def gold_rank(hits: Sequence[Mapping[str, Any]], quote: str, corpus: CorpusText) -> int | None:
+    """1-based rank of the first gold passage among ``hits``; None when absent."""
+    spans = corpus.locate(quote)
+    for rank, passage in enumerate(hits, start=1):
+        if is_gold_passage(passage, quote, spans, corpus):
+            return rank
+    return None
+
+
+# ---------------------------------------------------------------------------
+# citation support
+
+_MARKERS = re.compile(r"(?:\s*\[\d+\])+")
+_MARKER_NUM = re.compile(r"\[(\d+)\]")
+# A number that is not part of an identifier (SF3B1, IDH2, del(5q), Q3W, IgG1).
+_NUMBER = re.compile(r"(?<![A-Za-z0-9.])\d+(?:[.,]\d+)*(?![A-Za-z0-9])")
+
+
+def normalise_number(token: str) -> str:
+    """``1.0`` -> ``1``, ``150.0`` -> ``150``, ``1,000`` -> ``1000``, ``1,5`` -> ``1.5``, ``05`` -> ``5``."""
+    if re.fullmatch(r"\d{1,3}(,\d{3})+", token):
+        token = token.replace(",", "")
+    else:
+        token = token.replace(",", ".")
+    whole, _, frac = token.partition(".")
+    frac = frac.rstrip("0")
+    whole = whole.lstrip("0") or "0"
+    return f"{whole}.{frac}" if frac else whole
+
+
+def numbers_in(text: str) -> set[str]:
+    """Normalised numbers of a text: ``1.0`` == ``1``, ``150.0`` == ``150``; en dashes split ranges."""
+    text = text.replace("\u2013", " ").replace("\u2014", " ").replace("\u2212", "-")
+    return {normalise_number(m.group(0)) for m in _NUMBER.finditer(text)}
+
+
+# Key terms: canonical name -> surface forms (brand names, abbreviations, OCR variants).
+KEY_TERMS: dict[str, tuple[str, ...]] = {
+    "luspatercept": ("luspatercept", "reblozyl"),
+    "imetelstat": ("imetelstat", "rytelo"),
+    "lenalidomide": ("lenalidomide", "revlimid"),
+    "epoetin": ("epoetin", "procrit", "epogen", "retacrit"),
+    "darbepoetin": ("darbepoetin", "aranesp"),
+    "ivosidenib": ("ivosidenib", "tibsovo"),
+    "enasidenib": ("enasidenib", "idhifa"),
+    "azacitidine": ("azacitidine", "vidaza"),
+    "decitabine": ("decitabine", "dacogen"),
+    "medalist": ("medalist",),
+    "commands": ("commands",),
+    "imerge": ("imerge",),
+    "maxilus": ("maxilus",),
+    "pace-mds": ("pace-mds", "pace mds"),
+    "placebo": ("placebo",),
+    "sf3b1": ("sf3b1", "sf3bi", "sf3b/"),
+    "del(5q)": ("del(5q)", "del5q", "del 5q", "5q-"),
+    "idh1": ("idh1", "idh i", "/dh i"),
+    "idh2": ("idh2", "/dh2", "idh?2"),
+    "ring sideroblasts": ("ring sideroblast", "mds rs", "rs/sf3b"),
+    "thrombocytopenia": ("thrombocytopenia",),
+    "neutropenia": ("neutropenia",),
+    "nccn": ("nccn",),
+    "fda": ("fda",),
+    "epo": ("sepo", "serum epo", "erythropoietin", "epo"),
+    "iron": ("iron",),
+    "aml": ("aml", "acute myeloid"),
+    "ipss-r": ("ipss-r",),
+    "ipss-m": ("ipss-m",),
+    "hma": ("hma", "hypomethylating"),
+}
+
+
+def _term_pattern(form: str) -> re.Pattern[str]:
+    return re.compile(r"(?<![a-z0-9])" + re.escape(form) + r"(?![a-z0-9])")
+
+
+_TERM_PATTERNS: dict[str, list[re.Pattern[str]]] = {
+    canon: [_term_pattern(f) for f in forms] for canon, forms in KEY_TERMS.items()
+}
+
+
+def key_terms_in(text: str) -> set[str]:
+    low = " ".join(text.casefold().split())
+    return {canon for canon, pats in _TERM_PATTERNS.items() if any(p.search(low) for p in pats)}
+
+
+@dataclass(frozen=True)
+class CitedSentence:
+    text: str  # the sentence without its markers
+    markers: tuple[int, ...]
+
+
+def split_cited_sentences(answer: str) -> tuple[list[CitedSentence], list[str]]:
+    """Split an answer into sentences that end with citation markers, and uncited remainders.
+
+    A cited sentence is the text since the previous marker group (or the start)
+    up to a group of markers ``[n]``; a trailing full stop after the markers is
+    ignored.
+    """
+    cited: list[CitedSentence] = []
+    pos = 0
+    for m in _MARKERS.finditer(answer):
+        body = answer[pos : m.start()].strip()
+        body = body.lstrip(".;:,) \n\t").strip()
+        nums = tuple(int(x) for x in _MARKER_NUM.findall(m.group(0)))
+        if body:
+            cited.append(CitedSentence(body, nums))
+        pos = m.end()
+    rest = answer[pos:].strip().lstrip(".;:,) ").strip()
+    uncited = [rest] if re.search(r"[A-Za-z0-9]", rest) else []
+    return cited, uncited
+
+
+@dataclass(frozen=True)
+class SupportVerdict:
+    supported: bool
+    missing_numbers: tuple[str, ...]
+    missing_terms: tuple[str, ...]
+    unknown_markers: tuple[int, ...]
+
+
+def sentence_support(sentence: CitedSentence, passages_by_marker: Mapping[int, str]) -> SupportVerdict:
+    """Numbers and key terms of ``sentence`` must all be in the union of its cited passages."""
+    unknown = tuple(n for n in sentence.markers if n not in passages_by_marker)
+    evidence = "\n".join(passages_by_marker[n] for n in sentence.markers if n in passages_by_marker)
+    missing_numbers = tuple(sorted(numbers_in(sentence.text) - numbers_in(evidence)))
+    missing_terms = tuple(sorted(key_terms_in(sentence.text) - key_terms_in(evidence)))
+    ok = not unknown and not missing_numbers and not missing_terms and bool(evidence)
+    return SupportVerdict(ok, missing_numbers, missing_terms, unknown)
