@@ -103,7 +103,7 @@ _WORD_NUMBERS = {
 _COUNT_WORD = r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|sixteen|twenty(?:-four)?"
 
 # A lab value: "1,200", "8.5", "8,5" (decimal comma only with 1-2 decimals).
-_VALUE = r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+|,\d{1,2}(?!\d))?)"
+_VALUE = r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+|,\d{1,2}(?!\d))?)(?![.,]?\d)"
 _COMPARATOR = (
     r"(?:(?P<cmp>>=|<=|=>|=<|≥|≤|>|<|at\s+least|at\s+most|greater\s+than|more\s+than|"
     r"less\s+than|above|below|over|under)\s*)?"
@@ -512,9 +512,19 @@ _HB_LEVEL = re.compile(
 )
 
 
+def _ignore_repeat(draft: _Draft, name: str, display: str, match: re.Match[str]) -> bool:
+    """A second statement of a field in one message: keep the first, say so, and claim the text."""
+    if name not in draft.facts:
+        return False
+    if _fragment(match) != draft.spans.get(name):
+        draft.note(f"{display} stated twice; '{draft.spans[name]}' used, '{_fragment(match)}' ignored.")
+    draft.claim(match.start(), match.end())
+    return True
+
+
 def _extract_serum_epo(draft: _Draft) -> None:
     for match in _EPO_LEVEL.finditer(draft.text):
-        if not draft.is_free(match.start(), match.end()):
+        if not draft.is_free(match.start(), match.end()) or _ignore_repeat(draft, "serum_epo", "Serum EPO", match):
             continue
         unit_text = re.sub(r"\s", "", match.group("unit") or "").lower()
         value = _bounded_value(draft.note, "Serum EPO", match)
@@ -530,13 +540,12 @@ def _extract_serum_epo(draft: _Draft) -> None:
             draft.note(f"Serum EPO '{_fragment(match)}': unit not recognised, not recorded.")
             draft.claim(match.start(), match.end())
             continue
-        if draft.record("serum_epo", {"value": value, "unit": unit}, match, note):
-            return
+        draft.record("serum_epo", {"value": value, "unit": unit}, match, note)
 
 
 def _extract_hemoglobin(draft: _Draft) -> None:
     for match in _HB_LEVEL.finditer(draft.text):
-        if not draft.is_free(match.start(), match.end()):
+        if not draft.is_free(match.start(), match.end()) or _ignore_repeat(draft, "hemoglobin", "Hemoglobin", match):
             continue
         unit_text = re.sub(r"\s", "", match.group("unit") or "").lower()
         value = _bounded_value(draft.note, "Hemoglobin", match)
@@ -552,8 +561,8 @@ def _extract_hemoglobin(draft: _Draft) -> None:
         else:
             unit = "g/dL" if value <= 25 else "g/L"
             note = f"Hemoglobin '{_fragment(match)}' given without a unit: assumed {unit}."
-        if value > 0 and draft.record("hemoglobin", {"value": value, "unit": unit}, match, note):
-            return
+        if value > 0:
+            draft.record("hemoglobin", {"value": value, "unit": unit}, match, note)
 
 
 # --------------------------------------------------------------------------- #
@@ -581,7 +590,7 @@ _TRANSFUSIONS_BY_FREQUENCY = (
     re.compile(rf"{_TRANSFUSION_NOUN},?\s+(?:{_TIMES}\s*)?(?:(?:every|each|per|a|q\.?)\s*{_PERIOD}|{_FREQUENCY})",
                re.IGNORECASE),
     re.compile(rf"(?:{_TIMES}[- ])?{_FREQUENCY}\s+(?:RBC\s+|red[- ]cell\s+|blood\s+)?transfusions?", re.IGNORECASE),
-    re.compile(r"(?:(?P<times>twice|thrice)[- ])?(?P<freq>monthly|weekly)\s+(?:RBC\s+|red[- ]cell\s+)?transfusions?",
+    re.compile(rf"{_TIMES}\s+(?:a|per|every)\s+{_PERIOD}\s+(?:RBC\s+|red[- ]cell\s+|blood\s+)?transfusions?",
                re.IGNORECASE),
     re.compile(rf"(?:a|one)\s+(?:RBC\s+|red[- ]cell\s+|blood\s+)?transfusion\s+(?:every|each|per|a)\s*{_PERIOD}",
                re.IGNORECASE),
@@ -734,8 +743,9 @@ _WEEKS_BEFORE = re.compile(
 )
 _WEEKS_AFTER = re.compile(
     r"^\s*\)?\s*(?:[\d,.]+\s*(?:units|U|IU|mcg|µg|ug)\s*(?:/\s*wk|weekly|q\s*\w+|every\s+\w+\s+weeks?)?\s*)?"
-    r"(?:therapy|treatment)?\s*(?:\(\s*|for\s+|x\s*|×\s*|over\s+|during\s+)?"
-    rf"(?P<num>\d+|{_COUNT_WORD})\s*-?\s*(?P<period>weeks?|wks?|wk|w|months?|mos?)(?![\w])",
+    r"(?:therapy|treatment)?\s*(?:\(\s*|(?:[a-z-]+\s+){0,3}?(?:for|over|during|after)\s+|x\s*|×\s*)?"
+    rf"(?P<num>\d+|{_COUNT_WORD})\s*-?\s*(?P<period>weeks?|wks?|wk|w|months?|mos?)(?![\w])"
+    r"(?!\s+(?:of|on)\b)",  # "... after 8 weeks of Procrit" describes the next drug
     re.IGNORECASE,
 )
 _CONJUNCTION = re.compile(r"^\s*(?:,|/|&|\band\b|\bor\b|\bthen\b|followed\s+by|,\s*(?:and|or|then)\b)\s*$",
@@ -801,7 +811,9 @@ def _assign_cues(text: str, mentions: list[_Mention]) -> None:
             amount = int(_parse_number(duration.group("num")))
             if duration.group("period").lower().startswith("mo"):
                 mention.weeks = amount * 4
-                mention.weeks_note = f"{_fragment(duration)}: {amount} month(s) counted as {amount * 4} weeks."
+                name = text[mention.start:mention.end]
+                mention.weeks_note = (f"{name} '{_fragment(duration)}': {amount} month(s) counted as "
+                                      f"{amount * 4} weeks (1 month = 4 weeks).")
             else:
                 mention.weeks = amount
 
@@ -995,7 +1007,7 @@ def extract_facts(text: str) -> ExtractedFacts:
 
 # Cues that the user asks about a patient, not about the drug in general.
 _STRONG_ELIGIBILITY_CUE = re.compile(
-    r"\b(?:eligib\w*|qualif(?:y|ies|ied)|medically\s+necessary|medical\s+necessity|candidate|"
+    r"\b(?:eligib\w*|qualif(?:y|ies|ied)|medically\s+necessary|medical\s+necessity|candidate|appropriate|"
     r"meets?\s+(?:the\s+)?(?:\w+\s+)?criteria|"
     r"can\s+(?:my|the|this|our)\s+(?:patient|pt)\s+(?:\w+\s+)?(?:get|receive|have|start|use|be)|"
     r"can\s+(?:she|he|they|i|we)\s+(?:\w+\s+)?(?:get|receive|have|start|use|give|prescribe|try|be\s+started)|"
@@ -1005,7 +1017,7 @@ _STRONG_ELIGIBILITY_CUE = re.compile(
     re.IGNORECASE,
 )
 _WEAK_ELIGIBILITY_CUE = re.compile(
-    r"\b(?:approv\w*|appropriate|indicated|criteria|cover(?:ed|age)?|option|reasonable|recommend\w*|"
+    r"\b(?:approv\w*|indicated|criteria|cover(?:ed|age)?|option|reasonable|recommend\w*|"
     r"benefit|start|use|give)\b",
     re.IGNORECASE,
 )
@@ -1061,18 +1073,21 @@ def merge_facts(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
         merged["therapies"] = []
         return merged
     therapies = [dict(entry) for entry in old.get("therapies", [])]
+    added = False
     for entry in new["therapies"]:
         if set(entry) == {"agent", "iron_replete"} and entry["agent"] in ESA_AGENTS:
             for course in therapies:
                 if course["agent"] in ESA_AGENTS:
                     course["iron_replete"] = entry["iron_replete"]
             continue
+        added = True
         existing = next((course for course in therapies if course["agent"] == entry["agent"]), None)
         if existing is None:
             therapies.append(dict(entry))
         else:
             existing.update(entry)
-    merged["therapies"] = therapies
+    if added or "therapies" in old:  # an unattached iron status must not read as "no prior therapy"
+        merged["therapies"] = therapies
     return merged
 
 
