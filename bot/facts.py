@@ -225,6 +225,7 @@ _IPSS_CATEGORY = (
 )
 _LABEL_TO_CATEGORY = (
     r"\s*(?:risk\s*)?(?:category|group|class|stratum)?\s*(?:[:=]|\bis\b|\bwas\b|\bof\b|-)?\s*(?:\(\s*)?"
+    r"(?:(?:score\s*)?\d+(?:\.\d+)?\s*[,(]?\s*)?"  # a score before the category word: "R-IPSS 2.5 low"
 )
 _CATEGORY_TO_LABEL = r"(?:[- ]risk)?\s*(?:\(|\bby\b|\bper\b|\bon\b|according\s+to|using)?\s*(?:the\s+)?"
 _SCORE = r"\s*score\s*(?:[:=]|\bof\b|\bis\b)?\s*(?P<score>\d+(?:\.\d+)?)"
@@ -571,7 +572,7 @@ def _extract_hemoglobin(draft: _Draft) -> None:
 
 _COUNT = rf"(?P<count>\d+(?:\.\d+)?|{_COUNT_WORD})"
 _RBC_UNITS = (
-    r"(?:(?:p?RBCs?|PRBCs?|red(?:\s+blood)?\s+cells?|blood)\s+)?(?:units?|u(?=\s*/))"
+    r"(?:(?:p?RBCs?|PRBCs?|red(?:\s+blood)?\s+cells?|blood)\s+)?(?:units?|u(?=\s*(?:/|q\.?\s*\d|every\b|per\b|in\b|over\b)))"
     r"(?:\s+(?:of\s+)?(?:p?RBCs?|PRBCs?|packed\s+(?:red\s+)?(?:blood\s+)?cells|red\s+(?:blood\s+)?cells|blood))?"
 )
 _TRANSFUSED = r"(?:\s+(?:transfused|transfusions?|required|needed|received|given))?"
@@ -687,14 +688,14 @@ _ASKED_CUE = re.compile(
     r"\b(?:eligib\w*|qualif\w*|candidate|approv\w*|authori[sz]\w*|cover(?:ed|age)?|start|starting|initiat\w*|"
     r"begin(?:ning)?|get|getting|receive|give|giving|prescrib\w*|try|switch(?:ing)?\s+(?:\w+\s+)?to|"
     r"mov(?:e|ing)\s+(?:\w+\s+)?to|escalat\w*\s+to|add|adding|consider(?:ing)?|recommend\w*|order(?:ing)?|for|"
-    r"(?:put|start|begin|initiate|switch|move|change)\s+(?:\w+\s+){0,2}on|about|is|are|would|should)\b",
+    r"(?:put|start|begin|initiate|switch|move|change|go|be)\s+(?:\w+\s+){0,2}on|about|is|are|would|should|have)\b",
     re.IGNORECASE,
 )
 # Words that put the next drug in the history ("failed", "after", "on").
 _HISTORY_CUE = re.compile(
     r"\b(?:fail\w*|after|following|post|s/p|status\s+post|prior|previous(?:ly)?|history\s+of|hx\s+of|"
     r"received|receiving|was\s+on|been\s+on|on|treated\s+with|had|tried|took|taking|started|exposure\s+to|"
-    r"exposed\s+to|refractory|resistant|intoleran\w*|lost|loss|relapsed?|progressed|respon\w*|"
+    r"exposed\s+to|refractory|resistant|intoleran\w*|lost|loss|relapsed?|progressed|responded|"
     r"weeks?|wks?|months?|course|despite|currently\s+on)\b",
     re.IGNORECASE,
 )
@@ -722,7 +723,7 @@ _RESPONSE_CUES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
                        r"(?:side[- ]effects|toxicity|adverse)"),
         ("lost", r"\blost\s+(?:the\s+|her\s+|his\s+|their\s+)?response\b|\bloss\s+of\s+(?:\w+\s+)?response\b|"
                  r"\brelapsed?\b|\bstopped\s+responding\b|\bno\s+longer\s+respon\w*|\bresponse\s+(?:was\s+)?lost\b"),
-        ("none", r"\bfail(?:ed|ing|ure|s)?\b|\bno\s+(?:\w+\s+)?response\b|\bnon[- ]?respon\w*|\bunresponsive\b|"
+        ("none", r"\bfail(?:ed|ing|ure|s)?\b|\bdespite\b|\bno\s+(?:\w+\s+)?response\b|\bnon[- ]?respon\w*|\bunresponsive\b|"
                  r"\bnot\s+respon\w*|\bdid(?:n't|\s+not)\s+respond\b|\bnever\s+responded\b|\brefractory\b|"
                  r"\bresistant\b|\b(?:inadequate|insufficient|suboptimal|poor)\s+response\b|"
                  r"\bwithout\s+(?:a\s+|any\s+)?response\b|\bno\s+(?:Hb\s+|hemoglobin\s+|erythroid\s+)?improvement\b"),
@@ -742,7 +743,9 @@ _WEEKS_BEFORE = re.compile(
     re.IGNORECASE,
 )
 _WEEKS_AFTER = re.compile(
-    r"^\s*\)?\s*(?:[\d,.]+\s*(?:units|U|IU|mcg|µg|ug)\s*(?:/\s*wk|weekly|q\s*\w+|every\s+\w+\s+weeks?)?\s*)?"
+    r"^\s*\)?\s*(?:[\d,.]+\s*k?\s*(?:units|U|IU|mcg|µg|ug|mg/kg|mg)?\s*"
+    r"(?:/\s*wk|weekly|q\.?\s*\d+\s*(?:weeks?|wks?|w|days?|d)\b|q\s*\w+|every\s+\w+\s+(?:weeks?|days?))?"
+    r"(?=\s*(?:x|×|for|over|during)\b)\s*)?"
     r"(?:therapy|treatment)?\s*(?:\(\s*|(?:[a-z-]+\s+){0,3}?(?:for|over|during|after)\s+|x\s*|×\s*)?"
     rf"(?P<num>\d+|{_COUNT_WORD})\s*-?\s*(?P<period>weeks?|wks?|wk|w|months?|mos?)(?![\w])"
     r"(?!\s+(?:of|on)\b)",  # "... after 8 weeks of Procrit" describes the next drug
@@ -751,12 +754,12 @@ _WEEKS_AFTER = re.compile(
 _CONJUNCTION = re.compile(r"^\s*(?:,|/|&|\band\b|\bor\b|\bthen\b|followed\s+by|,\s*(?:and|or|then)\b)\s*$",
                           re.IGNORECASE)
 _IRON_DEFICIENT = re.compile(
-    r"\b(?:iron[- ]deficien(?:t|cy)|not\s+iron[- ]replete|iron[- ]depleted|inadequate\s+iron|low\s+iron|"
+    r"\b(?:iron[- ]deficien(?:t|cy)|not\s+iron[- ]replete|(?:without|no)\s+iron\s+repletion|iron[- ]depleted|inadequate\s+iron|low\s+iron|"
     r"iron\s+stores?\s+(?:(?:are|were|is|was)\s+)?(?:low|depleted|inadequate))\b",
     re.IGNORECASE,
 )
 _IRON_REPLETE = re.compile(
-    r"\b(?:iron[- ]replete|replete\s+iron|(?:adequate|sufficient|normal)\s+iron(?:\s+stores?)?|iron[- ]sufficient|"
+    r"\b(?:iron[- ]replete|iron[- ]repleted|iron\s+repletion|replete\s+iron|(?:adequate|sufficient|normal)\s+iron(?:\s+stores?)?|iron[- ]sufficient|"
     r"iron\s+(?:stores?|studies|status)\s+(?:(?:are|were|is|was)\s+)?(?:adequate|replete|normal|sufficient))\b",
     re.IGNORECASE,
 )
@@ -1010,7 +1013,8 @@ _STRONG_ELIGIBILITY_CUE = re.compile(
     r"\b(?:eligib\w*|qualif(?:y|ies|ied)|medically\s+necessary|medical\s+necessity|candidate|appropriate|"
     r"meets?\s+(?:the\s+)?(?:\w+\s+)?criteria|"
     r"can\s+(?:my|the|this|our)\s+(?:patient|pt)\s+(?:\w+\s+)?(?:get|receive|have|start|use|be)|"
-    r"can\s+(?:she|he|they|i|we)\s+(?:\w+\s+)?(?:get|receive|have|start|use|give|prescribe|try|be\s+started)|"
+    r"can\s+(?:she|he|they|i|we)\s+(?:\w+\s+)?(?:get|receive|have|start|use|give|prescribe|try|add|switch|"
+    r"go\s+on|be\s+(?:started|put|switched|given|treated))|"
     r"should\s+(?:i|we|she|he|they)\s+(?:\w+\s+)?(?:start|use|give|try|switch|get|receive|be\s+started)|"
     r"indicated\s+for\s+(?:this|my|her|him|the|our)\s+(?:patient|pt)|"
     r"ok(?:ay)?\s+to\s+(?:start|give|use)|prior\s+auth\w*)\b",

@@ -138,6 +138,9 @@ def test_drug_in_the_question_is_not_the_drug_in_the_history(text, drug, prior):
         ("Candidate for idhifa?", "enasidenib"),
         ("Can she get revlimid?", "lenalidomide"),
         ("Eligible for RYTELO?", "imetelstat"),
+        ("Can she go on Reblozyl?", "luspatercept"),
+        ("Can she have Aranesp? had Procrit before", "darbepoetin_alfa"),
+        ("Can we add luspatercept?", "luspatercept"),
     ],
 )
 def test_drug_names_brands_and_case(text, drug):
@@ -379,6 +382,13 @@ def test_iron_status_without_any_esa_course_is_only_noted():
         ("prior ESA (darbepoetin) for 12 weeks, no response",
          {"agent": "darbepoetin_alfa", "weeks": 12, "response": "none"}),
         ("luspatercept for 6 months then lost response", {"agent": "luspatercept", "weeks": 24, "response": "lost"}),
+        ("TD despite Retacrit 40k weekly x 12 wks w/ iron repletion",
+         {"agent": "epoetin_alfa", "weeks": 12, "response": "none", "iron_replete": True}),
+        ("Aranesp 500 mcg q3 weeks for 9 weeks, no response",
+         {"agent": "darbepoetin_alfa", "weeks": 9, "response": "none"}),
+        ("on Reblozyl 1 mg/kg for 24 weeks and lost response",
+         {"agent": "luspatercept", "weeks": 24, "response": "lost"}),
+        ("She had a good response to EPO for 2 years then relapsed", {"agent": "epoetin_alfa", "response": "lost"}),
     ],
 )
 def test_prior_therapy_entries(text, entry):
