@@ -189,11 +189,11 @@ def _apply_comparator(value: int | float, comparator: str | None) -> tuple[int |
     return round(value - step, 6), "strict bound, recorded just below it"
 
 
-def _bounded_value(draft_note: Callable[[str], None], label: str, match: re.Match[str]) -> int | float:
+def _bounded_value(draft: _Draft, label: str, match: re.Match[str]) -> int | float:
     value = _parse_number(match.group("num"))
     recorded, why = _apply_comparator(value, match.groupdict().get("cmp"))
     if why:
-        draft_note(f"{label} '{_fragment(match)}': {why} ({_format_number(recorded)}).")
+        draft.note(f"{label} '{_fragment(match)}': {why} ({_format_number(recorded)}).")
     return recorded
 
 
@@ -262,37 +262,59 @@ def _ipss_from_score(score: float) -> str:
     return "int2" if score <= 2 else "high"
 
 
+@dataclass(frozen=True)
+class _RiskSystem:
+    field: str
+    display: str
+    category_patterns: tuple[re.Pattern[str], ...]  # "IPSS-R low", "low-risk by IPSS-R"
+    score_pattern: re.Pattern[str]  # "IPSS-R score 2.5"
+    parse_category: Callable[[str], str | None]
+    category_from_score: Callable[[float], str]
+
+
+def _risk_system(field_name: str, display: str, label: str, category: str,
+                 parse_category: Callable[[str], str | None],
+                 category_from_score: Callable[[float], str]) -> _RiskSystem:
+    return _RiskSystem(
+        field=field_name,
+        display=display,
+        category_patterns=(
+            re.compile(label + _LABEL_TO_CATEGORY + category, re.IGNORECASE),
+            re.compile(r"(?<![\w-])" + category + _CATEGORY_TO_LABEL + label, re.IGNORECASE),
+        ),
+        score_pattern=re.compile(label + _SCORE, re.IGNORECASE),
+        parse_category=parse_category,
+        category_from_score=category_from_score,
+    )
+
+
+# IPSS-R first: its label contains "IPSS", and its matches claim the text.
 _RISK_SYSTEMS = (
-    # (field, label, category regex, category parser, score parser, display)
-    ("ipss_r", _IPSSR_LABEL, _IPSSR_CATEGORY, _ipssr_category, _ipssr_from_score, "IPSS-R"),
-    ("ipss", _IPSS_LABEL, _IPSS_CATEGORY, _ipss_category, _ipss_from_score, "IPSS"),
+    _risk_system("ipss_r", "IPSS-R", _IPSSR_LABEL, _IPSSR_CATEGORY, _ipssr_category, _ipssr_from_score),
+    _risk_system("ipss", "IPSS", _IPSS_LABEL, _IPSS_CATEGORY, _ipss_category, _ipss_from_score),
 )
 _UNSCORED_LOWER_RISK = re.compile(r"\b(?:lower|low)[- ]risk\b|\bLR[- ]MDS\b", re.IGNORECASE)
 
 
 def _extract_risk(draft: _Draft) -> None:
-    for name, label, category, parse, from_score, display in _RISK_SYSTEMS:
-        patterns = (
-            re.compile(label + _LABEL_TO_CATEGORY + category, re.IGNORECASE),
-            re.compile(r"(?<![\w-])" + category + _CATEGORY_TO_LABEL + label, re.IGNORECASE),
-        )
-        for pattern in patterns:
+    for system in _RISK_SYSTEMS:
+        for pattern in system.category_patterns:
             for match in pattern.finditer(draft.text):
                 if not draft.is_free(match.start(), match.end()):
                     continue
-                value = parse(match.group("cat"))
+                value = system.parse_category(match.group("cat"))
                 if value is None:
-                    draft.note(f"{display} '{_fragment(match)}': intermediate-1 or -2? Not recorded.")
+                    draft.note(f"{system.display} '{_fragment(match)}': intermediate-1 or -2? Not recorded.")
                     draft.claim(match.start(), match.end())
                     continue
-                draft.record(name, value, match)
-        if name in draft.facts:
+                draft.record(system.field, value, match)
+        if system.field in draft.facts:
             continue
-        for match in re.finditer(label + _SCORE, draft.text, re.IGNORECASE):
+        for match in system.score_pattern.finditer(draft.text):
             score = float(match.group("score"))
-            value = from_score(score)
-            note = f"{display} score {_format_number(score)} read as category {value.replace('_', ' ')}."
-            if draft.record(name, value, match, note):
+            value = system.category_from_score(score)
+            note = f"{system.display} score {_format_number(score)} read as category {value.replace('_', ' ')}."
+            if draft.record(system.field, value, match, note):
                 break
     if "ipss_r" not in draft.facts and "ipss" not in draft.facts:
         match = _UNSCORED_LOWER_RISK.search(draft.text)
@@ -315,7 +337,7 @@ def _label_first(label: str) -> re.Pattern[str]:
 
 def _value_first(label: str) -> re.Pattern[str]:
     return re.compile(
-        rf"{_COMPARATOR}(?<![\w.]){_VALUE}{_PERCENT}\s*(?:of\s+)?(?:\w+\s+)?{label}(?!\w)", re.IGNORECASE
+        rf"{_COMPARATOR}(?<![\w.]){_VALUE}{_PERCENT}\s*(?:of\s+)?{label}(?!\w)", re.IGNORECASE
     )
 
 
@@ -329,7 +351,7 @@ _PERCENT_FIELDS = (
 def _record_percent(draft: _Draft, name: str, display: str, match: re.Match[str]) -> None:
     if name == "bone_marrow_blasts_pct" and _NOT_MARROW.search(draft.text[: match.start()]):
         return  # peripheral-blood blasts are not the marrow count the criteria use
-    value = _bounded_value(draft.note, display, match)
+    value = _bounded_value(draft, display, match)
     if 0 <= value <= 100:
         draft.record(name, value, match)
 
@@ -528,7 +550,7 @@ def _extract_serum_epo(draft: _Draft) -> None:
         if not draft.is_free(match.start(), match.end()) or _ignore_repeat(draft, "serum_epo", "Serum EPO", match):
             continue
         unit_text = re.sub(r"\s", "", match.group("unit") or "").lower()
-        value = _bounded_value(draft.note, "Serum EPO", match)
+        value = _bounded_value(draft, "Serum EPO", match)
         if unit_text in {"u/l", "mu/ml"}:
             unit, note = ("U/L" if unit_text == "u/l" else "mU/mL"), None
         elif unit_text == "iu/l":
@@ -549,7 +571,7 @@ def _extract_hemoglobin(draft: _Draft) -> None:
         if not draft.is_free(match.start(), match.end()) or _ignore_repeat(draft, "hemoglobin", "Hemoglobin", match):
             continue
         unit_text = re.sub(r"\s", "", match.group("unit") or "").lower()
-        value = _bounded_value(draft.note, "Hemoglobin", match)
+        value = _bounded_value(draft, "Hemoglobin", match)
         note = None
         if unit_text in {"g/dl", "gm/dl"}:
             unit = "g/dL"

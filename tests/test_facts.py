@@ -540,6 +540,7 @@ def test_weeks_of_esa_are_not_transfusion_units():
         ("blasts <5%", {"bone_marrow_blasts_pct": 4.9}),
         ("RS 20% blasts 2%", {"ring_sideroblasts_pct": 20, "bone_marrow_blasts_pct": 2}),
         ("PB blasts 1%", {}),
+        ("SF3B1 VAF 35% with ring sideroblasts", {"sf3b1": "mutated"}),  # VAF is not an RS percentage
     ],
 )
 def test_percentages(text, expected):
