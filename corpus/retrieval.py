@@ -111,7 +111,7 @@ class HybridRetriever:
             concepts=concepts,
             topic_terms=list(dict.fromkeys(topic_terms)),
             unknown_terms=list(dict.fromkeys(unknown)),
-            tokens=analyze(corrected),
+            tokens=_query_tokens(corrected, concepts),
         )
 
     def dense_query(self, analysis: QueryAnalysis) -> str:
@@ -131,7 +131,7 @@ class HybridRetriever:
             vector = self.index.embed_query(self.dense_query(analysis))
             dense_by_id = dict(self.index.passage_similarities(vector))
             sentence_dense = self.index.sentence_similarities(vector)
-        hits = self._fuse(lexical, dense_by_id)[:k]
+        hits = self._fuse(lexical, dense_by_id, sentence_lexical, sentence_dense)[:k]
         return RetrievalResult(
             analysis=analysis,
             hits=hits,
@@ -142,20 +142,48 @@ class HybridRetriever:
     def search(self, query: str, k: int = 5) -> list[Hit]:
         return self.retrieve(query, k=k).hits
 
-    def _fuse(self, lexical: np.ndarray, dense_by_id: dict[str, float]) -> list[Hit]:
+    def _fuse(
+        self,
+        lexical: np.ndarray,
+        dense_by_id: dict[str, float],
+        sentence_lexical: np.ndarray,
+        sentence_dense: dict[str, float],
+    ) -> list[Hit]:
+        """RRF over four rankings: passage and best-sentence, each lexical and dense.
+
+        The best-sentence rankings keep a long passage findable by its one
+        relevant sentence, which whole-passage scores dilute.
+        """
         passages = self.corpus.passages
-        fused = np.zeros(len(passages))
-        lexical_order = [i for i in np.argsort(-lexical, kind="stable") if lexical[i] > 0]
-        for rank, i in enumerate(lexical_order):
-            fused[i] += 1.0 / (RRF_K + rank + 1)
         position = {p.id: i for i, p in enumerate(passages)}
-        for rank, (passage_id, _) in enumerate(sorted(dense_by_id.items(), key=lambda kv: (-kv[1], kv[0]))):
-            fused[position[passage_id]] += 1.0 / (RRF_K + rank + 1)
+        best_sentence_lexical = np.zeros(len(passages))
+        best_sentence_dense = np.zeros(len(passages))
+        for s, value in zip(self.sentences, sentence_lexical):
+            i = position[s.passage_id]
+            best_sentence_lexical[i] = max(best_sentence_lexical[i], value)
+            best_sentence_dense[i] = max(best_sentence_dense[i], sentence_dense.get(s.id, 0.0))
+        dense = np.asarray([dense_by_id.get(p.id, 0.0) for p in passages])
+        fused = np.zeros(len(passages))
+        for scores, dense_side in ((lexical, False), (best_sentence_lexical, False), (dense, True), (best_sentence_dense, True)):
+            if dense_side and not dense_by_id:
+                continue
+            order = [i for i in np.argsort(-scores, kind="stable") if dense_side or scores[i] > 0]
+            for rank, i in enumerate(order):
+                fused[i] += 1.0 / (RRF_K + rank + 1)
         order = sorted(range(len(passages)), key=lambda i: (-fused[i], passages[i].id))
         return [
-            Hit(passages[i], float(fused[i]), dense_by_id.get(passages[i].id, 0.0), float(lexical[i]), rank)
+            Hit(passages[i], float(fused[i]), float(dense[i]), float(lexical[i]), rank)
             for rank, i in enumerate(order)
         ]
+
+
+def _query_tokens(text: str, concepts: list[Concept]) -> list[str]:
+    """Stemmed words, plus each topical concept twice: a named concept (a drug, sEPO,
+    TI) says more about the topic than any single word. Background concepts
+    (MDS, LR-MDS) are in nearly every passage and are left out."""
+    topical = [c.key for c in concepts if c.key not in _BACKGROUND_CONCEPTS]
+    plain = [t for t in analyze(text) if not t.startswith("c") or t not in {c.key for c in concepts}]
+    return plain + topical * 2
 
 
 # Concepts so common in this corpus that they say nothing about the topic.

@@ -81,6 +81,8 @@ CONCEPTS: tuple[Concept, ...] = (
         r"ligand trap",
         r"signal(?:l)?ing",
         r"fusion protein",
+        r"molecule",
+        r"what (?:kind|type|class) of (?:drug|agent|molecule|medicine)",
         r"erythroid maturation",
     ),
     _concept("iron", "iron overload", r"iron overload", r"transfusional iron"),
