@@ -349,7 +349,7 @@ _PERCENT_FIELDS = (
 
 
 def _record_percent(draft: _Draft, name: str, display: str, match: re.Match[str]) -> None:
-    if name == "bone_marrow_blasts_pct" and _NOT_MARROW.search(draft.text[: match.start()]):
+    if name == "bone_marrow_blasts_pct" and _NOT_MARROW.search(draft.text[max(0, match.start() - 30):match.start()]):
         return  # peripheral-blood blasts are not the marrow count the criteria use
     value = _bounded_value(draft, display, match)
     if 0 <= value <= 100:
@@ -794,7 +794,7 @@ def _find_mentions(draft: _Draft) -> list[_Mention]:
             continue  # e.g. the "EPO" of "EPO 620 U/L" is a lab, already read
         kind = match.lastgroup or ""
         if kind.startswith("generic_"):
-            if re.search(r"\bserum\s*$|\bs-?$", draft.text[:match.start()], re.IGNORECASE):
+            if re.search(r"\bserum\s*$|\bs-?$", draft.text[max(0, match.start() - 12):match.start()], re.IGNORECASE):
                 continue
             _, agent, note = _GENERIC_NAMES[kind.removeprefix("generic_")]
             mentions.append(_Mention(match.start(), match.end(), agent, note))
@@ -803,14 +803,20 @@ def _find_mentions(draft: _Draft) -> list[_Mention]:
     return mentions
 
 
+# A statement longer than this is cut here: keeps pasted notes linear-time.
+_MAX_CLAUSE = 400
+
+
 def _clause_start(text: str, position: int) -> int:
-    ends = [m.end() for m in _CLAUSE_END.finditer(text, 0, position)]
-    return ends[-1] if ends else 0
+    floor = max(0, position - _MAX_CLAUSE)
+    ends = [m.end() for m in _CLAUSE_END.finditer(text, floor, position)]
+    return ends[-1] if ends else floor
 
 
 def _clause_end(text: str, position: int) -> int:
-    match = _CLAUSE_END.search(text, position)
-    return match.start() if match else len(text)
+    ceiling = min(len(text), position + _MAX_CLAUSE)
+    match = _CLAUSE_END.search(text, position, ceiling)
+    return match.start() if match else ceiling
 
 
 def _assign_cues(text: str, mentions: list[_Mention]) -> None:
@@ -929,7 +935,7 @@ def _therapy_fragment(text: str, mentions: list[_Mention], mention: _Mention) ->
 
 def _therapy_range(text: str, mentions: list[_Mention], mention: _Mention) -> tuple[int, int]:
     """The part of the clause about this one drug, cut at commas and at neighbouring drugs."""
-    index = mentions.index(mention)
+    index = next(i for i, other in enumerate(mentions) if other is mention)
     start = max(_clause_start(text, mention.start), mentions[index - 1].end if index else 0)
     end = min(_clause_end(text, mention.end), mentions[index + 1].start if index + 1 < len(mentions) else len(text))
     breaks_before = list(_FRAGMENT_BREAK.finditer(text, start, mention.start))

@@ -691,3 +691,12 @@ def test_module_stays_import_light():
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             cwd=Path(__file__).resolve().parents[1])
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_long_pasted_notes_stay_fast():
+    import time
+
+    started = time.perf_counter()
+    for text in ("EPO " * 3000, "failed Procrit " * 1000, " ".join(case["text"] for case in CASES) * 3):
+        extract_facts(text)
+    assert time.perf_counter() - started < 10
