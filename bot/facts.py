@@ -108,7 +108,7 @@ _COMPARATOR = (
     r"(?:(?P<cmp>>=|<=|=>|=<|≥|≤|>|<|at\s+least|at\s+most|greater\s+than|more\s+than|"
     r"less\s+than|above|below|over|under)\s*)?"
 )
-_LINK = r"\s*(?:[:=]|\bof\b|\bis\b|\bwas\b|\bat\b|-)?\s*"
+_LINK = r"\s*(?:[:=]|\bof\b|\bis\b|\bwas\b|\bwere\b|\bare\b|\bat\b|-)?\s*(?:(?:~|\babout\b|\bapprox(?:imately|\.)?)\s*)?"
 _PERCENT = r"\s*(?:%|percent\b|pct\b)"
 
 # Where one statement ends: sentence punctuation, but not a decimal point.
@@ -768,7 +768,7 @@ _WEEKS_AFTER = re.compile(
     r"^\s*\)?\s*(?:[\d,.]+\s*k?\s*(?:units|U|IU|mcg|µg|ug|mg/kg|mg)?\s*"
     r"(?:/\s*wk|weekly|q\.?\s*\d+\s*(?:weeks?|wks?|w|days?|d)\b|q\s*\w+|every\s+\w+\s+(?:weeks?|days?))?"
     r"(?=\s*(?:x|×|for|over|during)\b)\s*)?"
-    r"(?:therapy|treatment)?\s*(?:\(\s*|(?:[a-z-]+\s+){0,3}?(?:for|over|during|after)\s+|x\s*|×\s*)?"
+    r"(?:therapy|treatment)?\s*(?:\(\s*|(?:[a-z-]+\s+){0,3}?(?:for|over|during|after|lasted|lasting)\s+|x\s*|×\s*)?"
     rf"(?P<num>\d+|{_COUNT_WORD})\s*-?\s*(?P<period>weeks?|wks?|wk|w|months?|mos?)(?![\w])"
     r"(?!\s+(?:of|on)\b)",  # "... after 8 weeks of Procrit" describes the next drug
     re.IGNORECASE,

@@ -217,6 +217,25 @@ def test_eligibility_questions(text):
     assert is_eligibility_question(text)
 
 
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("IPSS-R is low", {"ipss_r": "low"}),
+        ("RS is 20 percent and she is SF3B1 mutated", {"ring_sideroblasts_pct": 20, "sf3b1": "mutated"}),
+        ("her epo was 620", {"serum_epo": {"value": 620, "unit": "U/L"}}),
+        ("she gets 2 units every 4 weeks", {"rbc_units_last_8_weeks": 4}),
+        ("Blasts were 2%. del(5q) is absent.", {"bone_marrow_blasts_pct": 2, "del5q": False}),
+        ("the Procrit trial lasted 10 weeks with no response",
+         {"therapies": [{"agent": "epoetin_alfa", "weeks": 10, "response": "none"}]}),
+        ("sEPO ~ 300 U/L, RS about 20%", {"serum_epo": {"value": 300, "unit": "U/L"}, "ring_sideroblasts_pct": 20}),
+    ],
+)
+def test_follow_up_answers(text, expected):
+    extracted = extract_facts(text)
+    assert extracted.drug is None
+    assert extracted.facts == expected
+
+
 def test_follow_up_turn_has_facts_but_no_drug():
     extracted = extract_facts("sEPO is 150, no del5q")
     assert extracted.drug is None and extracted.drugs == []
