@@ -976,14 +976,18 @@ def _extract_drugs_and_therapies(draft: _Draft) -> list[str]:
                                         for m in mentions if m.role == "negated" and m.agent in ESA_AGENTS)
     if nothing_before:
         draft.spans["therapies"] = nothing_before.group(0)
-    _attach_iron_status(draft, entries, asked)
+    _attach_iron_status(draft, entries, follow_up=not asked and not esa_naive and not nothing_before)
     if entries or esa_naive or nothing_before:
         draft.facts["therapies"] = entries
     return asked
 
 
-def _attach_iron_status(draft: _Draft, entries: list[dict[str, Any]], asked: list[str]) -> None:
-    """Iron status only qualifies an ESA course (was the ESA trial adequate?)."""
+def _attach_iron_status(draft: _Draft, entries: list[dict[str, Any]], follow_up: bool) -> None:
+    """Iron status only qualifies an ESA course (was the ESA trial adequate?).
+
+    ``follow_up``: the message names no drug and denies no therapy, so a bare
+    iron status can only be about an ESA course discussed in an earlier turn.
+    """
     deficient, replete = _IRON_DEFICIENT.search(draft.text), _IRON_REPLETE.search(draft.text)
     match = deficient or replete
     if match is None:
@@ -994,7 +998,7 @@ def _attach_iron_status(draft: _Draft, entries: list[dict[str, Any]], asked: lis
     if esa_entries:
         for entry in esa_entries:
             entry["iron_replete"] = status
-    elif not asked and not entries:
+    elif follow_up and not entries:
         # A follow-up ("she was iron replete") about the ESA course discussed before;
         # merge_facts applies it to that course.
         entries.append({"agent": "epoetin_alfa", "iron_replete": status})

@@ -636,6 +636,7 @@ def test_merge_iron_follow_up_qualifies_the_earlier_esa_course():
     assert merged["therapies"] == [
         {"agent": "darbepoetin_alfa", "weeks": 8, "response": "none", "iron_replete": True}]
     assert "therapies" not in merge_facts({"ipss_r": "low"}, follow_up.facts)
+    assert extract_facts("ESA-naive, iron replete").facts == {"therapies": []}
 
 
 def test_merge_explicit_no_prior_therapy_replaces_history():
