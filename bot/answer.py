@@ -244,6 +244,15 @@ class Answerer:
         positions = [c for c in citations if any(c.passage_id == q.passage_id for q in quotes)]
         return Conflict(topic=conflict.topic, positions=positions, summary=conflict.summary)
 
+    def conflict_with_citations(self, conflict: KnownConflict, citations: list[Citation]) -> Conflict:
+        """The conflict, its positions added to `citations` (numbered after them) where missing."""
+        for position in conflict.positions:
+            sentence = self._find_sentence(position.doc_id, position.sentence_starts_with)
+            if not any(c.passage_id == sentence.passage_id for c in citations):
+                passage = self.corpus.passage(sentence.passage_id)
+                citations.append(self.citation(len(citations) + 1, passage, [sentence]))
+        return self._conflict_model(conflict, citations)
+
     def citation(self, n: int, passage: Passage, sentences: list[Sentence]) -> Citation:
         info = self.corpus.document(passage.doc_id).info
         return Citation(

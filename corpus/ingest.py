@@ -68,6 +68,26 @@ class Corpus:
     def passages_of(self, doc_id: str) -> list[Passage]:
         return [p for p in self.passages if p.doc_id == doc_id]
 
+    def quote_span(self, doc_id: str, quote: str) -> tuple[int, int] | None:
+        """Span in the shipped file of a quote given with collapsed whitespace (as rules cite)."""
+        collapsed = _collapsed(self.document(doc_id).raw)
+        at = collapsed.text.find(" ".join(quote.split()))
+        if at < 0:
+            return None
+        return collapsed.source_span(at, at + len(" ".join(quote.split())))
+
+    def locate_quote(self, doc_id: str, quote: str) -> tuple[Passage, int, int] | None:
+        """The passage holding most of a verbatim quote, and the quote's span in the file."""
+        span = self.quote_span(doc_id, quote)
+        if span is None:
+            return None
+        start, end = span
+        overlapping = [p for p in self.passages_of(doc_id) if p.start < end and p.end > start]
+        if not overlapping:
+            return None
+        best = max(overlapping, key=lambda p: min(p.end, end) - max(p.start, start))
+        return best, start, end
+
 
 @lru_cache(maxsize=4)
 def load_corpus(manifest_path: Path = MANIFEST) -> Corpus:
@@ -86,6 +106,11 @@ def load_corpus(manifest_path: Path = MANIFEST) -> Corpus:
             dropped.extend(doc_dropped)
     content_hash = _content_hash(documents, passages)
     return Corpus(tuple(documents), tuple(passages), tuple(dropped), content_hash, {p.id: p for p in passages})
+
+
+@lru_cache(maxsize=8)
+def _collapsed(raw: str) -> MappedText:
+    return MappedText(raw).sub(r"\s+", " ")
 
 
 def _content_hash(documents: list[Document], passages: list[Passage]) -> str:
