@@ -1,5 +1,135 @@
-"""`mdsbot check`, `mdsbot options`, `mdsbot schema`: the rules core on the command line."""
+"""`mdsbot check`, `mdsbot options`, `mdsbot schema`: the rules core on the command line.
+
+Only typer and rules_core (pydantic) are imported, and rules_core only inside
+the commands, so `mdsbot check` starts fast. Bad input exits with code 2 and
+one line on stderr (rules_core.errors.format_error); the decision itself
+never changes the exit code.
+"""
 
 from __future__ import annotations
 
-from bot.cli import app  # noqa: F401
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from bot.cli import app
+
+USAGE_ERROR = 2
+SCHEMAS = ("patient", "decision")
+
+
+def _fail(message: str) -> typer.Exit:
+    typer.echo(message, err=True)
+    return typer.Exit(USAGE_ERROR)
+
+
+def _read_text(source: str, option: str) -> str:
+    """File contents, or stdin for '-'; one-line error on failure."""
+    try:
+        return sys.stdin.read() if source == "-" else Path(source).read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise _fail(f"error: {option}: {source!r} is not UTF-8 text") from None
+    except OSError as exc:
+        raise _fail(f"error: {option}: cannot read {source!r}: {exc.strerror or exc}") from None
+
+
+def _load_patient(source: str):
+    from rules_core import format_error
+    from rules_core.inputs import load_patient_json
+
+    text = _read_text(source, "--patient")
+    try:
+        return load_patient_json(text)
+    except Exception as exc:  # every input problem becomes one line, never a traceback
+        raise _fail(format_error(exc)) from None
+
+
+DrugOption = Annotated[Optional[str], typer.Option("--drug", help="Generic or brand name, e.g. luspatercept or Reblozyl.")]
+PatientOption = Annotated[Optional[str], typer.Option("--patient", help="Patient facts JSON file; '-' reads stdin.")]
+BatchOption = Annotated[
+    Optional[str], typer.Option("--batch", help='JSONL file of {"id", "drug", "patient"} lines; \'-\' reads stdin.')
+]
+JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")]
+
+
+@app.command()
+def check(drug: DrugOption = None, patient: PatientOption = None, batch: BatchOption = None, as_json: JsonFlag = False) -> None:
+    """Is DRUG medically necessary for this patient? Criteria met / not met / undocumented, each cited."""
+    if batch is not None:
+        if drug is not None or patient is not None:
+            raise _fail("error: --batch: give either --batch FILE.jsonl or --drug NAME --patient FILE.json, not both")
+        _check_batch(batch, as_json)
+        return
+    if drug is None or patient is None:
+        raise _fail("error: check: --drug NAME and --patient FILE.json are required (or --batch FILE.jsonl)")
+    from rules_core import evaluate, format_error, normalise_drug
+    from rules_core.render import render_decision
+
+    try:
+        canonical = normalise_drug(drug)
+    except Exception as exc:
+        raise _fail(format_error(exc)) from None
+    decision = evaluate(canonical, _load_patient(patient))
+    typer.echo(decision.model_dump_json(indent=2) if as_json else render_decision(decision))
+
+
+def _check_batch(source: str, as_json: bool) -> None:
+    import json
+
+    from rules_core.inputs import evaluate_jsonl
+
+    if source == "-":
+        lines = sys.stdin
+    else:
+        try:
+            lines = open(source, encoding="utf-8")  # noqa: SIM115  (streamed, closed below)
+        except OSError as exc:
+            raise _fail(f"error: --batch: cannot read {source!r}: {exc.strerror or exc}") from None
+    out = sys.stdout
+    try:
+        for result in evaluate_jsonl(lines):
+            out.write((result if as_json else _batch_text(json.loads(result))) + "\n")
+    except UnicodeDecodeError:
+        raise _fail(f"error: --batch: {source!r} is not UTF-8 text") from None
+    finally:
+        if lines is not sys.stdin:
+            lines.close()
+
+
+def _batch_text(result: dict) -> str:
+    head = f"{result.get('id')!s:<12} line {result['line']:<6}"
+    if "error" in result:
+        return f"{head} error: {result['error']}"
+    return f"{head} {result['drug']:<16} {result['decision']:<26} {result['pathway'] or '-'}"
+
+
+@app.command()
+def options(patient: PatientOption = None, as_json: JsonFlag = False) -> None:
+    """Every drug for this patient, in the sources' treatment sequence, each with its decision."""
+    if patient is None:
+        raise _fail("error: options: --patient FILE.json is required")
+    from rules_core import evaluate_options
+    from rules_core.render import render_options
+
+    decisions = evaluate_options(_load_patient(patient))
+    if as_json:
+        import json
+
+        typer.echo(json.dumps([d.model_dump(mode="json") for d in decisions], indent=2, ensure_ascii=False))
+    else:
+        typer.echo(render_options(decisions))
+
+
+@app.command()
+def schema(name: Annotated[str, typer.Argument(help="patient or decision")]) -> None:
+    """Print the JSON Schema of the patient facts (input) or the decision (output)."""
+    import json
+
+    from rules_core import Decision, PatientFacts
+
+    if name not in SCHEMAS:
+        raise _fail(f"error: schema: {name!r} is not allowed; use one of {', '.join(SCHEMAS)}")
+    generated = PatientFacts.model_json_schema() if name == "patient" else Decision.model_json_schema(mode="serialization")
+    typer.echo(json.dumps(generated, indent=2, ensure_ascii=False))

@@ -1,0 +1,72 @@
+"""Deterministic, auditable medical-necessity rules for lower-risk MDS.
+
+Pure Python + pydantic: no ML, vector or web library, nothing from ``bot`` or
+``corpus``. Every criterion and warning cites a verbatim quote of a shipped
+source document.
+
+    >>> from rules_core import evaluate
+    >>> evaluate("Reblozyl", {"ipss_r": "low"}).decision
+    'insufficient_documentation'
+"""
+
+from rules_core.decision import (
+    Citation,
+    CriterionResult,
+    Decision,
+    MissingFact,
+    PathwayResult,
+    RulesetInfo,
+    WarningItem,
+)
+from rules_core.drugs import AGENT_ALIASES, DRUG_ALIASES, KNOWN_AGENTS, SUPPORTED_DRUGS, normalise_agent, normalise_drug
+from rules_core.engine import RuleCitation, all_citations, as_patient, evaluate, evaluate_options, pathway_ids
+from rules_core.errors import (
+    RulesInputError,
+    UnknownAgentError,
+    UnknownDrugError,
+    describe_error,
+    format_error,
+)
+from rules_core.facts import FIELD_LABELS, Hemoglobin, PatientFacts, SerumEpo, Therapy
+from rules_core.logic import MET, MISSING, NOT_MET, Tri, all_of, any_of, negate
+from rules_core.ruleset import RULESET
+
+__all__ = [
+    "AGENT_ALIASES",
+    "Citation",
+    "CriterionResult",
+    "DRUG_ALIASES",
+    "Decision",
+    "FIELD_LABELS",
+    "Hemoglobin",
+    "KNOWN_AGENTS",
+    "MET",
+    "MISSING",
+    "MissingFact",
+    "NOT_MET",
+    "PathwayResult",
+    "PatientFacts",
+    "RULESET",
+    "RuleCitation",
+    "RulesInputError",
+    "RulesetInfo",
+    "SUPPORTED_DRUGS",
+    "SerumEpo",
+    "Therapy",
+    "Tri",
+    "UnknownAgentError",
+    "UnknownDrugError",
+    "WarningItem",
+    "all_citations",
+    "all_of",
+    "any_of",
+    "as_patient",
+    "describe_error",
+    "evaluate",
+    "evaluate_options",
+    "format_error",
+    "negate",
+    "normalise_agent",
+    "normalise_drug",
+    "pathway_ids",
+]

@@ -1,0 +1,88 @@
+"""Declarative building blocks: outcomes, criteria, pathways, warnings.
+
+A criterion is data (id, statement, citation) plus a pure function of the
+derived facts that returns an Outcome: met / not_met / missing, the evidence
+behind it and, when missing, which patient facts would settle it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import NamedTuple
+
+from rules_core.decision import Citation, MissingFact
+from rules_core.logic import MET, MISSING, NOT_MET, Tri, all_of, any_of
+
+# (field path, human label), e.g. ("serum_epo", "serum erythropoietin level").
+Fact = MissingFact
+
+
+class Outcome(NamedTuple):
+    """A check's answer. A NamedTuple because thousands are made per second."""
+
+    status: Tri
+    evidence: str
+    missing: tuple[Fact, ...] = ()  # facts that would settle a `missing` status
+
+
+def all_outcomes(*parts: Outcome) -> Outcome:
+    """Kleene AND of outcomes; evidence names the parts that decided it."""
+    status = all_of([p.status for p in parts])
+    if status == MET:
+        return Outcome(status, "; ".join([p.evidence for p in parts]))
+    if status == NOT_MET:
+        return Outcome(status, "; ".join([p.evidence for p in parts if p.status == NOT_MET]))
+    return Outcome(status, "; ".join([p.evidence for p in parts]), _missing_of(parts))
+
+
+def any_outcomes(*parts: Outcome) -> Outcome:
+    """Kleene OR of outcomes; a met part alone is enough evidence."""
+    status = any_of([p.status for p in parts])
+    if status == MET:
+        return next(p for p in parts if p.status == MET)
+    evidence = "; ".join([p.evidence for p in parts])
+    return Outcome(status, evidence, _missing_of(parts) if status == MISSING else ())
+
+
+def _missing_of(parts: tuple[Outcome, ...]) -> tuple[Fact, ...]:
+    seen: dict[str, Fact] = {}
+    for part in parts:
+        if part.status == MISSING:
+            for fact in part.missing:
+                seen.setdefault(fact.field, fact)
+    return tuple(seen.values())
+
+
+@dataclass(frozen=True, slots=True)
+class Criterion:
+    id: str
+    statement: str
+    citation: Citation
+    check: Callable[..., Outcome]
+    kind: str = "clinical"  # or "documentation": a fact the source requires on file
+    note: str | None = None
+    supporting: tuple[Citation, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Pathway:
+    id: str
+    title: str
+    criteria: tuple[Criterion, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class WarningRule:
+    """``when`` returns the warning text for these facts, or None when it does not apply."""
+
+    id: str
+    citations: tuple[Citation, ...]
+    when: Callable[..., str | None]
+
+
+@dataclass(frozen=True, slots=True)
+class DrugRules:
+    drug: str
+    pathways: tuple[Pathway, ...]
+    warnings: tuple[WarningRule, ...]

@@ -1,0 +1,139 @@
+"""Facts derived once per patient: risk group, ESA history, normalised units.
+
+Every derived fact is an Outcome so the three-valued logic and the evidence
+string travel together into each criterion that uses it.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple, get_args
+
+from rules_core.criteria import Fact, Outcome, any_outcomes
+from rules_core.drugs import ESAS
+from rules_core.facts import FIELD_LABELS, Ipss, IpssR, PatientFacts, Therapy
+from rules_core.logic import MET, MISSING, NOT_MET
+
+LOWER_RISK_IPSS_R = frozenset({"very_low", "low", "intermediate"})
+LOWER_RISK_IPSS = frozenset({"low", "int1"})
+# 002: failure = no response after 6-8 weeks of adequate dosing with verified iron repletion.
+ADEQUATE_ESA_TRIAL_WEEKS = 6
+
+
+def fact(field: str, label: str | None = None) -> Fact:
+    return Fact(field, label or FIELD_LABELS[field])
+
+
+class Facts(NamedTuple):
+    patient: PatientFacts
+    lower_risk: Outcome
+    lower_risk_by_ipss_r: Outcome
+    esa_naive: Outcome
+    esa_failed: Outcome
+    sepo_u_per_l: float | None
+    hb_g_per_dl: float | None
+    prior_agents: frozenset[str] | None  # None: therapy history not documented
+
+
+def derive(patient: PatientFacts) -> Facts:
+    therapies = patient.therapies
+    return Facts(
+        patient=patient,
+        lower_risk=lower_risk(patient),
+        lower_risk_by_ipss_r=lower_risk_by_ipss_r(patient),
+        esa_naive=esa_naive(patient),
+        esa_failed=esa_failed(patient),
+        sepo_u_per_l=patient.serum_epo.u_per_l if patient.serum_epo else None,
+        hb_g_per_dl=patient.hemoglobin.g_per_dl if patient.hemoglobin else None,
+        prior_agents=None if therapies is None else frozenset(t.agent for t in therapies),
+    )
+
+
+def _risk_outcomes(scale: str, values: frozenset[str], lower: frozenset[str], prefix: str = "") -> dict:
+    """Every possible answer precomputed: risk classification is a table lookup."""
+    return {
+        value: Outcome(MET, f"{prefix}{scale} {value} → lower-risk")
+        if value in lower
+        else Outcome(NOT_MET, f"{prefix}{scale} {value} → higher-risk")
+        for value in values
+    }
+
+
+_BY_IPSS_R = {
+    None: Outcome(MISSING, "IPSS-R not documented", (fact("ipss_r"),)),
+    **_risk_outcomes("IPSS-R", frozenset(get_args(IpssR)), LOWER_RISK_IPSS_R),
+}
+_BY_IPSS = {
+    None: Outcome(
+        MISSING,
+        "neither IPSS-R nor IPSS documented",
+        (fact("ipss_r", "IPSS-R risk category (IPSS if IPSS-R is unavailable)"),),
+    ),
+    **_risk_outcomes("IPSS", frozenset(get_args(Ipss)), LOWER_RISK_IPSS, prefix="IPSS-R not documented; "),
+}
+
+
+def lower_risk_by_ipss_r(patient: PatientFacts) -> Outcome:
+    return _BY_IPSS_R[patient.ipss_r]
+
+
+def lower_risk(patient: PatientFacts) -> Outcome:
+    """IPSS-R decides; IPSS only when IPSS-R is not documented."""
+    if patient.ipss_r is not None:
+        return _BY_IPSS_R[patient.ipss_r]
+    return _BY_IPSS[patient.ipss]
+
+
+_HISTORY_MISSING = Outcome(MISSING, "therapy history not documented", (fact("therapies"),))
+_NO_PRIOR_THERAPY = Outcome(MET, "no prior therapy")
+_NO_ESA_IN_HISTORY = Outcome(MET, "no ESA in therapy history")
+_NEVER_FAILED = Outcome(NOT_MET, "ESA-naive, no ESA failure")
+
+
+def _esa_trials(patient: PatientFacts) -> list[tuple[int, Therapy]]:
+    return [(i, t) for i, t in enumerate(patient.therapies or ()) if t.agent in ESAS]
+
+
+def esa_naive(patient: PatientFacts) -> Outcome:
+    if patient.therapies is None:
+        return _HISTORY_MISSING
+    trials = _esa_trials(patient)
+    if trials:
+        return Outcome(NOT_MET, "prior ESA: " + ", ".join(t.agent for _, t in trials))
+    return _NO_ESA_IN_HISTORY if patient.therapies else _NO_PRIOR_THERAPY
+
+
+def esa_failed(patient: PatientFacts) -> Outcome:
+    """Failed if any ESA trial failed (Kleene OR over trials); naive → not failed."""
+    if patient.therapies is None:
+        return _HISTORY_MISSING
+    trials = _esa_trials(patient)
+    if not trials:
+        return _NEVER_FAILED
+    return any_outcomes(*(esa_trial_failed(i, t) for i, t in trials))
+
+
+def esa_trial_failed(index: int, trial: Therapy) -> Outcome:
+    name, weeks, response = trial.agent, trial.weeks, trial.response
+    if response in ("lost", "intolerant"):
+        return Outcome(MET, f"{name}: {'response lost' if response == 'lost' else 'intolerant'} → ESA failure")
+    if response == "responding":
+        return Outcome(NOT_MET, f"{name}: responding → no ESA failure")
+    if response is None:
+        return Outcome(
+            MISSING,
+            f"{name}: response not documented",
+            (fact(f"therapies[{index}].response", f"response to {name}"),),
+        )
+    # response == "none": a failure only after an adequate trial.
+    if weeks is not None and weeks < ADEQUATE_ESA_TRIAL_WEEKS:
+        return Outcome(NOT_MET, f"{name}: no response after {weeks} weeks < {ADEQUATE_ESA_TRIAL_WEEKS} → inadequate trial, not a failure")
+    if trial.iron_replete is False:
+        return Outcome(NOT_MET, f"{name}: no response without iron repletion → inadequate trial, not a failure")
+    missing = []
+    if weeks is None:
+        missing.append(fact(f"therapies[{index}].weeks", f"weeks of the {name} trial"))
+    if trial.iron_replete is None:
+        missing.append(fact(f"therapies[{index}].iron_replete", f"iron repletion during the {name} trial"))
+    if missing:
+        return Outcome(MISSING, f"{name}: no response, but trial adequacy (weeks, iron repletion) undocumented", tuple(missing))
+    return Outcome(MET, f"{name}: no response after {weeks} weeks with iron repletion → ESA failure")

@@ -1,0 +1,88 @@
+"""Drug and agent names: canonical generics, accepted brands, normalisation."""
+
+from __future__ import annotations
+
+import re
+from types import MappingProxyType
+
+from rules_core.errors import UnknownAgentError, UnknownDrugError
+
+# Drugs with medical-necessity rules, in the order the sources sequence them.
+SUPPORTED_DRUGS: tuple[str, ...] = (
+    "epoetin_alfa",
+    "darbepoetin_alfa",
+    "luspatercept",
+    "imetelstat",
+    "lenalidomide",
+    "ivosidenib",
+    "enasidenib",
+)
+HMAS = frozenset({"azacitidine", "decitabine"})
+ESAS = frozenset({"epoetin_alfa", "darbepoetin_alfa"})
+# Agents a therapy history may name: the supported drugs plus the HMAs.
+KNOWN_AGENTS: tuple[str, ...] = (*SUPPORTED_DRUGS, *sorted(HMAS))
+
+# Display spelling of each brand → generic (shown in error messages).
+BRANDS = MappingProxyType(
+    {
+        "Procrit": "epoetin_alfa",
+        "Epogen": "epoetin_alfa",
+        "Retacrit": "epoetin_alfa",
+        "Aranesp": "darbepoetin_alfa",
+        "Reblozyl": "luspatercept",
+        "Rytelo": "imetelstat",
+        "Revlimid": "lenalidomide",
+        "Tibsovo": "ivosidenib",
+        "Idhifa": "enasidenib",
+        "Vidaza": "azacitidine",
+        "Dacogen": "decitabine",
+    }
+)
+
+
+def alias_key(name: str) -> str:
+    """Case-insensitive key; spaces and hyphens count as underscores."""
+    return re.sub(r"[\s\-_]+", "_", name.strip().lower()).strip("_")
+
+
+AGENT_ALIASES = MappingProxyType(
+    {
+        **{agent: agent for agent in KNOWN_AGENTS},
+        **{alias_key(brand): generic for brand, generic in BRANDS.items()},
+        "luspatercept_aamt": "luspatercept",
+        "epoetin_alfa_epbx": "epoetin_alfa",
+    }
+)
+DRUG_ALIASES = MappingProxyType({k: v for k, v in AGENT_ALIASES.items() if v in SUPPORTED_DRUGS})
+
+
+def _brand_list(generics: tuple[str, ...]) -> str:
+    return ", ".join(brand for brand, generic in BRANDS.items() if generic in generics)
+
+
+def normalise_drug(name: str) -> str:
+    """Generic or brand name → canonical generic; UnknownDrugError otherwise."""
+    if not isinstance(name, str):
+        raise UnknownDrugError(f"expected a drug name, got {name!r}", field="drug")
+    if name in DRUG_ALIASES:  # fast path: already canonical
+        return DRUG_ALIASES[name]
+    key = alias_key(name)
+    if key in DRUG_ALIASES:
+        return DRUG_ALIASES[key]
+    allowed = f"use one of {', '.join(SUPPORTED_DRUGS)} (or a brand: {_brand_list(SUPPORTED_DRUGS)})"
+    if key in AGENT_ALIASES:
+        generic = AGENT_ALIASES[key]
+        raise UnknownDrugError(f"{name!r} ({generic}) has no medical-necessity rules in this ruleset; {allowed}", field="drug")
+    raise UnknownDrugError(f"{name!r} is not a supported drug; {allowed}", field="drug")
+
+
+def normalise_agent(name: str) -> str:
+    """Therapy agent (generic or brand) → canonical generic; UnknownAgentError otherwise."""
+    if name in AGENT_ALIASES:  # fast path: already canonical
+        return AGENT_ALIASES[name]
+    key = alias_key(name)
+    if key in AGENT_ALIASES:
+        return AGENT_ALIASES[key]
+    raise UnknownAgentError(
+        f"{name!r} is not a known agent; use one of {', '.join(KNOWN_AGENTS)} (or a brand: {_brand_list(KNOWN_AGENTS)})"
+    )

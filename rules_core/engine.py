@@ -1,0 +1,136 @@
+"""Evaluation: patient facts + a drug's rules → an auditable Decision."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from rules_core.criteria import Criterion, DrugRules, Fact, Outcome, Pathway
+from rules_core.decision import CriterionResult, Decision, MissingFact, PathwayResult, WarningItem
+from rules_core.derived import Facts, derive
+from rules_core.drugs import ESAS, SUPPORTED_DRUGS, normalise_drug
+from rules_core.facts import PatientFacts
+from rules_core.logic import MET, MISSING, NOT_MET, all_of
+from rules_core.ruleset import RULES, RULESET
+
+_PATHWAY_STATUS = {MET: "eligible", NOT_MET: "not_eligible", MISSING: "incomplete"}
+
+
+def as_patient(patient: PatientFacts | Mapping[str, Any]) -> PatientFacts:
+    """Validate a dict (raises pydantic ValidationError; see errors.format_error)."""
+    if isinstance(patient, PatientFacts):
+        return patient
+    return PatientFacts.model_validate(patient)
+
+
+def evaluate(drug: str, patient: PatientFacts | Mapping[str, Any]) -> Decision:
+    """Is ``drug`` (generic or brand) medically necessary for this patient?"""
+    rules = RULES[normalise_drug(drug)]
+    return decide(rules, derive(as_patient(patient)))
+
+
+def evaluate_options(patient: PatientFacts | Mapping[str, Any]) -> list[Decision]:
+    """Every supported drug, in the sources' sequence; ESAs lead only when they meet criteria."""
+    facts = derive(as_patient(patient))
+    decisions = [decide(RULES[drug], facts) for drug in SUPPORTED_DRUGS]
+    leading = [d for d in decisions if d.drug not in ESAS or d.decision == "meets_criteria"]
+    trailing = [d for d in decisions if d.drug in ESAS and d.decision != "meets_criteria"]
+    return leading + trailing
+
+
+def pathway_ids(drug: str) -> list[str]:
+    """Pathway ids of a drug (generic or brand), in decision order."""
+    return [pathway.id for pathway in RULES[normalise_drug(drug)].pathways]
+
+
+@dataclass(frozen=True, slots=True)
+class RuleCitation:
+    """One cited rule, for the chat guard: which rule, which document, which words."""
+
+    rule_id: str
+    kind: str  # "criterion" | "warning"
+    doc_id: str
+    quote: str
+    role: str  # "primary" | "supporting"
+
+
+def all_citations() -> list[RuleCitation]:
+    """Every citation of every criterion and warning of every drug."""
+    out: list[RuleCitation] = []
+    for rules in RULES.values():
+        for pathway in rules.pathways:
+            for c in pathway.criteria:
+                out.append(RuleCitation(c.id, "criterion", c.citation.doc_id, c.citation.quote, "primary"))
+                out.extend(RuleCitation(c.id, "criterion", s.doc_id, s.quote, "supporting") for s in c.supporting)
+        for w in rules.warnings:
+            out.extend(
+                RuleCitation(w.id, "warning", cit.doc_id, cit.quote, "primary" if i == 0 else "supporting")
+                for i, cit in enumerate(w.citations)
+            )
+    return out
+
+
+# --- decision --------------------------------------------------------------------------------
+
+def decide(rules: DrugRules, facts: Facts) -> Decision:
+    evaluated = [_evaluate_pathway(pathway, facts) for pathway in rules.pathways]
+    results = [result for result, _ in evaluated]
+    chosen = next((r.id for r in results if r.status == "eligible"), None)
+    if chosen is not None:
+        verdict, missing = "meets_criteria", []
+    elif any(r.status == "incomplete" for r in results):
+        verdict = "insufficient_documentation"
+        missing = _missing_facts(outcomes for result, outcomes in evaluated if result.status == "incomplete")
+    else:
+        verdict, missing = "does_not_meet", []
+    return Decision(
+        drug=rules.drug,
+        decision=verdict,
+        pathway=chosen,
+        summary=_summary(rules.drug, verdict, chosen, missing),
+        pathways=results,
+        missing_documentation=[str(m) for m in missing],
+        missing_facts=missing,
+        warnings=_warnings(rules, facts),
+        ruleset=RULESET,
+    )
+
+
+def _evaluate_pathway(pathway: Pathway, facts: Facts) -> tuple[PathwayResult, list[Outcome]]:
+    outcomes = [c.check(facts) for c in pathway.criteria]
+    status = _PATHWAY_STATUS[all_of(o.status for o in outcomes)]
+    criteria = [
+        # Positional and shared tuples: this line runs ~15 times per decision.
+        CriterionResult(c.id, c.kind, c.statement, o.status, o.evidence, c.citation, c.supporting, c.note, o.missing)
+        for c, o in zip(pathway.criteria, outcomes)
+    ]
+    return PathwayResult(id=pathway.id, title=pathway.title, status=status, criteria=criteria), outcomes
+
+
+def _missing_facts(pathway_outcomes) -> list[MissingFact]:
+    """Facts that would settle the incomplete pathways, deduplicated, in criterion order."""
+    seen: dict[str, Fact] = {}
+    for outcomes in pathway_outcomes:
+        for outcome in outcomes:
+            if outcome.status == MISSING:
+                for fact in outcome.missing:
+                    seen.setdefault(fact.field, fact)
+    return list(seen.values())
+
+
+def _warnings(rules: DrugRules, facts: Facts) -> list[WarningItem]:
+    items = []
+    for rule in rules.warnings:
+        text = rule.when(facts)
+        if text is not None:
+            items.append(WarningItem(id=rule.id, text=text, citation=rule.citations[0], citations=rule.citations))
+    return items
+
+
+def _summary(drug: str, verdict: str, pathway: str | None, missing: list[MissingFact]) -> str:
+    if verdict == "meets_criteria":
+        return f"{drug} meets the medical-necessity criteria ({pathway})."
+    if verdict == "does_not_meet":
+        return f"{drug} does not meet the medical-necessity criteria on any pathway."
+    return f"{drug}: insufficient documentation; supply {', '.join(m.field for m in missing)}."

@@ -1,0 +1,166 @@
+"""Patient facts: the JSON a pharmacist (or the chat bot) supplies.
+
+Every field is optional and absent means "not documented". Unknown fields are
+an error, so a misspelt ``sEPO`` cannot silently become "missing". Common
+spellings of enumerated values (case, spaces, hyphens) are canonicalised
+before validation; anything else is rejected with the allowed values.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal, get_args
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic_core import PydanticCustomError
+
+from rules_core.drugs import alias_key, normalise_agent
+
+IpssR = Literal["very_low", "low", "intermediate", "high", "very_high"]
+Ipss = Literal["low", "int1", "int2", "high"]
+Mutation = Literal["mutated", "wild_type"]
+Response = Literal["responding", "none", "lost", "intolerant"]
+Percent = Annotated[float, Field(ge=0, le=100, allow_inf_nan=False)]
+
+_IPSS_R_VALUES = frozenset(get_args(IpssR))
+_IPSS_VALUES = frozenset(get_args(Ipss))
+_MUTATION_VALUES = frozenset(get_args(Mutation))
+_RESPONSES = frozenset(get_args(Response))
+_IPSS_SYNONYMS = {"int_1": "int1", "intermediate_1": "int1", "int_2": "int2", "intermediate_2": "int2"}
+_MUTATION_SYNONYMS = {"wildtype": "wild_type", "wt": "wild_type", "mut": "mutated", "mutant": "mutated"}
+_EPO_UNITS = {"u/l": "U/L", "iu/l": "U/L", "mu/ml": "mU/mL", "miu/ml": "mU/mL"}
+_HB_UNITS = {"g/dl": "g/dL", "g/l": "g/L"}
+# Upper plausibility bounds: 95 "g/dL" is almost surely g/L and would flip the anaemia test.
+_HB_MAX = {"g/dL": 25.0, "g/L": 250.0}
+
+
+def _canonical(value: Any, allowed: frozenset[str], synonyms: dict[str, str] | None = None) -> Any:
+    """'Very Low' → 'very_low'; non-strings pass through for the type check to reject."""
+    if not isinstance(value, str) or value in allowed:  # fast path: already canonical
+        return value
+    key = alias_key(value)
+    return (synonyms or {}).get(key, key)
+
+
+
+
+def _canonical_unit(value: Any, units: dict[str, str]) -> Any:
+    if not isinstance(value, str) or value in units.values():
+        return value
+    return units.get(value.strip().lower().replace(" ", ""), value)
+
+
+class _Facts(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+class SerumEpo(_Facts):
+    """Serum erythropoietin; U/L and mU/mL are the same quantity."""
+
+    value: float = Field(ge=0, allow_inf_nan=False)
+    unit: Literal["U/L", "mU/mL"]
+
+    @field_validator("unit", mode="before")
+    @classmethod
+    def _unit(cls, value: Any) -> Any:
+        return _canonical_unit(value, _EPO_UNITS)
+
+    @property
+    def u_per_l(self) -> float:
+        return self.value
+
+
+class Hemoglobin(_Facts):
+    value: float = Field(gt=0, allow_inf_nan=False)
+    unit: Literal["g/dL", "g/L"]
+
+    @field_validator("unit", mode="before")
+    @classmethod
+    def _unit(cls, value: Any) -> Any:
+        return _canonical_unit(value, _HB_UNITS)
+
+    @model_validator(mode="after")
+    def _plausible(self) -> Hemoglobin:
+        limit = _HB_MAX[self.unit]
+        if self.value > limit:
+            raise PydanticCustomError(
+                "hemoglobin_range",
+                "{value} {unit} is out of range; must be ≤ {limit} {unit} (check the unit: g/dL or g/L)",
+                {"value": f"{self.value:g}", "unit": self.unit, "limit": f"{limit:g}"},
+            )
+        return self
+
+    @property
+    def g_per_dl(self) -> float:
+        return self.value / 10 if self.unit == "g/L" else self.value
+
+
+class Therapy(_Facts):
+    """One prior or current therapy. Brand names are normalised to the generic."""
+
+    agent: str
+    weeks: int | None = Field(default=None, ge=0)
+    response: Response | None = None
+    iron_replete: bool | None = None
+
+    @field_validator("agent", mode="before")
+    @classmethod
+    def _agent(cls, value: Any) -> Any:
+        return normalise_agent(value) if isinstance(value, str) else value
+
+    @field_validator("response", mode="before")
+    @classmethod
+    def _response(cls, value: Any) -> Any:
+        return _canonical(value, _RESPONSES)
+
+
+class PatientFacts(_Facts):
+    """What is documented about the patient. Absent = not documented."""
+
+    age_years: int | None = Field(default=None, ge=0, le=130)
+    ipss_r: IpssR | None = None
+    ipss: Ipss | None = None
+    bone_marrow_blasts_pct: Percent | None = None
+    ring_sideroblasts_pct: Percent | None = None
+    sf3b1: Mutation | None = None
+    idh1: Mutation | None = None
+    idh2: Mutation | None = None
+    del5q: bool | None = None
+    serum_epo: SerumEpo | None = None
+    hemoglobin: Hemoglobin | None = None
+    rbc_units_last_8_weeks: int | None = Field(default=None, ge=0)
+    therapies: list[Therapy] | None = Field(
+        default=None, description="Absent = history not documented; [] = no prior therapy."
+    )
+
+    @field_validator("ipss_r", mode="before")
+    @classmethod
+    def _ipss_r(cls, value: Any) -> Any:
+        return _canonical(value, _IPSS_R_VALUES)
+
+    @field_validator("ipss", mode="before")
+    @classmethod
+    def _ipss(cls, value: Any) -> Any:
+        return _canonical(value, _IPSS_VALUES, _IPSS_SYNONYMS)
+
+    @field_validator("sf3b1", "idh1", "idh2", mode="before")
+    @classmethod
+    def _mutation(cls, value: Any) -> Any:
+        return _canonical(value, _MUTATION_VALUES, _MUTATION_SYNONYMS)
+
+
+# Human labels for missing_documentation: "serum_epo (serum erythropoietin level)".
+FIELD_LABELS = {
+    "age_years": "age in years",
+    "ipss_r": "IPSS-R risk category",
+    "ipss": "IPSS risk category",
+    "bone_marrow_blasts_pct": "bone marrow blast percentage",
+    "ring_sideroblasts_pct": "ring sideroblast percentage (bone marrow iron stain)",
+    "sf3b1": "SF3B1 mutation status",
+    "idh1": "IDH1 mutation status",
+    "idh2": "IDH2 mutation status",
+    "del5q": "del(5q) karyotype status",
+    "serum_epo": "serum erythropoietin level",
+    "hemoglobin": "hemoglobin level",
+    "rbc_units_last_8_weeks": "RBC units transfused in the last 8 weeks",
+    "therapies": "prior anemia therapy history (agents, weeks, response, iron repletion)",
+}

@@ -1,0 +1,88 @@
+"""Reading patient JSON and JSONL batches: strict, one clear error per problem."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from rules_core.engine import evaluate
+from rules_core.errors import RulesInputError, describe_error
+from rules_core.facts import PatientFacts
+
+BATCH_FIELDS = ("id", "drug", "patient")
+
+
+class _DuplicateKey(Exception):
+    pass
+
+
+def _reject_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A key given twice is ambiguous evidence: refuse it rather than keep the last."""
+    obj: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in obj:
+            raise _DuplicateKey(key)
+        obj[key] = value
+    return obj
+
+
+def parse_json(text: str, what: str) -> Any:
+    """JSON text → object; RulesInputError naming ``what`` (e.g. 'patient', 'line 3')."""
+    try:
+        return json.loads(text, object_pairs_hook=_reject_duplicate_keys)
+    except json.JSONDecodeError as exc:
+        where = f"column {exc.colno}" if "\n" not in text.strip() else f"line {exc.lineno} column {exc.colno}"
+        raise RulesInputError(f"malformed JSON at {where}: {exc.msg}", field=what) from None
+    except _DuplicateKey as exc:
+        raise RulesInputError(f"key {exc.args[0]!r} is given twice; give each field once", field=what) from None
+
+
+def load_patient_json(text: str) -> PatientFacts:
+    """Patient facts from JSON text; RulesInputError or pydantic ValidationError if bad."""
+    obj = parse_json(text, "patient")
+    if not isinstance(obj, dict):
+        raise RulesInputError(f'expected a JSON object like {{"ipss_r": "low"}}, got {type(obj).__name__}', field="patient")
+    return PatientFacts.model_validate(obj)
+
+
+def evaluate_record(record: Any, line: int | None = None) -> str:
+    """One batch record {"id", "drug", "patient"} → one JSON line (decision or error)."""
+    record_id = record.get("id") if isinstance(record, dict) else None
+    head = '{"id":' + json.dumps(record_id, ensure_ascii=False) + ',"line":' + json.dumps(line) + ","
+    try:
+        drug, patient = _unpack_record(record)
+        decision = evaluate(drug, patient)
+    except Exception as exc:  # every bad record becomes an error result; the batch goes on
+        root = "patient" if not isinstance(exc, RulesInputError) else None
+        return head + '"error":' + json.dumps(describe_error(exc, root), ensure_ascii=False) + "}"
+    # Splice id and line in front of the decision's own JSON rather than re-serialising it.
+    return head + decision.model_dump_json()[1:]
+
+
+def _unpack_record(record: Any) -> tuple[str, dict[str, Any]]:
+    if not isinstance(record, dict):
+        raise RulesInputError(f"expected a JSON object with {', '.join(BATCH_FIELDS)}", field="record")
+    unknown = [key for key in record if key not in BATCH_FIELDS]
+    if unknown:
+        raise RulesInputError(f"unknown record field; allowed: {', '.join(BATCH_FIELDS)}", field=unknown[0])
+    if "drug" not in record:
+        raise RulesInputError("required", field="drug")
+    if "patient" not in record:
+        raise RulesInputError('required (use {} when nothing is documented)', field="patient")
+    if not isinstance(record["patient"], dict):
+        raise RulesInputError(f"expected a JSON object, got {type(record['patient']).__name__}", field="patient")
+    return record["drug"], record["patient"]
+
+
+def evaluate_jsonl(lines: Iterable[str]) -> Iterator[str]:
+    """Each non-blank JSONL line → one JSON result line, in order; bad lines become errors."""
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            record = parse_json(line, f"line {number}")
+        except RulesInputError as exc:
+            yield json.dumps({"id": None, "line": number, "error": str(exc)}, ensure_ascii=False, separators=(",", ":"))
+            continue
+        yield evaluate_record(record, number)

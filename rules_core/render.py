@@ -1,0 +1,77 @@
+"""Plain-text rendering of decisions for a pharmacist (CLI; reusable by the chat bot)."""
+
+from __future__ import annotations
+
+from rules_core.decision import Citation, CriterionResult, Decision, PathwayResult
+
+MARK = {"met": "✓", "not_met": "✗", "missing": "?"}
+DECISION_MARK = {"meets_criteria": "✓", "does_not_meet": "✗", "insufficient_documentation": "?"}
+PATHWAY_LABEL = {"eligible": "eligible", "not_eligible": "not eligible", "incomplete": "incomplete"}
+
+
+def headline(decision: Decision) -> str:
+    """The decision on one line."""
+    if decision.decision == "meets_criteria":
+        return f"{decision.drug}: MEETS CRITERIA via {decision.pathway}"
+    if decision.decision == "does_not_meet":
+        return f"{decision.drug}: DOES NOT MEET CRITERIA (no pathway eligible)"
+    fields = ", ".join(m.field for m in decision.missing_facts)
+    return f"{decision.drug}: INSUFFICIENT DOCUMENTATION (supply: {fields})"
+
+
+def _cite(citation: Citation) -> str:
+    return f'{citation.doc_id} "{citation.quote}"'
+
+
+def _criterion_lines(c: CriterionResult) -> list[str]:
+    lines = [f"  {MARK[c.status]} {c.statement}", f"      evidence: {c.evidence}", f"      source: {_cite(c.citation)}"]
+    lines += [f"      also: {_cite(s)}" for s in c.supporting_citations]
+    if c.note:
+        lines.append(f"      note: {c.note}")
+    return lines
+
+
+def _pathway_lines(p: PathwayResult) -> list[str]:
+    lines = [f"[{PATHWAY_LABEL[p.status]}] {p.id}: {p.title}"]
+    for c in p.criteria:
+        lines += _criterion_lines(c)
+    return lines
+
+
+def render_decision(decision: Decision) -> str:
+    lines = [headline(decision), f"ruleset {decision.ruleset.id} {decision.ruleset.version} ({decision.ruleset.fingerprint})"]
+    for pathway in decision.pathways:
+        lines += ["", *_pathway_lines(pathway)]
+    if decision.missing_documentation:
+        lines += ["", "Missing documentation:", *(f"  - {m}" for m in decision.missing_documentation)]
+    if decision.warnings:
+        lines += ["", "Warnings:"]
+        for w in decision.warnings:
+            lines.append(f"  ! {w.text}")
+            lines += [f"      source: {_cite(c)}" for c in w.citations]
+    return "\n".join(lines)
+
+
+def _reason(decision: Decision) -> str:
+    if decision.decision == "meets_criteria":
+        return f"meets criteria ({decision.pathway})"
+    if decision.decision == "insufficient_documentation":
+        return "insufficient documentation; supply " + ", ".join(m.field for m in decision.missing_facts)
+    failed = [
+        f"{p.id.split('.', 1)[1]}: {next(c.evidence for c in p.criteria if c.status == 'not_met')}"
+        for p in decision.pathways
+    ]
+    return "does not meet; " + " | ".join(failed)
+
+
+def render_options(decisions: list[Decision]) -> str:
+    width = max(len(d.drug) for d in decisions)
+    lines = ["Options in the sources' sequence (ESAs lead only when they meet criteria):"]
+    for d in decisions:
+        lines.append(f"  {DECISION_MARK[d.decision]} {d.drug:<{width}}  {_reason(d)}")
+        if d.decision != "does_not_meet":
+            lines += [f"      ! {w.text}" for w in d.warnings]
+    missing = list(dict.fromkeys(m for d in decisions for m in d.missing_documentation))
+    if missing:
+        lines += ["", "Missing documentation (any option):", *(f"  - {m}" for m in missing)]
+    return "\n".join(lines)
