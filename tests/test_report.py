@@ -1,0 +1,145 @@
+"""The decision report (bot/report.py): what a pharmacist files, in Markdown and PDF."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+import pytest
+
+from bot import report
+from rules_core import FIELD_LABELS, PatientFacts, evaluate
+
+WHEN = datetime(2026, 1, 2, 3, 4, 5, tzinfo=timezone.utc)
+PATIENT = {
+    "ipss_r": "low",
+    "ring_sideroblasts_pct": 20,
+    "sf3b1": "mutated",
+    "serum_epo": {"value": 620, "unit": "U/L"},
+    "hemoglobin": {"value": 8.1, "unit": "g/dL"},
+    "rbc_units_last_8_weeks": 4,
+    "therapies": [{"agent": "Procrit", "weeks": 8, "response": "none", "iron_replete": True}],
+}
+
+
+@pytest.fixture(scope="module")
+def decision():
+    return evaluate("Reblozyl", PATIENT)
+
+
+@pytest.fixture(scope="module")
+def markdown(decision):
+    return report.render_markdown(
+        report.build_report(decision, PatientFacts.model_validate(PATIENT), requested_drug="Reblozyl", generated_at=WHEN)
+    )
+
+
+def test_markdown_has_decision_ruleset_and_time(decision, markdown):
+    assert markdown.startswith("# Medical-necessity decision: luspatercept")
+    assert "**MEETS CRITERIA**" in markdown
+    assert "requested as “Reblozyl”" in markdown
+    assert f"{decision.ruleset.id} version {decision.ruleset.version}" in markdown
+    assert decision.ruleset.fingerprint in markdown
+    assert "2026-01-02 03:04:05 UTC" in markdown
+    assert f"| Pathway | {decision.pathway} — " in markdown
+
+
+def test_markdown_lists_every_patient_field_documented_or_not(markdown):
+    for name, label in FIELD_LABELS.items():
+        assert f"| {name} ({report._md(label)}) |" in markdown
+    assert "| 620 U/L |" in markdown
+    assert "| 20% |" in markdown
+    assert "1. epoetin_alfa, 8 weeks, response none, iron replete" in markdown  # brand normalised
+    assert "| age_years (age in years) | not documented |" in markdown
+
+
+def test_markdown_has_every_criterion_with_status_evidence_and_quote(decision, markdown):
+    for pathway in decision.pathways:
+        assert f"### {pathway.id}:" in markdown
+        for c in pathway.criteria:
+            assert f"`{c.id}`" in markdown
+            assert report._md(c.citation.quote) in markdown
+            assert report._md(c.evidence) in markdown
+    assert "✓ met" in markdown and "✗ not met" in markdown
+
+
+def test_markdown_missing_documentation_checklist_and_warnings():
+    decision = evaluate("luspatercept", {"ipss_r": "low"})
+    text = report.render_markdown(report.build_report(decision, {"ipss_r": "low"}, generated_at=WHEN))
+    assert decision.decision == "insufficient_documentation"
+    for item in decision.missing_documentation:
+        assert f"- [ ] {report._md(item)}" in text
+    assert "? missing" in text
+    warned = evaluate("luspatercept", PATIENT)
+    text = report.render_markdown(report.build_report(warned, PATIENT, generated_at=WHEN))
+    for w in warned.warnings:
+        assert report._md(w.text) in text
+
+
+def test_markdown_cells_cannot_break_the_table():
+    assert report._md("a | b\nc") == "a \\| b c"
+
+
+def test_dict_and_model_give_the_same_report(decision):
+    as_model = report.build_report(decision, PATIENT, generated_at=WHEN)
+    as_dict = report.build_report(decision.model_dump(mode="json"), dict(PATIENT), generated_at=WHEN)
+    assert as_model == as_dict
+
+
+def test_naive_time_is_taken_as_utc(decision):
+    built = report.build_report(decision, PATIENT, generated_at=datetime(2026, 1, 2, 3, 4, 5))
+    assert built.generated_at == "2026-01-02 03:04:05 UTC"
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "shown"),
+    [
+        ("age_years", None, "not documented"),
+        ("del5q", False, "no"),
+        ("del5q", True, "yes"),
+        ("bone_marrow_blasts_pct", 4.5, "4.5%"),
+        ("hemoglobin", {"value": 85.0, "unit": "g/L"}, "85 g/L"),
+        ("therapies", [], "none (no prior therapy documented as given)"),
+        ("therapies", [{"agent": "luspatercept", "response": "lost"}], "1. luspatercept, response lost"),
+    ],
+)
+def test_format_fact(name, value, shown):
+    assert report.format_fact(name, value) == shown
+
+
+def _is_pdf(data: bytes) -> bool:
+    return data.startswith(b"%PDF-") and data.rstrip().endswith(b"%%EOF") and b"/Type /Page" in data
+
+
+def test_pdf_with_a_unicode_font(decision):
+    if report.find_unicode_font()[0] is None:
+        pytest.skip("no DejaVu Sans on this machine; the fallback is tested below")
+    data = report.render_pdf(report.build_report(decision, PATIENT, generated_at=WHEN))
+    assert _is_pdf(data)
+    assert b"DejaVu" in data  # the embedded font, so ≥ ✓ ✗ print as such
+
+
+def test_pdf_without_a_unicode_font_falls_back_to_ascii(decision, monkeypatch):
+    monkeypatch.setattr(report, "find_unicode_font", lambda: (None, None, None))
+    data = report.render_pdf(report.build_report(decision, PATIENT, generated_at=WHEN))
+    assert _is_pdf(data)
+    assert b"Helvetica" in data
+
+
+def test_ascii_text_spells_out_symbols():
+    assert report.ascii_text("≥ 15% ✓ → ✗ ≤ “x”") == ">= 15% [x] -> [ ] <= \"x\""
+
+
+def test_write_report_writes_both_files(decision, tmp_path):
+    files = report.write_report(decision, PATIENT, tmp_path / "out", requested_drug="Reblozyl", generated_at=WHEN)
+    assert files.markdown.name == "mdsbot-decision-luspatercept-20260102T030405Z.md"
+    assert files.pdf.name == "mdsbot-decision-luspatercept-20260102T030405Z.pdf"
+    assert "MEETS CRITERIA" in files.markdown.read_text(encoding="utf-8")
+    assert _is_pdf(files.pdf.read_bytes())
+
+
+@pytest.mark.parametrize("verdict_patient", [{}, {"ipss_r": "high"}])
+def test_every_decision_kind_renders(tmp_path, verdict_patient):
+    for drug in ("luspatercept", "lenalidomide", "imetelstat"):
+        decision = evaluate(drug, verdict_patient)
+        files = report.write_report(decision, verdict_patient, tmp_path / drug, generated_at=WHEN)
+        assert report.DECISION_LABEL[decision.decision] in files.markdown.read_text(encoding="utf-8")
