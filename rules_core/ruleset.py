@@ -204,7 +204,7 @@ def _history_undocumented(facts: Facts) -> str | None:
 def _hematologic_toxicity(facts: Facts) -> str:
     return (
         "Hematologic toxicity: grade 3-4 thrombocytopenia and neutropenia were frequent with imetelstat, "
-        "especially in early cycles; monitor blood counts."
+        "especially in early cycles."
     )
 
 
