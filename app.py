@@ -1,1 +1,75 @@
+"""mdsbot web app: ``python app.py [--host 127.0.0.1] [--port 7860]``.
 
+Offline: no analytics, no update check, no share link, system fonts. Host and
+port come from ``--host/--port``, else MDSBOT_HOST / MDSBOT_PORT, else
+127.0.0.1:7860. Importing this module loads nothing heavy; ``main()`` loads the
+embedding model and index once, then serves.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from collections.abc import Sequence
+from typing import Any
+
+OFFLINE_ENV = {
+    "HF_HUB_OFFLINE": "1",
+    "TRANSFORMERS_OFFLINE": "1",
+    "GRADIO_ANALYTICS_ENABLED": "False",
+    "ANONYMIZED_TELEMETRY": "False",
+    "HF_HUB_DISABLE_TELEMETRY": "1",
+    "TOKENIZERS_PARALLELISM": "false",
+}
+
+
+def offline_environment() -> None:
+    """Before gradio, transformers or chromadb are imported: nothing may phone home."""
+    for key, value in OFFLINE_ENV.items():
+        os.environ.setdefault(key, value)
+    os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"  # never on, whatever the shell says
+
+
+def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="app.py", description="Start the mdsbot web app.")
+    parser.add_argument("--host", help="interface to bind (default: MDSBOT_HOST or 127.0.0.1)")
+    parser.add_argument("--port", type=int, help="port (default: MDSBOT_PORT or 7860)")
+    return parser.parse_args(argv)
+
+
+def settings_from(args: argparse.Namespace) -> Any:
+    from bot.settings import Settings
+
+    overrides = {k: v for k, v in {"host": args.host, "port": args.port}.items() if v is not None}
+    return Settings(**overrides)
+
+
+def build_app(engine: Any) -> Any:
+    """The Gradio Blocks around a loaded engine (see bot.webapp.ui)."""
+    from bot.webapp import build_app as _build_app
+
+    return _build_app(engine)
+
+
+def load_engine(settings: Any) -> Any:
+    from bot.engine import Engine
+
+    return Engine.from_settings(settings)
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    offline_environment()
+    started = time.perf_counter()
+    settings = settings_from(parse_args(argv))
+    engine = load_engine(settings)
+    demo = build_app(engine)
+    from bot.webapp import launch
+
+    print(f"mdsbot: ready in {time.perf_counter() - started:.1f} s on http://{settings.host}:{settings.port}", file=sys.stderr)
+    launch(demo, settings.host, settings.port)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,103 @@
+"""What the app does, without the UI: ask, check, check all drugs, write the report.
+
+The gradio layer (``bot.webapp.ui``) wires these to widgets and to the named
+API endpoints; errors are :class:`InputError` with the rules core's one-line
+message naming the field, turned into ``gr.Error`` there.
+"""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from bot.models import BotResponse
+from bot.report import ReportFiles, write_report
+from bot.webapp.sessions import SessionStore, UnknownSession
+from rules_core import Decision, PatientFacts, RulesInputError, describe_error, evaluate, evaluate_options, normalise_drug
+
+
+class InputError(ValueError):
+    """Bad input from a user or API caller; the message names the field."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.field = field
+
+
+def parse_patient_json(text: str | None) -> dict[str, Any]:
+    """JSON text → dict; a one-line InputError when it is not a JSON object."""
+    if text is None or not str(text).strip():
+        raise InputError("patient: no patient JSON given; paste or upload an object like {\"ipss_r\": \"low\"}", "patient")
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputError(f"patient: {describe_error(exc)}", "patient") from exc
+    if not isinstance(value, dict):
+        raise InputError(f"patient: expected a JSON object of patient fields, got {type(value).__name__}", "patient")
+    return value
+
+
+def validated_patient(patient: dict[str, Any]) -> PatientFacts:
+    try:
+        return PatientFacts.model_validate(patient)
+    except (ValidationError, RulesInputError) as exc:
+        raise InputError(describe_error(exc), _first_field(exc)) from exc
+
+
+def canonical_drug(drug: str | None) -> str:
+    if drug is None or not str(drug).strip():
+        raise InputError("drug: required; choose or type a drug (generic or brand name)", "drug")
+    try:
+        return normalise_drug(str(drug))
+    except RulesInputError as exc:
+        raise InputError(describe_error(exc), "drug") from exc
+
+
+def check(drug: str | None, patient: dict[str, Any]) -> tuple[Decision, PatientFacts]:
+    generic = canonical_drug(drug)
+    facts = validated_patient(patient)
+    return evaluate(generic, facts), facts
+
+
+def check_all(patient: dict[str, Any]) -> tuple[list[Decision], PatientFacts]:
+    facts = validated_patient(patient)
+    return evaluate_options(facts), facts
+
+
+def _first_field(exc: BaseException) -> str | None:
+    if isinstance(exc, ValidationError):
+        errors = exc.errors()
+        if errors and errors[0]["loc"]:
+            return str(errors[0]["loc"][0])
+    return getattr(exc, "field", None)
+
+
+@dataclass
+class Reports:
+    """Report files of one app instance, each in its own folder under a private temp dir."""
+
+    root: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="mdsbot-reports-")))
+
+    def write(self, decision: Decision, facts: PatientFacts, requested_drug: str | None = None) -> ReportFiles:
+        folder = Path(tempfile.mkdtemp(dir=self.root))
+        return write_report(
+            decision, facts, folder, requested_drug=requested_drug, generated_at=datetime.now(timezone.utc)
+        )
+
+
+def ask(store: SessionStore, question: str | None, session_id: str | None = "") -> dict[str, Any]:
+    """One turn of an API caller's conversation: the BotResponse as JSON plus its ``session_id``."""
+    if question is None or not str(question).strip():
+        raise InputError("question: required; ask a question about lower-risk MDS", "question")
+    try:
+        session_id, conversation = store.open(session_id)
+    except UnknownSession as exc:
+        raise InputError(str(exc), "session_id") from exc
+    response: BotResponse = conversation.send(str(question))
+    return {"session_id": session_id, **response.model_dump(mode="json")}

@@ -1,0 +1,373 @@
+"""HTML for the web app: bot responses, decisions, the options list and the sources browser.
+
+Pure functions of the typed results (no gradio import), so they are cheap to
+test. Every piece of source or user text goes through :func:`text` (HTML and
+Markdown escaped): the chatbot renders Markdown, and source passages contain
+characters such as ``*`` or ``[`` that must stay literal.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from bot.models import BotResponse, Citation, Conflict
+from bot.report import DECISION_LABEL, STATUS_SYMBOL, STATUS_WORD, format_fact, short_titles
+
+# One pass, character by character: HTML specials and the characters Markdown would act on.
+_ESCAPES = str.maketrans(
+    {
+        "&": "&amp;",
+        "<": "&lt;",
+        ">": "&gt;",
+        '"': "&quot;",
+        "'": "&#39;",
+        **{c: f"&#{ord(c)};" for c in "*_`~[]#|\\$"},
+        "\n": "<br>",
+    }
+)
+_MARKER = re.compile(r"\[(\d+)\]")
+
+STATUS_BADGE = {
+    "refused": ("mds-badge-refused", "⊘ Not covered by the source documents"),
+    "needs_information": ("mds-badge-needs", "? More information needed"),
+}
+BLOCKED_BADGE = ("mds-badge-blocked", "⛔ Withheld by the safety guard")
+DECISION_ICON = {"meets_criteria": "✓", "does_not_meet": "✗", "insufficient_documentation": "?"}
+PATHWAY_STATUS = {"eligible": "eligible", "not_eligible": "not eligible", "incomplete": "incomplete"}
+
+
+def text(value: Any) -> str:
+    """Escaped for HTML and inert for Markdown; newlines become <br>."""
+    return str(value).translate(_ESCAPES)
+
+
+# --- chat responses ---------------------------------------------------------------------------
+
+
+def response_html(response: BotResponse, key: str) -> str:
+    """One assistant message. ``key`` makes element ids unique across messages."""
+    classes = ["mds-msg", f"mds-status-{response.status}", f"mds-route-{response.route}"]
+    if response.blocked:
+        classes.append("mds-blocked")
+    parts = [f'<div class="{" ".join(classes)}">']
+    parts += badges(response)
+    parts.append(f'<div class="mds-answer">{answer_with_markers(response.answer, key, response.citations)}</div>')
+    if response.missing_facts:
+        parts.append(missing_facts_html(response.missing_facts))
+    if response.notes:
+        parts.append('<ul class="mds-notes">' + "".join(f"<li>ℹ︎ {text(n)}</li>" for n in response.notes) + "</ul>")
+    parts += [conflict_html(c, key) for c in response.conflicts]
+    if response.decision:
+        parts.append(decision_html(response.decision, compact=True))
+    if response.extracted_facts:
+        parts.append(facts_html(response.extracted_facts))
+    if response.citations:
+        parts.append(citations_html(response.citations, key))
+    if response.checks:
+        parts.append(checks_html(response.checks))
+    parts.append("</div>")
+    return "".join(parts)
+
+
+def badges(response: BotResponse) -> list[str]:
+    out = []
+    if response.blocked:
+        out.append(_badge(*BLOCKED_BADGE))
+    if response.status in STATUS_BADGE:
+        out.append(_badge(*STATUS_BADGE[response.status]))
+    elif response.route == "rules" and not response.blocked:
+        out.append(_badge("mds-badge-rules", "⚖ Medical-necessity check (rules core)"))
+    if response.conflicts:
+        out.append(_badge("mds-badge-conflict", "⚠ The sources disagree"))
+    return out
+
+
+def _badge(css: str, label: str) -> str:
+    return f'<div class="mds-badge {css}">{text(label)}</div>'
+
+
+def answer_with_markers(answer: str, key: str, citations: Sequence[Citation]) -> str:
+    """Escaped answer; each known [n] becomes a link that opens source n below."""
+    known = {c.n for c in citations}
+    out, cursor = [], 0
+    for match in _MARKER.finditer(answer):
+        out.append(text(answer[cursor : match.start()]))
+        n = int(match.group(1))
+        if n in known:
+            out.append(citation_marker(key, n))
+        else:
+            out.append(text(match.group(0)))
+        cursor = match.end()
+    out.append(text(answer[cursor:]))
+    return "".join(out)
+
+
+def citation_marker(key: str, n: int) -> str:
+    return f'<a class="mds-cite-marker" href="#{cite_id(key, n)}" data-cite="{cite_id(key, n)}" title="Show source {n}"><sup>[{n}]</sup></a>'
+
+
+def cite_id(key: str, n: int) -> str:
+    return f"mds-{key}-cite-{n}"
+
+
+def citations_html(citations: Sequence[Citation], key: str) -> str:
+    items = "".join(citation_html(c, key) for c in citations)
+    return f'<div class="mds-sources"><div class="mds-sources-title">Sources (click to open the passage)</div>{items}</div>'
+
+
+def citation_html(c: Citation, key: str, *, open_: bool = False) -> str:
+    date = f"stated date {c.doc_date}" if c.doc_date else "no date stated"
+    summary = (
+        f'<span class="mds-cite-n">[{c.n}]</span> <span class="mds-cite-title">{text(c.doc_title)}</span>'
+        f' <span class="mds-cite-meta">· {text(c.section)} · {text(date)}</span>'
+    )
+    quote = highlight(c.text, c.quote or "")
+    span = f"passage {c.passage_id}, characters {c.start}–{c.end} of {c.doc_id}"
+    if c.quote_start is not None and c.quote_end is not None:
+        span += f"; quoted span {c.quote_start}–{c.quote_end}"
+    return (
+        f'<details class="mds-cite" id="{cite_id(key, c.n)}"{" open" if open_ else ""}>'
+        f"<summary>{summary}</summary>"
+        f'<blockquote class="mds-passage">{quote}</blockquote>'
+        f'<div class="mds-cite-span">{text(span)}</div></details>'
+    )
+
+
+def highlight(passage: str, quote: str) -> str:
+    """The passage, escaped, with every piece of the quote wrapped in <mark>."""
+    spans = quote_spans(passage, quote)
+    out, cursor = [], 0
+    for start, end in spans:
+        out.append(text(passage[cursor:start]))
+        out.append(f"<mark>{text(passage[start:end])}</mark>")
+        cursor = end
+    out.append(text(passage[cursor:]))
+    return "".join(out)
+
+
+def quote_spans(passage: str, quote: str) -> list[tuple[int, int]]:
+    """Where the quote occurs in the passage: whole, or piece by piece (list items, joined sentences)."""
+    quote = quote.strip()
+    if not quote:
+        return []
+    at = passage.find(quote)
+    if at >= 0:
+        return [(at, at + len(quote))]
+    words = quote.split()
+    spans: list[tuple[int, int]] = []
+    i, cursor = 0, 0
+    while i < len(words):
+        best = None
+        for j in range(len(words), i, -1):  # longest run of words found after the cursor
+            piece = " ".join(words[i:j])
+            at = passage.find(piece, cursor)
+            if at >= 0:
+                best = (at, at + len(piece), j)
+                break
+        if best is None or best[2] - i == 1 and len(words[i]) < 4:  # no stray short words
+            i += 1
+            continue
+        spans.append((best[0], best[1]))
+        cursor, i = best[1], best[2]
+    return spans
+
+
+def missing_facts_html(missing: Iterable[str]) -> str:
+    items = "".join(f"<li>☐ {text(m)}</li>" for m in missing)
+    return f'<div class="mds-missing"><div class="mds-missing-title">Please provide:</div><ul>{items}</ul></div>'
+
+
+def conflict_html(conflict: Conflict, key: str) -> str:
+    positions = "".join(
+        f'<li><a class="mds-cite-marker" href="#{cite_id(key, p.n)}" data-cite="{cite_id(key, p.n)}">[{p.n}]</a> '
+        f"<b>{text(p.doc_title)}</b>{text(f' ({p.doc_date})' if p.doc_date else ' (no date stated)')}: "
+        f"“{text(p.quote or p.text)}”</li>"
+        for p in conflict.positions
+    )
+    return (
+        f'<div class="mds-conflict"><div class="mds-conflict-title">⚠ Sources disagree: {text(conflict.topic)}</div>'
+        f"<div>{text(conflict.summary)}</div><ul>{positions}</ul></div>"
+    )
+
+
+def facts_html(facts: Mapping[str, Any]) -> str:
+    rows = "".join(
+        f"<tr><td>{text(name)}</td><td>{text(format_fact(name, value))}</td></tr>"
+        for name, value in facts.items()
+        if value is not None
+    )
+    return (
+        '<details class="mds-facts"><summary>Patient facts read from this conversation</summary>'
+        f'<table class="mds-table"><tr><th>Field</th><th>Value</th></tr>{rows}</table></details>'
+    )
+
+
+def checks_html(checks: Sequence[Any]) -> str:
+    passed = sum(1 for c in checks if c.passed)
+    rows = "".join(
+        f'<li class="{"mds-pass" if c.passed else "mds-fail"}">{"✓" if c.passed else "✗"} '
+        f"{text(c.name)}{': ' + text(c.detail) if c.detail else ''}</li>"
+        for c in checks
+    )
+    return f'<details class="mds-checks"><summary>Guard checks: {passed}/{len(checks)} passed</summary><ul>{rows}</ul></details>'
+
+
+# --- decisions --------------------------------------------------------------------------------
+
+
+def decision_html(decision: Mapping[str, Any], *, compact: bool = False) -> str:
+    """Banner, pathway, criteria table per pathway, missing-documentation checklist, warnings."""
+    value = decision["decision"]
+    chosen = decision.get("pathway")
+    parts = [
+        f'<div class="mds-decision mds-decision-{value}">',
+        f'<div class="mds-banner mds-banner-{value}"><span class="mds-banner-icon">{DECISION_ICON.get(value, "")}</span> '
+        f"{text(DECISION_LABEL.get(value, value))} <span class=\"mds-banner-drug\">— {text(decision['drug'])}</span></div>",
+        f'<div class="mds-summary">{text(decision.get("summary", ""))}</div>',
+    ]
+    pathways = decision.get("pathways", [])
+    if chosen:
+        title = next((p.get("title", "") for p in pathways if p["id"] == chosen), "")
+        parts.append(f'<div class="mds-pathway"><b>Pathway:</b> {text(chosen)} — {text(title)}</div>')
+    else:
+        parts.append('<div class="mds-pathway"><b>Pathway:</b> none eligible</div>')
+    if decision.get("missing_documentation"):
+        items = "".join(f"<li>☐ {text(m)}</li>" for m in decision["missing_documentation"])
+        parts.append(
+            f'<div class="mds-missing"><div class="mds-missing-title">Missing documentation</div><ul>{items}</ul></div>'
+        )
+    if decision.get("warnings"):
+        items = "".join(
+            f'<li>⚠ {text(w["text"])} <span class="mds-source">— {source_html(w["citation"])}</span></li>'
+            for w in decision["warnings"]
+        )
+        parts.append(f'<div class="mds-warnings"><div class="mds-warnings-title">Warnings</div><ul>{items}</ul></div>')
+    for pathway in pathways:
+        is_open = not compact and (chosen is None or pathway["id"] == chosen) or pathway["id"] == chosen
+        parts.append(pathway_html(pathway, open_=is_open))
+    ruleset = decision.get("ruleset") or {}
+    parts.append(
+        f'<div class="mds-ruleset">Ruleset {text(ruleset.get("id", "?"))} version {text(ruleset.get("version", "?"))}'
+        f' (fingerprint {text(ruleset.get("fingerprint", "?"))})</div>'
+    )
+    parts.append("</div>")
+    return "".join(parts)
+
+
+def pathway_html(pathway: Mapping[str, Any], *, open_: bool) -> str:
+    status = pathway["status"]
+    rows = "".join(criterion_row_html(c) for c in pathway.get("criteria", []))
+    return (
+        f'<details class="mds-pathway-block mds-pathway-{status}"{" open" if open_ else ""}>'
+        f"<summary><b>{text(pathway.get('title') or pathway['id'])}</b> — {text(PATHWAY_STATUS.get(status, status))}"
+        f' <code>{text(pathway["id"])}</code></summary>'
+        '<table class="mds-table mds-criteria"><thead><tr><th></th><th>Criterion</th><th>Evidence</th>'
+        f"<th>Source</th></tr></thead><tbody>{rows}</tbody></table></details>"
+    )
+
+
+def criterion_row_html(c: Mapping[str, Any]) -> str:
+    status = c["status"]
+    note = f'<div class="mds-note">Ruleset note: {text(c["note"])}</div>' if c.get("note") else ""
+    sources = [source_html(c["citation"])] + [source_html(s) for s in c.get("supporting_citations", [])]
+    return (
+        f'<tr class="mds-crit mds-crit-{status}">'
+        f'<td class="mds-crit-status" title="{STATUS_WORD.get(status, status)}">{STATUS_SYMBOL.get(status, "?")}</td>'
+        f'<td>{text(c["statement"])}{note}</td><td>{text(c.get("evidence", ""))}</td>'
+        f'<td>{"<br>".join(sources)}</td></tr>'
+    )
+
+
+def source_html(citation: Mapping[str, Any]) -> str:
+    doc_id = citation["doc_id"]
+    short = short_titles().get(doc_id, doc_id)
+    return f'<span class="mds-source-doc">{text(doc_id.split("_", 1)[0])} {text(short)}</span>: “{text(citation["quote"])}”'
+
+
+def options_html(decisions: Sequence[Mapping[str, Any]]) -> str:
+    """The "check all drugs" list: one row per drug in the sources' sequence, details below."""
+    rows = "".join(
+        f'<tr class="mds-option mds-option-{d["decision"]}"><td><b>{text(d["drug"])}</b></td>'
+        f'<td><span class="mds-pill mds-pill-{d["decision"]}">{DECISION_ICON.get(d["decision"], "")} '
+        f'{text(DECISION_LABEL.get(d["decision"], d["decision"]).lower())}</span></td>'
+        f'<td>{text(d.get("pathway") or "—")}</td><td>{text(d.get("summary", ""))}</td></tr>'
+        for d in decisions
+    )
+    details = "".join(
+        f'<details class="mds-option-detail"><summary>{text(d["drug"])}: criteria</summary>{decision_html(d, compact=True)}</details>'
+        for d in decisions
+    )
+    return (
+        '<div class="mds-options"><div class="mds-options-title">Options for this patient (all supported drugs)</div>'
+        '<table class="mds-table"><thead><tr><th>Drug</th><th>Decision</th><th>Pathway</th><th>Summary</th></tr></thead>'
+        f"<tbody>{rows}</tbody></table>{details}</div>"
+    )
+
+
+def error_html(message: str) -> str:
+    return f'<div class="mds-error">⚠ {text(message)}</div>'
+
+
+# --- sources browser --------------------------------------------------------------------------
+
+
+def document_html(document: Any, passages: Sequence[Any], dropped: Sequence[Any], repairs: Sequence[Any]) -> str:
+    """One document: its metadata and caveats, the blocks dropped from it, then every passage."""
+    info = document.info
+    date = info.stated_date_text or info.stated_date or "no date stated in the text"
+    caveats = "".join(f"<li>{text(c)}</li>" for c in info.caveats)
+    parts = [
+        f'<div class="mds-doc"><h3>{text(info.title)}</h3>',
+        f'<div class="mds-doc-meta"><code>{text(info.id)}</code> · {text(info.kind.replace("_", " "))} · '
+        f"{text(date)} · {len(passages)} passages</div>",
+        f'<div class="mds-caveats"><div class="mds-caveats-title">Caveats</div><ul>{caveats}</ul></div>',
+    ]
+    applied = [(r, len(re.findall(r.pattern, document.raw))) for r in repairs]
+    applied = [(r, n) for r, n in applied if n]
+    if applied:
+        rows = "".join(
+            f"<tr><td><code>{text(r.pattern)}</code></td><td>{text(r.replacement)}</td><td>{n}</td><td>{text(r.why)}</td></tr>"
+            for r, n in applied
+        )
+        parts.append(
+            '<details class="mds-repairs"><summary>OCR repairs applied to this document '
+            f"({len(applied)} kinds)</summary><table class=\"mds-table\"><tr><th>Printed (pattern)</th>"
+            f"<th>Read as</th><th>Times</th><th>Why</th></tr>{rows}</table></details>"
+        )
+    if dropped:
+        items = "".join(
+            f'<details class="mds-dropped-block"><summary>{text(b.name)} (characters {b.start}–{b.end}): {text(b.why)}</summary>'
+            f'<pre class="mds-raw">{html.escape(document.raw[b.start:b.end])}</pre></details>'
+            for b in dropped
+        )
+        parts.append(
+            f'<div class="mds-dropped"><div class="mds-dropped-title">Dropped page furniture ({len(dropped)} blocks, '
+            f"never retrievable or citable)</div>{items}</div>"
+        )
+    section = None
+    for p in passages:
+        if p.section != section:
+            section = p.section
+            parts.append(f'<h4 class="mds-section">{text(section)}</h4>')
+        parts.append(passage_html(p, repairs))
+    parts.append("</div>")
+    return "".join(parts)
+
+
+def passage_html(passage: Any, repairs: Sequence[Any]) -> str:
+    fixed = [r for r in repairs if re.search(r.pattern, passage.text)]
+    repaired = ""
+    if fixed:
+        repaired = '<div class="mds-repaired">OCR repaired: ' + "; ".join(
+            f"{text(r.replacement)} ({text(r.why)})" for r in fixed
+        ) + "</div>"
+    return (
+        f'<div class="mds-passage-card" id="passage-{text(passage.id)}">'
+        f'<div class="mds-passage-head"><code>{text(passage.id)}</code> · {text(passage.kind)} · '
+        f"characters {passage.start}–{passage.end}</div>"
+        f'<div class="mds-passage-text">{text(passage.normalized)}</div>{repaired}'
+        f'<details><summary>As printed in the file</summary><pre class="mds-raw">{html.escape(passage.text)}</pre></details></div>'
+    )

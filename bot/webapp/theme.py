@@ -1,0 +1,101 @@
+"""Look of the app: a theme with system fonts only (nothing fetched), the CSS and one small script."""
+
+from __future__ import annotations
+
+from typing import Any
+
+SANS = ("system-ui", "-apple-system", "Segoe UI", "Roboto", "Helvetica Neue", "Arial", "sans-serif")
+MONO = ("ui-monospace", "SFMono-Regular", "Menlo", "Consolas", "Liberation Mono", "monospace")
+
+
+def app_theme() -> Any:
+    """Gradio's default theme with system font stacks: no GoogleFont, no font files at all."""
+    import gradio as gr
+
+    font = [gr.themes.Font(name) for name in SANS]
+    mono = [gr.themes.Font(name) for name in MONO]
+    return gr.themes.Default(primary_hue="blue", secondary_hue="slate", neutral_hue="slate", font=font, font_mono=mono)
+
+
+APP_CSS = """
+.mds-header h1 { margin: 0; font-size: 1.6rem; }
+.mds-header span { color: var(--body-text-color-subdued); }
+.mds-msg { line-height: 1.45; }
+.mds-badge { display: inline-block; margin: 0 6px 6px 0; padding: 2px 10px; border-radius: 999px; font-weight: 600; font-size: 0.85em; }
+.mds-badge-refused { background: #e2e8f0; color: #334155; border: 1px solid #94a3b8; }
+.mds-badge-needs { background: #fef3c7; color: #92400e; border: 1px solid #f59e0b; }
+.mds-badge-blocked { background: #fee2e2; color: #991b1b; border: 1px solid #ef4444; }
+.mds-badge-conflict { background: #ffedd5; color: #9a3412; border: 1px solid #fb923c; }
+.mds-badge-rules { background: #dbeafe; color: #1e3a8a; border: 1px solid #60a5fa; }
+.mds-status-refused .mds-answer { color: #475569; font-style: italic; }
+.mds-blocked .mds-answer { border-left: 4px solid #ef4444; padding-left: 8px; }
+.mds-status-needs_information .mds-answer { border-left: 4px solid #f59e0b; padding-left: 8px; }
+a.mds-cite-marker { text-decoration: none; font-weight: 700; color: #1d4ed8; cursor: pointer; }
+a.mds-cite-marker sup { font-size: 0.75em; }
+.mds-sources { margin-top: 10px; border-top: 1px solid var(--border-color-primary); padding-top: 6px; }
+.mds-sources-title, .mds-missing-title, .mds-warnings-title, .mds-conflict-title, .mds-caveats-title,
+.mds-dropped-title, .mds-options-title, .mds-group-title { font-weight: 700; margin: 4px 0; }
+details.mds-cite { margin: 4px 0; padding: 4px 8px; border: 1px solid var(--border-color-primary); border-radius: 6px; }
+details.mds-cite > summary { cursor: pointer; }
+details.mds-cite.mds-flash { box-shadow: 0 0 0 3px #93c5fd; }
+.mds-cite-n { font-weight: 700; color: #1d4ed8; }
+.mds-cite-meta, .mds-cite-span, .mds-doc-meta, .mds-passage-head, .mds-ruleset { color: var(--body-text-color-subdued); font-size: 0.85em; }
+blockquote.mds-passage { margin: 6px 0; padding: 4px 10px; border-left: 3px solid #94a3b8; }
+.mds-msg mark, .mds-passage mark { background: #fde68a; color: inherit; padding: 0 1px; }
+.mds-notes { margin: 6px 0; color: #1e3a8a; }
+.mds-conflict { margin: 8px 0; padding: 8px 10px; background: #fff7ed; border: 1px solid #fb923c; border-left: 5px solid #ea580c; border-radius: 6px; color: #431407; }
+.mds-missing { margin: 8px 0; padding: 8px 10px; background: #fffbeb; border: 1px solid #f59e0b; border-radius: 6px; color: #451a03; }
+.mds-missing ul, .mds-warnings ul, .mds-conflict ul { margin: 4px 0 0 0; padding-left: 18px; }
+.mds-warnings { margin: 8px 0; padding: 8px 10px; background: #fefce8; border: 1px solid #eab308; border-radius: 6px; color: #422006; }
+.mds-decision { margin: 6px 0; }
+.mds-banner { font-size: 1.25em; font-weight: 800; padding: 10px 14px; border-radius: 8px; color: white; }
+.mds-banner-meets_criteria { background: #15803d; }
+.mds-banner-does_not_meet { background: #b91c1c; }
+.mds-banner-insufficient_documentation { background: #b45309; }
+.mds-banner-drug { font-weight: 600; opacity: 0.95; }
+.mds-summary, .mds-pathway { margin: 6px 2px; }
+details.mds-pathway-block { margin: 8px 0; border: 1px solid var(--border-color-primary); border-radius: 6px; padding: 4px 8px; }
+details.mds-pathway-block > summary { cursor: pointer; }
+.mds-table { width: 100%; border-collapse: collapse; font-size: 0.9em; margin: 6px 0; }
+.mds-table th, .mds-table td { border: 1px solid var(--border-color-primary); padding: 4px 6px; vertical-align: top; text-align: left; }
+.mds-table th { background: var(--background-fill-secondary); }
+td.mds-crit-status { font-size: 1.2em; font-weight: 800; text-align: center !important; width: 2em; }
+tr.mds-crit-met td.mds-crit-status { color: #15803d; }
+tr.mds-crit-not_met td.mds-crit-status { color: #b91c1c; }
+tr.mds-crit-missing td.mds-crit-status { color: #b45309; }
+.mds-note { color: var(--body-text-color-subdued); font-size: 0.85em; font-style: italic; }
+.mds-source-doc { font-weight: 600; }
+.mds-pill { padding: 1px 8px; border-radius: 999px; color: white; font-weight: 600; white-space: nowrap; }
+.mds-pill-meets_criteria { background: #15803d; }
+.mds-pill-does_not_meet { background: #b91c1c; }
+.mds-pill-insufficient_documentation { background: #b45309; }
+.mds-error { color: #b91c1c; font-weight: 600; padding: 2px 4px; }
+.mds-field-error { margin-top: -4px; }
+.mds-empty { color: var(--body-text-color-subdued); padding: 20px; text-align: center; border: 1px dashed var(--border-color-primary); border-radius: 8px; }
+.mds-group-title { padding: 6px 10px 0 10px; }
+.mds-caveats { margin: 8px 0; padding: 8px 10px; background: #fffbeb; border: 1px solid #f59e0b; border-radius: 6px; color: #451a03; }
+.mds-dropped { margin: 8px 0; padding: 8px 10px; background: #f1f5f9; border: 1px solid #94a3b8; border-radius: 6px; color: #0f172a; }
+.mds-repairs { margin: 8px 0; }
+.mds-section { margin: 14px 0 4px 0; border-bottom: 1px solid var(--border-color-primary); }
+.mds-passage-card { margin: 6px 0; padding: 6px 10px; border: 1px solid var(--border-color-primary); border-radius: 6px; }
+.mds-passage-text { margin: 4px 0; }
+.mds-repaired { font-size: 0.85em; color: #92400e; }
+pre.mds-raw { white-space: pre-wrap; font-size: 0.85em; background: var(--background-fill-secondary); padding: 6px; border-radius: 4px; }
+"""
+
+# Clicking a citation marker opens its source passage (a <details>) and scrolls to it.
+APP_JS = """
+() => {
+  document.addEventListener('click', (event) => {
+    const marker = event.target.closest('a.mds-cite-marker');
+    if (!marker) return;
+    const target = document.getElementById(marker.dataset.cite || (marker.getAttribute('href') || '').slice(1));
+    if (!target) return;
+    event.preventDefault();
+    target.open = true;
+    target.scrollIntoView({block: 'nearest', behavior: 'smooth'});
+    target.classList.add('mds-flash');
+    setTimeout(() => target.classList.remove('mds-flash'), 1500);
+  });
+}
+"""

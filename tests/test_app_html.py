@@ -1,0 +1,197 @@
+"""HTML of the web app (bot/webapp/html.py): answers, citations, refusals, conflicts, decisions, sources."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from bot.models import BotResponse, Check, Citation, Conflict
+from bot.webapp import html
+from rules_core import SUPPORTED_DRUGS, evaluate, evaluate_options
+
+
+def citation(n: int, text: str = "First sentence. Second sentence here.", quote: str = "Second sentence here.") -> Citation:
+    return Citation(
+        n=n,
+        doc_id="002_b313ab8f7ec3a988",
+        doc_title="Luspatercept article",
+        doc_date="2025-12-08",
+        section="Primary Indication Criteria",
+        passage_id=f"002-p00{n}",
+        text=text,
+        start=10,
+        end=10 + len(text),
+        quote=quote,
+        quote_start=26,
+        quote_end=10 + len(text),
+    )
+
+
+def answered(**extra) -> BotResponse:
+    return BotResponse(
+        status="answered",
+        route="retrieval",
+        answer="Second sentence here. [1] Another claim. [2]",
+        citations=[citation(1), citation(2, "Only one.", "Only one.")],
+        **extra,
+    )
+
+
+def test_markers_link_to_their_source_passage():
+    out = html.response_html(answered(), "k1")
+    for n in (1, 2):
+        assert f'href="#mds-k1-cite-{n}"' in out
+        assert f'<details class="mds-cite" id="mds-k1-cite-{n}">' in out
+    assert "<sup>[1]</sup>" in out
+    assert "Luspatercept article" in out and "Primary Indication Criteria" in out
+    assert "stated date 2025-12-08" in out
+
+
+def test_quoted_span_is_highlighted_inside_the_passage():
+    out = html.response_html(answered(), "k")
+    assert "First sentence. <mark>Second sentence here.</mark>" in out
+
+
+def test_unknown_marker_stays_plain_text():
+    response = BotResponse(status="answered", route="retrieval", answer="Claim [7]", citations=[citation(1)])
+    assert "&#91;7&#93;" in html.response_html(response, "k")
+
+
+def test_text_is_escaped_for_html_and_markdown():
+    response = BotResponse(status="answered", route="retrieval", answer="<script>alert(1)</script> *x* _y_ $z$ [a](b)")
+    out = html.response_html(response, "k")
+    assert "<script>" not in out
+    assert "&lt;script&gt;" in out
+    assert "*" not in out and "_y_" not in out and "$" not in out
+
+
+@pytest.mark.parametrize(
+    ("quote", "marked"),
+    [
+        ("whole passage text", ["whole passage text"]),
+        ("Intro: first item second item", ["Intro:", "first item", "second item"]),
+    ],
+)
+def test_quote_spans_whole_or_piece_by_piece(quote, marked):
+    passage = "whole passage text" if quote.startswith("whole") else "Intro:\n• first item\n• second item"
+    spans = html.quote_spans(passage, quote)
+    assert [passage[a:b] for a, b in spans] == marked
+
+
+def test_quote_not_in_passage_marks_nothing():
+    assert html.quote_spans("abc def", "zzz yyy") == []
+    assert html.quote_spans("abc def", "") == []
+
+
+def test_refusal_needs_information_and_blocked_look_distinct():
+    refused = html.response_html(BotResponse(status="refused", route="refusal", answer="Not covered."), "a")
+    needs = html.response_html(
+        BotResponse(
+            status="needs_information",
+            route="rules",
+            answer="I need more facts.",
+            missing_facts=["serum_epo (serum erythropoietin level)"],
+        ),
+        "b",
+    )
+    blocked = html.response_html(BotResponse(status="refused", route="refusal", answer="Withheld.", blocked=True), "c")
+    answer = html.response_html(answered(), "d")
+    assert "mds-badge-refused" in refused and "mds-status-refused" in refused
+    assert "mds-badge-needs" in needs and "☐ serum&#95;epo (serum erythropoietin level)" in needs
+    assert "mds-badge-blocked" in blocked and "mds-blocked" in blocked
+    assert "mds-badge" not in answer
+
+
+def test_conflict_is_flagged_with_both_positions():
+    positions = [citation(1), citation(2, "Other view.", "Other view.")]
+    response = answered(conflicts=[Conflict(topic="first-line luspatercept", positions=positions, summary="They disagree.")])
+    out = html.response_html(response, "k")
+    assert "mds-badge-conflict" in out
+    assert "⚠ Sources disagree: first-line luspatercept" in out
+    assert out.count('class="mds-cite-marker" href="#mds-k-cite-2"') >= 2  # in the answer and in the conflict
+
+
+def test_rules_answer_shows_decision_facts_notes_and_checks():
+    decision = evaluate("luspatercept", {"ipss_r": "low", "serum_epo": {"value": 620, "unit": "U/L"}})
+    response = BotResponse(
+        status="answered",
+        route="rules",
+        answer="Insufficient documentation.",
+        decision=decision.model_dump(mode="json"),
+        extracted_facts={"ipss_r": "low", "serum_epo": {"value": 620, "unit": "U/L"}},
+        notes=["sEPO read as U/L"],
+        checks=[Check(name="grounded", passed=True), Check(name="no dose", passed=False, detail="dose found")],
+    )
+    out = html.response_html(response, "k")
+    assert "mds-badge-rules" in out
+    assert "mds-banner-insufficient_documentation" in out
+    assert "620 U/L" in out
+    assert "ℹ︎ sEPO read as U/L" in out
+    assert "Guard checks: 1/2 passed" in out
+
+
+def test_decision_banner_table_checklist_and_warnings():
+    decision = evaluate(
+        "luspatercept",
+        {
+            "ipss_r": "low",
+            "serum_epo": {"value": 620, "unit": "U/L"},
+            "rbc_units_last_8_weeks": 4,
+            "ring_sideroblasts_pct": 20,
+        },
+    ).model_dump(mode="json")
+    out = html.decision_html(decision)
+    assert "INSUFFICIENT DOCUMENTATION" in out
+    assert out.count('<tr class="mds-crit ') == sum(len(p["criteria"]) for p in decision["pathways"])
+    symbols = set(re.findall(r'<td class="mds-crit-status" title="[^"]+">(.)</td>', out))
+    assert symbols <= {"✓", "✗", "?"} and "?" in symbols and "✓" in symbols
+    for item in decision["missing_documentation"]:
+        assert html.text(item) in out
+    for warning in decision["warnings"]:
+        assert html.text(warning["text"]) in out
+    assert f"Ruleset {decision['ruleset']['id']} version {decision['ruleset']['version']}" in out
+
+
+def test_meets_criteria_opens_the_chosen_pathway():
+    decision = evaluate(
+        "luspatercept",
+        {
+            "ipss_r": "low",
+            "ring_sideroblasts_pct": 20,
+            "sf3b1": "mutated",
+            "serum_epo": {"value": 620, "unit": "U/L"},
+            "rbc_units_last_8_weeks": 4,
+        },
+    ).model_dump(mode="json")
+    out = html.decision_html(decision)
+    assert "mds-banner-meets_criteria" in out
+    assert f"<b>Pathway:</b> {html.text(decision['pathway'])}" in out
+    assert out.count("<details class=\"mds-pathway-block mds-pathway-eligible\" open>") == 1
+
+
+def test_options_list_every_supported_drug():
+    decisions = [d.model_dump(mode="json") for d in evaluate_options({"ipss_r": "low"})]
+    out = html.options_html(decisions)
+    for drug in SUPPORTED_DRUGS:
+        assert f"<b>{html.text(drug)}</b>" in out
+
+
+def test_sources_browser_shows_caveats_furniture_and_repairs(corpus):
+    from corpus.cleaning import OCR_REPAIRS
+
+    for doc in corpus.documents:
+        passages = corpus.passages_of(doc.id)
+        dropped = [b for b in corpus.dropped if b.doc_id == doc.id]
+        out = html.document_html(doc, passages, dropped, OCR_REPAIRS)
+        for caveat in doc.info.caveats:
+            assert html.text(caveat) in out
+        for p in passages:
+            assert f'id="passage-{p.id}"' in out
+        for block in dropped:
+            assert html.text(block.name) in out
+        if doc.info.kind == "clinical_review":
+            assert "OCR repairs applied to this document" in out
+            assert "OCR repaired:" in out
+        else:
+            assert "Dropped page furniture" in out
