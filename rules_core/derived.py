@@ -36,15 +36,22 @@ class Facts(NamedTuple):
 
 def derive(patient: PatientFacts) -> Facts:
     therapies = patient.therapies
+    if therapies is None:
+        naive = failed = _HISTORY_MISSING
+        prior_agents = None
+    else:
+        trials = [(i, t) for i, t in enumerate(therapies) if t.agent in ESAS]
+        naive, failed = _esa_naive(therapies, trials), _esa_failed(trials)
+        prior_agents = frozenset([t.agent for t in therapies])
     return Facts(
         patient=patient,
         lower_risk=lower_risk(patient),
-        lower_risk_by_ipss_r=lower_risk_by_ipss_r(patient),
-        esa_naive=esa_naive(patient),
-        esa_failed=esa_failed(patient),
+        lower_risk_by_ipss_r=_BY_IPSS_R[patient.ipss_r],
+        esa_naive=naive,
+        esa_failed=failed,
         sepo_u_per_l=patient.serum_epo.u_per_l if patient.serum_epo else None,
         hb_g_per_dl=patient.hemoglobin.g_per_dl if patient.hemoglobin else None,
-        prior_agents=None if therapies is None else frozenset(t.agent for t in therapies),
+        prior_agents=prior_agents,
     )
 
 
@@ -72,10 +79,6 @@ _BY_IPSS = {
 }
 
 
-def lower_risk_by_ipss_r(patient: PatientFacts) -> Outcome:
-    return _BY_IPSS_R[patient.ipss_r]
-
-
 def lower_risk(patient: PatientFacts) -> Outcome:
     """IPSS-R decides; IPSS only when IPSS-R is not documented."""
     if patient.ipss_r is not None:
@@ -89,24 +92,14 @@ _NO_ESA_IN_HISTORY = Outcome(MET, "no ESA in therapy history")
 _NEVER_FAILED = Outcome(NOT_MET, "ESA-naive, no ESA failure")
 
 
-def _esa_trials(patient: PatientFacts) -> list[tuple[int, Therapy]]:
-    return [(i, t) for i, t in enumerate(patient.therapies or ()) if t.agent in ESAS]
-
-
-def esa_naive(patient: PatientFacts) -> Outcome:
-    if patient.therapies is None:
-        return _HISTORY_MISSING
-    trials = _esa_trials(patient)
+def _esa_naive(therapies: list[Therapy], trials: list[tuple[int, Therapy]]) -> Outcome:
     if trials:
         return Outcome(NOT_MET, "prior ESA: " + ", ".join(t.agent for _, t in trials))
-    return _NO_ESA_IN_HISTORY if patient.therapies else _NO_PRIOR_THERAPY
+    return _NO_ESA_IN_HISTORY if therapies else _NO_PRIOR_THERAPY
 
 
-def esa_failed(patient: PatientFacts) -> Outcome:
-    """Failed if any ESA trial failed (Kleene OR over trials); naive → not failed."""
-    if patient.therapies is None:
-        return _HISTORY_MISSING
-    trials = _esa_trials(patient)
+def _esa_failed(trials: list[tuple[int, Therapy]]) -> Outcome:
+    """Failed if any ESA trial failed (Kleene OR over trials); no ESA trial → not failed."""
     if not trials:
         return _NEVER_FAILED
     return any_outcomes(*(esa_trial_failed(i, t) for i, t in trials))

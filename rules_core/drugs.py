@@ -64,8 +64,9 @@ def normalise_drug(name: str) -> str:
     """Generic or brand name → canonical generic; UnknownDrugError otherwise."""
     if not isinstance(name, str):
         raise UnknownDrugError(f"expected a drug name, got {name!r}", field="drug")
-    if name in DRUG_ALIASES:  # fast path: already canonical
-        return DRUG_ALIASES[name]
+    key = name.lower()
+    if key in DRUG_ALIASES:  # fast path: canonical or a plain brand
+        return DRUG_ALIASES[key]
     key = alias_key(name)
     if key in DRUG_ALIASES:
         return DRUG_ALIASES[key]

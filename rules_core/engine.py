@@ -99,7 +99,7 @@ def decide(rules: DrugRules, facts: Facts) -> Decision:
 
 def _evaluate_pathway(pathway: Pathway, facts: Facts) -> tuple[PathwayResult, list[Outcome]]:
     outcomes = [c.check(facts) for c in pathway.criteria]
-    status = _PATHWAY_STATUS[all_of(o.status for o in outcomes)]
+    status = _PATHWAY_STATUS[all_of([o.status for o in outcomes])]
     criteria = [
         # Positional and shared tuples: this line runs ~15 times per decision.
         CriterionResult(c.id, c.kind, c.statement, o.status, o.evidence, c.citation, c.supporting, c.note, o.missing)
