@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import Literal, NamedTuple
 
 from rules_core.decision import Citation, MissingFact
 from rules_core.logic import MET, MISSING, NOT_MET, Tri, all_of, any_of
 
-# (field path, human label), e.g. ("serum_epo", "serum erythropoietin level").
+# A fact that would settle a `missing` outcome: field path + label, e.g.
+# MissingFact("serum_epo", "serum erythropoietin level").
 Fact = MissingFact
 
 
@@ -60,7 +61,7 @@ class Criterion:
     statement: str
     citation: Citation
     check: Callable[..., Outcome]
-    kind: str = "clinical"  # or "documentation": a fact the source requires on file
+    kind: Literal["clinical", "documentation"] = "clinical"  # documentation: a fact the source requires on file
     note: str | None = None
     supporting: tuple[Citation, ...] = ()
 

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from rules_core.criteria import Criterion, DrugRules, Fact, Outcome, Pathway
+from rules_core.criteria import DrugRules, Fact, Outcome, Pathway
 from rules_core.decision import CriterionResult, Decision, MissingFact, PathwayResult, WarningItem
 from rules_core.derived import Facts, derive
 from rules_core.drugs import ESAS, SUPPORTED_DRUGS, normalise_drug
