@@ -8,6 +8,7 @@ before validation; anything else is rejected with the allowed values.
 
 from __future__ import annotations
 
+from types import MappingProxyType
 from typing import Annotated, Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -149,7 +150,7 @@ class PatientFacts(_Facts):
 
 
 # Human labels for missing_documentation: "serum_epo (serum erythropoietin level)".
-FIELD_LABELS = {
+FIELD_LABELS = MappingProxyType({
     "age_years": "age in years",
     "ipss_r": "IPSS-R risk category",
     "ipss": "IPSS risk category",
@@ -163,4 +164,4 @@ FIELD_LABELS = {
     "hemoglobin": "hemoglobin level",
     "rbc_units_last_8_weeks": "RBC units transfused in the last 8 weeks",
     "therapies": "prior anemia therapy history (agents, weeks, response, iron repletion)",
-}
+})

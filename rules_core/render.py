@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from types import MappingProxyType
+
 from rules_core.decision import Citation, CriterionResult, Decision, PathwayResult
 
-MARK = {"met": "✓", "not_met": "✗", "missing": "?"}
-DECISION_MARK = {"meets_criteria": "✓", "does_not_meet": "✗", "insufficient_documentation": "?"}
-PATHWAY_LABEL = {"eligible": "eligible", "not_eligible": "not eligible", "incomplete": "incomplete"}
+MARK = MappingProxyType({"met": "✓", "not_met": "✗", "missing": "?"})
+DECISION_MARK = MappingProxyType({"meets_criteria": "✓", "does_not_meet": "✗", "insufficient_documentation": "?"})
+PATHWAY_LABEL = MappingProxyType({"eligible": "eligible", "not_eligible": "not eligible", "incomplete": "incomplete"})
 
 
 def headline(decision: Decision) -> str:
