@@ -949,7 +949,8 @@ class Guard:
         if not decision.check.passed:
             return _blocked(response, checks, "its verdict contradicts the rules-core decision")
         rebuild = bool(additions) or any(not o.check.passed for o in outcomes)
-        if not rebuild and not false_premise and not refuse_dose:
+        noted = strip_notes(response.answer) != response.answer.lstrip()  # a note is the guard's: rebuilt each time
+        if not rebuild and not false_premise and not refuse_dose and not noted:
             return response.model_copy(update={"checks": checks})
         if draft.needs_citations and not any(s.cited for s in kept):
             if refuse_dose:
@@ -957,7 +958,9 @@ class Guard:
                                 "which the source documents do not state")
             return _blocked(response, checks, "none of its statements could be verified against the source documents")
 
-        repaired = self._repair(draft, kept, additions) if rebuild else response
+        repaired = self._repair(draft, kept, additions) if rebuild else response.model_copy(
+            update={"answer": strip_notes(response.answer)}
+        )
         if not repaired.answer.strip():
             return _blocked(response, checks, "nothing in it could be shown")
         if refuse_dose:
