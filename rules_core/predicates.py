@@ -22,8 +22,9 @@ _OPPOSITE = {">": "≤", ">=": "<", "<": "≥", "<=": ">"}
 
 
 def num(value: float) -> str:
-    """620.0 → '620', 499.9 → '499.9' (no float noise in evidence)."""
-    return str(int(value)) if float(value).is_integer() else f"{value:.10g}"
+    """620.0 → '620', 499.9 → '499.9', 500.00000000001 stays as is: never rounded past the threshold."""
+    value = float(value)
+    return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
 
 
 def _comparison(op: str, limit: float, unit: str) -> Callable[[str, float], Outcome]:

@@ -212,3 +212,20 @@ def test_importing_and_running_rules_core_loads_nothing_forbidden():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, timeout=60)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "[]"
+
+
+def test_package_docstring_example_runs():
+    import doctest
+
+    assert doctest.testmod(rules_core).failed == 0
+
+
+@pytest.mark.parametrize(
+    "value,shown",
+    [(620, "serum EPO 620 U/L > 500 U/L"), (500.00000000001, "serum EPO 500.00000000001 U/L > 500 U/L"),
+     (499.99999999999, "serum EPO 499.99999999999 U/L ≤ 500 U/L"), (499.9, "serum EPO 499.9 U/L ≤ 500 U/L")],
+)
+def test_evidence_never_rounds_across_a_threshold(value, shown):
+    decision = evaluate("imetelstat", {"serum_epo": {"value": value, "unit": "U/L"}, "therapies": []})
+    criterion = next(c for c in decision.pathways[0].criteria if c.id.endswith("esa_failed_or_ineligible"))
+    assert shown in criterion.evidence
