@@ -889,11 +889,11 @@ class Guard:
     def check_injection(self, draft: Draft) -> Outcome:
         """Instructions in the question change nothing: the answer never carries them out."""
         found = injection_findings(draft.question)
-        payloads = injected_payloads(draft.question)
+        payloads = [re.compile(rf"(?<!\w){re.escape(p)}(?!\w)") for p in injected_payloads(draft.question)]
         drop, echoed = set(), []
         for s in draft.statements:
             text = _collapse(s.text).lower()
-            if any(p in text for p in payloads) or (not s.verbatim and injection_findings(s.text)):
+            if any(p.search(text) for p in payloads) or (not s.verbatim and injection_findings(s.text)):
                 drop.add(s.index)
                 echoed.append(_short(s.text, 50))
         if echoed:
