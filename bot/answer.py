@@ -9,16 +9,17 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bot.conflicts import KnownConflict, conflicts_for
+from bot.conflicts import KNOWN_CONFLICTS, KnownConflict, conflicts_for
 from bot.models import BotResponse, Citation, Conflict
 from corpus.ingest import Corpus
 from corpus.models import Passage, Sentence
 from corpus.retrieval import HybridRetriever, RetrievalResult
-from corpus.vocabulary import CONCEPTS, analyze, concepts_in, words
+from corpus.vocabulary import CONCEPTS, OUT_OF_SCOPE_QUALIFIERS, analyze, concepts_in, words
 
 # Tuned on the gold questions (docs/retrieval.md): below these the evidence is too weak to answer.
 MIN_COVERAGE = 0.5
 MIN_DENSE = 0.25
+MIN_ENTITY_COVERAGE = 0.25
 SELECT_RATIO = 0.82
 
 DRUG_CONCEPTS = frozenset(
@@ -35,7 +36,7 @@ DRUG_CONCEPTS = frozenset(
     }
 )
 TRIALS = frozenset({"medalist", "commands", "imerge", "maxilus", "pace"})
-DOSE_IN_TEXT = re.compile(r"\d+(?:\.\d+)?(?:\s*-\s*\d+(?:\.\d+)?)?\s*mg/kg|\bdose\b", re.IGNORECASE)
+DOSE_IN_TEXT = re.compile(r"\d+(?:\.\d+)?(?:\s*-\s*\d+(?:\.\d+)?)?\s*mg(?:/kg)?\b", re.IGNORECASE)
 
 COVERAGE_STATEMENT = (
     "They cover lower-risk MDS anemia: survival and transfusion burden, ESAs, lenalidomide in del(5q), "
@@ -68,6 +69,7 @@ class Answerer:
             for p in corpus.passages
         }
         self._passage_terms = {p.id: set(analyze(p.normalized)) | set(words(p.normalized)) for p in corpus.passages}
+        self._corpus_words = {w for p in corpus.passages for w in words(p.normalized)}
 
     def _document_subject(self, doc_id: str) -> set[str]:
         """Drugs a whole document is about (002's title names luspatercept): context for every passage."""
@@ -104,12 +106,13 @@ class Answerer:
             passage = self.corpus.passage(sentence.passage_id)
             own = self._sentence_terms[sentence.id] | self._section_terms[passage.id]
             context = own | self._passage_terms[passage.id]
-            coverage = _share(terms, own)
+            # A term only in the section heading counts half: headings are broad.
+            coverage = (_share(terms, self._sentence_terms[sentence.id]) + _share(terms, own)) / 2
             context_coverage = _share(terms, context)
             dense = result.sentence_dense.get(sentence.id, 0.0)
             lexical = result.sentence_lexical.get(sentence.id, 0.0) / max_lexical
             rank_bonus = 1.0 / (1 + passage_rank.get(passage.id, len(passage_rank)))
-            score = 0.3 * dense + 0.15 * lexical + 0.15 * rank_bonus + 0.4 * (0.7 * coverage + 0.3 * context_coverage)
+            score = 0.25 * dense + 0.1 * lexical + 0.15 * rank_bonus + 0.5 * (0.7 * coverage + 0.3 * context_coverage)
             if entities and not entities & own:
                 score *= 0.6  # the question names a drug or trial this sentence is not about
             scored.append(ScoredSentence(sentence, passage, score, coverage, context_coverage, dense))
@@ -124,9 +127,16 @@ class Answerer:
         missing = [e for e in named_entities if not any(e in self._passage_terms[p.id] for p in self.corpus.passages)]
         if named_entities and len(missing) == len(named_entities):
             return f"The source documents do not discuss {', '.join(_label(m) for m in missing)}."
+        qualifiers = [w for w in words(analysis.corrected) if w in OUT_OF_SCOPE_QUALIFIERS and w not in self._corpus_words]
+        if qualifiers:
+            return f"The source documents do not address {', '.join(dict.fromkeys(qualifiers))}."
         best = scored[0]
         weak_meaning = max(s.dense for s in scored[:5]) < MIN_DENSE
-        if best.context_coverage < MIN_COVERAGE or (weak_meaning and best.coverage < 1.0):
+        # A question about a named drug or trial the best sentence is about needs less word overlap:
+        # false premises and loose wording ("why was COMMANDS stopped early?") still get the facts.
+        on_entity = bool(set(named_entities) & (self._sentence_terms[best.sentence.id] | self._section_terms[best.passage.id]))
+        threshold = MIN_ENTITY_COVERAGE if on_entity else MIN_COVERAGE
+        if best.context_coverage < threshold or (weak_meaning and best.coverage < 1.0):
             unknown = ", ".join(analysis.unknown_terms)
             return "The source documents do not cover this question" + (f" (nothing on: {unknown})." if unknown else ".")
         return None
@@ -144,8 +154,7 @@ class Answerer:
         if not drugs:
             return None
         for candidate in scored[:10]:
-            terms = self._sentence_terms[candidate.sentence.id]
-            if DOSE_IN_TEXT.search(candidate.sentence.normalized) and any(d in terms for d in drugs):
+            if any(states_dose_for(candidate.sentence.normalized, d) for d in drugs):
                 return None
         about = [s for s in scored if any(d in self._sentence_terms[s.sentence.id] for d in drugs)][:1]
         names = ", ".join(_label(d) for d in drugs)
@@ -194,8 +203,13 @@ class Answerer:
         return out
 
     def _conflicts_from_citations(self, chosen: list[ScoredSentence]) -> list[KnownConflict]:
-        text = " ".join(c.sentence.normalized for c in chosen)
-        return conflicts_for(text) if "cluspatercept" in {c.key for c in concepts_in(text)} else []
+        """An answer that quotes one position of a known conflict must show the others."""
+        ids = {c.sentence.id for c in chosen}
+        return [
+            conflict
+            for conflict in KNOWN_CONFLICTS
+            if any(self._find_sentence(p.doc_id, p.sentence_starts_with).id in ids for p in conflict.positions)
+        ]
 
     def _with_conflict_positions(self, chosen: list[ScoredSentence], conflicts: list[KnownConflict]) -> list[ScoredSentence]:
         out = list(chosen)
@@ -276,6 +290,25 @@ class Answerer:
             route="refusal",
             answer=f"I can't answer that from the source documents. {reason} {COVERAGE_STATEMENT}",
         )
+
+
+def states_dose_for(text: str, drug_key: str) -> bool:
+    """True when a numeric dose in the text belongs to the drug: the drug is the last one
+    named in the 60 characters before it ('imetelstat 7.5 mg/kg', not '...lenalidomide
+    or HMAs), imetelstat 7.5 mg/kg')."""
+    for match in DOSE_IN_TEXT.finditer(text):
+        window = text[max(0, match.start() - 60) : match.start()]
+        named = [c.key for c in _drug_mentions_in_order(window)]
+        if named and named[-1] == drug_key:
+            return True
+    return False
+
+
+def _drug_mentions_in_order(text: str) -> list:
+    from corpus.vocabulary import _CONCEPT_REGEXES
+
+    found = [(m.start(), c) for c, regex in _CONCEPT_REGEXES if c.key in DRUG_CONCEPTS for m in regex.finditer(text)]
+    return [c for _, c in sorted(found, key=lambda pair: pair[0])]
 
 
 def _share(terms: list[str], present: set[str]) -> float:

@@ -3,6 +3,7 @@ dense ranking by reciprocal rank fusion (RRF)."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import bm25s
@@ -25,6 +26,13 @@ from corpus.vocabulary import (
 )
 
 RRF_K = 60
+
+# "according to the review", "in the medical necessity article": which source, not what topic.
+_SOURCE_REFERENCE = re.compile(
+    r"\b(?:according to|as per|per|in|from|does|do|did)\s+(?:the\s+)?(?:medical[- ]necessity\s+)?"
+    r"(?:article|review|paper|documents?|sources?|web\s*page)\b",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -87,7 +95,7 @@ class HybridRetriever:
     # -- query analysis ---------------------------------------------------
 
     def analyze(self, query: str) -> QueryAnalysis:
-        corrected, fixes = self.corrector.correct_text(query)
+        corrected, fixes = self.corrector.correct_text(_SOURCE_REFERENCE.sub(" ", query))
         concepts = concepts_in(corrected)
         covered_by_concepts = words_named_by_concepts(corrected)
         topic_terms: list[str] = []

@@ -85,11 +85,24 @@ CONCEPTS: tuple[Concept, ...] = (
         r"what (?:kind|type|class) of (?:drug|agent|molecule|medicine)",
         r"erythroid maturation",
     ),
+    _concept("monitoring", "response monitoring", r"monitor\w*", r"evaluat\w*", r"assess\w*", r"check(?:ing)?", r"follow[- ]up", r"is (?:it |\w+ )?working"),
+    _concept(
+        "sequencing",
+        "treatment sequencing",
+        r"sequenc\w*",
+        r"algorithms?",
+        r"hierarchy",
+        r"treatment pathway",
+        r"order of (?:treatment|therapy|therapies)",
+        r"what (?:comes|to (?:use|give|try)) (?:next|after)",
+    ),
+    _concept("goals", "goals of therapy", r"goals?", r"aim(?:s|ing)?", r"objectives?"),
+    _concept("diagnosis", "diagnosis", r"diagnos\w*", r"dx"),
     _concept("iron", "iron overload", r"iron overload", r"transfusional iron"),
     # treatment framing
     _concept("firstline", "first-line", r"first[- ]line", r"front[- ]?line", r"upfront", r"initial (?:treatment|therapy)", r"esa[- ]naive"),
     _concept("secondline", "second-line", r"second[- ]line", r"after esa failure", r"esa[- ](?:failure|refractory|r/r)"),
-    _concept("dose", "dose / schedule", r"dos(?:e|es|ed|ing|age)", r"mg/kg", r"every \d+ weeks", r"q3 ?w"),
+    _concept("dose", "dose / schedule", r"dos(?:e|es|ed|ing|age)", r"mg(?:/kg)?", r"every \d+ weeks", r"q3 ?w", r"how much", r"daily", r"schedule"),
     _concept("approval", "regulatory approval", r"fda", r"ema", r"approv\w*", r"european medicines agency"),
     _concept("lrmds", "lower-risk MDS", r"lr[- ]mds", r"lower[- ]risk(?: mds| myelodysplastic)?", r"low[- ]risk mds"),
     _concept("mds", "myelodysplastic syndromes (MDS)", r"mds", r"myelodysplastic(?: syndromes?)?", r"myelodysplasia"),
@@ -130,7 +143,9 @@ QUESTION_WORDS = frozenset(
     indication indications indicated eligible eligibility qualify consider considered considering start started
     starting give given receive received respond response responses responder responders achieve achieved achieving
     primary endpoint endpoints versus arm arms placebo group groups time times week weeks month months year years
-    first second third line lines level levels value values high low higher lower significant significantly""".split()
+    first second third line lines level levels value values high low higher lower significant significantly
+    must met meet meets should can need needs influence influences choice choose choosing decide decision select
+    selection between affect affects share proportion fraction lasting last lasted typical soon quickly fast""".split()
 )
 
 
@@ -139,9 +154,22 @@ def _stemmer() -> Stemmer.Stemmer:
     return Stemmer.Stemmer("english")
 
 
+_NUMBER_WORDS = re.compile(r"\b(one|two|three|four|five|six|seven|eight|nine|ten|twelve)\b", re.IGNORECASE)
+_NUMBER_VALUES = {w: str(i) for i, w in enumerate("zero one two three four five six seven eight nine ten".split())} | {"twelve": "12"}
+
+# Qualifiers that put a question outside both documents, however well the rest matches
+# ("imetelstat dose for children", "transplant after luspatercept").
+OUT_OF_SCOPE_QUALIFIERS = frozenset(
+    """child children childhood pediatric paediatric infant infants adolescent adolescents pregnant pregnancy
+    breastfeeding lactation transplant transplantation allogeneic hsct chelation chelator deferasirox deferoxamine
+    deferiprone ferritin dialysis""".split()
+)
+
+
 def fold(text: str) -> str:
     for pattern, replacement in _SPELLING:
         text = pattern.sub(replacement, text)
+    text = _NUMBER_WORDS.sub(lambda m: _NUMBER_VALUES[m.group(1).lower()], text)
     return text.replace("≥", " >= ").replace("≤", " <= ")
 
 
