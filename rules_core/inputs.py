@@ -53,8 +53,8 @@ def evaluate_record(record: Any, line: int | None = None) -> str:
     try:
         drug, patient = _unpack_record(record)
         decision = evaluate(drug, patient)
-    except Exception as exc:  # every bad record becomes an error result; the batch goes on
-        root = "patient" if not isinstance(exc, RulesInputError) else None
+    except ValueError as exc:  # bad input (RulesInputError, pydantic ValidationError): report it, go on
+        root = None if isinstance(exc, RulesInputError) else "patient"  # validation paths are inside "patient"
         return head + '"error":' + json.dumps(describe_error(exc, root), ensure_ascii=False) + "}"
     # Splice id and line in front of the decision's own JSON rather than re-serialising it.
     return head + decision.model_dump_json()[1:]

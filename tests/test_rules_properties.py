@@ -8,12 +8,15 @@ it arrives, overrides an IPSS-based risk group (issue 3); it is tested below.
 
 from __future__ import annotations
 
+import json
+
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from rules_core import SUPPORTED_DRUGS, Decision, PatientFacts, evaluate, evaluate_options, format_error
 from rules_core.drugs import BRANDS, KNOWN_AGENTS
+from rules_core.inputs import evaluate_jsonl
 from rules_core.logic import all_of
 
 SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -190,3 +193,23 @@ def test_patient_facts_reject_every_unknown_field():
             assert format_error(exc).startswith(f"error: {name}: unknown field")
         else:
             raise AssertionError(f"{name} was accepted")
+
+
+records = st.one_of(
+    st.text(max_size=30),
+    st.fixed_dictionaries(
+        {"id": st.integers() | st.text(max_size=5), "drug": st.sampled_from([*SUPPORTED_DRUGS, "Reblozyl", "aspirin", 5])},
+        optional={"patient": patients | junk, "extra": junk},
+    ).map(json.dumps),
+)
+
+
+@SETTINGS
+@given(lines=st.lists(records, max_size=6))
+def test_batch_answers_every_non_blank_line_and_never_crashes(lines):
+    results = [json.loads(r) for r in evaluate_jsonl(lines)]
+    assert len(results) == sum(1 for line in lines if line.strip())
+    for result in results:
+        assert ("error" in result) != ("decision" in result)
+        if "error" in result:
+            assert "\n" not in result["error"]
