@@ -8,6 +8,7 @@ never changes the exit code.
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import Annotated, Optional
@@ -93,6 +94,8 @@ def _check_batch(source: str, as_json: bool) -> None:
             out.write((result if as_json else _batch_text(json.loads(result))) + "\n")
     except UnicodeDecodeError:
         raise _fail(f"error: --batch: {source!r} is not UTF-8 text") from None
+    except BrokenPipeError:  # reader went away (e.g. `| head`): stop quietly, no traceback
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     finally:
         if lines is not sys.stdin:
             lines.close()
