@@ -60,6 +60,7 @@ summary{cursor:pointer;font-weight:600}
 .small{color:#57606a;font-size:12px}.mono{font-family:ui-monospace,SFMono-Regular,Menlo,monospace;font-size:12px}
 .answer{white-space:pre-wrap;background:#f6f8fa;padding:6px 8px;border-radius:4px}
 .cite{border-left:3px solid #8c959f;padding:2px 8px;margin:4px 0;font-size:12.5px}
+.scroll{overflow-x:auto}
 ul.fail-list{margin:4px 0 4px 18px;padding:0;color:#a40e26}
 """
 
@@ -211,7 +212,8 @@ def _failure_html(r: Mapping[str, Any]) -> str:
     head = f"{_e(r['id'])} <span class='small'>{_e(r['type'])} · {_e(r.get('kind'))} · {_e(r.get('source'))}</span>"
     out = [f"<details><summary>{head}</summary>"]
     out.append("<ul class='fail-list'>" + "".join(f"<li>{_e(f)}</li>" for f in r.get("failures") or []) + "</ul>")
-    out.append("<b>Expected</b>" + _expected_html(r.get("expected") or {}))
+    if r["type"] != "conversation":  # a conversation's expectations are shown turn by turn
+        out.append("<b>Expected</b>" + _expected_html(r.get("expected") or {}))
     if r.get("retrieval") is not None:
         ret = r["retrieval"]
         top = ", ".join(f"{t.get('id')} ({t.get('start')}–{t.get('end')})" for t in ret.get("top") or [])
@@ -278,10 +280,10 @@ def render_html(report: Mapping[str, Any]) -> str:
         "<h2>Pass rate per case kind</h2>",
         _svg_kind_bars(summary["by_kind"]),
         "<h2>Metrics per case kind</h2>",
-        _kind_table(summary["by_kind"]),
+        "<div class='scroll'>" + _kind_table(summary["by_kind"]) + "</div>",
     ]
     if summary.get("by_drug"):
-        parts += ["<h2>Rules cases per drug</h2>", _kind_table(summary["by_drug"])]
+        parts += ["<h2>Rules cases per drug</h2>", "<div class='scroll'>" + _kind_table(summary["by_drug"]) + "</div>"]
     parts += ["<h2>Latency per route</h2>", _latency_table(report.get("latency") or {})]
     parts.append(f"<h2>Failing cases ({len(failures)})</h2>")
     if not failures:
