@@ -2,8 +2,8 @@
 
 Offline: no analytics, no update check, no share link, system fonts. Host and
 port come from ``--host/--port``, else MDSBOT_HOST / MDSBOT_PORT, else
-127.0.0.1:7860. Importing this module loads nothing heavy; ``main()`` loads the
-embedding model and index once, then serves.
+127.0.0.1:7860. Importing this module loads nothing heavy; ``main()`` serves
+at once and loads the embedding model and index once, in the background.
 """
 
 from __future__ import annotations
@@ -60,15 +60,21 @@ def load_engine(settings: Any) -> Any:
 
 
 def main(argv: Sequence[str] | None = None) -> None:
+    """Serve at once; the model loads in the background (only the chat waits for it)."""
     offline_environment()
     started = time.perf_counter()
     settings = settings_from(parse_args(argv))
-    engine = load_engine(settings)
+    from bot.webapp.loading import BackgroundEngine
+    from corpus.ingest import load_corpus
+
+    engine = BackgroundEngine(lambda: load_engine(settings), corpus=load_corpus())
     demo = build_app(engine)
     from bot.webapp import launch
 
-    print(f"mdsbot: ready in {time.perf_counter() - started:.1f} s on http://{settings.host}:{settings.port}", file=sys.stderr)
-    launch(demo, settings.host, settings.port)
+    launch(demo, settings.host, settings.port, block=False)
+    url = f"http://{settings.host}:{settings.port}"
+    print(f"mdsbot: serving on {url} after {time.perf_counter() - started:.1f} s", file=sys.stderr)
+    demo.block_thread()
 
 
 if __name__ == "__main__":

@@ -45,6 +45,7 @@ def test_markers_link_to_their_source_passage():
         assert f'<details class="mds-cite" id="mds-k1-cite-{n}">' in out
     assert "<sup>[1]</sup>" in out
     assert "Luspatercept article" in out and "Primary Indication Criteria" in out
+    assert "Article: luspatercept medical necessity" in out  # the short title heads each source
     assert "stated date 2025-12-08" in out
 
 
@@ -101,6 +102,12 @@ def test_refusal_needs_information_and_blocked_look_distinct():
     assert "mds-badge-needs" in needs and "☐ serum&#95;epo (serum erythropoietin level)" in needs
     assert "mds-badge-blocked" in blocked and "mds-blocked" in blocked
     assert "mds-badge" not in answer
+
+
+def test_missing_field_names_get_their_label():
+    out = html.missing_facts_html(["serum_epo", "something else"])
+    assert "☐ Serum erythropoietin level (serum&#95;epo)" in out
+    assert "☐ something else" in out
 
 
 def test_conflict_is_flagged_with_both_positions():
@@ -183,7 +190,8 @@ def test_sources_browser_shows_caveats_furniture_and_repairs(corpus):
     for doc in corpus.documents:
         passages = corpus.passages_of(doc.id)
         dropped = [b for b in corpus.dropped if b.doc_id == doc.id]
-        out = html.document_html(doc, passages, dropped, OCR_REPAIRS)
+        repairs = OCR_REPAIRS if doc.info.kind == "clinical_review" else ()
+        out = html.document_html(doc, passages, dropped, repairs)
         for caveat in doc.info.caveats:
             assert html.text(caveat) in out
         for p in passages:
@@ -195,3 +203,4 @@ def test_sources_browser_shows_caveats_furniture_and_repairs(corpus):
             assert "OCR repaired:" in out
         else:
             assert "Dropped page furniture" in out
+            assert "OCR repair" not in out

@@ -45,15 +45,57 @@ def test_offline_environment_forces_analytics_off(monkeypatch):
     assert os.environ["HF_HUB_OFFLINE"] == "1"
 
 
-def test_main_serves_the_engine_on_the_configured_address(monkeypatch):
-    calls = {}
-    monkeypatch.setattr(app, "load_engine", lambda settings: calls.setdefault("engine", object()))
-    monkeypatch.setattr(app, "build_app", lambda engine: calls.setdefault("demo", ("demo", engine)))
-    import bot.webapp
+class FakeDemo:
+    blocked = False
 
-    monkeypatch.setattr(bot.webapp, "launch", lambda demo, host, port: calls.setdefault("launch", (demo, host, port)))
+    def block_thread(self):
+        self.blocked = True
+
+
+def test_main_serves_at_once_and_loads_the_engine_in_the_background(monkeypatch):
+    import bot.webapp
+    from bot.webapp.loading import BackgroundEngine
+
+    real_engine, demo, calls = object(), FakeDemo(), {}
+    monkeypatch.setattr(app, "load_engine", lambda settings: calls.setdefault("settings", settings) and real_engine)
+    monkeypatch.setattr(app, "build_app", lambda engine: calls.setdefault("engine", engine) and demo)
+    monkeypatch.setattr(bot.webapp, "launch", lambda d, host, port, block: calls.setdefault("launch", (d, host, port, block)))
     app.main(["--host", "127.0.0.1", "--port", "7001"])
-    assert calls["launch"] == (("demo", calls["engine"]), "127.0.0.1", 7001)
+    assert calls["launch"] == (demo, "127.0.0.1", 7001, False) and demo.blocked
+    engine = calls["engine"]
+    assert isinstance(engine, BackgroundEngine)
+    assert engine.wait(timeout=10) is real_engine
+    assert calls["settings"].port == 7001
+    assert engine.corpus.passages  # the sources tab needs no model
+
+
+def test_background_engine_hands_over_the_engine_or_its_error():
+    import threading
+
+    from bot.webapp.loading import BackgroundEngine
+
+    gate = threading.Event()
+
+    class Engine:
+        def conversation(self):
+            return "conversation"
+
+    def slow():
+        gate.wait(10)
+        return Engine()
+
+    loading = BackgroundEngine(slow, corpus="corpus", log=False)
+    assert not loading.ready and loading.corpus == "corpus"
+    gate.set()
+    assert loading.conversation() == "conversation" and loading.ready
+
+    def broken():
+        raise OSError("index unreadable")
+
+    failed = BackgroundEngine(broken, corpus=None, log=False)
+    with pytest.raises(OSError, match="index unreadable"):
+        failed.conversation()
+    assert not failed.ready
 
 
 def test_import_app_loads_nothing_heavy():

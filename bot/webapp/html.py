@@ -54,6 +54,8 @@ def response_html(response: BotResponse, key: str) -> str:
         classes.append("mds-blocked")
     parts = [f'<div class="{" ".join(classes)}">']
     parts += badges(response)
+    if response.decision and response.status == "answered":
+        parts.append(decision_banner_html(response.decision))
     parts.append(f'<div class="mds-answer">{answer_with_markers(response.answer, key, response.citations)}</div>')
     if response.missing_facts:
         parts.append(missing_facts_html(response.missing_facts))
@@ -61,7 +63,10 @@ def response_html(response: BotResponse, key: str) -> str:
         parts.append('<ul class="mds-notes">' + "".join(f"<li>ℹ︎ {text(n)}</li>" for n in response.notes) + "</ul>")
     parts += [conflict_html(c, key) for c in response.conflicts]
     if response.decision:
-        parts.append(decision_html(response.decision, compact=True))
+        parts.append(
+            '<details class="mds-decision-details"><summary>Criteria table, missing documentation and warnings'
+            f"</summary>{decision_html(response.decision, compact=True)}</details>"
+        )
     if response.extracted_facts:
         parts.append(facts_html(response.extracted_facts))
     if response.citations:
@@ -120,8 +125,9 @@ def citations_html(citations: Sequence[Citation], key: str) -> str:
 
 def citation_html(c: Citation, key: str, *, open_: bool = False) -> str:
     date = f"stated date {c.doc_date}" if c.doc_date else "no date stated"
+    short = short_titles().get(c.doc_id, c.doc_title)
     summary = (
-        f'<span class="mds-cite-n">[{c.n}]</span> <span class="mds-cite-title">{text(c.doc_title)}</span>'
+        f'<span class="mds-cite-n">[{c.n}]</span> <span class="mds-cite-title">{text(short)}</span>'
         f' <span class="mds-cite-meta">· {text(c.section)} · {text(date)}</span>'
     )
     quote = highlight(c.text, c.quote or "")
@@ -131,6 +137,7 @@ def citation_html(c: Citation, key: str, *, open_: bool = False) -> str:
     return (
         f'<details class="mds-cite" id="{cite_id(key, c.n)}"{" open" if open_ else ""}>'
         f"<summary>{summary}</summary>"
+        f'<div class="mds-cite-doc">{text(c.doc_title)} ({text(date)})</div>'
         f'<blockquote class="mds-passage">{quote}</blockquote>'
         f'<div class="mds-cite-span">{text(span)}</div></details>'
     )
@@ -176,7 +183,15 @@ def quote_spans(passage: str, quote: str) -> list[tuple[int, int]]:
 
 
 def missing_facts_html(missing: Iterable[str]) -> str:
-    items = "".join(f"<li>☐ {text(m)}</li>" for m in missing)
+    """Checklist of what to supply; bare field names get their plain-words label."""
+    from rules_core import FIELD_LABELS
+
+    items = "".join(
+        f"<li>☐ {text(FIELD_LABELS[m][:1].upper() + FIELD_LABELS[m][1:])} ({text(m)})</li>"
+        if m in FIELD_LABELS
+        else f"<li>☐ {text(m)}</li>"
+        for m in missing
+    )
     return f'<div class="mds-missing"><div class="mds-missing-title">Please provide:</div><ul>{items}</ul></div>'
 
 
@@ -218,14 +233,21 @@ def checks_html(checks: Sequence[Any]) -> str:
 # --- decisions --------------------------------------------------------------------------------
 
 
+def decision_banner_html(decision: Mapping[str, Any]) -> str:
+    value = decision["decision"]
+    return (
+        f'<div class="mds-banner mds-banner-{value}"><span class="mds-banner-icon">{DECISION_ICON.get(value, "")}</span> '
+        f"{text(DECISION_LABEL.get(value, value))} <span class=\"mds-banner-drug\">— {text(decision['drug'])}</span></div>"
+    )
+
+
 def decision_html(decision: Mapping[str, Any], *, compact: bool = False) -> str:
     """Banner, pathway, criteria table per pathway, missing-documentation checklist, warnings."""
     value = decision["decision"]
     chosen = decision.get("pathway")
     parts = [
         f'<div class="mds-decision mds-decision-{value}">',
-        f'<div class="mds-banner mds-banner-{value}"><span class="mds-banner-icon">{DECISION_ICON.get(value, "")}</span> '
-        f"{text(DECISION_LABEL.get(value, value))} <span class=\"mds-banner-drug\">— {text(decision['drug'])}</span></div>",
+        decision_banner_html(decision),
         f'<div class="mds-summary">{text(decision.get("summary", ""))}</div>',
     ]
     pathways = decision.get("pathways", [])
@@ -333,7 +355,7 @@ def document_html(document: Any, passages: Sequence[Any], dropped: Sequence[Any]
             for r, n in applied
         )
         parts.append(
-            '<details class="mds-repairs"><summary>OCR repairs applied to this document '
+            '<details class="mds-repairs" open><summary>OCR repairs applied to this document '
             f"({len(applied)} kinds)</summary><table class=\"mds-table\"><tr><th>Printed (pattern)</th>"
             f"<th>Read as</th><th>Times</th><th>Why</th></tr>{rows}</table></details>"
         )

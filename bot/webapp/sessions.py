@@ -38,13 +38,16 @@ class SessionStore:
     def open(self, session_id: str | None) -> tuple[str, Any]:
         """(id, conversation): a new one when ``session_id`` is empty, else the existing one."""
         session_id = (session_id or "").strip()
-        with self._lock:
-            if not session_id:
+        if not session_id:
+            conversation = self._new()  # outside the lock: it may wait for the engine to load
+            with self._lock:
                 session_id = secrets.token_urlsafe(12)
-                self._items[session_id] = self._new()
+                self._items[session_id] = conversation
                 while len(self._items) > self._max:
                     self._items.popitem(last=False)
-            elif session_id not in self._items:
+                return session_id, conversation
+        with self._lock:
+            if session_id not in self._items:
                 raise UnknownSession(session_id)
             self._items.move_to_end(session_id)
             return session_id, self._items[session_id]

@@ -39,6 +39,8 @@ details.mds-cite { margin: 4px 0; padding: 4px 8px; border: 1px solid var(--bord
 details.mds-cite > summary { cursor: pointer; }
 details.mds-cite.mds-flash { box-shadow: 0 0 0 3px #93c5fd; }
 .mds-cite-n { font-weight: 700; color: #1d4ed8; }
+.mds-cite-title { font-weight: 600; }
+.mds-cite-doc { margin-top: 4px; font-style: italic; }
 .mds-cite-meta, .mds-cite-span, .mds-doc-meta, .mds-passage-head, .mds-ruleset { color: var(--body-text-color-subdued); font-size: 0.85em; }
 blockquote.mds-passage { margin: 6px 0; padding: 4px 10px; border-left: 3px solid #94a3b8; }
 .mds-msg mark, .mds-passage mark { background: #fde68a; color: inherit; padding: 0 1px; }
@@ -52,7 +54,10 @@ blockquote.mds-passage { margin: 6px 0; padding: 4px 10px; border-left: 3px soli
 .mds-banner-meets_criteria { background: #15803d; }
 .mds-banner-does_not_meet { background: #b91c1c; }
 .mds-banner-insufficient_documentation { background: #b45309; }
+.mds-banner, .mds-banner * { color: white !important; }
 .mds-banner-drug { font-weight: 600; opacity: 0.95; }
+details.mds-decision-details { margin: 8px 0; }
+details.mds-decision-details > summary { cursor: pointer; font-weight: 600; }
 .mds-summary, .mds-pathway { margin: 6px 2px; }
 details.mds-pathway-block { margin: 8px 0; border: 1px solid var(--border-color-primary); border-radius: 6px; padding: 4px 8px; }
 details.mds-pathway-block > summary { cursor: pointer; }
@@ -71,6 +76,7 @@ tr.mds-crit-missing td.mds-crit-status { color: #b45309; }
 .mds-pill-insufficient_documentation { background: #b45309; }
 .mds-error { color: #b91c1c; font-weight: 600; padding: 2px 4px; }
 .mds-field-error { margin-top: -4px; }
+.mds-loading { color: #92400e; background: #fffbeb; border: 1px solid #f59e0b; border-radius: 6px; padding: 4px 10px; }
 .mds-empty { color: var(--body-text-color-subdued); padding: 20px; text-align: center; border: 1px dashed var(--border-color-primary); border-radius: 8px; }
 .mds-group-title { padding: 6px 10px 0 10px; }
 .mds-caveats { margin: 8px 0; padding: 8px 10px; background: #fffbeb; border: 1px solid #f59e0b; border-radius: 6px; color: #451a03; }

@@ -38,7 +38,7 @@ from bot.webapp.theme import APP_CSS, APP_JS, app_theme
 
 EXAMPLE_QUESTIONS = (
     "Is luspatercept indicated as first-line therapy?",
-    "What documentation is required for luspatercept medical necessity?",
+    "How is ESA failure defined?",
     "What did the IMerge trial show for imetelstat?",
     "Which patients benefit from lenalidomide?",
     "Can my patient get Reblozyl? IPSS-R low, RS 20%, SF3B1 mutated, sEPO 620 U/L, "
@@ -59,9 +59,9 @@ ENGINE = "engine"  # concurrency group of everything that calls the engine (one 
 
 @dataclass
 class ChatSession:
-    """One browser session's conversation and the messages shown for it."""
+    """One browser session's conversation (made on its first message) and the messages shown for it."""
 
-    conversation: Any
+    conversation: Any = None
     messages: list[dict[str, Any]] = field(default_factory=list)
     responses: list[BotResponse] = field(default_factory=list)
 
@@ -111,16 +111,36 @@ def launch(demo: gr.Blocks, host: str, port: int, *, block: bool = True, quiet: 
 # --- Chat -------------------------------------------------------------------------------------
 
 
+def _engine_status(engine: Any) -> str:
+    if getattr(engine, "ready", True):
+        return ""
+    return '<div class="mds-loading">Loading the embedding model and index… the first answer waits for it.</div>'
+
+
 def _chat_tab(engine: Any) -> None:
     state = gr.State(None)
     gr.Markdown(
         "Ask about lower-risk MDS. Answers quote the two source documents; click a marker such as "
         "**[1]** to open its passage. Questions the sources do not cover are refused."
     )
+    loading = not getattr(engine, "ready", True)
+    status = gr.HTML(_engine_status(engine), elem_id="engine-status", visible=loading)
+    if loading:  # a BackgroundEngine still loading: say so until it is ready
+        timer = gr.Timer(1.0)
+        timer.tick(
+            lambda: (
+                gr.update(value=_engine_status(engine), visible=not engine.ready),
+                gr.Timer(active=not engine.ready),
+            ),
+            None,
+            [status, timer],
+            api_visibility="private",
+            queue=False,
+        )
     chatbot = gr.Chatbot(
         label="Conversation",
         elem_id="chatbot",
-        height=560,
+        height="70vh",
         buttons=["copy"],
         feedback_options=None,
         placeholder="Ask a question, or click an example below.",
@@ -131,7 +151,7 @@ def _chat_tab(engine: Any) -> None:
     with gr.Row():
         message = gr.Textbox(
             label="Your question",
-            placeholder="e.g. What documentation is required for luspatercept?",
+            placeholder="e.g. How is ESA failure defined?",
             lines=2,
             max_lines=6,
             scale=5,
@@ -152,11 +172,13 @@ def _chat_tab(engine: Any) -> None:
         raw = gr.JSON(label="BotResponse", elem_id="chat-json")
 
     def respond(text: str | None, session: ChatSession | None):
-        session = session or ChatSession(engine.conversation())
+        session = session or ChatSession(conversation=None)
         text = (text or "").strip()
         if not text:
             return session.messages, "", session, gr.skip()
         try:
+            if session.conversation is None:  # waits while a BackgroundEngine is still loading
+                session.conversation = engine.conversation()
             response = session.conversation.send(text)
             body = html.response_html(response, secrets.token_hex(4))
             session.responses.append(response)
@@ -367,16 +389,16 @@ def _check_tab(reports: Reports) -> None:
                         options_json = gr.Button("Check all drugs", elem_id="check-all-json")
                         to_form = gr.Button("Load into form", elem_id="json-to-form")
         with gr.Column(scale=6, elem_classes=["mds-check-result"]):
+            with gr.Row():
+                download_md = gr.DownloadButton(
+                    "Download report (Markdown)", value=None, interactive=False, elem_id="download-md", size="md"
+                )
+                download_pdf = gr.DownloadButton(
+                    "Download report (PDF)", value=None, interactive=False, elem_id="download-pdf", size="md"
+                )
             result = gr.HTML(
                 '<div class="mds-empty">The decision appears here.</div>', elem_id="decision", min_height=120
             )
-            with gr.Row():
-                download_md = gr.DownloadButton(
-                    "Download report (Markdown)", value=None, interactive=False, elem_id="download-md"
-                )
-                download_pdf = gr.DownloadButton(
-                    "Download report (PDF)", value=None, interactive=False, elem_id="download-pdf"
-                )
             with gr.Accordion("Decision as JSON", open=False):
                 decision_json = gr.JSON(label="rules_core Decision", elem_id="decision-json")
 
@@ -526,7 +548,9 @@ def _sources_tab(corpus: Any) -> None:
         if wanted and wanted != "All sections":
             passages = [p for p in passages if p.section == wanted]
         dropped = [b for b in corpus.dropped if b.doc_id == doc.id]
-        return html.document_html(doc, passages, dropped, OCR_REPAIRS)
+        # corpus.ingest applies OCR_REPAIRS to the OCR'd review only; the web article is not repaired.
+        repairs = OCR_REPAIRS if doc.info.kind == "clinical_review" else ()
+        return html.document_html(doc, passages, dropped, repairs)
 
     gr.Markdown(
         "The two source documents, passage by passage, as the bot retrieves and cites them: cleaned text, "

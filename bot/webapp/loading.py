@@ -1,0 +1,49 @@
+"""Serve at once, load the model meanwhile.
+
+Loading the embedding model and index takes most of the start-up time, and only
+the chat needs it: the medical-necessity checks and the sources browser run on
+the rules core and the corpus alone. :class:`BackgroundEngine` starts loading
+the engine in a thread and stands in for it: ``corpus`` is there at once, and
+``conversation()`` waits until the engine is ready (or raises what loading
+raised, so the chat shows the error instead of hanging).
+"""
+
+from __future__ import annotations
+
+import sys
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import Future
+from typing import Any
+
+
+class BackgroundEngine:
+    def __init__(self, load: Callable[[], Any], corpus: Any, *, log: bool = True):
+        self.corpus = corpus
+        self._future: Future[Any] = Future()
+        self._log = log
+        threading.Thread(target=self._run, args=(load,), name="mdsbot-engine-load", daemon=True).start()
+
+    def _run(self, load: Callable[[], Any]) -> None:
+        started = time.perf_counter()
+        try:
+            engine = load()
+        except BaseException as exc:  # handed to whoever waits
+            self._future.set_exception(exc)
+            if self._log:
+                print(f"mdsbot: the engine failed to load: {type(exc).__name__}: {exc}", file=sys.stderr)
+            return
+        self._future.set_result(engine)
+        if self._log:
+            print(f"mdsbot: model and index loaded in {time.perf_counter() - started:.1f} s", file=sys.stderr)
+
+    @property
+    def ready(self) -> bool:
+        return self._future.done() and self._future.exception() is None
+
+    def wait(self, timeout: float | None = None) -> Any:
+        return self._future.result(timeout)
+
+    def conversation(self) -> Any:
+        return self.wait().conversation()
