@@ -345,7 +345,8 @@ MIN_OVERLAP = 0.75  # share of a paraphrase's content words its passages must us
 # Answers split into statements
 # --------------------------------------------------------------------------------------------
 
-_MARKERS = re.compile(r"(?:\s*\[\d{1,3}(?:\s*[,;]\s*\d{1,3})*\])+")
+# A marker follows a space or punctuation: "therapies[0].weeks" (a field name) is not one.
+_MARKERS = re.compile(r"(?:\s*(?<![\w\]])\[\d{1,3}(?:\s*[,;]\s*\d{1,3})*\]|(?<=\])\[\d{1,3}\])+")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9(\[~\"“•])")
 _NO_BREAK_AFTER = re.compile(r"(?:\b(?:e\.g|i\.e|vs|Dr|approx|et al|Fig|No)\.|(?:^|[\s:;])\d{1,2}\.)$")
 LEAD_INS = ("What they do say: ",)  # the answerer's words before a quote in a dose refusal
@@ -376,6 +377,11 @@ def strip_notes(answer: str) -> str:
 
 def _collapse(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
+
+
+def _loose(text: str) -> str:
+    """Whitespace, dashes and bracket spacing folded: what OCR cleaning may change in a quote."""
+    return re.sub(r"([(\[])\s+|\s+([)\]])", r"\1\2", _collapse(text.translate(_DASHES)))
 
 
 def _short(text: str, limit: int = 60) -> str:
@@ -500,7 +506,7 @@ class _PassageFacts:
     claims: tuple[Claim, ...]
     negated: bool
     forms: tuple[tuple[str, Sentence], ...]  # sentence texts (with and without final '.'), longest first
-    flat: str  # the sentences joined by single spaces (list bullets gone)
+    flat: str  # the sentences joined by single spaces (list bullets gone), _loose
 
 
 @dataclass(frozen=True)
@@ -547,7 +553,7 @@ class Guard:
             claims=tuple(c for s in passage.sentences for c in extract_claims(s.normalized)),
             negated=bool(set(tokens) & _NEGATION_WORDS),
             forms=tuple(sorted(forms, key=lambda pair: (-len(pair[0]), pair[1].id))),
-            flat=_collapse(" ".join(s.normalized for s in passage.sentences)),
+            flat=_loose(" ".join(s.normalized for s in passage.sentences)),
         )
 
     def _position(self, conflict: KnownConflict, i: int) -> tuple[Sentence, Passage]:
@@ -607,8 +613,16 @@ class Guard:
             return same
         span = c.quote_start is not None and c.quote_end is not None
         inside = span and passage.start <= c.quote_start < c.quote_end <= passage.end
-        # A quote is whole sentences (possibly not adjacent) or a verbatim fragment (a rules citation).
-        return inside and (_collapse(c.quote) in self._passages[passage.id].flat or bool(self.reproduces(c.quote, passage)))
+        if not inside:
+            return False
+        # A quote is cleaned sentences (possibly not adjacent), a cleaned fragment, or, as rules-core quotes
+        # are, the shipped file's own text at [quote_start, quote_end) with whitespace collapsed ("/DH2", "3—4").
+        raw = self.corpus.document(passage.doc_id).raw[c.quote_start : c.quote_end]
+        return (
+            _loose(c.quote) in self._passages[passage.id].flat
+            or _collapse(raw) == _collapse(c.quote)
+            or bool(self.reproduces(c.quote, passage))
+        )
 
     def _statements(self, answer: str, valid: Mapping[int, Passage]) -> tuple[list[Unit], list[Statement]]:
         answer = strip_notes(answer)

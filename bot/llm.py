@@ -155,6 +155,7 @@ def _normalise(reply: str) -> str:
     text = _LIST_PREFIX.sub("", reply.replace("【", "[").replace("】", "]"))
     text = re.sub(r"\s+", " ", text).strip()
     text = _MARKER_GROUP.sub(lambda m: "".join(f"[{k}]" for k in _expand(m.group(1))), text)
+    text = re.sub(r"(?<=\w)\[(?=\d)", " [", text)  # "weeks[1]" -> "weeks [1]"
     text = _PUNCT_AFTER_MARKERS.sub(lambda m: f"{m.group(2)} {m.group(1).strip()}", text)
     return re.sub(r"\]\s+\[", "][", text).strip()
 

@@ -486,6 +486,25 @@ def test_refusals_and_requests_for_information_pass_through(guard, status):
     assert reviewed.model_copy(update={"checks": []}) == response
 
 
+def test_field_names_with_brackets_are_not_markers(guard):
+    text = "To check luspatercept I need: weeks of the ESA trial (therapies[0].weeks)."
+    response = BotResponse(status="needs_information", route="rules", answer=text)
+    assert failed(guard.review(response, "Can she get Reblozyl? failed Procrit")) == {}
+
+
+def test_rules_quote_in_the_files_own_words_is_a_valid_citation(guard, corpus):
+    """Rules-core quotes keep the shipped file's OCR ("/DH2"): valid when they are the file's text at their span."""
+    passage = corpus.passage("000-p022")
+    raw = corpus.document(passage.doc_id).raw
+    quote = "in an /DH2-mutated LR-MDS cohort, 55% patients"
+    start = raw.index(quote)
+    citation = guard.citation(1, passage).model_copy(update={"quote": quote, "quote_start": start, "quote_end": start + len(quote)})
+    response = BotResponse(status="answered", route="rules", answer="✓ IDH2 mutated — IDH2 mutated [1]", citations=[citation])
+    assert failed(guard.review(response, "Can my patient get enasidenib?")) == {}
+    shifted = citation.model_copy(update={"quote_start": start + 3, "quote_end": start + 3 + len(quote)})
+    assert "citations" in failed(guard.review(response.model_copy(update={"citations": [shifted]}), "enasidenib?"))
+
+
 def test_review_leaves_its_input_alone(guard):
     response = draft(guard, f"Luspatercept cures MDS. [1] {MEDALIST_38} [1]", "002-p004")
     before = response.model_dump()

@@ -59,7 +59,7 @@ def test_faithful_paraphrase_is_shown_with_corpus_citations(guard, corpus):
 
 
 def test_markers_are_normalised_and_renumbered(corpus):
-    reply = "- MEDALIST: 38% achieved transfusion independence [3, 1].\n- Median duration of TI was 79.9 weeks [2]."
+    reply = "- MEDALIST: 38% achieved transfusion independence [3, 1].\n- Median duration of TI was 79.9 weeks[2]."
     draft = parse_draft(reply, passages(corpus, "000-p015", "000-p014", "002-p004"), corpus)
     assert draft.answer == "MEDALIST: 38% achieved transfusion independence. [1][2] Median duration of TI was 79.9 weeks. [3]"
     assert [c.passage_id for c in draft.citations] == ["002-p004", "000-p015", "000-p014"]
