@@ -46,10 +46,10 @@ def load_engine(settings: Settings, show_progress: bool = True):
 
     try:
         return Engine.from_settings(settings, progress=_progress_bar() if show_progress else None)
-    except ValueError as exc:
-        raise fail(str(exc)) from None
-    except Exception as exc:  # a server that is down, a data dir we cannot write
-        if type(exc).__module__.startswith(("chromadb", "httpx", "requests")) or isinstance(exc, (OSError, ConnectionError)):
+    except Exception as exc:  # a server that is down, a data dir we cannot write, a bad URL
+        if str(exc).startswith("chroma_url:"):
+            raise fail(str(exc)) from None
+        if isinstance(exc, (OSError, ValueError, ConnectionError)) or type(exc).__module__.startswith(("chromadb", "httpx")):
             where = settings.chroma_url or settings.data_dir
             raise fail(f"cannot open the index at {where}: {exc}") from None
         raise

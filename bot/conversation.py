@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from bot.conflicts import FIRST_LINE_LUSPATERCEPT
 from bot.facts import describe_facts, merge_facts
+from bot.guard import strip_instructions
 from bot.models import BotResponse, Citation
 from bot.router import Routing, route
 
@@ -49,13 +50,16 @@ class Conversation:
         text = text.strip()
         if not text:
             return self._finish(_scope_refusal("The message is empty."), text)
-        routing = route(text, self.state.checking_eligibility)
+        # Instructions smuggled into a question ("ignore your sources...") are not part of it;
+        # the guard still sees the original text and reports them.
+        question = strip_instructions(text) or text
+        routing = route(question, self.state.checking_eligibility)
         if routing.intent == "smalltalk":
             response = _scope_refusal("")
         elif routing.intent == "eligibility":
             response = self._check_eligibility(routing)
         else:
-            response = self._answer_question(text, routing)
+            response = self._answer_question(question, routing)
         return self._finish(response, text)
 
     # -- question about the sources ---------------------------------------
@@ -154,8 +158,7 @@ class Conversation:
     def _finish(self, response: BotResponse, question: str) -> BotResponse:
         if response.route != "rules" and response.status != "needs_information":
             self.state.checking_eligibility = False
-        guard = getattr(self.engine, "guard", None)
-        return guard.review(response, question) if guard is not None else response
+        return self.engine.guard.review(response, question)
 
 
 def _needs(text: str, facts: dict[str, Any], notes: list[str], missing: list[str] | None = None, decision=None) -> BotResponse:

@@ -10,6 +10,7 @@ from bot.settings import Settings
 if TYPE_CHECKING:  # pragma: no cover
     from bot.answer import Answerer
     from bot.conversation import Conversation
+    from bot.guard import Guard
     from bot.models import BotResponse
     from corpus.index import BuildReport, VectorIndex
     from corpus.ingest import Corpus
@@ -23,12 +24,14 @@ class Engine:
     index: VectorIndex
     retriever: HybridRetriever
     answerer: Answerer
+    guard: Guard
     build: BuildReport
 
     @classmethod
     def from_settings(cls, settings: Settings | None = None, progress=None) -> Engine:
         """Load the model once; (re)build the index only if its content hash is stale."""
         from bot.answer import Answerer
+        from bot.guard import Guard
         from corpus.index import VectorIndex, load_embeddings, make_client
         from corpus.ingest import load_corpus
         from corpus.retrieval import HybridRetriever
@@ -40,7 +43,7 @@ class Engine:
         build = index.ensure(progress=progress)
         retriever = HybridRetriever(corpus, index)
         answerer = Answerer(corpus, retriever, max_sentences=settings.max_sentences, top_k=settings.top_k)
-        return cls(settings, corpus, index, retriever, answerer, build)
+        return cls(settings, corpus, index, retriever, answerer, Guard(corpus), build)
 
     def ask(self, question: str) -> BotResponse:
         """One question in a fresh conversation."""

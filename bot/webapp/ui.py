@@ -141,7 +141,7 @@ def _chat_tab(engine: Any) -> None:
         label="Conversation",
         elem_id="chatbot",
         height="70vh",
-        buttons=["copy"],
+        buttons=[],  # "copy" would copy the message's HTML; "share" goes to Hugging Face
         feedback_options=None,
         placeholder="Ask a question, or click an example below.",
         sanitize_html=True,
@@ -201,6 +201,7 @@ def _chat_tab(engine: Any) -> None:
         respond, [message, state], **common
     )
     new.click(lambda: ([], "", None, None), None, outputs, api_visibility="private", queue=False)
+    chatbot.clear(lambda: None, None, [state], api_visibility="private", queue=False)  # the bin icon: same
 
 
 # --- Medical necessity ------------------------------------------------------------------------

@@ -1,0 +1,74 @@
+"""Server mode: a real `chroma run` on 127.0.0.1, the same code through chromadb.HttpClient."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.server
+BIN = Path(sys.executable).parent
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def chroma_server(tmp_path):
+    port = _free_port()
+    process = subprocess.Popen(
+        [str(BIN / "chroma"), "run", "--path", str(tmp_path / "server-db"), "--host", "127.0.0.1", "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(f"{url}/api/v2/heartbeat", timeout=1)
+            break
+        except OSError:
+            time.sleep(0.3)
+    else:
+        process.kill()
+        pytest.fail("chroma server did not start")
+    yield url
+    process.terminate()
+    process.wait(timeout=20)
+
+
+def test_ingest_and_ask_through_a_chroma_server(chroma_server, tmp_path):
+    local = tmp_path / "must-stay-empty"
+    env = {**os.environ, "MDSBOT_CHROMA_URL": chroma_server, "MDSBOT_DATA_DIR": str(local)}
+    first = subprocess.run([str(BIN / "mdsbot"), "ingest"], capture_output=True, text=True, env=env, timeout=300)
+    assert first.returncode == 0, first.stderr
+    assert "index built" in first.stdout and chroma_server in first.stdout
+    second = subprocess.run([str(BIN / "mdsbot"), "ingest"], capture_output=True, text=True, env=env, timeout=300)
+    assert "already current" in second.stdout
+    asked = subprocess.run(
+        [str(BIN / "mdsbot"), "ask", "What were the IMerge TI rates?", "--json"], capture_output=True, text=True, env=env, timeout=300
+    )
+    assert asked.returncode == 0, asked.stderr
+    assert "40% vs 15%" in json.loads(asked.stdout)["answer"]
+    assert not local.exists(), "server mode must not write an embedded index"
+
+
+def test_cli_flag_overrides_and_a_down_server_is_one_clear_line(tmp_path):
+    port = _free_port()  # nothing listens here
+    result = subprocess.run(
+        [str(BIN / "mdsbot"), "ask", "What did MEDALIST show?", "--chroma-url", f"http://127.0.0.1:{port}"],
+        capture_output=True, text=True, timeout=300,
+    )
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert "cannot open the index" in result.stderr and str(port) in result.stderr
