@@ -49,6 +49,8 @@ def test_refusal_looks_different_and_new_conversation_clears(open_page, screensh
     screenshot(page, "app-chat-refusal")
     page.click("#chat-new")
     page.wait_for_function("document.querySelectorAll('#chatbot .mds-msg').length === 0")
+    ask(page, "How is ESA failure defined?")
+    assert user_messages(page) == ["How is ESA failure defined?"]
 
 
 def test_clicking_an_example_asks_it(open_page):
