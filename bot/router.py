@@ -17,7 +17,7 @@ from bot.facts import ExtractedFacts, extract_facts, is_eligibility_question
 Intent = Literal["eligibility", "question", "smalltalk"]
 
 _SMALLTALK = re.compile(
-    r"^\s*(?:hi|hello|hey|yo|good (?:morning|afternoon|evening)|thanks?(?: you)?|thank you|ok(?:ay)?|bye|goodbye|"
+    r"^\s*(?:(?:hi|hello|hey)(?: there)?|yo|good (?:morning|afternoon|evening)|thanks?(?: you)?|thank you|ok(?:ay)?|bye|goodbye|"
     r"who are you|what are you|what can you do|how are you(?: doing)?|tell me a joke|what(?:'s| is) your name)\b[\s!.?]*$",
     re.IGNORECASE,
 )

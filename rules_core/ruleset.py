@@ -327,7 +327,7 @@ def _lenalidomide_anemic_non_td() -> Pathway:
         title="Early low-dose, anemic but not transfusion-dependent del(5q) LR-MDS (000)",
         criteria=(
             criterion(pid, "lower_risk", LOWER_RISK_STATEMENT,
-                      review("Clinical Approach to Relapsed or Refractory Lower-Risk Myelodysplastic Syndromes"),
+                      review("Lower-risk myelodysplastic syndromes (LR-MDS) although are considered an indolent disease"),
                       p.lower_risk, note=LOWER_RISK_NOTE),
             criterion(pid, "del5q", "del(5q) present", LENALIDOMIDE_DEL5Q, p.del5q(present=True)),
             criterion(pid, "not_transfusion_dependent", "Not transfusion-dependent: fewer than 2 RBC units in the last 8 weeks",
