@@ -27,7 +27,7 @@ from bot.conflicts import KNOWN_CONFLICTS, KnownConflict
 from bot.models import BotResponse, Check, Citation, Conflict
 from corpus.ingest import Corpus
 from corpus.models import Passage, Sentence
-from corpus.vocabulary import CONCEPTS, STOPWORDS, concepts_in, stem, words
+from corpus.vocabulary import CONCEPTS, STOPWORDS, Concept, concepts_in, stem, words
 
 # --------------------------------------------------------------------------------------------
 # Numbers: one extractor and one normaliser for answers, passages and questions alike.
@@ -697,7 +697,8 @@ class Guard:
         names = frozenset().union(*(f.names for f in facts))
         text = s.content
         tokens = words(text)
-        for key in sorted({c.key for c in concepts_in(text) if c.key in _DRUG_OF_CONCEPT}):
+        found = concepts_in(text)
+        for key in sorted({c.key for c in found if c.key in _DRUG_OF_CONCEPT}):
             if key not in names:
                 return f"names {key[1:]}, which its source does not"
         for word in sorted((TRIALS | _QUALIFIERS) & set(words(_SCHEDULE_EVERY.sub(" ", text)))):
@@ -706,7 +707,7 @@ class Guard:
         if set(tokens) & _NEGATION_WORDS and not any(f.negated for f in facts):
             return "adds a negation its source does not have"
         stems = frozenset().union(*(f.stems for f in facts))
-        named = _concept_words(text, frozenset().union(*(f.concept_keys for f in facts)))
+        named = _concept_words(text, [c for c in found if any(c.key in f.concept_keys for f in facts)])
         content = [t for t in tokens if t not in STOPWORDS and t not in _PARAPHRASE_WORDS and t[0].isalpha() and len(t) > 1]
         if len(content) < 2:
             return "too short to be a statement its source makes"
@@ -1127,13 +1128,12 @@ def _unit(raw: str, markers: tuple[int, ...]) -> Unit:
     return Unit(raw[: len(raw) - len(raw.lstrip())], raw.strip(), markers)
 
 
-def _concept_words(text: str, present: frozenset[str]) -> set[str]:
-    """Words of concept mentions whose concept the passage has ('Reblozyl' counts for luspatercept)."""
+def _concept_words(text: str, concepts: Iterable[Concept]) -> set[str]:
+    """Words of the text's mentions of these concepts ('Reblozyl' counts when the passage has luspatercept)."""
     named: set[str] = set()
-    for concept in concepts_in(text):
-        if concept.key in present:
-            for m in re.finditer(rf"(?<![\w-])(?:{'|'.join(concept.patterns)})(?!\w)", text, re.IGNORECASE):
-                named.update(words(m.group(0)))
+    for concept in concepts:
+        for m in re.finditer(rf"(?<![\w-])(?:{'|'.join(concept.patterns)})(?!\w)", text, re.IGNORECASE):
+            named.update(words(m.group(0)))
     return named
 
 
