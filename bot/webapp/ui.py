@@ -14,7 +14,6 @@ from typing import Any
 
 import gradio as gr
 
-from bot.models import BotResponse
 from bot.webapp import actions, html
 from bot.webapp.actions import InputError, Reports
 from bot.webapp.patient_form import (
@@ -63,7 +62,6 @@ class ChatSession:
 
     conversation: Any = None
     messages: list[dict[str, Any]] = field(default_factory=list)
-    responses: list[BotResponse] = field(default_factory=list)
 
 
 def build_app(engine: Any) -> gr.Blocks:
@@ -181,7 +179,6 @@ def _chat_tab(engine: Any) -> None:
                 session.conversation = engine.conversation()
             response = session.conversation.send(text)
             body = html.response_html(response, secrets.token_hex(4))
-            session.responses.append(response)
             dumped = response.model_dump(mode="json")
         except Exception as exc:  # the message stays; the user sees what failed
             body = html.error_html(f"The bot could not answer: {type(exc).__name__}: {exc}")
