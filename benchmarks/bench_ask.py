@@ -1,0 +1,70 @@
+"""On-demand figures for `mdsbot ask` (not a test): cold CLI wall time, warm latency,
+index build time, second-start time. Run: .venv/bin/python benchmarks/bench_ask.py"""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+
+QUESTIONS = [json.loads(x)["question"] for x in (ROOT / "tests/data/retrieval_gold.jsonl").read_text().splitlines() if x.strip()]
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+
+
+def main() -> None:
+    from bot.engine import Engine
+    from bot.settings import Settings
+
+    with tempfile.TemporaryDirectory() as tmp:
+        settings = Settings(data_dir=Path(tmp))
+        started = time.perf_counter()
+        engine = Engine.from_settings(settings)
+        first_start = time.perf_counter() - started
+        print(f"first start (model load + index build): {first_start:.2f} s; index build alone {engine.build.seconds:.2f} s "
+              f"({engine.build.passages} passages + {engine.build.sentences} sentences embedded)")
+        started = time.perf_counter()
+        again = Engine.from_settings(settings)
+        print(f"second start (index current, nothing embedded: rebuilt={again.build.rebuilt}): {time.perf_counter() - started:.2f} s")
+        for q in QUESTIONS[:5]:
+            engine.ask(q)  # warm-up
+        latencies = []
+        for _ in range(3):
+            for q in QUESTIONS:
+                t = time.perf_counter()
+                engine.ask(q)
+                latencies.append((time.perf_counter() - t) * 1000)
+        print(f"warm ask latency over {len(latencies)} asks: p50 {percentile(latencies, 0.5):.1f} ms, "
+              f"p95 {percentile(latencies, 0.95):.1f} ms (targets: 30 / 80 ms)")
+        env = {**os.environ, "MDSBOT_DATA_DIR": tmp}
+        mdsbot = str(Path(sys.executable).parent / "mdsbot")
+        walls = []
+        for _ in range(3):
+            t = time.perf_counter()
+            subprocess.run([mdsbot, "ask", "What did COMMANDS show?", "--json"], env=env, capture_output=True, check=True)
+            walls.append(time.perf_counter() - t)
+        print(f"cold `mdsbot ask` wall time (built index): median {statistics.median(walls):.2f} s over 3 runs")
+        t = time.perf_counter()
+        subprocess.run([sys.executable, "-c", "import sentence_transformers"], check=True)
+        st = time.perf_counter() - t
+        t = time.perf_counter()
+        subprocess.run([sys.executable, "-c", "import chromadb, langchain_chroma"], check=True)
+        ch = time.perf_counter() - t
+        print(f"  of which: python + import sentence_transformers {st:.2f} s; import chromadb+langchain_chroma {ch:.2f} s")
+
+
+if __name__ == "__main__":
+    main()
