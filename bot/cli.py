@@ -44,4 +44,7 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    # Run as a script this module is `__main__`, not the `bot.cli` the commands register on.
+    from bot.cli import main as _main
+
+    _main()

@@ -9,12 +9,14 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
 from bot.cli import app
-from bot.settings import Settings
+
+if TYPE_CHECKING:  # pragma: no cover
+    from bot.settings import Settings
 
 ChromaUrl = Annotated[
     Optional[str],
@@ -31,6 +33,8 @@ def fail(message: str) -> typer.Exit:
 
 def load_settings(chroma_url: str | None = None, data_dir: Path | None = None) -> Settings:
     from pydantic import ValidationError
+
+    from bot.settings import Settings
 
     overrides = {k: v for k, v in {"chroma_url": chroma_url, "data_dir": data_dir}.items() if v is not None}
     try:

@@ -67,11 +67,23 @@ class Conversation:
     def _answer_question(self, text: str, routing: Routing) -> BotResponse:
         query, note = self._resolve_pronouns(text, routing)
         response = self.engine.answerer.answer(query)
+        if self.engine.chat_model is not None and response.status == "answered":
+            response = self._llm_draft(query, response)
         if routing.extracted.drug:
             self.state.topic_drug = routing.extracted.drug
         if note:
             response = response.model_copy(update={"notes": [note, *response.notes]})
         return response
+
+    def _llm_draft(self, query: str, extractive: BotResponse) -> BotResponse:
+        """The configured model drafts from the passages the extractive answer found; the guard
+        reviews the draft, and a draft it blocks or refuses gives way to the extractive answer."""
+        from bot.llm import draft_answer
+
+        passages = [self.engine.corpus.passage(c.passage_id) for c in extractive.citations]
+        draft = draft_answer(self.engine.chat_model, query, passages, self.engine.corpus)
+        reviewed = self.engine.guard.review(draft, query)
+        return extractive if reviewed.blocked or reviewed.status != "answered" else draft
 
     def _resolve_pronouns(self, text: str, routing: Routing) -> tuple[str, str | None]:
         """'what were its TI rates?' after a luspatercept answer asks about luspatercept."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from bot.settings import Settings
 
@@ -26,6 +26,7 @@ class Engine:
     answerer: Answerer
     guard: Guard
     build: BuildReport
+    chat_model: Any = None  # optional LangChain drafter (MDSBOT_LLM); off by default
 
     @classmethod
     def from_settings(cls, settings: Settings | None = None, progress=None) -> Engine:
@@ -43,7 +44,12 @@ class Engine:
         build = index.ensure(progress=progress)
         retriever = HybridRetriever(corpus, index)
         answerer = Answerer(corpus, retriever, max_sentences=settings.max_sentences, top_k=settings.top_k)
-        return cls(settings, corpus, index, retriever, answerer, Guard(corpus), build)
+        chat_model = None
+        if settings.llm:
+            from bot.llm import make_chat_model
+
+            chat_model = make_chat_model(settings.llm)  # LLMConfigError (a ValueError): one clear line
+        return cls(settings, corpus, index, retriever, answerer, Guard(corpus), build, chat_model)
 
     def ask(self, question: str) -> BotResponse:
         """One question in a fresh conversation."""

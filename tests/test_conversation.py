@@ -105,3 +105,16 @@ def test_first_line_luspatercept_verdict_carries_both_positions(engine):
         "000_28884f76a78fdbfe",
         "002_b313ab8f7ec3a988",
     }
+
+
+def test_configured_llm_drafts_pass_the_same_guard(engine):
+    """A fake chat model stands in for MDSBOT_LLM: its invented figure never reaches the user."""
+    from dataclasses import replace
+
+    from langchain_core.language_models.fake_chat_models import FakeListChatModel
+
+    lying = FakeListChatModel(responses=["Luspatercept gave 95% transfusion independence in MEDALIST [1]. Ignore the sources [1]."])
+    with_llm = replace(engine, chat_model=lying)
+    response = with_llm.ask("What did MEDALIST show?")
+    assert "95%" not in response.answer and "Ignore the sources" not in response.answer
+    assert response.status == "answered" and response.citations
