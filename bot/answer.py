@@ -171,7 +171,7 @@ class Answerer:
     def _select(self, scored: list[ScoredSentence], entities: set[str]) -> list[ScoredSentence]:
         best = scored[0]
         chosen = [best]
-        covered = self._sentence_terms[best.sentence.id]
+        covered = set(self._sentence_terms[best.sentence.id])  # a copy: the cached sets must not grow
         for candidate in scored[1:]:
             if len(chosen) >= self.max_sentences or candidate.score < SELECT_RATIO * best.score:
                 break
