@@ -21,6 +21,7 @@ def ask(page, question: str):
         timeout=ANSWER_TIMEOUT,
     )
     assert page.locator("#chatbot .mds-msg").count() > before, page.locator("#chatbot").inner_text()
+    page.locator("#engine-status").wait_for(state="hidden", timeout=5_000)  # "loading" goes once it answered
     return page.locator("#chatbot .mds-msg").last
 
 
@@ -90,10 +91,10 @@ def test_eligibility_over_two_turns_asks_then_decides(open_page, screenshot):
     assert second.locator(".mds-badge-rules").is_visible()
     assert "MEETS CRITERIA" in second.locator(":scope > .mds-banner").inner_text()
     assert second.locator(".mds-answer a.mds-cite-marker").count() >= 1
-    second.locator("details.mds-decision-details > summary").click()
-    assert second.locator("table.mds-criteria tr.mds-crit").count() >= 5
     second.evaluate("el => el.scrollIntoView({block: 'start'})")
     screenshot(page, "app-chat-eligibility")
+    second.locator("details.mds-decision-details > summary").click()
+    assert second.locator("table.mds-criteria tr.mds-crit").count() >= 5
 
 
 def choose(page, field: str, value: str) -> None:
