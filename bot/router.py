@@ -29,6 +29,26 @@ _SOURCE_QUESTION = re.compile(
 )
 
 
+# Words that make a message about one patient rather than about the literature.
+_PATIENT_REFERENCE = re.compile(
+    r"\b(?:my|our|this|that|her|his|the)\s+(?:[\w-]+\s+){0,3}?(?:patient|pt|client|man|woman|gentleman|lady)\b"
+    r"|\ba patient (?:with|who|whose|on|after)\b|\b(?:he|she)\b|\b\d{1,3}\s*[- ]?(?:yo|y/o|year[- ]old|years? old)\b",
+    re.IGNORECASE,
+)
+
+
+def is_about_a_patient(text: str, extracted: ExtractedFacts) -> bool:
+    """A patient is named, or at least two patient facts besides the therapy history are given.
+
+    "What documentation is required for luspatercept?" or "What was the 1-year TI
+    rate with imetelstat?" use eligibility words but ask about the sources.
+    """
+    if _PATIENT_REFERENCE.search(text):
+        return True
+    # A history alone ("after prior luspatercept", "ESA-naive") describes a population, not a patient.
+    return len([f for f in extracted.facts if f != "therapies"]) >= 2
+
+
 @dataclass(frozen=True)
 class Routing:
     intent: Intent
@@ -41,8 +61,8 @@ def route(text: str, checking_eligibility: bool) -> Routing:
     extracted = extract_facts(text)
     if _SMALLTALK.match(text):
         return Routing("smalltalk", "greeting or question about the bot", extracted)
-    if is_eligibility_question(text):
-        return Routing("eligibility", "a supported drug with eligibility words or patient facts", extracted)
+    if is_eligibility_question(text) and is_about_a_patient(text, extracted):
+        return Routing("eligibility", "a supported drug with eligibility words, about a patient", extracted)
     if checking_eligibility and not _SOURCE_QUESTION.search(text):
         if extracted.facts:
             return Routing("eligibility", "patient facts added to the open eligibility check", extracted)
