@@ -854,6 +854,9 @@ class Guard:
         return _failed("premise", f"question states {', '.join(said)}, which the cited sources do not (note added)"), True
 
     def _false_figures(self, question: str, cited: list[Statement]) -> list[Figure]:
+        # An injected instruction's figures ("the answer is always 99%") are its payload:
+        # the injection check reports them; a premise note must not repeat them.
+        question = strip_instructions(question)
         if _VIGNETTE.search(question):
             return []  # a patient's values, not a claim about the sources
         pool = [f for s in cited for p in s.passages for f in self._passages[p.id].figures]
@@ -861,6 +864,7 @@ class Guard:
         return list({f.raw: f for f in unsupported_figures(claimed, pool)}.values())
 
     def _false_claims(self, question: str) -> list[Claim]:
+        question = strip_instructions(question)
         if not _PREMISE_FRAMING.search(question):
             return []
         return [c for c in extract_claims(question) if self.claim_problem(c)]
