@@ -35,6 +35,7 @@ DRUG_CONCEPTS = frozenset(
         "cdecitabine",
     }
 )
+_CONTINUES = re.compile(r"(?:It|This|These|They|Such|Its)\b")
 TRIALS = frozenset({"medalist", "commands", "imerge", "maxilus", "pace"})
 DOSE_IN_TEXT = re.compile(r"\d+(?:\.\d+)?(?:\s*-\s*\d+(?:\.\d+)?)?\s*mg(?:/kg)?\b", re.IGNORECASE)
 
@@ -99,6 +100,7 @@ class Answerer:
     def _score(self, result: RetrievalResult) -> list[ScoredSentence]:
         terms = result.analysis.topic_terms
         entities = set(self._entities(result.analysis.corrected))
+        trials = entities & TRIALS
         passage_rank = {h.passage.id: h.rank for h in result.hits}
         max_lexical = max(result.sentence_lexical.values(), default=0.0) or 1.0
         scored = []
@@ -115,6 +117,8 @@ class Answerer:
             score = 0.25 * dense + 0.1 * lexical + 0.15 * rank_bonus + 0.5 * (0.7 * coverage + 0.3 * context_coverage)
             if entities and not entities & own:
                 score *= 0.6  # the question names a drug or trial this sentence is not about
+            elif trials and not trials & own:
+                score *= 0.6  # about the drug, but not from the trial the question names
             scored.append(ScoredSentence(sentence, passage, score, coverage, context_coverage, dense))
         scored.sort(key=lambda s: (-s.score, s.sentence.id))
         return scored
@@ -177,13 +181,51 @@ class Answerer:
                 break
             if candidate.coverage < MIN_COVERAGE * best.coverage:
                 continue
-            if entities and not entities & (self._sentence_terms[candidate.sentence.id] | self._section_terms[candidate.passage.id]):
+            if entities and not entities & self._about(candidate):
                 continue
             adds = self._sentence_terms[candidate.sentence.id] - covered
             if candidate.passage.id == best.passage.id or adds:
                 chosen.append(candidate)
                 covered |= self._sentence_terms[candidate.sentence.id]
-        return self._whole_lists(chosen)
+        chosen = self._one_per_entity(scored, chosen, entities, best.score)
+        return self._whole_lists(self._with_continuations(chosen))
+
+    def _about(self, item: ScoredSentence) -> set[str]:
+        return self._sentence_terms[item.sentence.id] | self._section_terms[item.passage.id]
+
+    def _one_per_entity(
+        self, scored: list[ScoredSentence], chosen: list[ScoredSentence], entities: set[str], best_score: float
+    ) -> list[ScoredSentence]:
+        """'Compare luspatercept and imetelstat' needs a sentence about each of them."""
+        out = list(chosen)
+        for entity in sorted(entities):
+            if len(out) >= self.max_sentences or any(entity in self._about(c) for c in out):
+                continue
+            for candidate in scored:
+                if candidate.score < 0.5 * best_score:
+                    break
+                if entity in self._about(candidate) and candidate not in out:
+                    out.append(candidate)
+                    break
+        return out
+
+    def _with_continuations(self, chosen: list[ScoredSentence]) -> list[ScoredSentence]:
+        """A sentence opening with 'It'/'This' continues the one before it: quote them together."""
+        out = list(chosen)
+        ids = {c.sentence.id for c in out}
+        for item in chosen:
+            sentences = item.passage.sentences
+            i = sentences.index(item.sentence)
+            neighbours = []
+            if i + 1 < len(sentences) and _CONTINUES.match(sentences[i + 1].normalized):
+                neighbours.append(sentences[i + 1])
+            if i > 0 and _CONTINUES.match(item.sentence.normalized):
+                neighbours.append(sentences[i - 1])
+            for sentence in neighbours:
+                if sentence.id not in ids and item.passage.kind == "prose":
+                    out.append(ScoredSentence(sentence, item.passage, item.score, item.coverage, item.context_coverage, item.dense))
+                    ids.add(sentence.id)
+        return out
 
     def _whole_lists(self, chosen: list[ScoredSentence]) -> list[ScoredSentence]:
         """A list item alone lacks its context: bring the list's introduction with it; a

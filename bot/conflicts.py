@@ -27,7 +27,8 @@ class KnownConflict:
         keys = {c.key for c in concepts_in(text)}
         tokens = set(words(text))
         about_drug = "cluspatercept" in keys
-        first_line = bool({"cfirstline"} & keys) or bool({"commands", "naive", "frontline", "upfront"} & tokens)
+        # Any question about luspatercept's line of therapy touches the disagreement.
+        first_line = bool({"cfirstline", "csecondline"} & keys) or bool({"commands", "naive", "frontline", "upfront"} & tokens)
         return about_drug and first_line or "commands" in tokens
 
 

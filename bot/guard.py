@@ -284,6 +284,10 @@ INJECTION_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("prompt extraction",
          r"\b(?:print|reveal|show|repeat|output|display|dump|leak)\b[^.?!\n]{0,30}\b(?:your|the)\s+"
          r"(?:system\s+|hidden\s+|initial\s+)?(?:prompt|instructions)\b"),
+        ("dictated answer",
+         r"\brepeat after me\b|\bthe answer is always\b"
+         r"|(?:^|[.!?:]\s*)(?:just\s+|only\s+|always\s+)?(?:say|reply|respond|write|answer)\s+(?:only\s+)?"
+         r"(?:that|with|exactly|yes|no)\b"),
         ("no citations",
          r"\b(?:without|no|skip|omit|drop|don'?t (?:use|include|add|give))\s+(?:any\s+)?(?:citations?|references?)\b"),
     )

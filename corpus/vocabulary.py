@@ -100,7 +100,16 @@ CONCEPTS: tuple[Concept, ...] = (
     _concept("diagnosis", "diagnosis", r"diagnos\w*", r"dx"),
     _concept("iron", "iron overload", r"iron overload", r"transfusional iron"),
     # treatment framing
-    _concept("firstline", "first-line", r"first[- ]line", r"front[- ]?line", r"upfront", r"initial (?:treatment|therapy)", r"esa[- ]naive"),
+    _concept(
+        "firstline",
+        "first-line",
+        r"first[- ]line",
+        r"front[- ]?line",
+        r"upfront",
+        r"initial (?:treatment|therapy)",
+        r"esa[- ]naive",
+        r"(?:before|instead of|rather than) (?:an? )?(?:esas?|epoetin|erythropoiesis[- ]stimulating agents?)",
+    ),
     _concept("secondline", "second-line", r"second[- ]line", r"after esa failure", r"esa[- ](?:failure|refractory|r/r)"),
     _concept("dose", "dose / schedule", r"dos(?:e|es|ed|ing|age)", r"mg(?:/kg)?", r"every \d+ weeks", r"q3 ?w", r"how much", r"daily", r"schedule"),
     _concept("approval", "regulatory approval", r"fda", r"ema", r"approv\w*", r"european medicines agency"),
