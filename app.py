@@ -9,27 +9,12 @@ at once and loads the embedding model and index once, in the background.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import time
 from collections.abc import Sequence
 from typing import Any
 
-OFFLINE_ENV = {
-    "HF_HUB_OFFLINE": "1",
-    "TRANSFORMERS_OFFLINE": "1",
-    "GRADIO_ANALYTICS_ENABLED": "False",
-    "ANONYMIZED_TELEMETRY": "False",
-    "HF_HUB_DISABLE_TELEMETRY": "1",
-    "TOKENIZERS_PARALLELISM": "false",
-}
-
-
-def offline_environment() -> None:
-    """Before gradio, transformers or chromadb are imported: nothing may phone home."""
-    for key, value in OFFLINE_ENV.items():
-        os.environ.setdefault(key, value)
-    os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"  # never on, whatever the shell says
+from corpus.offline import offline_environment
 
 
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from bot.citing import make_citation
 from bot.conflicts import KNOWN_CONFLICTS, KnownConflict, conflicts_for
 from bot.models import BotResponse, Citation, Conflict
 from corpus.ingest import Corpus
@@ -310,21 +311,7 @@ class Answerer:
         return self._conflict_model(conflict, citations)
 
     def citation(self, n: int, passage: Passage, sentences: list[Sentence]) -> Citation:
-        info = self.corpus.document(passage.doc_id).info
-        return Citation(
-            n=n,
-            doc_id=passage.doc_id,
-            doc_title=info.title,
-            doc_date=info.stated_date,
-            section=passage.section,
-            passage_id=passage.id,
-            text=passage.normalized,
-            start=passage.start,
-            end=passage.end,
-            quote=" ".join(s.normalized for s in sentences),
-            quote_start=min(s.start for s in sentences),
-            quote_end=max(s.end for s in sentences),
-        )
+        return make_citation(self.corpus, n, passage, sentences)
 
     def _refuse(self, reason: str) -> BotResponse:
         return BotResponse(

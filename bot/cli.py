@@ -6,19 +6,12 @@ command that needs it, so ``mdsbot check`` stays well under a second.
 
 from __future__ import annotations
 
-import os
-
 import typer
 
+from corpus.offline import offline_environment
+
 # No hub, no analytics, ever: set before any library that reads them is imported.
-for _key, _value in {
-    "HF_HUB_OFFLINE": "1",
-    "TRANSFORMERS_OFFLINE": "1",
-    "GRADIO_ANALYTICS_ENABLED": "False",
-    "ANONYMIZED_TELEMETRY": "False",
-    "TOKENIZERS_PARALLELISM": "false",
-}.items():
-    os.environ.setdefault(_key, _value)
+offline_environment()
 
 app = typer.Typer(
     name="mdsbot",
@@ -30,12 +23,7 @@ app = typer.Typer(
 
 
 def _register_commands() -> None:
-    from bot import cli_qa, cli_rules  # noqa: F401  (commands register themselves on `app`)
-
-    try:
-        from bot import cli_eval  # noqa: F401
-    except ImportError:  # eval commands are optional until eval/ exists
-        pass
+    from bot import cli_eval, cli_qa, cli_rules  # noqa: F401  (commands register themselves on `app`)
 
 
 def main() -> None:

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import NamedTuple
 
+from bot.citing import make_citation
 from bot.conflicts import KNOWN_CONFLICTS, KnownConflict
 from bot.models import BotResponse, Check, Citation, Conflict
 from corpus.ingest import Corpus
@@ -1104,26 +1105,6 @@ def verdicts_in(text: str) -> set[str]:
     if _INSUFFICIENT.search(text):
         said.add("insufficient_documentation")
     return said
-
-
-def make_citation(corpus: Corpus, n: int, passage: Passage, sentences: Iterable[Sentence] = ()) -> Citation:
-    """A citation built from the corpus alone (the answerer's shape); quote = the given sentences or the passage."""
-    chosen = sorted(set(sentences), key=lambda s: s.start) or list(passage.sentences)
-    info = corpus.document(passage.doc_id).info
-    return Citation(
-        n=n,
-        doc_id=passage.doc_id,
-        doc_title=info.title,
-        doc_date=info.stated_date,
-        section=passage.section,
-        passage_id=passage.id,
-        text=passage.normalized,
-        start=passage.start,
-        end=passage.end,
-        quote=" ".join(s.normalized for s in chosen),
-        quote_start=min(s.start for s in chosen),
-        quote_end=max(s.end for s in chosen),
-    )
 
 
 def closest_sentence(text: str, passage: Passage) -> Sentence:

@@ -9,7 +9,6 @@ internet): every add and every query goes through ``Embedder``.
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -18,6 +17,8 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlparse
 
 import numpy as np
+
+from corpus.offline import offline_environment
 
 from corpus.ingest import Corpus
 from corpus.models import Passage, Sentence
@@ -32,20 +33,6 @@ PASSAGES = "passages"
 SENTENCES = "sentences"
 
 ProgressFn = Callable[[int, int], None]
-
-
-def offline_environment() -> None:
-    """No hub, no telemetry: set before transformers/chromadb read them."""
-    for key, value in {
-        "HF_HUB_OFFLINE": "1",
-        "TRANSFORMERS_OFFLINE": "1",
-        "ANONYMIZED_TELEMETRY": "False",
-        "TOKENIZERS_PARALLELISM": "false",
-        "GRADIO_ANALYTICS_ENABLED": "False",
-        "HF_HUB_DISABLE_PROGRESS_BARS": "1",
-        "TRANSFORMERS_VERBOSITY": "error",
-    }.items():
-        os.environ.setdefault(key, value)
 
 
 def model_path() -> str:

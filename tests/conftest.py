@@ -2,16 +2,9 @@
 
 from __future__ import annotations
 
-import os
+from corpus.offline import offline_environment
 
-for _key, _value in {
-    "HF_HUB_OFFLINE": "1",
-    "TRANSFORMERS_OFFLINE": "1",
-    "GRADIO_ANALYTICS_ENABLED": "False",
-    "ANONYMIZED_TELEMETRY": "False",
-    "TOKENIZERS_PARALLELISM": "false",
-}.items():
-    os.environ.setdefault(_key, _value)
+offline_environment()
 
 import pytest  # noqa: E402
 
