@@ -34,6 +34,7 @@ __all__ = [
     "describe_facts",
     "extract_facts",
     "is_eligibility_question",
+    "mentions_a_patient",
     "merge_facts",
 ]
 
@@ -1058,9 +1059,12 @@ _WEAK_ELIGIBILITY_CUE = re.compile(
     r"benefit|start|use|give)\b",
     re.IGNORECASE,
 )
+# Words that make a message about one patient rather than about the literature (also used by
+# the router and the guard, through mentions_a_patient).
 _PATIENT_REFERENCE = re.compile(
-    r"\b(?:my|this|our|the)\s+(?:patient|pt)\b|\b(?:she|he|her|him|his)\b|\bpatient\s+(?:has|is|with|who)\b|"
-    r"\d+[- ]?(?:year|yo\b|y/o)|\bpt\b",
+    r"\b(?:my|our|this|that|the)\s+(?:[\w-]+\s+){0,3}?(?:patient|pt|client|man|woman|gentleman|lady)\b"
+    r"|\ba patient (?:with|who|whose|on|after)\b|\bpatient\s+(?:has|had|is|was|with|who)\b"
+    r"|\b(?:she|he|her|him|his)\b|\d+[- ]?(?:year|yo\b|y/o)|\bpt\b",
     re.IGNORECASE,
 )
 _GENERAL_QUESTION = re.compile(
@@ -1069,6 +1073,11 @@ _GENERAL_QUESTION = re.compile(
     r"\bIMerge\b|\btrials?\b|\bstud(?:y|ies)\b|\befficacy\b",
     re.IGNORECASE,
 )
+
+
+def mentions_a_patient(text: str) -> bool:
+    """'my patient', 'she', 'a 72-year-old'...: the text is about one patient (router, guard)."""
+    return bool(_PATIENT_REFERENCE.search(text))
 
 
 def is_eligibility_question(text: str) -> bool:
@@ -1083,7 +1092,7 @@ def is_eligibility_question(text: str) -> bool:
         return False
     if _STRONG_ELIGIBILITY_CUE.search(text):
         return True
-    about_patient = bool(_PATIENT_REFERENCE.search(text))
+    about_patient = mentions_a_patient(text)
     has_patient_facts = bool(extracted.facts)
     if _WEAK_ELIGIBILITY_CUE.search(text) and (about_patient or has_patient_facts):
         return True

@@ -25,6 +25,7 @@ from typing import NamedTuple
 
 from bot.citing import make_citation
 from bot.conflicts import KNOWN_CONFLICTS, KnownConflict
+from bot.facts import mentions_a_patient
 from bot.models import BotResponse, Check, Citation, Conflict
 from corpus.ingest import Corpus
 from corpus.models import Passage, Sentence
@@ -862,7 +863,7 @@ class Guard:
         # An injected instruction's figures ("the answer is always 99%") are its payload:
         # the injection check reports them; a premise note must not repeat them.
         question = strip_instructions(question)
-        if _VIGNETTE.search(question):
+        if mentions_a_patient(question):
             return []  # a patient's values, not a claim about the sources
         pool = [f for s in cited for p in s.passages for f in self._passages[p.id].figures]
         claimed = [f for f in extract_figures(question) if f.unit or "." in f.value or float(f.value) >= 10]
@@ -1073,10 +1074,6 @@ class Guard:
 # Helpers
 # --------------------------------------------------------------------------------------------
 
-_VIGNETTE = re.compile(
-    r"\b(?:my|our|this|the|a) patient\b|\bpatient (?:has|had|with|is|was)\b|\b(?:he|she)\b|\byears? old\b|\by/?o\b",
-    re.IGNORECASE,
-)
 _PREMISE_FRAMING = re.compile(r"^\s*(?:why|how come|given that|since|because)\b|\bexplain why\b", re.IGNORECASE)
 _NOT_MEET = re.compile(
     r"\b(?:does not|doesn't|do not|did not|fails? to)\s+meet\b|\bnot medically necessary\b|\bcriteria (?:are|were) not met\b"

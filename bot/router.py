@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-from bot.facts import ExtractedFacts, extract_facts, is_eligibility_question
+from bot.facts import ExtractedFacts, extract_facts, is_eligibility_question, mentions_a_patient
 
 Intent = Literal["eligibility", "question", "smalltalk"]
 
@@ -29,21 +29,13 @@ _SOURCE_QUESTION = re.compile(
 )
 
 
-# Words that make a message about one patient rather than about the literature.
-_PATIENT_REFERENCE = re.compile(
-    r"\b(?:my|our|this|that|her|his|the)\s+(?:[\w-]+\s+){0,3}?(?:patient|pt|client|man|woman|gentleman|lady)\b"
-    r"|\ba patient (?:with|who|whose|on|after)\b|\b(?:he|she)\b|\b\d{1,3}\s*[- ]?(?:yo|y/o|year[- ]old|years? old)\b",
-    re.IGNORECASE,
-)
-
-
 def is_about_a_patient(text: str, extracted: ExtractedFacts) -> bool:
     """A patient is named, or at least two patient facts besides the therapy history are given.
 
     "What documentation is required for luspatercept?" or "What was the 1-year TI
     rate with imetelstat?" use eligibility words but ask about the sources.
     """
-    if _PATIENT_REFERENCE.search(text):
+    if mentions_a_patient(text):
         return True
     # A history alone ("after prior luspatercept", "ESA-naive") describes a population, not a patient.
     return len([f for f in extracted.facts if f != "therapies"]) >= 2
