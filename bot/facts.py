@@ -1064,7 +1064,7 @@ _WEAK_ELIGIBILITY_CUE = re.compile(
 _PATIENT_REFERENCE = re.compile(
     r"\b(?:my|our|this|that|the)\s+(?:[\w-]+\s+){0,3}?(?:patient|pt|client|man|woman|gentleman|lady)\b"
     r"|\ba patient (?:with|who|whose|on|after)\b|\bpatient\s+(?:has|had|is|was|with|who)\b"
-    r"|\b(?:she|he|her|him|his)\b|\d+[- ]?(?:year|yo\b|y/o)|\bpt\b",
+    r"|\b(?:she|he|her|him|his)\b|\b\d{1,3}\s*[- ]?(?:years?[- ]old|yo\b|y/o)|\bpt\b",  # not "1-year TI"
     re.IGNORECASE,
 )
 _GENERAL_QUESTION = re.compile(
