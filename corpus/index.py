@@ -9,6 +9,7 @@ internet): every add and every query goes through ``Embedder``.
 
 from __future__ import annotations
 
+import hashlib
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -31,6 +32,7 @@ INDEX_FORMAT = "2"  # bump when what is embedded (text layout, metadata) changes
 
 PASSAGES = "passages"
 SENTENCES = "sentences"
+QUERIES = "query_cache"
 
 ProgressFn = Callable[[int, int], None]
 
@@ -42,17 +44,39 @@ def model_path() -> str:
 
 
 def load_embeddings() -> Any:
-    """LangChain embeddings over the packaged MiniLM weights; never touches the hub."""
-    offline_environment()
-    from langchain_huggingface import HuggingFaceEmbeddings
-    from transformers.utils import logging as transformers_logging
+    """LangChain embeddings over the packaged MiniLM weights; never touches the hub.
 
-    transformers_logging.disable_progress_bar()  # "Loading weights" bars are noise on every ask
-    return HuggingFaceEmbeddings(
-        model_name=model_path(),
-        model_kwargs={"device": "cpu", "local_files_only": True},
-        encode_kwargs={"normalize_embeddings": True, "batch_size": 32},
-    )
+    The model (and sentence-transformers, 6-10 s to import here) loads on the first
+    text that really has to be embedded, so an ask whose query vector is cached
+    starts without it.
+    """
+    from langchain_core.embeddings import Embeddings
+
+    class LazyMiniLM(Embeddings):
+        def __init__(self) -> None:
+            self._model: Any = None
+
+        def _loaded(self) -> Any:
+            if self._model is None:
+                offline_environment()
+                from langchain_huggingface import HuggingFaceEmbeddings
+                from transformers.utils import logging as transformers_logging
+
+                transformers_logging.disable_progress_bar()  # "Loading weights" bars are noise on every ask
+                self._model = HuggingFaceEmbeddings(
+                    model_name=model_path(),
+                    model_kwargs={"device": "cpu", "local_files_only": True},
+                    encode_kwargs={"normalize_embeddings": True, "batch_size": 32},
+                )
+            return self._model
+
+        def embed_documents(self, texts: list[str]) -> list[list[float]]:
+            return self._loaded().embed_documents(texts)
+
+        def embed_query(self, text: str) -> list[float]:
+            return self._loaded().embed_query(text)
+
+    return LazyMiniLM()
 
 
 def index_hash(corpus: Corpus) -> str:
@@ -114,6 +138,7 @@ class VectorIndex:
         }
         self._sentence_matrix: np.ndarray | None = None
         self._sentence_ids: list[str] = []
+        self._queries: Any = None
 
     # -- building ---------------------------------------------------------
 
@@ -170,7 +195,27 @@ class VectorIndex:
     # -- querying ---------------------------------------------------------
 
     def embed_query(self, text: str) -> np.ndarray:
-        return np.asarray(self.embeddings.embed_query(text), dtype=np.float32)
+        """The query's vector, from the query cache (a Chroma collection beside the index) or the model.
+
+        A repeated question costs a lookup instead of loading the model: this is what
+        keeps a cold `mdsbot ask` of a known question off the 6-10 s model import.
+        """
+        key = hashlib.sha256(f"{MODEL_ID}|{text}".encode()).hexdigest()[:32]
+        cache = self._query_cache()
+        got = cache.get(ids=[key], include=["embeddings"])
+        if got["ids"]:
+            return np.asarray(got["embeddings"][0], dtype=np.float32)
+        vector = np.asarray(self.embeddings.embed_query(text), dtype=np.float32)
+        cache.upsert(ids=[key], embeddings=[vector.tolist()], metadatas=[{"chars": len(text)}])
+        return vector
+
+    def _query_cache(self) -> Any:
+        if self._queries is None:
+            # Vectors are always given; Chroma never embeds text in this collection either.
+            self._queries = self.client.get_or_create_collection(
+                f"{self.prefix}_{QUERIES}", embedding_function=None, metadata={"model": MODEL_ID}
+            )
+        return self._queries
 
     def passage_similarities(self, query_vector: np.ndarray, k: int | None = None) -> list[tuple[str, float]]:
         """(passage id, cosine similarity), best first, from Chroma's HNSW index."""
