@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -139,6 +140,7 @@ class VectorIndex:
         self._sentence_matrix: np.ndarray | None = None
         self._sentence_ids: list[str] = []
         self._queries: Any = None
+        self._cache_writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="query-cache")
 
     # -- building ---------------------------------------------------------
 
@@ -206,7 +208,8 @@ class VectorIndex:
         if got["ids"]:
             return np.asarray(got["embeddings"][0], dtype=np.float32)
         vector = np.asarray(self.embeddings.embed_query(text), dtype=np.float32)
-        cache.upsert(ids=[key], embeddings=[vector.tolist()], metadatas=[{"chars": len(text)}])
+        # Written off the answer's path (~15 ms of disk); the writer thread is joined at exit.
+        self._cache_writer.submit(cache.upsert, ids=[key], embeddings=[vector.tolist()], metadatas=[{"chars": len(text)}])
         return vector
 
     def _query_cache(self) -> Any:
