@@ -246,12 +246,14 @@ class Answerer:
         return out
 
     def _conflicts_from_citations(self, chosen: list[ScoredSentence]) -> list[KnownConflict]:
-        """An answer that quotes one position of a known conflict must show the others."""
+        """An answer that quotes one position of a known conflict, or a sentence on the topic
+        (luspatercept given upfront to ESA-naive patients), must show every position."""
         ids = {c.sentence.id for c in chosen}
         return [
             conflict
             for conflict in KNOWN_CONFLICTS
             if any(self._find_sentence(p.doc_id, p.sentence_starts_with).id in ids for p in conflict.positions)
+            or any(conflict.applies_to(c.sentence.normalized) for c in chosen)
         ]
 
     def _with_conflict_positions(self, chosen: list[ScoredSentence], conflicts: list[KnownConflict]) -> list[ScoredSentence]:
