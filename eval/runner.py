@@ -11,6 +11,8 @@ except the ``latency`` entries, which metrics keep apart.
 
 from __future__ import annotations
 
+import re
+
 import sys
 import time
 from typing import Any, Callable, Iterable, Mapping, Sequence
@@ -136,6 +138,9 @@ def haystack(summary: Mapping[str, Any]) -> str:
 # checks shared by questions and conversation turns
 
 
+_RULES_EVIDENCE = re.compile(r" — [^\[\n]*(?=\[\d+\])")
+
+
 def citation_report(summary: Mapping[str, Any], corpus: CorpusText, furniture: Sequence[tuple[int, int]]) -> dict[str, Any]:
     """Citation support of one response, plus furniture leaks and citations that point nowhere."""
     by_marker: dict[int, str] = {}
@@ -154,6 +159,10 @@ def citation_report(summary: Mapping[str, Any], corpus: CorpusText, furniture: S
         if isinstance(n, int):
             by_marker[n] = (by_marker.get(n, "") + "\n" + evidence).strip()
     answer = summary.get("answer") or ""
+    if summary.get("route") == "rules":
+        # "✓ Serum EPO < 500 U/L — serum EPO 150 U/L < 500 U/L [4]": the evidence after the dash
+        # is the patient's facts, not a claim of the cited source; the criterion before it is.
+        answer = _RULES_EVIDENCE.sub(" ", answer)
     for phrase in FURNITURE_PHRASES:
         if phrase.casefold() in answer.casefold():
             leaks.append(f"answer contains page furniture {phrase!r}")
