@@ -202,12 +202,14 @@ class Answerer:
         for entity in sorted(entities):
             if len(out) >= self.max_sentences or any(entity in self._about(c) for c in out):
                 continue
-            for candidate in scored:
-                if candidate.score < 0.5 * best_score:
-                    break
-                if entity in self._about(candidate) and candidate not in out:
-                    out.append(candidate)
-                    break
+            # The sentence about this entity that best covers the rest of the question
+            # ("compare the safety of X and Y": Y's safety sentence, not Y's first sentence).
+            about = [
+                c for c in scored
+                if c.score >= 0.5 * best_score and entity in self._about(c) and c not in out
+            ]
+            if about:
+                out.append(max(about, key=lambda c: (c.coverage, c.score)))
         return out
 
     def _with_continuations(self, chosen: list[ScoredSentence]) -> list[ScoredSentence]:

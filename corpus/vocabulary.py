@@ -138,7 +138,7 @@ STOPWORDS = frozenset(
     than that the their them then there these they this those through to too under until up very was we were what when
     where which while who whom why will with would you your yours per vs versus e g i.e eg ie tell please show explain
     describe give list say said according source sources paper article review
-    patient patients mds""".split()
+    patient patients mds now then okay ok""".split()
 )
 
 # Words of a question that carry no topic: they never make a question out of scope.
