@@ -58,11 +58,10 @@ class ScoredSentence:
 
 
 class Answerer:
-    def __init__(self, corpus: Corpus, retriever: HybridRetriever, max_sentences: int = 5, top_k: int = 6):
+    def __init__(self, corpus: Corpus, retriever: HybridRetriever, max_sentences: int = 5):
         self.corpus = corpus
         self.retriever = retriever
         self.max_sentences = max_sentences
-        self.top_k = top_k
         self._sentence_terms = {
             s.id: set(analyze(s.normalized)) | set(words(s.normalized)) for s in corpus.sentences
         }
@@ -82,25 +81,23 @@ class Answerer:
 
     def answer(self, question: str) -> BotResponse:
         result = self.retriever.retrieve(question, k=len(self.corpus.passages))
-        scored = self._score(result)
-        best = scored[0] if scored else None
-        refusal = self._refusal_reason(result, scored)
+        entities = self._entities(result.analysis.corrected)
+        scored = self._score(result, set(entities))
+        refusal = self._refusal_reason(result, scored, entities)
         if refusal is not None:
             return self._refuse(refusal)
-        assert best is not None
-        dose_problem = self._dose_not_stated(result, scored)
+        dose_problem = self._dose_not_stated(result, scored, entities)
         if dose_problem is not None:
             return dose_problem
-        chosen = self._select(scored, set(self._entities(result.analysis.corrected)))
+        chosen = self._select(scored, set(entities))
         conflicts = conflicts_for(question) or self._conflicts_from_citations(chosen)
         chosen = self._with_conflict_positions(chosen, conflicts)
         return self._compose(chosen, conflicts)
 
     # -- scoring ------------------------------------------------------------
 
-    def _score(self, result: RetrievalResult) -> list[ScoredSentence]:
+    def _score(self, result: RetrievalResult, entities: set[str]) -> list[ScoredSentence]:
         terms = result.analysis.topic_terms
-        entities = set(self._entities(result.analysis.corrected))
         trials = entities & TRIALS
         passage_rank = {h.passage.id: h.rank for h in result.hits}
         max_lexical = max(result.sentence_lexical.values(), default=0.0) or 1.0
@@ -124,11 +121,10 @@ class Answerer:
         scored.sort(key=lambda s: (-s.score, s.sentence.id))
         return scored
 
-    def _refusal_reason(self, result: RetrievalResult, scored: list[ScoredSentence]) -> str | None:
+    def _refusal_reason(self, result: RetrievalResult, scored: list[ScoredSentence], named_entities: list[str]) -> str | None:
         analysis = result.analysis
         if not analysis.topic_terms:
             return "The question names no topic the source documents discuss."
-        named_entities = self._entities(analysis.corrected)
         missing = [e for e in named_entities if not any(e in self._passage_terms[p.id] for p in self.corpus.passages)]
         if named_entities and len(missing) == len(named_entities):
             return f"The source documents do not discuss {', '.join(_label(m) for m in missing)}."
@@ -150,12 +146,14 @@ class Answerer:
         keys = [c.key for c in concepts_in(text) if c.key in DRUG_CONCEPTS]
         return keys + [w for w in words(text) if w in TRIALS]
 
-    def _dose_not_stated(self, result: RetrievalResult, scored: list[ScoredSentence]) -> BotResponse | None:
+    def _dose_not_stated(
+        self, result: RetrievalResult, scored: list[ScoredSentence], entities: list[str]
+    ) -> BotResponse | None:
         """A dose question is answered only by a sentence that states a dose of that drug."""
         keys = {c.key for c in result.analysis.concepts}
         if "cdose" not in keys:
             return None
-        drugs = [k for k in self._entities(result.analysis.corrected) if k in DRUG_CONCEPTS]
+        drugs = [k for k in entities if k in DRUG_CONCEPTS]
         if not drugs:
             return None
         for candidate in scored[:10]:

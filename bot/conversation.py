@@ -76,11 +76,12 @@ class Conversation:
         return response
 
     def _llm_draft(self, query: str, extractive: BotResponse) -> BotResponse:
-        """The configured model drafts from the passages the extractive answer found; the guard
+        """The configured model drafts from the top retrieved passages; the guard
         reviews the draft, and a draft it blocks or refuses gives way to the extractive answer."""
         from bot.llm import draft_answer
 
-        passages = [self.engine.corpus.passage(c.passage_id) for c in extractive.citations]
+        hits = self.engine.retriever.retrieve(query, k=self.engine.settings.top_k).hits
+        passages = [hit.passage for hit in hits]
         draft = draft_answer(self.engine.chat_model, query, passages, self.engine.corpus)
         reviewed = self.engine.guard.review(draft, query)
         return extractive if reviewed.blocked or reviewed.status != "answered" else draft

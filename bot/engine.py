@@ -43,7 +43,7 @@ class Engine:
         index = VectorIndex(client, load_embeddings(), corpus, settings.collection)
         build = index.ensure(progress=progress)
         retriever = HybridRetriever(corpus, index)
-        answerer = Answerer(corpus, retriever, max_sentences=settings.max_sentences, top_k=settings.top_k)
+        answerer = Answerer(corpus, retriever, max_sentences=settings.max_sentences)
         chat_model = None
         if settings.llm:
             from bot.llm import make_chat_model

@@ -24,7 +24,7 @@ class Settings(BaseSettings):
         description="http://host:port of a shared `chroma run` server; unset = embedded PersistentClient.",
     )
     collection: str = Field(default="mdsbot_passages", description="Chroma collection name.")
-    top_k: int = Field(default=6, ge=1, le=50, description="Passages handed to the answerer.")
+    top_k: int = Field(default=6, ge=1, le=50, description="Passages handed to the optional LLM drafter.")
     max_sentences: int = Field(default=5, ge=1, le=5, description="Sentences in an extractive answer.")
     llm: str | None = Field(
         default=None,
