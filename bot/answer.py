@@ -70,7 +70,6 @@ class Answerer:
             for p in corpus.passages
         }
         self._passage_terms = {p.id: set(analyze(p.normalized)) | set(words(p.normalized)) for p in corpus.passages}
-        self._corpus_words = {w for p in corpus.passages for w in words(p.normalized)}
 
     def _document_subject(self, doc_id: str) -> set[str]:
         """Drugs a whole document is about (002's title names luspatercept): context for every passage."""
@@ -128,7 +127,7 @@ class Answerer:
         missing = [e for e in named_entities if not any(e in self._passage_terms[p.id] for p in self.corpus.passages)]
         if named_entities and len(missing) == len(named_entities):
             return f"The source documents do not discuss {', '.join(_label(m) for m in missing)}."
-        qualifiers = [w for w in words(analysis.corrected) if w in OUT_OF_SCOPE_QUALIFIERS and w not in self._corpus_words]
+        qualifiers = [w for w in words(analysis.corrected) if w in OUT_OF_SCOPE_QUALIFIERS and w not in self.retriever.corpus_words]
         if qualifiers:
             return f"The source documents do not address {', '.join(dict.fromkeys(qualifiers))}."
         best = scored[0]

@@ -86,11 +86,9 @@ class HybridRetriever:
         self.sentences: tuple[Sentence, ...] = corpus.sentences
         self.passage_lexical = LexicalIndex([f"{p.section} {p.normalized}" for p in corpus.passages])
         self.sentence_lexical = LexicalIndex([s.normalized for s in self.sentences])
-        corpus_words = {w for p in corpus.passages for w in words(f"{p.section} {p.normalized}")}
-        self.corpus_words = corpus_words
-        self.corpus_stems = {stem(w) for w in corpus_words}
-        self.corpus_concepts = {c.key for p in corpus.passages for c in concepts_in(f"{p.section} {p.normalized}")}
-        self.corrector = SpellingCorrector({w for w in corpus_words | vocabulary_words() if w.isalpha()})
+        self.corpus_words = {w for p in corpus.passages for w in words(f"{p.section} {p.normalized}")}
+        self.corpus_stems = {stem(w) for w in self.corpus_words}
+        self.corrector = SpellingCorrector({w for w in self.corpus_words | vocabulary_words() if w.isalpha()})
 
     # -- query analysis ---------------------------------------------------
 
