@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 
 from bot.citing import make_citation
-from bot.conflicts import KNOWN_CONFLICTS, KnownConflict, conflicts_for
+from bot.conflicts import KNOWN_CONFLICTS, KnownConflict, conflicts_for, position_sentences
 from bot.models import BotResponse, Citation, Conflict
 from corpus.ingest import Corpus
 from corpus.models import Passage, Sentence
@@ -70,6 +70,8 @@ class Answerer:
             for p in corpus.passages
         }
         self._passage_terms = {p.id: set(analyze(p.normalized)) | set(words(p.normalized)) for p in corpus.passages}
+        # Each known conflict's positions as corpus sentences, resolved once (not per answer).
+        self._positions = {c.topic: position_sentences(c, corpus) for c in KNOWN_CONFLICTS}
 
     def _document_subject(self, doc_id: str) -> set[str]:
         """Drugs a whole document is about (002's title names luspatercept): context for every passage."""
@@ -251,7 +253,7 @@ class Answerer:
         return [
             conflict
             for conflict in KNOWN_CONFLICTS
-            if any(self._find_sentence(p.doc_id, p.sentence_starts_with).id in ids for p in conflict.positions)
+            if any(s.id in ids for s in self._positions[conflict.topic])
             or any(conflict.applies_to(c.sentence.normalized) for c in chosen)
         ]
 
@@ -259,19 +261,12 @@ class Answerer:
         out = list(chosen)
         ids = {c.sentence.id for c in out}
         for conflict in conflicts:
-            for position in conflict.positions:
-                sentence = self._find_sentence(position.doc_id, position.sentence_starts_with)
+            for sentence in self._positions[conflict.topic]:
                 if sentence.id not in ids:
                     passage = self.corpus.passage(sentence.passage_id)
                     out.append(ScoredSentence(sentence, passage, 0.0, 0.0, 0.0, 0.0))
                     ids.add(sentence.id)
         return out
-
-    def _find_sentence(self, doc_id: str, starts_with: str) -> Sentence:
-        for sentence in self.corpus.sentences:
-            if sentence.doc_id == doc_id and sentence.normalized.startswith(starts_with):
-                return sentence
-        raise LookupError(f"conflict position not in corpus: {starts_with!r}")
 
     def _compose(self, chosen: list[ScoredSentence], conflicts: list[KnownConflict]) -> BotResponse:
         # Group by passage (first appearance order), document order inside a passage.
@@ -298,14 +293,13 @@ class Answerer:
         )
 
     def _conflict_model(self, conflict: KnownConflict, citations: list[Citation]) -> Conflict:
-        quotes = [self._find_sentence(p.doc_id, p.sentence_starts_with) for p in conflict.positions]
+        quotes = self._positions[conflict.topic]
         positions = [c for c in citations if any(c.passage_id == q.passage_id for q in quotes)]
         return Conflict(topic=conflict.topic, positions=positions, summary=conflict.summary)
 
     def conflict_with_citations(self, conflict: KnownConflict, citations: list[Citation]) -> Conflict:
         """The conflict, its positions added to `citations` (numbered after them) where missing."""
-        for position in conflict.positions:
-            sentence = self._find_sentence(position.doc_id, position.sentence_starts_with)
+        for sentence in self._positions[conflict.topic]:
             if not any(c.passage_id == sentence.passage_id for c in citations):
                 passage = self.corpus.passage(sentence.passage_id)
                 citations.append(self.citation(len(citations) + 1, passage, [sentence]))

@@ -7,8 +7,13 @@ guard checks that no answer on the topic shows only one side.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from corpus.vocabulary import concepts_in, words
+
+if TYPE_CHECKING:  # pragma: no cover
+    from corpus.ingest import Corpus
+    from corpus.models import Sentence
 
 
 @dataclass(frozen=True)
@@ -49,6 +54,24 @@ FIRST_LINE_LUSPATERCEPT = KnownConflict(
 )
 
 KNOWN_CONFLICTS: tuple[KnownConflict, ...] = (FIRST_LINE_LUSPATERCEPT,)
+
+
+def position_sentences(conflict: KnownConflict, corpus: Corpus) -> tuple[Sentence, ...]:
+    """The corpus sentence of each position, in order (the answerer and the guard resolve them once)."""
+    found = []
+    for position in conflict.positions:
+        match = next(
+            (
+                s
+                for s in corpus.sentences
+                if s.doc_id == position.doc_id and s.normalized.startswith(position.sentence_starts_with)
+            ),
+            None,
+        )
+        if match is None:
+            raise LookupError(f"conflict position not in corpus: {position.sentence_starts_with!r}")
+        found.append(match)
+    return tuple(found)
 
 
 def conflicts_for(text: str) -> list[KnownConflict]:

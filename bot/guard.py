@@ -24,7 +24,7 @@ from types import MappingProxyType
 from typing import NamedTuple
 
 from bot.citing import make_citation
-from bot.conflicts import KNOWN_CONFLICTS, KnownConflict
+from bot.conflicts import KNOWN_CONFLICTS, KnownConflict, position_sentences
 from bot.facts import mentions_a_patient
 from bot.models import BotResponse, Check, Citation, Conflict
 from corpus.ingest import Corpus
@@ -541,7 +541,10 @@ class Guard:
         # Drugs some source sentence gives a dose or schedule for (luspatercept, imetelstat).
         self.dosed = frozenset(d for f in self._sentences.values() for d in f.dose.drugs)
         self._positions = MappingProxyType(
-            {c.topic: tuple(self._position(c, i) for i in range(len(c.positions))) for c in KNOWN_CONFLICTS}
+            {
+                c.topic: tuple((s, corpus.passage(s.passage_id)) for s in position_sentences(c, corpus))
+                for c in KNOWN_CONFLICTS
+            }
         )
 
     def _passage_facts(self, passage: Passage) -> _PassageFacts:
@@ -561,13 +564,6 @@ class Guard:
             forms=tuple(sorted(forms, key=lambda pair: (-len(pair[0]), pair[1].id))),
             flat=_loose(" ".join(s.normalized for s in passage.sentences)),
         )
-
-    def _position(self, conflict: KnownConflict, i: int) -> tuple[Sentence, Passage]:
-        position = conflict.positions[i]
-        for sentence in self.corpus.sentences:
-            if sentence.doc_id == position.doc_id and sentence.normalized.startswith(position.sentence_starts_with):
-                return sentence, self.corpus.passage(sentence.passage_id)
-        raise LookupError(f"conflict position not in corpus: {position.sentence_starts_with!r}")
 
     def citation(self, n: int, passage: Passage, sentences: Iterable[Sentence] = ()) -> Citation:
         return make_citation(self.corpus, n, passage, sentences)
