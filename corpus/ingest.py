@@ -110,7 +110,7 @@ def load_corpus(manifest_path: Path = MANIFEST) -> Corpus:
 
 @lru_cache(maxsize=8)
 def _collapsed(raw: str) -> MappedText:
-    return MappedText(raw).sub(r"\s+", " ")
+    return collapse_whitespace(MappedText(raw))
 
 
 def _content_hash(documents: list[Document], passages: list[Passage]) -> str:
