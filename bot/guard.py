@@ -29,92 +29,10 @@ from bot.facts import mentions_a_patient
 from bot.models import BotResponse, Check, Citation, Conflict
 from corpus.ingest import Corpus
 from corpus.models import Passage, Sentence
+from corpus.text import DOSE_UNITS, Figure, extract_figures, split_sentences, unsupported_figures
 from corpus.vocabulary import CONCEPTS, STOPWORDS, Concept, concepts_in, stem, words
 
-# --------------------------------------------------------------------------------------------
-# Numbers: one extractor and one normaliser for answers, passages and questions alike.
-# --------------------------------------------------------------------------------------------
-
 _DASHES = str.maketrans({"–": "-", "—": "-", "‒": "-", "−": "-", "\u2011": "-", "µ": "u", "μ": "u"})
-_WORD_NUMBERS = {
-    "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
-    "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17,
-    "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60,
-    "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100,
-}
-_WORD_NUMBER = re.compile(r"\b(" + "|".join(_WORD_NUMBERS) + r")\b", re.IGNORECASE)
-# "one" is a number before a unit ("one unit of blood"), not in "one of the options".
-_ONE = re.compile(r"\bone(?=[\s-]+(?:units?|weeks?|months?|years?|days?|doses?|cycles?)\b)", re.IGNORECASE)
-_CMP_CLASS = {
-    **dict.fromkeys([">", ">=", "=>", "≥", "at least", "more than", "greater than", "over", "above", "exceeding"], "gt"),
-    **dict.fromkeys(["<", "<=", "=<", "≤", "less than", "fewer than", "below", "under", "up to", "at most"], "lt"),
-}
-_UNIT_CLASS = {
-    "%": "%", "percent": "%", "per cent": "%",
-    "mg/kg": "mg/kg", "mcg/kg": "mcg/kg", "ug/kg": "mcg/kg", "iu/kg": "IU/kg", "units/kg": "IU/kg", "unit/kg": "IU/kg",
-    "u/kg": "IU/kg", "mg": "mg", "mcg": "mcg", "ug": "mcg", "iu": "IU",
-    "mu/ml": "U/L", "miu/ml": "U/L", "u/l": "U/L", "iu/l": "U/L",  # 1 mU/mL = 1 U/L
-    "g/dl": "g/dL", "g/l": "g/L", "g": "g", "units": "units", "unit": "units",
-    "weeks": "weeks", "week": "weeks", "wks": "weeks", "wk": "weeks", "months": "months", "month": "months",
-    "years": "years", "year": "years", "days": "days", "day": "days", "cycles": "cycles", "cycle": "cycles",
-}
-DOSE_UNITS = frozenset({"mg/kg", "mcg/kg", "IU/kg", "mg", "mcg", "IU"})
-_NUM = r"\d+(?:,\d{3})*(?:\.\d+)?"
-_FIGURE = re.compile(
-    r"(?P<cmp>>=|<=|=>|=<|[<>≥≤]|\b(?:at least|more than|greater than|over|above|exceeding|less than|fewer than"
-    r"|below|under|up to|at most)\b)?\s*(?:~|approximately |approx\. |about |around )?\s*"
-    rf"(?<![A-Za-z0-9.])(?P<num>{_NUM})(?:\s*(?:-|to)\s*(?P<num2>{_NUM}))?"
-    r"(?:\s*-?\s*(?P<unit>%|per ?cent|mg/kg|mcg/kg|ug/kg|iu/kg|units?/kg|u/kg|mu/ml|miu/ml|iu/l|u/l|g/dl|g/l"
-    r"|mg|mcg|ug|iu|units?|weeks?|wks?|months?|years?|days?|cycles?|g(?=\s)))?"
-    r"(?![A-Za-z0-9])",
-    re.IGNORECASE,
-)
-
-
-class Figure(NamedTuple):
-    """One number as the guard compares it: '1.0' == '1', '≥8' == '>8', '1–24' == '1-24', '~150.0' == '150'."""
-
-    value: str
-    unit: str | None  # canonical unit class: "%", "weeks", "U/L", ...
-    cmp: str | None  # "gt" | "lt" | None
-    raw: str  # the text it was read from (shown in notes)
-    start: int
-
-    def matches(self, other: Figure) -> bool:
-        """Same value; units and comparators agree wherever both sides state one."""
-        return (
-            self.value == other.value
-            and (self.unit is None or other.unit is None or self.unit == other.unit)
-            and (self.cmp is None or other.cmp is None or self.cmp == other.cmp)
-        )
-
-
-def normalise_number(text: str) -> str:
-    """'1,000' -> '1000', '1.0' -> '1', '150.0' -> '150', '60.40' -> '60.4', '007' -> '7'."""
-    text = text.replace(",", "")
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    whole, dot, fraction = text.partition(".")
-    return (whole.lstrip("0") or "0") + dot + fraction
-
-
-def extract_figures(text: str) -> tuple[Figure, ...]:
-    """Every number of a text with its unit and comparator; a range gives both ends."""
-    text = _WORD_NUMBER.sub(lambda m: str(_WORD_NUMBERS[m.group(1).lower()]), _ONE.sub("1", text.translate(_DASHES)))
-    figures: list[Figure] = []
-    for m in _FIGURE.finditer(text):
-        unit = _UNIT_CLASS.get(m.group("unit").lower().replace("per cent", "percent")) if m.group("unit") else None
-        cmp = _CMP_CLASS.get(m.group("cmp").lower()) if m.group("cmp") else None
-        raw = m.group(0).strip()
-        figures.append(Figure(normalise_number(m.group("num")), unit, cmp, raw, m.start("num")))
-        if m.group("num2"):
-            figures.append(Figure(normalise_number(m.group("num2")), unit, None, raw, m.start("num2")))
-    return tuple(figures)
-
-
-def unsupported_figures(figures: Iterable[Figure], supported: Iterable[Figure]) -> list[Figure]:
-    pool = tuple(supported)
-    return [f for f in figures if not any(f.matches(p) for p in pool)]
 
 
 # --------------------------------------------------------------------------------------------
@@ -353,23 +271,10 @@ MIN_OVERLAP = 0.75  # share of a paraphrase's content words its passages must us
 
 # A marker follows a space or punctuation: "therapies[0].weeks" (a field name) is not one.
 _MARKERS = re.compile(r"(?:\s*(?<![\w\]])\[\d{1,3}(?:\s*[,;]\s*\d{1,3})*\]|(?<=\])\[\d{1,3}\])+")
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9(\[~\"“•])")
-_NO_BREAK_AFTER = re.compile(r"(?:\b(?:e\.g|i\.e|vs|Dr|approx|et al|Fig|No)\.|(?:^|[\s:;])\d{1,2}\.)$")
 LEAD_INS = ("What they do say: ",)  # the answerer's words before a quote in a dose refusal
 NOTE_PREFIX = "Note: the sources do not "
 _NOTE = re.compile(re.escape(NOTE_PREFIX) + r".*?\.(?:\s+|$)")
 _SEPARATOR = re.compile(r"[\s;.]*")
-
-
-def split_sentences(text: str) -> list[str]:
-    """Sentences of free text; a list number ("hierarchy: 1. First-line") or "e.g." ends none."""
-    pieces, start = [], 0
-    for m in _SENTENCE_END.finditer(text):
-        if not _NO_BREAK_AFTER.search(text, start, m.start()):
-            pieces.append(text[start : m.start()].strip())
-            start = m.end()
-    pieces.append(text[start:].strip())
-    return [p for p in pieces if p]
 
 
 def strip_notes(answer: str) -> str:

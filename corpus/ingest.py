@@ -18,6 +18,7 @@ from corpus.cleaning import (
     repair_ocr,
 )
 from corpus.models import DocumentInfo, DroppedBlock, Passage, Sentence
+from corpus.text import sentence_spans
 
 CORPUS_DIR = Path(__file__).resolve().parent
 MANIFEST = CORPUS_DIR / "manifest.json"
@@ -25,10 +26,6 @@ MANIFEST = CORPUS_DIR / "manifest.json"
 MAX_SENTENCES_PER_PASSAGE = 3
 MAX_PASSAGE_CHARS = 480
 
-# A sentence ends at . ! ? followed by space and a capital/opening bracket,
-# except after abbreviations that the documents use mid-sentence.
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z(\[~])")
-_NO_BREAK_AFTER = ("e.g.", "i.e.", "vs.", "Dr.", "approx.", "et al.")
 
 
 @dataclass(frozen=True)
@@ -174,18 +171,8 @@ def _pack(sentences: list[MappedText]) -> list[list[MappedText]]:
 
 
 def split_sentences(text: MappedText) -> list[MappedText]:
-    pieces: list[MappedText] = []
-    start = 0
-    for match in _SENTENCE_END.finditer(text.text):
-        before = text.text[start : match.start()]
-        if before.endswith(_NO_BREAK_AFTER):
-            continue
-        pieces.append(text.slice(start, match.start()).strip())
-        start = match.end()
-    tail = text.slice(start, len(text)).strip()
-    if len(tail):
-        pieces.append(tail)
-    return [p for p in pieces if len(p)]
+    """The sentences of a cleaned text, each keeping its origin (one splitter: corpus.text)."""
+    return [text.slice(a, b) for a, b in sentence_spans(text.text)]
 
 
 def _make_passage(

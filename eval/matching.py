@@ -22,6 +22,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
 
+from corpus.text import normalise_number
+
 DOCUMENTS_DIR = Path(__file__).resolve().parent.parent / "corpus" / "documents"
 
 # ---------------------------------------------------------------------------
@@ -251,18 +253,6 @@ _MARKERS = re.compile(r"(?:\s*\[\d+\])+")
 _MARKER_NUM = re.compile(r"\[(\d+)\]")
 # A number that is not part of an identifier (SF3B1, IDH2, del(5q), Q3W, IgG1).
 _NUMBER = re.compile(r"(?<![A-Za-z0-9.])\d+(?:[.,]\d+)*(?![A-Za-z0-9])")
-
-
-def normalise_number(token: str) -> str:
-    """``1.0`` -> ``1``, ``150.0`` -> ``150``, ``1,000`` -> ``1000``, ``1,5`` -> ``1.5``, ``05`` -> ``5``."""
-    if re.fullmatch(r"\d{1,3}(,\d{3})+", token):
-        token = token.replace(",", "")
-    else:
-        token = token.replace(",", ".")
-    whole, _, frac = token.partition(".")
-    frac = frac.rstrip("0")
-    whole = whole.lstrip("0") or "0"
-    return f"{whole}.{frac}" if frac else whole
 
 
 def numbers_in(text: str) -> set[str]:
