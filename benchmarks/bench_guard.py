@@ -72,7 +72,7 @@ def main() -> int:
     args = parser.parse_args()
 
     from bot.engine import Engine
-    from bot.guard import Guard
+    from bot.guard.runner import Guard
     from bot.llm import parse_draft
 
     engine = Engine.from_settings()

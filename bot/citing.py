@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from bot.models import Citation
 from corpus.models import Passage, Sentence
+from corpus.vocabulary import stem, words
 
 if TYPE_CHECKING:  # pragma: no cover
     from corpus.ingest import Corpus
@@ -30,3 +31,9 @@ def make_citation(corpus: Corpus, n: int, passage: Passage, sentences: Iterable[
         quote_start=min(s.start for s in chosen),
         quote_end=max(s.end for s in chosen),
     )
+
+
+def closest_sentence(text: str, passage: Passage) -> Sentence:
+    """The passage sentence sharing most word stems with a text: the quote of a paraphrase."""
+    mine = {stem(w) for w in words(text)}
+    return max(passage.sentences, key=lambda s: (len(mine & {stem(w) for w in words(s.normalized)}), -s.start))

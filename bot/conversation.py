@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from bot.conflicts import FIRST_LINE_LUSPATERCEPT
 from bot.facts import describe_facts, merge_facts
-from bot.guard import strip_instructions
+from bot.guard.instructions import strip_instructions
 from bot.models import BotResponse, Citation
 from bot.router import Routing, route
 

@@ -10,7 +10,7 @@ from bot.settings import Settings
 if TYPE_CHECKING:  # pragma: no cover
     from bot.answer import Answerer
     from bot.conversation import Conversation
-    from bot.guard import Guard
+    from bot.guard.runner import Guard
     from bot.models import BotResponse
     from corpus.index import BuildReport, VectorIndex
     from corpus.ingest import Corpus
@@ -32,7 +32,7 @@ class Engine:
     def from_settings(cls, settings: Settings | None = None, progress=None) -> Engine:
         """Load the model once; (re)build the index only if its content hash is stale."""
         from bot.answer import Answerer
-        from bot.guard import Guard
+        from bot.guard.runner import Guard
         from corpus.index import VectorIndex, load_embeddings, make_client
         from corpus.ingest import load_corpus
         from corpus.retrieval import HybridRetriever

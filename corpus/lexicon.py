@@ -59,6 +59,11 @@ class Drug(_Entry):
 class DrugClass(_Entry):
     id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
     key: str = Field(pattern=r"^[a-z0-9]+$", description="Search token for the class (indexed as 'c' + key).")
+    names_patient_state: bool = Field(
+        default=False,
+        description="Its names (and its members') also describe a patient's state ('ESA failure', 'ESA-naive'):"
+        " such a mention is not the drug.",
+    )
 
 
 class Trial(BaseModel):
@@ -209,12 +214,25 @@ class Lexicon(BaseModel):
             found.append(Mention(kind=kinds[prefix], id=entity_id, start=match.start(), end=match.end(), text=match.group(0)))
         return found
 
+    def mention_drugs(self, mention: Mention) -> tuple[str, ...]:
+        """The drug ids a mention stands for: the drug, a class's members, none for a trial."""
+        if mention.kind == "drug":
+            return (mention.id,)
+        return self.members(mention.id) if mention.kind == "class" else ()
+
+    @cached_property
+    def state_drugs(self) -> frozenset[str]:
+        """Drugs whose names may describe a patient's state (members of names_patient_state classes)."""
+        return frozenset(d for c in self.classes if c.names_patient_state for d in self.members(c.id))
+
+    def trial(self, trial_id: str) -> Trial | None:
+        return next((t for t in self.trials if t.id == trial_id), None)
+
     def drugs_named(self, text: str) -> list[str]:
         """Drug ids named in the text (a class counts as all its members), first mention first."""
         named: list[str] = []
         for mention in self.mentions(text):
-            ids = (mention.id,) if mention.kind == "drug" else self.members(mention.id) if mention.kind == "class" else ()
-            named.extend(i for i in ids if i not in named)
+            named.extend(i for i in self.mention_drugs(mention) if i not in named)
         return named
 
     # -- name normalisation (rules core, CLI) ------------------------------------

@@ -41,6 +41,11 @@ def split_sentences(text: str) -> list[str]:
     return [text[a:b] for a, b in sentence_spans(text)]
 
 
+def collapse_spaces(text: str) -> str:
+    """Runs of whitespace as one space, ends trimmed: how quotes and answers are compared."""
+    return " ".join(text.split())
+
+
 def _trim(text: str, a: int, b: int) -> tuple[int, int] | None:
     while a < b and text[a].isspace():
         a += 1
@@ -93,6 +98,13 @@ def format_number(value: float) -> str:
 # --------------------------------------------------------------------------------------------
 
 _DASHES = str.maketrans({"–": "-", "—": "-", "‒": "-", "−": "-", "\u2011": "-", "µ": "u", "μ": "u"})
+
+
+def fold_dashes(text: str) -> str:
+    """En/em/minus dashes as '-', micro signs as 'u': spellings OCR and authors vary."""
+    return text.translate(_DASHES)
+
+
 _WORD_NUMBER = re.compile(r"\b(" + "|".join(w for w in WORD_NUMBERS if w != "one") + r")\b", re.IGNORECASE)
 # "one" is a number before a unit ("one unit of blood"), not in "one of the options".
 _ONE = re.compile(r"\bone(?=[\s-]+(?:units?|weeks?|months?|years?|days?|doses?|cycles?)\b)", re.IGNORECASE)

@@ -9,17 +9,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.answer import render_units
-from bot.guard import (
-    INJECTION_PATTERNS,
-    NOTE_PREFIX,
-    Guard,
-    extract_claims,
-    extract_figures,
-    strip_instructions,
-    unsupported_figures,
-    verdicts_in,
-)
+from bot.guard.claims import extract_claims
+from bot.guard.instructions import INJECTION_PATTERNS, strip_instructions
+from bot.guard.parse import NOTE_PREFIX
+from bot.guard.rails.decision_verdict import verdicts_in
+from bot.guard.runner import Guard
 from bot.models import BotResponse, Citation
+from corpus.text import extract_figures, unsupported_figures
 
 CHECK_NAMES = [
     "citations", "support", "numbers", "eligibility", "unstated_dose", "injection", "conflict", "decision_verdict", "premise",

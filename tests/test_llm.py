@@ -9,7 +9,8 @@ import pytest
 from langchain_core.language_models.fake_chat_models import FakeListChatModel, GenericFakeChatModel
 from langchain_core.messages import AIMessage, HumanMessage, SystemMessage
 
-from bot.guard import NOTE_PREFIX, Guard
+from bot.guard.parse import NOTE_PREFIX
+from bot.guard.runner import Guard
 from bot.llm import (
     NOT_IN_SOURCES,
     LLMConfigError,

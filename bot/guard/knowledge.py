@@ -1,0 +1,192 @@
+"""What the guard knows, read once per corpus: passage and sentence facts, the conflicts, the rules core.
+
+A statement that quotes a corpus sentence costs a lookup here, not a parse: claims, doses and
+figures of every sentence are computed in ``GuardKnowledge.__init__``. Read-only afterwards.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+
+from bot.citing import make_citation
+from bot.conflicts import KNOWN_CONFLICTS, KnownConflict, position_sentences
+from bot.guard.claims import DoseFacts, DrugClaim, dose_facts, extract_claims, rules_lines
+from bot.guard.models import LEAD_INS, GuardStatement, GuardTuning
+from bot.models import Citation
+from corpus.ingest import Corpus
+from corpus.lexicon import Lexicon, load_lexicon
+from corpus.models import Passage, Sentence
+from corpus.text import Figure, collapse_spaces, extract_figures, fold_dashes
+from corpus.vocabulary import concepts_in, stem, words
+
+NEGATION_WORDS = frozenset({"not", "no", "never", "neither", "nor", "cannot", "lack"})
+_SEPARATOR = re.compile(r"[\s;.]*")
+_BRACKET_SPACE = re.compile(r"([(\[])\s+|\s+([)\]])")
+
+
+def loose(text: str) -> str:
+    """Whitespace, dashes and bracket spacing folded: what OCR cleaning may change in a quote."""
+    return _BRACKET_SPACE.sub(r"\1\2", collapse_spaces(fold_dashes(text)))
+
+
+@dataclass(frozen=True)
+class PassageFacts:
+    figures: tuple[Figure, ...]
+    stems: frozenset[str]
+    concept_keys: frozenset[str]
+    names: frozenset[str]  # words and concept keys: for drug, trial and qualifier words
+    claims: tuple[DrugClaim, ...]
+    negated: bool
+    forms: tuple[tuple[str, Sentence], ...]  # sentence texts (with and without final '.'), longest first
+    flat: str  # the sentences joined by single spaces (list bullets gone), loose()
+
+
+@dataclass(frozen=True)
+class SentenceFacts:
+    claims: tuple[DrugClaim, ...]
+    dose: DoseFacts
+    trials: frozenset[str]  # trial ids the sentence names
+
+
+@dataclass(frozen=True)
+class ConflictFacts:
+    """A known conflict as the guard applies it, derived from its positions (no names in code)."""
+
+    conflict: KnownConflict
+    positions: tuple[tuple[Sentence, Passage], ...]
+    trials: frozenset[str]  # trials the positions report: a statement naming one touches the conflict
+    disputed: frozenset[tuple[str, str]]  # (drug, line) the positions claim both ways
+
+    @property
+    def topic(self) -> str:
+        return self.conflict.topic
+
+    @property
+    def drugs(self) -> frozenset[str]:
+        return frozenset(drug for drug, _ in self.disputed)
+
+
+class GuardKnowledge:
+    def __init__(self, corpus: Corpus, lines: Mapping[str, frozenset[str]] | None = None,
+                 tuning: GuardTuning | None = None, conflicts: Iterable[KnownConflict] | None = None):
+        self.corpus = corpus
+        self.lexicon: Lexicon = load_lexicon()
+        self.tuning = tuning or GuardTuning()
+        self.lines = lines if lines is not None else rules_lines()
+        self.passages = MappingProxyType({p.id: self._passage_facts(p) for p in corpus.passages})
+        self.sentences = MappingProxyType({s.id: self._sentence_facts(s) for s in corpus.sentences})
+        # Drugs some source sentence gives a dose or schedule for.
+        self.dosed = frozenset(d for f in self.sentences.values() for d in f.dose.drugs)
+        known = KNOWN_CONFLICTS if conflicts is None else tuple(conflicts)
+        self.conflicts = tuple(self._conflict_facts(c) for c in known)
+
+    # -- built once -------------------------------------------------------------------
+
+    def _passage_facts(self, passage: Passage) -> PassageFacts:
+        text = f"{passage.section} {passage.normalized}"
+        title = self.corpus.document(passage.doc_id).info.title
+        # A document about one drug (its title names it) is about that drug in every passage.
+        subject = {c.key for c in concepts_in(title) if c.key in self.lexicon.drug_concept_keys}
+        keys = {c.key for c in concepts_in(text)} | subject
+        tokens = words(text)
+        forms = {(form, s) for s in passage.sentences for form in (s.normalized, s.normalized.rstrip(".:"))}
+        return PassageFacts(
+            figures=extract_figures(passage.normalized),
+            stems=frozenset(stem(t) for t in tokens),
+            concept_keys=frozenset(keys),
+            names=frozenset(tokens) | frozenset(keys),
+            claims=tuple(c for s in passage.sentences for c in extract_claims(s.normalized)),
+            negated=bool(set(tokens) & NEGATION_WORDS),
+            forms=tuple(sorted(forms, key=lambda pair: (-len(pair[0]), pair[1].id))),
+            flat=loose(" ".join(s.normalized for s in passage.sentences)),
+        )
+
+    def _sentence_facts(self, sentence: Sentence) -> SentenceFacts:
+        text = sentence.normalized
+        return SentenceFacts(tuple(extract_claims(text)), dose_facts(text), self.trials_named(text))
+
+    def _conflict_facts(self, conflict: KnownConflict) -> ConflictFacts:
+        sentences = position_sentences(conflict, self.corpus)
+        stances: dict[tuple[str, str], set[bool]] = {}
+        for s in sentences:
+            for claim in self.sentences[s.id].claims:
+                for drug in claim.drugs if claim.line else ():
+                    stances.setdefault((drug, claim.line), set()).add(claim.negated)
+        return ConflictFacts(
+            conflict=conflict,
+            positions=tuple((s, self.corpus.passage(s.passage_id)) for s in sentences),
+            trials=frozenset().union(*(self.sentences[s.id].trials for s in sentences)),
+            disputed=frozenset(key for key, negations in stances.items() if len(negations) == 2),
+        )
+
+    # -- lookups ------------------------------------------------------------------------
+
+    def trials_named(self, text: str) -> frozenset[str]:
+        return frozenset(m.id for m in self.lexicon.mentions(text) if m.kind == "trial")
+
+    def citation(self, n: int, passage: Passage, sentences: Iterable[Sentence] = ()) -> Citation:
+        return make_citation(self.corpus, n, passage, sentences)
+
+    def reproduces(self, text: str, passage: Passage) -> tuple[Sentence, ...]:
+        """The passage sentences a text reproduces verbatim (joined by ' ', '; ' or '. '), or ()."""
+        text = collapse_spaces(text)
+        for lead_in in LEAD_INS:
+            text = text.removeprefix(lead_in)
+        forms = self.passages[passage.id].forms
+        used: list[Sentence] = []
+        pos = 0
+        while pos < len(text):
+            match = next((pair for pair in forms if text.startswith(pair[0], pos)), None)
+            if match is None:
+                return ()
+            used.append(match[1])
+            pos = _SEPARATOR.match(text, pos + len(match[0])).end()
+        return tuple(used)
+
+    def citation_matches(self, c: Citation, passage: Passage) -> bool:
+        """Every field as the corpus has it; a quote may be whole cleaned sentences, a cleaned fragment,
+        or (as rules-core quotes are) the shipped file's own text at [quote_start, quote_end)."""
+        title = self.corpus.document(passage.doc_id).info.title
+        same = (c.doc_id, c.start, c.end, c.text, c.section, c.doc_title) == (
+            passage.doc_id, passage.start, passage.end, passage.normalized, passage.section, title
+        )
+        if not same or c.quote is None:
+            return same
+        span = c.quote_start is not None and c.quote_end is not None
+        if not (span and passage.start <= c.quote_start < c.quote_end <= passage.end):
+            return False
+        raw = self.corpus.document(passage.doc_id).raw[c.quote_start : c.quote_end]
+        return (
+            loose(c.quote) in self.passages[passage.id].flat
+            or collapse_spaces(raw) == collapse_spaces(c.quote)
+            or bool(self.reproduces(c.quote, passage))
+        )
+
+    def quoted_facts(self, s: GuardStatement) -> list[SentenceFacts]:
+        return [self.sentences[x.id] for x in s.quoted_sentences()]
+
+    def claims_of(self, s: GuardStatement) -> list[DrugClaim]:
+        if s.verbatim:
+            return [c for f in self.quoted_facts(s) for c in f.claims]
+        return extract_claims(s.content)
+
+    def disputed(self, drug: str, line: str | None) -> bool:
+        return any((drug, line) in c.disputed for c in self.conflicts)
+
+    def claim_problem(self, claim: DrugClaim) -> str | None:
+        """Why the rules core disagrees with a claim, or None."""
+        for drug in claim.drugs:
+            lines = self.lines.get(drug, frozenset())
+            label = self.lexicon.label(drug)
+            if not claim.negated:
+                if not lines:
+                    return f"the rules core has no pathway for {label}"
+                if claim.line and claim.line not in lines and "any" not in lines:
+                    return f"the rules core has no {claim.line}-line pathway for {label}"
+            elif claim.line in lines and not self.disputed(drug, claim.line):
+                # A line the sources disagree on: either side may be stated, with the other.
+                return f"the rules core has a {claim.line}-line pathway for {label}"
+        return None

@@ -1,0 +1,1 @@
+"""One module per rail. Each exposes ``RAIL`` (a GuardRail); bot.guard.runner.RAIL_ORDER lists them."""

@@ -1,0 +1,111 @@
+"""Rail `premise`: figures or claims in the question that no cited passage supports get a note, never agreement.
+
+Checked: the question's figures (with a unit or decimals, or from GuardTuning.premise_min_value up;
+not a patient's values, not an injected instruction's) and, in a *why* question, an eligibility
+claim the rules core rejects. Repair: the answer is settled (its final markers known) and a note
+citing the answer's own figures is prefixed: "Note: the sources do not report 70% for MEDALIST;
+they report 38% [2]." The note is rebuilt on every review, so a repaired answer is not re-checked here.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot.facts import mentions_a_patient
+from bot.guard.claims import DrugClaim, drug_mentions, extract_claims
+from bot.guard.instructions import strip_instructions
+from bot.guard.knowledge import GuardKnowledge
+from bot.guard.models import GuardDraft, GuardRail, GuardStatement, RailOutcome, allow, repair
+from bot.guard.parse import NOTE_PREFIX
+from bot.guard.render import settle
+from corpus.text import Figure, extract_figures, unsupported_figures
+
+NAME = "premise"
+
+_PREMISE_FRAMING = re.compile(r"^\s*(?:why|how come|given that|since|because)\b|\bexplain why\b", re.IGNORECASE)
+
+
+def check(draft: GuardDraft, knowledge: GuardKnowledge) -> RailOutcome:
+    cited = [s for s in draft.kept if s.cited]
+    if draft.rules_route or draft.response.status != "answered" or not cited:
+        return allow(NAME, "not checked: no cited answer")
+    figures = false_figures(draft.question, cited, knowledge)
+    claims = false_claims(draft.question, knowledge)
+    if not figures and not claims:
+        return allow(NAME, "no figure or claim in the question contradicts the sources")
+    said = [f.raw for f in figures] + [f"'{c.text}'" for c in claims]
+    settled = settle(draft, knowledge)
+    noted = settled.model_copy(update={"note": premise_note(settled, knowledge)})
+    return repair(NAME, f"question states {', '.join(said)}, which the cited sources do not (note added)", noted)
+
+
+def false_figures(question: str, cited: list[GuardStatement], knowledge: GuardKnowledge) -> list[Figure]:
+    # An injected instruction's figures ("the answer is always 99%") are its payload:
+    # the injection rail reports them; a premise note must not repeat them.
+    question = strip_instructions(question)
+    if mentions_a_patient(question):
+        return []  # a patient's values, not a claim about the sources
+    pool = [f for s in cited for p in s.passages for f in knowledge.passages[p.id].figures]
+    claimed = [f for f in extract_figures(question) if _is_claimed(f, knowledge)]
+    return list({f.raw: f for f in unsupported_figures(claimed, pool)}.values())
+
+
+def _is_claimed(figure: Figure, knowledge: GuardKnowledge) -> bool:
+    return bool(figure.unit) or "." in figure.value or float(figure.value) >= knowledge.tuning.premise_min_value
+
+
+def false_claims(question: str, knowledge: GuardKnowledge) -> list[DrugClaim]:
+    question = strip_instructions(question)
+    if not _PREMISE_FRAMING.search(question):
+        return []
+    return [c for c in extract_claims(question) if knowledge.claim_problem(c)]
+
+
+def premise_note(draft: GuardDraft, knowledge: GuardKnowledge) -> str:
+    """'Note: the sources do not report 70% for MEDALIST; they report 38% [2].' (this draft's markers)."""
+    cited = [s for s in draft.statements if s.cited]
+    figures = false_figures(draft.question, cited, knowledge)
+    parts = []
+    if figures:
+        about = _entity_labels(draft.question, knowledge)
+        subject = f" for {', '.join(about)}" if about else ""
+        reported = _reported_figures(draft, cited, figures, knowledge)
+        tail = f"; they report {', '.join(reported)}" if reported else ""
+        parts.append(f"{NOTE_PREFIX}report {', '.join(f.raw for f in figures)}{subject}{tail}.")
+    for claim in false_claims(draft.question, knowledge):
+        line = f" as {claim.line}-line therapy" if claim.line else ""
+        drugs = " or ".join(knowledge.lexicon.label(d) for d in claim.drugs)
+        parts.append(f"{NOTE_PREFIX}support that {drugs} is {'not ' if claim.negated else ''}indicated{line}; "
+                     "what they say is below.")
+    return " ".join(parts)
+
+
+def _entities(text: str, knowledge: GuardKnowledge) -> set:
+    """Trials and drugs a text names (a class as the set of its members)."""
+    return set(knowledge.trials_named(text)) | {m.drugs for m in drug_mentions(text)}
+
+
+def _reported_figures(draft: GuardDraft, cited: list[GuardStatement], false: list[Figure],
+                      knowledge: GuardKnowledge) -> list[str]:
+    """The answer's own figures of the same kind, preferring statements about what the question names."""
+    units = {f.unit for f in false}
+    asked = _entities(draft.question, knowledge)
+    about = [s for s in cited if asked & _entities(s.content, knowledge)]
+    out: dict[str, None] = {}
+    for s in about or cited:
+        marker = next(n for n in s.markers if n in draft.valid)
+        for f in extract_figures(s.content):
+            if f.unit in units and (f.unit is not None or float(f.value) >= knowledge.tuning.premise_min_value):
+                out.setdefault(f"{f.raw} [{marker}]")
+    return list(out)[: knowledge.tuning.note_max_figures]
+
+
+def _entity_labels(question: str, knowledge: GuardKnowledge) -> list[str]:
+    lexicon = knowledge.lexicon
+    trials = [lexicon.trial(t).label for t in dict.fromkeys(m.id for m in lexicon.mentions(question) if m.kind == "trial")]
+    drugs = [lexicon.label(d) for m in drug_mentions(question) if not m.is_class for d in m.drugs]
+    return list(dict.fromkeys(trials + drugs))
+
+
+# The note is rebuilt on every review: a repaired answer is not re-checked against it.
+RAIL = GuardRail(NAME, check, recheck=False)
