@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from bot.conflicts import FIRST_LINE_LUSPATERCEPT
 from bot.facts import describe_facts, merge_facts
 from bot.guard.instructions import strip_instructions
+from bot.guard.models import GuardContext
 from bot.models import BotResponse, Citation
 from bot.router import Routing, route
 
@@ -39,6 +40,7 @@ class ConversationState:
     drug: str | None = None  # the drug of the open eligibility check
     topic_drug: str | None = None  # the drug last talked about, for "its"/"it"
     checking_eligibility: bool = False
+    read_as_drug: str | None = None  # this turn's question, naming no drug, was read as about this one
 
 
 class Conversation:
@@ -53,6 +55,7 @@ class Conversation:
         # Instructions smuggled into a question ("ignore your sources...") are not part of it;
         # the guard still sees the original text and reports them.
         question = strip_instructions(text) or text
+        self.state.read_as_drug = None
         routing = route(question, self.state.checking_eligibility)
         if routing.intent == "smalltalk":
             response = _scope_refusal("")
@@ -83,7 +86,7 @@ class Conversation:
         hits = self.engine.retriever.retrieve(query, k=self.engine.settings.top_k).hits
         passages = [hit.passage for hit in hits]
         draft = draft_answer(self.engine.chat_model, query, passages, self.engine.corpus)
-        reviewed = self.engine.guard.review(draft, query)
+        reviewed = self.engine.guard.review(draft, query, self._guard_context())
         return extractive if reviewed.blocked or reviewed.status != "answered" else draft
 
     def _resolve_pronouns(self, text: str, routing: Routing) -> tuple[str, str | None]:
@@ -92,6 +95,7 @@ class Conversation:
         if drug is None or routing.extracted.drugs or not _PRONOUN.search(text):
             return text, None
         name = drug.replace("_", " ")
+        self.state.read_as_drug = drug
         return f"{text} ({name})", f"Read as a question about {name}, the drug discussed before."
 
     # -- eligibility --------------------------------------------------------
@@ -171,7 +175,11 @@ class Conversation:
     def _finish(self, response: BotResponse, question: str) -> BotResponse:
         if response.route != "rules" and response.status != "needs_information":
             self.state.checking_eligibility = False
-        return self.engine.guard.review(response, question)
+        return self.engine.guard.review(response, question, self._guard_context())
+
+    def _guard_context(self) -> GuardContext:
+        """What the guard must know beyond the text: 'how often is it given?' asks about this drug."""
+        return GuardContext(subject_drug=self.state.read_as_drug)
 
 
 def _needs(text: str, facts: dict[str, Any], notes: list[str], missing: list[str] | None = None, decision=None) -> BotResponse:

@@ -49,7 +49,7 @@ class Engine:
             from bot.llm import make_chat_model
 
             chat_model = make_chat_model(settings.llm)  # LLMConfigError (a ValueError): one clear line
-        return cls(settings, corpus, index, retriever, answerer, Guard(corpus), build, chat_model)
+        return cls(settings, corpus, index, retriever, answerer, Guard(corpus, tuning=settings.guard), build, chat_model)
 
     def ask(self, question: str) -> BotResponse:
         """One question in a fresh conversation."""

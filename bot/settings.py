@@ -11,9 +11,11 @@ from pathlib import Path
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from bot.guard.models import GuardTuning
+
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="MDSBOT_", extra="ignore")
+    model_config = SettingsConfigDict(env_prefix="MDSBOT_", env_nested_delimiter="__", extra="ignore")
 
     data_dir: Path = Field(
         default=Path(".mdsbot"),
@@ -32,3 +34,7 @@ class Settings(BaseSettings):
     )
     host: str = Field(default="127.0.0.1", description="Gradio app host.")
     port: int = Field(default=7860, ge=1, le=65535, description="Gradio app port.")
+    guard: GuardTuning = Field(
+        default_factory=GuardTuning,
+        description="The guard's thresholds, e.g. MDSBOT_GUARD__MIN_OVERLAP=0.8 (see bot/guard/models.py).",
+    )
