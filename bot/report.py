@@ -231,7 +231,7 @@ def document_titles() -> dict[str, str]:
 
 
 def short_titles() -> dict[str, str]:
-    """doc_id → "Article: luspatercept medical necessity"."""
+    """doc_id → the short title its manifest entry declares."""
     return {doc_id: short for doc_id, _, short, _ in _documents()}
 
 

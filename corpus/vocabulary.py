@@ -1,7 +1,7 @@
 """Domain vocabulary: brand/generic names, abbreviations, spelling variants, typos.
 
 Both the passages (at index time) and the questions (at query time) are
-expanded with the same concept tokens, so "Reblozyl" finds "luspatercept",
+expanded with the same concept tokens (from corpus/lexicon.yaml), so a brand finds its generic,
 "sEPO" finds "serum erythropoietin" and the other way round.
 """
 
@@ -84,7 +84,7 @@ def concepts_in(text: str) -> list[Concept]:
 
 
 def words_named_by_concepts(text: str) -> set[str]:
-    """Words that belong to a concept mention (so 'Reblozyl' counts as known vocabulary)."""
+    """Words that belong to a concept mention (so a brand name counts as known vocabulary)."""
     named: set[str] = set()
     for _, regex in _CONCEPT_REGEXES:
         for match in regex.finditer(fold(text)):

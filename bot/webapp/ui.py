@@ -38,9 +38,9 @@ from bot.webapp.theme import APP_CSS, APP_JS, app_theme
 EXAMPLE_QUESTIONS = (
     "Is luspatercept indicated as first-line therapy?",
     "How is ESA failure defined?",
-    "What did the IMerge trial show for imetelstat?",
+    "What did the phase 3 trial of imetelstat show?",
     "Which patients benefit from lenalidomide?",
-    "Can my patient get Reblozyl? IPSS-R low, RS 20%, SF3B1 mutated, sEPO 620 U/L, "
+    "Can my patient get luspatercept? IPSS-R low, RS 20%, SF3B1 mutated, sEPO 620 U/L, "
     "2 units every 4 weeks, failed 8 weeks of epoetin with iron replete",
     "What is the recommended dose of ivosidenib?",
 )
