@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from bot.conflicts import FIRST_LINE_LUSPATERCEPT
+from bot.conflicts import for_pathway
 from bot.facts import describe_facts, merge_facts
 from bot.guard import strip_instructions
 from bot.models import BotResponse, Citation
@@ -136,9 +136,10 @@ class Conversation:
         for warning in decision.warnings:
             n = self._cite(warning.citation, citations)
             lines.append(f"Warning: {warning.text} [{n}]")
-        conflicts = []
-        if decision.pathway == "luspatercept.first_line":
-            conflicts = [self.engine.answerer.conflict_with_citations(FIRST_LINE_LUSPATERCEPT, citations)]
+        answerer = self.engine.answerer
+        conflicts = [
+            answerer.conflict_with_citations(c, citations) for c in for_pathway(decision.pathway, answerer.conflicts)
+        ]
         return BotResponse(
             status="answered",
             route="rules",
