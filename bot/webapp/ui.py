@@ -71,7 +71,7 @@ def build_app(engine: Any) -> gr.Blocks:
     with gr.Blocks(title="mdsbot: lower-risk MDS", analytics_enabled=False, fill_width=True) as demo:
         gr.HTML(
             '<div class="mds-header"><h1>mdsbot</h1><span>Lower-risk myelodysplastic syndromes: answers cited '
-            "from two source documents, and deterministic medical-necessity checks.</span></div>"
+            "from the source documents, and deterministic medical-necessity checks.</span></div>"
         )
         with gr.Tabs():
             with gr.Tab("Chat", id="chat", elem_id="tab-chat"):
@@ -118,7 +118,7 @@ def _engine_status(engine: Any) -> str:
 def _chat_tab(engine: Any) -> None:
     state = gr.State(None)
     gr.Markdown(
-        "Ask about lower-risk MDS. Answers quote the two source documents; click a marker such as "
+        "Ask about lower-risk MDS. Answers quote the source documents; click a marker such as "
         "**[1]** to open its passage. Questions the sources do not cover are refused."
     )
     loading = not getattr(engine, "ready", True)
