@@ -99,9 +99,10 @@ REFERENCE_MARKER_EOL = re.compile(r"(?<=[A-Za-z).%:])[ \t]+\d{1,2}(?:,[ \t]*\d{1
 def find_furniture_spans(raw: str, blocks: Iterable[FurnitureBlock]) -> list[tuple[FurnitureBlock, int, int]]:
     """Locate each furniture block by its anchors: [start of first line, end of last line)."""
     spans = []
-    for block in blocks:
-        start = _find_line(raw, block.first_line, 0, f"furniture {block.name!r} first_line")
-        end_line_start = _find_line(raw, block.last_line, start, f"furniture {block.name!r} last_line")
+    for i, block in enumerate(blocks):
+        rule = f"furniture[{i}] ({block.name!r})"
+        start = _find_line(raw, block.first_line, 0, f"{rule}.first_line")
+        end_line_start = _find_line(raw, block.last_line, start, f"{rule}.last_line")
         spans.append((block, start, end_line_start + len(block.last_line)))
     return spans
 
@@ -117,7 +118,7 @@ def repair_ocr(text: MappedText, repairs: Iterable[OcrRepair]) -> MappedText:
     """Apply each declared repair in order; one that matches nothing is a stale rule, not a no-op."""
     for i, repair in enumerate(repairs):
         if re.search(repair.pattern, text.text) is None:
-            raise CleaningRuleError(f"ocr_repairs[{i}] {repair.pattern!r}: matches nothing in the text")
+            raise CleaningRuleError(f"ocr_repairs[{i}].pattern: {repair.pattern!r} matches nothing in the text")
         text = text.sub(repair.pattern, repair.replacement)
     return text
 
