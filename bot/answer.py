@@ -41,7 +41,6 @@ TRIALS = frozenset({"medalist", "commands", "imerge", "maxilus", "pace"})
 DOSE_IN_TEXT = re.compile(r"\d+(?:\.\d+)?(?:\s*-\s*\d+(?:\.\d+)?)?\s*mg(?:/kg)?\b", re.IGNORECASE)
 
 
-
 def coverage_statement(corpus: Corpus) -> str:
     """What the documents cover, from the manifest: each one's declared scope, else its section titles."""
     scopes = []
