@@ -13,6 +13,7 @@ from bot.citing import make_citation
 from bot.conflicts import KnownConflict, conflicts_for, load_conflicts, position_sentences
 from bot.models import BotResponse, Citation, Conflict
 from corpus.ingest import Corpus
+from corpus.lexicon import load_lexicon
 from corpus.models import Passage, Sentence
 from corpus.retrieval import HybridRetriever, RetrievalResult
 from corpus.vocabulary import CONCEPTS, OUT_OF_SCOPE_QUALIFIERS, analyze, concepts_in, words
@@ -23,21 +24,10 @@ MIN_DENSE = 0.25
 MIN_ENTITY_COVERAGE = 0.25
 SELECT_RATIO = 0.82
 
-DRUG_CONCEPTS = frozenset(
-    {
-        "cluspatercept",
-        "cimetelstat",
-        "clenalidomide",
-        "cepoetin",
-        "cdarbepoetin",
-        "civosidenib",
-        "cenasidenib",
-        "cazacitidine",
-        "cdecitabine",
-    }
-)
+_LEXICON = load_lexicon()
+DRUG_CONCEPTS = _LEXICON.drug_concept_keys
 _CONTINUES = re.compile(r"(?:It|This|These|They|Such|Its)\b")
-TRIALS = frozenset({"medalist", "commands", "imerge", "maxilus", "pace"})
+TRIALS = _LEXICON.trial_words
 DOSE_IN_TEXT = re.compile(r"\d+(?:\.\d+)?(?:\s*-\s*\d+(?:\.\d+)?)?\s*mg(?:/kg)?\b", re.IGNORECASE)
 
 
@@ -146,7 +136,7 @@ class Answerer:
         best = scored[0]
         weak_meaning = max(s.dense for s in scored[:5]) < MIN_DENSE
         # A question about a named drug or trial the best sentence is about needs less word overlap:
-        # false premises and loose wording ("why was COMMANDS stopped early?") still get the facts.
+        # false premises and loose wording ("why was <trial> stopped early?") still get the facts.
         on_entity = bool(set(named_entities) & (self._sentence_terms[best.sentence.id] | self._section_terms[best.passage.id]))
         threshold = MIN_ENTITY_COVERAGE if on_entity else MIN_COVERAGE
         if best.context_coverage < threshold or (weak_meaning and best.coverage < 1.0):
@@ -333,17 +323,15 @@ def states_dose_for(text: str, drug_key: str) -> bool:
     or HMAs), imetelstat 7.5 mg/kg')."""
     for match in DOSE_IN_TEXT.finditer(text):
         window = text[max(0, match.start() - 60) : match.start()]
-        named = [c.key for c in _drug_mentions_in_order(window)]
+        named = _drug_keys_in_order(window)
         if named and named[-1] == drug_key:
             return True
     return False
 
 
-def _drug_mentions_in_order(text: str) -> list:
-    from corpus.vocabulary import _CONCEPT_REGEXES
-
-    found = [(m.start(), c) for c, regex in _CONCEPT_REGEXES if c.key in DRUG_CONCEPTS for m in regex.finditer(text)]
-    return [c for _, c in sorted(found, key=lambda pair: pair[0])]
+def _drug_keys_in_order(text: str) -> list[str]:
+    """Search keys of the drugs the text names, in order (the lexicon's one entity finder)."""
+    return [f"c{_LEXICON.drug(m.id).key}" for m in _LEXICON.mentions(text) if m.kind == "drug"]
 
 
 def _share(terms: list[str], present: set[str]) -> float:
@@ -376,4 +364,5 @@ def _label(key: str) -> str:
     for concept in CONCEPTS:
         if concept.key == key:
             return concept.label
-    return key.upper() if key in TRIALS else key
+    trial = next((t for t in _LEXICON.trials if t.id == key), None)
+    return trial.label if trial else key

@@ -161,7 +161,7 @@ def _content_hash(documents: list[Document], passages: list[Passage]) -> str:
 
 
 def _passage_prefixes(manifest: Manifest) -> dict[str, str]:
-    """'000' for '000_28884f76a78fdbfe' while no other document shares that head; else the whole id."""
+    """The id's head before '_' ('000' for '000_<hash>') while no other document shares it; else the whole id."""
     heads = [doc.id.split("_", 1)[0] for doc in manifest.documents]
     return {
         doc.id: head if heads.count(head) == 1 and head not in _other_ids(manifest, doc.id) else doc.id

@@ -22,6 +22,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
 
+from corpus.lexicon import load_lexicon
 from corpus.text import normalise_number
 
 MANIFEST = Path(__file__).resolve().parent.parent / "corpus" / "manifest.json"
@@ -266,23 +267,18 @@ def numbers_in(text: str) -> set[str]:
     return {normalise_number(m.group(0)) for m in _NUMBER.finditer(text)}
 
 
-# Key terms: canonical name -> surface forms (brand names, abbreviations). OCR misspellings
-# ('SF3BI', '/DH2') are not listed: the manifest's declared repairs turn them into these forms.
+# Key terms: canonical name -> surface forms. Drugs (generic and brands) and trials come
+# from the lexicon; OCR misspellings ('SF3BI', '/DH2') are not listed: the manifest's
+# declared repairs turn them into these forms.
+def _lexicon_terms() -> dict[str, tuple[str, ...]]:
+    lexicon = load_lexicon()
+    drugs = {d.key: (d.key, *(b.lower() for b in d.brands)) for d in lexicon.drugs}
+    trials = {t.id: (t.id, *t.spellings) for t in lexicon.trials}
+    return {**drugs, **trials}
+
+
 KEY_TERMS: dict[str, tuple[str, ...]] = {
-    "luspatercept": ("luspatercept", "reblozyl"),
-    "imetelstat": ("imetelstat", "rytelo"),
-    "lenalidomide": ("lenalidomide", "revlimid"),
-    "epoetin": ("epoetin", "procrit", "epogen", "retacrit"),
-    "darbepoetin": ("darbepoetin", "aranesp"),
-    "ivosidenib": ("ivosidenib", "tibsovo"),
-    "enasidenib": ("enasidenib", "idhifa"),
-    "azacitidine": ("azacitidine", "vidaza"),
-    "decitabine": ("decitabine", "dacogen"),
-    "medalist": ("medalist",),
-    "commands": ("commands",),
-    "imerge": ("imerge",),
-    "maxilus": ("maxilus",),
-    "pace-mds": ("pace-mds", "pace mds"),
+    **_lexicon_terms(),
     "placebo": ("placebo",),
     "sf3b1": ("sf3b1",),
     "del(5q)": ("del(5q)", "del5q", "del 5q", "5q-"),
