@@ -179,7 +179,7 @@ def test_a_decision_reads_the_same_as_a_dict_or_a_typed_model(luspatercept_decis
     typed = rules_core.Decision.model_validate(luspatercept_decision)
     assert DecisionView.of(typed) == DecisionView.of(luspatercept_decision)
     assert DecisionView.of(None) is None
-    assert DecisionView.of(luspatercept_decision).warning_quotes
+    assert DecisionView.of(luspatercept_decision).warning_ids
 
 
 # --- the runner ----------------------------------------------------------------------------------

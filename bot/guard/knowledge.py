@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 
 from bot.citing import make_citation
-from bot.conflicts import KNOWN_CONFLICTS, KnownConflict, position_sentences
+from bot.conflicts import KnownConflict, load_conflicts, position_sentences
 from bot.guard.claims import DoseFacts, DrugClaim, dose_facts, extract_claims, rules_lines
 from bot.guard.models import LEAD_INS, GuardStatement, GuardTuning
 from bot.models import Citation
@@ -48,25 +48,24 @@ class PassageFacts:
 class SentenceFacts:
     claims: tuple[DrugClaim, ...]
     dose: DoseFacts
-    trials: frozenset[str]  # trial ids the sentence names
+    conflict_topics: frozenset[str]  # known conflicts whose triggers the sentence names
 
 
 @dataclass(frozen=True)
 class ConflictFacts:
-    """A known conflict as the guard applies it, derived from its positions (no names in code)."""
+    """A known conflict (corpus/conflicts.yaml) with its positions resolved to corpus sentences."""
 
     conflict: KnownConflict
     positions: tuple[tuple[Sentence, Passage], ...]
-    trials: frozenset[str]  # trials the positions report: a statement naming one touches the conflict
-    disputed: frozenset[tuple[str, str]]  # (drug, line) the positions claim both ways
 
     @property
     def topic(self) -> str:
         return self.conflict.topic
 
     @property
-    def drugs(self) -> frozenset[str]:
-        return frozenset(drug for drug, _ in self.disputed)
+    def rules(self):
+        """Where the rules core meets the conflict (drug, line, pathway, warning), or None."""
+        return self.conflict.rules
 
 
 class GuardKnowledge:
@@ -76,12 +75,14 @@ class GuardKnowledge:
         self.lexicon: Lexicon = load_lexicon()
         self.tuning = tuning or GuardTuning()
         self.lines = lines if lines is not None else rules_lines()
+        known = load_conflicts(corpus) if conflicts is None else tuple(conflicts)
+        self.conflicts = tuple(
+            ConflictFacts(c, tuple((s, corpus.passage(s.passage_id)) for s in position_sentences(c, corpus))) for c in known
+        )
         self.passages = MappingProxyType({p.id: self._passage_facts(p) for p in corpus.passages})
         self.sentences = MappingProxyType({s.id: self._sentence_facts(s) for s in corpus.sentences})
         # Drugs some source sentence gives a dose or schedule for.
         self.dosed = frozenset(d for f in self.sentences.values() for d in f.dose.drugs)
-        known = KNOWN_CONFLICTS if conflicts is None else tuple(conflicts)
-        self.conflicts = tuple(self._conflict_facts(c) for c in known)
 
     # -- built once -------------------------------------------------------------------
 
@@ -106,21 +107,8 @@ class GuardKnowledge:
 
     def _sentence_facts(self, sentence: Sentence) -> SentenceFacts:
         text = sentence.normalized
-        return SentenceFacts(tuple(extract_claims(text)), dose_facts(text), self.trials_named(text))
-
-    def _conflict_facts(self, conflict: KnownConflict) -> ConflictFacts:
-        sentences = position_sentences(conflict, self.corpus)
-        stances: dict[tuple[str, str], set[bool]] = {}
-        for s in sentences:
-            for claim in self.sentences[s.id].claims:
-                for drug in claim.drugs if claim.line else ():
-                    stances.setdefault((drug, claim.line), set()).add(claim.negated)
-        return ConflictFacts(
-            conflict=conflict,
-            positions=tuple((s, self.corpus.passage(s.passage_id)) for s in sentences),
-            trials=frozenset().union(*(self.sentences[s.id].trials for s in sentences)),
-            disputed=frozenset(key for key, negations in stances.items() if len(negations) == 2),
-        )
+        topics = frozenset(c.topic for c in self.conflicts if c.conflict.applies_to(text))
+        return SentenceFacts(tuple(extract_claims(text)), dose_facts(text), topics)
 
     # -- lookups ------------------------------------------------------------------------
 
@@ -174,7 +162,8 @@ class GuardKnowledge:
         return extract_claims(s.content)
 
     def disputed(self, drug: str, line: str | None) -> bool:
-        return any((drug, line) in c.disputed for c in self.conflicts)
+        """The sources disagree on this drug's line: either side may be stated, with the other."""
+        return any(c.rules is not None and (c.rules.drug, c.rules.line) == (drug, line) for c in self.conflicts)
 
     def claim_problem(self, claim: DrugClaim) -> str | None:
         """Why the rules core disagrees with a claim, or None."""

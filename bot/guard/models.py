@@ -54,21 +54,16 @@ class DecisionView(BaseModel):
 
     drug: str | None
     verdict: str | None
-    warning_quotes: tuple[str, ...] = Field(description="Quotes the decision's warnings cite.")
+    warning_ids: tuple[str, ...] = Field(description="Ids of the decision's warnings.")
 
     @classmethod
     def of(cls, decision: Mapping[str, Any] | BaseModel | None) -> DecisionView | None:
         if not decision:
             return None
         data = decision if isinstance(decision, Mapping) else decision.model_dump(mode="json")
-        quotes = [
-            c.get("quote", "")
-            for w in data.get("warnings") or []
-            for c in [w.get("citation") or {}, *(w.get("citations") or [])]
-        ]
         verdict = data.get("decision")
         return cls(drug=data.get("drug"), verdict=None if verdict is None else str(verdict),
-                   warning_quotes=tuple(q for q in quotes if q))
+                   warning_ids=tuple(str(w.get("id", "")) for w in data.get("warnings") or []))
 
 
 class AnswerUnit(BaseModel):

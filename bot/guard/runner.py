@@ -15,6 +15,7 @@ from __future__ import annotations
 import importlib
 from collections.abc import Iterable, Mapping
 
+from bot.conflicts import KnownConflict
 from bot.guard.knowledge import GuardKnowledge
 from bot.guard.models import GuardContext, GuardDraft, GuardRail, GuardTuning, RailOutcome
 from bot.guard.parse import read_draft
@@ -43,8 +44,9 @@ def load_rails(names: Iterable[str] = RAIL_ORDER) -> tuple[GuardRail, ...]:
 
 class Guard:
     def __init__(self, corpus: Corpus, lines: Mapping[str, frozenset[str]] | None = None,
-                 tuning: GuardTuning | None = None, rails: Iterable[GuardRail] | None = None):
-        self.knowledge = GuardKnowledge(corpus, lines, tuning)
+                 tuning: GuardTuning | None = None, rails: Iterable[GuardRail] | None = None,
+                 conflicts: Iterable[KnownConflict] | None = None):
+        self.knowledge = GuardKnowledge(corpus, lines, tuning, conflicts)
         self.rails = tuple(rails) if rails is not None else load_rails()
 
     @property

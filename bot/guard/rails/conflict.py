@@ -1,15 +1,15 @@
 """Rail `conflict`: an answer on a topic the sources disagree on carries every position.
 
-A known conflict (bot.conflicts) concerns an answer when the question touches it, or a kept
-statement names a trial its positions report or claims a drug's line its positions claim both
-ways. Repair: the missing positions are appended verbatim with citations and the Conflict entry
-is listed. A rules decision on the disputed drug must carry a warning quoting a position (or list
-the conflict); the guard cannot add words to the rules core, so one that does not is blocked.
+A known conflict (corpus/conflicts.yaml, loaded by bot.conflicts) concerns an answer when the
+question or a kept statement names one of its triggers, or a statement claims the drug and line
+of its `rules` link. Repair: the missing positions are appended verbatim with citations and the
+Conflict entry is listed. A rules decision on the conflict's drug must carry its declared warning
+(or list the conflict); the guard cannot add words to the rules core, so one that does not is blocked.
 """
 
 from __future__ import annotations
 
-from bot.guard.knowledge import ConflictFacts, GuardKnowledge, loose
+from bot.guard.knowledge import ConflictFacts, GuardKnowledge
 from bot.guard.models import AddedPosition, ConflictAddition, GuardDraft, GuardRail, RailOutcome, allow, block, repair
 
 NAME = "conflict"
@@ -42,33 +42,28 @@ def _concerns(conflict: ConflictFacts, draft: GuardDraft, knowledge: GuardKnowle
     kept = [s for s in draft.kept if s.cited]
     if draft.response.status == "answered" and kept and conflict.conflict.applies_to(draft.question):
         return True
+    rules = conflict.rules
     for s in kept:
-        if s.verbatim and any(f.trials & conflict.trials for f in knowledge.quoted_facts(s)):
+        if s.verbatim and any(conflict.topic in f.conflict_topics for f in knowledge.quoted_facts(s)):
             return True
-        if not s.verbatim and knowledge.trials_named(s.content) & conflict.trials:
+        if not s.verbatim and conflict.conflict.applies_to(s.content):
             return True
-        if any((drug, c.line) in conflict.disputed for c in knowledge.claims_of(s) for drug in c.drugs):
+        if rules and any(rules.drug in c.drugs and c.line == rules.line for c in knowledge.claims_of(s)):
             return True
     return False
 
 
 def _check_rules_decision(draft: GuardDraft, knowledge: GuardKnowledge) -> RailOutcome:
     decision = draft.decision
-    concerned = [c for c in knowledge.conflicts if decision is not None and decision.drug in c.drugs]
+    concerned = [c for c in knowledge.conflicts if c.rules and decision is not None and decision.drug == c.rules.drug]
     listed = {c.topic for c in draft.response.conflicts}
-    unshown = [c.topic for c in concerned if c.topic not in listed and not _warns(draft, c)]
+    unshown = [c.topic for c in concerned if c.topic not in listed and c.rules.warning not in decision.warning_ids]
     if unshown:
         return block(NAME, "; ".join(f"{t}: the decision lacks the sources-disagree warning" for t in unshown),
                      f"its decision does not show that the sources disagree ({', '.join(unshown)})")
     if concerned:
         return allow(NAME, f"both positions carried: {', '.join(c.topic for c in concerned)}")
     return allow(NAME, "no known conflict concerned")
-
-
-def _warns(draft: GuardDraft, conflict: ConflictFacts) -> bool:
-    """A decision warning quotes one of the conflict's positions."""
-    positions = [loose(s.normalized) for s, _ in conflict.positions]
-    return any(loose(q) in p for q in draft.decision.warning_quotes for p in positions)
 
 
 RAIL = GuardRail(NAME, check)
