@@ -11,10 +11,9 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from bot.conflicts import FIRST_LINE_LUSPATERCEPT
-from bot.facts import describe_facts, merge_facts
+from bot.eligibility import Routing, describe_facts, merge_facts, route
 from bot.guard import strip_instructions
 from bot.models import BotResponse, Citation
-from bot.router import Routing, route
 
 if TYPE_CHECKING:  # pragma: no cover
     from bot.engine import Engine
@@ -53,7 +52,7 @@ class Conversation:
         # Instructions smuggled into a question ("ignore your sources...") are not part of it;
         # the guard still sees the original text and reports them.
         question = strip_instructions(text) or text
-        routing = route(question, self.state.checking_eligibility)
+        routing = route(question, self.state.checking_eligibility, self.engine.settings.fact_reading)
         if routing.intent == "smalltalk":
             response = _scope_refusal("")
         elif routing.intent == "eligibility":

@@ -25,7 +25,7 @@ from typing import NamedTuple
 
 from bot.citing import make_citation
 from bot.conflicts import KNOWN_CONFLICTS, KnownConflict, position_sentences
-from bot.facts import mentions_a_patient
+from bot.eligibility import mentions_a_patient
 from bot.models import BotResponse, Check, Citation, Conflict
 from corpus.ingest import Corpus
 from corpus.models import Passage, Sentence
