@@ -77,7 +77,7 @@ FORWARD_FILLER = re.compile(
     re.IGNORECASE,
 )
 ONLY_SPACE_OR_HYPHEN = re.compile(r"[\s-]*")  # "ESA-refractory", "ESA failure"
-# Drugs listed together share a role ("failed Procrit and Aranesp", "Reblozyl or Rytelo").
+# Drugs listed together share a role ("failed epoetin and darbepoetin", "luspatercept or imetelstat").
 CONJUNCTION = re.compile(r"^\s*(?:,|/|&|\band\b|\bor\b|\bthen\b|followed\s+by|,\s*(?:and|or|then)\b)\s*$",
                          re.IGNORECASE)
 
@@ -96,7 +96,7 @@ WEEKS_AFTER = re.compile(
     r"(?=\s*(?:x|×|for|over|during)\b)\s*)?"
     r"(?:therapy|treatment)?\s*(?:\(\s*|(?:[a-z-]+\s+){0,3}?(?:for|over|during|after|lasted|lasting)\s+|x\s*|×\s*)?"
     rf"(?P<num>\d+|{NUMBER_WORD})\s*-?\s*(?P<period>weeks?|wks?|wk|w|months?|mos?)(?![\w])"
-    r"(?!\s+(?:of|on)\b)",  # "... after 8 weeks of Procrit" describes the next drug
+    r"(?!\s+(?:of|on)\b)",  # "... after 8 weeks of epoetin" describes the next drug
     re.IGNORECASE,
 )
 # A therapy's fragment shown back is cut at these.

@@ -67,7 +67,7 @@ def find_mentions(draft: Draft) -> list[DrugMention]:
 
 
 def _cue_target(draft: Draft, mentions: list[DrugMention], start: int, end: int) -> DrugMention | None:
-    """A cue followed only by filler up to a drug ("failed 8 weeks of Procrit") points
+    """A cue followed only by filler up to a drug ("failed 8 weeks of epoetin") points
     forward; otherwise it describes the drug before it in the same clause."""
     text = draft.text
     following = next((m for m in mentions if m.start >= end), None)
@@ -133,7 +133,7 @@ def _classify(draft: Draft, mentions: list[DrugMention]) -> None:
             mention.role = "negated"
             continue
         if previous and previous.role != "negated" and cues.CONJUNCTION.match(text[previous.end:mention.start]):
-            mention.role = previous.role  # "failed Procrit and Aranesp", "Reblozyl or Rytelo"
+            mention.role = previous.role  # "failed epoetin and darbepoetin", "luspatercept or imetelstat"
             if mention.role == "history" and mention.response is None:
                 mention.response = previous.response
             continue
