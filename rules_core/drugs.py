@@ -1,10 +1,10 @@
-"""Drug and agent names: canonical generics, accepted brands, normalisation."""
+"""Drug and agent names: canonical generics, accepted brands (from the lexicon), normalisation."""
 
 from __future__ import annotations
 
-import re
 from types import MappingProxyType
 
+from corpus.lexicon import alias_key, load_lexicon
 from rules_core.errors import UnknownAgentError, UnknownDrugError
 
 # Drugs with medical-necessity rules, in the order the sources sequence them.
@@ -17,42 +17,16 @@ SUPPORTED_DRUGS: tuple[str, ...] = (
     "ivosidenib",
     "enasidenib",
 )
-HMAS = frozenset({"azacitidine", "decitabine"})
-ESAS = frozenset({"epoetin_alfa", "darbepoetin_alfa"})
-# Agents a therapy history may name: the supported drugs plus the HMAs.
-KNOWN_AGENTS: tuple[str, ...] = (*SUPPORTED_DRUGS, *sorted(HMAS))
+_LEXICON = load_lexicon()
+HMAS = frozenset(_LEXICON.members("hma"))
+ESAS = frozenset(_LEXICON.members("esa"))
+# Agents a therapy history may name: the supported drugs plus the other drugs the lexicon knows.
+KNOWN_AGENTS: tuple[str, ...] = (*SUPPORTED_DRUGS, *sorted(d.id for d in _LEXICON.drugs if d.id not in SUPPORTED_DRUGS))
 
-# Display spelling of each brand → generic (shown in error messages).
-BRANDS = MappingProxyType(
-    {
-        "Procrit": "epoetin_alfa",
-        "Epogen": "epoetin_alfa",
-        "Retacrit": "epoetin_alfa",
-        "Aranesp": "darbepoetin_alfa",
-        "Reblozyl": "luspatercept",
-        "Rytelo": "imetelstat",
-        "Revlimid": "lenalidomide",
-        "Tibsovo": "ivosidenib",
-        "Idhifa": "enasidenib",
-        "Vidaza": "azacitidine",
-        "Dacogen": "decitabine",
-    }
-)
+# Display spelling of each brand → generic (shown in error messages), from the lexicon.
+BRANDS = MappingProxyType(_LEXICON.brands)
 
-
-def alias_key(name: str) -> str:
-    """Case-insensitive key; spaces and hyphens count as underscores."""
-    return re.sub(r"[\s\-_]+", "_", name.strip().lower()).strip("_")
-
-
-AGENT_ALIASES = MappingProxyType(
-    {
-        **{agent: agent for agent in KNOWN_AGENTS},
-        **{alias_key(brand): generic for brand, generic in BRANDS.items()},
-        "luspatercept_aamt": "luspatercept",
-        "epoetin_alfa_epbx": "epoetin_alfa",
-    }
-)
+AGENT_ALIASES = MappingProxyType({**{agent: agent for agent in KNOWN_AGENTS}, **_LEXICON.aliases})
 DRUG_ALIASES = MappingProxyType({k: v for k, v in AGENT_ALIASES.items() if v in SUPPORTED_DRUGS})
 
 
