@@ -10,9 +10,10 @@ import re
 from dataclasses import dataclass
 
 from bot.citing import make_citation
-from bot.conflicts import KNOWN_CONFLICTS, KnownConflict, conflicts_for, position_sentences
+from bot.conflicts import KnownConflict, conflicts_for, load_conflicts, position_sentences
 from bot.models import BotResponse, Citation, Conflict
 from corpus.ingest import Corpus
+from corpus.lexicon import load_lexicon
 from corpus.models import Passage, Sentence
 from corpus.retrieval import HybridRetriever, RetrievalResult
 from corpus.vocabulary import CONCEPTS, OUT_OF_SCOPE_QUALIFIERS, analyze, concepts_in, words
@@ -23,28 +24,20 @@ MIN_DENSE = 0.25
 MIN_ENTITY_COVERAGE = 0.25
 SELECT_RATIO = 0.82
 
-DRUG_CONCEPTS = frozenset(
-    {
-        "cluspatercept",
-        "cimetelstat",
-        "clenalidomide",
-        "cepoetin",
-        "cdarbepoetin",
-        "civosidenib",
-        "cenasidenib",
-        "cazacitidine",
-        "cdecitabine",
-    }
-)
+_LEXICON = load_lexicon()
+DRUG_CONCEPTS = _LEXICON.drug_concept_keys
 _CONTINUES = re.compile(r"(?:It|This|These|They|Such|Its)\b")
-TRIALS = frozenset({"medalist", "commands", "imerge", "maxilus", "pace"})
+TRIALS = _LEXICON.trial_words
 DOSE_IN_TEXT = re.compile(r"\d+(?:\.\d+)?(?:\s*-\s*\d+(?:\.\d+)?)?\s*mg(?:/kg)?\b", re.IGNORECASE)
 
-COVERAGE_STATEMENT = (
-    "They cover lower-risk MDS anemia: survival and transfusion burden, ESAs, lenalidomide in del(5q), "
-    "luspatercept (MEDALIST, MAXILUS, COMMANDS; medical-necessity criteria and documentation), imetelstat (IMerge), "
-    "IDH inhibitors, and treatment sequencing."
-)
+
+def coverage_statement(corpus: Corpus) -> str:
+    """What the documents cover, from the manifest: each one's declared scope, else its section titles."""
+    scopes = []
+    for doc in corpus.documents:
+        scope = doc.info.covers or ", ".join(dict.fromkeys(p.section for p in corpus.passages_of(doc.id)))
+        scopes.append(f"{scope} ({doc.info.short_title})")
+    return "They cover: " + "; ".join(scopes) + "."
 
 
 @dataclass
@@ -58,10 +51,18 @@ class ScoredSentence:
 
 
 class Answerer:
-    def __init__(self, corpus: Corpus, retriever: HybridRetriever, max_sentences: int = 5):
+    def __init__(
+        self,
+        corpus: Corpus,
+        retriever: HybridRetriever,
+        max_sentences: int = 5,
+        conflicts: tuple[KnownConflict, ...] | None = None,
+    ):
         self.corpus = corpus
         self.retriever = retriever
         self.max_sentences = max_sentences
+        self.conflicts = conflicts if conflicts is not None else load_conflicts(corpus)
+        self.coverage = coverage_statement(corpus)
         self._sentence_terms = {
             s.id: set(analyze(s.normalized)) | set(words(s.normalized)) for s in corpus.sentences
         }
@@ -71,10 +72,10 @@ class Answerer:
         }
         self._passage_terms = {p.id: set(analyze(p.normalized)) | set(words(p.normalized)) for p in corpus.passages}
         # Each known conflict's positions as corpus sentences, resolved once (not per answer).
-        self._positions = {c.topic: position_sentences(c, corpus) for c in KNOWN_CONFLICTS}
+        self._positions = {c.topic: position_sentences(c, corpus) for c in self.conflicts}
 
     def _document_subject(self, doc_id: str) -> set[str]:
-        """Drugs a whole document is about (002's title names luspatercept): context for every passage."""
+        """Drugs a whole document is about (named in its title): context for every passage."""
         title = self.corpus.document(doc_id).info.title
         return {c.key for c in concepts_in(title) if c.key in DRUG_CONCEPTS}
 
@@ -91,7 +92,7 @@ class Answerer:
         if dose_problem is not None:
             return dose_problem
         chosen = self._select(scored, set(entities))
-        conflicts = conflicts_for(question) or self._conflicts_from_citations(chosen)
+        conflicts = conflicts_for(question, self.conflicts) or self._conflicts_from_citations(chosen)
         chosen = self._with_conflict_positions(chosen, conflicts)
         return self._compose(chosen, conflicts)
 
@@ -135,7 +136,7 @@ class Answerer:
         best = scored[0]
         weak_meaning = max(s.dense for s in scored[:5]) < MIN_DENSE
         # A question about a named drug or trial the best sentence is about needs less word overlap:
-        # false premises and loose wording ("why was COMMANDS stopped early?") still get the facts.
+        # false premises and loose wording ("why was <trial> stopped early?") still get the facts.
         on_entity = bool(set(named_entities) & (self._sentence_terms[best.sentence.id] | self._section_terms[best.passage.id]))
         threshold = MIN_ENTITY_COVERAGE if on_entity else MIN_COVERAGE
         if best.context_coverage < threshold or (weak_meaning and best.coverage < 1.0):
@@ -247,12 +248,12 @@ class Answerer:
         return out
 
     def _conflicts_from_citations(self, chosen: list[ScoredSentence]) -> list[KnownConflict]:
-        """An answer that quotes one position of a known conflict, or a sentence on the topic
-        (luspatercept given upfront to ESA-naive patients), must show every position."""
+        """An answer that quotes one position of a known conflict, or a sentence on its topic
+        (one its triggers name), must show every position."""
         ids = {c.sentence.id for c in chosen}
         return [
             conflict
-            for conflict in KNOWN_CONFLICTS
+            for conflict in self.conflicts
             if any(s.id in ids for s in self._positions[conflict.topic])
             or any(conflict.applies_to(c.sentence.normalized) for c in chosen)
         ]
@@ -312,7 +313,7 @@ class Answerer:
         return BotResponse(
             status="refused",
             route="refusal",
-            answer=f"I can't answer that from the source documents. {reason} {COVERAGE_STATEMENT}",
+            answer=f"I can't answer that from the source documents. {reason} {self.coverage}",
         )
 
 
@@ -322,17 +323,15 @@ def states_dose_for(text: str, drug_key: str) -> bool:
     or HMAs), imetelstat 7.5 mg/kg')."""
     for match in DOSE_IN_TEXT.finditer(text):
         window = text[max(0, match.start() - 60) : match.start()]
-        named = [c.key for c in _drug_mentions_in_order(window)]
+        named = _drug_keys_in_order(window)
         if named and named[-1] == drug_key:
             return True
     return False
 
 
-def _drug_mentions_in_order(text: str) -> list:
-    from corpus.vocabulary import _CONCEPT_REGEXES
-
-    found = [(m.start(), c) for c, regex in _CONCEPT_REGEXES if c.key in DRUG_CONCEPTS for m in regex.finditer(text)]
-    return [c for _, c in sorted(found, key=lambda pair: pair[0])]
+def _drug_keys_in_order(text: str) -> list[str]:
+    """Search keys of the drugs the text names, in order (the lexicon's one entity finder)."""
+    return [f"c{_LEXICON.drug(m.id).key}" for m in _LEXICON.mentions(text) if m.kind == "drug"]
 
 
 def _share(terms: list[str], present: set[str]) -> float:
@@ -365,4 +364,5 @@ def _label(key: str) -> str:
     for concept in CONCEPTS:
         if concept.key == key:
             return concept.label
-    return key.upper() if key in TRIALS else key
+    trial = next((t for t in _LEXICON.trials if t.id == key), None)
+    return trial.label if trial else key

@@ -24,7 +24,7 @@ from types import MappingProxyType
 from typing import NamedTuple
 
 from bot.citing import make_citation
-from bot.conflicts import KNOWN_CONFLICTS, KnownConflict, position_sentences
+from bot.conflicts import KnownConflict, load_conflicts, position_sentences
 from bot.eligibility import mentions_a_patient
 from bot.models import BotResponse, Check, Citation, Conflict
 from corpus.ingest import Corpus
@@ -426,20 +426,30 @@ class _SentenceFacts:
 
     claims: tuple[Claim, ...]
     dose: DoseFacts
-    commands: bool
+    conflict_topics: frozenset[str]  # known conflicts whose triggers the sentence names
 
 
 Additions = list[tuple[KnownConflict, list[tuple[Sentence, Passage]]]]
 
 
 class Guard:
-    def __init__(self, corpus: Corpus, lines: Mapping[str, frozenset[str]] | None = None):
+    def __init__(
+        self,
+        corpus: Corpus,
+        lines: Mapping[str, frozenset[str]] | None = None,
+        conflicts: tuple[KnownConflict, ...] | None = None,
+    ):
         self.corpus = corpus
         self.lines = lines if lines is not None else rules_lines()
+        self.conflicts = conflicts if conflicts is not None else load_conflicts(corpus)
         self._passages = MappingProxyType({p.id: self._passage_facts(p) for p in corpus.passages})
         self._sentences = MappingProxyType(
             {
-                s.id: _SentenceFacts(tuple(extract_claims(s.normalized)), dose_facts(s.normalized), "commands" in words(s.normalized))
+                s.id: _SentenceFacts(
+                    tuple(extract_claims(s.normalized)),
+                    dose_facts(s.normalized),
+                    frozenset(c.topic for c in self.conflicts if c.applies_to(s.normalized)),
+                )
                 for s in corpus.sentences
             }
         )
@@ -448,7 +458,7 @@ class Guard:
         self._positions = MappingProxyType(
             {
                 c.topic: tuple((s, corpus.passage(s.passage_id)) for s in position_sentences(c, corpus))
-                for c in KNOWN_CONFLICTS
+                for c in self.conflicts
             }
         )
 
@@ -668,10 +678,13 @@ class Guard:
                     return f"the rules core has no pathway for {label}"
                 if claim.line and claim.line not in lines and "any" not in lines:
                     return f"the rules core has no {claim.line}-line pathway for {label}"
-            elif claim.line in lines and not (drug == "luspatercept" and claim.line == "first"):
-                # First-line luspatercept is disputed by the sources: either side may be stated, with the other.
+            elif claim.line in lines and not self._disputed(drug, claim.line):
+                # A line the sources disagree on: either side may be stated, with the other.
                 return f"the rules core has a {claim.line}-line pathway for {label}"
         return None
+
+    def _disputed(self, drug: str, line: str | None) -> bool:
+        return any(c.rules is not None and (c.rules.drug, c.rules.line) == (drug, line) for c in self.conflicts)
 
     def _contradicts_source(self, claim: Claim, s: Statement) -> str | None:
         if claim.line is None:
@@ -684,11 +697,11 @@ class Guard:
         return None
 
     def check_conflicts(self, draft: Draft, kept: list[Statement]) -> tuple[Outcome, Additions]:
-        """An answer on first-line luspatercept carries both sources' positions."""
+        """An answer on a known conflict's topic carries every position."""
         additions: Additions = []
         problems, applied = [], []
         cited = {p.id for s in kept for p in s.passages}
-        for conflict in KNOWN_CONFLICTS:
+        for conflict in self.conflicts:
             if not self._conflict_applies(conflict, draft, kept):
                 continue
             applied.append(conflict.topic)
@@ -710,25 +723,27 @@ class Guard:
         return _passed("conflict", detail), []
 
     def _conflict_applies(self, conflict: KnownConflict, draft: Draft, kept: list[Statement]) -> bool:
+        rules = conflict.rules
         if draft.rules_route:
-            return conflict.topic == "first-line luspatercept" and (draft.response.decision or {}).get("drug") == "luspatercept"
+            return rules is not None and (draft.response.decision or {}).get("drug") == rules.drug
         if draft.response.status == "answered" and any(s.cited for s in kept) and conflict.applies_to(draft.question):
             return True
         for s in kept:
             if not s.cited:
                 continue
-            if s.verbatim and any(f.commands for f in self._quoted_facts(s)):
+            if s.verbatim and any(conflict.topic in f.conflict_topics for f in self._quoted_facts(s)):
                 return True
-            if not s.verbatim and "commands" in words(s.content):
+            if not s.verbatim and conflict.applies_to(s.content):
                 return True
-            if any("luspatercept" in c.drugs and c.line == "first" for c in self._claims_of(s)):
+            if rules and any(rules.drug in c.drugs and c.line == rules.line for c in self._claims_of(s)):
                 return True
         return False
 
     @staticmethod
     def _rules_warn(draft: Draft, conflict: KnownConflict) -> bool:
         warnings = (draft.response.decision or {}).get("warnings") or []
-        return any(str(w.get("id", "")).endswith("first_line_sources_disagree") for w in warnings) or any(
+        warning_id = conflict.rules.warning if conflict.rules else None
+        return any(str(w.get("id", "")) == warning_id for w in warnings) or any(
             c.topic == conflict.topic for c in draft.response.conflicts
         )
 
@@ -957,7 +972,7 @@ class Guard:
         return [x for s in group for x in s.quoted.get(passage.id, (closest_sentence(s.content, passage),))]
 
     def _conflicts(self, draft: Draft, citations: list[Citation], additions: Additions) -> list[Conflict]:
-        known = {c.topic: c for c in KNOWN_CONFLICTS}
+        known = {c.topic: c for c in self.conflicts}
         original = {c.topic: c for c in draft.response.conflicts}
         out = []
         for topic in dict.fromkeys([*original, *(c.topic for c, _ in additions)]):

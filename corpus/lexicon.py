@@ -77,6 +77,7 @@ class Trial(BaseModel):
     id: str = Field(pattern=r"^[a-z0-9]+$", description="Lower-case trial name, as a word of a text.")
     label: str = Field(description="The trial's name as written.")
     drug: str = Field(description="Id of the drug the trial tested.")
+    spellings: list[str] = Field(default_factory=list, description="Further lower-case spellings of the name.")
 
 
 class ConceptEntry(_Entry):

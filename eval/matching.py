@@ -22,9 +22,11 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
 
+from corpus.lexicon import load_lexicon
 from corpus.text import normalise_number
 
-DOCUMENTS_DIR = Path(__file__).resolve().parent.parent / "corpus" / "documents"
+MANIFEST = Path(__file__).resolve().parent.parent / "corpus" / "manifest.json"
+DOCUMENTS_DIR = MANIFEST.parent / "documents"
 
 # ---------------------------------------------------------------------------
 # must_include / must_not_include
@@ -198,7 +200,11 @@ class CorpusText:
 
 @lru_cache(maxsize=1)
 def shipped_corpus() -> CorpusText:
-    return CorpusText.from_dir(DOCUMENTS_DIR)
+    """The documents the shipped manifest lists, raw."""
+    from corpus.models import load_manifest
+
+    documents = load_manifest(MANIFEST).documents
+    return CorpusText({d.id: (MANIFEST.parent / d.file).read_text(encoding="utf-8") for d in documents})
 
 
 def _get(obj: Any, name: str, default: Any = None) -> Any:
@@ -261,27 +267,23 @@ def numbers_in(text: str) -> set[str]:
     return {normalise_number(m.group(0)) for m in _NUMBER.finditer(text)}
 
 
-# Key terms: canonical name -> surface forms (brand names, abbreviations, OCR variants).
+# Key terms: canonical name -> surface forms. Drugs (generic and brands) and trials come
+# from the lexicon; OCR misspellings ('SF3BI', '/DH2') are not listed: the manifest's
+# declared repairs turn them into these forms.
+def _lexicon_terms() -> dict[str, tuple[str, ...]]:
+    lexicon = load_lexicon()
+    drugs = {d.key: (d.key, *(b.lower() for b in d.brands)) for d in lexicon.drugs}
+    trials = {t.id: (t.id, *t.spellings) for t in lexicon.trials}
+    return {**drugs, **trials}
+
+
 KEY_TERMS: dict[str, tuple[str, ...]] = {
-    "luspatercept": ("luspatercept", "reblozyl"),
-    "imetelstat": ("imetelstat", "rytelo"),
-    "lenalidomide": ("lenalidomide", "revlimid"),
-    "epoetin": ("epoetin", "procrit", "epogen", "retacrit"),
-    "darbepoetin": ("darbepoetin", "aranesp"),
-    "ivosidenib": ("ivosidenib", "tibsovo"),
-    "enasidenib": ("enasidenib", "idhifa"),
-    "azacitidine": ("azacitidine", "vidaza"),
-    "decitabine": ("decitabine", "dacogen"),
-    "medalist": ("medalist",),
-    "commands": ("commands",),
-    "imerge": ("imerge",),
-    "maxilus": ("maxilus",),
-    "pace-mds": ("pace-mds", "pace mds"),
+    **_lexicon_terms(),
     "placebo": ("placebo",),
-    "sf3b1": ("sf3b1", "sf3bi", "sf3b/"),
+    "sf3b1": ("sf3b1",),
     "del(5q)": ("del(5q)", "del5q", "del 5q", "5q-"),
-    "idh1": ("idh1", "idh i", "/dh i"),
-    "idh2": ("idh2", "/dh2", "idh?2"),
+    "idh1": ("idh1",),
+    "idh2": ("idh2",),
     "ring sideroblasts": ("ring sideroblast", "mds rs", "rs/sf3b"),
     "thrombocytopenia": ("thrombocytopenia",),
     "neutropenia": ("neutropenia",),
@@ -305,8 +307,23 @@ _TERM_PATTERNS: dict[str, list[re.Pattern[str]]] = {
 }
 
 
+@lru_cache(maxsize=1)
+def _declared_repairs() -> tuple[tuple[re.Pattern[str], str], ...]:
+    """Every OCR repair the shipped manifest declares, in order (raw evidence still has the misspellings)."""
+    from corpus.models import load_manifest
+
+    documents = load_manifest(MANIFEST).documents
+    return tuple((re.compile(r.pattern), r.replacement) for d in documents for r in d.cleaning.ocr_repairs)
+
+
+def repair_misspellings(text: str) -> str:
+    for pattern, replacement in _declared_repairs():
+        text = pattern.sub(replacement, text)
+    return text
+
+
 def key_terms_in(text: str) -> set[str]:
-    low = " ".join(text.casefold().split())
+    low = " ".join(repair_misspellings(text).casefold().split())
     return {canon for canon, pats in _TERM_PATTERNS.items() if any(p.search(low) for p in pats)}
 
 

@@ -15,7 +15,12 @@ import re
 
 import sys
 import time
+from functools import lru_cache
+from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping, Sequence
+
+import yaml
+from pydantic import BaseModel, Field
 
 from eval.cases import (
     EXPECT_STATUS,
@@ -40,43 +45,48 @@ from eval.protocols import EngineLike, EvalSetupError, RulesLike, load_engine, l
 
 RETRIEVAL_K = 10  # hits asked of the retriever for recall@1/@5 and MRR@10
 
-# Page furniture of 002 that must never be used as an answer: raw-text anchors
-# (start marker, end marker inclusive) of the regions, and phrases that give a leak away.
-FURNITURE_DOC = "002_b313ab8f7ec3a988"
-FURNITURE_REGIONS: tuple[tuple[str, str | None], ...] = (
-    ("Medical Advisory BoardAll articles", "understandable for you."),
-    ("Related Questions", None),  # to the end of the file: the list, disclaimer, call to action
-)
-FURNITURE_PHRASES: tuple[str, ...] = (
-    "Dr.Oracle",
-    "Medical Advisory Board",
-    "Related Questions",
-    "Professional Medical Disclaimer",
-    "Have a follow-up question",
-    "Which best describes you",
-    "Help us tailor your experience",
-    "Article Review Status",
-    "thyroid storm",
-    "Prader-Willi",
-    "Serratia marcescens",
-    "annular fissures",
-    "world-class guideline-backed answers",
-)
+FURNITURE_FILE = Path(__file__).resolve().parent / "gold" / "furniture.yaml"
 
 
-def furniture_spans(corpus: CorpusText) -> list[tuple[int, int]]:
-    raw = corpus.raw.get(FURNITURE_DOC, "")
+class FurnitureRegion(BaseModel):
+    start: str = Field(description="Verbatim opening of the region in the shipped file.")
+    end: str | None = Field(description="Verbatim end of the region (inclusive); None = to the end of the file.")
+
+
+class DocumentFurniture(BaseModel):
+    doc_id: str
+    regions: list[FurnitureRegion]
+    phrases: list[str] = Field(description="Text that gives a furniture leak away in an answer.")
+
+
+class FurnitureGold(BaseModel):
+    """Where page furniture lies, per document (eval/gold/furniture.yaml)."""
+
+    documents: list[DocumentFurniture]
+
+    @property
+    def phrases(self) -> list[str]:
+        return [p for d in self.documents for p in d.phrases]
+
+
+@lru_cache(maxsize=1)
+def furniture_gold(path: Path = FURNITURE_FILE) -> FurnitureGold:
+    return FurnitureGold.model_validate(yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader))
+
+
+def furniture_spans(corpus: CorpusText) -> dict[str, list[tuple[int, int]]]:
+    """doc_id -> [start, end) of each furniture region in its shipped file."""
+    return {d.doc_id: _region_spans(corpus.raw.get(d.doc_id, ""), d.regions) for d in furniture_gold().documents}
+
+
+def _region_spans(raw: str, regions: list[FurnitureRegion]) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
-    for start_marker, end_marker in FURNITURE_REGIONS:
-        start = raw.find(start_marker)
+    for region in regions:
+        start = raw.find(region.start)
         if start < 0:
             continue
-        if end_marker is None:
-            end = len(raw)
-        else:
-            e = raw.find(end_marker, start)
-            end = len(raw) if e < 0 else e + len(end_marker)
-        spans.append((start, end))
+        end = raw.find(region.end, start) if region.end is not None else -1
+        spans.append((start, len(raw) if end < 0 else end + len(region.end or "")))
     return spans
 
 
@@ -141,7 +151,9 @@ def haystack(summary: Mapping[str, Any]) -> str:
 _RULES_EVIDENCE = re.compile(r" — [^\[\n]*(?=\[\d+\])")
 
 
-def citation_report(summary: Mapping[str, Any], corpus: CorpusText, furniture: Sequence[tuple[int, int]]) -> dict[str, Any]:
+def citation_report(
+    summary: Mapping[str, Any], corpus: CorpusText, furniture: Mapping[str, Sequence[tuple[int, int]]]
+) -> dict[str, Any]:
     """Citation support of one response, plus furniture leaks and citations that point nowhere."""
     by_marker: dict[int, str] = {}
     invalid: list[int] = []
@@ -152,9 +164,9 @@ def citation_report(summary: Mapping[str, Any], corpus: CorpusText, furniture: S
         raw = corpus.slice(doc, c.get("start"), c.get("end"))
         if not raw:
             invalid.append(n)
-        if doc == FURNITURE_DOC and isinstance(c.get("start"), int) and isinstance(c.get("end"), int):
-            if any(c["start"] < fe and fs < c["end"] for fs, fe in furniture):
-                leaks.append(f"citation [{n}] lies in 002's page furniture")
+        if doc in furniture and isinstance(c.get("start"), int) and isinstance(c.get("end"), int):
+            if any(c["start"] < fe and fs < c["end"] for fs, fe in furniture[doc]):
+                leaks.append(f"citation [{n}] lies in the page furniture of {doc}")
         evidence = "\n".join(x for x in (c.get("text"), c.get("quote"), raw) if x)
         if isinstance(n, int):
             by_marker[n] = (by_marker.get(n, "") + "\n" + evidence).strip()
@@ -163,7 +175,7 @@ def citation_report(summary: Mapping[str, Any], corpus: CorpusText, furniture: S
         # "✓ Serum EPO < 500 U/L — serum EPO 150 U/L < 500 U/L [4]": the evidence after the dash
         # is the patient's facts, not a claim of the cited source; the criterion before it is.
         answer = _RULES_EVIDENCE.sub(" ", answer)
-    for phrase in FURNITURE_PHRASES:
+    for phrase in furniture_gold().phrases:
         if phrase.casefold() in answer.casefold():
             leaks.append(f"answer contains page furniture {phrase!r}")
     sentences, _uncited = split_cited_sentences(answer)

@@ -20,7 +20,7 @@ from eval.cases import (
     load_file,
 )
 from eval.matching import collapse, shipped_corpus
-from eval.runner import FURNITURE_DOC, furniture_spans
+from eval.runner import furniture_spans
 
 CASES = load_cases()
 QUESTIONS = [c for c in CASES if isinstance(c, QuestionCase)]
@@ -54,8 +54,13 @@ def test_gold_quote_is_verbatim_in_the_corpus(case: QuestionCase) -> None:
     for span in spans:
         raw = corpus.raw[span.doc_id][span.start : span.end]
         assert collapse(raw) == collapse(case.gold_quote)  # maps back to the exact raw characters
-        if span.doc_id == FURNITURE_DOC:
-            assert not any(span.start < e and s < span.end for s, e in furniture), f"{case.id}: quote is page furniture"
+        regions = furniture.get(span.doc_id, [])
+        assert not any(span.start < e and s < span.end for s, e in regions), f"{case.id}: quote is page furniture"
+
+
+def test_furniture_gold_finds_every_region() -> None:
+    spans = furniture_spans(shipped_corpus())
+    assert spans and all(len(regions) == 2 for regions in spans.values()), spans
 
 
 def test_gold_quotes_cover_both_documents() -> None:
@@ -172,3 +177,18 @@ def test_duplicate_ids_are_refused(tmp_path: Path) -> None:
 def test_fingerprint_is_stable_and_content_sensitive() -> None:
     assert case_set_fingerprint(CASES) == case_set_fingerprint(list(reversed(CASES)))
     assert case_set_fingerprint(CASES) != case_set_fingerprint(CASES[1:])
+
+
+def test_a_citation_or_answer_in_page_furniture_is_a_leak() -> None:
+    from eval.runner import citation_report, furniture_gold
+
+    corpus = shipped_corpus()
+    furniture = furniture_spans(corpus)
+    doc_id, regions = next(iter(furniture.items()))
+    start, end = regions[-1]
+    phrase = furniture_gold().phrases[0]
+    leaking = {"answer": f"{phrase} [1]", "citations": [{"n": 1, "doc_id": doc_id, "start": start, "end": end}]}
+    leaks = citation_report(leaking, corpus, furniture)["furniture_leaks"]
+    assert len(leaks) == 2, leaks
+    clean = {"answer": "Nothing here [1]", "citations": [{"n": 1, "doc_id": doc_id, "start": 0, "end": 10}]}
+    assert citation_report(clean, corpus, furniture)["furniture_leaks"] == []

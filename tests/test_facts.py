@@ -1,4 +1,4 @@
-"""The chat's eligibility understanding: bot.facts reads free text into rules_core patient facts.
+"""The chat's eligibility understanding: bot.eligibility reads free text into rules_core patient facts.
 
 The free-text cases live in tests/data/eligibility_chat.jsonl: each gives the
 exact facts expected and the decision the rules core must reach on them for
