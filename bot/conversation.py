@@ -11,11 +11,10 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from bot.conflicts import for_pathway
-from bot.facts import describe_facts, merge_facts
+from bot.eligibility import Routing, describe_facts, merge_facts, route
 from bot.guard.instructions import strip_instructions
 from bot.guard.models import GuardContext
 from bot.models import BotResponse, Citation
-from bot.router import Routing, route
 
 if TYPE_CHECKING:  # pragma: no cover
     from bot.engine import Engine
@@ -63,7 +62,7 @@ class Conversation:
         # the guard still sees the original text and reports them.
         question = strip_instructions(text) or text
         self.state.read_as_drug = None
-        routing = route(question, self.state.checking_eligibility)
+        routing = route(question, self.state.checking_eligibility, self.engine.settings.fact_reading)
         if routing.intent == "smalltalk":
             response = _scope_refusal("", self.engine.corpus)
         elif routing.intent == "eligibility":

@@ -8,10 +8,43 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import BaseModel, ConfigDict, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from bot.guard.models import GuardTuning
+
+
+class FactReading(BaseModel):
+    """How patient facts are read from chat text where the text leaves a choice (bot.eligibility).
+
+    Every choice made with one of these is shown to the user as a note.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    strict_bound_step: float = Field(
+        default=0.1, gt=0, le=1,
+        description="A strict bound is recorded this far on its stated side ('sEPO > 500' -> 500.1, "
+        "'blasts < 5%' -> 4.9), so the rules see a value that satisfies exactly what was said.",
+    )
+    hemoglobin_g_per_dl_max: float = Field(
+        default=25, gt=0,
+        description="A hemoglobin given without a unit is read as g/dL up to this value and as g/L above it "
+        "(g/dL values lie around 5-18, g/L values around 50-180).",
+    )
+    rbc_units_max: int = Field(
+        default=50, gt=0,
+        description="A 'units' count at or above this is a drug dose ('40,000 units weekly'), not red-cell units.",
+    )
+    weeks_per_month: int = Field(
+        default=4, ge=4, le=5,
+        description="Weeks a stated month counts as (the criteria count transfusions and courses in weeks).",
+    )
+    max_age_years: int = Field(default=120, gt=0, description="An age at or above this is not read as an age.")
+    max_clause_chars: int = Field(
+        default=400, ge=50,
+        description="A statement is read at most this far around a drug name: keeps pasted notes linear-time.",
+    )
 
 
 class Settings(BaseSettings):
@@ -41,4 +74,8 @@ class Settings(BaseSettings):
     guard: GuardTuning = Field(
         default_factory=GuardTuning,
         description="The guard's thresholds, e.g. MDSBOT_GUARD__MIN_OVERLAP=0.8 (see bot/guard/models.py).",
+    )
+    fact_reading: FactReading = Field(
+        default_factory=FactReading,
+        description="Choices made when reading patient facts from chat (MDSBOT_FACT_READING__<FIELD>).",
     )

@@ -64,6 +64,16 @@ class DrugClass(_Entry):
         description="Its names (and its members') also describe a patient's state ('ESA failure', 'ESA-naive'):"
         " such a mention is not the drug.",
     )
+    short_label: str | None = Field(default=None, description="How a sentence names the class ('ESA').")
+    treatment_names: list[str] = Field(
+        default_factory=list,
+        description="Regexes naming the class only where a treatment is meant ('EPO' is also a lab); not searched.",
+    )
+    assumed_member: str | None = Field(
+        default=None, description="Drug id fact reading records (and says so) when only the class is named."
+    )
+
+    _treatment_patterns = field_validator("treatment_names")(lambda cls, v: _valid_patterns(v))
 
 
 class Trial(BaseModel):
@@ -123,6 +133,10 @@ class Lexicon(BaseModel):
             unknown = set(drug.classes) - class_ids
             if unknown:
                 raise ValueError(f"drug {drug.id}: unknown class {sorted(unknown)[0]!r}; known: {sorted(class_ids)}")
+        for drug_class in self.classes:
+            assumed = drug_class.assumed_member
+            if assumed is not None and assumed not in self.members(drug_class.id):
+                raise ValueError(f"class {drug_class.id}: assumed_member {assumed!r} is not one of its drugs")
         for trial in self.trials:
             if trial.drug not in drug_ids:
                 raise ValueError(f"trial {trial.id}: unknown drug {trial.drug!r}")
@@ -139,6 +153,9 @@ class Lexicon(BaseModel):
 
     def drug(self, drug_id: str) -> Drug:
         return self.drugs_by_id[drug_id]
+
+    def drug_class(self, class_id: str) -> DrugClass:
+        return next(c for c in self.classes if c.id == class_id)
 
     @cached_property
     def drugs_by_id(self) -> dict[str, Drug]:
@@ -198,19 +215,26 @@ class Lexicon(BaseModel):
 
     # -- the entity finder --------------------------------------------------------
 
-    @cached_property
-    def _entity_regex(self) -> re.Pattern[str]:
+    def _entity_regex(self, treatments: bool) -> re.Pattern[str]:
         """Drugs and classes in one alternation (longest match first at each position)."""
         groups = [f"(?P<d_{d.id}>{'|'.join(d.surface_patterns)})" for d in self.drugs]
-        groups += [f"(?P<k_{c.id}>{'|'.join(c.names)})" for c in self.classes]
+        groups += [f"(?P<k_{c.id}>{'|'.join(c.names + (c.treatment_names if treatments else []))})" for c in self.classes]
         groups += [f"(?P<t_{t.id}>{re.escape(t.label)})" for t in self.trials]
         return re.compile(r"(?<![\w-])(?:" + "|".join(groups) + r")(?!\w)", re.IGNORECASE)
 
-    def mentions(self, text: str) -> list[Mention]:
-        """Drugs, drug classes and trials named in the text, in order of appearance."""
+    @cached_property
+    def _entity_regexes(self) -> dict[bool, re.Pattern[str]]:
+        return {treatments: self._entity_regex(treatments) for treatments in (False, True)}
+
+    def mentions(self, text: str, *, treatments: bool = False) -> list[Mention]:
+        """Drugs, drug classes and trials named in the text, in order of appearance.
+
+        ``treatments``: the text speaks of a patient's treatment, so a class's
+        ``treatment_names`` count too ("failed EPO").
+        """
         kinds = {"d": "drug", "k": "class", "t": "trial"}
         found = []
-        for match in self._entity_regex.finditer(text):
+        for match in self._entity_regexes[treatments].finditer(text):
             prefix, _, entity_id = (match.lastgroup or "").partition("_")
             found.append(Mention(kind=kinds[prefix], id=entity_id, start=match.start(), end=match.end(), text=match.group(0)))
         return found

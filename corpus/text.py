@@ -46,6 +46,26 @@ def collapse_spaces(text: str) -> str:
     return " ".join(text.split())
 
 
+# A clause of typed chat text ends at ; ? ! a line break, or a full stop that is not a
+# decimal point. Chat is often lower-case and terse ("failed epo. can she get ..."), so
+# unlike a source sentence no capital is needed after the stop.
+_CLAUSE_END = re.compile(r"[;?!\n]|\.(?!\d)")
+
+
+def clause_start(text: str, position: int, limit: int) -> int:
+    """Start of the clause holding ``position``, looking back at most ``limit`` characters."""
+    floor = max(0, position - limit)
+    ends = [m.end() for m in _CLAUSE_END.finditer(text, floor, position)]
+    return ends[-1] if ends else floor
+
+
+def clause_end(text: str, position: int, limit: int) -> int:
+    """End of the clause holding ``position``, looking ahead at most ``limit`` characters."""
+    ceiling = min(len(text), position + limit)
+    match = _CLAUSE_END.search(text, position, ceiling)
+    return match.start() if match else ceiling
+
+
 def _trim(text: str, a: int, b: int) -> tuple[int, int] | None:
     while a < b and text[a].isspace():
         a += 1
@@ -67,14 +87,38 @@ WORD_NUMBERS = {
 }
 
 
+_TENS = ("twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety")
+_DIGIT_WORDS = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
+# A number written in words, as a regex: "twenty-four" first, then the longest word first.
+NUMBER_WORD = (
+    rf"(?:{'|'.join(_TENS)})-(?:{'|'.join(_DIGIT_WORDS)})|" + "|".join(sorted(WORD_NUMBERS, key=len, reverse=True))
+)
+# A number in digits as parse_number reads it: "1,200", "8.5", or "8,5" (a decimal comma has 1-2 decimals).
+NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+|,\d{1,2}(?!\d))?"
+
+
 def parse_number(token: str) -> float:
-    """'1,200' -> 1200, '8,5' -> 8.5 (a decimal comma), '1.0' -> 1.0, 'twelve' -> 12."""
+    """'1,200' -> 1200, '8,5' -> 8.5 (a decimal comma), '1.0' -> 1.0, 'twelve' -> 12, 'twenty-four' -> 24."""
     token = token.strip().lower()
     if token in WORD_NUMBERS:
         return float(WORD_NUMBERS[token])
+    tens, _, digit = token.partition("-")
+    if tens in _TENS and digit in _DIGIT_WORDS:
+        return float(WORD_NUMBERS[tens] + WORD_NUMBERS[digit])
     if _THOUSANDS.fullmatch(token):
         return float(token.replace(",", ""))
     return float(token.replace(",", "."))
+
+
+def parse_number_as_written(token: str) -> int | float:
+    """parse_number, kept an int when written without decimals: '20' -> 20, '20.0' -> 20.0, '8,5' -> 8.5.
+
+    Counts (units, weeks, years) stay ints, and a value keeps the precision it was stated with.
+    """
+    value = parse_number(token)
+    digits = token.strip()
+    has_decimals = "." in digits if _THOUSANDS.fullmatch(digits) else ("." in digits or "," in digits)
+    return int(value) if value.is_integer() and not has_decimals else value
 
 
 def normalise_number(token: str) -> str:

@@ -1,4 +1,4 @@
-"""The chat's eligibility understanding: bot.facts reads free text into rules_core patient facts.
+"""The chat's eligibility understanding: bot.eligibility reads free text into rules_core patient facts.
 
 The free-text cases live in tests/data/eligibility_chat.jsonl: each gives the
 exact facts expected and the decision the rules core must reach on them for
@@ -15,14 +15,15 @@ from pathlib import Path
 
 import pytest
 
-from bot.facts import (
-    SUPPORTED_DRUGS,
+from bot.eligibility import (
     ExtractedFacts,
     describe_facts,
     extract_facts,
     is_eligibility_question,
     merge_facts,
 )
+from corpus.lexicon import load_lexicon
+from rules_core import SUPPORTED_DRUGS
 
 CASES_FILE = Path(__file__).parent / "data" / "eligibility_chat.jsonl"
 CASES = [json.loads(line) for line in CASES_FILE.read_text(encoding="utf-8").splitlines() if line.strip()]
@@ -169,8 +170,8 @@ def test_drug_without_rules_is_not_a_supported_drug():
 
 
 def test_supported_drugs_mirror_the_rules_core():
-    drugs = pytest.importorskip("rules_core.drugs")
-    assert tuple(SUPPORTED_DRUGS) == tuple(drugs.SUPPORTED_DRUGS)
+    # The reader checks the lexicon's drugs with `rules: true`; the rules core keeps them in the sources' order.
+    assert set(load_lexicon().rules_drugs) == set(SUPPORTED_DRUGS)
 
 
 # --------------------------------------------------------------------------- #
@@ -704,7 +705,7 @@ def test_result_model_shape():
 
 def test_module_stays_import_light():
     code = (
-        "import sys, bot.facts; "
+        "import sys, bot.eligibility; "
         "heavy = [m for m in ('torch', 'sentence_transformers', 'chromadb', 'langchain_core', 'numpy', 'gradio') "
         "if m in sys.modules]; print(heavy); sys.exit(1 if heavy else 0)"
     )
@@ -720,3 +721,66 @@ def test_long_pasted_notes_stay_fast():
     for text in ("EPO " * 3000, "failed Procrit " * 1000, " ".join(case["text"] for case in CASES) * 3):
         extract_facts(text)
     assert time.perf_counter() - started < 10
+
+
+# --------------------------------------------------------------------------- #
+# Settings, the lexicon and the shared text helpers
+# --------------------------------------------------------------------------- #
+
+
+def test_strict_bound_step_and_hemoglobin_unit_guess_come_from_settings():
+    from bot.settings import FactReading
+
+    text = "Can she get luspatercept? sEPO > 500 U/L, Hb 12"
+    default = extract_facts(text)
+    assert default.facts["serum_epo"]["value"] == 500.1
+    assert default.facts["hemoglobin"] == {"value": 12, "unit": "g/dL"}
+    tuned = extract_facts(text, FactReading(strict_bound_step=0.5, hemoglobin_g_per_dl_max=10))
+    assert tuned.facts["serum_epo"]["value"] == 500.5
+    assert tuned.facts["hemoglobin"] == {"value": 12, "unit": "g/L"}
+    assert "Serum EPO 'sEPO > 500 U/L': strict bound, recorded just above it (500.5)." in tuned.notes
+
+
+def test_fact_reading_settings_are_read_from_the_environment(monkeypatch):
+    from bot.settings import Settings
+
+    monkeypatch.setenv("MDSBOT_FACT_READING__WEEKS_PER_MONTH", "5")
+    reading = Settings().fact_reading
+    assert reading.weeks_per_month == 5
+    extracted = extract_facts("Can she get luspatercept? 2 units monthly, failed 3 months of epoetin", reading)
+    assert extracted.facts["therapies"][0]["weeks"] == 15
+    assert any("1 month counted as 5 weeks" in note for note in extracted.notes)
+
+
+def test_number_words_are_read_by_corpus_text():
+    from corpus.text import parse_number, parse_number_as_written
+
+    assert parse_number("twenty-four") == 24 and parse_number_as_written("8,5") == 8.5
+    assert parse_number_as_written("20") == 20 and isinstance(parse_number_as_written("20.0"), float)
+    extracted = extract_facts("Patient relapsed after twenty-four weeks of luspatercept. Can she get imetelstat?")
+    assert extracted.facts["therapies"] == [{"agent": "luspatercept", "weeks": 24, "response": "lost"}]
+
+
+def test_class_treatment_names_are_for_fact_reading_only():
+    from corpus.vocabulary import concepts_in
+
+    lexicon = load_lexicon()
+    assert [m.id for m in lexicon.mentions("failed EPO", treatments=True)] == ["esa"]
+    assert lexicon.mentions("failed EPO") == []
+    assert "cesa" not in {c.key for c in concepts_in("serum EPO level")}
+    extracted = extract_facts("Can my patient get luspatercept? failed EPO, EPO level 600")
+    assert extracted.facts["therapies"] == [{"agent": "epoetin_alfa", "response": "none"}]
+    assert extracted.facts["serum_epo"] == {"value": 600, "unit": "U/L"}
+
+
+def test_eligibility_code_names_no_brand_or_trial_and_stays_small():
+    import re
+
+    lexicon = load_lexicon()
+    names = [brand for drug in lexicon.drugs for brand in drug.brands] + [trial.label for trial in lexicon.trials]
+    package = Path(__file__).resolve().parents[1] / "bot" / "eligibility"
+    for module in package.glob("*.py"):
+        source = module.read_text(encoding="utf-8")
+        assert len(source.splitlines()) <= 300, module.name
+        for name in names:
+            assert not re.search(rf"(?<![\w-]){re.escape(name)}(?!\w)", source, re.IGNORECASE), (module.name, name)

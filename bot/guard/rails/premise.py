@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from bot.facts import mentions_a_patient
+from bot.eligibility import mentions_a_patient
 from bot.guard.claims import DrugClaim, drug_mentions, extract_claims
 from bot.guard.instructions import strip_instructions
 from bot.guard.knowledge import GuardKnowledge

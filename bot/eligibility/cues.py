@@ -1,0 +1,119 @@
+"""Words around a drug name that say what it is to the patient: asked for, taken before, or
+never taken (negation), how a course ended (response), and how long it lasted (time).
+
+Patterns only; therapies.py decides which drug each cue belongs to.
+"""
+
+from __future__ import annotations
+
+import re
+
+from corpus.text import NUMBER_WORD
+
+# Words that put the next drug in the question ("can she get", "eligible for").
+ASKED = re.compile(
+    r"\b(?:eligib\w*|qualif\w*|candidate|approv\w*|authori[sz]\w*|cover(?:ed|age)?|start|starting|initiat\w*|"
+    r"begin(?:ning)?|get|getting|receive|give|giving|prescrib\w*|try|switch(?:ing)?\s+(?:\w+\s+)?to|"
+    r"mov(?:e|ing)\s+(?:\w+\s+)?to|escalat\w*\s+to|add|adding|consider(?:ing)?|recommend\w*|order(?:ing)?|for|"
+    r"(?:put|start|begin|initiate|switch|move|change|go|be)\s+(?:\w+\s+){0,2}on|about|is|are|would|should|have)\b",
+    re.IGNORECASE,
+)
+# Words that put the next drug in the history ("failed", "after", "on").
+HISTORY = re.compile(
+    r"\b(?:fail\w*|after|following|post|s/p|status\s+post|prior|previous(?:ly)?|history\s+of|hx\s+of|"
+    r"received|receiving|was\s+on|been\s+on|on|treated\s+with|had|tried|took|taking|started|exposure\s+to|"
+    r"exposed\s+to|refractory|resistant|intoleran\w*|lost|loss|relapsed?|progressed|responded|"
+    r"weeks?|wks?|months?|course|despite|currently\s+on)\b",
+    re.IGNORECASE,
+)
+
+# --------------------------------------------------------------------------- #
+# Negation: a drug never taken, or no therapy at all
+# --------------------------------------------------------------------------- #
+
+NEGATED_BEFORE = re.compile(
+    r"(?:\bnever\s+(?:had|received|been\s+(?:on|given|treated\s+with|exposed\s+to)|tried|taken|used)"
+    r"|\bno\s+(?:prior\s+|previous\s+|history\s+of\s+|exposure\s+to\s+)?"
+    r"|\bnot\s+(?:previously\s+)?(?:treated\s+with|received|been\s+on|on)"
+    r"|\bhas(?:n't|\s+not)\s+(?:had|received|been\s+on|tried)"
+    r"|\bwithout\s+(?:prior\s+|previous\s+|any\s+)?|\bna[iï]ve\s+to)\s*(?:an?\s+|any\s+)?$",
+    re.IGNORECASE,
+)
+NEGATED_AFTER = re.compile(r"^[- ]?(?:na[iï]ve|untreated)\b", re.IGNORECASE)
+NOTHING_BEFORE = re.compile(
+    r"\b(?:no\s+(?:prior|previous)\s+(?:MDS[- ](?:directed\s+)?)?(?:therap(?:y|ies)|treatments?)"
+    r"|(?:treatment|therapy)[- ]na[iï]ve|previously\s+untreated|not\s+previously\s+treated"
+    r"|never\s+(?:been\s+)?treated|no\s+(?:MDS[- ]directed\s+)?(?:therapy|treatment)\s+(?:to\s+date|so\s+far|yet))\b",
+    re.IGNORECASE,
+)
+# A class name right after these is the lab, not the therapy ("serum EPO", "s-EPO").
+LAB_BEFORE = re.compile(r"\bserum\s*$|\bs-?$", re.IGNORECASE)
+LAB_AFTER = re.compile(r"^\s*levels?\b", re.IGNORECASE)
+LAB_LOOKBACK = 12  # characters searched for LAB_BEFORE
+
+# --------------------------------------------------------------------------- #
+# Response: how a prior course ended, most specific first (its index is its rank: lower wins)
+# --------------------------------------------------------------------------- #
+
+RESPONSES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (response, re.compile(pattern, re.IGNORECASE))
+    for response, pattern in (
+        ("intolerant", r"\bintoleran(?:t|ce)\b|\b(?:stopped|discontinued)\s+(?:due\s+to|because\s+of|for)\s+"
+                       r"(?:side[- ]effects|toxicity|adverse)"),
+        ("lost", r"\blost\s+(?:the\s+|her\s+|his\s+|their\s+)?response\b|\bloss\s+of\s+(?:\w+\s+)?response\b|"
+                 r"\brelapsed?\b|\bstopped\s+responding\b|\bno\s+longer\s+respon\w*|\bresponse\s+(?:was\s+)?lost\b"),
+        ("none", r"\bfail(?:ed|ing|ure|s)?\b|\bdespite\b|\bno\s+(?:\w+\s+)?response\b|\bnon[- ]?respon\w*|\bunresponsive\b|"
+                 r"\bnot\s+respon\w*|\bdid(?:n't|\s+not)\s+respond\b|\bnever\s+responded\b|\brefractory\b|"
+                 r"\bresistant\b|\b(?:inadequate|insufficient|suboptimal|poor)\s+response\b|"
+                 r"\bwithout\s+(?:a\s+|any\s+)?response\b|\bno\s+(?:Hb\s+|hemoglobin\s+|erythroid\s+)?improvement\b"),
+        ("responding", r"\brespon(?:ding|sive|ded)\b|\bresponse\s+(?:ongoing|maintained)\b|\bgood\s+response\b"),
+    )
+)
+# What may sit between a cue and the drug it points forward to ("failed 8 weeks of ...").
+FORWARD_FILLER = re.compile(
+    r"^(?:[\s,(-]|\b(?:to|of|on|after|with|from|an?|the|her|his|their|prior|previous|initial|first[- ]line|"
+    rf"therapy|treatment|course|trial|weeks?|wks?|wk|months?|mos?|\d+(?:\.\d+)?|{NUMBER_WORD}|full|adequate|"
+    r"standard[- ]dose|high[- ]dose|dose|x|×)\b)*$",
+    re.IGNORECASE,
+)
+ONLY_SPACE_OR_HYPHEN = re.compile(r"[\s-]*")  # "ESA-refractory", "ESA failure"
+# Drugs listed together share a role ("failed epoetin and darbepoetin", "luspatercept or imetelstat").
+CONJUNCTION = re.compile(r"^\s*(?:,|/|&|\band\b|\bor\b|\bthen\b|followed\s+by|,\s*(?:and|or|then)\b)\s*$",
+                         re.IGNORECASE)
+
+# --------------------------------------------------------------------------- #
+# Time: how long a course lasted
+# --------------------------------------------------------------------------- #
+
+WEEKS_BEFORE = re.compile(
+    rf"(?P<num>\d+|{NUMBER_WORD})[- ]?(?P<period>weeks?|wks?|wk|months?|mos?)(?:[- ]long)?\s+"
+    r"(?:(?:adequate\s+|full\s+)?(?:trial|course)\s+)?(?:of|on|with)\s+(?:therapy\s+with\s+|treatment\s+with\s+)?$",
+    re.IGNORECASE,
+)
+WEEKS_AFTER = re.compile(
+    r"^\s*\)?\s*(?:[\d,.]+\s*k?\s*(?:units|U|IU|mcg|µg|ug|mg/kg|mg)?\s*"
+    r"(?:/\s*wk|weekly|q\.?\s*\d+\s*(?:weeks?|wks?|w|days?|d)\b|q\s*\w+|every\s+\w+\s+(?:weeks?|days?))?"
+    r"(?=\s*(?:x|×|for|over|during)\b)\s*)?"
+    r"(?:therapy|treatment)?\s*(?:\(\s*|(?:[a-z-]+\s+){0,3}?(?:for|over|during|after|lasted|lasting)\s+|x\s*|×\s*)?"
+    rf"(?P<num>\d+|{NUMBER_WORD})\s*-?\s*(?P<period>weeks?|wks?|wk|w|months?|mos?)(?![\w])"
+    r"(?!\s+(?:of|on)\b)",  # "... after 8 weeks of epoetin" describes the next drug
+    re.IGNORECASE,
+)
+# A therapy's fragment shown back is cut at these.
+FRAGMENT_BREAK = re.compile(r",\s|\s(?:and|but)\s", re.IGNORECASE)
+
+# --------------------------------------------------------------------------- #
+# Iron status: qualifies an ESA course (an ESA trial counts only with iron repletion)
+# --------------------------------------------------------------------------- #
+
+IRON_DEFICIENT = re.compile(
+    r"\b(?:iron[- ]deficien(?:t|cy)|not\s+iron[- ]replete|(?:without|no)\s+iron\s+repletion|iron[- ]depleted|"
+    r"inadequate\s+iron|low\s+iron|iron\s+stores?\s+(?:(?:are|were|is|was)\s+)?(?:low|depleted|inadequate))\b",
+    re.IGNORECASE,
+)
+IRON_REPLETE = re.compile(
+    r"\b(?:iron[- ]replete|iron[- ]repleted|iron\s+repletion|replete\s+iron|(?:adequate|sufficient|normal)\s+iron"
+    r"(?:\s+stores?)?|iron[- ]sufficient|"
+    r"iron\s+(?:stores?|studies|status)\s+(?:(?:are|were|is|was)\s+)?(?:adequate|replete|normal|sufficient))\b",
+    re.IGNORECASE,
+)

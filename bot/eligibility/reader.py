@@ -1,0 +1,50 @@
+"""Reading one message: the extractors, in their declared order, over one working draft."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from bot.eligibility.draft import Draft
+from bot.eligibility.genetics import extract_del5q, extract_mutations
+from bot.eligibility.labs import (
+    extract_hemoglobin,
+    extract_percentages_label_first,
+    extract_percentages_value_first,
+    extract_serum_epo,
+)
+from bot.eligibility.models import ExtractedFacts
+from bot.eligibility.risk import extract_age, extract_risk
+from bot.eligibility.therapies import extract_drugs_and_therapies
+from bot.eligibility.transfusions import extract_transfusions
+from bot.settings import FactReading
+
+# Order matters: each extractor claims the text it read. Counts with a period ("4 units in
+# 8 weeks") and labelled labs go first, so their numbers are never read as an age, a
+# percentage or a course length; label-first percentages ("RS 20%") before value-first
+# ones ("20% RS"); drug names last, so "EPO 620" is a lab, not an ESA.
+FIELD_EXTRACTORS: tuple[Callable[[Draft], None], ...] = (
+    extract_transfusions,
+    extract_serum_epo,
+    extract_hemoglobin,
+    extract_age,
+    extract_risk,
+    extract_percentages_label_first,
+    extract_percentages_value_first,
+    extract_mutations,
+    extract_del5q,
+)
+
+
+def extract_facts(text: str, reading: FactReading | None = None) -> ExtractedFacts:
+    """Read the patient facts and the drug(s) asked about from one message."""
+    draft = Draft(text=text, reading=reading or FactReading())
+    for extractor in FIELD_EXTRACTORS:
+        extractor(draft)
+    drugs = extract_drugs_and_therapies(draft)
+    return ExtractedFacts(
+        drug=drugs[0] if drugs else None,
+        drugs=drugs,
+        facts=draft.facts,
+        notes=draft.notes,
+        spans=draft.spans,
+    )

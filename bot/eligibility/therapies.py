@@ -1,0 +1,145 @@
+"""The drug(s) asked about, and the prior therapies (agent, weeks, response, iron status)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.eligibility import cues
+from bot.eligibility.draft import Draft, fragment, squash
+from bot.eligibility.mentions import DrugMention, clause_bounds, read_mentions
+from corpus.lexicon import load_lexicon
+
+# Iron status qualifies an ESA course only: an ESA trial counts as adequate with iron repletion.
+ESA_CLASS = "esa"
+
+
+def esa_agents() -> frozenset[str]:
+    return frozenset(load_lexicon().members(ESA_CLASS))
+
+
+def _therapy_range(draft: Draft, mentions: list[DrugMention], mention: DrugMention) -> tuple[int, int]:
+    """The part of the clause about this one drug, cut at commas and at neighbouring drugs."""
+    index = next(i for i, other in enumerate(mentions) if other is mention)
+    clause_from, clause_to = clause_bounds(draft, mention.start, mention.end)
+    start = max(clause_from, mentions[index - 1].end if index else 0)
+    end = min(clause_to, mentions[index + 1].start if index + 1 < len(mentions) else len(draft.text))
+    breaks_before = list(cues.FRAGMENT_BREAK.finditer(draft.text, start, mention.start))
+    if breaks_before:
+        start = breaks_before[-1].end()
+    break_after = cues.FRAGMENT_BREAK.search(draft.text, mention.end, end)
+    if break_after:
+        end = break_after.start()
+    return start, end
+
+
+def _therapy_fragment(draft: Draft, mentions: list[DrugMention], mention: DrugMention) -> str:
+    start, end = _therapy_range(draft, mentions, mention)
+    return squash(draft.text[start:end]).strip(" ,")
+
+
+def _union(ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(ranges):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def _history_agent(draft: Draft, mention: DrugMention, named: set[str]) -> str:
+    """The agent of a prior course; "prior ESA (darbepoetin) x 12 weeks": the class name is the named agent."""
+    if mention.class_id is None:
+        return mention.agent
+    same_class = sorted(named & set(load_lexicon().members(mention.class_id)))
+    if same_class:
+        return same_class[0]
+    draft.note(mention.assumed_note or "")
+    return mention.agent
+
+
+def _add_course(draft: Draft, entry: dict[str, Any], mention: DrugMention) -> None:
+    if mention.weeks is not None and "weeks" not in entry:
+        entry["weeks"] = mention.weeks
+        if mention.weeks_note:
+            draft.note(mention.weeks_note)
+    if mention.response and "response" not in entry:
+        entry["response"] = mention.response
+
+
+def _therapies(draft: Draft, mentions: list[DrugMention]) -> list[dict[str, Any]]:
+    history = [m for m in mentions if m.role == "history"]
+    named = {m.agent for m in history if m.class_id is None}
+    entries: dict[str, dict[str, Any]] = {}
+    ranges: dict[str, list[tuple[int, int]]] = {}
+    for mention in history:
+        agent = _history_agent(draft, mention, named)
+        _add_course(draft, entries.setdefault(agent, {"agent": agent}), mention)
+        ranges.setdefault(agent, []).append(_therapy_range(draft, mentions, mention))
+    for agent, agent_ranges in ranges.items():
+        draft.spans[f"therapies.{agent}"] = " | ".join(
+            squash(draft.text[start:end]).strip(" ,") for start, end in _union(agent_ranges))
+    return list(entries.values())
+
+
+def _asked_drugs(draft: Draft, mentions: list[DrugMention]) -> list[str]:
+    """The drugs with rules asked about, in order; others are noted, not checked."""
+    lexicon = load_lexicon()
+    asked: list[str] = []
+    for mention in mentions:
+        if mention.role != "asked" or mention.agent in asked:
+            continue
+        name = draft.text[mention.start:mention.end]
+        if not lexicon.drug(mention.agent).rules:
+            draft.note(f"{name}: no medical-necessity rules for this drug; only "
+                       f"{', '.join(lexicon.label(d) for d in lexicon.rules_drugs)} can be checked.")
+            continue
+        asked.append(mention.agent)
+        if mention.assumed_note:
+            draft.note(mention.assumed_note)
+        draft.spans.setdefault("drug", name)
+    return asked
+
+
+def _attach_iron_status(draft: Draft, entries: list[dict[str, Any]], follow_up: bool) -> None:
+    """Iron status only qualifies an ESA course (was the ESA trial adequate?).
+
+    ``follow_up``: the message names no drug and denies no therapy, so a bare
+    iron status can only be about an ESA course discussed in an earlier turn.
+    """
+    deficient, replete = cues.IRON_DEFICIENT.search(draft.text), cues.IRON_REPLETE.search(draft.text)
+    match = deficient or replete
+    if match is None:
+        return
+    status = deficient is None
+    esa_entries = [e for e in entries if e["agent"] in esa_agents()]
+    draft.spans["iron_replete"] = fragment(match)
+    if esa_entries:
+        for entry in esa_entries:
+            entry["iron_replete"] = status
+    elif follow_up and not entries:
+        # A follow-up ("she was iron replete") about the ESA course discussed before;
+        # merge_facts applies it to that course.
+        entries.append({"agent": load_lexicon().drug_class(ESA_CLASS).assumed_member, "iron_replete": status})
+        draft.note("Iron status applies to the prior ESA course.")
+    else:
+        draft.note(f"'{fragment(match)}' noted; iron status is recorded only with a prior ESA course.")
+
+
+def extract_drugs_and_therapies(draft: Draft) -> list[str]:
+    """Fill ``therapies`` and return the drugs asked about, in order."""
+    mentions = read_mentions(draft)
+    asked = _asked_drugs(draft, mentions)
+    entries = _therapies(draft, mentions)
+    esa_naive = next((m for m in mentions if m.role == "negated" and m.class_id == ESA_CLASS), None)
+    nothing_before = cues.NOTHING_BEFORE.search(draft.text)
+    if esa_naive:  # "ESA-naive": no ESA course, whatever else was said
+        entries = [e for e in entries if e["agent"] not in esa_agents()]
+        first_negated_esa = next(m for m in mentions if m.role == "negated" and m.agent in esa_agents())
+        draft.spans["therapies"] = _therapy_fragment(draft, mentions, first_negated_esa)
+    if nothing_before:
+        draft.spans["therapies"] = nothing_before.group(0)
+    _attach_iron_status(draft, entries, follow_up=not asked and not esa_naive and not nothing_before)
+    if entries or esa_naive or nothing_before:
+        draft.facts["therapies"] = entries
+    return asked

@@ -1,0 +1,127 @@
+"""RBC transfusion burden, normalised to units per 8 weeks (the criteria's measure)."""
+
+from __future__ import annotations
+
+import math
+import re
+
+from bot.eligibility.draft import Draft, fragment
+from corpus.text import NUMBER_WORD, format_number, parse_number_as_written
+
+_WINDOW_WEEKS = 8  # the criteria count RBC units over the last 8 weeks
+_FLOAT_SLACK = 1e-9  # 4 units/4 weeks * 8 computes as 7.999...; not a reason to round down
+
+_COUNT = rf"(?P<count>\d+(?:\.\d+)?|{NUMBER_WORD})"
+_RBC_UNITS = (
+    r"(?:(?:p?RBCs?|PRBCs?|red(?:\s+blood)?\s+cells?|blood)\s+)?(?:units?|u(?=\s*(?:/|q\.?\s*\d|every\b|per\b|in\b|over\b)))"
+    r"(?:\s+(?:of\s+)?(?:p?RBCs?|PRBCs?|packed\s+(?:red\s+)?(?:blood\s+)?cells|red\s+(?:blood\s+)?cells|blood))?"
+)
+_TRANSFUSED = r"(?:\s+(?:transfused|transfusions?|required|needed|received|given))?"
+_TIMES = r"(?P<times>once|twice|thrice|(?:\d+|two|three|four)\s+times)"
+_PER = r"(?:in|over|within|during|per|every|each|a|an|q\.?|/)\s*(?:the\s+)?(?:last|past|prior|previous|preceding)?\s*"
+_PERIOD = rf"(?P<length>\d+|{NUMBER_WORD})?\s*-?\s*(?P<period>weeks?|wks?|wk|w|months?|mos?|mo)(?![\w])"
+_FREQUENCY = r"(?P<freq>monthly|weekly|fortnightly|every\s+other\s+week)(?![\w])"
+_FREQUENCY_WEEKS = {"weekly": 1, "fortnightly": 2, "every other week": 2}  # "monthly": a month, from settings
+_TRANSFUSION_NOUN = r"transfus\w*(?:[- ]dependent)?(?:\s+(?:with\s+)?(?:p?RBCs?|PRBCs?|blood))?"
+_NAMED_TIMES = {"once": 1, "twice": 2, "thrice": 3}
+
+_UNITS_OVER_PERIOD = re.compile(
+    rf"(?<![\w.,]){_COUNT}\s*{_RBC_UNITS}{_TRANSFUSED}\s*(?:{_TIMES}\s*)?(?:{_PER}{_PERIOD}|{_FREQUENCY})",
+    re.IGNORECASE,
+)
+# Frequency without a unit count: one unit per transfusion is assumed (and said).
+_TRANSFUSIONS_BY_FREQUENCY = (
+    re.compile(rf"{_TRANSFUSION_NOUN},?\s+(?:{_TIMES}\s*)?(?:(?:every|each|per|a|q\.?)\s*{_PERIOD}|{_FREQUENCY})",
+               re.IGNORECASE),
+    re.compile(rf"(?:{_TIMES}[- ])?{_FREQUENCY}\s+(?:RBC\s+|red[- ]cell\s+|blood\s+)?transfusions?", re.IGNORECASE),
+    re.compile(rf"{_TIMES}\s+(?:a|per|every)\s+{_PERIOD}\s+(?:RBC\s+|red[- ]cell\s+|blood\s+)?transfusions?",
+               re.IGNORECASE),
+    re.compile(rf"(?:a|one)\s+(?:RBC\s+|red[- ]cell\s+|blood\s+)?transfusion\s+(?:every|each|per|a)\s*{_PERIOD}",
+               re.IGNORECASE),
+)
+_NO_TRANSFUSIONS = re.compile(
+    r"\b(?:(?:RBC[- ])?transfusion[- ]independen(?:t|ce)|RBC[- ]TI\b|transfusion[- ]free"
+    r"|no\s+(?:(?:recent|RBC|red[- ]cell|blood)\s+)*transfusions?(?:\s+(?:requirements?|needs?|history))?"
+    r"|not\s+(?:RBC[- ])?transfusion[- ]dependent|never\s+(?:been\s+)?transfused"
+    r"|do(?:es)?(?:n't|\s+not)\s+(?:require|need)\s+(?:RBC\s+|any\s+)?transfusions?)",
+    re.IGNORECASE,
+)
+_TRANSFUSION_DEPENDENT = re.compile(r"\b(?:RBC[- ])?transfusion[- ]dependen(?:t|ce)\b|\bRBC[- ]TD\b", re.IGNORECASE)
+
+
+def _period_weeks(draft: Draft, match: re.Match[str]) -> tuple[float, bool]:
+    """Length of the stated period in weeks, and whether months were converted."""
+    groups = match.groupdict()
+    frequency = re.sub(r"\s+", " ", (groups.get("freq") or "").lower())
+    if frequency:
+        if frequency == "monthly":
+            return float(draft.reading.weeks_per_month), True
+        return float(_FREQUENCY_WEEKS[frequency]), False
+    length = parse_number_as_written(groups["length"]) if groups.get("length") else 1
+    is_month = groups["period"].lower().startswith("mo")
+    return float(length) * (draft.reading.weeks_per_month if is_month else 1), is_month
+
+
+def _times(match: re.Match[str]) -> int:
+    times = (match.groupdict().get("times") or "once").lower()
+    return _NAMED_TIMES.get(times) or int(parse_number_as_written(times.split()[0]))
+
+
+def _burden_note(draft: Draft, match: re.Match[str], exact: float, units: int, assumed_unit: bool,
+                 from_months: bool) -> str:
+    explained = []
+    if from_months:
+        explained.append(f"1 month counted as {draft.reading.weeks_per_month} weeks")
+    if assumed_unit:
+        explained.append("assumed 1 unit per transfusion")
+    note = f"{fragment(match)} = {format_number(round(exact, 1))} units per {_WINDOW_WEEKS} weeks"
+    if units != exact:
+        note += f", recorded as {units}"
+    return note + (f" ({'; '.join(explained)})." if explained else ".")
+
+
+def _record_transfusions(draft: Draft, match: re.Match[str], count: float, assumed_unit: bool) -> bool:
+    weeks, from_months = _period_weeks(draft, match)
+    if weeks <= 0 or not draft.is_free(match.start(), match.end()):
+        return False
+    exact = count * _times(match) * _WINDOW_WEEKS / weeks
+    units = math.floor(exact + _FLOAT_SLACK)  # floor: never lifts a burden over an integer threshold
+    note = None
+    if weeks != _WINDOW_WEEKS or _times(match) != 1 or assumed_unit or units != exact:
+        note = _burden_note(draft, match, exact, units, assumed_unit, from_months)
+    return draft.record("rbc_units_last_8_weeks", units, match, note)
+
+
+def _read_counted_units(draft: Draft) -> bool:
+    for match in _UNITS_OVER_PERIOD.finditer(draft.text):
+        count = parse_number_as_written(match.group("count"))
+        # a large count of "units" is a drug dose ("40,000 units weekly"), not RBC units
+        if count < draft.reading.rbc_units_max and _record_transfusions(draft, match, count, assumed_unit=False):
+            return True
+    return False
+
+
+def _read_no_transfusions(draft: Draft) -> bool:
+    for match in _NO_TRANSFUSIONS.finditer(draft.text):
+        note = None
+        if match.group(0).lower().startswith("not"):
+            note = f"'{fragment(match)}' recorded as 0 units per {_WINDOW_WEEKS} weeks."
+        if draft.record("rbc_units_last_8_weeks", 0, match, note):
+            return True
+    return False
+
+
+def _read_frequency(draft: Draft) -> bool:
+    for pattern in _TRANSFUSIONS_BY_FREQUENCY:
+        for match in pattern.finditer(draft.text):
+            if _record_transfusions(draft, match, 1, assumed_unit=True):
+                return True
+    return False
+
+
+def extract_transfusions(draft: Draft) -> None:
+    if _read_counted_units(draft) or _read_no_transfusions(draft) or _read_frequency(draft):
+        return
+    match = _TRANSFUSION_DEPENDENT.search(draft.text)
+    if match and draft.is_free(match.start(), match.end()):
+        draft.note("Transfusion dependence stated without a unit count: please give RBC units in the last 8 weeks.")
