@@ -14,6 +14,7 @@ from bot.conflicts import FIRST_LINE_LUSPATERCEPT
 from bot.facts import describe_facts, merge_facts
 from bot.guard import strip_instructions
 from bot.models import BotResponse, Citation
+from rules_core.decision import Decision
 from bot.router import Routing, route
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -122,7 +123,7 @@ class Conversation:
             return _needs(text, facts, notes, [m.field for m in decision.missing_facts], decision)
         return self._decision_response(decision, facts, notes)
 
-    def _decision_response(self, decision, facts: dict[str, Any], notes: list[str]) -> BotResponse:
+    def _decision_response(self, decision: Decision, facts: dict[str, Any], notes: list[str]) -> BotResponse:
         citations: list[Citation] = []
         lines = [f"Verdict: {decision.drug.replace('_', ' ')} {VERDICT[decision.decision]}"
                  + (f" (pathway {decision.pathway})." if decision.pathway else ".")]
@@ -137,7 +138,7 @@ class Conversation:
             n = self._cite(warning.citation, citations)
             lines.append(f"Warning: {warning.text} [{n}]")
         conflicts = []
-        if decision.pathway == "luspatercept.first_line":
+        if _chosen_pathway_disputed(decision):
             conflicts = [self.engine.answerer.conflict_with_citations(FIRST_LINE_LUSPATERCEPT, citations)]
         return BotResponse(
             status="answered",
@@ -145,7 +146,7 @@ class Conversation:
             answer="\n".join(lines),
             citations=citations,
             conflicts=conflicts,
-            decision=decision.model_dump(mode="json"),
+            decision=decision,
             extracted_facts=facts,
             notes=notes + [f"Facts used: {'; '.join(describe_facts(facts)) or 'none'}."],
         )
@@ -174,14 +175,23 @@ class Conversation:
         return self.engine.guard.review(response, question)
 
 
-def _needs(text: str, facts: dict[str, Any], notes: list[str], missing: list[str] | None = None, decision=None) -> BotResponse:
+def _chosen_pathway_disputed(decision: Decision) -> bool:
+    """The decision rests on a first-line pathway that the sources disagree on (the decision warns so)."""
+    chosen = next((p for p in decision.pathways if p.id == decision.pathway), None)
+    disputed = any(w.kind == "sources_disagree" for w in decision.warnings)
+    return chosen is not None and chosen.line_of_therapy == "first_line" and disputed
+
+
+def _needs(
+    text: str, facts: dict[str, Any], notes: list[str], missing: list[str] | None = None, decision: Decision | None = None
+) -> BotResponse:
     described = describe_facts(facts)
     facts_line = f" Facts so far: {'; '.join(described)}." if described else ""
     return BotResponse(
         status="needs_information",
         route="rules",
         answer=text + facts_line,
-        decision=decision.model_dump(mode="json") if decision is not None else None,
+        decision=decision,
         extracted_facts=facts,
         missing_facts=missing or [],
         notes=notes,

@@ -107,13 +107,18 @@ def _validate(data: dict[str, Any], where: str) -> SitePolicy:
         raise PolicyError(_policy_problem(exc), field="policy") from None
 
 
+_OUT_OF_RANGE = frozenset({"greater_than_equal", "less_than_equal", "greater_than", "less_than"})
+
+
 def _policy_problem(exc: ValidationError) -> str:
-    """'esa_adequate_trial_weeks: 4 is out of range; must be ≥ 6; allowed: a whole number 6–8 weeks'."""
+    """'esa_adequate_trial_weeks: 4 is out of range; allowed: a whole number 6–8 weeks'."""
     first = exc.errors(include_url=False)[0]
     field = str(first["loc"][0]) if first["loc"] else ""
     text = describe_error(exc).split(" (and ", 1)[0]
     if first["type"] == "extra_forbidden":
         return f"{field}: unknown policy value; allowed: {', '.join(SitePolicy.model_fields)}"
+    if first["type"] in _OUT_OF_RANGE:
+        return f"{field}: {first['input']!r} is out of range; allowed: {allowed_range(field)}"
     if field in SitePolicy.model_fields:
         return f"{text}; allowed: {allowed_range(field)}"
     return text
