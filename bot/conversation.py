@@ -14,8 +14,8 @@ from bot.conflicts import FIRST_LINE_LUSPATERCEPT
 from bot.facts import describe_facts, merge_facts
 from bot.guard import strip_instructions
 from bot.models import BotResponse, Citation
-from rules_core.decision import Decision
 from bot.router import Routing, route
+from rules_core.decision import Decision
 
 if TYPE_CHECKING:  # pragma: no cover
     from bot.engine import Engine
