@@ -52,7 +52,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     from bot.webapp.loading import BackgroundEngine
     from corpus.ingest import load_corpus
 
-    engine = BackgroundEngine(lambda: load_engine(settings), corpus=load_corpus())
+    engine = BackgroundEngine(lambda: load_engine(settings), corpus=load_corpus(settings.manifest))
     demo = build_app(engine)
     from bot.webapp import launch
 

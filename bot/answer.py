@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 
 from bot.citing import make_citation
-from bot.conflicts import KNOWN_CONFLICTS, KnownConflict, conflicts_for, position_sentences
+from bot.conflicts import KnownConflict, conflicts_for, load_conflicts, position_sentences
 from bot.models import BotResponse, Citation, Conflict
 from corpus.ingest import Corpus
 from corpus.models import Passage, Sentence
@@ -40,11 +40,14 @@ _CONTINUES = re.compile(r"(?:It|This|These|They|Such|Its)\b")
 TRIALS = frozenset({"medalist", "commands", "imerge", "maxilus", "pace"})
 DOSE_IN_TEXT = re.compile(r"\d+(?:\.\d+)?(?:\s*-\s*\d+(?:\.\d+)?)?\s*mg(?:/kg)?\b", re.IGNORECASE)
 
-COVERAGE_STATEMENT = (
-    "They cover lower-risk MDS anemia: survival and transfusion burden, ESAs, lenalidomide in del(5q), "
-    "luspatercept (MEDALIST, MAXILUS, COMMANDS; medical-necessity criteria and documentation), imetelstat (IMerge), "
-    "IDH inhibitors, and treatment sequencing."
-)
+
+def coverage_statement(corpus: Corpus) -> str:
+    """What the documents cover, from the manifest: each one's declared scope, else its section titles."""
+    scopes = []
+    for doc in corpus.documents:
+        scope = doc.info.covers or ", ".join(dict.fromkeys(p.section for p in corpus.passages_of(doc.id)))
+        scopes.append(f"{scope} ({doc.info.short_title})")
+    return "They cover: " + "; ".join(scopes) + "."
 
 
 @dataclass
@@ -58,10 +61,18 @@ class ScoredSentence:
 
 
 class Answerer:
-    def __init__(self, corpus: Corpus, retriever: HybridRetriever, max_sentences: int = 5):
+    def __init__(
+        self,
+        corpus: Corpus,
+        retriever: HybridRetriever,
+        max_sentences: int = 5,
+        conflicts: tuple[KnownConflict, ...] | None = None,
+    ):
         self.corpus = corpus
         self.retriever = retriever
         self.max_sentences = max_sentences
+        self.conflicts = conflicts if conflicts is not None else load_conflicts(corpus)
+        self.coverage = coverage_statement(corpus)
         self._sentence_terms = {
             s.id: set(analyze(s.normalized)) | set(words(s.normalized)) for s in corpus.sentences
         }
@@ -71,10 +82,10 @@ class Answerer:
         }
         self._passage_terms = {p.id: set(analyze(p.normalized)) | set(words(p.normalized)) for p in corpus.passages}
         # Each known conflict's positions as corpus sentences, resolved once (not per answer).
-        self._positions = {c.topic: position_sentences(c, corpus) for c in KNOWN_CONFLICTS}
+        self._positions = {c.topic: position_sentences(c, corpus) for c in self.conflicts}
 
     def _document_subject(self, doc_id: str) -> set[str]:
-        """Drugs a whole document is about (002's title names luspatercept): context for every passage."""
+        """Drugs a whole document is about (named in its title): context for every passage."""
         title = self.corpus.document(doc_id).info.title
         return {c.key for c in concepts_in(title) if c.key in DRUG_CONCEPTS}
 
@@ -91,7 +102,7 @@ class Answerer:
         if dose_problem is not None:
             return dose_problem
         chosen = self._select(scored, set(entities))
-        conflicts = conflicts_for(question) or self._conflicts_from_citations(chosen)
+        conflicts = conflicts_for(question, self.conflicts) or self._conflicts_from_citations(chosen)
         chosen = self._with_conflict_positions(chosen, conflicts)
         return self._compose(chosen, conflicts)
 
@@ -247,12 +258,12 @@ class Answerer:
         return out
 
     def _conflicts_from_citations(self, chosen: list[ScoredSentence]) -> list[KnownConflict]:
-        """An answer that quotes one position of a known conflict, or a sentence on the topic
-        (luspatercept given upfront to ESA-naive patients), must show every position."""
+        """An answer that quotes one position of a known conflict, or a sentence on its topic
+        (one its triggers name), must show every position."""
         ids = {c.sentence.id for c in chosen}
         return [
             conflict
-            for conflict in KNOWN_CONFLICTS
+            for conflict in self.conflicts
             if any(s.id in ids for s in self._positions[conflict.topic])
             or any(conflict.applies_to(c.sentence.normalized) for c in chosen)
         ]
@@ -312,7 +323,7 @@ class Answerer:
         return BotResponse(
             status="refused",
             route="refusal",
-            answer=f"I can't answer that from the source documents. {reason} {COVERAGE_STATEMENT}",
+            answer=f"I can't answer that from the source documents. {reason} {self.coverage}",
         )
 
 

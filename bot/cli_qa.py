@@ -45,13 +45,31 @@ def load_settings(chroma_url: str | None = None, data_dir: Path | None = None) -
         raise fail(f"MDSBOT_{field.upper()}: {error['msg']}") from None
 
 
+def _is_knowledge_error(exc: Exception) -> bool:
+    """A manifest or conflicts file that does not fit its documents: its message is already one line."""
+    from bot.conflicts import ConflictsError
+    from corpus.models import ManifestError
+
+    return isinstance(exc, (ManifestError, ConflictsError))
+
+
+def load_corpus_or_fail(settings: Settings):
+    from corpus.ingest import load_corpus
+    from corpus.models import ManifestError
+
+    try:
+        return load_corpus(settings.manifest)
+    except ManifestError as exc:
+        raise fail(str(exc)) from None
+
+
 def load_engine(settings: Settings, show_progress: bool = True):
     from bot.engine import Engine
 
     try:
         return Engine.from_settings(settings, progress=_progress_bar() if show_progress else None)
     except Exception as exc:  # a server that is down, a data dir we cannot write, a bad URL
-        if str(exc).startswith("chroma_url:"):
+        if str(exc).startswith("chroma_url:") or _is_knowledge_error(exc):
             raise fail(str(exc)) from None
         if isinstance(exc, (OSError, ValueError, ConnectionError)) or type(exc).__module__.startswith(("chromadb", "httpx")):
             where = settings.chroma_url or settings.data_dir
@@ -171,10 +189,8 @@ def ingest(
 ) -> None:
     """(Re)build the index; does nothing when its content hash is current (unless --force)."""
     from corpus.index import VectorIndex, load_embeddings, make_client
-    from corpus.ingest import load_corpus
-
     settings = load_settings(chroma_url, data_dir)
-    corpus = load_corpus()
+    corpus = load_corpus_or_fail(settings)
     try:
         client = make_client(settings.data_dir, settings.chroma_url)
     except ValueError as exc:
@@ -192,9 +208,7 @@ def ingest(
 @app.command("corpus")
 def corpus_command(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
     """List the source documents with their passage counts and caveats."""
-    from corpus.ingest import load_corpus
-
-    corpus = load_corpus()
+    corpus = load_corpus_or_fail(load_settings())
     rows = []
     for doc in corpus.documents:
         rows.append(

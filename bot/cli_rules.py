@@ -61,7 +61,7 @@ def _load_policy(source: str | None):
         raise _fail(format_error(exc)) from None
 
 
-DrugOption = Annotated[Optional[str], typer.Option("--drug", help="Generic or brand name, e.g. luspatercept or Reblozyl.")]
+DrugOption = Annotated[Optional[str], typer.Option("--drug", help="Generic or brand name, e.g. luspatercept (see `mdsbot options` for the supported drugs).")]
 PatientOption = Annotated[Optional[str], typer.Option("--patient", help="Patient facts JSON file; '-' reads stdin.")]
 BatchOption = Annotated[
     Optional[str], typer.Option("--batch", help='JSONL file of {"id", "drug", "patient"} lines; \'-\' reads stdin.')

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from bot.conflicts import FIRST_LINE_LUSPATERCEPT
+from bot.conflicts import for_pathway
 from bot.facts import describe_facts, merge_facts
 from bot.guard import strip_instructions
 from bot.models import BotResponse, Citation
@@ -19,12 +19,19 @@ from rules_core.decision import Decision
 
 if TYPE_CHECKING:  # pragma: no cover
     from bot.engine import Engine
+    from corpus.ingest import Corpus
 
-SCOPE = (
-    "I answer questions about lower-risk MDS from two source documents (a clinical review and a luspatercept "
-    "medical-necessity article), with citations, and check whether a drug meets medical-necessity criteria "
-    "(luspatercept, imetelstat, epoetin alfa, darbepoetin alfa, lenalidomide, ivosidenib, enasidenib)."
-)
+
+
+def scope(corpus: Corpus) -> str:
+    """What the bot does, naming the documents the manifest lists (however many)."""
+    titles = "; ".join(d.info.short_title for d in corpus.documents)
+    return (
+        f"I answer questions about lower-risk MDS from {len(corpus.documents)} source documents ({titles}), "
+        "with citations, and check whether a drug meets medical-necessity criteria "
+        "(luspatercept, imetelstat, epoetin alfa, darbepoetin alfa, lenalidomide, ivosidenib, enasidenib)."
+    )
+
 _PRONOUN = re.compile(r"\b(?:its|it|this drug|that drug|the drug|this agent|they|their|them)\b", re.IGNORECASE)
 MARK = {"met": "✓", "not_met": "✗", "missing": "?"}
 VERDICT = {
@@ -50,13 +57,13 @@ class Conversation:
     def send(self, text: str) -> BotResponse:
         text = text.strip()
         if not text:
-            return self._finish(_scope_refusal("The message is empty."), text)
+            return self._finish(_scope_refusal("The message is empty.", self.engine.corpus), text)
         # Instructions smuggled into a question ("ignore your sources...") are not part of it;
         # the guard still sees the original text and reports them.
         question = strip_instructions(text) or text
         routing = route(question, self.state.checking_eligibility)
         if routing.intent == "smalltalk":
-            response = _scope_refusal("")
+            response = _scope_refusal("", self.engine.corpus)
         elif routing.intent == "eligibility":
             response = self._check_eligibility(routing)
         else:
@@ -137,9 +144,10 @@ class Conversation:
         for warning in decision.warnings:
             n = self._cite(warning.citation, citations)
             lines.append(f"Warning: {warning.text} [{n}]")
-        conflicts = []
-        if _chosen_pathway_disputed(decision):
-            conflicts = [self.engine.answerer.conflict_with_citations(FIRST_LINE_LUSPATERCEPT, citations)]
+        answerer = self.engine.answerer
+        conflicts = [
+            answerer.conflict_with_citations(c, citations) for c in for_pathway(decision.pathway, answerer.conflicts)
+        ]
         return BotResponse(
             status="answered",
             route="rules",
@@ -175,13 +183,6 @@ class Conversation:
         return self.engine.guard.review(response, question)
 
 
-def _chosen_pathway_disputed(decision: Decision) -> bool:
-    """The decision rests on a first-line pathway that the sources disagree on (the decision warns so)."""
-    chosen = next((p for p in decision.pathways if p.id == decision.pathway), None)
-    disputed = any(w.kind == "sources_disagree" for w in decision.warnings)
-    return chosen is not None and chosen.line_of_therapy == "first_line" and disputed
-
-
 def _needs(
     text: str, facts: dict[str, Any], notes: list[str], missing: list[str] | None = None, decision: Decision | None = None
 ) -> BotResponse:
@@ -198,5 +199,5 @@ def _needs(
     )
 
 
-def _scope_refusal(reason: str) -> BotResponse:
-    return BotResponse(status="refused", route="refusal", answer=(reason + " " if reason else "") + SCOPE)
+def _scope_refusal(reason: str, corpus: Corpus) -> BotResponse:
+    return BotResponse(status="refused", route="refusal", answer=(reason + " " if reason else "") + scope(corpus))

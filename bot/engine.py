@@ -32,24 +32,27 @@ class Engine:
     def from_settings(cls, settings: Settings | None = None, progress=None) -> Engine:
         """Load the model once; (re)build the index only if its content hash is stale."""
         from bot.answer import Answerer
+        from bot.conflicts import load_conflicts
         from bot.guard import Guard
         from corpus.index import VectorIndex, load_embeddings, make_client
         from corpus.ingest import load_corpus
         from corpus.retrieval import HybridRetriever
 
         settings = settings or Settings()
-        corpus = load_corpus()
+        corpus = load_corpus(settings.manifest)
+        conflicts = load_conflicts(corpus)
         client = make_client(settings.data_dir, settings.chroma_url)
         index = VectorIndex(client, load_embeddings(), corpus, settings.collection)
         build = index.ensure(progress=progress)
         retriever = HybridRetriever(corpus, index)
-        answerer = Answerer(corpus, retriever, max_sentences=settings.max_sentences)
+        answerer = Answerer(corpus, retriever, max_sentences=settings.max_sentences, conflicts=conflicts)
         chat_model = None
         if settings.llm:
             from bot.llm import make_chat_model
 
             chat_model = make_chat_model(settings.llm)  # LLMConfigError (a ValueError): one clear line
-        return cls(settings, corpus, index, retriever, answerer, Guard(corpus), build, chat_model)
+        guard = Guard(corpus, conflicts=conflicts)
+        return cls(settings, corpus, index, retriever, answerer, guard, build, chat_model)
 
     def ask(self, question: str) -> BotResponse:
         """One question in a fresh conversation."""

@@ -24,97 +24,15 @@ from types import MappingProxyType
 from typing import NamedTuple
 
 from bot.citing import make_citation
-from bot.conflicts import KNOWN_CONFLICTS, KnownConflict, position_sentences
+from bot.conflicts import KnownConflict, load_conflicts, position_sentences
 from bot.facts import mentions_a_patient
 from bot.models import BotResponse, Check, Citation, Conflict
 from corpus.ingest import Corpus
 from corpus.models import Passage, Sentence
+from corpus.text import DOSE_UNITS, Figure, extract_figures, split_sentences, unsupported_figures
 from corpus.vocabulary import CONCEPTS, STOPWORDS, Concept, concepts_in, stem, words
 
-# --------------------------------------------------------------------------------------------
-# Numbers: one extractor and one normaliser for answers, passages and questions alike.
-# --------------------------------------------------------------------------------------------
-
 _DASHES = str.maketrans({"–": "-", "—": "-", "‒": "-", "−": "-", "\u2011": "-", "µ": "u", "μ": "u"})
-_WORD_NUMBERS = {
-    "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
-    "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17,
-    "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60,
-    "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100,
-}
-_WORD_NUMBER = re.compile(r"\b(" + "|".join(_WORD_NUMBERS) + r")\b", re.IGNORECASE)
-# "one" is a number before a unit ("one unit of blood"), not in "one of the options".
-_ONE = re.compile(r"\bone(?=[\s-]+(?:units?|weeks?|months?|years?|days?|doses?|cycles?)\b)", re.IGNORECASE)
-_CMP_CLASS = {
-    **dict.fromkeys([">", ">=", "=>", "≥", "at least", "more than", "greater than", "over", "above", "exceeding"], "gt"),
-    **dict.fromkeys(["<", "<=", "=<", "≤", "less than", "fewer than", "below", "under", "up to", "at most"], "lt"),
-}
-_UNIT_CLASS = {
-    "%": "%", "percent": "%", "per cent": "%",
-    "mg/kg": "mg/kg", "mcg/kg": "mcg/kg", "ug/kg": "mcg/kg", "iu/kg": "IU/kg", "units/kg": "IU/kg", "unit/kg": "IU/kg",
-    "u/kg": "IU/kg", "mg": "mg", "mcg": "mcg", "ug": "mcg", "iu": "IU",
-    "mu/ml": "U/L", "miu/ml": "U/L", "u/l": "U/L", "iu/l": "U/L",  # 1 mU/mL = 1 U/L
-    "g/dl": "g/dL", "g/l": "g/L", "g": "g", "units": "units", "unit": "units",
-    "weeks": "weeks", "week": "weeks", "wks": "weeks", "wk": "weeks", "months": "months", "month": "months",
-    "years": "years", "year": "years", "days": "days", "day": "days", "cycles": "cycles", "cycle": "cycles",
-}
-DOSE_UNITS = frozenset({"mg/kg", "mcg/kg", "IU/kg", "mg", "mcg", "IU"})
-_NUM = r"\d+(?:,\d{3})*(?:\.\d+)?"
-_FIGURE = re.compile(
-    r"(?P<cmp>>=|<=|=>|=<|[<>≥≤]|\b(?:at least|more than|greater than|over|above|exceeding|less than|fewer than"
-    r"|below|under|up to|at most)\b)?\s*(?:~|approximately |approx\. |about |around )?\s*"
-    rf"(?<![A-Za-z0-9.])(?P<num>{_NUM})(?:\s*(?:-|to)\s*(?P<num2>{_NUM}))?"
-    r"(?:\s*-?\s*(?P<unit>%|per ?cent|mg/kg|mcg/kg|ug/kg|iu/kg|units?/kg|u/kg|mu/ml|miu/ml|iu/l|u/l|g/dl|g/l"
-    r"|mg|mcg|ug|iu|units?|weeks?|wks?|months?|years?|days?|cycles?|g(?=\s)))?"
-    r"(?![A-Za-z0-9])",
-    re.IGNORECASE,
-)
-
-
-class Figure(NamedTuple):
-    """One number as the guard compares it: '1.0' == '1', '≥8' == '>8', '1–24' == '1-24', '~150.0' == '150'."""
-
-    value: str
-    unit: str | None  # canonical unit class: "%", "weeks", "U/L", ...
-    cmp: str | None  # "gt" | "lt" | None
-    raw: str  # the text it was read from (shown in notes)
-    start: int
-
-    def matches(self, other: Figure) -> bool:
-        """Same value; units and comparators agree wherever both sides state one."""
-        return (
-            self.value == other.value
-            and (self.unit is None or other.unit is None or self.unit == other.unit)
-            and (self.cmp is None or other.cmp is None or self.cmp == other.cmp)
-        )
-
-
-def normalise_number(text: str) -> str:
-    """'1,000' -> '1000', '1.0' -> '1', '150.0' -> '150', '60.40' -> '60.4', '007' -> '7'."""
-    text = text.replace(",", "")
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    whole, dot, fraction = text.partition(".")
-    return (whole.lstrip("0") or "0") + dot + fraction
-
-
-def extract_figures(text: str) -> tuple[Figure, ...]:
-    """Every number of a text with its unit and comparator; a range gives both ends."""
-    text = _WORD_NUMBER.sub(lambda m: str(_WORD_NUMBERS[m.group(1).lower()]), _ONE.sub("1", text.translate(_DASHES)))
-    figures: list[Figure] = []
-    for m in _FIGURE.finditer(text):
-        unit = _UNIT_CLASS.get(m.group("unit").lower().replace("per cent", "percent")) if m.group("unit") else None
-        cmp = _CMP_CLASS.get(m.group("cmp").lower()) if m.group("cmp") else None
-        raw = m.group(0).strip()
-        figures.append(Figure(normalise_number(m.group("num")), unit, cmp, raw, m.start("num")))
-        if m.group("num2"):
-            figures.append(Figure(normalise_number(m.group("num2")), unit, None, raw, m.start("num2")))
-    return tuple(figures)
-
-
-def unsupported_figures(figures: Iterable[Figure], supported: Iterable[Figure]) -> list[Figure]:
-    pool = tuple(supported)
-    return [f for f in figures if not any(f.matches(p) for p in pool)]
 
 
 # --------------------------------------------------------------------------------------------
@@ -353,23 +271,10 @@ MIN_OVERLAP = 0.75  # share of a paraphrase's content words its passages must us
 
 # A marker follows a space or punctuation: "therapies[0].weeks" (a field name) is not one.
 _MARKERS = re.compile(r"(?:\s*(?<![\w\]])\[\d{1,3}(?:\s*[,;]\s*\d{1,3})*\]|(?<=\])\[\d{1,3}\])+")
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9(\[~\"“•])")
-_NO_BREAK_AFTER = re.compile(r"(?:\b(?:e\.g|i\.e|vs|Dr|approx|et al|Fig|No)\.|(?:^|[\s:;])\d{1,2}\.)$")
 LEAD_INS = ("What they do say: ",)  # the answerer's words before a quote in a dose refusal
 NOTE_PREFIX = "Note: the sources do not "
 _NOTE = re.compile(re.escape(NOTE_PREFIX) + r".*?\.(?:\s+|$)")
 _SEPARATOR = re.compile(r"[\s;.]*")
-
-
-def split_sentences(text: str) -> list[str]:
-    """Sentences of free text; a list number ("hierarchy: 1. First-line") or "e.g." ends none."""
-    pieces, start = [], 0
-    for m in _SENTENCE_END.finditer(text):
-        if not _NO_BREAK_AFTER.search(text, start, m.start()):
-            pieces.append(text[start : m.start()].strip())
-            start = m.end()
-    pieces.append(text[start:].strip())
-    return [p for p in pieces if p]
 
 
 def strip_notes(answer: str) -> str:
@@ -515,20 +420,30 @@ class _SentenceFacts:
 
     claims: tuple[Claim, ...]
     dose: DoseFacts
-    commands: bool
+    conflict_topics: frozenset[str]  # known conflicts whose triggers the sentence names
 
 
 Additions = list[tuple[KnownConflict, list[tuple[Sentence, Passage]]]]
 
 
 class Guard:
-    def __init__(self, corpus: Corpus, lines: Mapping[str, frozenset[str]] | None = None):
+    def __init__(
+        self,
+        corpus: Corpus,
+        lines: Mapping[str, frozenset[str]] | None = None,
+        conflicts: tuple[KnownConflict, ...] | None = None,
+    ):
         self.corpus = corpus
         self.lines = lines if lines is not None else rules_lines()
+        self.conflicts = conflicts if conflicts is not None else load_conflicts(corpus)
         self._passages = MappingProxyType({p.id: self._passage_facts(p) for p in corpus.passages})
         self._sentences = MappingProxyType(
             {
-                s.id: _SentenceFacts(tuple(extract_claims(s.normalized)), dose_facts(s.normalized), "commands" in words(s.normalized))
+                s.id: _SentenceFacts(
+                    tuple(extract_claims(s.normalized)),
+                    dose_facts(s.normalized),
+                    frozenset(c.topic for c in self.conflicts if c.applies_to(s.normalized)),
+                )
                 for s in corpus.sentences
             }
         )
@@ -537,7 +452,7 @@ class Guard:
         self._positions = MappingProxyType(
             {
                 c.topic: tuple((s, corpus.passage(s.passage_id)) for s in position_sentences(c, corpus))
-                for c in KNOWN_CONFLICTS
+                for c in self.conflicts
             }
         )
 
@@ -757,10 +672,13 @@ class Guard:
                     return f"the rules core has no pathway for {label}"
                 if claim.line and claim.line not in lines and "any" not in lines:
                     return f"the rules core has no {claim.line}-line pathway for {label}"
-            elif claim.line in lines and not (drug == "luspatercept" and claim.line == "first"):
-                # First-line luspatercept is disputed by the sources: either side may be stated, with the other.
+            elif claim.line in lines and not self._disputed(drug, claim.line):
+                # A line the sources disagree on: either side may be stated, with the other.
                 return f"the rules core has a {claim.line}-line pathway for {label}"
         return None
+
+    def _disputed(self, drug: str, line: str | None) -> bool:
+        return any(c.rules is not None and (c.rules.drug, c.rules.line) == (drug, line) for c in self.conflicts)
 
     def _contradicts_source(self, claim: Claim, s: Statement) -> str | None:
         if claim.line is None:
@@ -773,11 +691,11 @@ class Guard:
         return None
 
     def check_conflicts(self, draft: Draft, kept: list[Statement]) -> tuple[Outcome, Additions]:
-        """An answer on first-line luspatercept carries both sources' positions."""
+        """An answer on a known conflict's topic carries every position."""
         additions: Additions = []
         problems, applied = [], []
         cited = {p.id for s in kept for p in s.passages}
-        for conflict in KNOWN_CONFLICTS:
+        for conflict in self.conflicts:
             if not self._conflict_applies(conflict, draft, kept):
                 continue
             applied.append(conflict.topic)
@@ -799,26 +717,28 @@ class Guard:
         return _passed("conflict", detail), []
 
     def _conflict_applies(self, conflict: KnownConflict, draft: Draft, kept: list[Statement]) -> bool:
+        rules = conflict.rules
         if draft.rules_route:
             decision = draft.response.decision
-            return conflict.topic == "first-line luspatercept" and decision is not None and decision.drug == "luspatercept"
+            return rules is not None and decision is not None and decision.drug == rules.drug
         if draft.response.status == "answered" and any(s.cited for s in kept) and conflict.applies_to(draft.question):
             return True
         for s in kept:
             if not s.cited:
                 continue
-            if s.verbatim and any(f.commands for f in self._quoted_facts(s)):
+            if s.verbatim and any(conflict.topic in f.conflict_topics for f in self._quoted_facts(s)):
                 return True
-            if not s.verbatim and "commands" in words(s.content):
+            if not s.verbatim and conflict.applies_to(s.content):
                 return True
-            if any("luspatercept" in c.drugs and c.line == "first" for c in self._claims_of(s)):
+            if rules and any(rules.drug in c.drugs and c.line == rules.line for c in self._claims_of(s)):
                 return True
         return False
 
     @staticmethod
     def _rules_warn(draft: Draft, conflict: KnownConflict) -> bool:
         warnings = draft.response.decision.warnings if draft.response.decision else []
-        return any(w.kind == "sources_disagree" for w in warnings) or any(
+        warning_id = conflict.rules.warning if conflict.rules else None
+        return any(w.id == warning_id for w in warnings) or any(
             c.topic == conflict.topic for c in draft.response.conflicts
         )
 
@@ -1047,7 +967,7 @@ class Guard:
         return [x for s in group for x in s.quoted.get(passage.id, (closest_sentence(s.content, passage),))]
 
     def _conflicts(self, draft: Draft, citations: list[Citation], additions: Additions) -> list[Conflict]:
-        known = {c.topic: c for c in KNOWN_CONFLICTS}
+        known = {c.topic: c for c in self.conflicts}
         original = {c.topic: c for c in draft.response.conflicts}
         out = []
         for topic in dict.fromkeys([*original, *(c.topic for c, _ in additions)]):

@@ -19,7 +19,8 @@ import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
-from bot.guard import closest_sentence, make_citation, split_sentences
+from bot.guard import closest_sentence, make_citation
+from corpus.text import split_sentences
 from bot.models import BotResponse
 from corpus.ingest import Corpus
 from corpus.models import Passage

@@ -11,7 +11,6 @@ Used by the web app (downloads) and reusable by the CLI. No heavy imports.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -226,9 +225,9 @@ def _source_text(citation: Mapping[str, Any], shorts: Mapping[str, str]) -> str:
 def _documents() -> tuple[tuple[str, str, str, str | None], ...]:
     """(id, title, short title, stated date) of each shipped document, from the manifest."""
     from corpus.ingest import MANIFEST
+    from corpus.models import load_manifest
 
-    manifest = json.loads(MANIFEST.read_text(encoding="utf-8"))
-    return tuple((d["id"], d["title"], d["short_title"], d.get("stated_date")) for d in manifest["documents"])
+    return tuple((d.id, d.title, d.short_title, d.stated_date) for d in load_manifest(MANIFEST).documents)
 
 
 def document_titles() -> dict[str, str]:
@@ -240,7 +239,7 @@ def document_titles() -> dict[str, str]:
 
 
 def short_titles() -> dict[str, str]:
-    """doc_id → "Article: luspatercept medical necessity"."""
+    """doc_id → the short title its manifest entry declares."""
     return {doc_id: short for doc_id, _, short, _ in _documents()}
 
 

@@ -23,6 +23,10 @@ class Settings(BaseSettings):
         default=None,
         description="http://host:port of a shared `chroma run` server; unset = embedded PersistentClient.",
     )
+    manifest: Path | None = Field(
+        default=None,
+        description="Document manifest (JSON) to serve instead of the shipped corpus/manifest.json.",
+    )
     collection: str = Field(default="mdsbot_passages", description="Chroma collection name.")
     top_k: int = Field(default=6, ge=1, le=50, description="Passages handed to the optional LLM drafter.")
     max_sentences: int = Field(default=5, ge=1, le=5, description="Sentences in an extractive answer.")

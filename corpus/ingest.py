@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from pathlib import Path
 
 from corpus.cleaning import (
+    CleaningRuleError,
     MappedText,
     collapse_whitespace,
     find_furniture_spans,
@@ -17,7 +17,8 @@ from corpus.cleaning import (
     remove_reference_markers,
     repair_ocr,
 )
-from corpus.models import DocumentInfo, DroppedBlock, Passage, Sentence
+from corpus.models import DocumentInfo, DroppedBlock, Manifest, ManifestError, Passage, Sentence, load_manifest
+from corpus.text import sentence_spans
 
 CORPUS_DIR = Path(__file__).resolve().parent
 MANIFEST = CORPUS_DIR / "manifest.json"
@@ -25,10 +26,6 @@ MANIFEST = CORPUS_DIR / "manifest.json"
 MAX_SENTENCES_PER_PASSAGE = 3
 MAX_PASSAGE_CHARS = 480
 
-# A sentence ends at . ! ? followed by space and a capital/opening bracket,
-# except after abbreviations that the documents use mid-sentence.
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z(\[~])")
-_NO_BREAK_AFTER = ("e.g.", "i.e.", "vs.", "Dr.", "approx.", "et al.")
 
 
 @dataclass(frozen=True)
@@ -47,6 +44,7 @@ class Corpus:
     passages: tuple[Passage, ...]
     dropped: tuple[DroppedBlock, ...]
     content_hash: str
+    conflicts_file: Path | None = None  # the manifest's known-conflicts file, if it declares one
     _by_id: dict[str, Passage] = field(default_factory=dict, compare=False, repr=False)
 
     def document(self, doc_id: str) -> Document:
@@ -89,23 +87,62 @@ class Corpus:
         return best, start, end
 
 
+def load_corpus(manifest_path: Path | None = None) -> Corpus:
+    """The corpus of a manifest (default: the shipped one), read once per path."""
+    return _load_corpus((manifest_path or MANIFEST).resolve())
+
+
 @lru_cache(maxsize=4)
-def load_corpus(manifest_path: Path = MANIFEST) -> Corpus:
-    """Read the manifest and the shipped files; return passages with exact spans."""
-    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+def _load_corpus(manifest_path: Path) -> Corpus:
+    """Read the manifest and its files; return passages with exact spans.
+
+    Each document is cut by its declared layout and cleaned by its declared rules only;
+    a rule that does not fit its text is a ManifestError naming the document and the rule.
+    """
+    manifest = load_manifest(manifest_path)
     documents, passages, dropped = [], [], []
-    for entry in manifest["documents"]:
-        info = DocumentInfo.model_validate(entry)
-        raw = (manifest_path.parent / info.file).read_text(encoding="utf-8")
+    prefixes = _passage_prefixes(manifest)
+    for info in manifest.documents:
+        raw = _read_text(manifest_path, info)
         documents.append(Document(info, raw))
-        if info.kind == "clinical_review":
-            passages.extend(_review_passages(info, raw))
-        else:
-            doc_passages, doc_dropped = _article_passages(info, raw)
-            passages.extend(doc_passages)
-            dropped.extend(doc_dropped)
+        try:
+            doc_passages, doc_dropped = _passages_of(info, raw, prefixes[info.id])
+        except CleaningRuleError as exc:
+            raise ManifestError(f"{manifest_path}: document {info.id!r}: cleaning.{exc}") from None
+        except SectionAnchorError as exc:
+            raise ManifestError(f"{manifest_path}: document {info.id!r}: {exc}") from None
+        passages.extend(doc_passages)
+        dropped.extend(doc_dropped)
     content_hash = _content_hash(documents, passages)
-    return Corpus(tuple(documents), tuple(passages), tuple(dropped), content_hash, {p.id: p for p in passages})
+    conflicts_file = manifest_path.parent / manifest.conflicts if manifest.conflicts else None
+    by_id = {p.id: p for p in passages}
+    return Corpus(tuple(documents), tuple(passages), tuple(dropped), content_hash, conflicts_file, by_id)
+
+
+def _read_text(manifest_path: Path, info: DocumentInfo) -> str:
+    path = manifest_path.parent / info.file
+    try:
+        return path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ManifestError(f"{manifest_path}: document {info.id!r}: file: cannot read {path}: {exc.strerror}") from None
+
+
+def _passages_of(info: DocumentInfo, raw: str, prefix: str) -> tuple[list[Passage], list[DroppedBlock]]:
+    """Furniture located and dropped first (any layout), then the layout's own cut."""
+    furniture = find_furniture_spans(raw, info.cleaning.furniture)
+    dropped = [DroppedBlock(doc_id=info.id, name=f.name, why=f.why, start=a, end=b) for f, a, b in furniture]
+    text = MappedText(raw).without((a, b) for _, a, b in furniture)
+    cut = _wrapped_prose_passages if info.layout == "wrapped_prose" else _block_passages
+    return cut(info, raw, text, prefix), dropped
+
+
+def _cleaned(info: DocumentInfo, text: MappedText) -> MappedText:
+    text = repair_ocr(text, info.cleaning.ocr_repairs)
+    return remove_reference_markers(text) if info.cleaning.remove_reference_markers else text
+
+
+class SectionAnchorError(ValueError):
+    """A declared section whose opening words are not in the text."""
 
 
 @lru_cache(maxsize=8)
@@ -123,37 +160,50 @@ def _content_hash(documents: list[Document], passages: list[Passage]) -> str:
     return digest.hexdigest()[:16]
 
 
-def _passage_prefix(doc_id: str) -> str:
-    return doc_id.split("_", 1)[0]
+def _passage_prefixes(manifest: Manifest) -> dict[str, str]:
+    """'000' for '000_28884f76a78fdbfe' while no other document shares that head; else the whole id."""
+    heads = [doc.id.split("_", 1)[0] for doc in manifest.documents]
+    return {
+        doc.id: head if heads.count(head) == 1 and head not in _other_ids(manifest, doc.id) else doc.id
+        for doc, head in zip(manifest.documents, heads)
+    }
 
 
-# --- the review (000): one OCR'd paragraph, sections from the manifest -------
+def _other_ids(manifest: Manifest, doc_id: str) -> set[str]:
+    return {doc.id for doc in manifest.documents if doc.id != doc_id}
 
 
-def _review_passages(info: DocumentInfo, raw: str) -> list[Passage]:
-    first = info.sections[0].starts_at
-    body_start = raw.index(first)
-    body = join_broken_lines(repair_ocr(MappedText(raw).slice(body_start, len(raw))))
-    sentences = split_sentences(body)
-    groups = _group_by_section(info, sentences)
+# --- wrapped prose: one paragraph wrapped at page edges; sections from the manifest ---
+
+
+def _wrapped_prose_passages(info: DocumentInfo, raw: str, text: MappedText, prefix: str) -> list[Passage]:
+    """Text before the first declared section (a title block) is skipped; no sections: one, the title."""
+    if info.sections:
+        body_start = text.text.find(info.sections[0].starts_at)
+        if body_start < 0:
+            raise SectionAnchorError(f"sections[0].starts_at: anchor not found: {info.sections[0].starts_at[:60]!r}")
+        text = text.slice(body_start, len(text))
+    body = join_broken_lines(_cleaned(info, text))
+    groups = _group_by_section(info, split_sentences(body)) if info.sections else [(info.title, split_sentences(body))]
     passages: list[Passage] = []
     for section, members in groups:
         for chunk in _pack(members):
-            passages.append(_make_passage(info, raw, section, "prose", chunk, len(passages)))
+            passages.append(_make_passage(info, raw, prefix, section, "prose", chunk, len(passages)))
     return passages
 
 
 def _group_by_section(info: DocumentInfo, sentences: list[MappedText]) -> list[tuple[str, list[MappedText]]]:
     groups: list[tuple[str, list[MappedText]]] = []
-    pending = list(info.sections)
+    pending = list(enumerate(info.sections))
     for sentence in sentences:
-        if pending and sentence.text.startswith(pending[0].starts_at):
-            groups.append((pending.pop(0).title, []))
+        if pending and sentence.text.startswith(pending[0][1].starts_at):
+            groups.append((pending.pop(0)[1].title, []))
         if not groups:
-            raise ValueError(f"{info.id}: text before the first section: {sentence.text[:60]!r}")
+            raise SectionAnchorError(f"sections[0].starts_at: text before the first section: {sentence.text[:60]!r}")
         groups[-1][1].append(sentence)
     if pending:
-        raise ValueError(f"{info.id}: section anchor not found: {pending[0].starts_at!r}")
+        i, section = pending[0]
+        raise SectionAnchorError(f"sections[{i}].starts_at: anchor not found at a sentence start: {section.starts_at[:60]!r}")
     return groups
 
 
@@ -174,29 +224,20 @@ def _pack(sentences: list[MappedText]) -> list[list[MappedText]]:
 
 
 def split_sentences(text: MappedText) -> list[MappedText]:
-    pieces: list[MappedText] = []
-    start = 0
-    for match in _SENTENCE_END.finditer(text.text):
-        before = text.text[start : match.start()]
-        if before.endswith(_NO_BREAK_AFTER):
-            continue
-        pieces.append(text.slice(start, match.start()).strip())
-        start = match.end()
-    tail = text.slice(start, len(text)).strip()
-    if len(tail):
-        pieces.append(tail)
-    return [p for p in pieces if len(p)]
+    """The sentences of a cleaned text, each keeping its origin (one splitter: corpus.text)."""
+    return [text.slice(a, b) for a, b in sentence_spans(text.text)]
 
 
 def _make_passage(
     info: DocumentInfo,
     raw: str,
+    prefix: str,
     section: str,
     kind: str,
     units: list[MappedText],
     index: int,
 ) -> Passage:
-    passage_id = f"{_passage_prefix(info.id)}-p{index:03d}"
+    passage_id = f"{prefix}-p{index:03d}"
     start = min(u.starts[0] for u in units)
     end = max(u.ends[-1] for u in units)
     sentences = [
@@ -223,10 +264,11 @@ def _make_passage(
     )
 
 
-# --- the article (002): headings, prose and bullet lists; furniture dropped ---
+# --- blocks: one block per line (headings, prose, bullet/numbered items) ---
 
-_BULLET = re.compile(r"^\s*(?:•|\u2022)\s*")
+_BULLET = re.compile(r"^\s*(?:•|[-*](?=\s))\s*")
 _NUMBERED_ITEM = re.compile(r"^\s+\d+\.\s")
+_MARKDOWN_HEADING = re.compile(r"^#{1,6}\s+")
 
 
 @dataclass
@@ -241,20 +283,24 @@ class _Line:
     @property
     def is_heading(self) -> bool:
         content = self.text.text
+        if _MARKDOWN_HEADING.match(content):
+            return True
         return not self.is_item and len(content) < 90 and not content.endswith((".", ":", "?", "!"))
 
+    @property
+    def heading(self) -> str:
+        return _MARKDOWN_HEADING.sub("", self.text.text)
 
-def _article_passages(info: DocumentInfo, raw: str) -> tuple[list[Passage], list[DroppedBlock]]:
-    furniture = find_furniture_spans(raw)
-    dropped = [DroppedBlock(doc_id=info.id, name=f.name, why=f.why, start=a, end=b) for f, a, b in furniture]
-    lines = _article_lines(raw, furniture, title=info.title)
+
+def _block_passages(info: DocumentInfo, raw: str, text: MappedText, prefix: str) -> list[Passage]:
+    lines = _block_lines(raw, _cleaned(info, text), title=info.title)
     passages: list[Passage] = []
     section = info.title
     i = 0
     while i < len(lines):
         line = lines[i]
         if line.is_heading:
-            section = line.text.text
+            section = line.heading
             i += 1
             continue
         items = []
@@ -266,28 +312,28 @@ def _article_passages(info: DocumentInfo, raw: str) -> tuple[list[Passage], list
             items.insert(0, line)
         if items:
             intro = [] if line.is_item else split_sentences(line.text)
-            passages.append(_list_passage(info, raw, section, intro, items, len(passages)))
+            passages.append(_list_passage(info, raw, prefix, section, intro, items, len(passages)))
         else:
             for chunk in _pack(split_sentences(line.text)):
-                passages.append(_make_passage(info, raw, section, "prose", chunk, len(passages)))
+                passages.append(_make_passage(info, raw, prefix, section, "prose", chunk, len(passages)))
         i = j
-    return passages, dropped
+    return passages
 
 
 def _list_passage(
-    info: DocumentInfo, raw: str, section: str, intro: list[MappedText], items: list[_Line], index: int
+    info: DocumentInfo, raw: str, prefix: str, section: str, intro: list[MappedText], items: list[_Line], index: int
 ) -> Passage:
     """A heading's list is one passage: 'intro\n• item\n• item' (numbered items keep their numbers)."""
     units = intro + [item.text.sub(_BULLET, "") for item in items]
-    passage = _make_passage(info, raw, section, "list", units, index)
+    passage = _make_passage(info, raw, prefix, section, "list", units, index)
     lines = [" ".join(u.text for u in intro)] if intro else []
     for item, unit in zip(items, units[len(intro):]):
         lines.append(unit.text if _NUMBERED_ITEM.match(item.raw_line) else "• " + unit.text)
     return passage.model_copy(update={"normalized": "\n".join(lines)})
 
 
-def _article_lines(raw: str, furniture: list[tuple[object, int, int]], title: str) -> list[_Line]:
-    cleaned = remove_reference_markers(MappedText(raw))
+def _block_lines(raw: str, cleaned: MappedText, title: str) -> list[_Line]:
+    """Non-empty lines, whitespace collapsed; a line that repeats the title is not content."""
     lines: list[_Line] = []
     offset = 0
     for piece in cleaned.text.split("\n"):
@@ -296,11 +342,8 @@ def _article_lines(raw: str, furniture: list[tuple[object, int, int]], title: st
         if not segment.text.strip():
             continue
         src_start, src_end = segment.source_span()
-        if any(a <= src_start and src_end <= b for _, a, b in furniture):
-            continue
-        raw_line = raw[src_start:src_end]
         stripped = collapse_whitespace(segment)
         if stripped.text == title:
             continue
-        lines.append(_Line(stripped, raw_line))
+        lines.append(_Line(stripped, raw[src_start:src_end]))
     return lines

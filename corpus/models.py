@@ -1,33 +1,147 @@
-"""Typed shapes of the corpus: documents, passages, the sentences inside them."""
+"""Typed shapes of the corpus: the manifest (documents and their cleaning rules), passages, sentences."""
 
 from __future__ import annotations
 
-from typing import Literal
+import json
+import re
+from pathlib import Path
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-DocumentKind = Literal["clinical_review", "medical_necessity_article"]
+DocumentKind = Literal["review", "article", "label", "policy", "guideline"]
+# How the text is laid out, which decides how it is cut into passages (never the kind):
+# "wrapped_prose": one paragraph wrapped at the page edge, words hyphenated across lines (an OCR'd PDF);
+# "blocks": one block per line: headings, prose paragraphs, bullet or numbered list items (a web page, plain text).
+Layout = Literal["wrapped_prose", "blocks"]
+
+_DOC_ID = r"^[A-Za-z0-9][A-Za-z0-9._-]*$"
+
+
+class ManifestError(ValueError):
+    """A manifest that cannot be ingested; the message is one line naming the document and the rule."""
+
+
+class OcrRepair(BaseModel):
+    """One OCR repair: what the scan printed (a regex), what it means, and why we believe so."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    pattern: str
+    replacement: str
+    why: str
+
+    @field_validator("pattern")
+    @classmethod
+    def _compiles(cls, pattern: str) -> str:
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            raise ValueError(f"bad regex {pattern!r}: {exc}") from None
+        return pattern
+
+
+class FurnitureBlock(BaseModel):
+    """Page furniture (banner, link list, footer): dropped, never retrievable. Anchors are whole lines, inclusive."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    name: str
+    first_line: str = Field(min_length=1)
+    last_line: str = Field(min_length=1)
+    why: str
+
+
+class Cleaning(BaseModel):
+    """The cleaning rules a document declares; ingestion applies these and nothing else."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    ocr_repairs: list[OcrRepair] = Field(default_factory=list)
+    furniture: list[FurnitureBlock] = Field(default_factory=list)
+    remove_reference_markers: bool = Field(
+        default=False, description="Drop numbered markers ('... (ESAs). 1, 2') into a reference list the text lacks."
+    )
 
 
 class Section(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
     title: str
-    starts_at: str = Field(description="Verbatim (cleaned) opening words of the section's first sentence.")
+    starts_at: str = Field(min_length=1, description="Verbatim (cleaned) opening words of the section's first sentence.")
 
 
 class DocumentInfo(BaseModel):
     """One manifest entry."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, extra="forbid")
 
-    id: str
-    file: str
+    id: str = Field(pattern=_DOC_ID)
+    file: str = Field(description="Path of the text, relative to the manifest (or absolute).")
     title: str
     short_title: str
     kind: DocumentKind
-    stated_date: str | None = Field(description="ISO date the text itself states, or None.")
+    layout: Layout = "blocks"
+    stated_date: str | None = Field(default=None, description="ISO date the text itself states, or None.")
     stated_date_text: str | None = None
+    covers: str | None = Field(default=None, description="What the document covers, for refusals; default: its sections.")
+    cleaning: Cleaning = Field(default_factory=Cleaning)
+    sections: list[Section] = Field(
+        default_factory=list, description="wrapped_prose only: topic sections for a text without headings."
+    )
     caveats: list[str] = Field(default_factory=list)
-    sections: list[Section] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _sections_need_wrapped_prose(self) -> DocumentInfo:
+        if self.sections and self.layout != "wrapped_prose":
+            raise ValueError("sections are only for layout 'wrapped_prose' (a 'blocks' text has its own headings)")
+        return self
+
+
+class Manifest(BaseModel):
+    """The documents of a corpus, and where the known conflicts between them are declared."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    documents: list[DocumentInfo] = Field(min_length=1)
+    conflicts: str | None = Field(default=None, description="YAML file of known conflicts, relative to the manifest.")
+
+    @field_validator("documents")
+    @classmethod
+    def _unique_ids(cls, documents: list[DocumentInfo]) -> list[DocumentInfo]:
+        seen: set[str] = set()
+        for doc in documents:
+            if doc.id in seen:
+                raise ValueError(f"duplicate document id {doc.id!r}")
+            seen.add(doc.id)
+        return documents
+
+
+def load_manifest(path: Path) -> Manifest:
+    """Read and validate a manifest; any problem is a ManifestError of one line."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as exc:
+        raise ManifestError(f"{path}: cannot read the manifest: {exc}") from None
+    try:
+        return Manifest.model_validate(data)
+    except ValidationError as exc:
+        raise ManifestError(f"{path}: {_first_error(exc, data)}") from None
+
+
+def _first_error(exc: ValidationError, data: Any) -> str:
+    """'document 'x': cleaning.ocr_repairs[0].pattern: bad regex ...' for the first error."""
+    error = exc.errors()[0]
+    loc = list(error["loc"])
+    where = ""
+    if len(loc) >= 2 and loc[0] == "documents" and isinstance(loc[1], int):
+        entry = data["documents"][loc[1]]
+        name = entry.get("id") if isinstance(entry, dict) else None
+        where = f"document {name!r}: " if name else f"document #{loc[1]}: "
+        loc = loc[2:]
+    field = "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in loc).lstrip(".")
+    message = error["msg"].removeprefix("Value error, ")
+    return f"{where}{field or 'manifest'}: {message}".replace("\n", " ")
 
 
 class Sentence(BaseModel):

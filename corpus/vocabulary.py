@@ -1,125 +1,24 @@
 """Domain vocabulary: brand/generic names, abbreviations, spelling variants, typos.
 
 Both the passages (at index time) and the questions (at query time) are
-expanded with the same concept tokens, so "Reblozyl" finds "luspatercept",
+expanded with the same concept tokens (from corpus/lexicon.yaml), so a brand finds its generic,
 "sEPO" finds "serum erythropoietin" and the other way round.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import lru_cache
 
 import Stemmer
 from rapidfuzz.distance import Levenshtein
 
+from corpus.lexicon import Concept, load_lexicon
 
-@dataclass(frozen=True)
-class Concept:
-    """One medical concept and the surface forms that name it."""
-
-    key: str  # the token added to expanded text, e.g. "c_luspatercept"
-    label: str
-    patterns: tuple[str, ...]  # case-insensitive regexes over raw text
-
-
-def _concept(key: str, label: str, *patterns: str) -> Concept:
-    return Concept(f"c{key}", label, patterns)
-
-
-# Order matters only for readability; every concept is matched independently.
-CONCEPTS: tuple[Concept, ...] = (
-    # drugs: generic <-> brand
-    _concept("luspatercept", "luspatercept", r"luspatercept(?:-aamt)?", r"reblozyl", r"actriib ligand trap"),
-    _concept("imetelstat", "imetelstat", r"imetelstat", r"rytelo", r"telomerase inhibitor"),
-    _concept("lenalidomide", "lenalidomide", r"lenalidomide", r"revlimid"),
-    _concept("epoetin", "epoetin alfa", r"epoetin(?: alfa| zeta)?", r"procrit", r"epogen", r"retacrit"),
-    _concept("darbepoetin", "darbepoetin alfa", r"darbepoetin(?: alfa)?", r"aranesp"),
-    _concept("ivosidenib", "ivosidenib", r"ivosidenib", r"tibsovo"),
-    _concept("enasidenib", "enasidenib", r"enasidenib", r"idhifa"),
-    _concept("azacitidine", "azacitidine", r"azacitidine", r"vidaza"),
-    _concept("decitabine", "decitabine", r"decitabine", r"dacogen"),
-    # drug classes
-    _concept(
-        "esa",
-        "erythropoiesis-stimulating agent (ESA)",
-        r"esas?",
-        r"erythropoiesis[- ]stimulating agents?",
-        r"epoetin",
-        r"darbepoetin",
-        r"procrit|epogen|retacrit|aranesp",
-        r"epo therapy",
-    ),
-    _concept("hma", "hypomethylating agent (HMA)", r"hmas?", r"hypomethylating agents?", r"azacitidine|decitabine|vidaza|dacogen"),
-    _concept("idhinhib", "IDH inhibitor", r"idh(?:mut)? inhibitors?", r"ivosidenib|enasidenib|tibsovo|idhifa"),
-    # markers and measurements
-    _concept("sepo", "serum erythropoietin (sEPO)", r"s-?epo", r"serum epo", r"serum erythropoietin", r"erythropoietin levels?", r"epo levels?", r"endogenous epo"),
-    _concept("sf3b1", "SF3B1", r"sf3b1(?:mut)?"),
-    _concept("idh", "IDH1/IDH2", r"idh[12]?(?:mut)?", r"idh[12]-mutated"),
-    _concept("del5q", "del(5q)", r"del\s?\(?5q\)?", r"5q[- ]deletion", r"deletion (?:of )?5q", r"5q-(?=\s)"),
-    _concept("rs", "ring sideroblasts (RS)", r"rs", r"ring sideroblasts?", r"sideroblast(?:s|ic)?", r"mds[- ]rs"),
-    _concept("hb", "hemoglobin (Hb)", r"hb", r"ha?emoglobin"),
-    _concept("blasts", "bone marrow blasts", r"blasts?"),
-    _concept("ipss", "IPSS / IPSS-R / IPSS-M", r"ipss(?:-[rm])?", r"prognostic scoring system", r"risk (?:category|categories|strat\w*)"),
-    # transfusion concepts
-    _concept("ti", "transfusion independence (TI)", r"(?:rbc-?)?t?ti", r"transfusion[- ]independen\w*"),
-    _concept("td", "transfusion dependence (TD)", r"(?:rbc-?)?td", r"transfusion[- ]dependen\w*", r"regular (?:red blood cell |rbc )?transfusions?"),
-    _concept("tb", "transfusion burden (TB)", r"tb", r"transfusion burden", r"units?\s*/\s*8 weeks", r"units? (?:per|every|in) 8 weeks"),
-    _concept("hie", "hematologic improvement-erythroid (HI-E)", r"hi-?e", r"ha?ematologic improvement(?:-erythroid)?", r"erythroid response"),
-    # outcomes and safety
-    _concept("os", "overall survival (OS)", r"m?os", r"overall survival", r"survival"),
-    _concept("aml", "acute myeloid leukemia (AML)", r"aml", r"acute myeloid leuka?emia", r"leuka?emic (?:evolution|progression|transformation)"),
-    _concept("ae", "adverse events (AE/AESI/TEAE)", r"aes?i?", r"teaes?", r"adverse events?", r"side[- ]effects?", r"toxicit\w*", r"tolerability", r"safety"),
-    _concept("cytopenia", "thrombocytopenia / neutropenia", r"thrombocytopenia", r"neutropenia", r"myelosuppression", r"cytopenias?", r"low platelets?", r"low neutrophils?"),
-    _concept(
-        "mechanism",
-        "mechanism of action",
-        r"mechanisms?(?: of action)?",
-        r"mode of action",
-        r"how (?:does|do|did) (?:it|they|this|\w+) work",
-        r"ligand trap",
-        r"signal(?:l)?ing",
-        r"fusion protein",
-        r"molecule",
-        r"what (?:kind|type|class) of (?:drug|agent|molecule|medicine)",
-        r"erythroid maturation",
-    ),
-    _concept("monitoring", "response monitoring", r"monitor\w*", r"evaluat\w*", r"assess\w*", r"check(?:ing)?", r"follow[- ]up", r"is (?:it |\w+ )?working"),
-    _concept(
-        "sequencing",
-        "treatment sequencing",
-        r"sequenc\w*",
-        r"algorithms?",
-        r"hierarchy",
-        r"treatment pathway",
-        r"order of (?:treatment|therapy|therapies)",
-        r"what (?:comes|to (?:use|give|try)) (?:next|after)",
-    ),
-    _concept("goals", "goals of therapy", r"goals?", r"aim(?:s|ing)?", r"objectives?"),
-    _concept("diagnosis", "diagnosis", r"diagnos\w*", r"dx"),
-    _concept("iron", "iron overload", r"iron overload", r"transfusional iron"),
-    # treatment framing
-    _concept(
-        "firstline",
-        "first-line",
-        r"first[- ]line",
-        r"front[- ]?line",
-        r"upfront",
-        r"initial (?:treatment|therapy)",
-        r"esa[- ]naive",
-        r"(?:before|instead of|rather than) (?:an? )?(?:esas?|epoetin|erythropoiesis[- ]stimulating agents?)",
-    ),
-    _concept("secondline", "second-line", r"second[- ]line", r"after esa failure", r"esa[- ](?:failure|refractory|r/r)"),
-    _concept("dose", "dose / schedule", r"dos(?:e|es|ed|ing|age)", r"mg(?:/kg)?", r"every \d+ weeks", r"q3 ?w", r"how much", r"daily", r"schedule"),
-    _concept("approval", "regulatory approval", r"fda", r"ema", r"approv\w*", r"european medicines agency"),
-    _concept("lrmds", "lower-risk MDS", r"lr[- ]mds", r"lower[- ]risk(?: mds| myelodysplastic)?", r"low[- ]risk mds"),
-    _concept("mds", "myelodysplastic syndromes (MDS)", r"mds", r"myelodysplastic(?: syndromes?)?", r"myelodysplasia"),
-)
-
-_CONCEPT_REGEXES = tuple(
-    (c, re.compile(r"(?<![\w-])(?:" + "|".join(c.patterns) + r")(?![\w])", re.IGNORECASE)) for c in CONCEPTS
-)
+_LEXICON = load_lexicon()
+# Drugs, classes and clinical concepts, in the lexicon's order; every concept is matched independently.
+CONCEPTS: tuple[Concept, ...] = _LEXICON.all_concepts
+_CONCEPT_REGEXES = _LEXICON.concept_regexes
 
 # British spellings and symbols folded before tokenising.
 _SPELLING = (
@@ -166,13 +65,9 @@ def _stemmer() -> Stemmer.Stemmer:
 _NUMBER_WORDS = re.compile(r"\b(one|two|three|four|five|six|seven|eight|nine|ten|twelve)\b", re.IGNORECASE)
 _NUMBER_VALUES = {w: str(i) for i, w in enumerate("zero one two three four five six seven eight nine ten".split())} | {"twelve": "12"}
 
-# Qualifiers that put a question outside both documents, however well the rest matches
+# Qualifiers that put a question outside the sources, however well the rest matches
 # ("imetelstat dose for children", "transplant after luspatercept").
-OUT_OF_SCOPE_QUALIFIERS = frozenset(
-    """child children childhood pediatric paediatric infant infants adolescent adolescents pregnant pregnancy
-    breastfeeding lactation transplant transplantation allogeneic hsct chelation chelator deferasirox deferoxamine
-    deferiprone ferritin dialysis""".split()
-)
+OUT_OF_SCOPE_QUALIFIERS = frozenset(_LEXICON.out_of_scope_qualifiers)
 
 
 def fold(text: str) -> str:
@@ -189,7 +84,7 @@ def concepts_in(text: str) -> list[Concept]:
 
 
 def words_named_by_concepts(text: str) -> set[str]:
-    """Words that belong to a concept mention (so 'Reblozyl' counts as known vocabulary)."""
+    """Words that belong to a concept mention (so a brand name counts as known vocabulary)."""
     named: set[str] = set()
     for _, regex in _CONCEPT_REGEXES:
         for match in regex.finditer(fold(text)):
@@ -259,5 +154,5 @@ def vocabulary_words() -> set[str]:
     found: set[str] = set()
     for concept in CONCEPTS:
         for pattern in concept.patterns:
-            found.update(w for w in re.findall(r"[a-z]{4,}", pattern))
+            found.update(re.findall(r"[a-z]{4,}", pattern.lower()))
     return found

@@ -22,7 +22,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
 
-DOCUMENTS_DIR = Path(__file__).resolve().parent.parent / "corpus" / "documents"
+from corpus.text import normalise_number
+
+MANIFEST = Path(__file__).resolve().parent.parent / "corpus" / "manifest.json"
+DOCUMENTS_DIR = MANIFEST.parent / "documents"
 
 # ---------------------------------------------------------------------------
 # must_include / must_not_include
@@ -196,7 +199,11 @@ class CorpusText:
 
 @lru_cache(maxsize=1)
 def shipped_corpus() -> CorpusText:
-    return CorpusText.from_dir(DOCUMENTS_DIR)
+    """The documents the shipped manifest lists, raw."""
+    from corpus.models import load_manifest
+
+    documents = load_manifest(MANIFEST).documents
+    return CorpusText({d.id: (MANIFEST.parent / d.file).read_text(encoding="utf-8") for d in documents})
 
 
 def _get(obj: Any, name: str, default: Any = None) -> Any:
@@ -253,25 +260,14 @@ _MARKER_NUM = re.compile(r"\[(\d+)\]")
 _NUMBER = re.compile(r"(?<![A-Za-z0-9.])\d+(?:[.,]\d+)*(?![A-Za-z0-9])")
 
 
-def normalise_number(token: str) -> str:
-    """``1.0`` -> ``1``, ``150.0`` -> ``150``, ``1,000`` -> ``1000``, ``1,5`` -> ``1.5``, ``05`` -> ``5``."""
-    if re.fullmatch(r"\d{1,3}(,\d{3})+", token):
-        token = token.replace(",", "")
-    else:
-        token = token.replace(",", ".")
-    whole, _, frac = token.partition(".")
-    frac = frac.rstrip("0")
-    whole = whole.lstrip("0") or "0"
-    return f"{whole}.{frac}" if frac else whole
-
-
 def numbers_in(text: str) -> set[str]:
     """Normalised numbers of a text: ``1.0`` == ``1``, ``150.0`` == ``150``; en dashes split ranges."""
     text = text.replace("\u2013", " ").replace("\u2014", " ").replace("\u2212", "-")
     return {normalise_number(m.group(0)) for m in _NUMBER.finditer(text)}
 
 
-# Key terms: canonical name -> surface forms (brand names, abbreviations, OCR variants).
+# Key terms: canonical name -> surface forms (brand names, abbreviations). OCR misspellings
+# ('SF3BI', '/DH2') are not listed: the manifest's declared repairs turn them into these forms.
 KEY_TERMS: dict[str, tuple[str, ...]] = {
     "luspatercept": ("luspatercept", "reblozyl"),
     "imetelstat": ("imetelstat", "rytelo"),
@@ -288,10 +284,10 @@ KEY_TERMS: dict[str, tuple[str, ...]] = {
     "maxilus": ("maxilus",),
     "pace-mds": ("pace-mds", "pace mds"),
     "placebo": ("placebo",),
-    "sf3b1": ("sf3b1", "sf3bi", "sf3b/"),
+    "sf3b1": ("sf3b1",),
     "del(5q)": ("del(5q)", "del5q", "del 5q", "5q-"),
-    "idh1": ("idh1", "idh i", "/dh i"),
-    "idh2": ("idh2", "/dh2", "idh?2"),
+    "idh1": ("idh1",),
+    "idh2": ("idh2",),
     "ring sideroblasts": ("ring sideroblast", "mds rs", "rs/sf3b"),
     "thrombocytopenia": ("thrombocytopenia",),
     "neutropenia": ("neutropenia",),
@@ -315,8 +311,23 @@ _TERM_PATTERNS: dict[str, list[re.Pattern[str]]] = {
 }
 
 
+@lru_cache(maxsize=1)
+def _declared_repairs() -> tuple[tuple[re.Pattern[str], str], ...]:
+    """Every OCR repair the shipped manifest declares, in order (raw evidence still has the misspellings)."""
+    from corpus.models import load_manifest
+
+    documents = load_manifest(MANIFEST).documents
+    return tuple((re.compile(r.pattern), r.replacement) for d in documents for r in d.cleaning.ocr_repairs)
+
+
+def repair_misspellings(text: str) -> str:
+    for pattern, replacement in _declared_repairs():
+        text = pattern.sub(replacement, text)
+    return text
+
+
 def key_terms_in(text: str) -> set[str]:
-    low = " ".join(text.casefold().split())
+    low = " ".join(repair_misspellings(text).casefold().split())
     return {canon for canon, pats in _TERM_PATTERNS.items() if any(p.search(low) for p in pats)}
 
 

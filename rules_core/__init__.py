@@ -1,7 +1,7 @@
 """Deterministic, auditable medical-necessity rules for lower-risk MDS.
 
 Pure Python + pydantic (+ PyYAML for the data files): no ML, vector or web
-library, nothing from ``bot`` or ``corpus``. The rules are data
+library, nothing from ``bot``, and from ``corpus`` only the shared drug lexicon. The rules are data
 (``ruleset.yaml``), the thresholds the sources do not state are site policy
 (``policy.yaml``), and every criterion and warning cites a verbatim quote of a
 shipped source document.

@@ -185,12 +185,10 @@ def test_options_list_every_supported_drug():
 
 
 def test_sources_browser_shows_caveats_furniture_and_repairs(corpus):
-    from corpus.cleaning import OCR_REPAIRS
-
     for doc in corpus.documents:
         passages = corpus.passages_of(doc.id)
         dropped = [b for b in corpus.dropped if b.doc_id == doc.id]
-        repairs = OCR_REPAIRS if doc.info.kind == "clinical_review" else ()
+        repairs = doc.info.cleaning.ocr_repairs
         out = html.document_html(doc, passages, dropped, repairs)
         for caveat in doc.info.caveats:
             assert html.text(caveat) in out
@@ -198,9 +196,10 @@ def test_sources_browser_shows_caveats_furniture_and_repairs(corpus):
             assert f'id="passage-{p.id}"' in out
         for block in dropped:
             assert html.text(block.name) in out
-        if doc.info.kind == "clinical_review":
+        if repairs:
             assert "OCR repairs applied to this document" in out
             assert "OCR repaired:" in out
         else:
-            assert "Dropped page furniture" in out
             assert "OCR repair" not in out
+        if dropped:
+            assert "Dropped page furniture" in out

@@ -6,11 +6,15 @@ import re
 
 import pytest
 
-from corpus.cleaning import FURNITURE, OCR_REPAIRS, MappedText, find_furniture_spans, repair_ocr
-from corpus.ingest import load_corpus
+from corpus.cleaning import MappedText, find_furniture_spans, repair_ocr
+from corpus.ingest import MANIFEST, load_corpus
+from corpus.models import OcrRepair, load_manifest
 
 REVIEW = "000_28884f76a78fdbfe"
 ARTICLE = "002_b313ab8f7ec3a988"
+_DOCUMENTS = {d.id: d for d in load_manifest(MANIFEST).documents}
+FURNITURE = _DOCUMENTS[ARTICLE].cleaning.furniture
+OCR_REPAIRS = _DOCUMENTS[REVIEW].cleaning.ocr_repairs
 
 
 def test_shipped_documents_are_byte_identical_to_what_was_received(corpus):
@@ -46,7 +50,7 @@ def test_furniture_anchor_exists_once_and_is_never_retrievable(corpus, block):
     raw = corpus.document(ARTICLE).raw
     assert raw.count(block.first_line) == 1
     all_text = " ".join(p.text + " " + p.normalized for p in corpus.passages)
-    spans = [(a, b) for f, a, b in find_furniture_spans(raw) if f is block]
+    spans = [(a, b) for f, a, b in find_furniture_spans(raw, FURNITURE) if f == block]
     assert spans, block.name
     a, b = spans[0]
     for passage in corpus.passages_of(ARTICLE):
@@ -142,9 +146,17 @@ def test_passage_ids_are_stable_and_unique(corpus):
     assert ids[0] == "000-p000" and any(i.startswith("002-p") for i in ids)
 
 
+def test_only_the_declared_rules_apply():
+    """The review declares OCR repairs and no furniture; the article the reverse."""
+    assert OCR_REPAIRS and not _DOCUMENTS[REVIEW].cleaning.furniture
+    assert FURNITURE and not _DOCUMENTS[ARTICLE].cleaning.ocr_repairs
+    assert _DOCUMENTS[ARTICLE].cleaning.remove_reference_markers
+    assert not _DOCUMENTS[REVIEW].cleaning.remove_reference_markers
+
+
 def test_mapped_text_keeps_origin_through_replacements():
     text = MappedText("a /DHmut b")
-    cleaned = repair_ocr(text)
+    cleaned = repair_ocr(text, [OcrRepair(pattern=r"/DH(?=mut)", replacement="IDH", why="test")])
     assert cleaned.text == "a IDHmut b"
     start = cleaned.text.index("IDHmut")
     assert cleaned.source_span(start, start + len("IDHmut")) == (2, 8)

@@ -371,4 +371,4 @@ def test_no_rules_core_module_names_a_document_trial_or_brand(module):
 
 def test_brand_names_are_data():
     assert BRANDS["Reblozyl"] == "luspatercept"
-    assert "Reblozyl" in (RULES_CORE / "drug_names.yaml").read_text(encoding="utf-8")
+    assert "Reblozyl" in (REPO / "corpus" / "lexicon.yaml").read_text(encoding="utf-8")

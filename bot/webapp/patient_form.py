@@ -297,7 +297,7 @@ def therapy_rows_from(therapies: Sequence[Mapping[str, Any]] | None) -> tuple[st
 
 
 def drug_choices() -> list[tuple[str, str]]:
-    """(label, value) per supported drug: "luspatercept (Reblozyl)" → "luspatercept"."""
+    """(label, value) per supported drug: "generic (Brand)" → "generic"."""
     from rules_core import SUPPORTED_DRUGS
     from rules_core.drugs import BRANDS
 

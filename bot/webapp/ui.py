@@ -38,9 +38,9 @@ from bot.webapp.theme import APP_CSS, APP_JS, app_theme
 EXAMPLE_QUESTIONS = (
     "Is luspatercept indicated as first-line therapy?",
     "How is ESA failure defined?",
-    "What did the IMerge trial show for imetelstat?",
+    "What did the phase 3 trial of imetelstat show?",
     "Which patients benefit from lenalidomide?",
-    "Can my patient get Reblozyl? IPSS-R low, RS 20%, SF3B1 mutated, sEPO 620 U/L, "
+    "Can my patient get luspatercept? IPSS-R low, RS 20%, SF3B1 mutated, sEPO 620 U/L, "
     "2 units every 4 weeks, failed 8 weeks of epoetin with iron replete",
     "What is the recommended dose of ivosidenib?",
 )
@@ -71,7 +71,7 @@ def build_app(engine: Any) -> gr.Blocks:
     with gr.Blocks(title="mdsbot: lower-risk MDS", analytics_enabled=False, fill_width=True) as demo:
         gr.HTML(
             '<div class="mds-header"><h1>mdsbot</h1><span>Lower-risk myelodysplastic syndromes: answers cited '
-            "from two source documents, and deterministic medical-necessity checks.</span></div>"
+            "from the source documents, and deterministic medical-necessity checks.</span></div>"
         )
         with gr.Tabs():
             with gr.Tab("Chat", id="chat", elem_id="tab-chat"):
@@ -118,7 +118,7 @@ def _engine_status(engine: Any) -> str:
 def _chat_tab(engine: Any) -> None:
     state = gr.State(None)
     gr.Markdown(
-        "Ask about lower-risk MDS. Answers quote the two source documents; click a marker such as "
+        "Ask about lower-risk MDS. Answers quote the source documents; click a marker such as "
         "**[1]** to open its passage. Questions the sources do not cover are refused."
     )
     loading = not getattr(engine, "ready", True)
@@ -529,8 +529,6 @@ def _drug_problem(drug_text: str | None) -> InputError | None:
 
 
 def _sources_tab(corpus: Any) -> None:
-    from corpus.cleaning import OCR_REPAIRS
-
     docs = {d.info.short_title: d for d in corpus.documents}
     first = next(iter(docs))
 
@@ -546,12 +544,11 @@ def _sources_tab(corpus: Any) -> None:
         if wanted and wanted != "All sections":
             passages = [p for p in passages if p.section == wanted]
         dropped = [b for b in corpus.dropped if b.doc_id == doc.id]
-        # corpus.ingest applies OCR_REPAIRS to the OCR'd review only; the web article is not repaired.
-        repairs = OCR_REPAIRS if doc.info.kind == "clinical_review" else ()
-        return html.document_html(doc, passages, dropped, repairs)
+        # The repairs this document declares, which are the ones corpus.ingest applied to it.
+        return html.document_html(doc, passages, dropped, doc.info.cleaning.ocr_repairs)
 
     gr.Markdown(
-        "The two source documents, passage by passage, as the bot retrieves and cites them: cleaned text, "
+        "The source documents, passage by passage, as the bot retrieves and cites them: cleaned text, "
         "its exact character span in the shipped file, OCR repairs, and the page furniture that was dropped."
     )
     with gr.Row():

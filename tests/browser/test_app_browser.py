@@ -56,7 +56,7 @@ def test_refusal_looks_different_and_new_conversation_clears(open_page, screensh
 
 def test_clicking_an_example_asks_it(open_page):
     page = open_page()
-    example = page.locator("#chat-examples button", has_text="IMerge").first
+    example = page.locator("#chat-examples button", has_text="trial of imetelstat").first
     example.click()
     page.wait_for_function("document.querySelectorAll('#chatbot .mds-msg').length === 1", timeout=ANSWER_TIMEOUT)
     assert "IMerge" in page.locator("#chatbot").inner_text()

@@ -1,0 +1,255 @@
+"""The lexicon (corpus/lexicon.yaml), validated, and the one entity finder built on it.
+
+Import-light on purpose (re, yaml, pydantic): the rules core normalises drug names
+with it and must start fast. Everything that needs to know what a drug, class,
+trial, concept or unit is called reads it from here.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cached_property, lru_cache
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+LEXICON_PATH = Path(__file__).resolve().parent / "lexicon.yaml"
+
+EntityKind = Literal["drug", "class", "trial", "concept"]
+
+
+def _valid_patterns(patterns: list[str]) -> list[str]:
+    for pattern in patterns:
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            raise ValueError(f"bad pattern {pattern!r}: {exc}") from None
+    return patterns
+
+
+def whole_words(patterns: list[str] | tuple[str, ...]) -> re.Pattern[str]:
+    """One case-insensitive regex matching any of the patterns as whole words."""
+    return re.compile(r"(?<![\w-])(?:" + "|".join(patterns) + r")(?!\w)", re.IGNORECASE)
+
+
+class _Entry(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    label: str = Field(description="How mdsbot writes the name to a user.")
+    names: list[str] = Field(default_factory=list, description="Case-insensitive regexes of its surface forms.")
+
+    _patterns = field_validator("names")(lambda cls, v: _valid_patterns(v))
+
+
+class Drug(_Entry):
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$", description="Canonical generic name, snake_case.")
+    key: str = Field(pattern=r"^[a-z0-9]+$", description="Search token for the drug (indexed as 'c' + key).")
+    rules: bool = Field(description="The rules core has medical-necessity rules for this drug.")
+    brands: list[str] = Field(default_factory=list, description="Brand names, matched as plain words.")
+    classes: list[str] = Field(default_factory=list, description="Ids of the drug classes it belongs to.")
+    aliases: list[str] = Field(default_factory=list, description="Further plain names accepted for the drug.")
+
+    @property
+    def surface_patterns(self) -> list[str]:
+        return [*self.names, *(re.escape(b) for b in self.brands)]
+
+
+class DrugClass(_Entry):
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    key: str = Field(pattern=r"^[a-z0-9]+$", description="Search token for the class (indexed as 'c' + key).")
+
+
+class Trial(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    id: str = Field(pattern=r"^[a-z0-9]+$", description="Lower-case trial name, as a word of a text.")
+    label: str = Field(description="The trial's name as written.")
+    drug: str = Field(description="Id of the drug the trial tested.")
+
+
+class ConceptEntry(_Entry):
+    key: str = Field(pattern=r"^[a-z0-9]+$", description="Search token (indexed as 'c' + key).")
+
+
+class Concept(BaseModel):
+    """One searchable concept: a drug, a class (with its members' names) or a clinical concept."""
+
+    model_config = ConfigDict(frozen=True)
+
+    key: str = Field(description="Token added to expanded text, e.g. 'cluspatercept'.")
+    label: str
+    patterns: tuple[str, ...]
+    kind: EntityKind
+    entity_id: str = Field(description="Id of the drug or class it stands for; the key's stem for concepts.")
+
+
+class Mention(BaseModel):
+    """One entity named in a text."""
+
+    model_config = ConfigDict(frozen=True)
+
+    kind: EntityKind
+    id: str
+    start: int = Field(description="Character offset of the mention in the text searched.")
+    end: int = Field(description="End offset (exclusive).")
+    text: str
+
+
+class Lexicon(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    version: int
+    drugs: list[Drug]
+    classes: list[DrugClass]
+    trials: list[Trial]
+    concepts: list[ConceptEntry]
+    units: dict[str, list[str]] = Field(description="Canonical unit -> lower-case spellings.")
+    dose_units: list[str] = Field(description="Canonical units that make a figure a dose.")
+    out_of_scope_qualifiers: list[str] = Field(description="Lower-case words that put a question outside the sources.")
+
+    @model_validator(mode="after")
+    def _references_resolve(self) -> Lexicon:
+        class_ids = {c.id for c in self.classes}
+        drug_ids = {d.id for d in self.drugs}
+        for drug in self.drugs:
+            unknown = set(drug.classes) - class_ids
+            if unknown:
+                raise ValueError(f"drug {drug.id}: unknown class {sorted(unknown)[0]!r}; known: {sorted(class_ids)}")
+        for trial in self.trials:
+            if trial.drug not in drug_ids:
+                raise ValueError(f"trial {trial.id}: unknown drug {trial.drug!r}")
+        unknown_units = set(self.dose_units) - set(self.units)
+        if unknown_units:
+            raise ValueError(f"dose_units: {sorted(unknown_units)[0]!r} is not a unit")
+        keys = [c.key for c in self.all_concepts]
+        duplicates = {k for k in keys if keys.count(k) > 1}
+        if duplicates:
+            raise ValueError(f"concept key used twice: {sorted(duplicates)[0]!r}")
+        return self
+
+    # -- lookups ----------------------------------------------------------------
+
+    def drug(self, drug_id: str) -> Drug:
+        return self.drugs_by_id[drug_id]
+
+    @cached_property
+    def drugs_by_id(self) -> dict[str, Drug]:
+        return {d.id: d for d in self.drugs}
+
+    def members(self, class_id: str) -> tuple[str, ...]:
+        return tuple(d.id for d in self.drugs if class_id in d.classes)
+
+    @cached_property
+    def rules_drugs(self) -> tuple[str, ...]:
+        return tuple(d.id for d in self.drugs if d.rules)
+
+    @cached_property
+    def trial_words(self) -> frozenset[str]:
+        return frozenset(t.id for t in self.trials)
+
+    @cached_property
+    def brands(self) -> dict[str, str]:
+        """Brand as written -> generic id."""
+        return {brand: d.id for d in self.drugs for brand in d.brands}
+
+    def label(self, drug_id: str) -> str:
+        return self.drugs_by_id[drug_id].label if drug_id in self.drugs_by_id else drug_id.replace("_", " ")
+
+    # -- concepts for search expansion ------------------------------------------
+
+    @cached_property
+    def all_concepts(self) -> tuple[Concept, ...]:
+        """Drugs, then classes (which also match their members' names), then clinical concepts."""
+        drugs = tuple(
+            Concept(key=f"c{d.key}", label=d.label, patterns=tuple(d.surface_patterns), kind="drug", entity_id=d.id)
+            for d in self.drugs
+        )
+        classes = tuple(
+            Concept(
+                key=f"c{c.key}",
+                label=c.label,
+                patterns=(*c.names, *(p for d in self.drugs if c.id in d.classes for p in d.surface_patterns)),
+                kind="class",
+                entity_id=c.id,
+            )
+            for c in self.classes
+        )
+        others = tuple(
+            Concept(key=f"c{c.key}", label=c.label, patterns=tuple(c.names), kind="concept", entity_id=c.key)
+            for c in self.concepts
+        )
+        return drugs + classes + others
+
+    @cached_property
+    def drug_concept_keys(self) -> frozenset[str]:
+        return frozenset(c.key for c in self.all_concepts if c.kind == "drug")
+
+    @cached_property
+    def concept_regexes(self) -> tuple[tuple[Concept, re.Pattern[str]], ...]:
+        return tuple((c, whole_words(c.patterns)) for c in self.all_concepts)
+
+    # -- the entity finder --------------------------------------------------------
+
+    @cached_property
+    def _entity_regex(self) -> re.Pattern[str]:
+        """Drugs and classes in one alternation (longest match first at each position)."""
+        groups = [f"(?P<d_{d.id}>{'|'.join(d.surface_patterns)})" for d in self.drugs]
+        groups += [f"(?P<k_{c.id}>{'|'.join(c.names)})" for c in self.classes]
+        groups += [f"(?P<t_{t.id}>{re.escape(t.label)})" for t in self.trials]
+        return re.compile(r"(?<![\w-])(?:" + "|".join(groups) + r")(?!\w)", re.IGNORECASE)
+
+    def mentions(self, text: str) -> list[Mention]:
+        """Drugs, drug classes and trials named in the text, in order of appearance."""
+        kinds = {"d": "drug", "k": "class", "t": "trial"}
+        found = []
+        for match in self._entity_regex.finditer(text):
+            prefix, _, entity_id = (match.lastgroup or "").partition("_")
+            found.append(Mention(kind=kinds[prefix], id=entity_id, start=match.start(), end=match.end(), text=match.group(0)))
+        return found
+
+    def drugs_named(self, text: str) -> list[str]:
+        """Drug ids named in the text (a class counts as all its members), first mention first."""
+        named: list[str] = []
+        for mention in self.mentions(text):
+            ids = (mention.id,) if mention.kind == "drug" else self.members(mention.id) if mention.kind == "class" else ()
+            named.extend(i for i in ids if i not in named)
+        return named
+
+    # -- name normalisation (rules core, CLI) ------------------------------------
+
+    @cached_property
+    def aliases(self) -> dict[str, str]:
+        """alias_key(name) -> drug id, for every generic id, label and brand."""
+        table: dict[str, str] = {}
+        for drug in self.drugs:
+            for name in (drug.id, drug.label, *drug.brands, *drug.aliases):
+                table[alias_key(name)] = drug.id
+        return table
+
+
+def alias_key(name: str) -> str:
+    """Case-insensitive key; spaces and hyphens count as underscores."""
+    return re.sub(r"[\s\-_]+", "_", name.strip().lower()).strip("_")
+
+
+@lru_cache(maxsize=4)
+def load_lexicon(path: Path = LEXICON_PATH) -> Lexicon:
+    """Read and validate the lexicon once per path; a bad file is a one-line ValueError."""
+    try:
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
+        return Lexicon.model_validate(data)
+    except (OSError, yaml.YAMLError) as exc:
+        raise ValueError(f"lexicon {path}: {exc}") from None
+    except ValueError as exc:  # pydantic's ValidationError is a ValueError
+        raise ValueError(f"lexicon {path}: {_first_error(exc)}") from None
+
+
+def _first_error(exc: ValueError) -> str:
+    errors = getattr(exc, "errors", None)
+    if callable(errors):
+        first = errors()[0]
+        where = ".".join(str(p) for p in first.get("loc", ()))
+        return f"{where}: {first.get('msg')}" if where else str(first.get("msg"))
+    return str(exc)

@@ -1,0 +1,44 @@
+"""Score a held-out case file by category without printing any case text.
+
+Usage: python scripts/heldout_score.py CASES.jsonl REPORT_DIR
+(REPORT_DIR from `mdsbot eval --cases CASES.jsonl --report REPORT_DIR`). The sealed
+half is read only through this: aggregate pass rates, never questions or answers.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections import Counter
+from pathlib import Path
+
+
+def main(cases_path: str, report_dir: str) -> None:
+    categories = {}
+    for line in Path(cases_path).read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            case = json.loads(line)
+            categories[case["id"]] = case.get("category", case.get("kind", "?"))
+    report = json.loads((Path(report_dir) / "report.json").read_text(encoding="utf-8"))
+    total, passed = Counter(), Counter()
+    for result in report["cases"]:
+        category = categories.get(result["id"], "?")
+        total[category] += 1
+        passed[category] += bool(result["passed"])
+        status = result.get("actual", {}).get("status")
+        expected = result.get("expected", {}).get("expect")
+        if expected == "answer":
+            total["(answerable)"] += 1
+            passed["(answerable: not refused)"] += status != "refused"
+        if expected == "refuse":
+            total["(should refuse)"] += 1
+            passed["(should refuse: refused)"] += status == "refused"
+    for category in sorted(c for c in total if not c.startswith("(")):
+        print(f"{category:24s} {passed[category]:3d}/{total[category]:3d}")
+    print(f"{'all':24s} {sum(passed[c] for c in total if not c.startswith('(')):3d}/{sum(v for c, v in total.items() if not c.startswith('(')):3d}")
+    print(f"false refusals: {total['(answerable)'] - passed['(answerable: not refused)']}/{total['(answerable)']}")
+    print(f"out-of-scope refused: {passed['(should refuse: refused)']}/{total['(should refuse)']}")
+
+
+if __name__ == "__main__":
+    main(*sys.argv[1:3])
