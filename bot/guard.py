@@ -377,28 +377,22 @@ def _failed(name: str, detail: str, drop: Iterable[int] = ()) -> Outcome:
 # Rules core: the lines of therapy each drug has a pathway for
 # --------------------------------------------------------------------------------------------
 
+# A pathway's line_of_therapy → the line a claim can state ("first-line", "second-line").
+_CLAIM_LINE = MappingProxyType({"first_line": "first", "second_line": "second", "later_line": "second", "any": "any"})
+
 
 def rules_lines() -> Mapping[str, frozenset[str]]:
-    """drug -> subset of {"first", "second", "any"} read from the rules core's pathways.
+    """drug -> subset of {"first", "second", "any"}: the lines of therapy of the rules core's pathways.
 
-    A pathway whose id ends in first_line (or that needs ESA-naive) is first line; one that needs
-    ESA failure or ineligibility (or ends in second_line) is second line; any other (lenalidomide
-    in del(5q)) fixes no line.
+    Each pathway states its line of therapy; a later line counts as "second" (not first line),
+    and "any" (lenalidomide in del(5q)) fixes no line.
     """
     from rules_core import SUPPORTED_DRUGS
     from rules_core.ruleset import RULES
 
     lines = {}
     for drug in SUPPORTED_DRUGS:
-        found = set()
-        for pathway in RULES[drug].pathways:
-            criteria = {c.id.rsplit(".", 1)[-1] for c in pathway.criteria}
-            if pathway.id.endswith("first_line") or "esa_naive" in criteria:
-                found.add("first")
-            elif pathway.id.endswith("second_line") or "esa_failed_or_ineligible" in criteria:
-                found.add("second")
-            else:
-                found.add("any")
+        found = {_CLAIM_LINE[pathway.line_of_therapy] for pathway in RULES[drug].pathways}
         lines[drug] = frozenset(found)
     return MappingProxyType(lines)
 
@@ -725,7 +719,8 @@ class Guard:
     def _conflict_applies(self, conflict: KnownConflict, draft: Draft, kept: list[Statement]) -> bool:
         rules = conflict.rules
         if draft.rules_route:
-            return rules is not None and (draft.response.decision or {}).get("drug") == rules.drug
+            decision = draft.response.decision
+            return rules is not None and decision is not None and decision.drug == rules.drug
         if draft.response.status == "answered" and any(s.cited for s in kept) and conflict.applies_to(draft.question):
             return True
         for s in kept:
@@ -741,9 +736,9 @@ class Guard:
 
     @staticmethod
     def _rules_warn(draft: Draft, conflict: KnownConflict) -> bool:
-        warnings = (draft.response.decision or {}).get("warnings") or []
+        warnings = draft.response.decision.warnings if draft.response.decision else []
         warning_id = conflict.rules.warning if conflict.rules else None
-        return any(str(w.get("id", "")) == warning_id for w in warnings) or any(
+        return any(w.id == warning_id for w in warnings) or any(
             c.topic == conflict.topic for c in draft.response.conflicts
         )
 
@@ -752,7 +747,7 @@ class Guard:
         decision = draft.response.decision
         if not draft.rules_route or not decision:
             return _passed("decision_verdict", "no rules decision in this response")
-        expected = decision.get("decision")
+        expected = decision.decision
         said = verdicts_in(draft.response.answer)
         wrong = sorted(said - {expected})
         if wrong:
