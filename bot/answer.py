@@ -12,17 +12,12 @@ from dataclasses import dataclass
 from bot.citing import make_citation
 from bot.conflicts import KnownConflict, conflicts_for, load_conflicts, position_sentences
 from bot.models import BotResponse, Citation, Conflict
+from bot.settings import AnswerTuning
 from corpus.ingest import Corpus
 from corpus.lexicon import load_lexicon
 from corpus.models import Passage, Sentence
 from corpus.retrieval import HybridRetriever, RetrievalResult
 from corpus.vocabulary import CONCEPTS, OUT_OF_SCOPE_QUALIFIERS, analyze, concepts_in, words
-
-# Tuned on the gold questions (docs/retrieval.md): below these the evidence is too weak to answer.
-MIN_COVERAGE = 0.5
-MIN_DENSE = 0.25
-MIN_ENTITY_COVERAGE = 0.25
-SELECT_RATIO = 0.82
 
 _LEXICON = load_lexicon()
 DRUG_CONCEPTS = _LEXICON.drug_concept_keys
@@ -57,10 +52,12 @@ class Answerer:
         retriever: HybridRetriever,
         max_sentences: int = 5,
         conflicts: tuple[KnownConflict, ...] | None = None,
+        tuning: AnswerTuning | None = None,
     ):
         self.corpus = corpus
         self.retriever = retriever
         self.max_sentences = max_sentences
+        self.tuning = tuning or AnswerTuning()
         self.conflicts = conflicts if conflicts is not None else load_conflicts(corpus)
         self.coverage = coverage_statement(corpus)
         self._sentence_terms = {
@@ -101,6 +98,7 @@ class Answerer:
     def _score(self, result: RetrievalResult, entities: set[str]) -> list[ScoredSentence]:
         terms = result.analysis.topic_terms
         trials = entities & TRIALS
+        tuning = self.tuning
         passage_rank = {h.passage.id: h.rank for h in result.hits}
         max_lexical = max(result.sentence_lexical.values(), default=0.0) or 1.0
         scored = []
@@ -114,14 +112,19 @@ class Answerer:
             dense = result.sentence_dense.get(sentence.id, 0.0)
             lexical = result.sentence_lexical.get(sentence.id, 0.0) / max_lexical
             rank_bonus = 1.0 / (1 + passage_rank.get(passage.id, len(passage_rank)))
-            score = 0.25 * dense + 0.1 * lexical + 0.15 * rank_bonus + 0.5 * (0.7 * coverage + 0.3 * context_coverage)
+            score = self._weighted(dense, lexical, rank_bonus, coverage, context_coverage)
             if entities and not entities & own:
-                score *= 0.6  # the question names a drug or trial this sentence is not about
+                score *= tuning.off_subject_factor  # the question names a drug or trial this sentence is not about
             elif trials and not trials & own:
-                score *= 0.6  # about the drug, but not from the trial the question names
+                score *= tuning.off_subject_factor  # about the drug, but not from the trial the question names
             scored.append(ScoredSentence(sentence, passage, score, coverage, context_coverage, dense))
         scored.sort(key=lambda s: (-s.score, s.sentence.id))
         return scored
+
+    def _weighted(self, dense: float, lexical: float, rank_bonus: float, coverage: float, context: float) -> float:
+        t = self.tuning
+        topic = t.own_coverage_share * coverage + (1 - t.own_coverage_share) * context
+        return t.weight_dense * dense + t.weight_lexical * lexical + t.weight_rank * rank_bonus + t.weight_topic * topic
 
     def _refusal_reason(self, result: RetrievalResult, scored: list[ScoredSentence], named_entities: list[str]) -> str | None:
         analysis = result.analysis
@@ -134,11 +137,11 @@ class Answerer:
         if qualifiers:
             return f"The source documents do not address {', '.join(dict.fromkeys(qualifiers))}."
         best = scored[0]
-        weak_meaning = max(s.dense for s in scored[:5]) < MIN_DENSE
+        weak_meaning = max(s.dense for s in scored[:5]) < self.tuning.min_dense
         # A question about a named drug or trial the best sentence is about needs less word overlap:
         # false premises and loose wording ("why was <trial> stopped early?") still get the facts.
         on_entity = bool(set(named_entities) & (self._sentence_terms[best.sentence.id] | self._section_terms[best.passage.id]))
-        threshold = MIN_ENTITY_COVERAGE if on_entity else MIN_COVERAGE
+        threshold = self.tuning.min_entity_coverage if on_entity else self.tuning.min_coverage
         if best.context_coverage < threshold or (weak_meaning and best.coverage < 1.0):
             unknown = ", ".join(analysis.unknown_terms)
             return "The source documents do not cover this question" + (f" (nothing on: {unknown})." if unknown else ".")
@@ -178,9 +181,9 @@ class Answerer:
         chosen = [best]
         covered = set(self._sentence_terms[best.sentence.id])  # a copy: the cached sets must not grow
         for candidate in scored[1:]:
-            if len(chosen) >= self.max_sentences or candidate.score < SELECT_RATIO * best.score:
+            if len(chosen) >= self.max_sentences or candidate.score < self.tuning.select_ratio * best.score:
                 break
-            if candidate.coverage < MIN_COVERAGE * best.coverage:
+            if candidate.coverage < self.tuning.min_coverage * best.coverage:
                 continue
             if entities and not entities & self._about(candidate):
                 continue
@@ -206,7 +209,7 @@ class Answerer:
             # ("compare the safety of X and Y": Y's safety sentence, not Y's first sentence).
             about = [
                 c for c in scored
-                if c.score >= 0.5 * best_score and entity in self._about(c) and c not in out
+                if c.score >= self.tuning.per_entity_ratio * best_score and entity in self._about(c) and c not in out
             ]
             if about:
                 out.append(max(about, key=lambda c: (c.coverage, c.score)))

@@ -1,5 +1,9 @@
 """`mdsbot check`, `mdsbot options`, `mdsbot schema`: the rules core on the command line.
 
+`--policy FILE` (check, options) applies a site policy instead of the shipped
+thresholds (rules_core/policy.yaml); a bad file exits 2 naming the field and
+its allowed range.
+
 Only typer and rules_core (pydantic) are imported, and rules_core only inside
 the commands, so `mdsbot check` starts fast. Bad input exits with code 2 and
 one line on stderr (rules_core.errors.format_error); the decision itself
@@ -18,7 +22,7 @@ import typer
 from bot.cli import app
 
 USAGE_ERROR = 2
-SCHEMAS = ("patient", "decision")
+SCHEMAS = ("patient", "decision", "policy")
 
 
 def _fail(message: str) -> typer.Exit:
@@ -47,21 +51,41 @@ def _load_patient(source: str):
         raise _fail(format_error(exc)) from None
 
 
+def _load_policy(source: str | None):
+    """The site policy (shipped defaults when no file is given); one-line error naming the field and range."""
+    from rules_core import format_error, load_policy
+
+    try:
+        return load_policy(source)
+    except Exception as exc:
+        raise _fail(format_error(exc)) from None
+
+
 DrugOption = Annotated[Optional[str], typer.Option("--drug", help="Generic or brand name, e.g. luspatercept (see `mdsbot options` for the supported drugs).")]
 PatientOption = Annotated[Optional[str], typer.Option("--patient", help="Patient facts JSON file; '-' reads stdin.")]
 BatchOption = Annotated[
     Optional[str], typer.Option("--batch", help='JSONL file of {"id", "drug", "patient"} lines; \'-\' reads stdin.')
 ]
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")]
+PolicyOption = Annotated[
+    Optional[str],
+    typer.Option("--policy", help="Site-policy YAML overriding the shipped thresholds (rules_core/policy.yaml)."),
+]
 
 
 @app.command()
-def check(drug: DrugOption = None, patient: PatientOption = None, batch: BatchOption = None, as_json: JsonFlag = False) -> None:
+def check(
+    drug: DrugOption = None,
+    patient: PatientOption = None,
+    batch: BatchOption = None,
+    as_json: JsonFlag = False,
+    policy: PolicyOption = None,
+) -> None:
     """Is DRUG medically necessary for this patient? Criteria met / not met / undocumented, each cited."""
     if batch is not None:
         if drug is not None or patient is not None:
             raise _fail("error: --batch: give either --batch FILE.jsonl or --drug NAME --patient FILE.json, not both")
-        _check_batch(batch, as_json)
+        _check_batch(batch, as_json, _load_policy(policy))
         return
     if drug is None or patient is None:
         raise _fail("error: check: --drug NAME and --patient FILE.json are required (or --batch FILE.jsonl)")
@@ -72,11 +96,12 @@ def check(drug: DrugOption = None, patient: PatientOption = None, batch: BatchOp
         canonical = normalise_drug(drug)
     except Exception as exc:
         raise _fail(format_error(exc)) from None
-    decision = evaluate(canonical, _load_patient(patient))
+    site_policy = _load_policy(policy)
+    decision = evaluate(canonical, _load_patient(patient), site_policy)
     typer.echo(decision.model_dump_json(indent=2) if as_json else render_decision(decision))
 
 
-def _check_batch(source: str, as_json: bool) -> None:
+def _check_batch(source: str, as_json: bool, policy) -> None:
     import json
 
     from rules_core.inputs import evaluate_jsonl
@@ -90,7 +115,7 @@ def _check_batch(source: str, as_json: bool) -> None:
             raise _fail(f"error: --batch: cannot read {source!r}: {exc.strerror or exc}") from None
     out = sys.stdout
     try:
-        for result in evaluate_jsonl(lines):
+        for result in evaluate_jsonl(lines, policy):
             out.write((result if as_json else _batch_text(json.loads(result))) + "\n")
     except UnicodeDecodeError:
         raise _fail(f"error: --batch: {source!r} is not UTF-8 text") from None
@@ -109,14 +134,15 @@ def _batch_text(result: dict) -> str:
 
 
 @app.command()
-def options(patient: PatientOption = None, as_json: JsonFlag = False) -> None:
+def options(patient: PatientOption = None, as_json: JsonFlag = False, policy: PolicyOption = None) -> None:
     """Every drug for this patient, in the sources' treatment sequence, each with its decision."""
     if patient is None:
         raise _fail("error: options: --patient FILE.json is required")
     from rules_core import evaluate_options
     from rules_core.render import render_options
 
-    decisions = evaluate_options(_load_patient(patient))
+    site_policy = _load_policy(policy)
+    decisions = evaluate_options(_load_patient(patient), site_policy)
     if as_json:
         import json
 
@@ -126,13 +152,17 @@ def options(patient: PatientOption = None, as_json: JsonFlag = False) -> None:
 
 
 @app.command()
-def schema(name: Annotated[str, typer.Argument(help="patient or decision")]) -> None:
-    """Print the JSON Schema of the patient facts (input) or the decision (output)."""
+def schema(name: Annotated[str, typer.Argument(help="patient, decision or policy")]) -> None:
+    """Print the JSON Schema of the patient facts (input), the decision (output) or the site policy."""
     import json
 
-    from rules_core import Decision, PatientFacts
+    from rules_core import Decision, PatientFacts, SitePolicy
 
     if name not in SCHEMAS:
         raise _fail(f"error: schema: {name!r} is not allowed; use one of {', '.join(SCHEMAS)}")
-    generated = PatientFacts.model_json_schema() if name == "patient" else Decision.model_json_schema(mode="serialization")
+    generated = {
+        "patient": PatientFacts.model_json_schema,
+        "decision": lambda: Decision.model_json_schema(mode="serialization"),
+        "policy": SitePolicy.model_json_schema,
+    }[name]()
     typer.echo(json.dumps(generated, indent=2, ensure_ascii=False))

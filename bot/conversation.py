@@ -15,6 +15,7 @@ from bot.eligibility import Routing, describe_facts, merge_facts, route
 from bot.guard.instructions import strip_instructions
 from bot.guard.models import GuardContext
 from bot.models import BotResponse, Citation
+from rules_core.decision import Decision
 
 if TYPE_CHECKING:  # pragma: no cover
     from bot.engine import Engine
@@ -132,7 +133,7 @@ class Conversation:
             return _needs(text, facts, notes, [m.field for m in decision.missing_facts], decision)
         return self._decision_response(decision, facts, notes)
 
-    def _decision_response(self, decision, facts: dict[str, Any], notes: list[str]) -> BotResponse:
+    def _decision_response(self, decision: Decision, facts: dict[str, Any], notes: list[str]) -> BotResponse:
         citations: list[Citation] = []
         lines = [f"Verdict: {decision.drug.replace('_', ' ')} {VERDICT[decision.decision]}"
                  + (f" (pathway {decision.pathway})." if decision.pathway else ".")]
@@ -156,7 +157,7 @@ class Conversation:
             answer="\n".join(lines),
             citations=citations,
             conflicts=conflicts,
-            decision=decision.model_dump(mode="json"),
+            decision=decision,
             extracted_facts=facts,
             notes=notes + [f"Facts used: {'; '.join(describe_facts(facts)) or 'none'}."],
         )
@@ -189,14 +190,16 @@ class Conversation:
         return GuardContext(subject_drug=self.state.read_as_drug)
 
 
-def _needs(text: str, facts: dict[str, Any], notes: list[str], missing: list[str] | None = None, decision=None) -> BotResponse:
+def _needs(
+    text: str, facts: dict[str, Any], notes: list[str], missing: list[str] | None = None, decision: Decision | None = None
+) -> BotResponse:
     described = describe_facts(facts)
     facts_line = f" Facts so far: {'; '.join(described)}." if described else ""
     return BotResponse(
         status="needs_information",
         route="rules",
         answer=text + facts_line,
-        decision=decision.model_dump(mode="json") if decision is not None else None,
+        decision=decision,
         extracted_facts=facts,
         missing_facts=missing or [],
         notes=notes,

@@ -45,7 +45,9 @@ class Engine:
         index = VectorIndex(client, load_embeddings(), corpus, settings.collection)
         build = index.ensure(progress=progress)
         retriever = HybridRetriever(corpus, index)
-        answerer = Answerer(corpus, retriever, max_sentences=settings.max_sentences, conflicts=conflicts)
+        answerer = Answerer(
+            corpus, retriever, max_sentences=settings.max_sentences, conflicts=conflicts, tuning=settings.answering
+        )
         chat_model = None
         if settings.llm:
             from bot.llm import make_chat_model

@@ -6,6 +6,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from rules_core.decision import Decision
+
 Status = Literal["answered", "refused", "needs_information"]
 Route = Literal["retrieval", "rules", "refusal"]
 
@@ -48,7 +50,7 @@ class BotResponse(BaseModel):
     route: Route
     answer: str
     citations: list[Citation] = Field(default_factory=list)
-    decision: dict[str, Any] | None = Field(default=None, description="rules_core Decision, when route is rules.")
+    decision: Decision | None = Field(default=None, description="The rules core's Decision, when route is rules.")
     extracted_facts: dict[str, Any] | None = None
     missing_facts: list[str] = Field(default_factory=list)
     conflicts: list[Conflict] = Field(default_factory=list)

@@ -118,6 +118,7 @@ def build_report(
         ("Pathway", f"{chosen} — {pathway_titles.get(chosen, '')}" if chosen else "none eligible"),
         ("Ruleset", f"{ruleset.get('id', '?')} version {ruleset.get('version', '?')}"),
         ("Ruleset fingerprint", str(ruleset.get("fingerprint", "?"))),
+        ("Site policy", ", ".join(f"{k} = {v:g}" for k, v in (d.get("policy") or {}).items()) or "—"),
         ("Generated", when),
     ]
     pathways = [
@@ -202,8 +203,16 @@ def _criterion_row(c: Mapping[str, Any], shorts: Mapping[str, str]) -> Criterion
         statement=c["statement"],
         evidence=c.get("evidence", ""),
         source=" / ".join(sources),
-        note=c.get("note"),
+        note=_note_with_policy(c),
     )
+
+
+def _note_with_policy(c: Mapping[str, Any]) -> str | None:
+    """The ruleset's note, plus which site-policy values (not in the sources) the criterion applies."""
+    if c.get("basis") != "site_policy":
+        return c.get("note")
+    policy = f"Site policy, not in the sources: {', '.join(c.get('policy_keys', []))}."
+    return f"{c['note']} {policy}" if c.get("note") else policy
 
 
 def _source_text(citation: Mapping[str, Any], shorts: Mapping[str, str]) -> str:

@@ -47,6 +47,51 @@ class FactReading(BaseModel):
     )
 
 
+class AnswerTuning(BaseModel):
+    """How the extractive answerer scores, selects and refuses (bot/answer.py).
+
+    Tuned on the development questions (docs/retrieval.md); the held-out sealed set
+    measures them. Scores are in 0..1; weights are shares of a sentence's score.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    min_coverage: float = Field(
+        default=0.5, ge=0, le=1,
+        description="Share of the question's topic terms the best passage must contain to answer (unitless share).",
+    )
+    min_entity_coverage: float = Field(
+        default=0.25, ge=0, le=1,
+        description="The same share when the best sentence is about a drug or trial the question names "
+        "(false premises and loose wording still get the facts).",
+    )
+    min_dense: float = Field(
+        default=0.25, ge=-1, le=1,
+        description="Cosine similarity below which the top sentences are too far in meaning to answer "
+        "unless they cover every topic term.",
+    )
+    select_ratio: float = Field(
+        default=0.82, gt=0, le=1,
+        description="A further sentence joins the answer only if its score is at least this share of the best's.",
+    )
+    per_entity_ratio: float = Field(
+        default=0.5, gt=0, le=1,
+        description="A sentence added for another named drug or trial needs at least this share of the best score.",
+    )
+    weight_dense: float = Field(default=0.25, ge=0, le=1, description="Weight of the sentence's cosine similarity.")
+    weight_lexical: float = Field(default=0.1, ge=0, le=1, description="Weight of its BM25 score (normalised to the best).")
+    weight_rank: float = Field(default=0.15, ge=0, le=1, description="Weight of 1/(1 + its passage's fused rank).")
+    weight_topic: float = Field(default=0.5, ge=0, le=1, description="Weight of its topic-term coverage.")
+    own_coverage_share: float = Field(
+        default=0.7, ge=0, le=1,
+        description="Within topic coverage, the share from the sentence and its section; the rest from its passage.",
+    )
+    off_subject_factor: float = Field(
+        default=0.6, ge=0, le=1,
+        description="Score multiplier for a sentence not about the drug or trial the question names.",
+    )
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="MDSBOT_", env_nested_delimiter="__", extra="ignore")
 
@@ -71,6 +116,10 @@ class Settings(BaseSettings):
     )
     host: str = Field(default="127.0.0.1", description="Gradio app host.")
     port: int = Field(default=7860, ge=1, le=65535, description="Gradio app port.")
+    answering: AnswerTuning = Field(
+        default_factory=AnswerTuning,
+        description="Scoring, selection and refusal thresholds of the answerer (MDSBOT_ANSWERING__<FIELD>).",
+    )
     guard: GuardTuning = Field(
         default_factory=GuardTuning,
         description="The guard's thresholds, e.g. MDSBOT_GUARD__MIN_OVERLAP=0.8 (see bot/guard/models.py).",

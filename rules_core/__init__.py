@@ -1,11 +1,13 @@
 """Deterministic, auditable medical-necessity rules for lower-risk MDS.
 
-Pure Python + pydantic: no ML, vector or web library, nothing from ``bot`` or
-``corpus``. Every criterion and warning cites a verbatim quote of a shipped
-source document.
+Pure Python + pydantic (+ PyYAML for the data files): no ML, vector or web
+library, nothing from ``bot``, and from ``corpus`` only the shared drug lexicon. The rules are data
+(``ruleset.yaml``), the thresholds the sources do not state are site policy
+(``policy.yaml``), and every criterion and warning cites a verbatim quote of a
+shipped source document.
 
     >>> from rules_core import evaluate
-    >>> evaluate("Reblozyl", {"ipss_r": "low"}).decision
+    >>> evaluate("luspatercept", {"ipss_r": "low"}).decision
     'insufficient_documentation'
 """
 
@@ -20,6 +22,7 @@ from rules_core.decision import (
 )
 from rules_core.drugs import AGENT_ALIASES, DRUG_ALIASES, KNOWN_AGENTS, SUPPORTED_DRUGS, normalise_agent, normalise_drug
 from rules_core.engine import RuleCitation, all_citations, as_patient, evaluate, evaluate_options, pathway_ids
+from rules_core.loader import RulesetError, load_ruleset
 from rules_core.errors import (
     RulesInputError,
     UnknownAgentError,
@@ -29,6 +32,7 @@ from rules_core.errors import (
 )
 from rules_core.facts import FIELD_LABELS, Hemoglobin, PatientFacts, SerumEpo, Therapy
 from rules_core.logic import MET, MISSING, NOT_MET, Tri, all_of, any_of, negate
+from rules_core.policy import PolicyError, SitePolicy, load_policy
 from rules_core.ruleset import RULESET
 
 __all__ = [
@@ -46,12 +50,15 @@ __all__ = [
     "NOT_MET",
     "PathwayResult",
     "PatientFacts",
+    "PolicyError",
     "RULESET",
     "RuleCitation",
     "RulesInputError",
+    "RulesetError",
     "RulesetInfo",
     "SUPPORTED_DRUGS",
     "SerumEpo",
+    "SitePolicy",
     "Therapy",
     "Tri",
     "UnknownAgentError",
@@ -65,6 +72,8 @@ __all__ = [
     "evaluate",
     "evaluate_options",
     "format_error",
+    "load_policy",
+    "load_ruleset",
     "negate",
     "normalise_agent",
     "normalise_drug",

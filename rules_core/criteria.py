@@ -1,17 +1,18 @@
 """Declarative building blocks: outcomes, criteria, pathways, warnings.
 
-A criterion is data (id, statement, citation) plus a pure function of the
-derived facts that returns an Outcome: met / not_met / missing, the evidence
-behind it and, when missing, which patient facts would settle it.
+A criterion is data (id, statement, citation; loaded from ruleset.yaml) plus
+a pure function of the derived facts, built from a named predicate, that
+returns an Outcome: met / not_met / missing, the evidence behind it and, when
+missing, which patient facts would settle it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Literal, NamedTuple
+from typing import NamedTuple
 
-from rules_core.decision import Citation, MissingFact
+from rules_core.decision import Basis, Citation, CriterionKind, LineOfTherapy, MissingFact, WarningKind
 from rules_core.logic import MET, MISSING, NOT_MET, Tri, all_of, any_of
 
 # A fact that would settle a `missing` outcome: field path + label, e.g.
@@ -61,9 +62,11 @@ class Criterion:
     statement: str
     citation: Citation
     check: Callable[..., Outcome]
-    kind: Literal["clinical", "documentation"] = "clinical"  # documentation: a fact the source requires on file
+    kind: CriterionKind = "clinical"  # documentation: a fact the source requires on file
     note: str | None = None
     supporting: tuple[Citation, ...] = ()
+    basis: Basis = "source"  # site_policy: a threshold the sources do not state
+    policy_keys: tuple[str, ...] = ()  # the policy values the check applies
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +74,7 @@ class Pathway:
     id: str
     title: str
     criteria: tuple[Criterion, ...]
+    line_of_therapy: LineOfTherapy = "any"
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +84,7 @@ class WarningRule:
     id: str
     citations: tuple[Citation, ...]
     when: Callable[..., str | None]
+    kind: WarningKind
 
 
 @dataclass(frozen=True, slots=True)

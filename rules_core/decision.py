@@ -14,17 +14,34 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from rules_core.policy import SitePolicy
+
 CriterionStatus = Literal["met", "not_met", "missing"]
 PathwayStatus = Literal["eligible", "not_eligible", "incomplete"]
 DecisionValue = Literal["meets_criteria", "does_not_meet", "insufficient_documentation"]
+CriterionKind = Literal["clinical", "documentation"]
+# Where a criterion's threshold comes from: the cited quote, or a site-policy value the sources do not state.
+Basis = Literal["source", "site_policy"]
+LineOfTherapy = Literal["first_line", "second_line", "later_line", "any"]
+# What a warning is about, so consumers can recognise one without parsing its id or text.
+WarningKind = Literal[
+    "sources_disagree",  # the sources take opposite positions (shown with both citations)
+    "prior_use",  # the drug itself is already in the therapy history
+    "prior_exposure",  # another agent in the history that the pivotal trial excluded
+    "history_undocumented",  # a warning that depends on a therapy history that is absent
+    "safety",  # toxicity to monitor
+    "response_less_likely",  # a patient feature that lowers the expected response
+    "alternative_preferred",  # the sources prefer another drug for this patient
+    "limited_evidence",  # small cohorts or early data
+]
 
 
 @dataclass(frozen=True, slots=True)
 class Citation:
     """A verbatim excerpt of a shipped source document (whitespace collapsed)."""
 
-    doc_id: str
-    quote: str
+    doc_id: Annotated[str, Field(description="Id of the shipped source document (file name without .txt).")]
+    quote: Annotated[str, Field(description="Exact words of the document, whitespace collapsed.")]
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,58 +55,76 @@ class MissingFact:
 
 @dataclass(slots=True)
 class CriterionResult:
-    id: str
+    id: Annotated[str, Field(description="Criterion id, 'drug.pathway.criterion'.")]
     kind: Annotated[
-        Literal["clinical", "documentation"],
+        CriterionKind,
         Field(description="clinical: a condition on the patient; documentation: a fact the source requires on file."),
     ]
-    statement: str
-    status: CriterionStatus
+    statement: Annotated[str, Field(description="The criterion in plain words, with the threshold applied.")]
+    status: Annotated[CriterionStatus, Field(description="met, not_met, or missing (not documented).")]
     evidence: Annotated[str, Field(description="The patient facts behind the status, e.g. 'serum EPO 620 U/L > 500 U/L'.")]
-    citation: Citation
-    supporting_citations: tuple[Citation, ...]
+    citation: Annotated[Citation, Field(description="The source quote the criterion rests on.")]
+    supporting_citations: Annotated[tuple[Citation, ...], Field(description="Further quotes behind the criterion.")]
     note: Annotated[str | None, Field(description="Where the ruleset interprets or fixes a threshold.")]
     missing_facts: Annotated[
         tuple[MissingFact, ...], Field(description="When status is missing: the facts that would settle it.")
+    ]
+    basis: Annotated[
+        Basis,
+        Field(description="source: the thresholds are in the cited quote; site_policy: it applies a site-policy "
+              "value (see policy_keys and Decision.policy) that the sources do not state."),
+    ]
+    policy_keys: Annotated[
+        tuple[str, ...], Field(description="Names of the Decision.policy values this criterion applies.")
     ]
 
 
 @dataclass(slots=True)
 class PathwayResult:
-    id: str
-    title: str
-    status: PathwayStatus
-    criteria: list[CriterionResult]
+    id: Annotated[str, Field(description="Pathway id, 'drug.pathway'.")]
+    title: Annotated[str, Field(description="The pathway in plain words, with its sources.")]
+    status: Annotated[
+        PathwayStatus, Field(description="eligible: all criteria met; not_eligible: one not met; else incomplete.")
+    ]
+    criteria: Annotated[list[CriterionResult], Field(description="Every criterion of the pathway, in order.")]
+    line_of_therapy: Annotated[
+        LineOfTherapy,
+        Field(description="The line of therapy the pathway is for: first_line, second_line, later_line or any."),
+    ]
 
 
 @dataclass(slots=True)
 class WarningItem:
-    id: str
-    text: str
+    id: Annotated[str, Field(description="Warning id, 'drug.warning'.")]
+    text: Annotated[str, Field(description="The warning in plain words, with the patient's values.")]
     citation: Annotated[Citation, Field(description="The primary source of the warning (first of `citations`).")]
-    citations: tuple[Citation, ...]
+    citations: Annotated[tuple[Citation, ...], Field(description="Every source quote behind the warning.")]
+    kind: Annotated[WarningKind, Field(description="What the warning is about, for consumers to recognise it.")]
 
 
 class RulesetInfo(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    id: str
-    version: str
-    fingerprint: str = Field(description="sha256 (first 16 hex) of every rule id, statement, note and quote.")
-    sources: list[str]
+    id: str = Field(description="Ruleset id.")
+    version: str = Field(description="Ruleset version (bumped when a rule changes).")
+    fingerprint: str = Field(
+        description="sha256 (first 16 hex) of the ruleset data and the site policy: equal fingerprints, equal rules."
+    )
+    sources: list[str] = Field(description="Ids of the source documents the ruleset cites.")
 
 
 class Decision(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     drug: str = Field(description="Canonical generic name.")
-    decision: DecisionValue
+    decision: DecisionValue = Field(description="meets_criteria, does_not_meet or insufficient_documentation.")
     pathway: str | None = Field(description="The first eligible pathway; null when none is eligible.")
-    summary: str
-    pathways: list[PathwayResult]
+    summary: str = Field(description="The decision in one sentence.")
+    pathways: list[PathwayResult] = Field(description="Every pathway of the drug, in decision order.")
     missing_documentation: list[str] = Field(
         description="'field (label)' for each fact that could change the decision; empty unless insufficient_documentation."
     )
-    missing_facts: list[MissingFact]
-    warnings: list[WarningItem]
-    ruleset: RulesetInfo
+    missing_facts: list[MissingFact] = Field(description="The same facts as missing_documentation, as objects.")
+    warnings: list[WarningItem] = Field(description="Warnings that apply to this patient, each cited.")
+    ruleset: RulesetInfo = Field(description="Which rules made the decision.")
+    policy: SitePolicy = Field(description="The site-policy values the rules applied (thresholds the sources do not state).")

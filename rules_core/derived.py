@@ -15,8 +15,6 @@ from rules_core.logic import MET, MISSING, NOT_MET
 
 LOWER_RISK_IPSS_R = frozenset({"very_low", "low", "intermediate"})
 LOWER_RISK_IPSS = frozenset({"low", "int1"})
-# 002: failure = no response after 6-8 weeks of adequate dosing with verified iron repletion.
-ADEQUATE_ESA_TRIAL_WEEKS = 6
 
 
 def fact(field: str, label: str | None = None) -> Fact:
@@ -34,14 +32,15 @@ class Facts(NamedTuple):
     prior_agents: frozenset[str] | None  # None: therapy history not documented
 
 
-def derive(patient: PatientFacts) -> Facts:
+def derive(patient: PatientFacts, adequate_trial_weeks: int) -> Facts:
+    """``adequate_trial_weeks``: the site policy's ESA trial length (the sources say 6-8 weeks)."""
     therapies = patient.therapies
     if therapies is None:
         naive = failed = _HISTORY_MISSING
         prior_agents = None
     else:
         trials = [(i, t) for i, t in enumerate(therapies) if t.agent in ESAS]
-        naive, failed = _esa_naive(therapies, trials), _esa_failed(trials)
+        naive, failed = _esa_naive(therapies, trials), _esa_failed(trials, adequate_trial_weeks)
         prior_agents = frozenset([t.agent for t in therapies])
     return Facts(
         patient=patient,
@@ -98,14 +97,14 @@ def _esa_naive(therapies: list[Therapy], trials: list[tuple[int, Therapy]]) -> O
     return _NO_ESA_IN_HISTORY if therapies else _NO_PRIOR_THERAPY
 
 
-def _esa_failed(trials: list[tuple[int, Therapy]]) -> Outcome:
+def _esa_failed(trials: list[tuple[int, Therapy]], adequate_weeks: int) -> Outcome:
     """Failed if any ESA trial failed (Kleene OR over trials); no ESA trial → not failed."""
     if not trials:
         return _NEVER_FAILED
-    return any_outcomes(*(esa_trial_failed(i, t) for i, t in trials))
+    return any_outcomes(*(esa_trial_failed(i, t, adequate_weeks) for i, t in trials))
 
 
-def esa_trial_failed(index: int, trial: Therapy) -> Outcome:
+def esa_trial_failed(index: int, trial: Therapy, adequate_weeks: int) -> Outcome:
     name, weeks, response = trial.agent, trial.weeks, trial.response
     if response in ("lost", "intolerant"):
         return Outcome(MET, f"{name}: {'response lost' if response == 'lost' else 'intolerant'} → ESA failure")
@@ -118,8 +117,8 @@ def esa_trial_failed(index: int, trial: Therapy) -> Outcome:
             (fact(f"therapies[{index}].response", f"response to {name}"),),
         )
     # response == "none": a failure only after an adequate trial.
-    if weeks is not None and weeks < ADEQUATE_ESA_TRIAL_WEEKS:
-        return Outcome(NOT_MET, f"{name}: no response after {weeks} weeks < {ADEQUATE_ESA_TRIAL_WEEKS} → inadequate trial, not a failure")
+    if weeks is not None and weeks < adequate_weeks:
+        return Outcome(NOT_MET, f"{name}: no response after {weeks} weeks < {adequate_weeks} → inadequate trial, not a failure")
     if trial.iron_replete is False:
         return Outcome(NOT_MET, f"{name}: no response without iron repletion → inadequate trial, not a failure")
     missing = []

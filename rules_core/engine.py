@@ -8,11 +8,12 @@ from typing import Any
 
 from rules_core.criteria import DrugRules, Fact, Outcome, Pathway
 from rules_core.decision import CriterionResult, Decision, MissingFact, PathwayResult, WarningItem
-from rules_core.derived import Facts, derive
+from rules_core.derived import Facts
 from rules_core.drugs import ESAS, SUPPORTED_DRUGS, normalise_drug
 from rules_core.facts import PatientFacts
 from rules_core.logic import MET, MISSING, NOT_MET, all_of
-from rules_core.ruleset import RULES, RULESET
+from rules_core.policy import SitePolicy
+from rules_core.ruleset import DEFAULT, RULES, Ruleset, load_ruleset
 
 _PATHWAY_STATUS = {MET: "eligible", NOT_MET: "not_eligible", MISSING: "incomplete"}
 
@@ -24,16 +25,23 @@ def as_patient(patient: PatientFacts | Mapping[str, Any]) -> PatientFacts:
     return PatientFacts.model_validate(patient)
 
 
-def evaluate(drug: str, patient: PatientFacts | Mapping[str, Any]) -> Decision:
-    """Is ``drug`` (generic or brand) medically necessary for this patient?"""
-    rules = RULES[normalise_drug(drug)]
-    return decide(rules, derive(as_patient(patient)))
+def ruleset_for(policy: SitePolicy | None) -> Ruleset:
+    """The shipped rules under ``policy`` (None: the shipped defaults)."""
+    return DEFAULT if policy is None else load_ruleset(policy)
 
 
-def evaluate_options(patient: PatientFacts | Mapping[str, Any]) -> list[Decision]:
+def evaluate(drug: str, patient: PatientFacts | Mapping[str, Any], policy: SitePolicy | None = None) -> Decision:
+    """Is ``drug`` (generic or brand) medically necessary for this patient (under this site policy)?"""
+    ruleset = ruleset_for(policy)
+    rules = ruleset.rules[normalise_drug(drug)]
+    return decide(rules, ruleset.derive(as_patient(patient)), ruleset)
+
+
+def evaluate_options(patient: PatientFacts | Mapping[str, Any], policy: SitePolicy | None = None) -> list[Decision]:
     """Every supported drug, in the sources' sequence; ESAs lead only when they meet criteria."""
-    facts = derive(as_patient(patient))
-    decisions = [decide(RULES[drug], facts) for drug in SUPPORTED_DRUGS]
+    ruleset = ruleset_for(policy)
+    facts = ruleset.derive(as_patient(patient))
+    decisions = [decide(ruleset.rules[drug], facts, ruleset) for drug in SUPPORTED_DRUGS]
     leading = [d for d in decisions if d.drug not in ESAS or d.decision == "meets_criteria"]
     trailing = [d for d in decisions if d.drug in ESAS and d.decision != "meets_criteria"]
     return leading + trailing
@@ -73,7 +81,7 @@ def all_citations() -> list[RuleCitation]:
 
 # --- decision --------------------------------------------------------------------------------
 
-def decide(rules: DrugRules, facts: Facts) -> Decision:
+def decide(rules: DrugRules, facts: Facts, ruleset: Ruleset = DEFAULT) -> Decision:
     evaluated = [_evaluate_pathway(pathway, facts) for pathway in rules.pathways]
     results = [result for result, _ in evaluated]
     chosen = next((r.id for r in results if r.status == "eligible"), None)
@@ -93,7 +101,8 @@ def decide(rules: DrugRules, facts: Facts) -> Decision:
         missing_documentation=[str(m) for m in missing],
         missing_facts=missing,
         warnings=_warnings(rules, facts),
-        ruleset=RULESET,
+        ruleset=ruleset.info,
+        policy=ruleset.policy,
     )
 
 
@@ -102,10 +111,11 @@ def _evaluate_pathway(pathway: Pathway, facts: Facts) -> tuple[PathwayResult, li
     status = _PATHWAY_STATUS[all_of([o.status for o in outcomes])]
     criteria = [
         # Positional and shared tuples: this line runs ~15 times per decision.
-        CriterionResult(c.id, c.kind, c.statement, o.status, o.evidence, c.citation, c.supporting, c.note, o.missing)
+        CriterionResult(c.id, c.kind, c.statement, o.status, o.evidence, c.citation, c.supporting, c.note, o.missing,
+                        c.basis, c.policy_keys)
         for c, o in zip(pathway.criteria, outcomes)
     ]
-    return PathwayResult(id=pathway.id, title=pathway.title, status=status, criteria=criteria), outcomes
+    return PathwayResult(pathway.id, pathway.title, status, criteria, pathway.line_of_therapy), outcomes
 
 
 def _missing_facts(pathway_outcomes) -> list[MissingFact]:
@@ -124,7 +134,7 @@ def _warnings(rules: DrugRules, facts: Facts) -> list[WarningItem]:
     for rule in rules.warnings:
         text = rule.when(facts)
         if text is not None:
-            items.append(WarningItem(id=rule.id, text=text, citation=rule.citations[0], citations=rule.citations))
+            items.append(WarningItem(rule.id, text, rule.citations[0], rule.citations, rule.kind))
     return items
 
 

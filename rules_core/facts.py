@@ -57,8 +57,8 @@ class _Facts(BaseModel):
 class SerumEpo(_Facts):
     """Serum erythropoietin; U/L and mU/mL are the same quantity."""
 
-    value: float = Field(ge=0, allow_inf_nan=False)
-    unit: Literal["U/L", "mU/mL"]
+    value: float = Field(ge=0, allow_inf_nan=False, description="Serum EPO, in `unit`.", json_schema_extra={"unit": "U/L or mU/mL (see unit)"})
+    unit: Literal["U/L", "mU/mL"] = Field(description="U/L or mU/mL (equal quantities; IU/L and mIU/mL accepted).")
 
     @field_validator("unit", mode="before")
     @classmethod
@@ -71,8 +71,8 @@ class SerumEpo(_Facts):
 
 
 class Hemoglobin(_Facts):
-    value: float = Field(gt=0, allow_inf_nan=False)
-    unit: Literal["g/dL", "g/L"]
+    value: float = Field(gt=0, allow_inf_nan=False, description="Hemoglobin, in `unit`.", json_schema_extra={"unit": "g/dL or g/L (see unit)"})
+    unit: Literal["g/dL", "g/L"] = Field(description="g/dL or g/L (g/L ÷ 10 = g/dL).")
 
     @field_validator("unit", mode="before")
     @classmethod
@@ -98,10 +98,10 @@ class Hemoglobin(_Facts):
 class Therapy(_Facts):
     """One prior or current therapy. Brand names are normalised to the generic."""
 
-    agent: str
-    weeks: int | None = Field(default=None, ge=0)
-    response: Response | None = None
-    iron_replete: bool | None = None
+    agent: str = Field(description="Generic or brand name, normalised to the generic.")
+    weeks: int | None = Field(default=None, ge=0, description="Length of the trial, in weeks.", json_schema_extra={"unit": "weeks"})
+    response: Response | None = Field(default=None, description="responding, none, lost (response lost) or intolerant.")
+    iron_replete: bool | None = Field(default=None, description="Iron repletion verified during the trial.")
 
     @field_validator("agent", mode="before")
     @classmethod
@@ -117,18 +117,22 @@ class Therapy(_Facts):
 class PatientFacts(_Facts):
     """What is documented about the patient. Absent = not documented."""
 
-    age_years: int | None = Field(default=None, ge=0, le=130)
-    ipss_r: IpssR | None = None
-    ipss: Ipss | None = None
-    bone_marrow_blasts_pct: Percent | None = None
-    ring_sideroblasts_pct: Percent | None = None
-    sf3b1: Mutation | None = None
-    idh1: Mutation | None = None
-    idh2: Mutation | None = None
-    del5q: bool | None = None
-    serum_epo: SerumEpo | None = None
-    hemoglobin: Hemoglobin | None = None
-    rbc_units_last_8_weeks: int | None = Field(default=None, ge=0)
+    age_years: int | None = Field(default=None, ge=0, le=130, description="Age, in years (not used by any criterion).",
+                                  json_schema_extra={"unit": "years"})
+    ipss_r: IpssR | None = Field(default=None, description="IPSS-R risk category.")
+    ipss: Ipss | None = Field(default=None, description="IPSS risk category (used only when IPSS-R is absent).")
+    bone_marrow_blasts_pct: Percent | None = Field(default=None, description="Bone marrow blasts, in percent.",
+                                                   json_schema_extra={"unit": "%"})
+    ring_sideroblasts_pct: Percent | None = Field(default=None, description="Ring sideroblasts (iron stain), in percent.",
+                                                  json_schema_extra={"unit": "%"})
+    sf3b1: Mutation | None = Field(default=None, description="SF3B1 mutation status.")
+    idh1: Mutation | None = Field(default=None, description="IDH1 mutation status.")
+    idh2: Mutation | None = Field(default=None, description="IDH2 mutation status.")
+    del5q: bool | None = Field(default=None, description="del(5q) present in the karyotype.")
+    serum_epo: SerumEpo | None = Field(default=None, description="Serum erythropoietin level with its unit.")
+    hemoglobin: Hemoglobin | None = Field(default=None, description="Hemoglobin with its unit.")
+    rbc_units_last_8_weeks: int | None = Field(default=None, ge=0, description="RBC units transfused in the last 8 weeks.",
+                                               json_schema_extra={"unit": "RBC units / 8 weeks"})
     therapies: list[Therapy] | None = Field(
         default=None, description="Absent = history not documented; [] = no prior therapy."
     )

@@ -9,6 +9,7 @@ from typing import Any
 from rules_core.engine import evaluate
 from rules_core.errors import RulesInputError, describe_error
 from rules_core.facts import PatientFacts
+from rules_core.policy import SitePolicy
 
 BATCH_FIELDS = ("id", "drug", "patient")
 
@@ -46,13 +47,13 @@ def load_patient_json(text: str) -> PatientFacts:
     return PatientFacts.model_validate(obj)
 
 
-def evaluate_record(record: Any, line: int | None = None) -> str:
+def evaluate_record(record: Any, line: int | None = None, policy: SitePolicy | None = None) -> str:
     """One batch record {"id", "drug", "patient"} → one JSON line (decision or error)."""
     record_id = record.get("id") if isinstance(record, dict) else None
     head = '{"id":' + json.dumps(record_id, ensure_ascii=False) + ',"line":' + json.dumps(line) + ","
     try:
         drug, patient = _unpack_record(record)
-        decision = evaluate(drug, patient)
+        decision = evaluate(drug, patient, policy)
     except ValueError as exc:  # bad input (RulesInputError, pydantic ValidationError): report it, go on
         root = None if isinstance(exc, RulesInputError) else "patient"  # validation paths are inside "patient"
         return head + '"error":' + json.dumps(describe_error(exc, root), ensure_ascii=False) + "}"
@@ -75,7 +76,7 @@ def _unpack_record(record: Any) -> tuple[str, dict[str, Any]]:
     return record["drug"], record["patient"]
 
 
-def evaluate_jsonl(lines: Iterable[str]) -> Iterator[str]:
+def evaluate_jsonl(lines: Iterable[str], policy: SitePolicy | None = None) -> Iterator[str]:
     """Each non-blank JSONL line → one JSON result line, in order; bad lines become errors."""
     for number, line in enumerate(lines, start=1):
         if not line.strip():
@@ -85,4 +86,4 @@ def evaluate_jsonl(lines: Iterable[str]) -> Iterator[str]:
         except RulesInputError as exc:
             yield json.dumps({"id": None, "line": number, "error": str(exc)}, ensure_ascii=False, separators=(",", ":"))
             continue
-        yield evaluate_record(record, number)
+        yield evaluate_record(record, number, policy)

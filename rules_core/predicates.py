@@ -1,5 +1,9 @@
 """Criterion checks: small factories that return ``Facts -> Outcome`` functions.
 
+``PREDICATES`` names them for ruleset.yaml: each entry is a factory, the
+pydantic model of the parameters it takes, and the site-policy values it reads
+through the derived facts. The thresholds themselves are data, never here.
+
 Comparisons are exact (sEPO 500 is neither > 500 nor < 500) and every
 evidence string shows the patient's value, its unit and the threshold.
 """
@@ -7,7 +11,12 @@ evidence string shows the patient's value, its unit and the threshold.
 from __future__ import annotations
 
 import operator
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from rules_core.criteria import Outcome, all_outcomes, any_outcomes
 from rules_core.derived import Facts, fact
@@ -102,8 +111,8 @@ def ring_sideroblasts(op: str, limit: float) -> CheckFn:
     return check
 
 
-def hemoglobin(op: str, limit_g_per_dl: float) -> CheckFn:
-    compare = _comparison(op, limit_g_per_dl, " g/dL")
+def hemoglobin(op: str, limit: float) -> CheckFn:
+    compare = _comparison(op, limit, " g/dL")
 
     def check(facts: Facts) -> Outcome:
         hb = facts.patient.hemoglobin
@@ -157,19 +166,35 @@ def documented(field: str) -> CheckFn:
     return check
 
 
-def lower_risk(facts: Facts) -> Outcome:
+def lower_risk() -> CheckFn:
+    return _lower_risk
+
+
+def _lower_risk(facts: Facts) -> Outcome:
     return facts.lower_risk
 
 
-def lower_risk_by_ipss_r(facts: Facts) -> Outcome:
+def lower_risk_by_ipss_r() -> CheckFn:
+    return _lower_risk_by_ipss_r
+
+
+def _lower_risk_by_ipss_r(facts: Facts) -> Outcome:
     return facts.lower_risk_by_ipss_r
 
 
-def esa_naive(facts: Facts) -> Outcome:
+def esa_naive() -> CheckFn:
+    return _esa_naive
+
+
+def _esa_naive(facts: Facts) -> Outcome:
     return facts.esa_naive
 
 
-def no_prior_esa_failure(facts: Facts) -> Outcome:
+def no_prior_esa_failure() -> CheckFn:
+    return _no_prior_esa_failure
+
+
+def _no_prior_esa_failure(facts: Facts) -> Outcome:
     failed = facts.esa_failed
     if failed.status == MET:
         return Outcome(NOT_MET, failed.evidence, ())
@@ -178,17 +203,98 @@ def no_prior_esa_failure(facts: Facts) -> Outcome:
     return failed
 
 
-def esa_failed_or_ineligible(facts: Facts) -> Outcome:
-    """ESA failed OR sEPO > 500 U/L (ESA-ineligible)."""
-    return any_outcomes(facts.esa_failed, _SEPO_OVER_500(facts))
+def esa_failed_or_ineligible(sepo_above: float) -> CheckFn:
+    """ESA failed OR serum EPO above ``sepo_above`` U/L (ESA-ineligible)."""
+    ineligible = sepo(">", sepo_above)
+
+    def check(facts: Facts) -> Outcome:
+        return any_outcomes(facts.esa_failed, ineligible(facts))
+
+    return check
 
 
-def ring_sideroblast_criterion(facts: Facts) -> Outcome:
-    """RS ≥ 15%, or RS ≥ 5% with SF3B1 mutated."""
-    return any_outcomes(_RS_15(facts), all_outcomes(_RS_5(facts), _SF3B1_MUTATED(facts)))
+def ring_sideroblasts_or_sf3b1(at_least: float, with_sf3b1_at_least: float) -> CheckFn:
+    """RS ≥ ``at_least`` %, or RS ≥ ``with_sf3b1_at_least`` % with SF3B1 mutated."""
+    rs_high, rs_low, sf3b1 = ring_sideroblasts(">=", at_least), ring_sideroblasts(">=", with_sf3b1_at_least), mutated("sf3b1", "SF3B1")
+
+    def check(facts: Facts) -> Outcome:
+        return any_outcomes(rs_high(facts), all_outcomes(rs_low(facts), sf3b1(facts)))
+
+    return check
 
 
-_SEPO_OVER_500 = sepo(">", 500)
-_RS_15 = ring_sideroblasts(">=", 15)
-_RS_5 = ring_sideroblasts(">=", 5)
-_SF3B1_MUTATED = mutated("sf3b1", "SF3B1")
+# --- the registry: the names ruleset.yaml may use -----------------------------------------------
+
+Op = Literal[">", ">=", "<", "<="]
+Threshold = Annotated[float, Field(ge=0, allow_inf_nan=False)]
+
+
+class _Params(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+class NoParams(_Params):
+    pass
+
+
+class Comparison(_Params):
+    op: Op = Field(description="How the patient's value compares with the limit.")
+    limit: Threshold = Field(description="The threshold, in the field's unit (U/L, units, %, g/dL).")
+
+
+class GeneParams(_Params):
+    field: Literal["sf3b1", "idh1", "idh2"] = Field(description="The patient field holding the mutation status.")
+    gene: str = Field(min_length=1, description="The gene as evidence names it, e.g. IDH1.")
+
+
+class Del5qParams(_Params):
+    present: bool = Field(description="true: del(5q) required; false: its absence must be documented.")
+
+
+class DocumentedParams(_Params):
+    field: str = Field(description="A PatientFacts field that must be on file.")
+
+    @field_validator("field")
+    @classmethod
+    def _known(cls, value: str) -> str:
+        if value not in FIELD_LABELS:
+            raise ValueError(f"{value!r} is not a patient field; use one of {', '.join(FIELD_LABELS)}")
+        return value
+
+
+class SepoAboveParams(_Params):
+    sepo_above: Threshold = Field(description="Serum EPO above this (U/L) makes the patient ESA-ineligible.")
+
+
+class RingSideroblastParams(_Params):
+    at_least: Threshold = Field(description="Ring sideroblasts (%) that suffice alone.")
+    with_sf3b1_at_least: Threshold = Field(description="Ring sideroblasts (%) that suffice with SF3B1 mutated.")
+
+
+@dataclass(frozen=True, slots=True)
+class Predicate:
+    """A named check factory, the parameters it takes, and the policy values it reads through the derived facts."""
+
+    factory: Callable[..., CheckFn]
+    params: type[BaseModel]
+    implicit_policy: tuple[str, ...] = ()
+
+
+_ESA_FAILURE_POLICY = ("esa_adequate_trial_weeks",)  # ESA failure needs an adequate trial (site policy length)
+
+PREDICATES: Mapping[str, Predicate] = MappingProxyType({
+    "lower_risk": Predicate(lower_risk, NoParams),
+    "lower_risk_by_ipss_r": Predicate(lower_risk_by_ipss_r, NoParams),
+    "esa_naive": Predicate(esa_naive, NoParams),
+    "no_prior_esa_failure": Predicate(no_prior_esa_failure, NoParams, _ESA_FAILURE_POLICY),
+    "esa_failed_or_ineligible": Predicate(esa_failed_or_ineligible, SepoAboveParams, _ESA_FAILURE_POLICY),
+    "ring_sideroblasts_or_sf3b1": Predicate(ring_sideroblasts_or_sf3b1, RingSideroblastParams),
+    "sepo": Predicate(sepo, Comparison),
+    "rbc_units": Predicate(rbc_units, Comparison),
+    "blasts": Predicate(blasts, Comparison),
+    "ring_sideroblasts": Predicate(ring_sideroblasts, Comparison),
+    "hemoglobin": Predicate(hemoglobin, Comparison),
+    "mutated": Predicate(mutated, GeneParams),
+    "del5q": Predicate(del5q, Del5qParams),
+    "documented": Predicate(documented, DocumentedParams),
+})

@@ -5,6 +5,7 @@ from __future__ import annotations
 from types import MappingProxyType
 
 from rules_core.decision import Citation, CriterionResult, Decision, PathwayResult
+from rules_core.policy import SitePolicy, policy_text
 
 MARK = MappingProxyType({"met": "✓", "not_met": "✗", "missing": "?"})
 DECISION_MARK = MappingProxyType({"meets_criteria": "✓", "does_not_meet": "✗", "insufficient_documentation": "?"})
@@ -25,25 +26,36 @@ def _cite(citation: Citation) -> str:
     return f'{citation.doc_id} "{citation.quote}"'
 
 
-def _criterion_lines(c: CriterionResult) -> list[str]:
+def _policy_values(policy: SitePolicy, keys) -> str:
+    return ", ".join(f"{key} = {policy_text(policy, key)}" for key in keys)
+
+
+def _criterion_lines(c: CriterionResult, policy: SitePolicy) -> list[str]:
     lines = [f"  {MARK[c.status]} {c.statement}", f"      evidence: {c.evidence}", f"      source: {_cite(c.citation)}"]
     lines += [f"      also: {_cite(s)}" for s in c.supporting_citations]
     if c.note:
         lines.append(f"      note: {c.note}")
+    if c.basis == "site_policy":
+        lines.append(f"      site policy (not in the sources): {_policy_values(policy, c.policy_keys)}")
     return lines
 
 
-def _pathway_lines(p: PathwayResult) -> list[str]:
+def _pathway_lines(p: PathwayResult, policy: SitePolicy) -> list[str]:
     lines = [f"[{PATHWAY_LABEL[p.status]}] {p.id}: {p.title}"]
     for c in p.criteria:
-        lines += _criterion_lines(c)
+        lines += _criterion_lines(c, policy)
     return lines
 
 
 def render_decision(decision: Decision) -> str:
-    lines = [headline(decision), f"ruleset {decision.ruleset.id} {decision.ruleset.version} ({decision.ruleset.fingerprint})"]
+    policy = decision.policy
+    lines = [
+        headline(decision),
+        f"ruleset {decision.ruleset.id} {decision.ruleset.version} ({decision.ruleset.fingerprint})",
+        f"site policy: {_policy_values(policy, type(policy).model_fields)}",
+    ]
     for pathway in decision.pathways:
-        lines += ["", *_pathway_lines(pathway)]
+        lines += ["", *_pathway_lines(pathway, policy)]
     if decision.missing_documentation:
         lines += ["", "Missing documentation:", *(f"  - {m}" for m in decision.missing_documentation)]
     if decision.warnings:

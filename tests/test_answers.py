@@ -120,3 +120,16 @@ def test_no_answer_ever_quotes_dropped_furniture(engine):
         text = response.answer + " ".join(c.text for c in response.citations)
         for furniture in ["Dr.Oracle", "Medical Advisory Board", "Related Questions", "thyroid", "Personalize"]:
             assert furniture not in text
+
+
+def test_answer_thresholds_are_settings_not_constants(engine) -> None:
+    """Raising the coverage and meaning thresholds in the settings turns an answer into a refusal."""
+    from bot.answer import Answerer
+    from bot.settings import AnswerTuning, Settings
+
+    question = "What toxicity does imetelstat cause?"
+    assert engine.answerer.answer(question).status == "answered"
+    strict = AnswerTuning(min_coverage=1.0, min_entity_coverage=1.0, min_dense=1.0)
+    answerer = Answerer(engine.corpus, engine.retriever, tuning=strict)
+    assert answerer.answer(question).status == "refused"
+    assert Settings(_env_file=None, answering={"min_dense": 0.9}).answering.min_dense == 0.9

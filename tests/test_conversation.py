@@ -32,8 +32,8 @@ def test_free_text_eligibility_gets_the_rules_core_decision(engine, case):
             assert field.split("[")[0].split(".")[0] in response.answer
     else:
         assert response.status == "answered"
-        assert response.decision["decision"] == expected
-        assert response.decision["drug"] == case["expect_drug"]
+        assert response.decision.decision == expected
+        assert response.decision.drug == case["expect_drug"]
         assert all(check.passed for check in response.checks if check.name in {"citations", "decision_verdict"}), response.checks
         for line in response.answer.splitlines():
             if line.startswith(("✓", "✗", "?", "Warning:")):
@@ -50,7 +50,7 @@ def test_multi_turn_conversations(engine, conversation):
             if key in expect:
                 assert getattr(response, key) == expect[key], (turn["user"], response.answer)
         if "decision" in expect:
-            assert response.decision and response.decision["decision"] == expect["decision"], response.answer
+            assert response.decision and response.decision.decision == expect["decision"], response.answer
         for text in expect.get("must_include", []):
             assert text.lower() in response.answer.lower(), (text, response.answer)
 
@@ -60,7 +60,7 @@ def test_missing_facts_are_asked_once_then_merged(engine):
     first = chat.send("Is Rytelo medically necessary? IPSS-R low, 4 units in 8 weeks, no del(5q)")
     assert first.status == "needs_information" and "serum_epo" in " ".join(first.missing_facts)
     second = chat.send("sEPO is 650 U/L")
-    assert second.status == "answered" and second.decision["decision"] == "meets_criteria"
+    assert second.status == "answered" and second.decision.decision == "meets_criteria"
     assert second.extracted_facts["rbc_units_last_8_weeks"] == 4  # kept from turn one
 
 
@@ -68,8 +68,8 @@ def test_switching_drug_rechecks_the_same_patient_and_its_resolves(engine):
     chat = engine.conversation()
     chat.send("Can my patient get Reblozyl? IPSS-R low, RS 20%, SF3B1 mutated, sEPO 620 U/L, 4 units every 8 weeks, no del(5q), no prior therapy")
     switched = chat.send("and what about imetelstat?")
-    assert switched.route == "rules" and switched.decision["drug"] == "imetelstat"
-    assert switched.decision["decision"] == "meets_criteria"
+    assert switched.route == "rules" and switched.decision.drug == "imetelstat"
+    assert switched.decision.decision == "meets_criteria"
     follow = chat.send("what were its TI rates?")
     assert follow.route == "retrieval" and "40% vs 15%" in follow.answer
 
@@ -100,7 +100,7 @@ def test_first_line_luspatercept_verdict_carries_both_positions(engine):
     response = engine.ask(
         "Is Reblozyl appropriate first line? IPSS-R low, sEPO 150 U/L, blasts 2%, no del(5q), 3 units in 8 weeks, never had an ESA"
     )
-    assert response.decision["pathway"] == "luspatercept.first_line"
+    assert response.decision.pathway == "luspatercept.first_line"
     assert response.conflicts and {c.doc_id for c in response.conflicts[0].positions} == {
         "000_28884f76a78fdbfe",
         "002_b313ab8f7ec3a988",

@@ -149,26 +149,19 @@ def dose_facts(text: str) -> DoseFacts:
     return DoseFacts(drugs=frozenset(drugs), unattributed=unattributed)
 
 
-def rules_lines() -> Mapping[str, frozenset[str]]:
-    """drug -> subset of {"first", "second", "any"} read from the rules core's pathways.
+# A pathway's line_of_therapy -> the line a claim can state ("first-line", "second-line").
+_CLAIM_LINE = MappingProxyType({"first_line": "first", "second_line": "second", "later_line": "second", "any": "any"})
 
-    A pathway whose id ends in first_line (or that needs ESA-naive) is first line; one that needs
-    ESA failure or ineligibility (or ends in second_line) is second line; any other (lenalidomide
-    in del(5q)) fixes no line.
+
+def rules_lines() -> Mapping[str, frozenset[str]]:
+    """drug -> subset of {"first", "second", "any"}: the lines of therapy of the rules core's pathways.
+
+    Each pathway states its line of therapy; a later line counts as "second" (not first line),
+    and "any" (lenalidomide in del(5q)) fixes no line.
     """
     from rules_core import SUPPORTED_DRUGS
     from rules_core.ruleset import RULES
 
-    lines = {}
-    for drug in SUPPORTED_DRUGS:
-        found = set()
-        for pathway in RULES[drug].pathways:
-            criteria = {c.id.rsplit(".", 1)[-1] for c in pathway.criteria}
-            if pathway.id.endswith("first_line") or "esa_naive" in criteria:
-                found.add("first")
-            elif pathway.id.endswith("second_line") or "esa_failed_or_ineligible" in criteria:
-                found.add("second")
-            else:
-                found.add("any")
-        lines[drug] = frozenset(found)
-    return MappingProxyType(lines)
+    return MappingProxyType(
+        {drug: frozenset(_CLAIM_LINE[p.line_of_therapy] for p in RULES[drug].pathways) for drug in SUPPORTED_DRUGS}
+    )

@@ -57,13 +57,17 @@ class DecisionView(BaseModel):
     warning_ids: tuple[str, ...] = Field(description="Ids of the decision's warnings.")
 
     @classmethod
-    def of(cls, decision: Mapping[str, Any] | BaseModel | None) -> DecisionView | None:
+    def of(cls, decision: Mapping[str, Any] | Any | None) -> DecisionView | None:
+        """From the rules core's Decision (attributes) or its JSON dump (a dict)."""
         if not decision:
             return None
-        data = decision if isinstance(decision, Mapping) else decision.model_dump(mode="json")
-        verdict = data.get("decision")
-        return cls(drug=data.get("drug"), verdict=None if verdict is None else str(verdict),
-                   warning_ids=tuple(str(w.get("id", "")) for w in data.get("warnings") or []))
+        if isinstance(decision, Mapping):
+            drug, verdict = decision.get("drug"), decision.get("decision")
+            warnings = [str(w.get("id", "")) for w in decision.get("warnings") or []]
+        else:
+            drug, verdict = decision.drug, decision.decision
+            warnings = [w.id for w in decision.warnings]
+        return cls(drug=drug, verdict=None if verdict is None else str(verdict), warning_ids=tuple(warnings))
 
 
 class AnswerUnit(BaseModel):

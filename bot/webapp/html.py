@@ -54,18 +54,19 @@ def response_html(response: BotResponse, key: str) -> str:
         classes.append("mds-blocked")
     parts = [f'<div class="{" ".join(classes)}">']
     parts += badges(response)
-    if response.decision and response.status == "answered":
-        parts.append(decision_banner_html(response.decision))
+    decision = response.decision.model_dump(mode="json") if response.decision else None
+    if decision and response.status == "answered":
+        parts.append(decision_banner_html(decision))
     parts.append(f'<div class="mds-answer">{answer_with_markers(response.answer, key, response.citations)}</div>')
     if response.missing_facts:
         parts.append(missing_facts_html(response.missing_facts))
     if response.notes:
         parts.append('<ul class="mds-notes">' + "".join(f"<li>ℹ︎ {text(n)}</li>" for n in response.notes) + "</ul>")
     parts += [conflict_html(c, key) for c in response.conflicts]
-    if response.decision:
+    if decision:
         parts.append(
             '<details class="mds-decision-details"><summary>Criteria table, missing documentation and warnings'
-            f"</summary>{decision_html(response.decision, compact=True)}</details>"
+            f"</summary>{decision_html(decision, compact=True)}</details>"
         )
     if response.extracted_facts:
         parts.append(facts_html(response.extracted_facts))
@@ -275,6 +276,9 @@ def decision_html(decision: Mapping[str, Any], *, compact: bool = False) -> str:
         f'<div class="mds-ruleset">Ruleset {text(ruleset.get("id", "?"))} version {text(ruleset.get("version", "?"))}'
         f' (fingerprint {text(ruleset.get("fingerprint", "?"))})</div>'
     )
+    if decision.get("policy"):
+        values = ", ".join(f"{key} = {value:g}" for key, value in decision["policy"].items())
+        parts.append(f'<div class="mds-policy">Site policy (thresholds the sources do not state): {text(values)}</div>')
     parts.append("</div>")
     return "".join(parts)
 
@@ -294,6 +298,8 @@ def pathway_html(pathway: Mapping[str, Any], *, open_: bool) -> str:
 def criterion_row_html(c: Mapping[str, Any]) -> str:
     status = c["status"]
     note = f'<div class="mds-note">Ruleset note: {text(c["note"])}</div>' if c.get("note") else ""
+    if c.get("basis") == "site_policy":
+        note += f'<div class="mds-note">Site policy, not in the sources: {text(", ".join(c.get("policy_keys", [])))}</div>'
     sources = [source_html(c["citation"])] + [source_html(s) for s in c.get("supporting_citations", [])]
     return (
         f'<tr class="mds-crit mds-crit-{status}">'

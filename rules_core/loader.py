@@ -1,0 +1,341 @@
+"""ruleset.yaml → validated, compiled rules: the only place the data meets the logic.
+
+Three steps, each failing with one line that names the rule:
+  1. parse the YAML (yaml.CSafeLoader) and validate its shape (pydantic spec models);
+  2. compile: resolve each `check` / `when` name in the registries, validate its
+     parameters, substitute site-policy values, fill the text templates;
+  3. fingerprint: sha256 over the validated data and the policy.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import string
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from types import MappingProxyType
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from rules_core.conditions import CONDITIONS
+from rules_core.criteria import Criterion, DrugRules, Pathway, WarningRule
+from rules_core.decision import Citation, CriterionKind, LineOfTherapy, RulesetInfo, WarningKind
+from rules_core.derived import Facts, derive
+from rules_core.drugs import SUPPORTED_DRUGS
+from rules_core.facts import PatientFacts
+from rules_core.policy import SitePolicy, default_policy, policy_text
+from rules_core.predicates import PREDICATES, num
+
+RULESET_FILE = "ruleset.yaml"
+# A relative id (joined to its parent's with a dot): lower-case words, digits, underscores, dots.
+RuleKey = Annotated[str, Field(pattern=r"^[a-z0-9_]+(\.[a-z0-9_]+)*$")]
+
+
+class RulesetError(ValueError):
+    """The ruleset data is invalid; the message names the file, the rule and the problem on one line."""
+
+
+# --- 1. the shape of the file ------------------------------------------------------------------
+
+
+class _Spec(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class QuoteSpec(_Spec):
+    doc_id: str
+    quote: str = Field(min_length=12, pattern=r"^\S(.*\S)?$", description="Verbatim, whitespace collapsed.")
+
+
+class CriterionSpec(_Spec):
+    id: RuleKey
+    statement: str = Field(min_length=1)
+    kind: CriterionKind = "clinical"
+    cite: QuoteSpec
+    check: str
+    params: dict[str, Any] = Field(default_factory=dict)
+    note: str | None = None
+    supporting: list[QuoteSpec] = Field(default_factory=list)
+
+
+class WarningSpec(_Spec):
+    id: RuleKey
+    kind: WarningKind
+    when: str
+    params: dict[str, Any] = Field(default_factory=dict)
+    text: str = Field(min_length=1)
+    citations: list[QuoteSpec] = Field(min_length=1)
+
+
+class PathwaySpec(_Spec):
+    id: RuleKey
+    title: str = Field(min_length=1)
+    line_of_therapy: LineOfTherapy
+    criteria: list[CriterionSpec] = Field(min_length=1)
+
+
+class DrugSpec(_Spec):
+    pathways: list[PathwaySpec] = Field(min_length=1)
+    warnings: list[WarningSpec] = Field(default_factory=list)
+
+
+class SourceSpec(_Spec):
+    doc_id: str
+    title: str
+
+
+class RulesetSpec(_Spec):
+    id: str
+    version: str = Field(pattern=r"^\d+\.\d+\.\d+$")
+    sources: list[SourceSpec] = Field(min_length=1)
+    definitions: dict[str, Any] = Field(default_factory=dict, description="Anchors for shared texts; not read.")
+    drugs: dict[str, DrugSpec]
+
+
+def parse_ruleset(text: str, where: str = RULESET_FILE) -> RulesetSpec:
+    """YAML text → validated spec; RulesetError on the first problem."""
+    import yaml
+
+    try:
+        raw = yaml.load(text, Loader=yaml.CSafeLoader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        at = f" at line {mark.line + 1}" if mark else ""
+        raise RulesetError(f"{where}: not valid YAML{at}: {getattr(exc, 'problem', exc)}") from None
+    try:
+        return RulesetSpec.model_validate(raw)
+    except ValidationError as exc:
+        error = exc.errors(include_url=False)[0]
+        raise RulesetError(f"{where}: {_rule_path(raw, error['loc'])}: {_problem(error)}") from None
+
+
+def _rule_path(raw: Any, loc: tuple[Any, ...]) -> str:
+    """('drugs', 'luspatercept', 'pathways', 0, 'criteria', 2, 'cite') → 'luspatercept.second_line.transfusion_dependent: cite'."""
+    ids: list[str] = []
+    fields: list[str] = []
+    node, parent_key = raw, None
+    for part in loc:
+        child = _child(node, part)
+        if parent_key == "drugs":
+            ids.append(str(part))
+        elif parent_key in ("pathways", "criteria", "warnings") and isinstance(part, int):
+            ids.append(str(child.get("id")) if isinstance(child, dict) and child.get("id") else f"{parent_key}[{part}]")
+        elif part not in ("drugs", "pathways", "criteria", "warnings") or fields:
+            fields.append(f"[{part}]" if isinstance(part, int) else str(part))
+        node, parent_key = child, part
+    rule = ".".join(ids) or "ruleset"
+    field = ".".join(fields).replace(".[", "[")
+    return f"{rule}: {field}" if field else rule
+
+
+def _child(node: Any, part: Any) -> Any:
+    try:
+        return node[part]
+    except (KeyError, IndexError, TypeError):
+        return None
+
+
+def _problem(error: Mapping[str, Any]) -> str:
+    kind, value = error["type"], error.get("input")
+    if kind == "missing":
+        return "required"
+    if kind == "extra_forbidden":
+        return "unknown key"
+    if kind == "literal_error":
+        return f"{value!r} is not allowed; use one of {error['ctx']['expected']}"
+    return f"{error['msg']} (got {value!r})" if not isinstance(value, (dict, list)) else error["msg"]
+
+
+# --- 2. compile -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Ruleset:
+    """A compiled ruleset: the rules for each drug under one site policy."""
+
+    info: RulesetInfo
+    policy: SitePolicy
+    rules: Mapping[str, DrugRules]
+
+    def derive(self, patient: PatientFacts) -> Facts:
+        return derive(patient, self.policy.esa_adequate_trial_weeks)
+
+
+def compile_ruleset(spec: RulesetSpec, policy: SitePolicy, where: str = RULESET_FILE) -> Ruleset:
+    """Spec + policy → Ruleset; RulesetError naming the rule on the first problem."""
+    if tuple(spec.drugs) != SUPPORTED_DRUGS:
+        raise RulesetError(f"{where}: drugs: expected exactly {', '.join(SUPPORTED_DRUGS)}, in that order")
+    context = _Context(where, policy, frozenset(s.doc_id for s in spec.sources))
+    rules = {drug: _drug_rules(drug, drug_spec, context) for drug, drug_spec in spec.drugs.items()}
+    _check_unique_ids(rules, where)
+    info = RulesetInfo(id=spec.id, version=spec.version, fingerprint=fingerprint(spec, policy),
+                       sources=[s.doc_id for s in spec.sources])
+    return Ruleset(info=info, policy=policy, rules=MappingProxyType(rules))
+
+
+@dataclass(frozen=True, slots=True)
+class _Context:
+    where: str
+    policy: SitePolicy
+    sources: frozenset[str]
+
+    def fail(self, rule_id: str, field: str, problem: str) -> RulesetError:
+        return RulesetError(f"{self.where}: {rule_id}: {field}: {problem}")
+
+    def policy_texts(self) -> dict[str, str]:
+        return {key: policy_text(self.policy, key) for key in SitePolicy.model_fields}
+
+
+def _drug_rules(drug: str, spec: DrugSpec, context: _Context) -> DrugRules:
+    pathways = tuple(_pathway(f"{drug}.{p.id}", p, context) for p in spec.pathways)
+    warnings = tuple(_warning(drug, w, context) for w in spec.warnings)
+    return DrugRules(drug=drug, pathways=pathways, warnings=warnings)
+
+
+def _pathway(pathway_id: str, spec: PathwaySpec, context: _Context) -> Pathway:
+    criteria = tuple(_criterion(f"{pathway_id}.{c.id}", c, context) for c in spec.criteria)
+    return Pathway(id=pathway_id, title=spec.title, criteria=criteria, line_of_therapy=spec.line_of_therapy)
+
+
+def _criterion(rule_id: str, spec: CriterionSpec, context: _Context) -> Criterion:
+    predicate = PREDICATES.get(spec.check)
+    if predicate is None:
+        raise context.fail(rule_id, "check", f"unknown predicate {spec.check!r}; known: {', '.join(PREDICATES)}")
+    params, used = _resolve_params(rule_id, spec.params, context)
+    check = predicate.factory(**_validated(rule_id, predicate.params, params, context))
+    policy_keys = tuple(dict.fromkeys((*used, *predicate.implicit_policy)))
+    texts = {key: value for key, value in context.policy_texts().items() if key in policy_keys}
+    return Criterion(
+        id=rule_id,
+        statement=_fill(rule_id, "statement", spec.statement, texts, context),
+        citation=_citation(rule_id, "cite", spec.cite, context),
+        check=check,
+        kind=spec.kind,
+        note=_fill(rule_id, "note", spec.note, texts, context) if spec.note is not None else None,
+        supporting=tuple(_citation(rule_id, f"supporting[{i}]", s, context) for i, s in enumerate(spec.supporting)),
+        basis="site_policy" if policy_keys else "source",
+        policy_keys=policy_keys,
+    )
+
+
+def _warning(drug: str, spec: WarningSpec, context: _Context) -> WarningRule:
+    rule_id = f"{drug}.{spec.id}"
+    condition = CONDITIONS.get(spec.when)
+    if condition is None:
+        raise context.fail(rule_id, "when", f"unknown condition {spec.when!r}; known: {', '.join(CONDITIONS)}")
+    params, _ = _resolve_params(rule_id, spec.params, context)
+    validated = _validated(rule_id, condition.params, params, context)
+    applies = condition.factory(**validated)
+    static = {"drug": drug, **context.policy_texts(), **{k: _text(v) for k, v in validated.items()}}
+    _check_placeholders(rule_id, "text", spec.text, {*static, *condition.fields}, context)
+    citations = tuple(_citation(rule_id, f"citations[{i}]", c, context) for i, c in enumerate(spec.citations))
+    return WarningRule(id=rule_id, citations=citations, when=_warning_text(applies, spec.text, static), kind=spec.kind)
+
+
+def _warning_text(applies: Callable[[Facts], dict[str, str] | None], template: str, static: dict[str, str]):
+    def when(facts: Facts) -> str | None:
+        fields = applies(facts)
+        return None if fields is None else template.format_map({**static, **fields})
+
+    return when
+
+
+def _resolve_params(rule_id: str, params: dict[str, Any], context: _Context) -> tuple[dict[str, Any], list[str]]:
+    """{policy: NAME} → the policy's value; returns the params and the policy names used."""
+    resolved, used = {}, []
+    for name, value in params.items():
+        if isinstance(value, dict) and set(value) == {"policy"}:
+            key = value["policy"]
+            if key not in SitePolicy.model_fields:
+                raise context.fail(rule_id, f"params.{name}", f"unknown policy value {key!r}; known: "
+                                   f"{', '.join(SitePolicy.model_fields)}")
+            value = getattr(context.policy, key)
+            used.append(key)
+        resolved[name] = value
+    return resolved, used
+
+
+def _validated(rule_id: str, model: type[BaseModel], params: dict[str, Any], context: _Context) -> dict[str, Any]:
+    try:
+        validated = model.model_validate(params)
+    except ValidationError as exc:
+        error = exc.errors(include_url=False)[0]
+        where = "params" + "".join(f".{p}" if isinstance(p, str) else f"[{p}]" for p in error["loc"])
+        allowed = f"; parameters: {', '.join(model.model_fields) or 'none'}" if error["type"] == "extra_forbidden" else ""
+        problem = str(error["ctx"]["error"]) if error["type"] == "value_error" else _problem(error)
+        raise context.fail(rule_id, where, problem + allowed) from None
+    return {name: getattr(validated, name) for name in model.model_fields}
+
+
+def _citation(rule_id: str, field: str, spec: QuoteSpec, context: _Context) -> Citation:
+    if spec.doc_id not in context.sources:
+        raise context.fail(rule_id, f"{field}.doc_id", f"{spec.doc_id!r} is not a source; use one of "
+                           f"{', '.join(sorted(context.sources))}")
+    if "  " in spec.quote:
+        raise context.fail(rule_id, f"{field}.quote", "collapse whitespace (a double space is never in a source)")
+    return Citation(doc_id=spec.doc_id, quote=spec.quote)
+
+
+def _fill(rule_id: str, field: str, template: str, texts: dict[str, str], context: _Context) -> str:
+    """A statement or note with the policy values it names; it may name only those its check applies."""
+    _check_placeholders(rule_id, field, template, set(texts), context)
+    return template.format_map(texts)
+
+
+def _check_placeholders(rule_id: str, field: str, template: str, allowed: set[str], context: _Context) -> None:
+    try:
+        names = [name for _, name, _, _ in string.Formatter().parse(template) if name is not None]
+    except ValueError as exc:
+        raise context.fail(rule_id, field, f"bad template: {exc}") from None
+    unknown = [name for name in names if name not in allowed]
+    if unknown:
+        raise context.fail(rule_id, field, f"{{{unknown[0]}}} is not a value this rule uses; "
+                           f"allowed: {', '.join(sorted(allowed)) or 'none'}")
+
+
+def _text(value: Any) -> str:
+    return num(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else str(value)
+
+
+def _check_unique_ids(rules: Mapping[str, DrugRules], where: str) -> None:
+    seen: set[str] = set()
+    for rule_id in _all_ids(rules):
+        if rule_id in seen:
+            raise RulesetError(f"{where}: {rule_id}: id used twice")
+        seen.add(rule_id)
+
+
+def _all_ids(rules: Mapping[str, DrugRules]) -> Iterator[str]:
+    for drug_rules in rules.values():
+        for pathway in drug_rules.pathways:
+            yield pathway.id
+            yield from (c.id for c in pathway.criteria)
+        yield from (w.id for w in drug_rules.warnings)
+
+
+# --- 3. fingerprint ----------------------------------------------------------------------------------
+
+
+def fingerprint(spec: RulesetSpec, policy: SitePolicy) -> str:
+    """sha256 (16 hex) over the data as validated (anchors expanded) and the policy values."""
+    data = {"ruleset": spec.model_dump(exclude={"definitions"}), "policy": policy.model_dump()}
+    return hashlib.sha256(json.dumps(data, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:16]
+
+
+# --- the shipped ruleset ---------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=1)
+def shipped_spec() -> RulesetSpec:
+    text = resources.files("rules_core").joinpath(RULESET_FILE).read_text(encoding="utf-8")
+    return parse_ruleset(text)
+
+
+@lru_cache(maxsize=16)
+def load_ruleset(policy: SitePolicy | None = None) -> Ruleset:
+    """The shipped ruleset compiled under ``policy`` (the shipped defaults when None); cached per policy."""
+    return compile_ruleset(shipped_spec(), policy or default_policy())
