@@ -3,7 +3,7 @@
 Checked: the question's figures (with a unit or decimals, or from GuardTuning.premise_min_value up;
 not a patient's values, not an injected instruction's) and, in a *why* question, an eligibility
 claim the rules core rejects. Repair: the answer is settled (its final markers known) and a note
-citing the answer's own figures is prefixed: "Note: the sources do not report 70% for MEDALIST;
+citing the answer's own figures is prefixed: "Note: the sources do not report 70% for <trial>;
 they report 38% [2]." The note is rebuilt on every review, so a repaired answer is not re-checked here.
 """
 
@@ -62,7 +62,7 @@ def false_claims(question: str, knowledge: GuardKnowledge) -> list[DrugClaim]:
 
 
 def premise_note(draft: GuardDraft, knowledge: GuardKnowledge) -> str:
-    """'Note: the sources do not report 70% for MEDALIST; they report 38% [2].' (this draft's markers)."""
+    """'Note: the sources do not report 70% for <trial>; they report 38% [2].' (this draft's markers)."""
     cited = [s for s in draft.statements if s.cited]
     figures = false_figures(draft.question, cited, knowledge)
     parts = []
