@@ -86,7 +86,7 @@ def _added_wording(text: str, found: list[Concept], facts: list[PassageFacts], k
 
 
 def _concept_words(text: str, keys: set[str], knowledge: GuardKnowledge) -> set[str]:
-    """Words of the text's mentions of these concepts ('Reblozyl' counts when the passage has luspatercept)."""
+    """Words of the text's mentions of these concepts (a brand counts when the passage has its generic)."""
     named: set[str] = set()
     for concept, regex in knowledge.lexicon.concept_regexes:
         if concept.key in keys:
