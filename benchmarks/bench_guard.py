@@ -73,7 +73,7 @@ def main() -> int:
 
     from bot.engine import Engine
     from bot.guard.runner import Guard
-    from bot.llm import parse_draft
+    from bot.qa.drafter import parse_draft
 
     engine = Engine.from_settings()
     started = time.perf_counter()

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from bot.conflicts import for_pathway
+from corpus.conflicts import for_pathway
 from bot.eligibility import Routing, describe_facts, merge_facts, route
 from bot.guard.instructions import strip_instructions
 from bot.guard.models import GuardContext
@@ -88,7 +88,7 @@ class Conversation:
     def _llm_draft(self, query: str, extractive: BotResponse) -> BotResponse:
         """The configured model drafts from the top retrieved passages; the guard
         reviews the draft, and a draft it blocks or refuses gives way to the extractive answer."""
-        from bot.llm import draft_answer
+        from bot.qa.drafter import draft_answer
 
         hits = self.engine.retriever.retrieve(query, k=self.engine.settings.top_k).hits
         passages = [hit.passage for hit in hits]

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from bot.settings import Settings
 
 if TYPE_CHECKING:  # pragma: no cover
-    from bot.answer import Answerer
+    from bot.qa.answerer import Answerer
     from bot.conversation import Conversation
     from bot.guard.runner import Guard
     from bot.models import BotResponse
@@ -31,8 +31,8 @@ class Engine:
     @classmethod
     def from_settings(cls, settings: Settings | None = None, progress=None) -> Engine:
         """Load the model once; (re)build the index only if its content hash is stale."""
-        from bot.answer import Answerer
-        from bot.conflicts import load_conflicts
+        from bot.qa.answerer import Answerer
+        from corpus.conflicts import load_conflicts
         from bot.guard.runner import Guard
         from corpus.index import VectorIndex, load_embeddings, make_client
         from corpus.ingest import load_corpus
@@ -50,7 +50,7 @@ class Engine:
         )
         chat_model = None
         if settings.llm:
-            from bot.llm import make_chat_model
+            from bot.qa.drafter import make_chat_model
 
             chat_model = make_chat_model(settings.llm)  # LLMConfigError (a ValueError): one clear line
         guard = Guard(corpus, conflicts=conflicts, tuning=settings.guard)

@@ -48,7 +48,7 @@ class FactReading(BaseModel):
 
 
 class AnswerTuning(BaseModel):
-    """How the extractive answerer scores, selects and refuses (bot/answer.py).
+    """How the extractive answerer scores, selects and refuses (bot/qa/answerer.py).
 
     Tuned on the development questions (docs/retrieval.md); the held-out sealed set
     measures them. Scores are in 0..1; weights are shares of a sentence's score.

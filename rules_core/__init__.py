@@ -12,7 +12,7 @@ shipped source document.
 """
 
 from rules_core.decision import (
-    Citation,
+    SourceQuote,
     CriterionResult,
     Decision,
     MissingFact,
@@ -21,7 +21,7 @@ from rules_core.decision import (
     WarningItem,
 )
 from rules_core.drugs import AGENT_ALIASES, DRUG_ALIASES, KNOWN_AGENTS, SUPPORTED_DRUGS, normalise_agent, normalise_drug
-from rules_core.engine import RuleCitation, all_citations, as_patient, evaluate, evaluate_options, pathway_ids
+from rules_core.evaluator import RuleCitation, all_citations, as_patient, evaluate, evaluate_options, pathway_ids
 from rules_core.loader import RulesetError, load_ruleset
 from rules_core.errors import (
     RulesInputError,
@@ -37,7 +37,7 @@ from rules_core.ruleset import RULESET
 
 __all__ = [
     "AGENT_ALIASES",
-    "Citation",
+    "SourceQuote",
     "CriterionResult",
     "DRUG_ALIASES",
     "Decision",

@@ -11,11 +11,11 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, Field, field_validator
 
 from rules_core.derived import Facts
 from rules_core.drugs import KNOWN_AGENTS
-from rules_core.predicates import num
+from rules_core.predicates import NoParams, Params, num
 
 Fields = dict[str, str]
 ConditionFn = Callable[[Facts], Fields | None]
@@ -66,15 +66,7 @@ def rbc_units_at_least(limit: int) -> ConditionFn:
 # --- the registry --------------------------------------------------------------------------------
 
 
-class _Params(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
-
-
-class NoParams(_Params):
-    pass
-
-
-class AgentsParams(_Params):
+class AgentsParams(Params):
     agents: list[str] = Field(min_length=1, description="Therapy agents (canonical generics).")
 
     @field_validator("agents")
@@ -86,11 +78,11 @@ class AgentsParams(_Params):
         return value
 
 
-class SepoLimit(_Params):
+class SepoLimit(Params):
     limit: float = Field(ge=0, allow_inf_nan=False, description="Serum EPO, U/L.")
 
 
-class UnitsLimit(_Params):
+class UnitsLimit(Params):
     limit: int = Field(ge=0, description="RBC units in the last 8 weeks.")
 
 

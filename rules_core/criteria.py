@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from rules_core.decision import Basis, Citation, CriterionKind, LineOfTherapy, MissingFact, WarningKind
+from rules_core.decision import Basis, SourceQuote, CriterionKind, LineOfTherapy, MissingFact, WarningKind
 from rules_core.logic import MET, MISSING, NOT_MET, Tri, all_of, any_of
 
 # A fact that would settle a `missing` outcome: field path + label, e.g.
@@ -60,11 +60,11 @@ def _missing_of(parts: tuple[Outcome, ...]) -> tuple[Fact, ...]:
 class Criterion:
     id: str
     statement: str
-    citation: Citation
+    citation: SourceQuote
     check: Callable[..., Outcome]
     kind: CriterionKind = "clinical"  # documentation: a fact the source requires on file
     note: str | None = None
-    supporting: tuple[Citation, ...] = ()
+    supporting: tuple[SourceQuote, ...] = ()
     basis: Basis = "source"  # site_policy: a threshold the sources do not state
     policy_keys: tuple[str, ...] = ()  # the policy values the check applies
 
@@ -82,7 +82,7 @@ class WarningRule:
     """``when`` returns the warning text for these facts, or None when it does not apply."""
 
     id: str
-    citations: tuple[Citation, ...]
+    citations: tuple[SourceQuote, ...]
     when: Callable[..., str | None]
     kind: WarningKind
 

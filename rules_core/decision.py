@@ -37,7 +37,7 @@ WarningKind = Literal[
 
 
 @dataclass(frozen=True, slots=True)
-class Citation:
+class SourceQuote:
     """A verbatim excerpt of a shipped source document (whitespace collapsed)."""
 
     doc_id: Annotated[str, Field(description="Id of the shipped source document (file name without .txt).")]
@@ -63,8 +63,8 @@ class CriterionResult:
     statement: Annotated[str, Field(description="The criterion in plain words, with the threshold applied.")]
     status: Annotated[CriterionStatus, Field(description="met, not_met, or missing (not documented).")]
     evidence: Annotated[str, Field(description="The patient facts behind the status, e.g. 'serum EPO 620 U/L > 500 U/L'.")]
-    citation: Annotated[Citation, Field(description="The source quote the criterion rests on.")]
-    supporting_citations: Annotated[tuple[Citation, ...], Field(description="Further quotes behind the criterion.")]
+    citation: Annotated[SourceQuote, Field(description="The source quote the criterion rests on.")]
+    supporting_citations: Annotated[tuple[SourceQuote, ...], Field(description="Further quotes behind the criterion.")]
     note: Annotated[str | None, Field(description="Where the ruleset interprets or fixes a threshold.")]
     missing_facts: Annotated[
         tuple[MissingFact, ...], Field(description="When status is missing: the facts that would settle it.")
@@ -97,8 +97,8 @@ class PathwayResult:
 class WarningItem:
     id: Annotated[str, Field(description="Warning id, 'drug.warning'.")]
     text: Annotated[str, Field(description="The warning in plain words, with the patient's values.")]
-    citation: Annotated[Citation, Field(description="The primary source of the warning (first of `citations`).")]
-    citations: Annotated[tuple[Citation, ...], Field(description="Every source quote behind the warning.")]
+    citation: Annotated[SourceQuote, Field(description="The primary source of the warning (first of `citations`).")]
+    citations: Annotated[tuple[SourceQuote, ...], Field(description="Every source quote behind the warning.")]
     kind: Annotated[WarningKind, Field(description="What the warning is about, for consumers to recognise it.")]
 
 

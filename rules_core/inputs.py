@@ -6,7 +6,7 @@ import json
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from rules_core.engine import evaluate
+from rules_core.evaluator import evaluate
 from rules_core.errors import RulesInputError, describe_error
 from rules_core.facts import PatientFacts
 from rules_core.policy import SitePolicy

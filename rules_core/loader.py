@@ -23,7 +23,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from rules_core.conditions import CONDITIONS
 from rules_core.criteria import Criterion, DrugRules, Pathway, WarningRule
-from rules_core.decision import Citation, CriterionKind, LineOfTherapy, RulesetInfo, WarningKind
+from rules_core.decision import SourceQuote, CriterionKind, LineOfTherapy, RulesetInfo, WarningKind
 from rules_core.derived import Facts, derive
 from rules_core.drugs import SUPPORTED_DRUGS
 from rules_core.facts import PatientFacts
@@ -271,13 +271,13 @@ def _validated(rule_id: str, model: type[BaseModel], params: dict[str, Any], con
     return {name: getattr(validated, name) for name in model.model_fields}
 
 
-def _citation(rule_id: str, field: str, spec: QuoteSpec, context: _Context) -> Citation:
+def _citation(rule_id: str, field: str, spec: QuoteSpec, context: _Context) -> SourceQuote:
     if spec.doc_id not in context.sources:
         raise context.fail(rule_id, f"{field}.doc_id", f"{spec.doc_id!r} is not a source; use one of "
                            f"{', '.join(sorted(context.sources))}")
     if "  " in spec.quote:
         raise context.fail(rule_id, f"{field}.quote", "collapse whitespace (a double space is never in a source)")
-    return Citation(doc_id=spec.doc_id, quote=spec.quote)
+    return SourceQuote(doc_id=spec.doc_id, quote=spec.quote)
 
 
 def _fill(rule_id: str, field: str, template: str, texts: dict[str, str], context: _Context) -> str:

@@ -229,29 +229,31 @@ Op = Literal[">", ">=", "<", "<="]
 Threshold = Annotated[float, Field(ge=0, allow_inf_nan=False)]
 
 
-class _Params(BaseModel):
+class Params(BaseModel):
+    """Parameters of a named predicate or condition, as ruleset.yaml writes them (strict, no extras)."""
+
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
 
 
-class NoParams(_Params):
+class NoParams(Params):
     pass
 
 
-class Comparison(_Params):
+class Comparison(Params):
     op: Op = Field(description="How the patient's value compares with the limit.")
     limit: Threshold = Field(description="The threshold, in the field's unit (U/L, units, %, g/dL).")
 
 
-class GeneParams(_Params):
+class GeneParams(Params):
     field: Literal["sf3b1", "idh1", "idh2"] = Field(description="The patient field holding the mutation status.")
     gene: str = Field(min_length=1, description="The gene as evidence names it, e.g. IDH1.")
 
 
-class Del5qParams(_Params):
+class Del5qParams(Params):
     present: bool = Field(description="true: del(5q) required; false: its absence must be documented.")
 
 
-class DocumentedParams(_Params):
+class DocumentedParams(Params):
     field: str = Field(description="A PatientFacts field that must be on file.")
 
     @field_validator("field")
@@ -262,11 +264,11 @@ class DocumentedParams(_Params):
         return value
 
 
-class SepoAboveParams(_Params):
+class SepoAboveParams(Params):
     sepo_above: Threshold = Field(description="Serum EPO above this (U/L) makes the patient ESA-ineligible.")
 
 
-class RingSideroblastParams(_Params):
+class RingSideroblastParams(Params):
     at_least: Threshold = Field(description="Ring sideroblasts (%) that suffice alone.")
     with_sf3b1_at_least: Threshold = Field(description="Ring sideroblasts (%) that suffice with SF3B1 mutated.")
 

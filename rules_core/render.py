@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from types import MappingProxyType
 
-from rules_core.decision import Citation, CriterionResult, Decision, PathwayResult
+from rules_core.decision import SourceQuote, CriterionResult, Decision, PathwayResult
 from rules_core.policy import SitePolicy, policy_text
 
 MARK = MappingProxyType({"met": "✓", "not_met": "✗", "missing": "?"})
@@ -22,7 +22,7 @@ def headline(decision: Decision) -> str:
     return f"{decision.drug}: INSUFFICIENT DOCUMENTATION (supply: {fields})"
 
 
-def _cite(citation: Citation) -> str:
+def _cite(citation: SourceQuote) -> str:
     return f'{citation.doc_id} "{citation.quote}"'
 
 

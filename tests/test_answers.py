@@ -124,7 +124,7 @@ def test_no_answer_ever_quotes_dropped_furniture(engine):
 
 def test_answer_thresholds_are_settings_not_constants(engine) -> None:
     """Raising the coverage and meaning thresholds in the settings turns an answer into a refusal."""
-    from bot.answer import Answerer
+    from bot.qa.answerer import Answerer
     from bot.settings import AnswerTuning, Settings
 
     question = "What toxicity does imetelstat cause?"

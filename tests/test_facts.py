@@ -38,7 +38,7 @@ def _rules_core():
         if patient_facts is None:
             from rules_core.facts import PatientFacts as patient_facts
         if evaluate is None:
-            from rules_core.engine import evaluate
+            from rules_core.evaluator import evaluate
     except ImportError as error:  # pragma: no cover - only while rules_core is being written
         pytest.skip(f"rules_core not importable yet: {error}")
     return patient_facts, evaluate

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.answer import render_units
+from bot.qa.answerer import render_units
 from bot.guard.claims import extract_claims
 from bot.guard.instructions import INJECTION_PATTERNS, strip_instructions
 from bot.guard.parse import NOTE_PREFIX

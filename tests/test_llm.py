@@ -11,7 +11,7 @@ from langchain_core.messages import AIMessage, HumanMessage, SystemMessage
 
 from bot.guard.parse import NOTE_PREFIX
 from bot.guard.runner import Guard
-from bot.llm import (
+from bot.qa.drafter import (
     NOT_IN_SOURCES,
     LLMConfigError,
     build_messages,

@@ -1,4 +1,4 @@
-"""The decision report (bot/report.py): what a pharmacist files, in Markdown and PDF."""
+"""The decision report (bot/decision_report.py): what a pharmacist files, in Markdown and PDF."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from datetime import datetime, timezone
 
 import pytest
 
-from bot import report
+from bot import decision_report as report
 from rules_core import FIELD_LABELS, PatientFacts, evaluate
 
 WHEN = datetime(2026, 1, 2, 3, 4, 5, tzinfo=timezone.utc)

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.conflicts import ConflictsError, load_conflicts
+from corpus.conflicts import ConflictsError, load_conflicts
 from corpus.ingest import MANIFEST, load_corpus
 from corpus.models import ManifestError
 

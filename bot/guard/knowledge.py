@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 
 from bot.citing import make_citation
-from bot.conflicts import KnownConflict, load_conflicts, position_sentences
+from corpus.conflicts import KnownConflict, load_conflicts, position_sentences
 from bot.guard.claims import DoseFacts, DrugClaim, dose_facts, extract_claims, rules_lines
 from bot.guard.models import LEAD_INS, GuardStatement, GuardTuning
 from bot.models import Citation

@@ -15,7 +15,7 @@ from __future__ import annotations
 import importlib
 from collections.abc import Iterable, Mapping
 
-from bot.conflicts import KnownConflict
+from corpus.conflicts import KnownConflict
 from bot.guard.knowledge import GuardKnowledge
 from bot.guard.models import GuardContext, GuardDraft, GuardRail, GuardTuning, RailOutcome
 from bot.guard.parse import read_draft

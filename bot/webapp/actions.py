@@ -17,7 +17,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from bot.models import BotResponse
-from bot.report import ReportFiles, write_report
+from bot.decision_report import ReportFiles, write_report
 from bot.webapp.sessions import SessionStore, UnknownSession
 from rules_core import Decision, PatientFacts, RulesInputError, describe_error, evaluate, evaluate_options, normalise_drug
 

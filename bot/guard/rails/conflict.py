@@ -1,6 +1,6 @@
 """Rail `conflict`: an answer on a topic the sources disagree on carries every position.
 
-A known conflict (corpus/conflicts.yaml, loaded by bot.conflicts) concerns an answer when the
+A known conflict (corpus/conflicts.yaml, loaded by corpus.conflicts) concerns an answer when the
 question or a kept statement names one of its triggers, or a statement claims the drug and line
 of its `rules` link. Repair: the missing positions are appended verbatim with citations and the
 Conflict entry is listed. A rules decision on the conflict's drug must carry its declared warning

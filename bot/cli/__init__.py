@@ -23,16 +23,9 @@ app = typer.Typer(
 
 
 def _register_commands() -> None:
-    from bot import cli_eval, cli_qa, cli_rules  # noqa: F401  (commands register themselves on `app`)
+    from bot.cli import evaluation, qa, rules  # noqa: F401  (commands register themselves on `app`)
 
 
 def main() -> None:
     _register_commands()
     app()
-
-
-if __name__ == "__main__":
-    # Run as a script this module is `__main__`, not the `bot.cli` the commands register on.
-    from bot.cli import main as _main
-
-    _main()

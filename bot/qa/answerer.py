@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 
 from bot.citing import make_citation
-from bot.conflicts import KnownConflict, conflicts_for, load_conflicts, position_sentences
+from corpus.conflicts import KnownConflict, conflicts_for, load_conflicts, position_sentences
 from bot.models import BotResponse, Citation, Conflict
 from bot.settings import AnswerTuning
 from corpus.ingest import Corpus

@@ -47,7 +47,7 @@ def load_settings(chroma_url: str | None = None, data_dir: Path | None = None) -
 
 def _is_knowledge_error(exc: Exception) -> bool:
     """A manifest or conflicts file that does not fit its documents: its message is already one line."""
-    from bot.conflicts import ConflictsError
+    from corpus.conflicts import ConflictsError
     from corpus.models import ManifestError
 
     return isinstance(exc, (ManifestError, ConflictsError))
@@ -152,7 +152,7 @@ def _emit(response, as_json: bool) -> None:
     if as_json:
         typer.echo(json.dumps(response.model_dump(mode="json"), ensure_ascii=False))
         return
-    from bot.render import render_text
+    from bot.cli.display import render_text
 
     typer.echo(render_text(response))
 
@@ -160,7 +160,7 @@ def _emit(response, as_json: bool) -> None:
 @app.command()
 def chat(chroma_url: ChromaUrl = None, data_dir: DataDir = None) -> None:
     """A conversation in the terminal (facts you give are remembered; 'new' starts over, 'quit' ends)."""
-    from bot.render import render_text
+    from bot.cli.display import render_text
 
     engine = load_engine(load_settings(chroma_url, data_dir))
     conversation = engine.conversation()

@@ -1,0 +1,1 @@
+"""Clinician Q&A: extractive answers from the corpus (answerer) and the optional LLM drafter."""
