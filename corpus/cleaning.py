@@ -136,3 +136,46 @@ def collapse_whitespace(text: MappedText) -> MappedText:
 def remove_reference_markers(text: MappedText) -> MappedText:
     text = text.sub(REFERENCE_MARKER_INLINE, "")
     return text.sub(REFERENCE_MARKER_EOL, "")
+
+
+# --- quote location: the one way a quote is found in a text -----------------------------------
+
+
+def quote_form(text: MappedText) -> MappedText:
+    """The form quotes are compared in: whitespace runs are one space, and a hyphen followed by
+    whitespace joins ('LR-\\nMDS' and 'LR- MDS' read 'LR-MDS'), since line breaks split words."""
+    return text.sub(r"(?<=-)\s+", "").sub(r"\s+", " ").strip()
+
+
+def fold_case(text: str) -> str:
+    """Case-folded, one character for one (so offsets still map): 'ẞ' stays one character."""
+    return "".join(c.casefold() if len(c.casefold()) == 1 else c.lower() for c in text)
+
+
+class QuoteFinder:
+    """A text prepared once for finding quotes in it, exactly or ignoring case."""
+
+    def __init__(self, raw: str, *, ignore_case: bool = False):
+        self.form = quote_form(MappedText(raw))
+        self.ignore_case = ignore_case
+        self._haystack = fold_case(self.form.text) if ignore_case else self.form.text
+
+    def needle(self, quote: str) -> str:
+        needle = quote_form(MappedText(quote)).text
+        return fold_case(needle) if self.ignore_case else needle
+
+    def spans(self, quote: str) -> list[tuple[int, int]]:
+        """[start, end) in the raw text of every occurrence of the quote."""
+        needle = self.needle(quote)
+        found: list[tuple[int, int]] = []
+        at = self._haystack.find(needle) if needle else -1
+        while at >= 0:
+            found.append(self.form.source_span(at, at + len(needle)))
+            at = self._haystack.find(needle, at + 1)
+        return found
+
+    def first(self, quote: str) -> tuple[int, int] | None:
+        needle = self.needle(quote)
+        at = self._haystack.find(needle) if needle else -1
+        return self.form.source_span(at, at + len(needle)) if at >= 0 else None
+

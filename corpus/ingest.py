@@ -11,6 +11,7 @@ from pathlib import Path
 from corpus.cleaning import (
     CleaningRuleError,
     MappedText,
+    QuoteFinder,
     collapse_whitespace,
     find_furniture_spans,
     join_broken_lines,
@@ -67,12 +68,8 @@ class Corpus:
         return [p for p in self.passages if p.doc_id == doc_id]
 
     def quote_span(self, doc_id: str, quote: str) -> tuple[int, int] | None:
-        """Span in the shipped file of a quote given with collapsed whitespace (as rules cite)."""
-        collapsed = _collapsed(self.document(doc_id).raw)
-        at = collapsed.text.find(" ".join(quote.split()))
-        if at < 0:
-            return None
-        return collapsed.source_span(at, at + len(" ".join(quote.split())))
+        """Span in the shipped file of a verbatim quote (whitespace and line-break hyphens as in quote_form)."""
+        return _quote_finder(self.document(doc_id).raw).first(quote)
 
     def locate_quote(self, doc_id: str, quote: str) -> tuple[Passage, int, int] | None:
         """The passage holding most of a verbatim quote, and the quote's span in the file."""
@@ -146,8 +143,8 @@ class SectionAnchorError(ValueError):
 
 
 @lru_cache(maxsize=8)
-def _collapsed(raw: str) -> MappedText:
-    return collapse_whitespace(MappedText(raw))
+def _quote_finder(raw: str) -> QuoteFinder:
+    return QuoteFinder(raw)
 
 
 def _content_hash(documents: list[Document], passages: list[Passage]) -> str:

@@ -22,6 +22,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
 
+from corpus.cleaning import MappedText, QuoteFinder, fold_case, quote_form
 from corpus.lexicon import load_lexicon
 from corpus.text import normalise_number
 
@@ -87,42 +88,13 @@ def flatten_text(value: Any) -> str:
 # ---------------------------------------------------------------------------
 # gold quotes in the shipped documents
 
-_HYPHEN_BREAK = re.compile(r"-\s+")
-
-
 def collapse(text: str) -> str:
-    """Whitespace-collapsed, case-insensitive form used to locate quotes.
+    """Whitespace-collapsed, case-insensitive form used to locate quotes (corpus.cleaning.quote_form).
 
     A hyphen followed by whitespace (a word broken across lines, ``LR-\\nMDS``)
     collapses to a bare hyphen, so ``LR-MDS`` and ``LR- MDS`` both match it.
     """
-    return _collapse_with_map(text)[0]
-
-
-def _collapse_with_map(text: str) -> tuple[str, list[int]]:
-    """Collapsed text and, for each of its characters, the raw offset it came from."""
-    out: list[str] = []
-    offsets: list[int] = []
-    i, n = 0, len(text)
-    # skip leading whitespace
-    while i < n and text[i].isspace():
-        i += 1
-    while i < n:
-        ch = text[i]
-        if ch.isspace():
-            j = i
-            while j < n and text[j].isspace():
-                j += 1
-            if j < n:  # drop trailing whitespace
-                if not (out and out[-1] == "-"):
-                    out.append(" ")
-                    offsets.append(i)
-            i = j
-            continue
-        out.append(ch.casefold() if len(ch.casefold()) == 1 else ch.lower())
-        offsets.append(i)
-        i += 1
-    return "".join(out), offsets
+    return fold_case(quote_form(MappedText(text)).text)
 
 
 @dataclass(frozen=True)
@@ -140,9 +112,7 @@ class CorpusText:
 
     def __init__(self, documents: Mapping[str, str]):
         self.raw: dict[str, str] = dict(sorted(documents.items()))
-        self._collapsed: dict[str, tuple[str, list[int]]] = {
-            doc_id: _collapse_with_map(text) for doc_id, text in self.raw.items()
-        }
+        self._finders = {doc_id: QuoteFinder(text, ignore_case=True) for doc_id, text in self.raw.items()}
 
     @classmethod
     def from_dir(cls, directory: Path = DOCUMENTS_DIR) -> "CorpusText":
@@ -157,18 +127,7 @@ class CorpusText:
 
     def locate(self, quote: str) -> list[Span]:
         """Every raw span of ``quote`` (collapsed match), in document then offset order."""
-        needle = collapse(quote)
-        spans: list[Span] = []
-        if not needle:
-            return spans
-        for doc_id, (hay, offsets) in self._collapsed.items():
-            pos = hay.find(needle)
-            while pos != -1:
-                start = offsets[pos]
-                end = offsets[pos + len(needle) - 1] + 1
-                spans.append(Span(doc_id, start, end))
-                pos = hay.find(needle, pos + 1)
-        return spans
+        return [Span(doc_id, a, b) for doc_id, finder in self._finders.items() for a, b in finder.spans(quote)]
 
     def resolve_doc(self, doc_id: str | None, start: int | None, end: int | None, text: str | None) -> str | None:
         """Which shipped document a passage belongs to.

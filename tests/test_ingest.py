@@ -160,3 +160,15 @@ def test_mapped_text_keeps_origin_through_replacements():
     assert cleaned.text == "a IDHmut b"
     start = cleaned.text.index("IDHmut")
     assert cleaned.source_span(start, start + len("IDHmut")) == (2, 8)
+
+
+def test_one_quote_finder_maps_quotes_back_to_raw_spans() -> None:
+    from corpus.cleaning import QuoteFinder
+
+    raw = "Lower-risk (LR-\nMDS)  patients:  sEPO\t<500 U/L.\nLR-MDS again."
+    exact = QuoteFinder(raw)
+    assert [raw[a:b] for a, b in exact.spans("LR- MDS)")] == ["LR-\nMDS)"]
+    assert exact.spans("LR-MDS") == [(12, 19), (raw.index("LR-MDS again"), raw.index("LR-MDS again") + 6)]
+    assert raw.__getitem__(slice(*exact.first("patients: sEPO <500"))) == "patients:  sEPO\t<500"
+    assert exact.first("lr-mds") is None
+    assert QuoteFinder(raw, ignore_case=True).first("lr-mds") == (12, 19)
