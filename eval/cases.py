@@ -26,6 +26,10 @@ QuestionKind = Literal[
 QUESTION_KINDS: tuple[str, ...] = QuestionKind.__args__  # type: ignore[attr-defined]
 Expect = Literal["answer", "refuse", "needs_information"]
 
+#: other spellings of a rules-core decision -> the Decision value
+DECISION_ALIASES: dict[str, str] = {
+    "criteria_met": "meets_criteria", "criteria_not_met": "does_not_meet", "insufficient": "insufficient_documentation",
+}
 #: expect -> the BotResponse.status that satisfies it
 EXPECT_STATUS: dict[str, str] = {"answer": "answered", "refuse": "refused", "needs_information": "needs_information"}
 
@@ -110,6 +114,12 @@ class TurnExpect(BaseModel):
     def _status_alias(cls, v: str | None) -> str | None:
         # accept the question-case spelling too ("answer" -> "answered")
         return EXPECT_STATUS.get(v, v) if v is not None else None
+
+    @field_validator("decision")
+    @classmethod
+    def _decision_alias(cls, v: str | None) -> str | None:
+        # case files written elsewhere say "criteria_met" / "criteria_not_met"
+        return DECISION_ALIASES.get(v, v) if v is not None else None
 
 
 class Turn(BaseModel):

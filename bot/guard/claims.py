@@ -14,7 +14,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from corpus.lexicon import load_lexicon
+from corpus.lexicon import load_lexicon, whole_words
 from corpus.text import DOSE_UNITS, extract_figures, fold_dashes
 
 Line = Literal["first", "second"]
@@ -45,8 +45,9 @@ _DOSE_SCHEDULE = re.compile(
     r"|\b(?:once|twice|three times)\s+(?:daily|weekly|monthly|a (?:day|week|month))\b|\b(?:daily|weekly)\b",
     re.IGNORECASE,
 )
-# "dose", "dosing", "how often" ... but not "low-dose lenalidomide" (an adjective, not a question of dose).
-DOSE_QUESTION = re.compile(r"(?<!-)\b(?:dos(?:e|es|ed|ing|age)|how (?:much|often)|schedule|regimen|titrat\w*)\b|mg/kg", re.I)
+# Any wording of a dose (the lexicon's `dose` concept: "dose", "how often", "posology", "mcg per week"...),
+# as whole words: "low-dose lenalidomide" is an adjective, not a question of dose.
+DOSE_QUESTION = whole_words(next(c.names for c in load_lexicon().concepts if c.key == "dose"))
 
 
 class DrugMention(BaseModel):

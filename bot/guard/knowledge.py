@@ -15,6 +15,7 @@ from bot.citing import make_citation
 from corpus.conflicts import KnownConflict, load_conflicts, position_sentences
 from bot.guard.claims import DoseFacts, DrugClaim, dose_facts, extract_claims, rules_lines
 from bot.guard.models import LEAD_INS, GuardStatement, GuardTuning
+from bot.guard.subject import Coverage
 from bot.models import Citation
 from corpus.ingest import Corpus
 from corpus.lexicon import Lexicon, load_lexicon
@@ -83,6 +84,9 @@ class GuardKnowledge:
         self.sentences = MappingProxyType({s.id: self._sentence_facts(s) for s in corpus.sentences})
         # Drugs some source sentence gives a dose or schedule for.
         self.dosed = frozenset(d for f in self.sentences.values() for d in f.dose.drugs)
+        # Drugs, classes, conditions and populations some passage names (the subject rail).
+        self.coverage = Coverage.of((f"{p.section} {p.normalized}" for p in corpus.passages), self.lexicon)
+        self.position_ids = frozenset(s.id for c in self.conflicts for s, _ in c.positions)
 
     # -- built once -------------------------------------------------------------------
 
