@@ -14,6 +14,7 @@ from corpus.conflicts import for_pathway
 from bot.eligibility import Routing, describe_facts, merge_facts, route
 from bot.guard.instructions import strip_instructions
 from bot.guard.models import GuardContext
+from bot.guard.premises import unsupported_premise
 from bot.models import BotResponse, Citation
 from corpus.lexicon import load_lexicon
 from corpus.text import fold_typed
@@ -88,6 +89,8 @@ class Conversation:
     def _answer_question(self, text: str, routing: Routing) -> BotResponse:
         query, note = self._resolve_pronouns(text, routing)
         response = self.engine.answerer.answer(query)
+        if response.status == "refused":
+            response = self._premise_retry(query, response)
         if self.engine.chat_model is not None and response.status == "answered":
             response = self._llm_draft(query, response)
         self._remember_topic(text, routing)
@@ -105,6 +108,16 @@ class Conversation:
         draft = draft_answer(self.engine.chat_model, query, passages, self.engine.corpus)
         reviewed = self.engine.guard.review(draft, query, self._guard_context())
         return extractive if reviewed.blocked or reviewed.status != "answered" else draft
+
+    def _premise_retry(self, query: str, refusal: BotResponse) -> BotResponse:
+        """'Why was <trial> stopped early?' refused for words no source uses: what the sources say about
+        the trial instead (the guard's premise rail puts the correction first)."""
+        knowledge = self.engine.guard.knowledge
+        premise = unsupported_premise(query, knowledge.lexicon, knowledge.corpus_words, knowledge.corpus_stems)
+        if premise is None or not premise.subject:
+            return refusal
+        retry = self.engine.answerer.answer(f"What do the sources say about {' and '.join(premise.subject)}?")
+        return retry if retry.status == "answered" else refusal
 
     def _remember_topic(self, text: str, routing: Routing) -> None:
         """The drug (any the lexicon knows, covered or not) and outside entries this question named."""

@@ -37,7 +37,7 @@ INJECTION_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
          r"|(?:^|[.!?:]\s*)(?:just\s+|only\s+|always\s+)?(?:say|reply|respond|write|answer)\s+(?:only\s+)?"
          r"(?:that|with|exactly|yes|no)\b"
          r"|\b(?:begin|start|open|prefix|end)\s+(?:every|each|your|all)\s+(?:\w+\s+)?(?:answers?|repl(?:y|ies)|responses?)\s+with\b"
-         r"|(?:^|[.!?:,;]\s*)(?:sag(?:e|en sie)?|dites|dis|di|diga|dica)\s*,?\s+(?:dass|que|qu'|che)"),
+         r"|(?:^|[.!?:,;]\s*)[\"'“‘]?(?:sag(?:e|en sie)?|dites|dis|di|diga|dica)\s*,?\s+(?:dass|que|qu'|che)"),
         ("translated instruction",
          r"\btranslat\w*\b[^.?!\n]{0,60}\b(?:do|follow|obey|execute|carry out)\b[^.?!\n]{0,20}\b(?:says?|asks?|instructs?)\b"),
         ("hidden markup",

@@ -87,6 +87,9 @@ class GuardKnowledge:
         # Drugs, classes, conditions and populations some passage names (the subject rail).
         self.coverage = Coverage.of((f"{p.section} {p.normalized}" for p in corpus.passages), self.lexicon)
         self.position_ids = frozenset(s.id for c in self.conflicts for s, _ in c.positions)
+        # Every word of the corpus (premise terms no source uses).
+        self.corpus_words = frozenset(w for p in corpus.passages for w in words(f"{p.section} {p.normalized}"))
+        self.corpus_stems = frozenset(stem(w) for w in self.corpus_words)
 
     # -- built once -------------------------------------------------------------------
 

@@ -10,7 +10,6 @@ from collections.abc import Iterable
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from bot.guard.claims import drug_mentions
 from bot.guard.models import GuardContext
 from corpus.lexicon import Lexicon
 
@@ -49,7 +48,8 @@ class Subject(BaseModel):
 def subject_of(question: str, context: GuardContext, lexicon: Lexicon, coverage: Coverage) -> Subject:
     """The drugs a question asks about and what it names that the corpus does not cover."""
     mentions = lexicon.mentions(question)
-    drugs = {d for m in drug_mentions(question) for d in m.drugs}
+    # Every drug the question names, even where it could read as a state ("a dose of darbepoetin").
+    drugs = {d for m in mentions for d in lexicon.mention_drugs(m)}
     drugs |= {lexicon.trial(m.id).drug for m in mentions if m.kind == "trial"}
     outside = lexicon.outside_named(question)
     uncovered_drugs = [m.id for m in mentions if m.kind == "drug" and m.id not in coverage.drugs]
