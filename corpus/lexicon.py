@@ -145,6 +145,9 @@ class Lexicon(BaseModel):
     units: dict[str, list[str]] = Field(description="Canonical unit -> lower-case spellings.")
     dose_units: list[str] = Field(description="Canonical units that make a figure a dose.")
     out_of_scope_qualifiers: list[str] = Field(description="Lower-case words that put a question outside the sources.")
+    dose_question_words: list[str] = Field(
+        default_factory=list, description="Regexes that, beside the `dose` concept, make a question a dose question."
+    )
     outside_sources: list[OutsideEntry] = Field(
         default_factory=list, description="Drugs, conditions, populations near the sources' subject (coverage read from the corpus)."
     )
@@ -273,6 +276,12 @@ class Lexicon(BaseModel):
     def state_drugs(self) -> frozenset[str]:
         """Drugs whose names may describe a patient's state (members of names_patient_state classes)."""
         return frozenset(d for c in self.classes if c.names_patient_state for d in self.members(c.id))
+
+    @cached_property
+    def dose_question(self) -> re.Pattern[str]:
+        """Any wording of a dose question: the `dose` concept's names and `dose_question_words`."""
+        dose = next((c.names for c in self.concepts if c.key == "dose"), [])
+        return whole_words([*dose, *self.dose_question_words])
 
     @cached_property
     def _outside_regexes(self) -> tuple[tuple[OutsideEntry, re.Pattern[str]], ...]:

@@ -14,7 +14,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from corpus.lexicon import load_lexicon, whole_words
+from corpus.lexicon import load_lexicon
 from corpus.text import DOSE_UNITS, extract_figures, fold_dashes
 
 Line = Literal["first", "second"]
@@ -45,9 +45,9 @@ _DOSE_SCHEDULE = re.compile(
     r"|\b(?:once|twice|three times)\s+(?:daily|weekly|monthly|a (?:day|week|month))\b|\b(?:daily|weekly)\b",
     re.IGNORECASE,
 )
-# Any wording of a dose (the lexicon's `dose` concept: "dose", "how often", "posology", "mcg per week"...),
-# as whole words: "low-dose lenalidomide" is an adjective, not a question of dose.
-DOSE_QUESTION = whole_words(next(c.names for c in load_lexicon().concepts if c.key == "dose"))
+# Any wording of a dose ("dose", "how often", "posology", "mcg per week": the lexicon's), as whole
+# words: "low-dose lenalidomide" is an adjective, not a question of dose.
+DOSE_QUESTION = load_lexicon().dose_question
 
 
 class DrugMention(BaseModel):
