@@ -122,7 +122,7 @@ class Conversation:
     def _remember_topic(self, text: str, routing: Routing) -> None:
         """The drug (any the lexicon knows, covered or not) and outside entries this question named."""
         lexicon = load_lexicon()
-        named = [m.id for m in lexicon.mentions(text) if m.kind == "drug"]
+        named = [m.id if m.kind == "drug" else lexicon.trial(m.id).drug for m in lexicon.mentions(text) if m.kind != "class"]
         outside = tuple(e.id for e in lexicon.outside_named(text))
         if named or routing.extracted.drug:
             self.state.topic_drug = named[0] if named else routing.extracted.drug
@@ -133,15 +133,18 @@ class Conversation:
         """'what were its TI rates?' after a luspatercept answer asks about luspatercept;
         'what dose of it?' after metformin asks about metformin."""
         lexicon = load_lexicon()
-        if routing.extracted.drugs or lexicon.mentions(text) or lexicon.outside_named(text) or not _PRONOUN.search(text):
+        if routing.extracted.drugs or lexicon.mentions(text) or lexicon.outside_named(text):
             return text, None
+        # A turn naming no subject is about the conversation's: the guard compares the answer with it.
+        self.state.read_as_outside = self.state.topic_outside
+        self.state.read_as_drug = None if self.state.topic_outside else self.state.topic_drug
         if self.state.topic_outside:
-            self.state.read_as_outside = self.state.topic_outside
             name = " and ".join(lexicon.outside(i).label for i in self.state.topic_outside)
         elif self.state.topic_drug is not None:
-            self.state.read_as_drug = self.state.topic_drug
             name = lexicon.label(self.state.topic_drug)
         else:
+            return text, None
+        if not (_PRONOUN.search(text) or lexicon.dose_question.search(text)):  # "what dose was used?" too
             return text, None
         return f"{text} ({name})", f"Read as a question about {name}, discussed before."
 
