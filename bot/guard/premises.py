@@ -18,8 +18,8 @@ from bot.guard.instructions import strip_instructions
 from corpus.lexicon import Lexicon
 from corpus.vocabulary import QUESTION_WORDS, STOPWORDS, stem, words, words_named_by_concepts
 
-_WHY = re.compile(r"^\s*(?:why|how come)\b|\bexplain why\b", re.IGNORECASE)
-_GIVEN = re.compile(r"^\s*(?:given|since|because|considering|as)\b(?:\s+that)?", re.IGNORECASE)
+_WHY = re.compile(r"^\s*(?:why|how come|what (?:caused|explains|led to|made))\b|\bexplain why\b", re.IGNORECASE)
+_GIVEN = re.compile(r"^\s*(?:given|since|because|considering|as|now that|seeing that)\b(?:\s+that)?", re.IGNORECASE)
 _CLAUSE_END = re.compile(r"[,;?]")
 ABSOLUTES = frozenset("everyone everybody anyone all always never universally every".split())
 _TYPO_CUTOFF = 0.85  # a word this close to a corpus word is a misspelling of it, not a new claim

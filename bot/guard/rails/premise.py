@@ -9,21 +9,18 @@ they report 38% [2]." The note is rebuilt on every review, so a repaired answer 
 
 from __future__ import annotations
 
-import re
-
 from bot.eligibility import mentions_a_patient
 from bot.guard.claims import DrugClaim, drug_mentions, extract_claims
 from bot.guard.instructions import strip_instructions
 from bot.guard.knowledge import GuardKnowledge
 from bot.guard.models import GuardDraft, GuardRail, GuardStatement, RailOutcome, allow, repair
 from bot.guard.parse import NOTE_PREFIX
-from bot.guard.premises import Premise, unsupported_premise
+from bot.guard.premises import Premise, presupposed_clause, unsupported_premise
 from bot.guard.render import settle
 from corpus.text import Figure, extract_figures, unsupported_figures
 
 NAME = "premise"
 
-_PREMISE_FRAMING = re.compile(r"^\s*(?:why|how come|given that|since|because)\b|\bexplain why\b", re.IGNORECASE)
 
 
 def check(draft: GuardDraft, knowledge: GuardKnowledge) -> RailOutcome:
@@ -64,10 +61,8 @@ def _is_claimed(figure: Figure, knowledge: GuardKnowledge) -> bool:
 
 
 def false_claims(question: str, knowledge: GuardKnowledge) -> list[DrugClaim]:
-    question = strip_instructions(question)
-    if not _PREMISE_FRAMING.search(question):
-        return []
-    return [c for c in extract_claims(question) if knowledge.claim_problem(c)]
+    clause = presupposed_clause(question)  # what a why / given / now-that question takes for granted
+    return [c for c in extract_claims(clause) if knowledge.claim_problem(c)] if clause else []
 
 
 def premise_note(draft: GuardDraft, knowledge: GuardKnowledge) -> str:
