@@ -207,7 +207,7 @@ class RailOutcome(BaseModel):
 
     @property
     def check(self) -> Check:
-        return Check(name=self.rail, passed=self.verdict == "allow", detail=self.detail)
+        return Check(name=self.rail, passed=self.verdict == "allow", detail=self.detail, outcome=self.verdict)
 
 
 def allow(rail: str, detail: str) -> RailOutcome:

@@ -228,7 +228,7 @@ def guard_action_html(response: BotResponse) -> str:
     if not failed:
         return ""
     verb = "Blocked" if response.blocked else "Repaired"
-    rows = "".join(f"<li><b>{text(c.name)}</b>: {text(c.detail)}</li>" for c in failed)
+    rows = "".join(f"<li><b>{text(c.name)}</b> ({text(c.outcome or 'failed')}): {text(c.detail)}</li>" for c in failed)
     return f'<div class="mds-guard-action">🛡 {verb} by the guard ({text(", ".join(c.name for c in failed))})<ul>{rows}</ul></div>'
 
 
