@@ -15,8 +15,10 @@ INJECTION_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("ignore instructions",
          # English, German, French, Spanish, Italian: a verb of ignoring, then what is ignored.
          r"\b(?:ignore[rz]?|disregard|forget|bypass|override|ignorier\w*|vergiss|vergessen|missacht\w*|oublie[rz]?"
-         r"|ignora\w*|olvid\w*|dimentica\w*)\b[^.?!\n]{0,40}\b(?:instructions?|sources?|rules?|context"
-         r"|guidelines?|documents?|prompts?|citations?|constraints?|guard\w*|passages?|restrictions?|anweisungen"
+         r"|ignora\w*|olvid\w*|dimentica\w*|esque[cç]\w*)\b[^.?!\n]{0,40}\b(?:instructions?|sources?|rules?|context"
+         r"|guidelines?|documents?|prompts?|citations?|constraints?|guard\w*|passages?|restrictions?|directions?"
+         r"|directives?|polic(?:y|ies)|safeguards?|filters?|everything|(?:all|text|messages?) above|previous messages?|anweisungen"
+         r"|instru[cç][õo]es|regras|fontes"
          r"|dokumenten?|quellen|regeln|vorgaben|consignes|r[eè]gles|instrucciones|documentos|fuentes|reglas"
          r"|istruzioni|documenti|fonti|regole)\b"),
         ("system override",
@@ -27,7 +29,7 @@ INJECTION_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
          r"(?:now\s+)?(?:disabled|off|suspended|removed|lifted|not required|turned off)\b"),
         ("role change",
          r"\byou are now\b|\bact as\b|\bpretend (?:to be|you are)\b|\bfrom now on\b|\bnew (?:role|persona|instructions?)\b"
-         r"|\bdeveloper mode\b|\bjailbreak\w*\b|\brole[- ]?play\w*|\bin character\b|\blet'?s pretend\b"
+         r"|\bdeveloper mode\b|\bjailbreak\w*\b|\bdo anything now\b|\bDAN mode\b|\brole[- ]?play\w*|\bin character\b|\blet'?s pretend\b"
          r"|\b(?:answer|reply|respond|write)\s+as if\b|\bno (?:source |grounding )?restrictions\b|\bunrestricted\b"),
         ("prompt extraction",
          r"\b(?:print|reveal|show|repeat|output|display|dump|leak)\b[^.?!\n]{0,30}\b(?:your|the)\s+"
