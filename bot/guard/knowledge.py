@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from types import MappingProxyType
 
 from bot.citing import make_citation
@@ -116,6 +117,13 @@ class GuardKnowledge:
         text = sentence.normalized
         topics = frozenset(c.topic for c in self.conflicts if c.conflict.applies_to(text))
         return SentenceFacts(tuple(extract_claims(text)), dose_facts(text), topics)
+
+    @cached_property
+    def covers(self) -> str:
+        """'They cover: ...' from the manifest, as the answerer's refusals say it."""
+        from bot.qa.answerer import coverage_statement  # the one wording; loaded only when a refusal needs it
+
+        return coverage_statement(self.corpus)
 
     # -- lookups ------------------------------------------------------------------------
 

@@ -27,7 +27,7 @@ def check(draft: GuardDraft, knowledge: GuardKnowledge) -> RailOutcome:
     subject = subject_of(strip_instructions(draft.question) or draft.question, draft.context,
                          knowledge.lexicon, knowledge.coverage)
     if subject.uncovered:
-        return _uncovered(draft, subject)
+        return _uncovered(draft, subject, knowledge)
     if not subject.drugs or draft.rules_route or draft.response.status == "needs_information":
         return allow(NAME, "the answer is about what the question asks" if subject.drugs else "no subject to compare")
     dose_question = bool(DOSE_QUESTION.search(draft.question))
@@ -42,7 +42,7 @@ def check(draft: GuardDraft, knowledge: GuardKnowledge) -> RailOutcome:
     return repair(NAME, detail, draft.dropping({s.index for s in off}))
 
 
-def _uncovered(draft: GuardDraft, subject: Subject) -> RailOutcome:
+def _uncovered(draft: GuardDraft, subject: Subject, knowledge: GuardKnowledge) -> RailOutcome:
     """Refuse naming what the sources do not cover (a refusal that already names it stands)."""
     named = " or ".join(subject.uncovered)
     why = (f"{ONLY_LR_MDS}; they do not cover {named}." if subject.populations
@@ -52,7 +52,8 @@ def _uncovered(draft: GuardDraft, subject: Subject) -> RailOutcome:
         return allow(NAME, f"names {named}, not covered by the sources; left to the rules core")
     if response.status == "refused" and all(label.lower() in response.answer.lower() for label in subject.uncovered):
         return allow(NAME, f"names {named}, not covered by the sources; refused")
-    return repair(NAME, f"the question names {named}, which no source passage covers (refused)", _refusal(draft, why))
+    return repair(NAME, f"the question names {named}, which no source passage covers (refused)",
+                  _refusal(draft, f"{why} {knowledge.covers}"))
 
 
 def _refusal(draft: GuardDraft, why: str) -> GuardDraft:
