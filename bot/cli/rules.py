@@ -102,9 +102,7 @@ def check(
 
 
 def _check_batch(source: str, as_json: bool, policy) -> None:
-    import json
-
-    from rules_core.inputs import evaluate_jsonl
+    from rules_core.batch import evaluate_jsonl_text
 
     if source == "-":
         lines = sys.stdin
@@ -115,8 +113,9 @@ def _check_batch(source: str, as_json: bool, policy) -> None:
             raise _fail(f"error: --batch: cannot read {source!r}: {exc.strerror or exc}") from None
     out = sys.stdout
     try:
-        for result in evaluate_jsonl(lines, policy):
-            out.write((result if as_json else _batch_text(json.loads(result))) + "\n")
+        for block in evaluate_jsonl_text(lines, policy):  # chunks of result lines, in input order
+            out.write(block if as_json else _batch_text_block(block))
+        out.flush()
     except UnicodeDecodeError:
         raise _fail(f"error: --batch: {source!r} is not UTF-8 text") from None
     except BrokenPipeError:  # reader went away (e.g. `| head`): stop quietly, no traceback
@@ -124,6 +123,12 @@ def _check_batch(source: str, as_json: bool, policy) -> None:
     finally:
         if lines is not sys.stdin:
             lines.close()
+
+
+def _batch_text_block(block: str) -> str:
+    import json
+
+    return "".join(_batch_text(json.loads(line)) + "\n" for line in block.splitlines())
 
 
 def _batch_text(result: dict) -> str:
