@@ -43,15 +43,16 @@ def model_path() -> str:
 
 
 def load_embeddings() -> Any:
-    """LangChain embeddings over the packaged MiniLM weights; never touches the hub.
+    """The model of record for the corpus: sentence-transformers over the packaged MiniLM, through
+    langchain-huggingface; never touches the hub.
 
-    The model (and sentence-transformers, 6-10 s to import here) loads on the first
-    text that really has to be embedded, so an ask whose query vector is cached
-    starts without it.
+    The model (and sentence-transformers, seconds to import) loads on the first text that
+    really has to be embedded: queries go through the query encoder (corpus/encoder.py), so
+    answering never loads it. A plain class with LangChain's two methods (langchain-chroma
+    only calls them): importing langchain_core here would cost every cold ask ~60 ms.
     """
-    from langchain_core.embeddings import Embeddings
 
-    class LazyMiniLM(Embeddings):
+    class LazyMiniLM:
         def __init__(self) -> None:
             self._model: Any = None
 
