@@ -122,17 +122,22 @@ def export_onnx(data_dir: Path) -> Path:
     model = AutoModel.from_pretrained(str(model_dir()), local_files_only=True).eval()
     path = encoder_path(data_dir)
     path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_suffix(".partial")
+    partial = path.with_suffix(f".{os.getpid()}.partial")  # two processes exporting at once do not collide
     sample = torch.ones(2, 8, dtype=torch.long)
     axes = {"input_ids": {0: "batch", 1: "tokens"}, "attention_mask": {0: "batch", 1: "tokens"}, "embedding": {0: "batch"}}
-    with torch.no_grad(), warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # the exporter's notes on opset details are not the user's concern
-        torch.onnx.export(
-            _PooledMiniLM(model), (sample, sample), str(partial), input_names=["input_ids", "attention_mask"],
-            output_names=["embedding"], dynamic_axes=axes, opset_version=17, dynamo=False,
-        )
-    os.replace(partial, path)  # never a half-written model under the real name
-    (path.parent / STAMP_FILE).write_text(json.dumps({"fingerprint": fingerprint()}), encoding="utf-8")
+    try:
+        with torch.no_grad(), warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # the exporter's notes on opset details are not the user's concern
+            torch.onnx.export(
+                _PooledMiniLM(model), (sample, sample), str(partial), input_names=["input_ids", "attention_mask"],
+                output_names=["embedding"], dynamic_axes=axes, opset_version=17, dynamo=False,
+            )
+        os.replace(partial, path)  # never a half-written model under the real name
+    finally:
+        partial.unlink(missing_ok=True)
+    stamp = path.parent / f"{STAMP_FILE}.{os.getpid()}"
+    stamp.write_text(json.dumps({"fingerprint": fingerprint()}), encoding="utf-8")
+    os.replace(stamp, path.parent / STAMP_FILE)
     return path
 
 
