@@ -75,8 +75,8 @@ def _batch_lines(n: int) -> list[str]:
 def test_worker_processes_give_the_one_process_lines_in_order():
     lines = _batch_lines(2 * CHUNK_LINES + 17)
     reference = "".join(result + "\n" for result in evaluate_jsonl(lines))
-    assert "".join(evaluate_jsonl_text(lines, workers=2)) == reference
-    assert "".join(evaluate_jsonl_text(lines, workers=1)) == reference
+    assert b"".join(evaluate_jsonl_text(lines, workers=2)).decode() == reference
+    assert b"".join(evaluate_jsonl_text(lines, workers=1)).decode() == reference
     results = [json.loads(line) for line in reference.splitlines()]
     assert len(results) == len(lines) - 1  # the blank line gives nothing
     assert "given twice" in results[5]["error"]

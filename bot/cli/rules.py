@@ -111,9 +111,10 @@ def _check_batch(source: str, as_json: bool, policy) -> None:
             lines = open(source, encoding="utf-8")  # noqa: SIM115  (streamed, closed below)
         except OSError as exc:
             raise _fail(f"error: --batch: cannot read {source!r}: {exc.strerror or exc}") from None
-    out = sys.stdout
+    sys.stdout.flush()
+    out = sys.stdout.buffer
     try:
-        for block in evaluate_jsonl_text(lines, policy):  # chunks of result lines, in input order
+        for block in evaluate_jsonl_text(lines, policy):  # chunks of UTF-8 result lines, in input order
             out.write(block if as_json else _batch_text_block(block))
         out.flush()
     except UnicodeDecodeError:
@@ -125,10 +126,10 @@ def _check_batch(source: str, as_json: bool, policy) -> None:
             lines.close()
 
 
-def _batch_text_block(block: str) -> str:
+def _batch_text_block(block: bytes) -> bytes:
     import json
 
-    return "".join(_batch_text(json.loads(line)) + "\n" for line in block.splitlines())
+    return "".join(_batch_text(json.loads(line)) + "\n" for line in block.splitlines()).encode()
 
 
 def _batch_text(result: dict) -> str:
