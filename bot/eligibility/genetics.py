@@ -125,9 +125,7 @@ def extract_mutations(draft: Draft) -> None:
             # status shared with the group: show the group ("SF3B1 and IDH2 mutations")
             stated = draft.text[match.start():match.end() + len(draft.text[match.end():].split(",")[0])]
         for gene in genes:
-            if gene not in draft.facts:
-                draft.facts[gene] = status
-                draft.spans[gene] = squash(stated).strip(" ,(")
+            draft.state(gene, status, match.start(), match.end(), squash(stated).strip(" ,("))
 
 
 # --------------------------------------------------------------------------- #
@@ -158,21 +156,17 @@ def _record_del5q(draft: Draft, match: re.Match[str]) -> None:
     before_start = max(0, match.start() - _DEL5Q_LOOKBACK)
     before, after = draft.text[before_start:match.start()], draft.text[match.end():]
     negated_after = _DEL5Q_NEGATED_AFTER.match(after)
-    draft.facts["del5q"] = not (_DEL5Q_NEGATED_BEFORE.search(before) or negated_after)
+    present = not (_DEL5Q_NEGATED_BEFORE.search(before) or negated_after)
     start = max(clause_start(draft.text, match.start(), draft.reading.max_clause_chars),
                 draft.text.rfind(",", 0, match.start()) + 1, before_start)
     end = match.end() + (negated_after.end() if negated_after else 0)
-    draft.spans["del5q"] = squash(draft.text[start:end]).strip(" ,;")
-    draft.claim(match.start(), match.end())
+    draft.state("del5q", present, match.start(), match.end(), squash(draft.text[start:end]).strip(" ,;"))
 
 
 def extract_del5q(draft: Draft) -> None:
     for match in _DEL5Q.finditer(draft.text):
-        if _DEL5Q_UNKNOWN_AFTER.match(draft.text[match.end():]):
-            continue
-        if "del5q" not in draft.facts:
+        if not _DEL5Q_UNKNOWN_AFTER.match(draft.text[match.end():]):
             _record_del5q(draft, match)
-        return
-    if _NORMAL_KARYOTYPE.search(draft.text):
+    if "del5q" not in draft.statements and _NORMAL_KARYOTYPE.search(draft.text):
         # A normal karyotype excludes del(5q), but the criteria want it stated, so ask rather than infer.
         draft.note("Normal karyotype noted; del(5q) status not recorded: please state it explicitly.")

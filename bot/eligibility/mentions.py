@@ -7,6 +7,7 @@ stands for the class's assumed member, and the user is told so.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from bot.eligibility import cues
@@ -27,6 +28,10 @@ class DrugMention:
     response_rank: int = -1
     weeks: int | None = None
     weeks_note: str | None = None
+
+
+_SENTENCE_BREAK = re.compile(r"\.(?!\d)\s|\n")
+_NEGATION_LOOKBACK = 30  # characters before a response cue searched for its negation
 
 
 def clause_bounds(draft: Draft, start: int, end: int) -> tuple[int, int]:
@@ -80,15 +85,44 @@ def _cue_target(draft: Draft, mentions: list[DrugMention], start: int, end: int)
         return preceding
     if following and clause_bounds(draft, start, end)[1] >= following.end:
         return following
+    if preceding and not _SENTENCE_BREAK.search(text, preceding.end, start):
+        return preceding  # "did not fail epoetin; still responding": the sentence's drug
     return None
 
 
 def _assign_responses(draft: Draft, mentions: list[DrugMention]) -> None:
+    claimed: list[tuple[int, int]] = []
     for rank, (response, pattern) in enumerate(cues.RESPONSES):
         for cue in pattern.finditer(draft.text):
+            if any(cue.start() < e and cue.end() > s for s, e in claimed):
+                continue  # "no longer responding" is a loss, not also a response
+            claimed.append((cue.start(), cue.end()))
+            if cues.NEGATED_CUE.search(draft.text, max(0, cue.start() - _NEGATION_LOOKBACK), cue.start()):
+                continue  # "did not fail", "never lost response": the cue is denied
             target = _cue_target(draft, mentions, cue.start(), cue.end())
             if target is not None and (target.response is None or rank < target.response_rank):
                 target.response, target.response_rank = response, rank
+    _share_responses(draft, mentions)
+
+
+def _share_responses(draft: Draft, mentions: list[DrugMention]) -> None:
+    """Drugs listed together share a response stated once for the list ("X and Y, no response to either")."""
+    for group in _joined_groups(draft, mentions):
+        responses = {m.response for m in group if m.response}
+        if len(responses) == 1:
+            shared = responses.pop()
+            for mention in group:
+                mention.response = mention.response or shared
+
+
+def _joined_groups(draft: Draft, mentions: list[DrugMention]) -> list[list[DrugMention]]:
+    groups: list[list[DrugMention]] = []
+    for i, mention in enumerate(mentions):
+        if i and cues.JOINED.match(draft.text[mentions[i - 1].end:mention.start]):
+            groups[-1].append(mention)
+        else:
+            groups.append([mention])
+    return [g for g in groups if len(g) > 1]
 
 
 def _neighbour_limits(draft: Draft, mentions: list[DrugMention], i: int) -> tuple[int, int]:
@@ -131,6 +165,9 @@ def _classify(draft: Draft, mentions: list[DrugMention]) -> None:
         left = text[left_limit:mention.start]
         if cues.NEGATED_BEFORE.search(left) or cues.NEGATED_AFTER.match(text[mention.end:]):
             mention.role = "negated"
+            continue
+        if previous and previous.role == "negated" and cues.JOINED.match(text[previous.end:mention.start]):
+            mention.role = "negated"  # "never had len or HMA": the negation covers the list
             continue
         if previous and previous.role != "negated" and cues.CONJUNCTION.match(text[previous.end:mention.start]):
             mention.role = previous.role  # "failed epoetin and darbepoetin", "luspatercept or imetelstat"

@@ -6,6 +6,7 @@ from typing import Any
 
 from bot.eligibility import cues
 from bot.eligibility.draft import Draft, fragment, squash
+from bot.eligibility.models import Assumption
 from bot.eligibility.mentions import DrugMention, clause_bounds, read_mentions
 from corpus.lexicon import load_lexicon
 
@@ -47,15 +48,13 @@ def _union(ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return merged
 
 
-def _history_agent(draft: Draft, mention: DrugMention, named: set[str]) -> str:
-    """The agent of a prior course; "prior ESA (darbepoetin) x 12 weeks": the class name is the named agent."""
+def _history_agent(mention: DrugMention, named: set[str]) -> str | None:
+    """The agent of a prior course; "prior ESA (darbepoetin) x 12 weeks": the class name is the named agent.
+    None: a class name with no member named ("failed an ESA"), an assumption for the chat to settle."""
     if mention.class_id is None:
         return mention.agent
     same_class = sorted(named & set(load_lexicon().members(mention.class_id)))
-    if same_class:
-        return same_class[0]
-    draft.note(mention.assumed_note or "")
-    return mention.agent
+    return same_class[0] if same_class else None
 
 
 def _add_course(draft: Draft, entry: dict[str, Any], mention: DrugMention) -> None:
@@ -67,13 +66,31 @@ def _add_course(draft: Draft, entry: dict[str, Any], mention: DrugMention) -> No
         entry["response"] = mention.response
 
 
+def _assume_member(draft: Draft, mentions: list[DrugMention], mention: DrugMention) -> None:
+    """"Failed an ESA": the course's agent is not stated; the chat asks for it when the verdict depends on it."""
+    lexicon = load_lexicon()
+    entry: dict[str, Any] = {"agent": mention.agent}
+    _add_course(draft, entry, mention)
+    others = [m for m in lexicon.members(mention.class_id or "") if m != mention.agent]
+    label = lexicon.drug_class(mention.class_id or "").short_label or lexicon.drug_class(mention.class_id or "").label
+    read = _therapy_fragment(draft, mentions, mention)
+    draft.assumptions.append(Assumption(
+        field="therapies", read=read, assumed=entry, alternatives=[{**entry, "agent": agent} for agent in others],
+        question=f"Which {label} was it ('{read}')? The verdict depends on the agent.",
+        note=mention.assumed_note or f"{label} not named.",
+    ))
+
+
 def _therapies(draft: Draft, mentions: list[DrugMention]) -> list[dict[str, Any]]:
     history = [m for m in mentions if m.role == "history"]
     named = {m.agent for m in history if m.class_id is None}
     entries: dict[str, dict[str, Any]] = {}
     ranges: dict[str, list[tuple[int, int]]] = {}
     for mention in history:
-        agent = _history_agent(draft, mention, named)
+        agent = _history_agent(mention, named)
+        if agent is None:
+            _assume_member(draft, mentions, mention)
+            continue
         _add_course(draft, entries.setdefault(agent, {"agent": agent}), mention)
         ranges.setdefault(agent, []).append(_therapy_range(draft, mentions, mention))
     for agent, agent_ranges in ranges.items():
@@ -114,8 +131,9 @@ def _attach_iron_status(draft: Draft, entries: list[dict[str, Any]], follow_up: 
     status = deficient is None
     esa_entries = [e for e in entries if e["agent"] in esa_agents()]
     draft.spans["iron_replete"] = fragment(match)
-    if esa_entries:
-        for entry in esa_entries:
+    esa_assumed = [a for a in draft.assumptions if a.field == "therapies" and a.assumed["agent"] in esa_agents()]
+    if esa_entries or esa_assumed:
+        for entry in esa_entries + [e for a in esa_assumed for e in (a.assumed, *a.alternatives)]:
             entry["iron_replete"] = status
     elif follow_up and not entries:
         # A follow-up ("she was iron replete") about the ESA course discussed before;
