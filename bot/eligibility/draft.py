@@ -80,7 +80,7 @@ class Draft:
                     field=name, read=winner.fragment, assumed=self.facts.pop(name), alternatives=winner.alternatives,
                     question=f"{label} was given as a bound ('{winner.fragment}'); the verdict depends on the "
                              "value: please give it.",
-                    note=f"{label} '{winner.fragment}': the exact value cannot change the verdict."))
+                    note=f"{label} '{winner.fragment}' is a bound, not a value: checked at its bound and beyond."))
                 self.spans.pop(name, None)
 
     def _settle_values(self, display: dict[str, str]) -> None:
