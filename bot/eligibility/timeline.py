@@ -16,6 +16,9 @@ from bot.eligibility import cues
 # A statement's own words run back to, and on to, the nearest of these.
 _SEPARATOR = re.compile(r"[,;(){}\[\]]|\.(?!\d)|\s-\s|\bbut\b|\bwhile\b", re.IGNORECASE)
 
+# Words that start the next statement when no punctuation separates two ("... last spring to 6 units").
+_CONNECTOR = re.compile(r"\b(?:to|then|and|vs\.?|versus)\b", re.IGNORECASE)
+
 
 @dataclass
 class Statement:
@@ -29,17 +32,31 @@ class Statement:
     alternatives: list[Any] | None = None  # a bound ("sEPO > 500"): other values it allows
 
 
+def _gap_split(gap: str) -> int:
+    """Where the words between two statements stop describing the first and start the second."""
+    found = _SEPARATOR.search(gap) or _CONNECTOR.search(gap)
+    return found.start() if found else len(gap)
+
+
 def _own_words(text: str, statements: list[Statement], i: int) -> str:
-    """The statement and the words around it up to a separator or a neighbouring statement."""
-    left_limit = statements[i - 1].end if i else 0
-    right_limit = statements[i + 1].start if i + 1 < len(statements) else len(text)
-    before = text[left_limit:statements[i].start]
-    after = text[statements[i].end:right_limit]
-    cuts_before = list(_SEPARATOR.finditer(before))
-    before = before[cuts_before[-1].end():] if cuts_before else before
-    cut_after = _SEPARATOR.search(after)
-    after = after[:cut_after.start()] if cut_after else after
-    return f"{before} {text[statements[i].start:statements[i].end]} {after}"
+    """The statement and the words around it: time words after a value are its own ("620 last year"),
+    and so are those before it ("now 150"), up to a separator or connector between the two."""
+    this = statements[i]
+    if i:
+        gap = text[statements[i - 1].end:this.start]
+        before = gap[_gap_split(gap):]
+    else:
+        before = text[:this.start]
+        cuts = list(_SEPARATOR.finditer(before))
+        before = before[cuts[-1].end():] if cuts else before
+    if i + 1 < len(statements):
+        gap = text[this.end:statements[i + 1].start]
+        after = gap[:_gap_split(gap)]
+    else:
+        after = text[this.end:]
+        cut = _SEPARATOR.search(after)
+        after = after[:cut.start()] if cut else after
+    return f"{before} {text[this.start:this.end]} {after}"
 
 
 def _single(indices: list[int]) -> int | None:
