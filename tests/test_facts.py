@@ -345,13 +345,18 @@ def test_never_had_a_named_drug_is_not_that_drug_and_not_esa_naive():
         ("transfusion independent", 0),
         ("no transfusions", 0),
         ("no RBC transfusions in the last 8 weeks", 0),
-        ("not transfusion dependent", 0),
-        ("not transfusion-dependent", 0),
         ("does not require transfusions", 0),
     ],
 )
 def test_no_transfusions(text, units):
     assert extract_facts(text).facts == {"rbc_units_last_8_weeks": units}
+
+
+@pytest.mark.parametrize("text", ["not transfusion dependent", "Not transfusion-dependent."])
+def test_not_transfusion_dependent_is_not_zero_units(text):
+    extracted = extract_facts(text)  # below a dependence threshold is not "no transfusions"
+    assert extracted.facts == {}
+    assert any("please give RBC units" in note for note in extracted.notes)
 
 
 def test_transfusion_dependent_without_a_count_asks_for_units():

@@ -14,6 +14,7 @@ _AGE_PATTERNS = (
     re.compile(r"\b(?P<num>\d{1,3})\s*(?:yo|y/o|y\.o\.)(?!\w)", re.IGNORECASE),
     re.compile(r"\bage[d]?\s*(?:[:=]|\bof\b|\bis\b)?\s*(?P<num>\d{1,3})\b", re.IGNORECASE),
     re.compile(r"\b(?P<num>\d{1,3})\s+years\s+of\s+age\b", re.IGNORECASE),
+    re.compile(r"(?<![\w.,-])(?P<num>\d{2,3})\s?(?:M|F|yo\s?[MF])(?![\w])"),  # "74M", "81F": age and sex
 )
 
 

@@ -46,10 +46,11 @@ _TRANSFUSIONS_BY_FREQUENCY = (
 _NO_TRANSFUSIONS = re.compile(
     r"\b(?:(?:RBC[- ])?transfusion[- ]independen(?:t|ce)|RBC[- ]TI\b|transfusion[- ]free"
     r"|no\s+(?:(?:recent|RBC|red[- ]cell|blood)\s+)*transfusions?(?:\s+(?:requirements?|needs?|history))?"
-    r"|not\s+(?:RBC[- ])?transfusion[- ]dependent|never\s+(?:been\s+)?transfused"
+    r"|never\s+(?:been\s+)?transfused"
     r"|do(?:es)?(?:n't|\s+not)\s+(?:require|need)\s+(?:RBC\s+|any\s+)?transfusions?)",
     re.IGNORECASE,
 )
+_NOT_DEPENDENT = re.compile(r"\bnot\s+(?:RBC[- ])?transfusion[- ]dependent\b", re.IGNORECASE)
 _TRANSFUSION_DEPENDENT = re.compile(r"\b(?:RBC[- ])?transfusion[- ]dependen(?:t|ce)\b|\bRBC[- ]TD\b", re.IGNORECASE)
 
 
@@ -119,10 +120,12 @@ def _read_counted_units(draft: Draft) -> bool:
 def _read_no_transfusions(draft: Draft) -> bool:
     found = False
     for match in _NO_TRANSFUSIONS.finditer(draft.text):
-        note = None
-        if match.group(0).lower().startswith("not"):
-            note = f"'{fragment(match)}' recorded as 0 units per {_WINDOW_WEEKS} weeks."
-        found = draft.record("rbc_units_last_8_weeks", 0, match, note) or found
+        found = draft.record("rbc_units_last_8_weeks", 0, match) or found
+    for match in _NOT_DEPENDENT.finditer(draft.text):
+        # below a dependence threshold is not "no transfusions": ask for the count
+        draft.note(f"'{fragment(match)}' is not a unit count: please give RBC units in the last "
+                   f"{_WINDOW_WEEKS} weeks.")
+        draft.claim(match.start(), match.end())
     return found
 
 
