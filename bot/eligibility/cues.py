@@ -87,6 +87,25 @@ JOINED = re.compile(
     re.IGNORECASE,
 )
 
+# After a drug name: words that make it a course given, not one asked about
+# ("<HMA> 4 cycles", "luspatercept dose escalated", "imetelstat 7.5 mg/kg IV q4w, currently cycle 3").
+HISTORY_AFTER = re.compile(
+    r"^\s*(?:[\d.,]+\s*(?:mg/kg|mg|mcg|µg|ug|k?IU|U|units)(?:\s*/\s*(?:week|wk|kg))?\s*(?:IV|SC|SQ|PO)?\s*"
+    r"(?:q\.?\s*\d+\s*\w+|weekly|daily)?\s*,?\s*)?"
+    r"(?:(?:dose\s+)?(?:escalated|increased|reduced)|(?:was\s+)?(?:stopped|started|discontinued|begun)|"
+    r"(?:x|×)\s*\d+|\d+\s*cycles?|currently\s+(?:on\s+)?cycle)\b",
+    re.IGNORECASE,
+)
+# "started 8 weeks ago": how long a course has run.
+WEEKS_AGO = re.compile(
+    rf"^\s*(?:was\s+)?(?:started|begun|initiated)\s+(?P<num>\d+|{NUMBER_WORD})\s*(?P<period>weeks?|wks?|months?)\s+ago\b",
+    re.IGNORECASE,
+)
+# "Not on any ESA now": a current status, not a history without that drug.
+NOW_AFTER = re.compile(r"^\s*(?:\w+\s+)?(?:now|currently|at\s+present|at\s+the\s+moment)\b", re.IGNORECASE)
+# "epoetin beta": a different agent that shares a name stem; not read as the lexicon's drug.
+OTHER_AGENT_AFTER = re.compile(r"^[- ]?(?:beta|theta|delta|omega)\b", re.IGNORECASE)
+
 # What may sit between a cue and the drug it points forward to ("failed 8 weeks of ...").
 FORWARD_FILLER = re.compile(
     r"^(?:[\s,(-]|\b(?:to|of|on|after|with|from|an?|the|her|his|their|prior|previous|initial|first[- ]line|"

@@ -59,6 +59,10 @@ def find_mentions(draft: Draft) -> list[DrugMention]:
     for found in lexicon.mentions(draft.text, treatments=True):
         if not draft.is_free(found.start, found.end):
             continue  # e.g. the "EPO" of "EPO 620 U/L" is a lab, already read
+        if cues.OTHER_AGENT_AFTER.match(draft.text[found.end:]):
+            draft.note(f"'{draft.text[found.start:found.end]} {cues.OTHER_AGENT_AFTER.match(draft.text[found.end:]).group(0).strip(' -')}'"
+                       " is not a drug the rules know: not recorded.")
+            continue
         if found.kind == "drug":
             mentions.append(DrugMention(found.start, found.end, found.id))
         elif found.kind == "class" and (mention := _class_mention(draft, lexicon, found)):
@@ -138,8 +142,8 @@ def _assign_weeks(draft: Draft, mentions: list[DrugMention]) -> None:
     text, per_month = draft.text, draft.reading.weeks_per_month
     for i, mention in enumerate(mentions):
         left, right = _neighbour_limits(draft, mentions, i)
-        duration = cues.WEEKS_BEFORE.search(text[left:mention.start]) or cues.WEEKS_AFTER.match(
-            text[mention.end:right])
+        duration = (cues.WEEKS_BEFORE.search(text[left:mention.start]) or cues.WEEKS_AFTER.match(
+            text[mention.end:right]) or cues.WEEKS_AGO.match(text[mention.end:right]))
         if not duration:
             continue
         amount = int(parse_number_as_written(duration.group("num")))
@@ -169,7 +173,8 @@ def _classify(draft: Draft, mentions: list[DrugMention]) -> None:
         if previous and previous.role == "negated" and cues.JOINED.match(text[previous.end:mention.start]):
             mention.role = "negated"  # "never had len or HMA": the negation covers the list
             continue
-        if previous and previous.role != "negated" and cues.CONJUNCTION.match(text[previous.end:mention.start]):
+        if previous and previous.role != "negated" and (cues.CONJUNCTION.match(text[previous.end:mention.start])
+                                                        or cues.JOINED.match(text[previous.end:mention.start])):
             mention.role = previous.role  # "failed epoetin and darbepoetin", "luspatercept or imetelstat"
             if mention.role == "history" and mention.response is None:
                 mention.response = previous.response
@@ -178,7 +183,8 @@ def _classify(draft: Draft, mentions: list[DrugMention]) -> None:
         history = [m.end() for m in cues.HISTORY.finditer(left)]
         if asked and (not history or asked[-1] >= history[-1]):
             mention.role = "asked"
-        elif history or mention.response or mention.weeks is not None:
+        elif history or mention.response or mention.weeks is not None or cues.HISTORY_AFTER.match(
+                text[mention.end:]):
             mention.role = "history"
 
 

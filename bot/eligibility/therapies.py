@@ -62,7 +62,9 @@ def _add_course(draft: Draft, entry: dict[str, Any], mention: DrugMention) -> No
         entry["weeks"] = mention.weeks
         if mention.weeks_note:
             draft.note(mention.weeks_note)
-    if mention.response and "response" not in entry:
+    if mention.response and entry.get("response") not in (None, mention.response):
+        entry["conflict"] = True  # "X: responding. X: no response." -- asked, not guessed
+    elif mention.response:
         entry["response"] = mention.response
 
 
@@ -96,6 +98,11 @@ def _therapies(draft: Draft, mentions: list[DrugMention]) -> list[dict[str, Any]
     for agent, agent_ranges in ranges.items():
         draft.spans[f"therapies.{agent}"] = " | ".join(
             squash(draft.text[start:end]).strip(" ,") for start, end in _union(agent_ranges))
+    for agent in [a for a, entry in entries.items() if entry.pop("conflict", False)]:
+        del entries[agent]
+        draft.unresolved.append("therapies")
+        draft.note(f"{load_lexicon().label(agent)}: the response is stated two ways "
+                   f"('{draft.spans.pop(f'therapies.{agent}')}'); not recorded, please say which is current.")
     return list(entries.values())
 
 
@@ -149,7 +156,8 @@ def extract_drugs_and_therapies(draft: Draft) -> list[str]:
     mentions = read_mentions(draft)
     asked = _asked_drugs(draft, mentions)
     entries = _therapies(draft, mentions)
-    esa_naive = next((m for m in mentions if m.role == "negated" and m.class_id == ESA_CLASS), None)
+    esa_naive = next((m for m in mentions if m.role == "negated" and m.class_id == ESA_CLASS
+                      and not cues.NOW_AFTER.match(draft.text[m.end:])), None)
     nothing_before = cues.NOTHING_BEFORE.search(draft.text)
     if esa_naive:  # "ESA-naive": no ESA course, whatever else was said
         entries = [e for e in entries if e["agent"] not in esa_agents()]
