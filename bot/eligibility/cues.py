@@ -12,7 +12,7 @@ from corpus.text import NUMBER_WORD
 
 # Words that put the next drug in the question ("can she get", "eligible for").
 ASKED = re.compile(
-    r"\b(?:eligib\w*|qualif\w*|candidate|approv\w*|authori[sz]\w*|cover(?:ed|age)?|start|starting|initiat\w*|"
+    r"\b(?:eligib\w*|qualif\w*|candidate|approv\w*|authori[sz]\w*|cover(?:ed|age)?|(?<!before\s)start|(?<!before\s)starting|initiat\w*|"
     r"begin(?:ning)?|get|getting|receive|give|giving|prescrib\w*|try|switch(?:ing)?\s+(?:\w+\s+)?to|"
     r"mov(?:e|ing)\s+(?:\w+\s+)?to|escalat\w*\s+to|add|adding|consider(?:ing)?|recommend\w*|order(?:ing)?|for|"
     r"(?:put|start|begin|initiate|switch|move|change|go|be)\s+(?:\w+\s+){0,2}on|about|is|are|would|should|have)\b",
@@ -99,6 +99,12 @@ HISTORY_AFTER = re.compile(
 # "started 8 weeks ago": how long a course has run.
 WEEKS_AGO = re.compile(
     rf"^\s*(?:was\s+)?(?:started|begun|initiated)\s+(?P<num>\d+|{NUMBER_WORD})\s*(?P<period>weeks?|wks?|months?)\s+ago\b",
+    re.IGNORECASE,
+)
+# Facts about someone else ("her husband had MDS with an SF3B1 mutation") are not the patient's.
+OTHER_PERSON = re.compile(
+    r"\b(?:her|his|their|the\s+patient's|patient's)\s+(?:husband|wife|partner|mother|father|sister|brother|son|"
+    r"daughter|sibling|twin|relative|cousin|aunt|uncle)\b|\bfamily\s+history\b",
     re.IGNORECASE,
 )
 # "Not on any ESA now": a current status, not a history without that drug.

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from bot.eligibility import cues
 from bot.eligibility.models import Assumption
 from bot.eligibility.timeline import Statement, current_index, distinct
 from bot.settings import FactReading
@@ -60,6 +61,10 @@ class Draft:
     def state(self, name: str, value: Any, start: int, end: int, shown: str, note: str | None = None,
               alternatives: list[Any] | None = None) -> None:
         """Record that [start, end) states ``name`` = ``value`` (shown to the user as ``shown``)."""
+        if self._about_someone_else(start):
+            self.note(f"'{shown}' is about someone other than the patient: not recorded.")
+            self.claim(start, end)
+            return
         self.statements.setdefault(name, []).append(Statement(value, start, end, shown, note, alternatives))
         self.claim(start, end)
         if name not in self.facts:
@@ -67,6 +72,10 @@ class Draft:
             self.spans[name] = shown
             if note:
                 self.note(note)
+
+    def _about_someone_else(self, start: int) -> bool:
+        sentence_start = max(self.text.rfind(".", 0, start), self.text.rfind(";", 0, start), 0)
+        return bool(cues.OTHER_PERSON.search(self.text, sentence_start, start))
 
     def settle(self, display: dict[str, str]) -> None:
         """Fields stated with different values: the current one wins, or none is filled and the user is asked.

@@ -18,11 +18,19 @@ _AGE_PATTERNS = (
 )
 
 
+# "age 71 at diagnosis, now 74": the age today.
+_AGE_NOW = re.compile(r"^[^.;]{0,30}?\bnow\s+(?:aged?\s+)?(?P<num>\d{2,3})\b(?!\s*(?:%|[a-zA-Z/]))", re.IGNORECASE)
+
+
 def extract_age(draft: Draft) -> None:
     for pattern in _AGE_PATTERNS:
         for match in pattern.finditer(draft.text):
             age = int(match.group("num"))
             if 0 < age < draft.reading.max_age_years and draft.record("age_years", age, match):
+                later = _AGE_NOW.match(draft.text, match.end())
+                if later and 0 < int(later.group("num")) < draft.reading.max_age_years:
+                    draft.state("age_years", int(later.group("num")), later.start("num"), later.end("num"),
+                                f"now {later.group('num')}")
                 return
 
 

@@ -14,7 +14,7 @@ COMPARATOR = (
     r"less\s+than|above|below|over|under)\s*)?"
 )
 # What may join a label to its value: "sEPO: 620", "Hb of ~8", "RS was 20%".
-LINK = r"\s*(?:(?:today|now|currently|latest|recently)\b\s*)?(?:[:=]|\bof\b|\bis\b|\bwas\b|\bwere\b|\bare\b|\bat\b|-)?\s*(?:(?:~|\babout\b|\bapprox(?:imately|\.)?)\s*)?"
+LINK = r"\s*(?:(?:today|now|currently|latest|recently|not\s+(?:increased|elevated))\b\s*)?(?:[:=]|\bof\b|\bis\b|\bwas\b|\bwere\b|\bare\b|\bat\b|-)?\s*(?:(?:~|\babout\b|\bapprox(?:imately|\.)?)\s*)?"
 PERCENT = r"\s*(?:%|percent\b|pct\b)"
 
 _INCLUSIVE = frozenset({">=", "=>", "≥", "at least", "<=", "=<", "≤", "at most"})
