@@ -63,6 +63,9 @@ class ContextNegation:
 
     def __init__(self) -> None:
         import medspacy
+        from loguru import logger
+
+        logger.remove()  # PyRuSH logs every sentence at DEBUG: never print the (sealed) case texts
 
         self.nlp = medspacy.load(enable=["medspacy_pyrush", "medspacy_context"])
         self.context = self.nlp.get_pipe("medspacy_context")

@@ -16,7 +16,7 @@ and U/L = mU/mL.
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from typing import Any, Iterable, Mapping
 
 # The patient-model fields the labelled sentences cover, in report order.
 FACT_FIELDS: tuple[str, ...] = (
@@ -91,3 +91,14 @@ def score_fields(labels: Mapping[str, Any], facts: Mapping[str, Any]) -> tuple[d
                 row["fp"] += 1
                 failures.append(f"{field}: should be unfilled ({how}), read {facts.get(field)!r}")
     return scores, failures
+
+
+def field_totals(results: Iterable[Mapping[str, Any]], field: str | None) -> dict[str, int]:
+    """tp / fp / fn summed over fact-extraction results, for one field or (None) all of them."""
+    totals = {"tp": 0, "fp": 0, "fn": 0}
+    for result in results:
+        for name, row in (result.get("fields") or {}).items():
+            if field is None or name == field:
+                for key in totals:
+                    totals[key] += row.get(key, 0)
+    return totals

@@ -13,7 +13,7 @@ import math
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
-from eval.fact_scoring import FACT_FIELDS
+from eval.fact_scoring import FACT_FIELDS, field_totals
 
 Result = Mapping[str, Any]
 Metric = dict[str, Any]
@@ -198,21 +198,11 @@ def conversation_metrics(results: Sequence[Result]) -> dict[str, Metric]:
     }
 
 
-def _field_counts(results: Sequence[Result], field: str | None) -> dict[str, int]:
-    totals = {"tp": 0, "fp": 0, "fn": 0}
-    for r in _of(results, "fact_extraction"):
-        for name, row in (r.get("fields") or {}).items():
-            if field is None or name == field:
-                for key in totals:
-                    totals[key] += row.get(key, 0)
-    return totals
-
-
 def fact_metrics(results: Sequence[Result]) -> dict[str, Metric]:
     """Precision and recall of fact reading, over all labelled fields and per field."""
     out: dict[str, Metric] = {}
     for field in (None, *FACT_FIELDS):
-        c = _field_counts(results, field)
+        c = field_totals(_of(results, "fact_extraction"), field)
         suffix = f".{field}" if field else ""
         out[f"extraction_precision{suffix}"] = _metric(c["tp"], c["tp"] + c["fp"])
         out[f"extraction_recall{suffix}"] = _metric(c["tp"], c["tp"] + c["fn"])
