@@ -121,3 +121,13 @@ def test_a_bound_is_an_assumption_not_a_fact():
 def test_a_negated_gene_list_covers_each_gene(text, genes):
     facts = extract_facts(text).facts
     assert {gene: facts.get(gene) for gene in genes} == genes
+
+
+def test_the_age_now_wins_over_the_age_at_diagnosis():
+    assert extract_facts("Age 71 at diagnosis, now 74.").facts["age_years"] == 74
+    assert extract_facts("Epoetin beta for 12 weeks without response.").facts == {}  # another agent
+
+
+def test_a_time_word_belongs_to_the_value_it_precedes():
+    assert extract_facts("Hb 8 now 9").facts["hemoglobin"]["value"] == 9
+    assert extract_facts("age 71, Hb 8 now 9").facts["age_years"] == 71  # "now 9" is the Hb, not the age

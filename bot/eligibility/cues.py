@@ -12,7 +12,8 @@ from corpus.text import NUMBER_WORD
 
 # Words that put the next drug in the question ("can she get", "eligible for").
 ASKED = re.compile(
-    r"\b(?:eligib\w*|qualif\w*|candidate|approv\w*|authori[sz]\w*|cover(?:ed|age)?|(?<!before\s)start|(?<!before\s)starting|initiat\w*|"
+    r"\b(?:eligib\w*|qualif\w*|candidate|approv\w*|authori[sz]\w*|cover(?:ed|age)?|"
+    r"(?<!before\s)start|(?<!before\s)starting|initiat\w*|"
     r"begin(?:ning)?|get|getting|receive|give|giving|prescrib\w*|try|switch(?:ing)?\s+(?:\w+\s+)?to|"
     r"mov(?:e|ing)\s+(?:\w+\s+)?to|escalat\w*\s+to|add|adding|consider(?:ing)?|recommend\w*|order(?:ing)?|for|"
     r"(?:put|start|begin|initiate|switch|move|change|go|be)\s+(?:\w+\s+){0,2}on|about|is|are|would|should|have)\b",
@@ -62,11 +63,13 @@ LAB_LOOKBACK = 12  # characters searched for LAB_BEFORE
 RESPONSES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (response, re.compile(pattern, re.IGNORECASE))
     for response, pattern in (
-        ("intolerant", r"\bintoleran(?:t|ce)\b|\b(?:did|could)(?:n't|\s+not)\s+tolerate\b|\bnot\s+tolerated\b|\b(?:stopped|discontinued)\s+(?:due\s+to|because\s+of|for)\s+"
+        ("intolerant", r"\bintoleran(?:t|ce)\b|\b(?:did|could)(?:n't|\s+not)\s+tolerate\b|\bnot\s+tolerated\b|"
+                       r"\b(?:stopped|discontinued)\s+(?:due\s+to|because\s+of|for)\s+"
                        r"(?:side[- ]effects|toxicity|adverse)"),
         ("lost", r"\blost\s+(?:the\s+|her\s+|his\s+|their\s+)?(?:response|resp)\b|\bloss\s+of\s+(?:\w+\s+)?response\b|"
                  r"\brelapsed?\b|\bstopped\s+responding\b|\bno\s+longer\s+respon\w*|\bresponse\s+(?:was\s+)?lost\b"),
-        ("none", r"\bfail(?:ed|ing|ure|s)?\b|\bNR\b|\bnone\s+(?:to|with)\b|\bdespite\b|\bno\s+(?:\w+\s+)?response\b|\bnon[- ]?respon\w*|\bunresponsive\b|"
+        ("none", r"\bfail(?:ed|ing|ure|s)?\b|\bNR\b|\bnone\s+(?:to|with)\b|"
+                 r"\bdespite\b|\bno\s+(?:\w+\s+)?response\b|\bnon[- ]?respon\w*|\bunresponsive\b|"
                  r"\bnot\s+respon\w*|\bdid(?:n't|\s+not)\s+respond\b|\bnever\s+responded\b|\brefractory\b|"
                  r"\bresistant\b|\b(?:inadequate|insufficient|suboptimal|poor)\s+response\b|"
                  r"\bwithout\s+(?:a\s+|any\s+)?response\b|\bno\s+(?:Hb\s+|hemoglobin\s+|erythroid\s+)?improvement\b"),

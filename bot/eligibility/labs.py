@@ -164,10 +164,10 @@ def _read_later_values(draft: Draft, name: str, match: re.Match[str], unit: str,
         spelled = re.sub(r"\s", "", later.group("unit") or "").lower()
         if spelled and _unit_of(spelled, units) != unit or not (spelled or later.group("when")):
             continue
-        if not draft.is_free(later.start("num"), later.end()) or _is_negative(draft, later):
+        if not draft.is_free(later.start(), later.end()) or _is_negative(draft, later):
             continue
         value = parse_number_as_written(later.group("num"))
-        draft.state(name, {"value": value, "unit": unit}, later.start("num"), later.end(), fragment(later))
+        draft.state(name, {"value": value, "unit": unit}, later.start(), later.end(), fragment(later))
 
 
 def _unit_of(spelled: str, units: dict) -> str | None:

@@ -59,9 +59,10 @@ def find_mentions(draft: Draft) -> list[DrugMention]:
     for found in lexicon.mentions(draft.text, treatments=True):
         if not draft.is_free(found.start, found.end):
             continue  # e.g. the "EPO" of "EPO 620 U/L" is a lab, already read
-        if cues.OTHER_AGENT_AFTER.match(draft.text[found.end:]):
-            draft.note(f"'{draft.text[found.start:found.end]} {cues.OTHER_AGENT_AFTER.match(draft.text[found.end:]).group(0).strip(' -')}'"
-                       " is not a drug the rules know: not recorded.")
+        other_agent = cues.OTHER_AGENT_AFTER.match(draft.text[found.end:])
+        if other_agent:
+            named = draft.text[found.start:found.end + other_agent.end()]
+            draft.note(f"'{named}' is not a drug the rules know: not recorded.")
             continue
         if found.kind == "drug":
             mentions.append(DrugMention(found.start, found.end, found.id))

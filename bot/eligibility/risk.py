@@ -19,7 +19,7 @@ _AGE_PATTERNS = (
 
 
 # "age 71 at diagnosis, now 74": the age today.
-_AGE_NOW = re.compile(r"^[^.;]{0,30}?\bnow\s+(?:aged?\s+)?(?P<num>\d{2,3})\b(?!\s*(?:%|[a-zA-Z/]))", re.IGNORECASE)
+_AGE_NOW = re.compile(r"[^.;\d]{0,30}?\bnow\s+(?:aged?\s+)?(?P<num>\d{2,3})\b(?!\s*(?:%|[a-zA-Z/]))", re.IGNORECASE)
 
 
 def extract_age(draft: Draft) -> None:
