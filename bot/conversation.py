@@ -135,7 +135,10 @@ class Conversation:
 
     def _decision_response(self, decision: Decision, facts: dict[str, Any], notes: list[str]) -> BotResponse:
         citations: list[Citation] = []
-        lines = [f"Verdict: {decision.drug.replace('_', ' ')} {VERDICT[decision.decision]}"
+        # A pathway the sources disagree on: the verdict carries both sides (from the conflicts data).
+        verdict = "; ".join(c.verdict for c in decision.conflicts) or VERDICT[decision.decision]
+        renewal = " (renewal)" if decision.request == "renewal" else ""
+        lines = [f"Verdict: {decision.drug.replace('_', ' ')}{renewal} {verdict}"
                  + (f" (pathway {decision.pathway})." if decision.pathway else ".")]
         for pathway in decision.pathways:
             lines.append(f"Pathway {pathway.id} — {pathway.status.replace('_', ' ')}:")

@@ -12,7 +12,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from rules_core.decision import Basis, SourceQuote, CriterionKind, LineOfTherapy, MissingFact, WarningKind
+from rules_core.decision import (
+    Basis, ConflictNote, CriterionKind, LineOfTherapy, MissingFact, Request, SourceQuote, WarningKind,
+)
 from rules_core.logic import MET, MISSING, NOT_MET, Tri, all_of, any_of
 
 # A fact that would settle a `missing` outcome: field path + label, e.g.
@@ -75,6 +77,7 @@ class Pathway:
     title: str
     criteria: tuple[Criterion, ...]
     line_of_therapy: LineOfTherapy = "any"
+    request: Request = "initial"
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +88,7 @@ class WarningRule:
     citations: tuple[SourceQuote, ...]
     when: Callable[..., str | None]
     kind: WarningKind
+    request: Request | None = None  # None: initial requests and renewals alike
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,3 +96,4 @@ class DrugRules:
     drug: str
     pathways: tuple[Pathway, ...]
     warnings: tuple[WarningRule, ...]
+    conflicts: tuple[tuple[str, ConflictNote], ...] = ()  # (pathway id, what the sources disagree on)

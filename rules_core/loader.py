@@ -22,13 +22,14 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from rules_core.conditions import CONDITIONS
+from rules_core.conflicts import RuleConflict, load_rule_conflicts
 from rules_core.criteria import Criterion, DrugRules, Pathway, WarningRule
-from rules_core.decision import SourceQuote, CriterionKind, LineOfTherapy, RulesetInfo, WarningKind
+from rules_core.decision import ConflictNote, CriterionKind, LineOfTherapy, Request, RulesetInfo, SourceQuote, WarningKind
 from rules_core.derived import Facts, derive
 from rules_core.drugs import SUPPORTED_DRUGS
 from rules_core.facts import PatientFacts
 from rules_core.policy import SitePolicy, default_policy, policy_text
-from rules_core.predicates import PREDICATES, num
+from rules_core.predicates import PREDICATES, DrugContext, num
 
 RULESET_FILE = "ruleset.yaml"
 # A relative id (joined to its parent's with a dot): lower-case words, digits, underscores, dots.
@@ -65,20 +66,32 @@ class CriterionSpec(_Spec):
 class WarningSpec(_Spec):
     id: RuleKey
     kind: WarningKind
+    request: Request | None = Field(default=None, description="Only for initial requests or renewals; omitted: both.")
     when: str
     params: dict[str, Any] = Field(default_factory=dict)
     text: str = Field(min_length=1)
     citations: list[QuoteSpec] = Field(min_length=1)
 
 
+class PerSpec(_Spec):
+    """Which source a contested pathway rests on, and on what: 'per the review (COMMANDS)'."""
+
+    doc_id: str
+    basis: str = Field(min_length=1, description="The evidence named in the verdict, e.g. a trial.")
+
+
 class PathwaySpec(_Spec):
     id: RuleKey
     title: str = Field(min_length=1)
     line_of_therapy: LineOfTherapy
+    request: Request = "initial"
+    per: PerSpec | None = Field(default=None, description="For a pathway the sources disagree on (conflicts.yaml).")
     criteria: list[CriterionSpec] = Field(min_length=1)
 
 
 class DrugSpec(_Spec):
+    response_window_weeks: int | dict[str, str] = Field(
+        description="Weeks after which no response is a failure: a number from the sources, or {policy: NAME}.")
     pathways: list[PathwaySpec] = Field(min_length=1)
     warnings: list[WarningSpec] = Field(default_factory=list)
 
@@ -86,6 +99,15 @@ class DrugSpec(_Spec):
 class SourceSpec(_Spec):
     doc_id: str
     title: str
+    label: str = Field(min_length=1, description="How one-line verdicts name the source, e.g. 'the review'.")
+
+
+class OptionsFirstSpec(_Spec):
+    """`mdsbot options` ranks ``drug`` first when the condition ``when`` holds (e.g. del(5q): lenalidomide)."""
+
+    when: str
+    drug: str
+    cite: QuoteSpec
 
 
 class RulesetSpec(_Spec):
@@ -94,6 +116,7 @@ class RulesetSpec(_Spec):
     sources: list[SourceSpec] = Field(min_length=1)
     definitions: dict[str, Any] = Field(default_factory=dict, description="Anchors for shared texts; not read.")
     drugs: dict[str, DrugSpec]
+    options_first: list[OptionsFirstSpec] = Field(default_factory=list)
 
 
 def parse_ruleset(text: str, where: str = RULESET_FILE) -> RulesetSpec:
@@ -160,6 +183,7 @@ class Ruleset:
     info: RulesetInfo
     policy: SitePolicy
     rules: Mapping[str, DrugRules]
+    options_first: tuple[tuple[Callable[[Facts], Any], str], ...] = ()  # (condition, drug ranked first)
 
     def derive(self, patient: PatientFacts) -> Facts:
         return derive(patient, self.policy.esa_adequate_trial_weeks)
@@ -172,9 +196,50 @@ def compile_ruleset(spec: RulesetSpec, policy: SitePolicy, where: str = RULESET_
     context = _Context(where, policy, frozenset(s.doc_id for s in spec.sources))
     rules = {drug: _drug_rules(drug, drug_spec, context) for drug, drug_spec in spec.drugs.items()}
     _check_unique_ids(rules, where)
+    rules = _with_conflicts(rules, spec, where)
     info = RulesetInfo(id=spec.id, version=spec.version, fingerprint=fingerprint(spec, policy),
                        sources=[s.doc_id for s in spec.sources])
-    return Ruleset(info=info, policy=policy, rules=MappingProxyType(rules))
+    return Ruleset(info=info, policy=policy, rules=MappingProxyType(rules),
+                   options_first=tuple(_options_first(o, context) for o in spec.options_first))
+
+
+def _options_first(spec: OptionsFirstSpec, context: _Context) -> tuple[Callable[[Facts], Any], str]:
+    rule_id = f"options_first.{spec.drug}"
+    if spec.drug not in SUPPORTED_DRUGS:
+        raise context.fail(rule_id, "drug", f"use one of {', '.join(SUPPORTED_DRUGS)}")
+    condition = CONDITIONS.get(spec.when)
+    if condition is None or condition.needs_drug or condition.params.model_fields:
+        raise context.fail(rule_id, "when", f"{spec.when!r} is not a condition without parameters")
+    _citation(rule_id, "cite", spec.cite, context)
+    return condition.factory(), spec.drug
+
+
+def _with_conflicts(rules: dict[str, DrugRules], spec: RulesetSpec, where: str) -> dict[str, DrugRules]:
+    """Ties each conflicts.yaml entry with a `rules` link to its pathway, with a one-line contested verdict."""
+    labels = {s.doc_id: s.label for s in spec.sources}
+    out = dict(rules)
+    for conflict in load_rule_conflicts():
+        drug, _, pathway_key = conflict.pathway.partition(".")
+        pathway = next((p for p in spec.drugs[drug].pathways if p.id == pathway_key), None) if drug in spec.drugs else None
+        if pathway is None or pathway.per is None:
+            raise RulesetError(f"{where}: {conflict.pathway}: the conflict {conflict.topic!r} names this pathway; "
+                               "it must exist and give `per` (the source it rests on)")
+        note = ConflictNote(conflict.topic, conflict.positions, _contested_verdict(conflict, pathway.per, labels, where))
+        old = out[drug]
+        out[drug] = DrugRules(old.drug, old.pathways, old.warnings, (*old.conflicts, (conflict.pathway, note)))
+    return out
+
+
+def _contested_verdict(conflict: RuleConflict, per: PerSpec, labels: dict[str, str], where: str) -> str:
+    """'meets per the review (COMMANDS); the medical-necessity article says not indicated first-line'."""
+    others: dict[str, str] = {}
+    for position in conflict.positions:
+        if position.doc_id not in labels:
+            raise RulesetError(f"{where}: conflict {conflict.topic!r}: {position.doc_id!r} is not a ruleset source")
+        if position.doc_id != per.doc_id:
+            others.setdefault(position.doc_id, position.stance)
+    against = "; ".join(f"{labels[doc]} says {stance}" for doc, stance in others.items())
+    return f"meets per {labels[per.doc_id]} ({per.basis}); {against}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -190,23 +255,47 @@ class _Context:
         return {key: policy_text(self.policy, key) for key in SitePolicy.model_fields}
 
 
+@dataclass(frozen=True, slots=True)
+class _DrugWindow:
+    """The drug a rule belongs to, with its response window and the policy value it came from (if any)."""
+
+    context: DrugContext
+    policy_keys: tuple[str, ...]
+
+
+def _drug_window(drug: str, spec: DrugSpec, context: _Context) -> _DrugWindow:
+    params, used = _resolve_params(drug, {"response_window_weeks": spec.response_window_weeks}, context)
+    weeks = params["response_window_weeks"]
+    if not isinstance(weeks, int) or isinstance(weeks, bool) or weeks < 1:
+        raise context.fail(drug, "response_window_weeks", f"expected a whole number of weeks or {{policy: NAME}}, got {weeks!r}")
+    return _DrugWindow(DrugContext(drug, weeks), tuple(used))
+
+
 def _drug_rules(drug: str, spec: DrugSpec, context: _Context) -> DrugRules:
-    pathways = tuple(_pathway(f"{drug}.{p.id}", p, context) for p in spec.pathways)
-    warnings = tuple(_warning(drug, w, context) for w in spec.warnings)
+    window = _drug_window(drug, spec, context)
+    pathways = tuple(_pathway(f"{drug}.{p.id}", p, context, window) for p in spec.pathways)
+    warnings = tuple(_warning(drug, w, context, window) for w in spec.warnings)
     return DrugRules(drug=drug, pathways=pathways, warnings=warnings)
 
 
-def _pathway(pathway_id: str, spec: PathwaySpec, context: _Context) -> Pathway:
-    criteria = tuple(_criterion(f"{pathway_id}.{c.id}", c, context) for c in spec.criteria)
-    return Pathway(id=pathway_id, title=spec.title, criteria=criteria, line_of_therapy=spec.line_of_therapy)
+def _pathway(pathway_id: str, spec: PathwaySpec, context: _Context, window: _DrugWindow) -> Pathway:
+    if spec.per is not None and spec.per.doc_id not in context.sources:
+        raise context.fail(pathway_id, "per.doc_id", f"{spec.per.doc_id!r} is not a source")
+    criteria = tuple(_criterion(f"{pathway_id}.{c.id}", c, context, window) for c in spec.criteria)
+    return Pathway(id=pathway_id, title=spec.title, criteria=criteria, line_of_therapy=spec.line_of_therapy,
+                   request=spec.request)
 
 
-def _criterion(rule_id: str, spec: CriterionSpec, context: _Context) -> Criterion:
+def _criterion(rule_id: str, spec: CriterionSpec, context: _Context, window: _DrugWindow) -> Criterion:
     predicate = PREDICATES.get(spec.check)
     if predicate is None:
         raise context.fail(rule_id, "check", f"unknown predicate {spec.check!r}; known: {', '.join(PREDICATES)}")
     params, used = _resolve_params(rule_id, spec.params, context)
-    check = predicate.factory(**_validated(rule_id, predicate.params, params, context))
+    validated = _validated(rule_id, predicate.params, params, context)
+    if predicate.needs_drug:
+        validated["drug"] = window.context
+        used = [*used, *window.policy_keys]
+    check = predicate.factory(**validated)
     policy_keys = tuple(dict.fromkeys((*used, *predicate.implicit_policy)))
     texts = {key: value for key, value in context.policy_texts().items() if key in policy_keys}
     return Criterion(
@@ -222,18 +311,20 @@ def _criterion(rule_id: str, spec: CriterionSpec, context: _Context) -> Criterio
     )
 
 
-def _warning(drug: str, spec: WarningSpec, context: _Context) -> WarningRule:
+def _warning(drug: str, spec: WarningSpec, context: _Context, window: _DrugWindow) -> WarningRule:
     rule_id = f"{drug}.{spec.id}"
     condition = CONDITIONS.get(spec.when)
     if condition is None:
         raise context.fail(rule_id, "when", f"unknown condition {spec.when!r}; known: {', '.join(CONDITIONS)}")
     params, _ = _resolve_params(rule_id, spec.params, context)
     validated = _validated(rule_id, condition.params, params, context)
-    applies = condition.factory(**validated)
-    static = {"drug": drug, **context.policy_texts(), **{k: _text(v) for k, v in validated.items()}}
+    applies = condition.factory(**validated, **({"drug": window.context} if condition.needs_drug else {}))
+    static = {"drug": drug, "window_weeks": str(window.context.window_weeks), **context.policy_texts(),
+              **{k: _text(v) for k, v in validated.items()}}
     _check_placeholders(rule_id, "text", spec.text, {*static, *condition.fields}, context)
     citations = tuple(_citation(rule_id, f"citations[{i}]", c, context) for i, c in enumerate(spec.citations))
-    return WarningRule(id=rule_id, citations=citations, when=_warning_text(applies, spec.text, static), kind=spec.kind)
+    return WarningRule(id=rule_id, citations=citations, when=_warning_text(applies, spec.text, static), kind=spec.kind,
+                       request=spec.request)
 
 
 def _warning_text(applies: Callable[[Facts], dict[str, str] | None], template: str, static: dict[str, str]):

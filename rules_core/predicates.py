@@ -19,7 +19,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from rules_core.criteria import Outcome, all_outcomes, any_outcomes
-from rules_core.derived import Facts, fact
+from rules_core.derived import Facts, drug_trial_failed, fact
 from rules_core.facts import FIELD_LABELS
 from rules_core.logic import MET, MISSING, NOT_MET
 
@@ -204,11 +204,78 @@ def _no_prior_esa_failure(facts: Facts) -> Outcome:
 
 
 def esa_failed_or_ineligible(sepo_above: float) -> CheckFn:
-    """ESA failed OR serum EPO above ``sepo_above`` U/L (ESA-ineligible)."""
+    """ESA failed OR serum EPO above ``sepo_above`` U/L (ESA-ineligible), unless an ongoing ESA is working."""
     ineligible = sepo(">", sepo_above)
 
     def check(facts: Facts) -> Outcome:
+        if facts.esa_responding is not None:  # benefit not lost: neither failure nor ineligibility applies
+            return facts.esa_responding
         return any_outcomes(facts.esa_failed, ineligible(facts))
+
+    return check
+
+
+@dataclass(frozen=True, slots=True)
+class DrugContext:
+    """The drug a rule belongs to and its response-assessment window (from the ruleset or site policy)."""
+
+    drug: str
+    window_weeks: int
+
+
+def continuation(drug: DrugContext) -> CheckFn:
+    """Renewal: the ongoing entry's response decides (responding, or no response yet inside the window)."""
+    name, window = drug.drug, drug.window_weeks
+
+    def check(facts: Facts) -> Outcome:
+        index, entry = facts.ongoing[name]
+        failed = drug_trial_failed(index, entry, window)
+        if failed.status == MET:
+            return Outcome(NOT_MET, f"{failed.evidence}: continuation not supported")
+        if failed.status == NOT_MET:
+            return Outcome(MET, f"{name} ongoing; {failed.evidence} → continue")
+        return failed
+
+    return check
+
+
+def no_prior_failure(drug: DrugContext) -> CheckFn:
+    """Initial request: no past trial of the same drug documented as failed."""
+    name, window = drug.drug, drug.window_weeks
+    no_entry = Outcome(MET, f"no past {name} in the therapy history")
+    undocumented = Outcome(MET, f"therapy history not documented: no documented failure of {name}")
+
+    def check(facts: Facts) -> Outcome:
+        therapies = facts.patient.therapies
+        if therapies is None:
+            return undocumented
+        trials = [drug_trial_failed(i, t, window) for i, t in enumerate(therapies) if t.agent == name and not t.ongoing]
+        if not trials:
+            return no_entry
+        failed = any_outcomes(*trials)
+        if failed.status == MET:
+            return Outcome(NOT_MET, failed.evidence)
+        return Outcome(MET, failed.evidence) if failed.status == NOT_MET else failed
+
+    return check
+
+
+def anemic(hb_below: float) -> CheckFn:
+    """Documented transfusion need (any RBC units in 8 weeks) OR hemoglobin below ``hb_below`` g/dL."""
+    transfused, low_hb = rbc_units(">=", 1), hemoglobin("<", hb_below)
+
+    def check(facts: Facts) -> Outcome:
+        return any_outcomes(transfused(facts), low_hb(facts))
+
+    return check
+
+
+def esa_response_unlikely(sepo_at_least: float, units_at_least: int) -> CheckFn:
+    """The review's predictors of ESA response reversed: sEPO ≥ limit OR a high transfusion burden."""
+    high_sepo, high_burden = sepo(">=", sepo_at_least), rbc_units(">=", units_at_least)
+
+    def check(facts: Facts) -> Outcome:
+        return any_outcomes(high_sepo(facts), high_burden(facts))
 
     return check
 
@@ -273,13 +340,26 @@ class RingSideroblastParams(Params):
     with_sf3b1_at_least: Threshold = Field(description="Ring sideroblasts (%) that suffice with SF3B1 mutated.")
 
 
+class AnemiaParams(Params):
+    hb_below: Threshold = Field(description="Hemoglobin below this (g/dL) is anemia.")
+
+
+class EsaResponseParams(Params):
+    sepo_at_least: Threshold = Field(description="Serum EPO (U/L) from which an ESA response is unlikely.")
+    units_at_least: int = Field(ge=1, description="RBC units in 8 weeks from which an ESA response is unlikely.")
+
+
 @dataclass(frozen=True, slots=True)
 class Predicate:
-    """A named check factory, the parameters it takes, and the policy values it reads through the derived facts."""
+    """A named check factory, the parameters it takes, and the policy values it reads through the derived facts.
+
+    ``needs_drug``: the factory also takes ``drug`` (a DrugContext: the drug's name and response window).
+    """
 
     factory: Callable[..., CheckFn]
     params: type[BaseModel]
     implicit_policy: tuple[str, ...] = ()
+    needs_drug: bool = False
 
 
 _ESA_FAILURE_POLICY = ("esa_adequate_trial_weeks",)  # ESA failure needs an adequate trial (site policy length)
@@ -299,4 +379,8 @@ PREDICATES: Mapping[str, Predicate] = MappingProxyType({
     "mutated": Predicate(mutated, GeneParams),
     "del5q": Predicate(del5q, Del5qParams),
     "documented": Predicate(documented, DocumentedParams),
+    "anemic": Predicate(anemic, AnemiaParams),
+    "esa_response_unlikely": Predicate(esa_response_unlikely, EsaResponseParams),
+    "continuation": Predicate(continuation, NoParams, needs_drug=True),
+    "no_prior_failure": Predicate(no_prior_failure, NoParams, needs_drug=True),
 })
