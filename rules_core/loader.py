@@ -74,7 +74,7 @@ class WarningSpec(_Spec):
 
 
 class PerSpec(_Spec):
-    """Which source a contested pathway rests on, and on what: 'per the review (COMMANDS)'."""
+    """Which source a contested pathway rests on, and on what: 'per the review (TRIAL)'."""
 
     doc_id: str
     basis: str = Field(min_length=1, description="The evidence named in the verdict, e.g. a trial.")
@@ -231,7 +231,7 @@ def _with_conflicts(rules: dict[str, DrugRules], spec: RulesetSpec, where: str) 
 
 
 def _contested_verdict(conflict: RuleConflict, per: PerSpec, labels: dict[str, str], where: str) -> str:
-    """'meets per the review (COMMANDS); the medical-necessity article says not indicated first-line'."""
+    """'meets per <source label> (<basis>); <other source label> says <its stance>'."""
     others: dict[str, str] = {}
     for position in conflict.positions:
         if position.doc_id not in labels:

@@ -14,7 +14,7 @@ PATHWAY_LABEL = MappingProxyType({"eligible": "eligible", "not_eligible": "not e
 
 
 def contested(decision: Decision) -> str:
-    """'; contested: meets per … ; … says …' when the sources disagree on the deciding pathway, else ''."""
+    """'; contested: meets per <source> (<basis>); <other source> says <stance>' when the sources disagree on the deciding pathway, else ''."""
     return "".join(f"; contested: {c.verdict}" for c in decision.conflicts)
 
 
