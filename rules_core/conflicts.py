@@ -13,7 +13,8 @@ from __future__ import annotations
 from importlib import resources
 from typing import Any
 
-from rules_core.decision import ConflictPosition
+from rules_core.criteria import DrugRules
+from rules_core.decision import ConflictNote, ConflictPosition
 
 CONFLICTS_FILE = "conflicts.yaml"
 
@@ -46,3 +47,35 @@ def _rule_conflict(index: int, entry: dict[str, Any]) -> RuleConflict:
         return RuleConflict(str(entry["topic"]), str(entry["rules"]["pathway"]), positions)
     except (KeyError, TypeError) as exc:
         raise ValueError(f"{where}: missing or malformed field {exc}") from None
+
+
+def with_conflicts(
+    rules: dict[str, DrugRules], pers: dict[str, tuple[str, str]], labels: dict[str, str]
+) -> dict[str, DrugRules]:
+    """Ties each linked conflict to its pathway with a one-line contested verdict.
+
+    ``pers``: pathway id → (doc_id, basis) it rests on (ruleset `per`); ``labels``: doc_id → 'the review'.
+    """
+    out = dict(rules)
+    for conflict in load_rule_conflicts():
+        drug = conflict.pathway.partition(".")[0]
+        if conflict.pathway not in pers or drug not in out:
+            raise ValueError(f"{conflict.pathway}: the conflict {conflict.topic!r} names this pathway; "
+                             "it must exist and give `per` (the source it rests on)")
+        note = ConflictNote(conflict.topic, conflict.positions, contested_verdict(conflict, pers[conflict.pathway], labels))
+        old = out[drug]
+        out[drug] = DrugRules(old.drug, old.pathways, old.warnings, (*old.conflicts, (conflict.pathway, note)))
+    return out
+
+
+def contested_verdict(conflict: RuleConflict, per: tuple[str, str], labels: dict[str, str]) -> str:
+    """'meets per <label> (<basis>); <other label> says <its first stance>', from the data alone."""
+    doc_id, basis = per
+    others: dict[str, str] = {}
+    for position in conflict.positions:
+        if position.doc_id not in labels:
+            raise ValueError(f"conflict {conflict.topic!r}: {position.doc_id!r} is not a ruleset source")
+        if position.doc_id != doc_id:
+            others.setdefault(position.doc_id, position.stance)
+    against = "; ".join(f"{labels[doc]} says {stance}" for doc, stance in others.items())
+    return f"meets per {labels[doc_id]} ({basis}); {against}"

@@ -22,9 +22,9 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from rules_core.conditions import CONDITIONS
-from rules_core.conflicts import RuleConflict, load_rule_conflicts
+from rules_core.conflicts import with_conflicts
 from rules_core.criteria import Criterion, DrugRules, Pathway, WarningRule
-from rules_core.decision import ConflictNote, CriterionKind, LineOfTherapy, Request, RulesetInfo, SourceQuote, WarningKind
+from rules_core.decision import CriterionKind, LineOfTherapy, Request, RulesetInfo, SourceQuote, WarningKind
 from rules_core.derived import Facts, derive
 from rules_core.drugs import SUPPORTED_DRUGS
 from rules_core.facts import PatientFacts
@@ -196,7 +196,11 @@ def compile_ruleset(spec: RulesetSpec, policy: SitePolicy, where: str = RULESET_
     context = _Context(where, policy, frozenset(s.doc_id for s in spec.sources))
     rules = {drug: _drug_rules(drug, drug_spec, context) for drug, drug_spec in spec.drugs.items()}
     _check_unique_ids(rules, where)
-    rules = _with_conflicts(rules, spec, where)
+    pers = {f"{drug}.{p.id}": (p.per.doc_id, p.per.basis) for drug, d in spec.drugs.items() for p in d.pathways if p.per}
+    try:
+        rules = with_conflicts(rules, pers, {s.doc_id: s.label for s in spec.sources})
+    except ValueError as exc:
+        raise RulesetError(f"{where}: {exc}") from None
     info = RulesetInfo(id=spec.id, version=spec.version, fingerprint=fingerprint(spec, policy),
                        sources=[s.doc_id for s in spec.sources])
     return Ruleset(info=info, policy=policy, rules=MappingProxyType(rules),
@@ -212,34 +216,6 @@ def _options_first(spec: OptionsFirstSpec, context: _Context) -> tuple[Callable[
         raise context.fail(rule_id, "when", f"{spec.when!r} is not a condition without parameters")
     _citation(rule_id, "cite", spec.cite, context)
     return condition.factory(), spec.drug
-
-
-def _with_conflicts(rules: dict[str, DrugRules], spec: RulesetSpec, where: str) -> dict[str, DrugRules]:
-    """Ties each conflicts.yaml entry with a `rules` link to its pathway, with a one-line contested verdict."""
-    labels = {s.doc_id: s.label for s in spec.sources}
-    out = dict(rules)
-    for conflict in load_rule_conflicts():
-        drug, _, pathway_key = conflict.pathway.partition(".")
-        pathway = next((p for p in spec.drugs[drug].pathways if p.id == pathway_key), None) if drug in spec.drugs else None
-        if pathway is None or pathway.per is None:
-            raise RulesetError(f"{where}: {conflict.pathway}: the conflict {conflict.topic!r} names this pathway; "
-                               "it must exist and give `per` (the source it rests on)")
-        note = ConflictNote(conflict.topic, conflict.positions, _contested_verdict(conflict, pathway.per, labels, where))
-        old = out[drug]
-        out[drug] = DrugRules(old.drug, old.pathways, old.warnings, (*old.conflicts, (conflict.pathway, note)))
-    return out
-
-
-def _contested_verdict(conflict: RuleConflict, per: PerSpec, labels: dict[str, str], where: str) -> str:
-    """'meets per <source label> (<basis>); <other source label> says <its stance>'."""
-    others: dict[str, str] = {}
-    for position in conflict.positions:
-        if position.doc_id not in labels:
-            raise RulesetError(f"{where}: conflict {conflict.topic!r}: {position.doc_id!r} is not a ruleset source")
-        if position.doc_id != per.doc_id:
-            others.setdefault(position.doc_id, position.stance)
-    against = "; ".join(f"{labels[doc]} says {stance}" for doc, stance in others.items())
-    return f"meets per {labels[per.doc_id]} ({per.basis}); {against}"
 
 
 @dataclass(frozen=True, slots=True)
