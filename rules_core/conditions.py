@@ -69,7 +69,9 @@ def drug_failed(drug: DrugContext) -> ConditionFn:
     name, window = drug.drug, drug.window_weeks
 
     def condition(facts: Facts) -> Fields | None:
-        for i, therapy in enumerate(facts.patient.therapies or ()):
+        if facts.prior_agents is None or name not in facts.prior_agents:  # fast path: never given
+            return None
+        for i, therapy in enumerate(facts.patient.therapies):
             if therapy.agent == name:
                 outcome = drug_trial_failed(i, therapy, window)
                 if outcome.status == MET:

@@ -48,8 +48,9 @@ def derive(patient: PatientFacts, adequate_trial_weeks: int) -> Facts:
         trials = [(i, t) for i, t in enumerate(therapies) if t.agent in ESAS]
         naive, failed = _esa_naive(therapies, trials), _esa_failed(trials, adequate_trial_weeks)
         prior_agents = frozenset([t.agent for t in therapies])
-        if any(t.ongoing for t in therapies):
-            ongoing = {t.agent: (i, t) for i, t in enumerate(therapies) if t.ongoing}
+        current = [(i, t) for i, t in enumerate(therapies) if t.ongoing] if therapies else None
+        if current:
+            ongoing = {t.agent: (i, t) for i, t in current}
             esa_responding = _esa_responding(ongoing)
             failed = failed if esa_responding is None else esa_responding
     return Facts(

@@ -32,6 +32,7 @@ _EPO_UNITS = {"u/l": "U/L", "iu/l": "U/L", "mu/ml": "mU/mL", "miu/ml": "mU/mL"}
 _HB_UNITS = {"g/dl": "g/dL", "g/l": "g/L"}
 # Physiological bounds: 0.85 "g/dL" or 95 "g/dL" is almost surely a unit slip and would flip the anemia test.
 _HB_RANGE = {"g/dL": (3.0, 20.0), "g/L": (30.0, 200.0)}
+MAX_RBC_UNITS = 60  # in 8 weeks; more is a typing error, not a patient
 
 
 def _canonical(value: Any, allowed: frozenset[str], synonyms: dict[str, str] | None = None) -> Any:
@@ -139,7 +140,7 @@ class PatientFacts(_Facts):
     del5q: bool | None = Field(default=None, description="del(5q) present in the karyotype.")
     serum_epo: SerumEpo | None = Field(default=None, description="Serum erythropoietin level with its unit.")
     hemoglobin: Hemoglobin | None = Field(default=None, description="Hemoglobin with its unit.")
-    rbc_units_last_8_weeks: int | None = Field(default=None, ge=0, le=60, description="RBC units transfused in the last "
+    rbc_units_last_8_weeks: int | None = Field(default=None, ge=0, le=MAX_RBC_UNITS, description="RBC units transfused in the last "
                                                "8 weeks, 0–60.", json_schema_extra={
                                                    "unit": "RBC units / 8 weeks",
                                                    "implausible": "more than 60 units in 8 weeks: check it is the count "

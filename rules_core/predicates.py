@@ -20,7 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from rules_core.criteria import Outcome, all_outcomes, any_outcomes
 from rules_core.derived import Facts, drug_trial_failed, fact
-from rules_core.facts import FIELD_LABELS
+from rules_core.facts import FIELD_LABELS, MAX_RBC_UNITS
 from rules_core.logic import MET, MISSING, NOT_MET
 
 CheckFn = Callable[[Facts], Outcome]
@@ -64,25 +64,43 @@ def _sepo_text(facts: Facts) -> str:
     return f"serum EPO {num(epo.value)} mU/mL (= {num(epo.u_per_l)} U/L)"
 
 
+def _memo() -> dict:
+    """A bounded per-check memo of outcomes by lab value and unit: lab values repeat (they are reported rounded)."""
+    return {}
+
+
+_MAX_MEMO = 1024
+
+
 def sepo(op: str, limit: float) -> CheckFn:
     compare = _comparison(op, limit, " U/L")
+    seen = _memo()
 
     def check(facts: Facts) -> Outcome:
-        if facts.sepo_u_per_l is None:
+        epo = facts.patient.serum_epo
+        if epo is None:
             return _NOT_DOCUMENTED["serum_epo"]
-        return compare(_sepo_text(facts), facts.sepo_u_per_l)
+        key = (epo.value, epo.unit)
+        found = seen.get(key)
+        if found is None:
+            found = compare(_sepo_text(facts), facts.sepo_u_per_l)
+            if len(seen) < _MAX_MEMO:
+                seen[key] = found
+        return found
 
     return check
 
 
 def rbc_units(op: str, limit: int) -> CheckFn:
     compare = _comparison(op, limit, " units")
+    # Every answer precomputed: the patient model bounds the count (0..MAX_RBC_UNITS), so a check is a lookup.
+    table = (*(compare(f"{units} RBC units in 8 weeks", units) for units in range(MAX_RBC_UNITS + 1)),)
 
     def check(facts: Facts) -> Outcome:
         units = facts.patient.rbc_units_last_8_weeks
         if units is None:
             return _NOT_DOCUMENTED["rbc_units_last_8_weeks"]
-        return compare(f"{units} RBC units in 8 weeks", units)
+        return table[units]
 
     return check
 
@@ -113,15 +131,22 @@ def ring_sideroblasts(op: str, limit: float) -> CheckFn:
 
 def hemoglobin(op: str, limit: float) -> CheckFn:
     compare = _comparison(op, limit, " g/dL")
+    seen = _memo()
 
     def check(facts: Facts) -> Outcome:
         hb = facts.patient.hemoglobin
         if hb is None:
             return _NOT_DOCUMENTED["hemoglobin"]
-        text = f"hemoglobin {num(hb.value)} {hb.unit}"
-        if hb.unit == "g/L":
-            text += f" (= {num(hb.g_per_dl)} g/dL)"
-        return compare(text, hb.g_per_dl)
+        key = (hb.value, hb.unit)
+        found = seen.get(key)
+        if found is None:
+            text = f"hemoglobin {num(hb.value)} {hb.unit}"
+            if hb.unit == "g/L":
+                text += f" (= {num(hb.g_per_dl)} g/dL)"
+            found = compare(text, hb.g_per_dl)
+            if len(seen) < _MAX_MEMO:
+                seen[key] = found
+        return found
 
     return check
 
@@ -246,9 +271,11 @@ def no_prior_failure(drug: DrugContext) -> CheckFn:
     undocumented = Outcome(MET, f"therapy history not documented: no documented failure of {name}")
 
     def check(facts: Facts) -> Outcome:
-        therapies = facts.patient.therapies
-        if therapies is None:
+        if facts.prior_agents is None:
             return undocumented
+        if name not in facts.prior_agents:
+            return no_entry
+        therapies = facts.patient.therapies
         trials = [drug_trial_failed(i, t, window) for i, t in enumerate(therapies) if t.agent == name and not t.ongoing]
         if not trials:
             return no_entry
@@ -265,7 +292,8 @@ def anemic(hb_below: float) -> CheckFn:
     transfused, low_hb = rbc_units(">=", 1), hemoglobin("<", hb_below)
 
     def check(facts: Facts) -> Outcome:
-        return any_outcomes(transfused(facts), low_hb(facts))
+        need = transfused(facts)
+        return need if need.status == MET else any_outcomes(need, low_hb(facts))  # Kleene OR, short-circuited
 
     return check
 
