@@ -135,11 +135,11 @@ class Conversation:
 
     def _decision_response(self, decision: Decision, facts: dict[str, Any], notes: list[str]) -> BotResponse:
         citations: list[Citation] = []
-        # A pathway the sources disagree on: the verdict carries both sides (from the conflicts data).
-        verdict = "; ".join(c.verdict for c in decision.conflicts) or VERDICT[decision.decision]
+        # A pathway the sources disagree on: the verdict line carries both sides (from the conflicts data).
+        contested = "".join(f"; contested: {c.verdict}" for c in decision.conflicts)
         renewal = " (renewal)" if decision.request == "renewal" else ""
-        lines = [f"Verdict: {decision.drug.replace('_', ' ')}{renewal} {verdict}"
-                 + (f" (pathway {decision.pathway})." if decision.pathway else ".")]
+        lines = [f"Verdict: {decision.drug.replace('_', ' ')}{renewal} {VERDICT[decision.decision]}"
+                 + (f" (pathway {decision.pathway}){contested}." if decision.pathway else ".")]
         for pathway in decision.pathways:
             lines.append(f"Pathway {pathway.id} — {pathway.status.replace('_', ' ')}:")
             if decision.pathway and pathway.id != decision.pathway:
