@@ -156,3 +156,6 @@ class Decision(BaseModel):
         description="When the deciding pathway is one the sources disagree on: the topic and every position.")
     ruleset: RulesetInfo = Field(description="Which rules made the decision.")
     policy: SitePolicy = Field(description="The site-policy values the rules applied (thresholds the sources do not state).")
+    decision_id: str | None = Field(
+        default=None, description="Id of the stored decision record (mdsbot decisions show ID); null when not recorded."
+    )
