@@ -110,7 +110,7 @@ def test_plausibility_errors_never_produce_a_decision(patient, drug, field, data
 def test_cli_rejects_implausible_values_in_one_line(tmp_path, patient, expected):
     path = tmp_path / "p.json"
     path.write_text(json.dumps(patient), encoding="utf-8")
-    result = subprocess.run([*MDSBOT, "check", "--drug", "luspatercept", "--patient", str(path)],
+    result = subprocess.run([*MDSBOT, "check", "--drug", "luspatercept", "--patient", str(path), "--no-record"],
                             capture_output=True, text=True, cwd=REPO, timeout=60)
     assert result.returncode == 2 and result.stdout == ""
     [line] = result.stderr.strip().splitlines()
@@ -210,7 +210,7 @@ def test_conflict_positions_are_verbatim_in_their_documents():
 def test_cli_headline_and_options_say_the_pathway_is_contested(tmp_path):
     path = tmp_path / "p.json"
     path.write_text(json.dumps(FIRST_LINE), encoding="utf-8")
-    check = subprocess.run([*MDSBOT, "check", "--drug", "luspatercept", "--patient", str(path)],
+    check = subprocess.run([*MDSBOT, "check", "--drug", "luspatercept", "--patient", str(path), "--no-record"],
                            capture_output=True, text=True, cwd=REPO, timeout=60)
     headline = check.stdout.splitlines()[0]
     assert headline == ("luspatercept: MEETS CRITERIA via luspatercept.first_line; contested: meets per the review "
