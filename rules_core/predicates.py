@@ -19,7 +19,8 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from rules_core.criteria import Outcome, all_outcomes, any_outcomes
-from rules_core.derived import Facts, drug_trial_failed, fact
+from rules_core.derived import Facts, fact
+from rules_core.renewals import DrugContext, continuation, no_prior_failure
 from rules_core.facts import FIELD_LABELS, MAX_RBC_UNITS
 from rules_core.logic import MET, MISSING, NOT_MET
 
@@ -236,53 +237,6 @@ def esa_failed_or_ineligible(sepo_above: float) -> CheckFn:
         if facts.esa_responding is not None:  # benefit not lost: neither failure nor ineligibility applies
             return facts.esa_responding
         return any_outcomes(facts.esa_failed, ineligible(facts))
-
-    return check
-
-
-@dataclass(frozen=True, slots=True)
-class DrugContext:
-    """The drug a rule belongs to and its response-assessment window (from the ruleset or site policy)."""
-
-    drug: str
-    window_weeks: int
-
-
-def continuation(drug: DrugContext) -> CheckFn:
-    """Renewal: the ongoing entry's response decides (responding, or no response yet inside the window)."""
-    name, window = drug.drug, drug.window_weeks
-
-    def check(facts: Facts) -> Outcome:
-        index, entry = facts.ongoing[name]
-        failed = drug_trial_failed(index, entry, window)
-        if failed.status == MET:
-            return Outcome(NOT_MET, f"{failed.evidence}: continuation not supported")
-        if failed.status == NOT_MET:
-            return Outcome(MET, f"{name} ongoing; {failed.evidence} → continue")
-        return failed
-
-    return check
-
-
-def no_prior_failure(drug: DrugContext) -> CheckFn:
-    """Initial request: no past trial of the same drug documented as failed."""
-    name, window = drug.drug, drug.window_weeks
-    no_entry = Outcome(MET, f"no past {name} in the therapy history")
-    undocumented = Outcome(MET, f"therapy history not documented: no documented failure of {name}")
-
-    def check(facts: Facts) -> Outcome:
-        if facts.prior_agents is None:
-            return undocumented
-        if name not in facts.prior_agents:
-            return no_entry
-        therapies = facts.patient.therapies
-        trials = [drug_trial_failed(i, t, window) for i, t in enumerate(therapies) if t.agent == name and not t.ongoing]
-        if not trials:
-            return no_entry
-        failed = any_outcomes(*trials)
-        if failed.status == MET:
-            return Outcome(NOT_MET, failed.evidence)
-        return Outcome(MET, failed.evidence) if failed.status == NOT_MET else failed
 
     return check
 
