@@ -141,6 +141,8 @@ class Conversation:
         lines = [f"Verdict: {decision.drug.replace('_', ' ')}{renewal} {VERDICT[decision.decision]}"
                  + (f" (pathway {decision.pathway}){contested}." if decision.pathway else ".")]
         for pathway in decision.pathways:
+            if pathway.status == "not_applicable":
+                continue  # a pathway for the other kind of request (initial vs renewal)
             lines.append(f"Pathway {pathway.id} — {pathway.status.replace('_', ' ')}:")
             if decision.pathway and pathway.id != decision.pathway:
                 continue  # the decisive pathway is enough; the others show their status only
