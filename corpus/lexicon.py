@@ -101,6 +101,20 @@ class Concept(BaseModel):
     entity_id: str = Field(description="Id of the drug or class it stands for; the key's stem for concepts.")
 
 
+class Shorthand(BaseModel):
+    """A shorthand as users type it ("pt", "q8wk") and what it means, read before searching."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    pattern: str = Field(description="Case-insensitive regex matched as a whole word; groups feed `means`.")
+    means: str = Field(description="The plain words it stands for (may use \\1 for the pattern's groups).")
+
+    @field_validator("pattern")
+    @classmethod
+    def _compiles(cls, value: str) -> str:
+        return _valid_patterns([value])[0]
+
+
 class Mention(BaseModel):
     """One entity named in a text."""
 
@@ -124,6 +138,11 @@ class Lexicon(BaseModel):
     units: dict[str, list[str]] = Field(description="Canonical unit -> lower-case spellings.")
     dose_units: list[str] = Field(description="Canonical units that make a figure a dose.")
     out_of_scope_qualifiers: list[str] = Field(description="Lower-case words that put a question outside the sources.")
+    shorthand: list[Shorthand] = Field(default_factory=list, description="Clinical shorthand, read as plain words.")
+    criteria_questions: list[str] = Field(
+        default_factory=list,
+        description="Questions ('{drug}' = its label) answered first when a user asks how to get a drug approved.",
+    )
 
     @model_validator(mode="after")
     def _references_resolve(self) -> Lexicon:
@@ -212,6 +231,22 @@ class Lexicon(BaseModel):
     @cached_property
     def concept_regexes(self) -> tuple[tuple[Concept, re.Pattern[str]], ...]:
         return tuple((c, whole_words(c.patterns)) for c in self.all_concepts)
+
+    # -- shorthand ----------------------------------------------------------------
+
+    @cached_property
+    def _shorthand_regexes(self) -> tuple[tuple[re.Pattern[str], str], ...]:
+        # Whole words, except that a form ending in a symbol ("w/", "s/p") may touch the next word.
+        return tuple(
+            (re.compile(rf"(?<![\w-])(?:{s.pattern})(?:(?<=\W)|(?!\w))", re.IGNORECASE), s.means)
+            for s in self.shorthand
+        )
+
+    def expand_shorthand(self, text: str) -> str:
+        """The text with each shorthand ("pt", "tx", "q8wk") written out, in the lexicon's order."""
+        for regex, means in self._shorthand_regexes:
+            text = regex.sub(lambda m, means=means: m.expand(means), text)
+        return text
 
     # -- the entity finder --------------------------------------------------------
 

@@ -17,6 +17,8 @@ from corpus.ingest import Corpus
 from corpus.lexicon import load_lexicon
 from corpus.models import Passage, Sentence
 from corpus.retrieval import HybridRetriever, RetrievalResult
+from bot.qa.aspects import aspect_queries
+from bot.qa.scope import NOT_COVERED, ScopeEvidence, refusal_reason
 from corpus.vocabulary import CONCEPTS, OUT_OF_SCOPE_QUALIFIERS, analyze, concepts_in, words
 
 _LEXICON = load_lexicon()
@@ -82,21 +84,40 @@ class Answerer:
         result = self.retriever.retrieve(question, k=len(self.corpus.passages))
         entities = self._entities(result.analysis.corrected)
         scored = self._score(result, set(entities))
-        refusal = self._refusal_reason(result, scored, entities)
+        aspects = self._aspect_picks(result.analysis.corrected, entities)
+        refusal = self._refusal_reason(result, scored, entities, aspects)
         if refusal is not None:
             return self._refuse(refusal)
         dose_problem = self._dose_not_stated(result, scored, entities)
         if dose_problem is not None:
             return dose_problem
-        chosen = self._select(scored, set(entities))
+        chosen = self._select(scored, set(entities), aspects)
         conflicts = conflicts_for(question, self.conflicts) or self._conflicts_from_citations(chosen)
         chosen = self._with_conflict_positions(chosen, conflicts)
         return self._compose(chosen, conflicts)
 
+    def answer_each(self, questions: list[str]) -> BotResponse:
+        """One answer to several plain questions: the best evidence of each, in order, each quote
+        once (a pharmacist's criteria, documentation list and required prior therapy)."""
+        chosen: list[ScoredSentence] = []
+        for question in questions:
+            result = self.retriever.retrieve(question, k=len(self.corpus.passages))
+            entities = self._entities(result.analysis.corrected)
+            scored = self._score(result, set(entities))
+            if self._refusal_reason(result, scored, entities, {}) is not None:
+                continue
+            ids = {c.sentence.id for c in chosen}
+            chosen += [c for c in self._whole_lists(self._with_continuations(scored[:1])) if c.sentence.id not in ids]
+        if not chosen:
+            return self._refuse(NOT_COVERED)
+        return self._compose(chosen, [])
+
     # -- scoring ------------------------------------------------------------
 
     def _score(self, result: RetrievalResult, entities: set[str]) -> list[ScoredSentence]:
-        terms = result.analysis.topic_terms
+        # Coverage counts only the words the sources use: a word they never use ("respectively",
+        # a typed shorthand) says nothing about whether they answer, and never refuses alone.
+        terms = result.analysis.known_terms
         trials = entities & TRIALS
         tuning = self.tuning
         passage_rank = {h.passage.id: h.rank for h in result.hits}
@@ -126,26 +147,47 @@ class Answerer:
         topic = t.own_coverage_share * coverage + (1 - t.own_coverage_share) * context
         return t.weight_dense * dense + t.weight_lexical * lexical + t.weight_rank * rank_bonus + t.weight_topic * topic
 
-    def _refusal_reason(self, result: RetrievalResult, scored: list[ScoredSentence], named_entities: list[str]) -> str | None:
+    def _refusal_reason(
+        self, result: RetrievalResult, scored: list[ScoredSentence], named: list[str], aspects: dict[str, ScoredSentence]
+    ) -> str | None:
         analysis = result.analysis
-        if not analysis.topic_terms:
-            return "The question names no topic the source documents discuss."
-        missing = [e for e in named_entities if not any(e in self._passage_terms[p.id] for p in self.corpus.passages)]
-        if named_entities and len(missing) == len(named_entities):
+        missing = [e for e in named if not any(e in self._passage_terms[p.id] for p in self.corpus.passages)]
+        if named and len(missing) == len(named):
             return f"The source documents do not discuss {', '.join(_label(m) for m in missing)}."
         qualifiers = [w for w in words(analysis.corrected) if w in OUT_OF_SCOPE_QUALIFIERS and w not in self.retriever.corpus_words]
         if qualifiers:
             return f"The source documents do not address {', '.join(dict.fromkeys(qualifiers))}."
-        best = scored[0]
-        weak_meaning = max(s.dense for s in scored[:5]) < self.tuning.min_dense
-        # A question about a named drug or trial the best sentence is about needs less word overlap:
-        # false premises and loose wording ("why was <trial> stopped early?") still get the facts.
-        on_entity = bool(set(named_entities) & (self._sentence_terms[best.sentence.id] | self._section_terms[best.passage.id]))
-        threshold = self.tuning.min_entity_coverage if on_entity else self.tuning.min_coverage
-        if best.context_coverage < threshold or (weak_meaning and best.coverage < 1.0):
-            unknown = ", ".join(analysis.unknown_terms)
-            return "The source documents do not cover this question" + (f" (nothing on: {unknown})." if unknown else ".")
-        return None
+        return refusal_reason(self._evidence(result, scored, named, aspects), self.tuning)
+
+    def _evidence(
+        self, result: RetrievalResult, scored: list[ScoredSentence], named: list[str], aspects: dict[str, ScoredSentence]
+    ) -> ScopeEvidence:
+        analysis, best = result.analysis, scored[0]
+        together: set[str] = set()
+        for pick in aspects.values():
+            together |= self._about(pick) | self._passage_terms[pick.passage.id]
+        return ScopeEvidence(
+            known_terms=len(analysis.known_terms),
+            unknown_words=len([w for w in analysis.unknown_terms if not any(ch.isdigit() for ch in w)]),
+            meaning_kept=self.retriever.meaning_kept(analysis),
+            coverage=best.coverage,
+            context_coverage=best.context_coverage,
+            aspect_coverage=_share(analysis.known_terms, together),
+            top_dense=max(s.dense for s in scored[:5]),
+            on_entity=bool(set(named) & self._about(best)),
+            aspects=len(aspects),
+        )
+
+    def _aspect_picks(self, text: str, entities: list[str]) -> dict[str, ScoredSentence]:
+        """For a question naming several drugs or trials: the best sentence about each, each
+        found by its own search (bot/qa/aspects.py), in the order the question names them."""
+        picks: dict[str, ScoredSentence] = {}
+        for entity, query in aspect_queries(_LEXICON, text, entities).items():
+            result = self.retriever.retrieve(query, k=len(self.corpus.passages))
+            about = [c for c in self._score(result, {entity}) if entity in self._about(c)]
+            if about and all(about[0].sentence.id != p.sentence.id for p in picks.values()):
+                picks[entity] = about[0]
+        return picks
 
     def _entities(self, text: str) -> list[str]:
         keys = [c.key for c in concepts_in(text) if c.key in DRUG_CONCEPTS]
@@ -176,7 +218,11 @@ class Answerer:
 
     # -- selection and composition -------------------------------------------
 
-    def _select(self, scored: list[ScoredSentence], entities: set[str]) -> list[ScoredSentence]:
+    def _select(
+        self, scored: list[ScoredSentence], entities: set[str], aspects: dict[str, ScoredSentence]
+    ) -> list[ScoredSentence]:
+        if len(aspects) >= 2:  # synthesis: the best sentence of each named drug or trial
+            return self._whole_lists(self._with_continuations(list(aspects.values())[: self.max_sentences]))
         best = scored[0]
         chosen = [best]
         covered = set(self._sentence_terms[best.sentence.id])  # a copy: the cached sets must not grow
