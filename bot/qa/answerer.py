@@ -91,8 +91,9 @@ class Answerer:
         dose_problem = self._dose_not_stated(result, scored, entities)
         if dose_problem is not None:
             return dose_problem
-        chosen = self._select(scored, set(entities), aspects)
-        conflicts = conflicts_for(question, self.conflicts) or self._conflicts_from_citations(chosen)
+        touched = conflicts_for(question, self.conflicts)
+        chosen = self._select(self._without_untouched_positions(scored, touched), set(entities), aspects)
+        conflicts = touched or self._conflicts_from_citations(chosen)
         chosen = self._with_conflict_positions(chosen, conflicts)
         return self._compose(chosen, conflicts)
 
@@ -295,6 +296,14 @@ class Answerer:
                     out.append(ScoredSentence(sentence, passage, item.score, item.coverage, item.context_coverage, item.dense))
                     ids.add(sentence.id)
         return out
+
+    def _without_untouched_positions(
+        self, scored: list[ScoredSentence], touched: list[KnownConflict]
+    ) -> list[ScoredSentence]:
+        """A known conflict's positions are quoted only when the question touches its topic (or one is
+        the best evidence): a dose question does not get the first-line disagreement attached."""
+        untouched = {s.id for c in self.conflicts if c not in touched for s in self._positions[c.topic]}
+        return scored[:1] + [s for s in scored[1:] if s.sentence.id not in untouched]
 
     def _conflicts_from_citations(self, chosen: list[ScoredSentence]) -> list[KnownConflict]:
         """An answer that quotes one position of a known conflict, or a sentence on its topic

@@ -20,13 +20,17 @@ def entity_key(lexicon: Lexicon, mention: Mention) -> str | None:
 def aspect_queries(lexicon: Lexicon, text: str, entities: list[str]) -> dict[str, str]:
     """For each named entity (in order of appearance), the question with the other named ones taken out."""
     mentions = [(m, entity_key(lexicon, m)) for m in lexicon.mentions(text)]
-    named = [key for _, key in mentions if key in entities]
-    order = list(dict.fromkeys(named + [e for e in entities if e not in named]))
+    # "<drug> in <its trial>" is one aspect: the trial's own passages are about the drug.
+    drug_of = {t.id: f"c{lexicon.drug(t.drug).key}" for t in lexicon.trials if t.id in entities}
+    aspects = [e for e in entities if e not in drug_of.values()]
+    named = [key for _, key in mentions if key in aspects]
+    order = list(dict.fromkeys(named + [e for e in aspects if e not in named]))
     if len(order) < 2:
         return {}
     queries = {}
     for entity in order:
-        others = [m for m, key in mentions if key is not None and key != entity and key in entities]
+        keep = {entity, drug_of.get(entity)}
+        others = [m for m, key in mentions if key in entities and key not in keep]
         queries[entity] = _without(text, others)
     return queries
 
