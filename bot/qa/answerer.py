@@ -306,10 +306,15 @@ class Answerer:
         return scored[:1] + [s for s in scored[1:] if s.sentence.id not in untouched]
 
     def _conflicts_from_citations(self, chosen: list[ScoredSentence]) -> list[KnownConflict]:
-        """An answer that quotes one position of a known conflict must show every position (a
-        sentence merely naming its trigger words, for a question off its topic, does not)."""
+        """An answer that quotes one position of a known conflict, or a sentence on its topic
+        (one its triggers name), must show every position (the guard's conflict rail agrees)."""
         ids = {c.sentence.id for c in chosen}
-        return [c for c in self.conflicts if any(s.id in ids for s in self._positions[c.topic])]
+        return [
+            conflict
+            for conflict in self.conflicts
+            if any(s.id in ids for s in self._positions[conflict.topic])
+            or any(conflict.applies_to(c.sentence.normalized) for c in chosen)
+        ]
 
     def _with_conflict_positions(self, chosen: list[ScoredSentence], conflicts: list[KnownConflict]) -> list[ScoredSentence]:
         out = list(chosen)
