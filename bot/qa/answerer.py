@@ -6,10 +6,17 @@ document (OCR repaired), followed by the marker of the passage it came from.
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
-
 from bot.citing import make_citation
+from bot.qa.aspects import aspect_queries
+from bot.qa.scope import NOT_COVERED, ScopeEvidence, refusal_reason
+from bot.qa.selection import (  # noqa: F401  (render_units: re-exported for the guard's tests)
+    ScoredSentence,
+    render_units,
+    share,
+    states_dose_for,
+    whole_lists,
+    with_continuations,
+)
 from corpus.conflicts import KnownConflict, conflicts_for, load_conflicts, position_sentences
 from bot.models import BotResponse, Citation, Conflict
 from bot.settings import AnswerTuning
@@ -17,15 +24,11 @@ from corpus.ingest import Corpus
 from corpus.lexicon import load_lexicon
 from corpus.models import Passage, Sentence
 from corpus.retrieval import HybridRetriever, RetrievalResult
-from bot.qa.aspects import aspect_queries
-from bot.qa.scope import NOT_COVERED, ScopeEvidence, refusal_reason
 from corpus.vocabulary import CONCEPTS, OUT_OF_SCOPE_QUALIFIERS, analyze, concepts_in, words
 
 _LEXICON = load_lexicon()
 DRUG_CONCEPTS = _LEXICON.drug_concept_keys
-_CONTINUES = re.compile(r"(?:It|This|These|They|Such|Its)\b")
 TRIALS = _LEXICON.trial_words
-DOSE_IN_TEXT = re.compile(r"\d+(?:\.\d+)?(?:\s*-\s*\d+(?:\.\d+)?)?\s*mg(?:/kg)?\b", re.IGNORECASE)
 
 
 def coverage_statement(corpus: Corpus) -> str:
@@ -35,16 +38,6 @@ def coverage_statement(corpus: Corpus) -> str:
         scope = doc.info.covers or ", ".join(dict.fromkeys(p.section for p in corpus.passages_of(doc.id)))
         scopes.append(f"{scope} ({doc.info.short_title})")
     return "They cover: " + "; ".join(scopes) + "."
-
-
-@dataclass
-class ScoredSentence:
-    sentence: Sentence
-    passage: Passage
-    score: float
-    coverage: float  # share of the question's topic terms found in the sentence or its section
-    context_coverage: float  # the same over the whole passage
-    dense: float
 
 
 class Answerer:
@@ -94,6 +87,9 @@ class Answerer:
         touched = conflicts_for(question, self.conflicts)
         chosen = self._select(self._without_untouched_positions(scored, touched), set(entities), aspects)
         conflicts = touched or self._conflicts_from_citations(chosen)
+        if conflicts and not touched:  # the evidence itself is on the contested topic: select as usual
+            chosen = self._select(scored, set(entities), aspects)
+            conflicts = self._conflicts_from_citations(chosen)
         chosen = self._with_conflict_positions(chosen, conflicts)
         return self._compose(chosen, conflicts)
 
@@ -108,7 +104,7 @@ class Answerer:
             if self._refusal_reason(result, scored, entities, {}) is not None:
                 continue
             ids = {c.sentence.id for c in chosen}
-            chosen += [c for c in self._whole_lists(self._with_continuations(scored[:1])) if c.sentence.id not in ids]
+            chosen += [c for c in whole_lists(with_continuations(scored[:1])) if c.sentence.id not in ids]
         if not chosen:
             return self._refuse(NOT_COVERED)
         return self._compose(chosen, [])
@@ -129,8 +125,8 @@ class Answerer:
             own = self._sentence_terms[sentence.id] | self._section_terms[passage.id]
             context = own | self._passage_terms[passage.id]
             # A term only in the section heading counts half: headings are broad.
-            coverage = (_share(terms, self._sentence_terms[sentence.id]) + _share(terms, own)) / 2
-            context_coverage = _share(terms, context)
+            coverage = (share(terms, self._sentence_terms[sentence.id]) + share(terms, own)) / 2
+            context_coverage = share(terms, context)
             dense = result.sentence_dense.get(sentence.id, 0.0)
             lexical = result.sentence_lexical.get(sentence.id, 0.0) / max_lexical
             rank_bonus = 1.0 / (1 + passage_rank.get(passage.id, len(passage_rank)))
@@ -173,7 +169,7 @@ class Answerer:
             meaning_kept=self.retriever.meaning_kept(analysis),
             coverage=best.coverage,
             context_coverage=best.context_coverage,
-            aspect_coverage=_share(analysis.known_terms, together),
+            aspect_coverage=share(analysis.known_terms, together),
             top_dense=max(s.dense for s in scored[:5]),
             on_entity=bool(set(named) & self._about(best)),
             aspects=len(aspects),
@@ -223,7 +219,7 @@ class Answerer:
         self, scored: list[ScoredSentence], entities: set[str], aspects: dict[str, ScoredSentence]
     ) -> list[ScoredSentence]:
         if len(aspects) >= 2:  # synthesis: the best sentence of each named drug or trial
-            return self._whole_lists(self._with_continuations(list(aspects.values())[: self.max_sentences]))
+            return whole_lists(with_continuations(list(aspects.values())[: self.max_sentences]))
         best = scored[0]
         chosen = [best]
         covered = set(self._sentence_terms[best.sentence.id])  # a copy: the cached sets must not grow
@@ -239,7 +235,7 @@ class Answerer:
                 chosen.append(candidate)
                 covered |= self._sentence_terms[candidate.sentence.id]
         chosen = self._one_per_entity(scored, chosen, entities, best.score)
-        return self._whole_lists(self._with_continuations(chosen))
+        return whole_lists(with_continuations(chosen))
 
     def _about(self, item: ScoredSentence) -> set[str]:
         return self._sentence_terms[item.sentence.id] | self._section_terms[item.passage.id]
@@ -260,41 +256,6 @@ class Answerer:
             ]
             if about:
                 out.append(max(about, key=lambda c: (c.coverage, c.score)))
-        return out
-
-    def _with_continuations(self, chosen: list[ScoredSentence]) -> list[ScoredSentence]:
-        """A sentence opening with 'It'/'This' continues the one before it: quote them together."""
-        out = list(chosen)
-        ids = {c.sentence.id for c in out}
-        for item in chosen:
-            sentences = item.passage.sentences
-            i = sentences.index(item.sentence)
-            neighbours = []
-            if i + 1 < len(sentences) and _CONTINUES.match(sentences[i + 1].normalized):
-                neighbours.append(sentences[i + 1])
-            if i > 0 and _CONTINUES.match(item.sentence.normalized):
-                neighbours.append(sentences[i - 1])
-            for sentence in neighbours:
-                if sentence.id not in ids and item.passage.kind == "prose":
-                    out.append(ScoredSentence(sentence, item.passage, item.score, item.coverage, item.context_coverage, item.dense))
-                    ids.add(sentence.id)
-        return out
-
-    def _whole_lists(self, chosen: list[ScoredSentence]) -> list[ScoredSentence]:
-        """A list item alone lacks its context: bring the list's introduction with it; a
-        chosen introduction brings its whole list (the question was about the list)."""
-        out = list(chosen)
-        ids = {c.sentence.id for c in chosen}
-        for item in chosen:
-            passage = item.passage
-            if passage.kind != "list":
-                continue
-            intro = _list_intro(passage)
-            wanted = passage.sentences if item.sentence in intro else intro
-            for sentence in wanted:
-                if sentence.id not in ids:
-                    out.append(ScoredSentence(sentence, passage, item.score, item.coverage, item.context_coverage, item.dense))
-                    ids.add(sentence.id)
         return out
 
     def _without_untouched_positions(
@@ -373,49 +334,6 @@ class Answerer:
             route="refusal",
             answer=f"I can't answer that from the source documents. {reason} {self.coverage}",
         )
-
-
-def states_dose_for(text: str, drug_key: str) -> bool:
-    """True when a numeric dose in the text belongs to the drug: the drug is the last one
-    named in the 60 characters before it ('imetelstat 7.5 mg/kg', not '...lenalidomide
-    or HMAs), imetelstat 7.5 mg/kg')."""
-    for match in DOSE_IN_TEXT.finditer(text):
-        window = text[max(0, match.start() - 60) : match.start()]
-        named = _drug_keys_in_order(window)
-        if named and named[-1] == drug_key:
-            return True
-    return False
-
-
-def _drug_keys_in_order(text: str) -> list[str]:
-    """Search keys of the drugs the text names, in order (the lexicon's one entity finder)."""
-    return [f"c{_LEXICON.drug(m.id).key}" for m in _LEXICON.mentions(text) if m.kind == "drug"]
-
-
-def _share(terms: list[str], present: set[str]) -> float:
-    if not terms:
-        return 0.0
-    return sum(1 for t in terms if t in present) / len(terms)
-
-
-def _list_intro(passage: Passage) -> list[Sentence]:
-    """The sentences before the first item of a list passage (none when it opens with an item)."""
-    first_line = passage.normalized.split("\n", 1)[0]
-    if first_line.startswith("• ") or re.match(r"\d+\. ", first_line):
-        return []
-    return [s for s in passage.sentences if s.normalized in first_line]
-
-
-def render_units(passage: Passage, sentences: list[Sentence]) -> list[str]:
-    """Sentences as they read in an answer: a list's introduction and items form one sentence."""
-    if passage.kind != "list":
-        return [s.normalized for s in sentences]
-    intro = _list_intro(passage)
-    heads = [s.normalized for s in sentences if s in intro]
-    items = [s.normalized for s in sentences if s not in intro]
-    if not items:
-        return heads
-    return [" ".join(heads + ["; ".join(items)]).rstrip(".") + "."]
 
 
 def _label(key: str) -> str:
