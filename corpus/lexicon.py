@@ -139,6 +139,12 @@ class Lexicon(BaseModel):
     dose_units: list[str] = Field(description="Canonical units that make a figure a dose.")
     out_of_scope_qualifiers: list[str] = Field(description="Lower-case words that put a question outside the sources.")
     shorthand: list[Shorthand] = Field(default_factory=list, description="Clinical shorthand, read as plain words.")
+    threshold_cues: list[str] = Field(
+        default_factory=list, description="Regexes that make a question ask for a threshold value ('at what', 'cutoff')."
+    )
+    measurement_concepts: list[str] = Field(
+        default_factory=list, description="Concept keys that are measurements with threshold values (hb, sepo...)."
+    )
     criteria_questions: list[str] = Field(
         default_factory=list,
         description="Questions ('{drug}' = its label) answered first when a user asks how to get a drug approved.",

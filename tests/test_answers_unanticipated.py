@@ -126,3 +126,17 @@ def test_prior_authorization_renewal_is_answered_from_the_sources(engine):
     response = engine.ask("reauth for lusp - when do i document response and what if none?")
     assert response.status == "answered"
     assert "3-6 months" in response.answer
+
+
+@pytest.mark.parametrize("question", ["at what Hb do you hold lusp?", "what Hb threshold to transfuse pRBC in LR-MDS?"])
+def test_unstated_threshold_says_so_first_then_what_is_stated(engine, question):
+    response = engine.answerer.answer(question)
+    assert response.status == "refused"
+    assert response.answer.startswith("The source documents do not state a hemoglobin (Hb) threshold")
+    assert "What they do say:" in response.answer and response.citations
+
+
+def test_stated_threshold_is_answered(engine):
+    response = engine.ask("sEPO cutoff for ESA first line?")
+    assert response.status == "answered"
+    assert "500" in response.answer

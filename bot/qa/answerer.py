@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from bot.citing import make_citation
 from bot.qa.aspects import aspect_queries
+from bot.qa.not_stated import asked_threshold, threshold_label, threshold_stated
 from bot.qa.scope import NOT_COVERED, ScopeEvidence, refusal_reason
 from bot.qa.selection import (  # noqa: F401  (render_units: re-exported for the guard's tests)
     ScoredSentence,
@@ -81,7 +82,7 @@ class Answerer:
         refusal = self._refusal_reason(result, scored, entities, aspects)
         if refusal is not None:
             return self._refuse(refusal)
-        dose_problem = self._dose_not_stated(result, scored, entities)
+        dose_problem = self._dose_not_stated(result, scored, entities) or self._threshold_not_stated(result, scored)
         if dose_problem is not None:
             return dose_problem
         touched = conflicts_for(question, self.conflicts)
@@ -190,6 +191,26 @@ class Answerer:
         keys = [c.key for c in concepts_in(text) if c.key in DRUG_CONCEPTS]
         return keys + [w for w in words(text) if w in TRIALS]
 
+    def _threshold_not_stated(self, result: RetrievalResult, scored: list[ScoredSentence]) -> BotResponse | None:
+        """'At what Hb do you hold it?': the sources do not state X; they state Y [n]."""
+        measures = asked_threshold(result.analysis)
+        if not measures:
+            return None
+        candidates = [
+            (c.sentence.normalized, self._sentence_terms[c.sentence.id], self._about(c) | self._passage_terms[c.passage.id])
+            for c in scored[:10]
+        ]
+        if threshold_stated(result.analysis, measures, candidates):
+            return None
+        what = threshold_label(measures, _label)
+        return self._not_stated(f"The source documents do not state a {what} threshold for this.", scored[:1])
+
+    def _not_stated(self, text: str, about: list[ScoredSentence]) -> BotResponse:
+        if not about:
+            return self._refuse(text)
+        response = self._compose(about, [])
+        return response.model_copy(update={"status": "refused", "answer": f"{text} What they do say: {response.answer}"})
+
     def _dose_not_stated(
         self, result: RetrievalResult, scored: list[ScoredSentence], entities: list[str]
     ) -> BotResponse | None:
@@ -206,12 +227,7 @@ class Answerer:
         about = [s for s in scored if any(d in self._sentence_terms[s.sentence.id] for d in drugs)][:1]
         names = ", ".join(_label(d) for d in drugs)
         text = f"The source documents do not state a dose or schedule for {names}."
-        if not about:
-            return self._refuse(text)
-        response = self._compose(about, [])
-        return response.model_copy(
-            update={"status": "refused", "answer": f"{text} What they do say: {response.answer}"}
-        )
+        return self._not_stated(text, about)
 
     # -- selection and composition -------------------------------------------
 
