@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from corpus.conflicts import for_pathway
 from bot.eligibility import Routing, describe_facts, merge_facts, route
+from bot.eligibility.assumptions import settle_assumptions
 from bot.guard.instructions import strip_instructions
 from bot.guard.models import GuardContext
 from bot.models import BotResponse, Citation
@@ -134,7 +136,12 @@ class Conversation:
             names = ", ".join(d.replace("_", " ") for d in rules_core.SUPPORTED_DRUGS)
             return _needs(f"Which drug should I check? Supported: {names}.", facts, notes, ["drug"])
         self.state.drug = self.state.topic_drug = drug
-        decision = rules_core.evaluate(drug, patient)
+        facts, settled_notes, pending = settle_assumptions(extracted.assumptions, facts, _verdict_of(drug))
+        notes.extend(settled_notes)
+        self.state.facts = facts
+        if pending:
+            return _needs(" ".join(a.question for a in pending), facts, notes, [a.field for a in pending])
+        decision = rules_core.evaluate(drug, rules_core.PatientFacts.model_validate(facts))
         if decision.decision == "insufficient_documentation" and _ASKS_FOR_CRITERIA.search(text):
             return self._criteria_then_offer(text, drug, decision, facts, notes)
         if decision.decision == "insufficient_documentation":
@@ -216,6 +223,17 @@ class Conversation:
     def _guard_context(self) -> GuardContext:
         """What the guard must know beyond the text: 'how often is it given?' asks about this drug."""
         return GuardContext(subject_drug=self.state.read_as_drug)
+
+
+def _verdict_of(drug: str) -> Callable[[dict[str, Any]], tuple[str, str | None]]:
+    """Patient facts -> (decision, pathway) for ``drug``: what an assumption must not change."""
+    import rules_core
+
+    def verdict(facts: dict[str, Any]) -> tuple[str, str | None]:
+        decision = rules_core.evaluate(drug, rules_core.PatientFacts.model_validate(facts))
+        return decision.decision, decision.pathway
+
+    return verdict
 
 
 def _needs(

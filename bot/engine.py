@@ -27,6 +27,7 @@ class Engine:
     guard: Guard
     build: BuildReport
     chat_model: Any = None  # optional LangChain drafter (MDSBOT_LLM); off by default
+    encoder_note: str | None = None  # why queries are not encoded by the fast ONNX runtime, if they are not
 
     @classmethod
     def from_settings(cls, settings: Settings | None = None, progress=None) -> Engine:
@@ -34,6 +35,7 @@ class Engine:
         from bot.qa.answerer import Answerer
         from corpus.conflicts import load_conflicts
         from bot.guard.runner import Guard
+        from corpus.encoder import choose_encoder
         from corpus.index import VectorIndex, load_embeddings, make_client
         from corpus.ingest import load_corpus
         from corpus.retrieval import HybridRetriever
@@ -42,7 +44,9 @@ class Engine:
         corpus = load_corpus(settings.manifest)
         conflicts = load_conflicts(corpus)
         client = make_client(settings.data_dir, settings.chroma_url)
-        index = VectorIndex(client, load_embeddings(), corpus, settings.collection)
+        embeddings = load_embeddings()
+        encoder = choose_encoder(settings.data_dir, embeddings)  # exports the ONNX file once if missing or stale
+        index = VectorIndex(client, embeddings, corpus, settings.collection, encoder=encoder.encoder)
         build = index.ensure(progress=progress)
         retriever = HybridRetriever(corpus, index)
         answerer = Answerer(
@@ -54,11 +58,15 @@ class Engine:
 
             chat_model = make_chat_model(settings.llm)  # LLMConfigError (a ValueError): one clear line
         guard = Guard(corpus, conflicts=conflicts, tuning=settings.guard)
-        return cls(settings, corpus, index, retriever, answerer, guard, build, chat_model)
+        return cls(settings, corpus, index, retriever, answerer, guard, build, chat_model, encoder.note)
 
     def ask(self, question: str) -> BotResponse:
         """One question in a fresh conversation."""
         return self.conversation().send(question)
+
+    def prefetch(self, questions: list[str]) -> None:
+        """Encode the query vectors of many questions in one batched call before they are asked (ask --batch)."""
+        self.retriever.prefetch(questions)
 
     def conversation(self) -> Conversation:
         from bot.conversation import Conversation

@@ -4,6 +4,7 @@
 * ``question``                               -> question
 * ``drug`` + ``patient`` + ``expect_error_mentions`` -> bad_input
 * ``drug`` + ``patient``                     -> vignette
+* ``text`` + ``expect`` (+ ``absent``/``ask``)  -> fact_extraction (eval/fact_scoring.py)
 
 The file name plays no part. Unknown extra fields are kept (ignored by the
 runner), so case files written elsewhere in this format run unchanged.
@@ -128,7 +129,24 @@ class ConversationCase(_Case):
         return "conversation"
 
 
-Case = Union[QuestionCase, VignetteCase, BadInputCase, ConversationCase]
+class FactCase(_Case):
+    """One sentence and the patient-model fields it must (``expect``) and must not (``absent``, ``ask``) fill."""
+
+    text: str = Field(min_length=1)
+    expect: dict[str, Any] = Field(default_factory=dict, description="Field -> value that must be read.")
+    absent: list[str] = Field(default_factory=list, description="Fields that must stay unfilled.")
+    ask: list[str] = Field(default_factory=list, description="Fields too ambiguous to fill (a careful bot asks).")
+    category: str = "plain"
+    kind: str = "fact_extraction"
+
+    _lists = field_validator("absent", "ask", mode="before")(lambda cls, v: _str_list(v))
+
+    @property
+    def case_type(self) -> str:
+        return "fact_extraction"
+
+
+Case = Union[QuestionCase, VignetteCase, BadInputCase, ConversationCase, FactCase]
 
 
 class CaseFileError(ValueError):
@@ -142,9 +160,11 @@ def detect_type(record: dict[str, Any]) -> str:
         return "question"
     if "drug" in record and "patient" in record:
         return "bad_input" if "expect_error_mentions" in record else "vignette"
+    if "text" in record and "expect" in record:
+        return "fact_extraction"
     raise CaseFileError(
         "cannot tell the case type from its fields "
-        f"{sorted(record)}: expected 'question', 'turns', or 'drug'+'patient' (+'expect_error_mentions')"
+        f"{sorted(record)}: expected 'question', 'turns', 'drug'+'patient' (+'expect_error_mentions') or 'text'+'expect'"
     )
 
 
@@ -153,6 +173,7 @@ _MODELS: dict[str, type[_Case]] = {
     "vignette": VignetteCase,
     "bad_input": BadInputCase,
     "conversation": ConversationCase,
+    "fact_extraction": FactCase,
 }
 
 

@@ -67,7 +67,7 @@ def load_engine(settings: Settings, show_progress: bool = True):
     from bot.engine import Engine
 
     try:
-        return Engine.from_settings(settings, progress=_progress_bar() if show_progress else None)
+        engine = Engine.from_settings(settings, progress=_progress_bar() if show_progress else None)
     except Exception as exc:  # a server that is down, a data dir we cannot write, a bad URL
         if str(exc).startswith("chroma_url:") or _is_knowledge_error(exc):
             raise fail(str(exc)) from None
@@ -75,6 +75,9 @@ def load_engine(settings: Settings, show_progress: bool = True):
             where = settings.chroma_url or settings.data_dir
             raise fail(f"cannot open the index at {where}: {exc}") from None
         raise
+    if engine.encoder_note:
+        typer.echo(f"note: {engine.encoder_note}", err=True)
+    return engine
 
 
 def _progress_bar():
@@ -114,6 +117,7 @@ def ask(
         response = engine.ask(question)
         _emit(response, as_json)
         return
+    engine.prefetch([row["question"] for _, row in rows if isinstance(row, dict)])  # one batched encoding
     for line_no, row in rows:
         if isinstance(row, str):
             typer.echo(json.dumps({"id": None, "line": line_no, "error": row}))
@@ -188,7 +192,9 @@ def ingest(
     data_dir: DataDir = None,
 ) -> None:
     """(Re)build the index; does nothing when its content hash is current (unless --force)."""
+    from corpus.encoder import ensure_encoder
     from corpus.index import VectorIndex, load_embeddings, make_client
+
     settings = load_settings(chroma_url, data_dir)
     corpus = load_corpus_or_fail(settings)
     try:
@@ -197,12 +203,14 @@ def ingest(
         raise fail(str(exc)) from None
     index = VectorIndex(client, load_embeddings(), corpus, settings.collection)
     report = index.ensure(force=force, progress=_progress_bar())
+    encoder_note = ensure_encoder(settings.data_dir, force=force)
     where = settings.chroma_url or settings.data_dir
     state = "built" if report.rebuilt else "already current (nothing embedded)"
     typer.echo(
         f"index {state}: {report.passages} passages, {report.sentences} sentences at {where} "
         f"in {report.seconds:.1f}s (content hash {corpus.content_hash})"
     )
+    typer.echo(f"note: {encoder_note}" if encoder_note else "query encoder: onnxruntime (ONNX export current)")
 
 
 @app.command("corpus")

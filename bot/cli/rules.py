@@ -139,9 +139,7 @@ def record_decision(decision, facts, surface: str, people: dict[str, str | None]
 
 
 def _check_batch(source: str, as_json: bool, policy) -> None:
-    import json
-
-    from rules_core.inputs import evaluate_jsonl
+    from rules_core.batch import evaluate_jsonl_text
 
     if source == "-":
         lines = sys.stdin
@@ -150,10 +148,12 @@ def _check_batch(source: str, as_json: bool, policy) -> None:
             lines = open(source, encoding="utf-8")  # noqa: SIM115  (streamed, closed below)
         except OSError as exc:
             raise _fail(f"error: --batch: cannot read {source!r}: {exc.strerror or exc}") from None
-    out = sys.stdout
+    sys.stdout.flush()
+    out = sys.stdout.buffer
     try:
-        for result in evaluate_jsonl(lines, policy):
-            out.write((result if as_json else _batch_text(json.loads(result))) + "\n")
+        for block in evaluate_jsonl_text(lines, policy):  # chunks of UTF-8 result lines, in input order
+            out.write(block if as_json else _batch_text_block(block))
+        out.flush()
     except UnicodeDecodeError:
         raise _fail(f"error: --batch: {source!r} is not UTF-8 text") from None
     except BrokenPipeError:  # reader went away (e.g. `| head`): stop quietly, no traceback
@@ -161,6 +161,12 @@ def _check_batch(source: str, as_json: bool, policy) -> None:
     finally:
         if lines is not sys.stdin:
             lines.close()
+
+
+def _batch_text_block(block: bytes) -> bytes:
+    import json
+
+    return "".join(_batch_text(json.loads(line)) + "\n" for line in block.splitlines()).encode()
 
 
 def _batch_text(result: dict) -> str:
