@@ -37,6 +37,14 @@ def scope(corpus: Corpus) -> str:
         "(luspatercept, imetelstat, epoetin alfa, darbepoetin alfa, lenalidomide, ivosidenib, enasidenib)."
     )
 
+# "How can I get <drug> approved ...?", "what documentation do I need ...?": the user asks for the
+# criteria themselves, so the sources' criteria come first and the patient check is offered.
+_ASKS_FOR_CRITERIA = re.compile(
+    r"\bhow\s+(?:can|do|would|should|could)\s+(?:i|we|you)\s+(?:get|obtain|justify|document|support)\b|"
+    r"\bwhat\s+(?:are|is)\s+the\s+(?:\w+\s+)?(?:criteria|requirements?|documentation)\b|"
+    r"\bwhat\s+(?:documentation|criteria)\b|\bwhat\s+(?:do|does|would)\s+(?:i|we|the\s+payer)\s+need\b",
+    re.IGNORECASE,
+)
 _PRONOUN = re.compile(
     r"\b(?:its|it|this drug|that drug|the drug|this agent|that agent|that one|this one|the latter|they|their|them)\b",
     re.IGNORECASE,
@@ -81,7 +89,7 @@ class Conversation:
         if routing.intent == "smalltalk":
             response = _scope_refusal("", self.engine.corpus)
         elif routing.intent == "eligibility":
-            response = self._check_eligibility(routing)
+            response = self._check_eligibility(routing, question)
         else:
             response = self._answer_question(question, routing)
         return self._finish(response, text)
@@ -152,7 +160,7 @@ class Conversation:
 
     # -- eligibility --------------------------------------------------------
 
-    def _check_eligibility(self, routing: Routing) -> BotResponse:
+    def _check_eligibility(self, routing: Routing, text: str = "") -> BotResponse:
         import rules_core
 
         extracted = routing.extracted
@@ -177,11 +185,30 @@ class Conversation:
         if pending:
             return _needs(" ".join(a.question for a in pending), facts, notes, [a.field for a in pending])
         decision = rules_core.evaluate(drug, rules_core.PatientFacts.model_validate(facts))
+        if decision.decision == "insufficient_documentation" and _ASKS_FOR_CRITERIA.search(text):
+            return self._criteria_then_offer(text, drug, decision, facts, notes)
         if decision.decision == "insufficient_documentation":
             asks = [f"{m.label} ({m.field})" for m in decision.missing_facts]
             text = f"To check {drug.replace('_', ' ')} I need: " + "; ".join(asks) + "."
             return _needs(text, facts, notes, [m.field for m in decision.missing_facts], decision)
         return self._decision_response(decision, facts, notes)
+
+    def _criteria_then_offer(
+        self, text: str, drug: str, decision: Decision, facts: dict[str, Any], notes: list[str]
+    ) -> BotResponse:
+        """The sources' criteria and documentation list, cited, then the offer to check this patient."""
+        from corpus.lexicon import load_lexicon
+
+        name = load_lexicon().label(drug)
+        response = self.engine.answerer.answer_each([q.format(drug=name) for q in load_lexicon().criteria_questions])
+        if response.status != "answered":
+            return response
+        asks = "; ".join(m.label.replace("_", " ") for m in decision.missing_facts)
+        offer = f"To check this patient against these criteria for {name}, tell me: {asks}."
+        return response.model_copy(
+            update={"notes": [*notes, offer, *response.notes], "missing_facts": [m.field for m in decision.missing_facts],
+                    "extracted_facts": facts}
+        )
 
     def _decision_response(self, decision: Decision, facts: dict[str, Any], notes: list[str]) -> BotResponse:
         citations: list[Citation] = []
@@ -236,7 +263,8 @@ class Conversation:
     # -- every reply --------------------------------------------------------
 
     def _finish(self, response: BotResponse, question: str) -> BotResponse:
-        if response.route != "rules" and response.status != "needs_information":
+        # An answer that offers a patient check keeps the check open for the facts that follow.
+        if response.route != "rules" and response.status != "needs_information" and not response.missing_facts:
             self.state.checking_eligibility = False
         return self.engine.guard.review(response, question, self._guard_context())
 

@@ -76,6 +76,16 @@ class AnswerTuning(BaseModel):
         description="Cosine similarity below which the top sentences are too far in meaning to answer "
         "unless they cover every topic term.",
     )
+    min_meaning_kept: float = Field(
+        default=0.85, ge=-1, le=1,
+        description="Cosine of the question with itself less the words the sources never use, below which "
+        "those words carry its meaning and it is refused (calibrated on the development questions).",
+    )
+    unknown_share_penalty: float = Field(
+        default=0.2, ge=0, le=1,
+        description="Added to min_meaning_kept per unit of the share of unknown words above one half "
+        "(a question mostly of words the sources never use must keep more of its meaning without them).",
+    )
     select_ratio: float = Field(
         default=0.82, gt=0, le=1,
         description="A further sentence joins the answer only if its score is at least this share of the best's.",

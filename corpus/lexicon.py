@@ -122,6 +122,20 @@ class Concept(BaseModel):
     entity_id: str = Field(description="Id of the drug or class it stands for; the key's stem for concepts.")
 
 
+class Shorthand(BaseModel):
+    """A shorthand as users type it ("pt", "q8wk") and what it means, read before searching."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    pattern: str = Field(description="Case-insensitive regex matched as a whole word; groups feed `means`.")
+    means: str = Field(description="The plain words it stands for (may use \\1 for the pattern's groups).")
+
+    @field_validator("pattern")
+    @classmethod
+    def _compiles(cls, value: str) -> str:
+        return _valid_patterns([value])[0]
+
+
 class Mention(BaseModel):
     """One entity named in a text."""
 
@@ -150,6 +164,17 @@ class Lexicon(BaseModel):
     )
     outside_sources: list[OutsideEntry] = Field(
         default_factory=list, description="Drugs, conditions, populations near the sources' subject (coverage read from the corpus)."
+    )
+    shorthand: list[Shorthand] = Field(default_factory=list, description="Clinical shorthand, read as plain words.")
+    threshold_cues: list[str] = Field(
+        default_factory=list, description="Regexes that make a question ask for a threshold value ('at what', 'cutoff')."
+    )
+    measurement_concepts: list[str] = Field(
+        default_factory=list, description="Concept keys that are measurements with threshold values (hb, sepo...)."
+    )
+    criteria_questions: list[str] = Field(
+        default_factory=list,
+        description="Questions ('{drug}' = its label) answered first when a user asks how to get a drug approved.",
     )
 
     @model_validator(mode="after")
@@ -239,6 +264,22 @@ class Lexicon(BaseModel):
     @cached_property
     def concept_regexes(self) -> tuple[tuple[Concept, re.Pattern[str]], ...]:
         return tuple((c, whole_words(c.patterns)) for c in self.all_concepts)
+
+    # -- shorthand ----------------------------------------------------------------
+
+    @cached_property
+    def _shorthand_regexes(self) -> tuple[tuple[re.Pattern[str], str], ...]:
+        # Whole words, except that a form ending in a symbol ("w/", "s/p") may touch the next word.
+        return tuple(
+            (re.compile(rf"(?<![\w-])(?:{s.pattern})(?:(?<=\W)|(?!\w))", re.IGNORECASE), s.means)
+            for s in self.shorthand
+        )
+
+    def expand_shorthand(self, text: str) -> str:
+        """The text with each shorthand ("pt", "tx", "q8wk") written out, in the lexicon's order."""
+        for regex, means in self._shorthand_regexes:
+            text = regex.sub(lambda m, means=means: m.expand(means), text)
+        return text
 
     # -- the entity finder --------------------------------------------------------
 

@@ -19,6 +19,7 @@ from corpus.vocabulary import (
     SpellingCorrector,
     analyze,
     concepts_in,
+    expand_shorthand,
     stem,
     vocabulary_words,
     words,
@@ -52,6 +53,7 @@ class QueryAnalysis:
     concepts: list[Concept]
     topic_terms: list[str]  # stemmed words and concept keys that carry the question's topic
     unknown_terms: list[str]  # topic words the corpus never uses
+    known_terms: list[str] = field(default_factory=list)  # topic terms the corpus uses: what coverage is measured on
     tokens: list[str] = field(default_factory=list)
 
 
@@ -93,11 +95,13 @@ class HybridRetriever:
     # -- query analysis ---------------------------------------------------
 
     def analyze(self, query: str) -> QueryAnalysis:
-        corrected, fixes = self.corrector.correct_text(_SOURCE_REFERENCE.sub(" ", query))
+        # Shorthand first: "tox", "reauth" must not be "corrected" into other words.
+        corrected, fixes = self.corrector.correct_text(_SOURCE_REFERENCE.sub(" ", expand_shorthand(query)))
         concepts = concepts_in(corrected)
         covered_by_concepts = words_named_by_concepts(corrected)
         topic_terms: list[str] = []
         unknown: list[str] = []
+        known: list[str] = []
         for word in words(corrected):
             if word in STOPWORDS or word in QUESTION_WORDS or word in covered_by_concepts:
                 continue
@@ -107,9 +111,10 @@ class HybridRetriever:
             if stemmed in QUESTION_WORDS_STEMS:
                 continue
             topic_terms.append(stemmed)
-            if stemmed not in self.corpus_stems:
-                unknown.append(word)
-        topic_terms.extend(c.key for c in concepts if c.key not in _BACKGROUND_CONCEPTS)
+            (known if stemmed in self.corpus_stems else unknown).append(stemmed if stemmed in self.corpus_stems else word)
+        topical = [c.key for c in concepts if c.key not in _BACKGROUND_CONCEPTS]
+        topic_terms.extend(topical)
+        known.extend(topical)
         return QueryAnalysis(
             original=query,
             corrected=corrected,
@@ -117,6 +122,7 @@ class HybridRetriever:
             concepts=concepts,
             topic_terms=list(dict.fromkeys(topic_terms)),
             unknown_terms=list(dict.fromkeys(unknown)),
+            known_terms=list(dict.fromkeys(known)),
             tokens=_query_tokens(corrected, concepts),
         )
 
@@ -149,6 +155,21 @@ class HybridRetriever:
             sentence_dense=sentence_dense,
             sentence_lexical={s.id: float(v) for s, v in zip(self.sentences, sentence_lexical)},
         )
+
+    def meaning_kept(self, analysis: QueryAnalysis) -> float:
+        """Cosine of the question with itself less the words the sources never use (1.0 when it has none).
+
+        Low: those words carry the question's meaning ("... in beta-thalassemia", "... cost"),
+        so the sources cannot answer it; high: they were only phrasing ("respectively", "still").
+        """
+        unknown = [w for w in analysis.unknown_terms if not any(ch.isdigit() for ch in w)]
+        if self.index is None or not unknown:
+            return 1.0
+        pattern = re.compile(r"(?<![a-z0-9])(?:" + "|".join(map(re.escape, unknown)) + r")(?![a-z0-9])", re.IGNORECASE)
+        stripped = self.analyze(pattern.sub(" ", analysis.corrected))
+        full = np.asarray(self.index.embed_query(self.dense_query(analysis)), dtype=np.float64)
+        known = np.asarray(self.index.embed_query(self.dense_query(stripped)), dtype=np.float64)
+        return float(full @ known / (np.linalg.norm(full) * np.linalg.norm(known) or 1.0))
 
     def search(self, query: str, k: int = 5) -> list[Hit]:
         return self.retrieve(query, k=k).hits

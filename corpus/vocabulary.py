@@ -77,6 +77,11 @@ def fold(text: str) -> str:
     return text.replace("≥", " >= ").replace("≤", " <= ")
 
 
+def expand_shorthand(text: str) -> str:
+    """Clinical shorthand ("pt", "tx", "q8wk") written out as the lexicon's `shorthand` says."""
+    return _LEXICON.expand_shorthand(text)
+
+
 def concepts_in(text: str) -> list[Concept]:
     """Concepts named in the text, in CONCEPTS order."""
     folded = fold(text)

@@ -6,10 +6,18 @@ document (OCR repaired), followed by the marker of the passage it came from.
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
-
 from bot.citing import make_citation
+from bot.qa.aspects import aspect_queries
+from bot.qa.not_stated import asked_threshold, threshold_label, threshold_stated
+from bot.qa.scope import NOT_COVERED, ScopeEvidence, refusal_reason
+from bot.qa.selection import (  # noqa: F401  (render_units: re-exported for the guard's tests)
+    ScoredSentence,
+    render_units,
+    share,
+    states_dose_for,
+    whole_lists,
+    with_continuations,
+)
 from corpus.conflicts import KnownConflict, conflicts_for, load_conflicts, position_sentences
 from bot.models import BotResponse, Citation, Conflict
 from bot.settings import AnswerTuning
@@ -21,9 +29,7 @@ from corpus.vocabulary import CONCEPTS, OUT_OF_SCOPE_QUALIFIERS, analyze, concep
 
 _LEXICON = load_lexicon()
 DRUG_CONCEPTS = _LEXICON.drug_concept_keys
-_CONTINUES = re.compile(r"(?:It|This|These|They|Such|Its)\b")
 TRIALS = _LEXICON.trial_words
-DOSE_IN_TEXT = re.compile(r"\d+(?:\.\d+)?(?:\s*-\s*\d+(?:\.\d+)?)?\s*mg(?:/kg)?\b", re.IGNORECASE)
 
 
 def coverage_statement(corpus: Corpus) -> str:
@@ -33,16 +39,6 @@ def coverage_statement(corpus: Corpus) -> str:
         scope = doc.info.covers or ", ".join(dict.fromkeys(p.section for p in corpus.passages_of(doc.id)))
         scopes.append(f"{scope} ({doc.info.short_title})")
     return "They cover: " + "; ".join(scopes) + "."
-
-
-@dataclass
-class ScoredSentence:
-    sentence: Sentence
-    passage: Passage
-    score: float
-    coverage: float  # share of the question's topic terms found in the sentence or its section
-    context_coverage: float  # the same over the whole passage
-    dense: float
 
 
 class Answerer:
@@ -82,21 +78,44 @@ class Answerer:
         result = self.retriever.retrieve(question, k=len(self.corpus.passages))
         entities = self._entities(result.analysis.corrected)
         scored = self._score(result, set(entities))
-        refusal = self._refusal_reason(result, scored, entities)
+        aspects = self._aspect_picks(result.analysis.corrected, entities)
+        refusal = self._refusal_reason(result, scored, entities, aspects)
         if refusal is not None:
             return self._refuse(refusal)
-        dose_problem = self._dose_not_stated(result, scored, entities)
+        dose_problem = self._dose_not_stated(result, scored, entities) or self._threshold_not_stated(result, scored)
         if dose_problem is not None:
             return dose_problem
-        chosen = self._select(scored, set(entities))
-        conflicts = conflicts_for(question, self.conflicts) or self._conflicts_from_citations(chosen)
+        touched = conflicts_for(question, self.conflicts)
+        chosen = self._select(self._without_untouched_positions(scored, touched), set(entities), aspects)
+        conflicts = touched or self._conflicts_from_citations(chosen)
+        if conflicts and not touched:  # the evidence itself is on the contested topic: select as usual
+            chosen = self._select(scored, set(entities), aspects)
+            conflicts = self._conflicts_from_citations(chosen)
         chosen = self._with_conflict_positions(chosen, conflicts)
         return self._compose(chosen, conflicts)
+
+    def answer_each(self, questions: list[str]) -> BotResponse:
+        """One answer to several plain questions: the best evidence of each, in order, each quote
+        once (a pharmacist's criteria, documentation list and required prior therapy)."""
+        chosen: list[ScoredSentence] = []
+        for question in questions:
+            result = self.retriever.retrieve(question, k=len(self.corpus.passages))
+            entities = self._entities(result.analysis.corrected)
+            scored = self._score(result, set(entities))
+            if self._refusal_reason(result, scored, entities, {}) is not None:
+                continue
+            ids = {c.sentence.id for c in chosen}
+            chosen += [c for c in whole_lists(with_continuations(scored[:1])) if c.sentence.id not in ids]
+        if not chosen:
+            return self._refuse(NOT_COVERED)
+        return self._compose(chosen, [])
 
     # -- scoring ------------------------------------------------------------
 
     def _score(self, result: RetrievalResult, entities: set[str]) -> list[ScoredSentence]:
-        terms = result.analysis.topic_terms
+        # Coverage counts only the words the sources use: a word they never use ("respectively",
+        # a typed shorthand) says nothing about whether they answer, and never refuses alone.
+        terms = result.analysis.known_terms
         trials = entities & TRIALS
         tuning = self.tuning
         passage_rank = {h.passage.id: h.rank for h in result.hits}
@@ -107,8 +126,8 @@ class Answerer:
             own = self._sentence_terms[sentence.id] | self._section_terms[passage.id]
             context = own | self._passage_terms[passage.id]
             # A term only in the section heading counts half: headings are broad.
-            coverage = (_share(terms, self._sentence_terms[sentence.id]) + _share(terms, own)) / 2
-            context_coverage = _share(terms, context)
+            coverage = (share(terms, self._sentence_terms[sentence.id]) + share(terms, own)) / 2
+            context_coverage = share(terms, context)
             dense = result.sentence_dense.get(sentence.id, 0.0)
             lexical = result.sentence_lexical.get(sentence.id, 0.0) / max_lexical
             rank_bonus = 1.0 / (1 + passage_rank.get(passage.id, len(passage_rank)))
@@ -126,30 +145,71 @@ class Answerer:
         topic = t.own_coverage_share * coverage + (1 - t.own_coverage_share) * context
         return t.weight_dense * dense + t.weight_lexical * lexical + t.weight_rank * rank_bonus + t.weight_topic * topic
 
-    def _refusal_reason(self, result: RetrievalResult, scored: list[ScoredSentence], named_entities: list[str]) -> str | None:
+    def _refusal_reason(
+        self, result: RetrievalResult, scored: list[ScoredSentence], named: list[str], aspects: dict[str, ScoredSentence]
+    ) -> str | None:
         analysis = result.analysis
-        if not analysis.topic_terms:
-            return "The question names no topic the source documents discuss."
-        missing = [e for e in named_entities if not any(e in self._passage_terms[p.id] for p in self.corpus.passages)]
-        if named_entities and len(missing) == len(named_entities):
+        missing = [e for e in named if not any(e in self._passage_terms[p.id] for p in self.corpus.passages)]
+        if named and len(missing) == len(named):
             return f"The source documents do not discuss {', '.join(_label(m) for m in missing)}."
         qualifiers = [w for w in words(analysis.corrected) if w in OUT_OF_SCOPE_QUALIFIERS and w not in self.retriever.corpus_words]
         if qualifiers:
             return f"The source documents do not address {', '.join(dict.fromkeys(qualifiers))}."
-        best = scored[0]
-        weak_meaning = max(s.dense for s in scored[:5]) < self.tuning.min_dense
-        # A question about a named drug or trial the best sentence is about needs less word overlap:
-        # false premises and loose wording ("why was <trial> stopped early?") still get the facts.
-        on_entity = bool(set(named_entities) & (self._sentence_terms[best.sentence.id] | self._section_terms[best.passage.id]))
-        threshold = self.tuning.min_entity_coverage if on_entity else self.tuning.min_coverage
-        if best.context_coverage < threshold or (weak_meaning and best.coverage < 1.0):
-            unknown = ", ".join(analysis.unknown_terms)
-            return "The source documents do not cover this question" + (f" (nothing on: {unknown})." if unknown else ".")
-        return None
+        return refusal_reason(self._evidence(result, scored, named, aspects), self.tuning)
+
+    def _evidence(
+        self, result: RetrievalResult, scored: list[ScoredSentence], named: list[str], aspects: dict[str, ScoredSentence]
+    ) -> ScopeEvidence:
+        analysis, best = result.analysis, scored[0]
+        together: set[str] = set()
+        for pick in aspects.values():
+            together |= self._about(pick) | self._passage_terms[pick.passage.id]
+        return ScopeEvidence(
+            known_terms=len(analysis.known_terms),
+            unknown_words=len([w for w in analysis.unknown_terms if not any(ch.isdigit() for ch in w)]),
+            meaning_kept=self.retriever.meaning_kept(analysis),
+            coverage=best.coverage,
+            context_coverage=best.context_coverage,
+            aspect_coverage=share(analysis.known_terms, together),
+            top_dense=max(s.dense for s in scored[:5]),
+            on_entity=bool(set(named) & self._about(best)),
+            aspects=len(aspects),
+        )
+
+    def _aspect_picks(self, text: str, entities: list[str]) -> dict[str, ScoredSentence]:
+        """For a question naming several drugs or trials: the best sentence about each, each
+        found by its own search (bot/qa/aspects.py), in the order the question names them."""
+        picks: dict[str, ScoredSentence] = {}
+        for entity, query in aspect_queries(_LEXICON, text, entities).items():
+            result = self.retriever.retrieve(query, k=len(self.corpus.passages))
+            about = [c for c in self._score(result, {entity}) if entity in self._about(c)]
+            if about and all(about[0].sentence.id != p.sentence.id for p in picks.values()):
+                picks[entity] = about[0]
+        return picks
 
     def _entities(self, text: str) -> list[str]:
         keys = [c.key for c in concepts_in(text) if c.key in DRUG_CONCEPTS]
         return keys + [w for w in words(text) if w in TRIALS]
+
+    def _threshold_not_stated(self, result: RetrievalResult, scored: list[ScoredSentence]) -> BotResponse | None:
+        """'At what Hb do you hold it?': the sources do not state X; they state Y [n]."""
+        measures = asked_threshold(result.analysis)
+        if not measures:
+            return None
+        candidates = [
+            (c.sentence.normalized, self._sentence_terms[c.sentence.id], self._about(c) | self._passage_terms[c.passage.id])
+            for c in scored[:10]
+        ]
+        if threshold_stated(result.analysis, measures, candidates):
+            return None
+        what = threshold_label(measures, _label)
+        return self._not_stated(f"The source documents do not state a {what} threshold for this.", scored[:1])
+
+    def _not_stated(self, text: str, about: list[ScoredSentence]) -> BotResponse:
+        if not about:
+            return self._refuse(text)
+        response = self._compose(about, [])
+        return response.model_copy(update={"status": "refused", "answer": f"{text} What they do say: {response.answer}"})
 
     def _dose_not_stated(
         self, result: RetrievalResult, scored: list[ScoredSentence], entities: list[str]
@@ -167,16 +227,15 @@ class Answerer:
         about = [s for s in scored if any(d in self._sentence_terms[s.sentence.id] for d in drugs)][:1]
         names = ", ".join(_label(d) for d in drugs)
         text = f"The source documents do not state a dose or schedule for {names}."
-        if not about:
-            return self._refuse(text)
-        response = self._compose(about, [])
-        return response.model_copy(
-            update={"status": "refused", "answer": f"{text} What they do say: {response.answer}"}
-        )
+        return self._not_stated(text, about)
 
     # -- selection and composition -------------------------------------------
 
-    def _select(self, scored: list[ScoredSentence], entities: set[str]) -> list[ScoredSentence]:
+    def _select(
+        self, scored: list[ScoredSentence], entities: set[str], aspects: dict[str, ScoredSentence]
+    ) -> list[ScoredSentence]:
+        if len(aspects) >= 2:  # synthesis: the best sentence of each named drug or trial
+            return whole_lists(with_continuations(list(aspects.values())[: self.max_sentences]))
         best = scored[0]
         chosen = [best]
         covered = set(self._sentence_terms[best.sentence.id])  # a copy: the cached sets must not grow
@@ -192,7 +251,7 @@ class Answerer:
                 chosen.append(candidate)
                 covered |= self._sentence_terms[candidate.sentence.id]
         chosen = self._one_per_entity(scored, chosen, entities, best.score)
-        return self._whole_lists(self._with_continuations(chosen))
+        return whole_lists(with_continuations(chosen))
 
     def _about(self, item: ScoredSentence) -> set[str]:
         return self._sentence_terms[item.sentence.id] | self._section_terms[item.passage.id]
@@ -215,44 +274,17 @@ class Answerer:
                 out.append(max(about, key=lambda c: (c.coverage, c.score)))
         return out
 
-    def _with_continuations(self, chosen: list[ScoredSentence]) -> list[ScoredSentence]:
-        """A sentence opening with 'It'/'This' continues the one before it: quote them together."""
-        out = list(chosen)
-        ids = {c.sentence.id for c in out}
-        for item in chosen:
-            sentences = item.passage.sentences
-            i = sentences.index(item.sentence)
-            neighbours = []
-            if i + 1 < len(sentences) and _CONTINUES.match(sentences[i + 1].normalized):
-                neighbours.append(sentences[i + 1])
-            if i > 0 and _CONTINUES.match(item.sentence.normalized):
-                neighbours.append(sentences[i - 1])
-            for sentence in neighbours:
-                if sentence.id not in ids and item.passage.kind == "prose":
-                    out.append(ScoredSentence(sentence, item.passage, item.score, item.coverage, item.context_coverage, item.dense))
-                    ids.add(sentence.id)
-        return out
-
-    def _whole_lists(self, chosen: list[ScoredSentence]) -> list[ScoredSentence]:
-        """A list item alone lacks its context: bring the list's introduction with it; a
-        chosen introduction brings its whole list (the question was about the list)."""
-        out = list(chosen)
-        ids = {c.sentence.id for c in chosen}
-        for item in chosen:
-            passage = item.passage
-            if passage.kind != "list":
-                continue
-            intro = _list_intro(passage)
-            wanted = passage.sentences if item.sentence in intro else intro
-            for sentence in wanted:
-                if sentence.id not in ids:
-                    out.append(ScoredSentence(sentence, passage, item.score, item.coverage, item.context_coverage, item.dense))
-                    ids.add(sentence.id)
-        return out
+    def _without_untouched_positions(
+        self, scored: list[ScoredSentence], touched: list[KnownConflict]
+    ) -> list[ScoredSentence]:
+        """A known conflict's positions are quoted only when the question touches its topic (or one is
+        the best evidence): a dose question does not get the first-line disagreement attached."""
+        untouched = {s.id for c in self.conflicts if c not in touched for s in self._positions[c.topic]}
+        return scored[:1] + [s for s in scored[1:] if s.sentence.id not in untouched]
 
     def _conflicts_from_citations(self, chosen: list[ScoredSentence]) -> list[KnownConflict]:
         """An answer that quotes one position of a known conflict, or a sentence on its topic
-        (one its triggers name), must show every position."""
+        (one its triggers name), must show every position (the guard's conflict rail agrees)."""
         ids = {c.sentence.id for c in chosen}
         return [
             conflict
@@ -318,49 +350,6 @@ class Answerer:
             route="refusal",
             answer=f"I can't answer that from the source documents. {reason} {self.coverage}",
         )
-
-
-def states_dose_for(text: str, drug_key: str) -> bool:
-    """True when a numeric dose in the text belongs to the drug: the drug is the last one
-    named in the 60 characters before it ('imetelstat 7.5 mg/kg', not '...lenalidomide
-    or HMAs), imetelstat 7.5 mg/kg')."""
-    for match in DOSE_IN_TEXT.finditer(text):
-        window = text[max(0, match.start() - 60) : match.start()]
-        named = _drug_keys_in_order(window)
-        if named and named[-1] == drug_key:
-            return True
-    return False
-
-
-def _drug_keys_in_order(text: str) -> list[str]:
-    """Search keys of the drugs the text names, in order (the lexicon's one entity finder)."""
-    return [f"c{_LEXICON.drug(m.id).key}" for m in _LEXICON.mentions(text) if m.kind == "drug"]
-
-
-def _share(terms: list[str], present: set[str]) -> float:
-    if not terms:
-        return 0.0
-    return sum(1 for t in terms if t in present) / len(terms)
-
-
-def _list_intro(passage: Passage) -> list[Sentence]:
-    """The sentences before the first item of a list passage (none when it opens with an item)."""
-    first_line = passage.normalized.split("\n", 1)[0]
-    if first_line.startswith("• ") or re.match(r"\d+\. ", first_line):
-        return []
-    return [s for s in passage.sentences if s.normalized in first_line]
-
-
-def render_units(passage: Passage, sentences: list[Sentence]) -> list[str]:
-    """Sentences as they read in an answer: a list's introduction and items form one sentence."""
-    if passage.kind != "list":
-        return [s.normalized for s in sentences]
-    intro = _list_intro(passage)
-    heads = [s.normalized for s in sentences if s in intro]
-    items = [s.normalized for s in sentences if s not in intro]
-    if not items:
-        return heads
-    return [" ".join(heads + ["; ".join(items)]).rstrip(".") + "."]
 
 
 def _label(key: str) -> str:

@@ -1,0 +1,102 @@
+"""Sentences as the answerer scores, selects and renders them (bot/qa/answerer.py)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from corpus.lexicon import load_lexicon
+from corpus.models import Passage, Sentence
+
+_LEXICON = load_lexicon()
+_CONTINUES = re.compile(r"(?:It|This|These|They|Such|Its)\b")
+DOSE_IN_TEXT = re.compile(r"\d+(?:\.\d+)?(?:\s*-\s*\d+(?:\.\d+)?)?\s*mg(?:/kg)?\b", re.IGNORECASE)
+
+
+@dataclass
+class ScoredSentence:
+    sentence: Sentence
+    passage: Passage
+    score: float
+    coverage: float  # share of the question's topic terms found in the sentence or its section
+    context_coverage: float  # the same over the whole passage
+    dense: float
+
+
+def with_continuations(chosen: list[ScoredSentence]) -> list[ScoredSentence]:
+    """A sentence opening with 'It'/'This' continues the one before it: quote them together."""
+    out = list(chosen)
+    ids = {c.sentence.id for c in out}
+    for item in chosen:
+        sentences = item.passage.sentences
+        i = sentences.index(item.sentence)
+        neighbours = []
+        if i + 1 < len(sentences) and _CONTINUES.match(sentences[i + 1].normalized):
+            neighbours.append(sentences[i + 1])
+        if i > 0 and _CONTINUES.match(item.sentence.normalized):
+            neighbours.append(sentences[i - 1])
+        for sentence in neighbours:
+            if sentence.id not in ids and item.passage.kind == "prose":
+                out.append(ScoredSentence(sentence, item.passage, item.score, item.coverage, item.context_coverage, item.dense))
+                ids.add(sentence.id)
+    return out
+
+def whole_lists(chosen: list[ScoredSentence]) -> list[ScoredSentence]:
+    """A list item alone lacks its context: bring the list's introduction with it; a
+    chosen introduction brings its whole list (the question was about the list)."""
+    out = list(chosen)
+    ids = {c.sentence.id for c in chosen}
+    for item in chosen:
+        passage = item.passage
+        if passage.kind != "list":
+            continue
+        intro = list_intro(passage)
+        wanted = passage.sentences if item.sentence in intro else intro
+        for sentence in wanted:
+            if sentence.id not in ids:
+                out.append(ScoredSentence(sentence, passage, item.score, item.coverage, item.context_coverage, item.dense))
+                ids.add(sentence.id)
+    return out
+
+
+def states_dose_for(text: str, drug_key: str) -> bool:
+    """True when a numeric dose in the text belongs to the drug: the drug is the last one
+    named in the 60 characters before it ('imetelstat 7.5 mg/kg', not '...lenalidomide
+    or HMAs), imetelstat 7.5 mg/kg')."""
+    for match in DOSE_IN_TEXT.finditer(text):
+        window = text[max(0, match.start() - 60) : match.start()]
+        named = _drug_keys_in_order(window)
+        if named and named[-1] == drug_key:
+            return True
+    return False
+
+
+def _drug_keys_in_order(text: str) -> list[str]:
+    """Search keys of the drugs the text names, in order (the lexicon's one entity finder)."""
+    return [f"c{_LEXICON.drug(m.id).key}" for m in _LEXICON.mentions(text) if m.kind == "drug"]
+
+
+def share(terms: list[str], present: set[str]) -> float:
+    if not terms:
+        return 0.0
+    return sum(1 for t in terms if t in present) / len(terms)
+
+
+def list_intro(passage: Passage) -> list[Sentence]:
+    """The sentences before the first item of a list passage (none when it opens with an item)."""
+    first_line = passage.normalized.split("\n", 1)[0]
+    if first_line.startswith("• ") or re.match(r"\d+\. ", first_line):
+        return []
+    return [s for s in passage.sentences if s.normalized in first_line]
+
+
+def render_units(passage: Passage, sentences: list[Sentence]) -> list[str]:
+    """Sentences as they read in an answer: a list's introduction and items form one sentence."""
+    if passage.kind != "list":
+        return [s.normalized for s in sentences]
+    intro = list_intro(passage)
+    heads = [s.normalized for s in sentences if s in intro]
+    items = [s.normalized for s in sentences if s not in intro]
+    if not items:
+        return heads
+    return [" ".join(heads + ["; ".join(items)]).rstrip(".") + "."]
