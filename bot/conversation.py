@@ -182,10 +182,13 @@ class Conversation:
         facts, settled_notes, pending = settle_assumptions(extracted.assumptions, facts, _verdict_of(drug))
         notes.extend(settled_notes)
         self.state.facts = facts
-        if pending:
+        # "How can I get X approved ...?" asks for the criteria first; open questions join the offer.
+        asks_for_criteria = bool(_ASKS_FOR_CRITERIA.search(text))
+        if pending and not asks_for_criteria:
             return _needs(" ".join(a.question for a in pending), facts, notes, [a.field for a in pending])
         decision = rules_core.evaluate(drug, rules_core.PatientFacts.model_validate(facts))
-        if decision.decision == "insufficient_documentation" and _ASKS_FOR_CRITERIA.search(text):
+        if asks_for_criteria and (pending or decision.decision == "insufficient_documentation"):
+            notes.extend(a.question for a in pending)
             return self._criteria_then_offer(text, drug, decision, facts, notes)
         if decision.decision == "insufficient_documentation":
             asks = [f"{m.label} ({m.field})" for m in decision.missing_facts]
