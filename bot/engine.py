@@ -17,6 +17,17 @@ if TYPE_CHECKING:  # pragma: no cover
     from corpus.retrieval import HybridRetriever
 
 
+def open_index(settings: Settings, corpus: Corpus) -> VectorIndex:
+    """The index the settings name, with its query cache beside it (in memory only for a server or a read-only dir)."""
+    from corpus.index import QUERY_CACHE_FOLDER, VectorIndex, load_embeddings, open_client
+    from corpus.query_cache import QueryCache
+
+    client, read_only = open_client(settings.data_dir, settings.chroma_url)
+    embedded_and_writable = not settings.chroma_url and not read_only
+    cache = QueryCache(settings.data_dir / QUERY_CACHE_FOLDER if embedded_and_writable else None)
+    return VectorIndex(client, load_embeddings(), corpus, settings.collection, query_cache=cache, read_only=read_only)
+
+
 @dataclass
 class Engine:
     settings: Settings
@@ -34,15 +45,13 @@ class Engine:
         from bot.qa.answerer import Answerer
         from corpus.conflicts import load_conflicts
         from bot.guard.runner import Guard
-        from corpus.index import VectorIndex, load_embeddings, make_client
         from corpus.ingest import load_corpus
         from corpus.retrieval import HybridRetriever
 
         settings = settings or Settings()
         corpus = load_corpus(settings.manifest)
         conflicts = load_conflicts(corpus)
-        client = make_client(settings.data_dir, settings.chroma_url)
-        index = VectorIndex(client, load_embeddings(), corpus, settings.collection)
+        index = open_index(settings, corpus)
         build = index.ensure(progress=progress)
         retriever = HybridRetriever(corpus, index)
         answerer = Answerer(

@@ -10,9 +10,9 @@ internet): every add and every query goes through ``Embedder``.
 from __future__ import annotations
 
 import hashlib
+import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -24,6 +24,8 @@ from corpus.offline import offline_environment
 
 from corpus.ingest import Corpus
 from corpus.models import Passage, Sentence
+from corpus.query_cache import QueryCache
+from corpus.store import IndexReadOnly, IndexUnavailable
 
 if TYPE_CHECKING:  # pragma: no cover
     import chromadb
@@ -33,7 +35,7 @@ INDEX_FORMAT = "2"  # bump when what is embedded (text layout, metadata) changes
 
 PASSAGES = "passages"
 SENTENCES = "sentences"
-QUERIES = "query_cache"
+QUERY_CACHE_FOLDER = "query-cache"  # beside the store, never inside it (corpus/query_cache.py)
 
 ProgressFn = Callable[[int, int], None]
 
@@ -56,8 +58,13 @@ def load_embeddings() -> Any:
     class LazyMiniLM(Embeddings):
         def __init__(self) -> None:
             self._model: Any = None
+            self._lock = threading.Lock()  # concurrent first questions load the model once
 
         def _loaded(self) -> Any:
+            with self._lock:
+                return self._model or self._load()
+
+        def _load(self) -> Any:
             if self._model is None:
                 offline_environment()
                 from langchain_huggingface import HuggingFaceEmbeddings
@@ -91,23 +98,30 @@ def passage_document(passage: Passage) -> str:
 
 def make_client(data_dir: Path, chroma_url: str | None) -> chromadb.ClientAPI:
     """Embedded PersistentClient by default; an HttpClient when a server URL is configured."""
+    return open_client(data_dir, chroma_url)[0]
+
+
+def open_client(data_dir: Path, chroma_url: str | None) -> tuple[chromadb.ClientAPI, bool]:
+    """(client, read_only). A read-only data dir is served from a snapshot (corpus/store.py)."""
     offline_environment()
     import chromadb
     from chromadb.config import Settings as ChromaSettings
+
+    from corpus.store import open_embedded
 
     chroma_settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
     if chroma_url:
         url = urlparse(chroma_url if "://" in chroma_url else f"http://{chroma_url}")
         if not url.hostname:
             raise ValueError(f"chroma_url: {chroma_url!r} is not a URL; use http://host:port")
-        return chromadb.HttpClient(
+        client = chromadb.HttpClient(
             host=url.hostname,
             port=url.port or (443 if url.scheme == "https" else 8000),
             ssl=url.scheme == "https",
             settings=chroma_settings,
         )
-    data_dir.mkdir(parents=True, exist_ok=True)
-    return chromadb.PersistentClient(path=str(data_dir / "chroma"), settings=chroma_settings)
+        return client, False
+    return open_embedded(data_dir, chroma_settings)
 
 
 @dataclass
@@ -121,26 +135,43 @@ class BuildReport:
 class VectorIndex:
     """Two Chroma collections (passages, sentences) behind langchain-chroma."""
 
-    def __init__(self, client: chromadb.ClientAPI, embeddings: Any, corpus: Corpus, collection_prefix: str):
-        from langchain_chroma import Chroma
-
+    def __init__(
+        self,
+        client: chromadb.ClientAPI,
+        embeddings: Any,
+        corpus: Corpus,
+        collection_prefix: str,
+        *,
+        query_cache: QueryCache | None = None,
+        read_only: bool = False,
+    ):
         self.client = client
         self.embeddings = embeddings
         self.corpus = corpus
         self.prefix = collection_prefix
-        self._stores = {
+        self.read_only = read_only
+        self.query_cache = query_cache or QueryCache(None)
+        self._stores = self._open_stores()
+        self._sentence_matrix: np.ndarray | None = None
+        self._sentence_ids: list[str] = []
+
+    def _open_stores(self) -> dict[str, Any]:
+        from langchain_chroma import Chroma
+
+        return {
             kind: Chroma(
-                collection_name=f"{collection_prefix}_{kind}",
-                embedding_function=embeddings,
-                client=client,
+                collection_name=f"{self.prefix}_{kind}",
+                embedding_function=self.embeddings,
+                client=self.client,
                 collection_configuration={"hnsw": {"space": "cosine"}},
             )
             for kind in (PASSAGES, SENTENCES)
         }
-        self._sentence_matrix: np.ndarray | None = None
-        self._sentence_ids: list[str] = []
-        self._queries: Any = None
-        self._cache_writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="query-cache")
+
+    def reopen(self) -> None:
+        """Look the collections up again: another process (`mdsbot ingest --force`) may have rebuilt them."""
+        self._stores = self._open_stores()
+        self._sentence_matrix = None
 
     # -- building ---------------------------------------------------------
 
@@ -158,6 +189,11 @@ class VectorIndex:
         started = time.perf_counter()
         if not force and self.is_current():
             return BuildReport(False, len(self.corpus.passages), len(self.corpus.sentences), time.perf_counter() - started)
+        if self.read_only:
+            raise IndexReadOnly(
+                "the index is read-only and not current for these documents; "
+                "run `mdsbot ingest` where the data dir is writable"
+            )
         self._rebuild(progress)
         return BuildReport(True, len(self.corpus.passages), len(self.corpus.sentences), time.perf_counter() - started)
 
@@ -197,34 +233,24 @@ class VectorIndex:
     # -- querying ---------------------------------------------------------
 
     def embed_query(self, text: str) -> np.ndarray:
-        """The query's vector, from the query cache (a Chroma collection beside the index) or the model.
+        """The query's vector, from the query cache (files beside the index, never the index) or the model.
 
         A repeated question costs a lookup instead of loading the model: this is what
         keeps a cold `mdsbot ask` of a known question off the 6-10 s model import.
         """
         key = hashlib.sha256(f"{MODEL_ID}|{text}".encode()).hexdigest()[:32]
-        cache = self._query_cache()
-        got = cache.get(ids=[key], include=["embeddings"])
-        if got["ids"]:
-            return np.asarray(got["embeddings"][0], dtype=np.float32)
+        cached = self.query_cache.get(key)
+        if cached is not None:
+            return np.asarray(cached, dtype=np.float32)
         vector = np.asarray(self.embeddings.embed_query(text), dtype=np.float32)
-        # Written off the answer's path (~15 ms of disk); the writer thread is joined at exit.
-        self._cache_writer.submit(cache.upsert, ids=[key], embeddings=[vector.tolist()], metadatas=[{"chars": len(text)}])
+        self.query_cache.put(key, vector)
         return vector
-
-    def _query_cache(self) -> Any:
-        if self._queries is None:
-            # Vectors are always given; Chroma never embeds text in this collection either.
-            self._queries = self.client.get_or_create_collection(
-                f"{self.prefix}_{QUERIES}", embedding_function=None, metadata={"model": MODEL_ID}
-            )
-        return self._queries
 
     def passage_similarities(self, query_vector: np.ndarray, k: int | None = None) -> list[tuple[str, float]]:
         """(passage id, cosine similarity), best first, from Chroma's HNSW index."""
         k = k or len(self.corpus.passages)
-        results = self._stores[PASSAGES].similarity_search_by_vector_with_relevance_scores(
-            query_vector.tolist(), k=k
+        results = self._read(
+            lambda: self._stores[PASSAGES].similarity_search_by_vector_with_relevance_scores(query_vector.tolist(), k=k)
         )
         # Chroma returns cosine *distance* for a cosine space.
         return [(doc.id or doc.metadata["passage_id"], 1.0 - float(distance)) for doc, distance in results]
@@ -232,10 +258,23 @@ class VectorIndex:
     def sentence_similarities(self, query_vector: np.ndarray) -> dict[str, float]:
         """Cosine similarity of the query with every sentence (vectors read once from Chroma)."""
         if self._sentence_matrix is None:
-            self._load_sentence_vectors()
+            self._read(self._load_sentence_vectors)
         assert self._sentence_matrix is not None
         scores = self._sentence_matrix @ query_vector
         return dict(zip(self._sentence_ids, scores.tolist()))
+
+    def _read(self, action: Callable[[], Any]) -> Any:
+        """A read of the store; after a failure the collections are looked up again once
+        (another process may have rebuilt them), then the failure is an IndexUnavailable."""
+        try:
+            return action()
+        except Exception:  # noqa: BLE001  (any store error: retried once below, then reported)
+            pass
+        try:
+            self.reopen()
+            return action()
+        except Exception as exc:
+            raise IndexUnavailable(exc) from exc
 
     def _load_sentence_vectors(self) -> None:
         got = self._stores[SENTENCES]._collection.get(include=["embeddings"])

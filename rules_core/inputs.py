@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -37,6 +38,11 @@ def parse_json(text: str, what: str) -> Any:
         raise RulesInputError(f"malformed JSON at {where}: {exc.msg}", field=what) from None
     except _DuplicateKey as exc:
         raise RulesInputError(f"key {exc.args[0]!r} is given twice; give each field once", field=what) from None
+    except RecursionError:
+        raise RulesInputError("JSON nested too deeply to be patient facts", field=what) from None
+    except ValueError:  # an integer too long to convert; its message would send users to sys internals
+        limit = sys.get_int_max_str_digits()
+        raise RulesInputError(f"a number has more than {limit} digits; no patient fact is that large", field=what) from None
 
 
 def load_patient_json(text: str) -> PatientFacts:

@@ -12,7 +12,7 @@ never changes the exit code.
 
 from __future__ import annotations
 
-import os
+import json
 import sys
 from pathlib import Path
 from typing import Annotated, Optional
@@ -20,45 +20,41 @@ from typing import Annotated, Optional
 import typer
 
 from bot.cli import app
+from bot.cli.terminal import USAGE_ERROR, fail as _fail, terminal_safe
 
-USAGE_ERROR = 2
 SCHEMAS = ("patient", "decision", "policy")
 
 
-def _fail(message: str) -> typer.Exit:
-    typer.echo(message, err=True)
-    return typer.Exit(USAGE_ERROR)
-
-
-def _read_text(source: str, option: str) -> str:
-    """File contents, or stdin for '-'; one-line error on failure."""
+def _read_text(source: str, option: str, as_json: bool = False) -> str:
+    """File contents (a UTF-8 BOM is allowed), or stdin for '-'; one-line error on failure."""
     try:
-        return sys.stdin.read() if source == "-" else Path(source).read_text(encoding="utf-8")
+        raw = sys.stdin.buffer.read() if source == "-" else Path(source).read_bytes()
+        return raw.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise _fail(f"error: {option}: {source!r} is not UTF-8 text") from None
+        raise _fail(f"error: {option}: {source!r} is not UTF-8 text", as_json) from None
     except OSError as exc:
-        raise _fail(f"error: {option}: cannot read {source!r}: {exc.strerror or exc}") from None
+        raise _fail(f"error: {option}: cannot read {source!r}: {exc.strerror or exc}", as_json) from None
 
 
-def _load_patient(source: str):
+def _load_patient(source: str, as_json: bool = False):
     from rules_core import format_error
     from rules_core.inputs import load_patient_json
 
-    text = _read_text(source, "--patient")
+    text = _read_text(source, "--patient", as_json)
     try:
         return load_patient_json(text)
     except Exception as exc:  # every input problem becomes one line, never a traceback
-        raise _fail(format_error(exc)) from None
+        raise _fail(format_error(exc), as_json) from None
 
 
-def _load_policy(source: str | None):
+def _load_policy(source: str | None, as_json: bool = False):
     """The site policy (shipped defaults when no file is given); one-line error naming the field and range."""
     from rules_core import format_error, load_policy
 
     try:
         return load_policy(source)
     except Exception as exc:
-        raise _fail(format_error(exc)) from None
+        raise _fail(format_error(exc), as_json) from None
 
 
 DrugOption = Annotated[Optional[str], typer.Option("--drug", help="Generic or brand name, e.g. luspatercept (see `mdsbot options` for the supported drugs).")]
@@ -84,46 +80,61 @@ def check(
     """Is DRUG medically necessary for this patient? Criteria met / not met / undocumented, each cited."""
     if batch is not None:
         if drug is not None or patient is not None:
-            raise _fail("error: --batch: give either --batch FILE.jsonl or --drug NAME --patient FILE.json, not both")
-        _check_batch(batch, as_json, _load_policy(policy))
-        return
+            raise _fail("error: --batch: give either --batch FILE.jsonl or --drug NAME --patient FILE.json, not both", as_json)
+        raise typer.Exit(_check_batch(batch, as_json, _load_policy(policy, as_json)))
     if drug is None or patient is None:
-        raise _fail("error: check: --drug NAME and --patient FILE.json are required (or --batch FILE.jsonl)")
+        raise _fail("error: check: --drug NAME and --patient FILE.json are required (or --batch FILE.jsonl)", as_json)
     from rules_core import evaluate, format_error, normalise_drug
     from rules_core.render import render_decision
 
     try:
         canonical = normalise_drug(drug)
     except Exception as exc:
-        raise _fail(format_error(exc)) from None
-    site_policy = _load_policy(policy)
-    decision = evaluate(canonical, _load_patient(patient), site_policy)
-    typer.echo(decision.model_dump_json(indent=2) if as_json else render_decision(decision))
+        raise _fail(format_error(exc), as_json) from None
+    site_policy = _load_policy(policy, as_json)
+    decision = evaluate(canonical, _load_patient(patient, as_json), site_policy)
+    typer.echo(decision.model_dump_json(indent=2) if as_json else terminal_safe(render_decision(decision)))
 
 
-def _check_batch(source: str, as_json: bool, policy) -> None:
-    import json
-
-    from rules_core.inputs import evaluate_jsonl
+def _check_batch(source: str, as_json: bool, policy) -> int:
+    """One result line per non-blank input line, whatever it holds; the exit code (bot/cli/batchio.py)."""
+    from bot.cli.batchio import LineWriter, read_lines
 
     if source == "-":
-        lines = sys.stdin
+        stream = sys.stdin.buffer
     else:
         try:
-            lines = open(source, encoding="utf-8")  # noqa: SIM115  (streamed, closed below)
+            stream = open(source, "rb")  # noqa: SIM115  (streamed, closed below)
         except OSError as exc:
-            raise _fail(f"error: --batch: cannot read {source!r}: {exc.strerror or exc}") from None
-    out = sys.stdout
+            raise _fail(f"error: --batch: cannot read {source!r}: {exc.strerror or exc}", as_json) from None
+    writer = LineWriter(sys.stdout, flush=False)
     try:
-        for result in evaluate_jsonl(lines, policy):
-            out.write((result if as_json else _batch_text(json.loads(result))) + "\n")
-    except UnicodeDecodeError:
-        raise _fail(f"error: --batch: {source!r} is not UTF-8 text") from None
-    except BrokenPipeError:  # reader went away (e.g. `| head`): stop quietly, no traceback
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        for line in read_lines(stream):
+            result = _check_line(line, policy)
+            failed = f'"line":{line.number},"error":' in result  # the shape of every error line (batchio, rules_core)
+            writer.write(result if as_json else terminal_safe(_batch_text(json.loads(result))), failed=failed)
     finally:
-        if lines is not sys.stdin:
-            lines.close()
+        if stream is not sys.stdin.buffer:
+            stream.close()
+    return writer.exit_code
+
+
+def _check_line(line, policy) -> str:
+    """One JSON result line for one batch line; nothing a line holds escapes as an exception."""
+    from bot.cli.batchio import error_record, json_depth_error
+    from rules_core import describe_error
+    from rules_core.inputs import evaluate_record, parse_json
+
+    if line.error:
+        return error_record(line.number, line.error)
+    too_deep = json_depth_error(line.text)
+    if too_deep:
+        return error_record(line.number, f"line {line.number}: {too_deep}")
+    try:
+        record = parse_json(line.text, f"line {line.number}")
+        return evaluate_record(record, line.number, policy)
+    except Exception as exc:  # noqa: BLE001  (a record the rules core cannot take is that line's error)
+        return error_record(line.number, describe_error(exc))
 
 
 def _batch_text(result: dict) -> str:
@@ -137,18 +148,18 @@ def _batch_text(result: dict) -> str:
 def options(patient: PatientOption = None, as_json: JsonFlag = False, policy: PolicyOption = None) -> None:
     """Every drug for this patient, in the sources' treatment sequence, each with its decision."""
     if patient is None:
-        raise _fail("error: options: --patient FILE.json is required")
+        raise _fail("error: options: --patient FILE.json is required", as_json)
     from rules_core import evaluate_options
     from rules_core.render import render_options
 
-    site_policy = _load_policy(policy)
-    decisions = evaluate_options(_load_patient(patient), site_policy)
+    site_policy = _load_policy(policy, as_json)
+    decisions = evaluate_options(_load_patient(patient, as_json), site_policy)
     if as_json:
         import json
 
         typer.echo(json.dumps([d.model_dump(mode="json") for d in decisions], indent=2, ensure_ascii=False))
     else:
-        typer.echo(render_options(decisions))
+        typer.echo(terminal_safe(render_options(decisions)))
 
 
 @app.command()
