@@ -116,6 +116,11 @@ class Settings(BaseSettings):
     )
     host: str = Field(default="127.0.0.1", description="Gradio app host.")
     port: int = Field(default=7860, ge=1, le=65535, description="Gradio app port.")
+    allowed_hosts: list[str] = Field(
+        default_factory=list,
+        description="Host names the app answers besides the bound host and loopback (e.g. behind a proxy); "
+        "requests naming any other host get 400 (DNS rebinding).",
+    )
     max_question_chars: int = Field(
         default=4000, ge=100,
         description="Longest question read (characters); a longer one is answered at once with a short refusal.",

@@ -23,6 +23,8 @@ _LEXICON = load_lexicon()
 DRUG_CONCEPTS = _LEXICON.drug_concept_keys
 _CONTINUES = re.compile(r"(?:It|This|These|They|Such|Its)\b")
 TRIALS = _LEXICON.trial_words
+MAX_ECHOED_TERMS = 5  # a refusal names a few of the words it did not know, never the user's whole text
+MAX_ECHO_CHARS = 120
 DOSE_IN_TEXT = re.compile(r"\d+(?:\.\d+)?(?:\s*-\s*\d+(?:\.\d+)?)?\s*mg(?:/kg)?\b", re.IGNORECASE)
 
 
@@ -143,7 +145,7 @@ class Answerer:
         on_entity = bool(set(named_entities) & (self._sentence_terms[best.sentence.id] | self._section_terms[best.passage.id]))
         threshold = self.tuning.min_entity_coverage if on_entity else self.tuning.min_coverage
         if best.context_coverage < threshold or (weak_meaning and best.coverage < 1.0):
-            unknown = ", ".join(analysis.unknown_terms)
+            unknown = _excerpt(", ".join(analysis.unknown_terms[:MAX_ECHOED_TERMS]))
             return "The source documents do not cover this question" + (f" (nothing on: {unknown})." if unknown else ".")
         return None
 
@@ -361,6 +363,10 @@ def render_units(passage: Passage, sentences: list[Sentence]) -> list[str]:
     if not items:
         return heads
     return [" ".join(heads + ["; ".join(items)]).rstrip(".") + "."]
+
+
+def _excerpt(text: str) -> str:
+    return text if len(text) <= MAX_ECHO_CHARS else text[: MAX_ECHO_CHARS - 1] + "…"
 
 
 def _label(key: str) -> str:
