@@ -22,10 +22,15 @@ def open_index(settings: Settings, corpus: Corpus) -> VectorIndex:
     from corpus.index import QUERY_CACHE_FOLDER, VectorIndex, load_embeddings, open_client
     from corpus.query_cache import QueryCache
 
+    from corpus.store import reopen_embedded
+
     client, read_only = open_client(settings.data_dir, settings.chroma_url)
     embedded_and_writable = not settings.chroma_url and not read_only
     cache = QueryCache(settings.data_dir / QUERY_CACHE_FOLDER if embedded_and_writable else None)
-    return VectorIndex(client, load_embeddings(), corpus, settings.collection, query_cache=cache, read_only=read_only)
+    reconnect = (lambda: reopen_embedded(settings.data_dir, client.get_settings())) if embedded_and_writable else None
+    return VectorIndex(
+        client, load_embeddings(), corpus, settings.collection, query_cache=cache, read_only=read_only, reconnect=reconnect
+    )
 
 
 @dataclass

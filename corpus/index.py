@@ -144,12 +144,14 @@ class VectorIndex:
         *,
         query_cache: QueryCache | None = None,
         read_only: bool = False,
+        reconnect: Callable[[], chromadb.ClientAPI] | None = None,
     ):
         self.client = client
         self.embeddings = embeddings
         self.corpus = corpus
         self.prefix = collection_prefix
         self.read_only = read_only
+        self._reconnect = reconnect  # a fresh client after the store was replaced under us (ingest --force)
         self.query_cache = query_cache or QueryCache(None)
         self._stores = self._open_stores()
         self._sentence_matrix: np.ndarray | None = None
@@ -170,6 +172,8 @@ class VectorIndex:
 
     def reopen(self) -> None:
         """Look the collections up again: another process (`mdsbot ingest --force`) may have rebuilt them."""
+        if self._reconnect is not None:
+            self.client = self._reconnect()
         self._stores = self._open_stores()
         self._sentence_matrix = None
 

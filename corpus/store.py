@@ -83,6 +83,12 @@ def open_embedded(data_dir: Path, settings: object) -> tuple[chromadb.ClientAPI,
         raise
 
 
+def reopen_embedded(data_dir: Path, settings: object) -> chromadb.ClientAPI:
+    """A new client on the store as it is on disk now (it may have been moved aside and rebuilt)."""
+    _forget_client(data_dir / STORE_FOLDER)
+    return open_embedded(data_dir, settings)[0]
+
+
 def _snapshot(store: Path) -> Path:
     """A private copy of a read-only store (Chroma writes when it opens); removed at exit."""
     scratch = Path(tempfile.mkdtemp(prefix="mdsbot-readonly-index-"))

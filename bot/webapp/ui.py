@@ -103,14 +103,14 @@ def launch(
     from starlette.middleware.trustedhost import TrustedHostMiddleware
 
     demo.queue(default_concurrency_limit=4)
-    hosts = allowed_hosts(host, extra_hosts)
-    return demo.launch(
-        app_kwargs={"middleware": [Middleware(TrustedHostMiddleware, allowed_hosts=hosts)]},
+    only_bound_hosts = Middleware(TrustedHostMiddleware, allowed_hosts=allowed_hosts(host, extra_hosts))
+    launched = demo.launch(
+        app_kwargs={"middleware": [only_bound_hosts]},  # from the first request on
         server_name=host,
         server_port=port,
         share=False,
         inbrowser=False,
-        prevent_thread_lock=not block,
+        prevent_thread_lock=True,
         show_error=True,
         quiet=quiet,
         theme=app_theme(),
@@ -122,6 +122,13 @@ def launch(
         mcp_server=False,
         enable_monitoring=False,
     )
+    # Also outermost, so gradio's CORS layer never echoes a rebinding page's origin on the refusal.
+    app = demo.server_app
+    app.user_middleware.insert(0, only_bound_hosts)
+    app.middleware_stack = app.build_middleware_stack()
+    if block:
+        demo.block_thread()
+    return launched
 
 
 def allowed_hosts(host: str, extra: tuple[str, ...] = ()) -> list[str]:
