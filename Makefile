@@ -11,7 +11,7 @@ export TRANSFORMERS_OFFLINE := 1
 export GRADIO_ANALYTICS_ENABLED := False
 export ANONYMIZED_TELEMETRY := False
 
-.PHONY: run test test-browser install browser ingest eval bench clean
+.PHONY: run test test-browser install browser postgres ingest eval bench clean
 
 # Install and start the web app on http://127.0.0.1:7860
 run: $(STAMP)
@@ -20,7 +20,7 @@ run: $(STAMP)
 
 # Install (with test extras and Debian's chromium), run the whole test suite, then
 # the evaluation gate (exits non-zero when a metric falls below eval/baseline.json).
-test: $(STAMP) browser
+test: $(STAMP) browser postgres
 	$(PY) -m pytest
 	$(VENV)/bin/mdsbot eval --no-progress
 
@@ -42,6 +42,10 @@ $(STAMP): pyproject.toml constraints.txt
 # Debian's chromium for the Playwright browser tests (never `playwright install`).
 browser:
 	@bash scripts/install_chromium.sh
+
+# Debian's PostgreSQL binaries for the decision-record tests (they start their own server).
+postgres:
+	@bash scripts/install_postgres.sh
 
 ingest: $(STAMP)
 	$(VENV)/bin/mdsbot ingest

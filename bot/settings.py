@@ -108,6 +108,11 @@ class Settings(BaseSettings):
         description="Document manifest (JSON) to serve instead of the shipped corpus/manifest.json.",
     )
     collection: str = Field(default="mdsbot_passages", description="Chroma collection name.")
+    database_url: str | None = Field(
+        default=None,
+        description="SQLAlchemy URL of the decision-record database (e.g. postgresql+psycopg://user@host/db); "
+        "unset = SQLite at <data_dir>/decisions.sqlite3.",
+    )
     top_k: int = Field(default=6, ge=1, le=50, description="Passages handed to the optional LLM drafter.")
     max_sentences: int = Field(default=5, ge=1, le=5, description="Sentences in an extractive answer.")
     llm: str | None = Field(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from pathlib import Path
@@ -115,6 +116,18 @@ class Manifest(BaseModel):
                 raise ValueError(f"duplicate document id {doc.id!r}")
             seen.add(doc.id)
         return documents
+
+
+def manifest_fingerprint(path: Path) -> str:
+    """sha256 prefix of a manifest and every file it declares: which documents a decision could cite.
+
+    Cheap (no cleaning, no passages), so recording a decision does not load the corpus.
+    """
+    digest = hashlib.sha256(path.read_bytes())
+    for doc in load_manifest(path).documents:
+        file = Path(doc.file) if Path(doc.file).is_absolute() else path.parent / doc.file
+        digest.update(file.read_bytes())
+    return digest.hexdigest()[:16]
 
 
 def load_manifest(path: Path) -> Manifest:

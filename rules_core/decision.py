@@ -128,3 +128,6 @@ class Decision(BaseModel):
     warnings: list[WarningItem] = Field(description="Warnings that apply to this patient, each cited.")
     ruleset: RulesetInfo = Field(description="Which rules made the decision.")
     policy: SitePolicy = Field(description="The site-policy values the rules applied (thresholds the sources do not state).")
+    decision_id: str | None = Field(
+        default=None, description="Id of the stored decision record (mdsbot decisions show ID); null when not recorded."
+    )

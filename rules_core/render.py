@@ -54,6 +54,8 @@ def render_decision(decision: Decision) -> str:
         f"ruleset {decision.ruleset.id} {decision.ruleset.version} ({decision.ruleset.fingerprint})",
         f"site policy: {_policy_values(policy, type(policy).model_fields)}",
     ]
+    if decision.decision_id:
+        lines.append(f"decision id: {decision.decision_id}")
     for pathway in decision.pathways:
         lines += ["", *_pathway_lines(pathway, policy)]
     if decision.missing_documentation:

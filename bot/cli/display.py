@@ -5,6 +5,7 @@ from __future__ import annotations
 import textwrap
 
 from bot.models import BotResponse, Citation
+from bot.records.models import DecisionRecord
 
 STATUS_LABEL = {
     "answered": "",
@@ -35,3 +36,22 @@ def render_citation(citation: Citation) -> str:
     head = f"[{citation.n}] {citation.doc_title}{date} — {citation.section} (chars {citation.start}-{citation.end})"
     quote = textwrap.fill(f'"{citation.quote or citation.text}"', width=100, initial_indent="    ", subsequent_indent="    ")
     return f"{head}\n{quote}"
+
+
+def render_record(record: DecisionRecord) -> str:
+    """A stored decision: who, when, where, then the decision as it was shown."""
+    from rules_core import Decision
+    from rules_core.render import render_decision
+
+    people = [f"{label}: {value}" for label, value in (
+        ("patient ref", record.patient_ref), ("prescriber", record.prescriber), ("reviewer", record.reviewer),
+    ) if value]
+    head = [
+        f"decision {record.id} — {record.recorded_at:%Y-%m-%d %H:%M} UTC, {record.surface}, {record.request_type} request",
+        *people,
+        f"documents: corpus {record.corpus_hash}",
+        "",
+    ]
+    decision = Decision.model_validate(record.decision_json).model_copy(update={"decision_id": record.id})
+    return "\n".join(head) + render_decision(decision)
+

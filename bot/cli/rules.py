@@ -20,6 +20,7 @@ from typing import Annotated, Optional
 import typer
 
 from bot.cli import app
+from bot.cli.qa import load_settings
 from bot.cli.terminal import USAGE_ERROR, fail as _fail, terminal_safe
 
 SCHEMAS = ("patient", "decision", "policy")
@@ -47,7 +48,7 @@ def _load_patient(source: str, as_json: bool = False):
         raise _fail(format_error(exc), as_json) from None
 
 
-def _load_policy(source: str | None, as_json: bool = False):
+def load_policy_or_fail(source: str | None, as_json: bool = False):
     """The site policy (shipped defaults when no file is given); one-line error naming the field and range."""
     from rules_core import format_error, load_policy
 
@@ -63,6 +64,12 @@ BatchOption = Annotated[
     Optional[str], typer.Option("--batch", help='JSONL file of {"id", "drug", "patient"} lines; \'-\' reads stdin.')
 ]
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")]
+NoRecordFlag = Annotated[bool, typer.Option("--no-record", help="Do not store this decision in the decision record.")]
+ReviewerOption = Annotated[Optional[str], typer.Option("--reviewer", help="Who reviewed the request (stored with the decision).")]
+PrescriberOption = Annotated[Optional[str], typer.Option("--prescriber", help="The prescriber (stored with the decision).")]
+PatientRefOption = Annotated[
+    Optional[str], typer.Option("--patient-ref", help="Your patient reference (stored with the decision; no PHI needed).")
+]
 PolicyOption = Annotated[
     Optional[str],
     typer.Option("--policy", help="Site-policy YAML overriding the shipped thresholds (rules_core/policy.yaml)."),
@@ -76,12 +83,19 @@ def check(
     batch: BatchOption = None,
     as_json: JsonFlag = False,
     policy: PolicyOption = None,
+    no_record: NoRecordFlag = False,
+    reviewer: ReviewerOption = None,
+    prescriber: PrescriberOption = None,
+    patient_ref: PatientRefOption = None,
 ) -> None:
-    """Is DRUG medically necessary for this patient? Criteria met / not met / undocumented, each cited."""
+    """Is DRUG medically necessary for this patient? Criteria met / not met / undocumented, each cited.
+
+    The decision is stored (mdsbot decisions list) unless --no-record is given.
+    """
     if batch is not None:
         if drug is not None or patient is not None:
             raise _fail("error: --batch: give either --batch FILE.jsonl or --drug NAME --patient FILE.json, not both", as_json)
-        raise typer.Exit(_check_batch(batch, as_json, _load_policy(policy, as_json)))
+        raise typer.Exit(_check_batch(batch, as_json, load_policy_or_fail(policy, as_json)))
     if drug is None or patient is None:
         raise _fail("error: check: --drug NAME and --patient FILE.json are required (or --batch FILE.jsonl)", as_json)
     from rules_core import evaluate, format_error, normalise_drug
@@ -91,9 +105,32 @@ def check(
         canonical = normalise_drug(drug)
     except Exception as exc:
         raise _fail(format_error(exc), as_json) from None
-    site_policy = _load_policy(policy, as_json)
-    decision = evaluate(canonical, _load_patient(patient, as_json), site_policy)
+    site_policy = load_policy_or_fail(policy, as_json)
+    facts = _load_patient(patient, as_json)
+    decision = evaluate(canonical, facts, site_policy)
+    if not no_record:
+        people = {"reviewer": reviewer, "prescriber": prescriber, "patient_ref": patient_ref}
+        decision = decision.model_copy(update={"decision_id": record_decision(decision, facts, "cli", people, as_json)})
     typer.echo(decision.model_dump_json(indent=2) if as_json else terminal_safe(render_decision(decision)))
+
+
+def record_decision(decision, facts, surface: str, people: dict[str, str | None], as_json: bool = False) -> str:
+    """Store the decision; its id, or one error line (exit 2) when the store cannot be written."""
+    from bot.cli.decisions import open_records
+    from bot.records import SQLITE_FILE, RecordsError, new_record
+    from corpus.ingest import MANIFEST
+    from corpus.models import manifest_fingerprint
+
+    from bot.records.fast_sqlite import append
+
+    settings = load_settings()
+    record = new_record(decision, facts, surface, manifest_fingerprint(settings.manifest or MANIFEST), **people)
+    if not settings.database_url and append(settings.data_dir / SQLITE_FILE, record):
+        return record.id
+    try:
+        return open_records().add(record).id
+    except RecordsError as exc:
+        raise _fail(f"error: {exc} (use --no-record to decide without storing)", as_json) from None
 
 
 def _check_batch(source: str, as_json: bool, policy) -> int:
@@ -152,7 +189,7 @@ def options(patient: PatientOption = None, as_json: JsonFlag = False, policy: Po
     from rules_core import evaluate_options
     from rules_core.render import render_options
 
-    site_policy = _load_policy(policy, as_json)
+    site_policy = load_policy_or_fail(policy, as_json)
     decisions = evaluate_options(_load_patient(patient, as_json), site_policy)
     if as_json:
         import json
