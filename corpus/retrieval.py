@@ -125,6 +125,11 @@ class HybridRetriever:
         labels = [c.label for c in analysis.concepts if c.label.lower() not in analysis.corrected.lower()]
         return analysis.corrected + (" (" + "; ".join(labels) + ")" if labels else "")
 
+    def prefetch(self, queries: list[str]) -> None:
+        """Encode the dense queries of many questions in one batched call (what `retrieve` would embed one by one)."""
+        if self.index is not None and queries:
+            self.index.embed_queries([self.dense_query(self.analyze(q)) for q in queries])
+
     # -- search -----------------------------------------------------------
 
     def retrieve(self, query: str, k: int = 6) -> RetrievalResult:

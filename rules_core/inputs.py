@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 from collections.abc import Iterable, Iterator
 from typing import Any
+
+import orjson
 
 from rules_core.evaluator import evaluate
 from rules_core.errors import RulesInputError, describe_error
@@ -15,8 +18,23 @@ from rules_core.policy import SitePolicy
 BATCH_FIELDS = ("id", "drug", "patient")
 
 
+class UnreadableLine(str):
+    """A batch line that could not be read as text (bad UTF-8, too long); ``reason`` says why."""
+
+    def __new__(cls, reason: str) -> UnreadableLine:
+        line = super().__new__(cls, "-")
+        line.reason = reason
+        return line
+
+    def __reduce__(self):  # crosses to batch worker processes with its reason
+        return (UnreadableLine, (self.reason,))
+
+
 class _DuplicateKey(Exception):
     pass
+
+
+_SLOW = object()  # the fast parser declined: use the exact one
 
 
 def _reject_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -29,8 +47,37 @@ def _reject_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return obj
 
 
+_KEY_END = re.compile(r'"\s*:')
+_EXACT_ONLY = re.compile(r"\\|\d{16}|[eE][+-]?\d{3}")  # escapes; integers orjson would round; huge exponents
+
+
+def _key_count(obj: Any) -> int:
+    """Keys in all objects of a parsed JSON value (iterative: this runs once per batch line)."""
+    count, stack = 0, [obj]
+    while stack:
+        node = stack.pop()
+        children = node.values() if type(node) is dict else node
+        if type(node) is dict:
+            count += len(node)
+        stack.extend(child for child in children if type(child) is dict or type(child) is list)
+    return count
+
+
 def parse_json(text: str, what: str) -> Any:
-    """JSON text → object; RulesInputError naming ``what`` (e.g. 'patient', 'line 3')."""
+    """JSON text → object; RulesInputError naming ``what`` (e.g. 'patient', 'line 3').
+
+    Fast path (batches): orjson, accepted only when provably free of duplicate keys.
+    Without a backslash every '"' ends or opens a string, so each '"' followed by ':'
+    ends a key: as many of them as parsed keys means no key was given twice.
+    Anything else (escapes, a duplicate, bad JSON, numbers orjson reads differently) takes the exact parser.
+    """
+    if not _EXACT_ONLY.search(text):
+        try:
+            obj = orjson.loads(text)
+        except orjson.JSONDecodeError:
+            obj = _SLOW
+        if obj is not _SLOW and (type(obj) is dict or type(obj) is list) and _key_count(obj) == len(_KEY_END.findall(text)):
+            return obj
     try:
         return json.loads(text, object_pairs_hook=_reject_duplicate_keys)
     except json.JSONDecodeError as exc:
@@ -39,7 +86,7 @@ def parse_json(text: str, what: str) -> Any:
     except _DuplicateKey as exc:
         raise RulesInputError(f"key {exc.args[0]!r} is given twice; give each field once", field=what) from None
     except RecursionError:
-        raise RulesInputError("JSON nested too deeply to be patient facts", field=what) from None
+        raise RulesInputError("JSON nested deeper than any patient record (the parser gave up)", field=what) from None
     except ValueError:  # an integer too long to convert; its message would send users to sys internals
         limit = sys.get_int_max_str_digits()
         raise RulesInputError(f"a number has more than {limit} digits; no patient fact is that large", field=what) from None
@@ -82,14 +129,18 @@ def _unpack_record(record: Any) -> tuple[str, dict[str, Any]]:
     return record["drug"], record["patient"]
 
 
-def evaluate_jsonl(lines: Iterable[str], policy: SitePolicy | None = None) -> Iterator[str]:
-    """Each non-blank JSONL line → one JSON result line, in order; bad lines become errors."""
-    for number, line in enumerate(lines, start=1):
+def evaluate_jsonl(lines: Iterable[str], policy: SitePolicy | None = None, first_line: int = 1) -> Iterator[str]:
+    """Each non-blank JSONL line → one JSON result line, in order; bad lines become errors.
+
+    ``first_line``: the number of the first given line (a chunk of a larger batch, rules_core/batch.py).
+    """
+    for number, line in enumerate(lines, start=first_line):
         if not line.strip():
             continue
         try:
-            record = parse_json(line, f"line {number}")
-        except RulesInputError as exc:
-            yield json.dumps({"id": None, "line": number, "error": str(exc)}, ensure_ascii=False, separators=(",", ":"))
-            continue
-        yield evaluate_record(record, number, policy)
+            if isinstance(line, UnreadableLine):
+                raise RulesInputError(line.reason, field=f"line {number}")
+            yield evaluate_record(parse_json(line, f"line {number}"), number, policy)
+        except Exception as exc:  # noqa: BLE001  (whatever a line holds costs only that line)
+            error = str(exc) if isinstance(exc, RulesInputError) else describe_error(exc)
+            yield json.dumps({"id": None, "line": number, "error": error}, ensure_ascii=False, separators=(",", ":"))

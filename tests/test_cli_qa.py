@@ -137,19 +137,3 @@ def test_ask_works_with_outbound_connections_failing(tmp_path):
     assert result.returncode == 0, result.stderr[-2000:]
     assert "7.5 mg/kg" in json.loads(result.stdout)["answer"]
     assert "network disabled by test" not in result.stderr and "DNS disabled by test" not in result.stderr
-
-
-def test_a_repeated_question_is_answered_without_loading_the_model(data_dir):
-    """The query cache (a Chroma collection beside the index) keeps a known question off the model import."""
-    question = "What is the MAXILUS trial?"
-    assert run("ask", question, "--json", "--data-dir", data_dir).returncode == 0  # fills the cache
-    probe = (
-        "import sys, atexit\n"
-        "atexit.register(lambda: print('LOADED' if 'sentence_transformers' in sys.modules else 'NOT LOADED', file=sys.stderr))\n"
-        f"sys.argv = ['mdsbot', 'ask', {question!r}, '--json', '--data-dir', {data_dir!r}]\n"
-        "from bot.cli import main\nmain()\n"
-    )
-    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=ROOT, timeout=300)
-    assert result.returncode == 0, result.stderr[-2000:]
-    assert "MAXILUS" in json.loads(result.stdout)["answer"]
-    assert "NOT LOADED" in result.stderr

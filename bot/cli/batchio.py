@@ -47,6 +47,23 @@ def read_lines(stream: Iterable[bytes]) -> Iterator[BatchLine]:
             yield BatchLine(number, text=text)
 
 
+def decoded_lines(stream: Iterable[bytes]) -> Iterator[str]:
+    """Every line as text, blank ones included (numbering stays exact); an unreadable one as
+    ``rules_core.inputs.UnreadableLine`` carrying why (for check --batch's chunked evaluation)."""
+    from rules_core.inputs import UnreadableLine
+
+    for number, raw in enumerate(stream, start=1):
+        if number == 1 and raw.startswith(codecs.BOM_UTF8):
+            raw = raw[len(codecs.BOM_UTF8):]
+        if len(raw) > MAX_LINE_BYTES:
+            yield UnreadableLine(f"{len(raw)} bytes long; at most {MAX_LINE_BYTES} per line")
+            continue
+        try:
+            yield raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            yield UnreadableLine(f"not UTF-8 text (bad byte at column {exc.start + 1})")
+
+
 def json_depth_error(text: str) -> str | None:
     """A message when brackets nest deeper than MAX_DEPTH (counted outside strings, before parsing)."""
     depth = deepest = 0

@@ -63,7 +63,7 @@ def load_engine(settings: Settings, show_progress: bool = True, as_json: bool = 
     from corpus.store import IndexDamaged, IndexReadOnly
 
     try:
-        return Engine.from_settings(settings, progress=_progress_bar() if show_progress else None)
+        engine = Engine.from_settings(settings, progress=_progress_bar() if show_progress else None)
     except Exception as exc:  # a server that is down, a damaged or read-only index, a bad URL
         if str(exc).startswith("chroma_url:") or _is_knowledge_error(exc) or isinstance(exc, (IndexDamaged, IndexReadOnly)):
             raise fail(str(exc), as_json) from None
@@ -71,6 +71,9 @@ def load_engine(settings: Settings, show_progress: bool = True, as_json: bool = 
             where = settings.chroma_url or settings.data_dir
             raise fail(f"cannot open the index at {where}: {' '.join(str(exc).split())}", as_json) from None
         raise
+    if engine.encoder_note:
+        typer.echo(f"note: {engine.encoder_note}", err=True)
+    return engine
 
 
 def _progress_bar():
@@ -181,6 +184,7 @@ def ingest(
 
     With --force a damaged embedded index is moved aside (``chroma.damaged-<time>``) and built from nothing.
     """
+    from corpus.encoder import ensure_encoder
     from corpus.store import IndexDamaged, IndexReadOnly, move_aside
 
     settings = load_settings(chroma_url, data_dir)
@@ -195,12 +199,14 @@ def ingest(
         report = _build(settings, corpus, force)
     except (IndexReadOnly, ValueError) as exc:
         raise fail(str(exc)) from None
+    encoder_note = ensure_encoder(settings.data_dir, force=force)
     where = settings.chroma_url or settings.data_dir
     state = "built" if report.rebuilt else "already current (nothing embedded)"
     typer.echo(
         f"index {state}: {report.passages} passages, {report.sentences} sentences at {where} "
         f"in {report.seconds:.1f}s (content hash {corpus.content_hash})"
     )
+    typer.echo(f"note: {encoder_note}" if encoder_note else "query encoder: onnxruntime (ONNX export current)")
 
 
 def _build(settings: Settings, corpus, force: bool):

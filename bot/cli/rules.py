@@ -13,6 +13,8 @@ never changes the exit code.
 from __future__ import annotations
 
 import json
+import os
+import re
 import sys
 from pathlib import Path
 from typing import Annotated, Optional
@@ -134,8 +136,10 @@ def record_decision(decision, facts, surface: str, people: dict[str, str | None]
 
 
 def _check_batch(source: str, as_json: bool, policy) -> int:
-    """One result line per non-blank input line, whatever it holds; the exit code (bot/cli/batchio.py)."""
-    from bot.cli.batchio import LineWriter, read_lines
+    """One result line per non-blank input line, whatever it holds (bot/cli/batchio.py reads the lines,
+    rules_core/batch.py evaluates them in chunks on every core); the exit code."""
+    from bot.cli.batchio import EXIT_LINE_FAILED, EXIT_OK, decoded_lines
+    from rules_core.batch import evaluate_jsonl_text
 
     if source == "-":
         stream = sys.stdin.buffer
@@ -144,34 +148,30 @@ def _check_batch(source: str, as_json: bool, policy) -> int:
             stream = open(source, "rb")  # noqa: SIM115  (streamed, closed below)
         except OSError as exc:
             raise _fail(f"error: --batch: cannot read {source!r}: {exc.strerror or exc}", as_json) from None
-    writer = LineWriter(sys.stdout, flush=False)
+    sys.stdout.flush()
+    out = sys.stdout.buffer
+    failed = False
     try:
-        for line in read_lines(stream):
-            result = _check_line(line, policy)
-            failed = f'"line":{line.number},"error":' in result  # the shape of every error line (batchio, rules_core)
-            writer.write(result if as_json else terminal_safe(_batch_text(json.loads(result))), failed=failed)
+        for block in evaluate_jsonl_text(decoded_lines(stream), policy):  # UTF-8 result lines, in input order
+            failed = failed or _ERROR_LINE.search(block) is not None
+            out.write(block if as_json else _batch_text_block(block))
+        out.flush()
+    except BrokenPipeError:  # reader went away (e.g. `| head`): stop quietly, no traceback
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     finally:
         if stream is not sys.stdin.buffer:
             stream.close()
-    return writer.exit_code
+    return EXIT_LINE_FAILED if failed else EXIT_OK
 
 
-def _check_line(line, policy) -> str:
-    """One JSON result line for one batch line; nothing a line holds escapes as an exception."""
-    from bot.cli.batchio import error_record, json_depth_error
-    from rules_core import describe_error
-    from rules_core.inputs import evaluate_record, parse_json
+# An error line: {"id":<JSON value without a raw ",">,"line":N,"error": (ids are JSON-escaped, so no id fakes it).
+_ERROR_LINE = re.compile(rb'^\{"id":(?:null|"(?:[^"\\]|\\.)*"|[^,"{\[]*),"line":\d+,"error":', re.MULTILINE)
 
-    if line.error:
-        return error_record(line.number, line.error)
-    too_deep = json_depth_error(line.text)
-    if too_deep:
-        return error_record(line.number, f"line {line.number}: {too_deep}")
-    try:
-        record = parse_json(line.text, f"line {line.number}")
-        return evaluate_record(record, line.number, policy)
-    except Exception as exc:  # noqa: BLE001  (a record the rules core cannot take is that line's error)
-        return error_record(line.number, describe_error(exc))
+
+def _batch_text_block(block: bytes) -> bytes:
+    import json
+
+    return "".join(terminal_safe(_batch_text(json.loads(line))) + "\n" for line in block.splitlines()).encode()
 
 
 def _batch_text(result: dict) -> str:
