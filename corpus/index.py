@@ -166,10 +166,10 @@ class VectorIndex:
 
     def reopen(self) -> None:
         """Look the collections up again: another process (`mdsbot ingest --force`) may have rebuilt them."""
-        if self._reconnect is not None:
-            self.client = self._reconnect()
-        self._collections = {kind: self._open(kind) for kind in (PASSAGES, SENTENCES)}
-        self._sentence_matrix = None
+        client = self._reconnect() if self._reconnect is not None else self.client
+        # Strict: a store that cannot be reached now raises here and the working handles are kept.
+        collections = {kind: client.get_collection(f"{self.prefix}_{kind}", embedding_function=None) for kind in (PASSAGES, SENTENCES)}
+        self.client, self._collections, self._sentence_matrix = client, collections, None
 
     # -- building ---------------------------------------------------------
 
@@ -274,13 +274,13 @@ class VectorIndex:
         (another process may have rebuilt them), then the failure is an IndexUnavailable."""
         try:
             return action()
-        except Exception:  # noqa: BLE001  (any store error: retried once below, then reported)
-            pass
+        except Exception as exc:  # noqa: BLE001  (any store error: retried once below, then reported)
+            first = exc
         try:
             self.reopen()
             return action()
-        except Exception as exc:
-            raise IndexUnavailable(exc) from exc
+        except Exception:  # the first failure says what went wrong (a reopen of a lost store fails vaguely)
+            raise IndexUnavailable(first) from first
 
     def _load_sentence_vectors(self) -> None:
         got = self._collections[SENTENCES].get(include=["embeddings"])
