@@ -8,13 +8,18 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from corpus.conflicts import for_pathway
 from bot.eligibility import Routing, describe_facts, merge_facts, route
+from bot.eligibility.assumptions import settle_assumptions
 from bot.guard.instructions import strip_instructions
 from bot.guard.models import GuardContext
+from bot.guard.premises import unsupported_premise
 from bot.models import BotResponse, Citation
+from corpus.lexicon import load_lexicon
+from corpus.text import fold_typed
 from rules_core.decision import Decision
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -32,7 +37,10 @@ def scope(corpus: Corpus) -> str:
         "(luspatercept, imetelstat, epoetin alfa, darbepoetin alfa, lenalidomide, ivosidenib, enasidenib)."
     )
 
-_PRONOUN = re.compile(r"\b(?:its|it|this drug|that drug|the drug|this agent|they|their|them)\b", re.IGNORECASE)
+_PRONOUN = re.compile(
+    r"\b(?:its|it|this drug|that drug|the drug|this agent|that agent|that one|this one|the latter|they|their|them)\b",
+    re.IGNORECASE,
+)
 MARK = {"met": "✓", "not_met": "✗", "missing": "?"}
 VERDICT = {
     "meets_criteria": "meets the medical-necessity criteria",
@@ -48,6 +56,8 @@ class ConversationState:
     topic_drug: str | None = None  # the drug last talked about, for "its"/"it"
     checking_eligibility: bool = False
     read_as_drug: str | None = None  # this turn's question, naming no drug, was read as about this one
+    topic_outside: tuple[str, ...] = ()  # lexicon outside_sources entries last talked about (metformin, CMML)
+    read_as_outside: tuple[str, ...] = ()  # this turn's pronoun was read as about these
 
 
 class Conversation:
@@ -59,13 +69,17 @@ class Conversation:
         limit = self.engine.settings.max_question_chars
         if len(text) > limit:  # before any work: one user's megabyte must not hold a lane for seconds
             return self._finish(_too_long(len(text), limit, self.engine.corpus), "")
-        text = text.strip()
+        text = fold_typed(text.strip())  # full-width, invisible and look-alike letters read as typed Latin
         if not text:
             return self._finish(_scope_refusal("The message is empty.", self.engine.corpus), text)
         # Instructions smuggled into a question ("ignore your sources...") are not part of it;
         # the guard still sees the original text and reports them.
-        question = strip_instructions(text) or text
+        question = strip_instructions(text)
+        if not question:  # nothing but instructions to the bot: there is no question to answer
+            return self._finish(_scope_refusal("The message asks me to follow instructions, which I do not do.",
+                                               self.engine.corpus), text)
         self.state.read_as_drug = None
+        self.state.read_as_outside = ()
         routing = route(question, self.state.checking_eligibility, self.engine.settings.fact_reading)
         if routing.intent == "smalltalk":
             response = _scope_refusal("", self.engine.corpus)
@@ -80,10 +94,11 @@ class Conversation:
     def _answer_question(self, text: str, routing: Routing) -> BotResponse:
         query, note = self._resolve_pronouns(text, routing)
         response = self.engine.answerer.answer(query)
+        if response.status == "refused":
+            response = self._premise_retry(query, response)
         if self.engine.chat_model is not None and response.status == "answered":
             response = self._llm_draft(query, response)
-        if routing.extracted.drug:
-            self.state.topic_drug = routing.extracted.drug
+        self._remember_topic(text, routing)
         if note:
             response = response.model_copy(update={"notes": [note, *response.notes]})
         return response
@@ -99,14 +114,44 @@ class Conversation:
         reviewed = self.engine.guard.review(draft, query, self._guard_context())
         return extractive if reviewed.blocked or reviewed.status != "answered" else draft
 
+    def _premise_retry(self, query: str, refusal: BotResponse) -> BotResponse:
+        """'Why was <trial> stopped early?' refused for words no source uses: what the sources say about
+        the trial instead (the guard's premise rail puts the correction first)."""
+        knowledge = self.engine.guard.knowledge
+        premise = unsupported_premise(query, knowledge.lexicon, knowledge.corpus_words, knowledge.corpus_stems)
+        if premise is None or not premise.subject:
+            return refusal
+        retry = self.engine.answerer.answer(f"What do the sources say about {' and '.join(premise.subject)}?")
+        return retry if retry.status == "answered" else refusal
+
+    def _remember_topic(self, text: str, routing: Routing) -> None:
+        """The drug (any the lexicon knows, covered or not) and outside entries this question named."""
+        lexicon = load_lexicon()
+        named = [m.id if m.kind == "drug" else lexicon.trial(m.id).drug for m in lexicon.mentions(text) if m.kind != "class"]
+        outside = tuple(e.id for e in lexicon.outside_named(text))
+        if named or routing.extracted.drug:
+            self.state.topic_drug = named[0] if named else routing.extracted.drug
+        if named or outside:
+            self.state.topic_outside = outside
+
     def _resolve_pronouns(self, text: str, routing: Routing) -> tuple[str, str | None]:
-        """'what were its TI rates?' after a luspatercept answer asks about luspatercept."""
-        drug = self.state.topic_drug
-        if drug is None or routing.extracted.drugs or not _PRONOUN.search(text):
+        """'what were its TI rates?' after a luspatercept answer asks about luspatercept;
+        'what dose of it?' after metformin asks about metformin."""
+        lexicon = load_lexicon()
+        if routing.extracted.drugs or lexicon.mentions(text) or lexicon.outside_named(text):
             return text, None
-        name = drug.replace("_", " ")
-        self.state.read_as_drug = drug
-        return f"{text} ({name})", f"Read as a question about {name}, the drug discussed before."
+        # A turn naming no subject is about the conversation's: the guard compares the answer with it.
+        self.state.read_as_outside = self.state.topic_outside
+        self.state.read_as_drug = None if self.state.topic_outside else self.state.topic_drug
+        if self.state.topic_outside:
+            name = " and ".join(lexicon.outside(i).label for i in self.state.topic_outside)
+        elif self.state.topic_drug is not None:
+            name = lexicon.label(self.state.topic_drug)
+        else:
+            return text, None
+        if not (_PRONOUN.search(text) or lexicon.dose_question.search(text)):  # "what dose was used?" too
+            return text, None
+        return f"{text} ({name})", f"Read as a question about {name}, discussed before."
 
     # -- eligibility --------------------------------------------------------
 
@@ -129,7 +174,12 @@ class Conversation:
             names = ", ".join(d.replace("_", " ") for d in rules_core.SUPPORTED_DRUGS)
             return _needs(f"Which drug should I check? Supported: {names}.", facts, notes, ["drug"])
         self.state.drug = self.state.topic_drug = drug
-        decision = rules_core.evaluate(drug, patient)
+        facts, settled_notes, pending = settle_assumptions(extracted.assumptions, facts, _verdict_of(drug))
+        notes.extend(settled_notes)
+        self.state.facts = facts
+        if pending:
+            return _needs(" ".join(a.question for a in pending), facts, notes, [a.field for a in pending])
+        decision = rules_core.evaluate(drug, rules_core.PatientFacts.model_validate(facts))
         if decision.decision == "insufficient_documentation":
             asks = [f"{m.label} ({m.field})" for m in decision.missing_facts]
             text = f"To check {drug.replace('_', ' ')} I need: " + "; ".join(asks) + "."
@@ -190,7 +240,18 @@ class Conversation:
 
     def _guard_context(self) -> GuardContext:
         """What the guard must know beyond the text: 'how often is it given?' asks about this drug."""
-        return GuardContext(subject_drug=self.state.read_as_drug)
+        return GuardContext(subject_drug=self.state.read_as_drug, subject_outside=self.state.read_as_outside)
+
+
+def _verdict_of(drug: str) -> Callable[[dict[str, Any]], tuple[str, str | None]]:
+    """Patient facts -> (decision, pathway) for ``drug``: what an assumption must not change."""
+    import rules_core
+
+    def verdict(facts: dict[str, Any]) -> tuple[str, str | None]:
+        decision = rules_core.evaluate(drug, rules_core.PatientFacts.model_validate(facts))
+        return decision.decision, decision.pathway
+
+    return verdict
 
 
 def _needs(

@@ -30,9 +30,14 @@ class Citation(BaseModel):
 
 
 class Check(BaseModel):
-    name: str
-    passed: bool
+    """One guard rail's outcome, as the user and `--json` see it."""
+
+    name: str = Field(description="The rail (bot/guard/rails/<name>.py).")
+    passed: bool = Field(description="True when the rail allowed the draft as it was.")
     detail: str = ""
+    outcome: Literal["allow", "repair", "block"] | None = Field(
+        default=None, description="What the rail did: allowed the draft, repaired it, or blocked it."
+    )
 
 
 class Conflict(BaseModel):

@@ -30,7 +30,13 @@ class FactReading(BaseModel):
     hemoglobin_g_per_dl_max: float = Field(
         default=25, gt=0,
         description="A hemoglobin given without a unit is read as g/dL up to this value and as g/L above it "
-        "(g/dL values lie around 5-18, g/L values around 50-180).",
+        "(g/dL values lie around 5-18, g/L values around 50-180); a value above it in g/dL (ten times it in "
+        "g/L) is not recorded.",
+    )
+    hemoglobin_g_per_dl_min: float = Field(
+        default=2, gt=0,
+        description="A hemoglobin below this (in g/dL, or ten times it in g/L) is not recorded: no living "
+        "patient's value, so a typo or a wrong unit ('Hb 8.1 g/L'); the user is asked to restate it.",
     )
     rbc_units_max: int = Field(
         default=50, gt=0,

@@ -89,6 +89,27 @@ class ConceptEntry(_Entry):
     key: str = Field(pattern=r"^[a-z0-9]+$", description="Search token (indexed as 'c' + key).")
 
 
+OutsideKind = Literal["drug", "condition", "population", "risk"]
+
+
+class OutsideEntry(_Entry):
+    """A drug, condition or population users ask about that lies next to the sources' subject.
+
+    Whether the sources cover it is read from the corpus (guard), never stated here.
+    """
+
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    kind: OutsideKind = Field(
+        description="drug; condition / population (never checked by the rules core); risk (a risk group "
+        "the rules core reads from the patient's facts)."
+    )
+
+    @property
+    def population(self) -> bool:
+        """Patients other than the sources' (a disease, a group, a risk level), not a drug."""
+        return self.kind != "drug"
+
+
 class Concept(BaseModel):
     """One searchable concept: a drug, a class (with its members' names) or a clinical concept."""
 
@@ -124,6 +145,12 @@ class Lexicon(BaseModel):
     units: dict[str, list[str]] = Field(description="Canonical unit -> lower-case spellings.")
     dose_units: list[str] = Field(description="Canonical units that make a figure a dose.")
     out_of_scope_qualifiers: list[str] = Field(description="Lower-case words that put a question outside the sources.")
+    dose_question_words: list[str] = Field(
+        default_factory=list, description="Regexes that, beside the `dose` concept, make a question a dose question."
+    )
+    outside_sources: list[OutsideEntry] = Field(
+        default_factory=list, description="Drugs, conditions, populations near the sources' subject (coverage read from the corpus)."
+    )
 
     @model_validator(mode="after")
     def _references_resolve(self) -> Lexicon:
@@ -249,6 +276,23 @@ class Lexicon(BaseModel):
     def state_drugs(self) -> frozenset[str]:
         """Drugs whose names may describe a patient's state (members of names_patient_state classes)."""
         return frozenset(d for c in self.classes if c.names_patient_state for d in self.members(c.id))
+
+    @cached_property
+    def dose_question(self) -> re.Pattern[str]:
+        """Any wording of a dose question: the `dose` concept's names and `dose_question_words`."""
+        dose = next((c.names for c in self.concepts if c.key == "dose"), [])
+        return whole_words([*dose, *self.dose_question_words])
+
+    @cached_property
+    def _outside_regexes(self) -> tuple[tuple[OutsideEntry, re.Pattern[str]], ...]:
+        return tuple((e, whole_words(e.names)) for e in self.outside_sources)
+
+    def outside_named(self, text: str) -> list[OutsideEntry]:
+        """The `outside_sources` entries a text names, in lexicon order."""
+        return [entry for entry, regex in self._outside_regexes if regex.search(text)]
+
+    def outside(self, entry_id: str) -> OutsideEntry:
+        return next(e for e in self.outside_sources if e.id == entry_id)
 
     def trial(self, trial_id: str) -> Trial | None:
         return next((t for t in self.trials if t.id == trial_id), None)

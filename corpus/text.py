@@ -218,3 +218,34 @@ def unsupported_figures(figures, supported) -> list[Figure]:
     """The figures no supported figure matches."""
     pool = tuple(supported)
     return [f for f in figures if not any(f.matches(p) for p in pool)]
+
+
+# --------------------------------------------------------------------------------------------
+# Typed input: one spelling for text a user may have disguised
+# --------------------------------------------------------------------------------------------
+
+# Invisible characters that split a word without showing ("ign\u200bore").
+_INVISIBLE = re.compile("[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff]")
+# Cyrillic and Greek letters drawn like Latin ones ("lusрatercept" with a Cyrillic р).
+_LOOKALIKES = str.maketrans(
+    "аеорсхуіјѕԁһӏԛԝАВЕКМНОРСТХУІЈЅαοιρτυνκΑΒΕΖΗΙΚΜΝΟΡΤΥΧ",
+    "aeopcxyijsdhlqwABEKMHOPCTXYIJSaoiptuvkABEZHIKMNOPTYX",
+)
+_WORD = re.compile(r"\w+")
+_LATIN = re.compile(r"[A-Za-z]")
+
+
+def _unmix(match: re.Match[str]) -> str:
+    """A word mixing Latin with look-alike letters is the Latin word; a wholly Cyrillic or Greek one stays."""
+    word = match.group(0)
+    folded = word.translate(_LOOKALIKES)
+    return folded if folded != word and (_LATIN.search(word) or (folded.isascii() and len(word) > 2)) else word
+
+
+def fold_typed(text: str) -> str:
+    """What a user typed, as the bot reads it: NFKC (full-width letters, ligatures), invisible
+    characters removed, look-alike letters in mixed-script words as Latin."""
+    import unicodedata
+
+    text = _INVISIBLE.sub("", unicodedata.normalize("NFKC", text))
+    return _WORD.sub(_unmix, text)

@@ -4,6 +4,7 @@
 * ``question``                               -> question
 * ``drug`` + ``patient`` + ``expect_error_mentions`` -> bad_input
 * ``drug`` + ``patient``                     -> vignette
+* ``text`` + ``expect`` (+ ``absent``/``ask``)  -> fact_extraction (eval/fact_scoring.py)
 
 The file name plays no part. Unknown extra fields are kept (ignored by the
 runner), so case files written elsewhere in this format run unchanged.
@@ -26,6 +27,10 @@ QuestionKind = Literal[
 QUESTION_KINDS: tuple[str, ...] = QuestionKind.__args__  # type: ignore[attr-defined]
 Expect = Literal["answer", "refuse", "needs_information"]
 
+#: other spellings of a rules-core decision -> the Decision value
+DECISION_ALIASES: dict[str, str] = {
+    "criteria_met": "meets_criteria", "criteria_not_met": "does_not_meet", "insufficient": "insufficient_documentation",
+}
 #: expect -> the BotResponse.status that satisfies it
 EXPECT_STATUS: dict[str, str] = {"answer": "answered", "refuse": "refused", "needs_information": "needs_information"}
 
@@ -111,6 +116,12 @@ class TurnExpect(BaseModel):
         # accept the question-case spelling too ("answer" -> "answered")
         return EXPECT_STATUS.get(v, v) if v is not None else None
 
+    @field_validator("decision")
+    @classmethod
+    def _decision_alias(cls, v: str | None) -> str | None:
+        # case files written elsewhere say "criteria_met" / "criteria_not_met"
+        return DECISION_ALIASES.get(v, v) if v is not None else None
+
 
 class Turn(BaseModel):
     model_config = ConfigDict(extra="allow", frozen=True)
@@ -128,7 +139,24 @@ class ConversationCase(_Case):
         return "conversation"
 
 
-Case = Union[QuestionCase, VignetteCase, BadInputCase, ConversationCase]
+class FactCase(_Case):
+    """One sentence and the patient-model fields it must (``expect``) and must not (``absent``, ``ask``) fill."""
+
+    text: str = Field(min_length=1)
+    expect: dict[str, Any] = Field(default_factory=dict, description="Field -> value that must be read.")
+    absent: list[str] = Field(default_factory=list, description="Fields that must stay unfilled.")
+    ask: list[str] = Field(default_factory=list, description="Fields too ambiguous to fill (a careful bot asks).")
+    category: str = "plain"
+    kind: str = "fact_extraction"
+
+    _lists = field_validator("absent", "ask", mode="before")(lambda cls, v: _str_list(v))
+
+    @property
+    def case_type(self) -> str:
+        return "fact_extraction"
+
+
+Case = Union[QuestionCase, VignetteCase, BadInputCase, ConversationCase, FactCase]
 
 
 class CaseFileError(ValueError):
@@ -142,9 +170,11 @@ def detect_type(record: dict[str, Any]) -> str:
         return "question"
     if "drug" in record and "patient" in record:
         return "bad_input" if "expect_error_mentions" in record else "vignette"
+    if "text" in record and "expect" in record:
+        return "fact_extraction"
     raise CaseFileError(
         "cannot tell the case type from its fields "
-        f"{sorted(record)}: expected 'question', 'turns', or 'drug'+'patient' (+'expect_error_mentions')"
+        f"{sorted(record)}: expected 'question', 'turns', 'drug'+'patient' (+'expect_error_mentions') or 'text'+'expect'"
     )
 
 
@@ -153,6 +183,7 @@ _MODELS: dict[str, type[_Case]] = {
     "vignette": VignetteCase,
     "bad_input": BadInputCase,
     "conversation": ConversationCase,
+    "fact_extraction": FactCase,
 }
 
 

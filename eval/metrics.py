@@ -13,6 +13,8 @@ import math
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
+from eval.fact_scoring import FACT_FIELDS, field_totals
+
 Result = Mapping[str, Any]
 Metric = dict[str, Any]
 
@@ -44,6 +46,12 @@ METRIC_SPECS: tuple[MetricSpec, ...] = (
     MetricSpec("bad_input_handling_rate", True, "bad inputs rejected with a one-line message naming the field/value"),
     MetricSpec("conversation_pass_rate", True, "conversations whose every turn passed"),
     MetricSpec("conversation_turn_pass_rate", True, "conversation turns that passed"),
+    MetricSpec("extraction_precision", True, "fact sentences: fields read right / fields read (all labelled fields)"),
+    MetricSpec("extraction_recall", True, "fact sentences: expected fields read right / expected fields"),
+    *(spec for field in FACT_FIELDS for spec in (
+        MetricSpec(f"extraction_precision.{field}", True, f"fact sentences: {field} read right / {field} read"),
+        MetricSpec(f"extraction_recall.{field}", True, f"fact sentences: {field} read right / {field} expected"),
+    )),
     MetricSpec("overall_pass_rate", True, "all cases of every type that passed"),
 )
 SPECS_BY_NAME: dict[str, MetricSpec] = {s.name: s for s in METRIC_SPECS}
@@ -190,6 +198,17 @@ def conversation_metrics(results: Sequence[Result]) -> dict[str, Metric]:
     }
 
 
+def fact_metrics(results: Sequence[Result]) -> dict[str, Metric]:
+    """Precision and recall of fact reading, over all labelled fields and per field."""
+    out: dict[str, Metric] = {}
+    for field in (None, *FACT_FIELDS):
+        c = field_totals(_of(results, "fact_extraction"), field)
+        suffix = f".{field}" if field else ""
+        out[f"extraction_precision{suffix}"] = _metric(c["tp"], c["tp"] + c["fp"])
+        out[f"extraction_recall{suffix}"] = _metric(c["tp"], c["tp"] + c["fn"])
+    return out
+
+
 def overall_pass_rate(results: Sequence[Result]) -> Metric:
     return _metric(sum(1 for r in results if r.get("passed")), len(results))
 
@@ -209,6 +228,7 @@ def compute_metrics(results: Sequence[Result]) -> dict[str, Metric]:
     out.update(eligibility_metrics(results))
     out["bad_input_handling_rate"] = bad_input_handling_rate(results)
     out.update(conversation_metrics(results))
+    out.update(fact_metrics(results))
     out["overall_pass_rate"] = overall_pass_rate(results)
     return {name: out[name] for name in METRIC_NAMES}
 

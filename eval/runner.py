@@ -27,10 +27,12 @@ from eval.cases import (
     BadInputCase,
     Case,
     ConversationCase,
+    FactCase,
     QuestionCase,
     TurnExpect,
     VignetteCase,
 )
+from eval.fact_scoring import score_fields
 from eval.matching import (
     CorpusText,
     find_terms,
@@ -303,6 +305,8 @@ class Runner:
             return self.run_vignette(case)
         if isinstance(case, ConversationCase):
             return self.run_conversation(case)
+        if isinstance(case, FactCase):
+            return self.run_fact_extraction(case)
         raise TypeError(f"unknown case type {type(case).__name__}")  # pragma: no cover
 
     def _base(self, case: Case, expected: dict[str, Any]) -> dict[str, Any]:
@@ -472,6 +476,9 @@ class Runner:
         rec["failures"].append(f"bad input was accepted (decision {rec['actual']['decision']!r})")
         return rec
 
+    def run_fact_extraction(self, case: FactCase) -> dict[str, Any]:
+        return run_fact_extraction(case)
+
     def run_conversation(self, case: ConversationCase) -> dict[str, Any]:
         rec = self._base(case, {"turns": [{"user": t.user, "expect": t.expect.model_dump()} for t in case.turns]})
         try:
@@ -521,6 +528,31 @@ class Runner:
         out["failures"] = failures
         out["passed"] = not failures
         return out
+
+
+def run_fact_extraction(case: FactCase) -> dict[str, Any]:
+    """Read one sentence with the chat's fact reader; score each labelled field."""
+    from bot.eligibility import extract_facts  # import-light: re, pydantic and the lexicon
+
+    labels = {"expect": case.expect, "absent": case.absent, "ask": case.ask}
+    rec: dict[str, Any] = {
+        "id": case.id, "type": case.case_type, "kind": case.kind, "category": case.category, "source": case.source,
+        "expected": {"text": case.text, **labels}, "passed": False, "failures": [], "latency": [],
+    }
+    try:
+        with _Timer() as t:
+            extracted = extract_facts(case.text)
+    except Exception as exc:  # the product failed on this case: record, go on
+        rec["error"] = _error_text(exc)
+        rec["failures"].append(f"fact reader error: {rec['error']}")
+        rec["actual"], rec["fields"] = {"facts": {}, "notes": []}, {}
+        return rec
+    rec["latency"].append({"route": "facts", "ms": t.ms})
+    rec["actual"] = {"facts": extracted.facts, "notes": extracted.notes}
+    rec["fields"], failures = score_fields(labels, extracted.facts)
+    rec["failures"].extend(failures)
+    rec["passed"] = not failures
+    return rec
 
 
 def run_cases(

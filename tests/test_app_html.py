@@ -222,3 +222,16 @@ def test_user_markdown_renders_as_the_typed_text_with_no_image_or_link(message):
     assert set(re.findall(r"<(\w+)", rendered)) == {"p"}, rendered  # paragraphs of text: no img, no a, no html
     unescaped = re.sub(r"<[^>]+>", "", rendered).replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"').replace("&amp;", "&")
     assert " ".join(unescaped.split()) == " ".join(message.split())
+
+
+def test_the_rail_that_repaired_or_blocked_a_reply_is_shown_beside_it():
+    checks = [Check(name="citations", passed=True, detail="ok"),
+              Check(name="subject", passed=False, detail="the question names metformin, which no source passage covers")]
+    repaired = BotResponse(status="refused", route="refusal", answer="The source documents do not cover metformin.",
+                           checks=checks)
+    out = html.response_html(repaired, "k")
+    assert "🛡 Repaired by the guard (subject)" in out and "no source passage covers" in out
+    blocked = repaired.model_copy(update={"blocked": True})
+    assert "🛡 Blocked by the guard (subject)" in html.response_html(blocked, "k")
+    passed = repaired.model_copy(update={"checks": checks[:1]})
+    assert "mds-guard-action" not in html.response_html(passed, "k")

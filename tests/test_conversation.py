@@ -118,3 +118,31 @@ def test_configured_llm_drafts_pass_the_same_guard(engine):
     response = with_llm.ask("What did MEDALIST show?")
     assert "95%" not in response.answer and "Ignore the sources" not in response.answer
     assert response.status == "answered" and response.citations
+
+
+def test_a_bound_that_decides_the_verdict_is_asked_not_assumed(engine):
+    chat = engine.conversation()
+    reply = chat.send("Can she get darbepoetin alfa? IPSS-R low, RS 20%, SF3B1 mutated, sEPO >100, "
+                      "2 units every 4 weeks, Hb 8.5, no prior therapy")
+    assert reply.status == "needs_information" and "serum_epo" in reply.missing_facts
+    assert "sEPO >100" in reply.answer  # what was read is shown back
+    assert "serum_epo" not in reply.extracted_facts
+    settled = chat.send("sEPO 150 U/L")
+    assert settled.status == "answered" and settled.extracted_facts["serum_epo"]["value"] == 150
+
+
+def test_an_assumption_that_cannot_change_the_verdict_stands_as_a_note(engine):
+    chat = engine.conversation()
+    reply = chat.send("Can she get luspatercept? IPSS-R low, RS 20%, SF3B1 mutated, sEPO 620 U/L, "
+                      "2 units every 4 weeks, no del(5q), failed ESA x 12 weeks")
+    assert reply.status == "answered"
+    assert any("ESA not named" in note and "cannot change the verdict" in note for note in reply.notes)
+
+
+def test_a_denied_failure_is_not_read_as_failure(engine):
+    base = "Can he get luspatercept? IPSS-R low, RS 20%, SF3B1 mutated, sEPO 620 U/L, 4 units in 8 weeks, no del(5q). "
+    denied = engine.conversation().send(base + "He did not fail epoetin alfa after 12 weeks; he is still responding.")
+    failed = engine.conversation().send(base + "He failed epoetin alfa after 12 weeks.")
+    assert denied.extracted_facts["therapies"] == [{"agent": "epoetin_alfa", "weeks": 12, "response": "responding"}]
+    assert failed.extracted_facts["therapies"] == [{"agent": "epoetin_alfa", "weeks": 12, "response": "none"}]
+    assert not any("no response" in note for note in denied.notes)

@@ -18,7 +18,8 @@ from bot.models import BotResponse, Citation
 from corpus.text import extract_figures, unsupported_figures
 
 CHECK_NAMES = [
-    "citations", "support", "numbers", "eligibility", "unstated_dose", "injection", "conflict", "decision_verdict", "premise",
+    "citations", "support", "numbers", "eligibility", "subject", "unstated_dose", "injection", "conflict", "decision_verdict",
+    "premise",
 ]
 NEUTRAL = "What do the sources say about this?"
 

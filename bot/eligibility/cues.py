@@ -12,7 +12,8 @@ from corpus.text import NUMBER_WORD
 
 # Words that put the next drug in the question ("can she get", "eligible for").
 ASKED = re.compile(
-    r"\b(?:eligib\w*|qualif\w*|candidate|approv\w*|authori[sz]\w*|cover(?:ed|age)?|start|starting|initiat\w*|"
+    r"\b(?:eligib\w*|qualif\w*|candidate|approv\w*|authori[sz]\w*|cover(?:ed|age)?|"
+    r"(?<!before\s)start|(?<!before\s)starting|initiat\w*|"
     r"begin(?:ning)?|get|getting|receive|give|giving|prescrib\w*|try|switch(?:ing)?\s+(?:\w+\s+)?to|"
     r"mov(?:e|ing)\s+(?:\w+\s+)?to|escalat\w*\s+to|add|adding|consider(?:ing)?|recommend\w*|order(?:ing)?|for|"
     r"(?:put|start|begin|initiate|switch|move|change|go|be)\s+(?:\w+\s+){0,2}on|about|is|are|would|should|have)\b",
@@ -32,7 +33,11 @@ HISTORY = re.compile(
 # --------------------------------------------------------------------------- #
 
 NEGATED_BEFORE = re.compile(
-    r"(?:\bnever\s+(?:had|received|been\s+(?:on|given|treated\s+with|exposed\s+to)|tried|taken|used)"
+    r"(?:\bnever\s+(?:had|received|been\s+(?:on|given|treated\s+with|exposed\s+to)|tried|taken|used|on|"
+    r"exposed\s+to|started|given)"
+    r"|\bden(?:ies|ied|ying)\s+(?:any\s+)?(?:prior\s+|previous\s+)?(?:use\s+of\s+|exposure\s+to\s+)?"
+    r"|\b(?:has|have)(?:n't|\s+not)\s+(?:yet\s+)?(?:started|been\s+started\s+on|begun)"
+    r"|\bnot\s+yet\s+(?:started|on|begun)(?:\s+on)?"
     r"|\bno\s+(?:prior\s+|previous\s+|history\s+of\s+|exposure\s+to\s+)?"
     r"|\bnot\s+(?:previously\s+)?(?:treated\s+with|received|been\s+on|on)"
     r"|\bhas(?:n't|\s+not)\s+(?:had|received|been\s+on|tried)"
@@ -58,17 +63,58 @@ LAB_LOOKBACK = 12  # characters searched for LAB_BEFORE
 RESPONSES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (response, re.compile(pattern, re.IGNORECASE))
     for response, pattern in (
-        ("intolerant", r"\bintoleran(?:t|ce)\b|\b(?:stopped|discontinued)\s+(?:due\s+to|because\s+of|for)\s+"
+        ("intolerant", r"\bintoleran(?:t|ce)\b|\b(?:did|could)(?:n't|\s+not)\s+tolerate\b|\bnot\s+tolerated\b|"
+                       r"\b(?:stopped|discontinued)\s+(?:due\s+to|because\s+of|for)\s+"
                        r"(?:side[- ]effects|toxicity|adverse)"),
-        ("lost", r"\blost\s+(?:the\s+|her\s+|his\s+|their\s+)?response\b|\bloss\s+of\s+(?:\w+\s+)?response\b|"
+        ("lost", r"\blost\s+(?:the\s+|her\s+|his\s+|their\s+)?(?:response|resp)\b|\bloss\s+of\s+(?:\w+\s+)?response\b|"
                  r"\brelapsed?\b|\bstopped\s+responding\b|\bno\s+longer\s+respon\w*|\bresponse\s+(?:was\s+)?lost\b"),
-        ("none", r"\bfail(?:ed|ing|ure|s)?\b|\bdespite\b|\bno\s+(?:\w+\s+)?response\b|\bnon[- ]?respon\w*|\bunresponsive\b|"
+        ("none", r"\bfail(?:ed|ing|ure|s)?\b|\bNR\b|\bnone\s+(?:to|with)\b|"
+                 r"\bdespite\b|\bno\s+(?:\w+\s+)?response\b|\bnon[- ]?respon\w*|\bunresponsive\b|"
                  r"\bnot\s+respon\w*|\bdid(?:n't|\s+not)\s+respond\b|\bnever\s+responded\b|\brefractory\b|"
                  r"\bresistant\b|\b(?:inadequate|insufficient|suboptimal|poor)\s+response\b|"
                  r"\bwithout\s+(?:a\s+|any\s+)?response\b|\bno\s+(?:Hb\s+|hemoglobin\s+|erythroid\s+)?improvement\b"),
         ("responding", r"\brespon(?:ding|sive|ded)\b|\bresponse\s+(?:ongoing|maintained)\b|\bgood\s+response\b"),
     )
 )
+# A response cue right after these is denied ("did not fail", "never lost response", "not intolerant").
+NEGATED_CUE = re.compile(
+    r"(?:\b(?:did|does|do|has|have|had|is|was|were|are)(?:n't|\s+not)|\bnever|\bnot|\bno\s+sign\s+of|\bwithout)"
+    r"\s+(?:yet\s+|really\s+|actually\s+|been\s+)?$",
+    re.IGNORECASE,
+)
+# Mentions joined by these share a role and a response ("never had len or HMA", "lenalidomide and
+# azacitidine both failed", "luspatercept for 16 weeks and imetelstat for 24 weeks, both stopped").
+JOINED = re.compile(
+    r"^\s*(?:(?:for|x|×)?\s*\d+\s*(?:weeks?|wks?|months?|mos?|cycles?)\s*)?"
+    r"(?:,|/|&|\band\b|\bor\b|\bnor\b|\bthen\b|,\s*(?:and|or|nor|then)\b|\band\s+then(?:\s+to)?\b)\s*(?:to\s+)?$",
+    re.IGNORECASE,
+)
+
+# After a drug name: words that make it a course given, not one asked about
+# ("<HMA> 4 cycles", "luspatercept dose escalated", "imetelstat 7.5 mg/kg IV q4w, currently cycle 3").
+HISTORY_AFTER = re.compile(
+    r"^\s*(?:[\d.,]+\s*(?:mg/kg|mg|mcg|µg|ug|k?IU|U|units)(?:\s*/\s*(?:week|wk|kg))?\s*(?:IV|SC|SQ|PO)?\s*"
+    r"(?:q\.?\s*\d+\s*\w+|weekly|daily)?\s*,?\s*)?"
+    r"(?:(?:dose\s+)?(?:escalated|increased|reduced)|(?:was\s+)?(?:stopped|started|discontinued|begun)|"
+    r"(?:x|×)\s*\d+|\d+\s*cycles?|currently\s+(?:on\s+)?cycle)\b",
+    re.IGNORECASE,
+)
+# "started 8 weeks ago": how long a course has run.
+WEEKS_AGO = re.compile(
+    rf"^\s*(?:was\s+)?(?:started|begun|initiated)\s+(?P<num>\d+|{NUMBER_WORD})\s*(?P<period>weeks?|wks?|months?)\s+ago\b",
+    re.IGNORECASE,
+)
+# Facts about someone else ("her husband had MDS with an SF3B1 mutation") are not the patient's.
+OTHER_PERSON = re.compile(
+    r"\b(?:her|his|their|the\s+patient's|patient's)\s+(?:husband|wife|partner|mother|father|sister|brother|son|"
+    r"daughter|sibling|twin|relative|cousin|aunt|uncle)\b|\bfamily\s+history\b",
+    re.IGNORECASE,
+)
+# "Not on any ESA now": a current status, not a history without that drug.
+NOW_AFTER = re.compile(r"^\s*(?:\w+\s+)?(?:now|currently|at\s+present|at\s+the\s+moment)\b", re.IGNORECASE)
+# "epoetin beta": a different agent that shares a name stem; not read as the lexicon's drug.
+OTHER_AGENT_AFTER = re.compile(r"^[- ]?(?:beta|theta|delta|omega)\b", re.IGNORECASE)
+
 # What may sit between a cue and the drug it points forward to ("failed 8 weeks of ...").
 FORWARD_FILLER = re.compile(
     r"^(?:[\s,(-]|\b(?:to|of|on|after|with|from|an?|the|her|his|their|prior|previous|initial|first[- ]line|"
@@ -117,3 +163,22 @@ IRON_REPLETE = re.compile(
     r"iron\s+(?:stores?|studies|status)\s+(?:(?:are|were|is|was)\s+)?(?:adequate|replete|normal|sufficient))\b",
     re.IGNORECASE,
 )
+
+# --------------------------------------------------------------------------- #
+# Time of a stated value: which of several values is current (timeline.py)
+# --------------------------------------------------------------------------- #
+
+CURRENT = re.compile(
+    r"\b(?:now|today|currently|current|latest|most\s+recent(?:ly)?|recent|this\s+(?:week|morning|month)|"
+    r"repeat(?:ed)?|presently|at\s+present|nowadays)\b",
+    re.IGNORECASE,
+)
+PAST = re.compile(
+    r"\b(?:last\s+(?:year|spring|summer|autumn|fall|winter)|previous(?:ly)?|initially|originally|"
+    r"at\s+(?:diagnosis|baseline|presentation)|in\s+(?:19|20)\d\d|ago|was|were|used\s+to\s+be|formerly|"
+    r"(?:before|prior\s+to)\s+(?:starting|start|treatment|therapy|an?\s+ESA|ESA))\b",
+    re.IGNORECASE,
+)
+# "rose from 2 units ... to 6 units": the later value is the current one.
+CHANGE_FROM_TO = re.compile(r"\b(?:rose|risen|fell|fallen|increased|decreased|dropped|went|changed|climbed)\s+from\b",
+                            re.IGNORECASE)

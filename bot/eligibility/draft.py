@@ -12,6 +12,9 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from bot.eligibility import cues
+from bot.eligibility.models import Assumption
+from bot.eligibility.timeline import Statement, current_index, distinct
 from bot.settings import FactReading
 
 
@@ -33,6 +36,9 @@ class Draft:
     notes: list[str] = field(default_factory=list)
     spans: dict[str, str] = field(default_factory=dict)
     claimed: list[tuple[int, int]] = field(default_factory=list)
+    statements: dict[str, list[Statement]] = field(default_factory=dict)
+    unresolved: list[str] = field(default_factory=list)
+    assumptions: list[Assumption] = field(default_factory=list)
 
     def is_free(self, start: int, end: int) -> bool:
         return all(end <= s or start >= e for s, e in self.claimed)
@@ -44,22 +50,65 @@ class Draft:
         if message not in self.notes:
             self.notes.append(message)
 
-    def record(self, name: str, value: Any, match: re.Match[str], note: str | None = None) -> bool:
-        """Keep the first statement of a field; later ones in the same message are ignored."""
-        if name in self.facts or not self.is_free(match.start(), match.end()):
+    def record(self, name: str, value: Any, match: re.Match[str], note: str | None = None,
+               alternatives: list[Any] | None = None) -> bool:
+        """One statement of a field; the first is filled now, all are weighed by ``settle``."""
+        if not self.is_free(match.start(), match.end()):
             return False
-        self.facts[name] = value
-        self.spans[name] = fragment(match)
-        self.claim(match.start(), match.end())
-        if note:
-            self.note(note)
+        self.state(name, value, match.start(), match.end(), fragment(match), note, alternatives)
         return True
 
-    def ignore_repeat(self, name: str, display: str, match: re.Match[str]) -> bool:
-        """A second statement of a field in one message: keep the first, say so, and claim the text."""
+    def state(self, name: str, value: Any, start: int, end: int, shown: str, note: str | None = None,
+              alternatives: list[Any] | None = None) -> None:
+        """Record that [start, end) states ``name`` = ``value`` (shown to the user as ``shown``)."""
+        if self._about_someone_else(start):
+            self.note(f"'{shown}' is about someone other than the patient: not recorded.")
+            self.claim(start, end)
+            return
+        self.statements.setdefault(name, []).append(Statement(value, start, end, shown, note, alternatives))
+        self.claim(start, end)
         if name not in self.facts:
-            return False
-        if fragment(match) != self.spans.get(name):
-            self.note(f"{display} stated twice; '{self.spans[name]}' used, '{fragment(match)}' ignored.")
-        self.claim(match.start(), match.end())
-        return True
+            self.facts[name] = value
+            self.spans[name] = shown
+            if note:
+                self.note(note)
+
+    def _about_someone_else(self, start: int) -> bool:
+        sentence_start = max(self.text.rfind(".", 0, start), self.text.rfind(";", 0, start), 0)
+        return bool(cues.OTHER_PERSON.search(self.text, sentence_start, start))
+
+    def settle(self, display: dict[str, str]) -> None:
+        """Fields stated with different values: the current one wins, or none is filled and the user is asked.
+        A bound that wins ("sEPO > 500") is an assumption, not a fact, until the chat settles it."""
+        self._settle_values(display)
+        for name, statements in self.statements.items():
+            winner = next((s for s in statements if s.fragment == self.spans.get(name)), None)
+            if name in self.facts and winner is not None and winner.alternatives:
+                label = display.get(name, name)
+                self.assumptions.append(Assumption(
+                    field=name, read=winner.fragment, assumed=self.facts.pop(name), alternatives=winner.alternatives,
+                    question=f"{label} was given as a bound ('{winner.fragment}'); the verdict depends on the "
+                             "value: please give it.",
+                    note=f"{label} '{winner.fragment}' is a bound, not a value: checked at its bound and beyond."))
+                self.spans.pop(name, None)
+
+    def _settle_values(self, display: dict[str, str]) -> None:
+        for name, statements in self.statements.items():
+            if not distinct(statements):
+                continue
+            statements = sorted(statements, key=lambda s: s.start)
+            label = display.get(name, name)
+            stated = "; ".join(f"'{s.fragment}'" for s in statements)
+            chosen = current_index(self.text, statements)
+            if chosen is None:
+                self.facts.pop(name, None)
+                self.spans.pop(name, None)
+                self.unresolved.append(name)
+                self.note(f"{label} stated with different values ({stated}) and the text does not say which is "
+                          "current: not recorded; please give the current value.")
+                continue
+            winner = statements[chosen]
+            self.facts[name], self.spans[name] = winner.value, winner.fragment
+            self.note(f"{label} stated more than once ({stated}): the current value '{winner.fragment}' is used.")
+            if winner.note:
+                self.note(winner.note)

@@ -16,7 +16,7 @@ _GENE_UNKNOWN_AFTER = re.compile(
 _GENE_WILD_AFTER = re.compile(
     r"^[\s:(]*(?:(?:is|was|status)\s*:?\s*)?(?:wild[- ]?type|WT\b|negative|neg\b|unmutated|non[- ]?mutated|"
     r"not\s+mutated|-(?![\w])|−|mutations?\s+(?:was\s+|were\s+)?(?:not\s+(?:detected|found|present|seen)|"
-    r"negative|absent)|not\s+detected|absent|no\s+mutation)",
+    r"negative|absent)|not\s+detected|absent|no\s+mutation|not(?=\s*(?:[,;.]|$)))",
     re.IGNORECASE,
 )
 _GENE_MUTATED_AFTER = re.compile(
@@ -25,7 +25,7 @@ _GENE_MUTATED_AFTER = re.compile(
     re.IGNORECASE,
 )
 _GENE_WILD_BEFORE = re.compile(
-    r"(?:\bno|\bwithout|negative\s+for|absence\s+of|lack(?:s|ing)?(?:\s+of)?|\bnot|wild[- ]?type|\bWT|"
+    r"(?:\bno|\bneither|\bwithout|negative\s+for|absence\s+of|lack(?:s|ing)?(?:\s+of)?|\bnot|wild[- ]?type|\bWT|"
     r"unmutated|non[- ]?mutated)(?:\s+(?:an?|any|detectable|pathogenic|somatic))?"
     r"(?:\s+(?:mutations?|variants?)\s*(?:in|of)?)?\s*$",
     re.IGNORECASE,
@@ -42,7 +42,13 @@ _STATUS_CUES = (
     ("mutated", _GENE_MUTATED_AFTER, _GENE_MUTATED_BEFORE),
 )
 _GENE_NOUN = re.compile(r"\s*(?:mutations?|variants?)\b", re.IGNORECASE)
-_GROUP_JOINER = re.compile(r"^\s*(?:,|/|&|\band\b|\bor\b|,\s*and\b)\s*$", re.IGNORECASE)
+_GROUP_JOINER = re.compile(r"^\s*(?:,|/|&|\band\b|\bor\b|\bnor\b|,\s*(?:and|or)\b)\s*$", re.IGNORECASE)
+# A negation in front of a list covers every gene in it ("neither SF3B1 nor IDH1 mutated",
+# "no del(5q), SF3B1 or IDH1/IDH2 mutations"); "neither" even against a trailing "mutated".
+_LIST_ITEM = r"[\w()/-]+\s*(?:,|\bor\b|\bnor\b)\s*"
+_NEITHER_LIST = re.compile(rf"\bneither\s+(?:{_LIST_ITEM})*$", re.IGNORECASE)
+_NO_LIST = re.compile(rf"(?:\bno|\bwithout|negative\s+for)\s+(?:{_LIST_ITEM})+$", re.IGNORECASE)
+_LIST_LOOKBACK = 80  # characters before a gene searched for a negated list
 _LEFT_LIMIT = re.compile(r"[,;.?!\n]|\band\b|\bbut\b|\bwith\b", re.IGNORECASE)
 
 
@@ -85,6 +91,17 @@ def _gene_status(local_before: str, after: str) -> tuple[str | None, int, int]:
     return None, 0, 0
 
 
+def _list_negation(window: str, after: str, status: str | None) -> str | None:
+    """wild_type when a negated list holds the gene and nothing of its own says otherwise."""
+    if status == "unknown":
+        return status
+    if _NEITHER_LIST.search(window):
+        return "wild_type"
+    if _NO_LIST.search(window) and (status is None or _GENE_NOUN.match(after)):
+        return "wild_type"
+    return status
+
+
 def _gene_mentions(draft: Draft) -> list[_GeneMention]:
     matches = [m for m in _GENE.finditer(draft.text) if draft.is_free(m.start(), m.end())]
     mentions = []
@@ -94,6 +111,7 @@ def _gene_mentions(draft: Draft) -> list[_GeneMention]:
         after = draft.text[match.end():next_start]
         before = _local_before(draft.text[previous_end:match.start()])
         status, used_before, used_after = _gene_status(before, after)
+        status = _list_negation(draft.text[max(0, match.start() - _LIST_LOOKBACK):match.start()], after, status)
         stated = draft.text[match.start() - used_before:match.end() + used_after]
         joined = i + 1 < len(matches) and bool(_GROUP_JOINER.match(after))
         mentions.append(_GeneMention(match, status, stated, joined))
@@ -125,9 +143,7 @@ def extract_mutations(draft: Draft) -> None:
             # status shared with the group: show the group ("SF3B1 and IDH2 mutations")
             stated = draft.text[match.start():match.end() + len(draft.text[match.end():].split(",")[0])]
         for gene in genes:
-            if gene not in draft.facts:
-                draft.facts[gene] = status
-                draft.spans[gene] = squash(stated).strip(" ,(")
+            draft.state(gene, status, match.start(), match.end(), squash(stated).strip(" ,("))
 
 
 # --------------------------------------------------------------------------- #
@@ -158,21 +174,17 @@ def _record_del5q(draft: Draft, match: re.Match[str]) -> None:
     before_start = max(0, match.start() - _DEL5Q_LOOKBACK)
     before, after = draft.text[before_start:match.start()], draft.text[match.end():]
     negated_after = _DEL5Q_NEGATED_AFTER.match(after)
-    draft.facts["del5q"] = not (_DEL5Q_NEGATED_BEFORE.search(before) or negated_after)
+    present = not (_DEL5Q_NEGATED_BEFORE.search(before) or negated_after)
     start = max(clause_start(draft.text, match.start(), draft.reading.max_clause_chars),
                 draft.text.rfind(",", 0, match.start()) + 1, before_start)
     end = match.end() + (negated_after.end() if negated_after else 0)
-    draft.spans["del5q"] = squash(draft.text[start:end]).strip(" ,;")
-    draft.claim(match.start(), match.end())
+    draft.state("del5q", present, match.start(), match.end(), squash(draft.text[start:end]).strip(" ,;"))
 
 
 def extract_del5q(draft: Draft) -> None:
     for match in _DEL5Q.finditer(draft.text):
-        if _DEL5Q_UNKNOWN_AFTER.match(draft.text[match.end():]):
-            continue
-        if "del5q" not in draft.facts:
+        if not _DEL5Q_UNKNOWN_AFTER.match(draft.text[match.end():]):
             _record_del5q(draft, match)
-        return
-    if _NORMAL_KARYOTYPE.search(draft.text):
+    if "del5q" not in draft.statements and _NORMAL_KARYOTYPE.search(draft.text):
         # A normal karyotype excludes del(5q), but the criteria want it stated, so ask rather than infer.
         draft.note("Normal karyotype noted; del(5q) status not recorded: please state it explicitly.")

@@ -5,15 +5,15 @@ from __future__ import annotations
 import re
 
 from bot.eligibility.draft import Draft, fragment
-from bot.eligibility.values import COMPARATOR, LINK, PERCENT, VALUE, bounded_value
-from corpus.text import format_number
+from bot.eligibility.values import COMPARATOR, LINK, PERCENT, VALUE, bound_alternatives, bounded_value
+from corpus.text import NUMBER, format_number, parse_number_as_written
 
 # --------------------------------------------------------------------------- #
 # Percentages: blasts, ring sideroblasts
 # --------------------------------------------------------------------------- #
 
 _BLASTS_LABEL = r"(?:(?:bone[- ]marrow|BM|marrow)\s+)?(?:myelo)?blasts?(?:\s+count)?"
-_RS_LABEL = r"(?:RS|ring(?:ed)?[- ]?sideroblasts?|sideroblasts)"
+_RS_LABEL = r"(?:RS|ring(?:ed)?[- ]?sideroblasts?|ring(?:ed)?[- ]sids?|sideroblasts)"
 _NOT_MARROW = re.compile(r"(?:\bPB|peripheral(?:\s+blood)?|circulating|blood)\s*$", re.IGNORECASE)
 _NOT_MARROW_LOOKBACK = 30  # characters before a blast count searched for "peripheral blood"
 
@@ -37,9 +37,13 @@ def _record_percent(draft: Draft, name: str, display: str, match: re.Match[str])
     before = draft.text[max(0, match.start() - _NOT_MARROW_LOOKBACK):match.start()]
     if name == "bone_marrow_blasts_pct" and _NOT_MARROW.search(before):
         return  # peripheral-blood blasts are not the marrow count the criteria use
+    if _is_negative(draft, match):
+        _refuse_value(draft, name, match, "a negative value is an error")
+        return
     value = bounded_value(draft, display, match)
     if 0 <= value <= 100:
-        draft.record(name, value, match)
+        draft.record(name, value, match,
+                     alternatives=bound_alternatives(match, value, draft.reading.strict_bound_step, ceiling=100))
 
 
 def extract_percentages_label_first(draft: Draft) -> None:
@@ -71,6 +75,25 @@ _HB_LEVEL = re.compile(
     + r"(?:\s*(?P<unit>g\s*/\s*dL|gm?\s*/\s*dl|g\s*/\s*L|mmol\s*/\s*L)(?![\w]))?",
     re.IGNORECASE,
 )
+_DISPLAY = {"serum_epo": "Serum EPO", "hemoglobin": "Hemoglobin", "bone_marrow_blasts_pct": "Blasts",
+            "ring_sideroblasts_pct": "Ring sideroblasts"}
+# A minus sign right before a value, not a hyphen joining label and value ("sEPO-620" stays 620).
+_NEGATIVE_SIGN = re.compile(r"(?:^|[\s:=(])[-−–]\s*(?:~\s*)?$")
+# "1.250": a German thousands separator or three decimals? No lab reports to the thousandth.
+_THOUSANDS_DOT = re.compile(r"\d{1,3}\.\d{3}")
+_LAB_UNIT = r"m?I?U\s*/\s*m?L|g\s*/\s*dL|gm?\s*/\s*dl|g\s*/\s*L"
+# A later value of the same lab: with its unit, or after a time word ("now 150").
+_LATER_VALUE = re.compile(
+    rf"(?:(?P<when>\b(?:now|today|currently|latest(?:\s+value)?|most\s+recent(?:ly)?|recently)\b)\s*"
+    rf"(?:(?:is|at|of|was)\s+|[:=]\s*)?)?(?<![\w.,-])(?P<num>{NUMBER})(?![.,]?\d)(?!\s*%)"
+    rf"(?:\s*(?P<unit>{_LAB_UNIT})(?![\w]))?",
+    re.IGNORECASE,
+)
+# Another lab's label: the numbers after it are not this lab's.
+_OTHER_LABEL = re.compile(
+    r"(?<![\w])(?:s[- ]?EPO|EPO|erythropoietin|Hb|Hgb|ha?emoglobin|blasts?|RS|sideroblasts|units?|IPSS\S*|age)\b",
+    re.IGNORECASE,
+)
 # Spelling (lower-case, no spaces) -> the patient model's unit, and the same-quantity unit it renames.
 _EPO_UNITS = {"u/l": ("U/L", None), "mu/ml": ("mU/mL", None), "iu/l": ("U/L", "IU/L"), "miu/ml": ("mU/mL", "mIU/mL")}
 _HB_UNITS = {"g/dl": "g/dL", "gm/dl": "g/dL", "g/l": "g/L"}
@@ -93,9 +116,32 @@ def _epo_unit(match: re.Match[str], value: int | float) -> tuple[str, str | None
     return unit, f"Serum EPO {format_number(value)} {renamed} recorded as {unit} (same quantity)."
 
 
+def _is_negative(draft: Draft, match: re.Match[str]) -> bool:
+    """'sEPO -620', 'Hb: -8.2': a minus sign before the value (not a hyphen joining label and value)."""
+    before = draft.text[:match.start("num")]
+    return bool(_NEGATIVE_SIGN.search(before))
+
+
+def _refuse_value(draft: Draft, name: str, match: re.Match[str], why: str) -> None:
+    draft.note(f"{_DISPLAY[name]} '{fragment(match)}': {why}; not recorded, please restate it.")
+    draft.claim(match.start(), match.end())
+    draft.unresolved.append(name)
+
+
+def _checked(draft: Draft, name: str, match: re.Match[str]) -> bool:
+    """False (and the user told why) for a value no lab reports: a negative one, or '1.250' (1.25 or 1250?)."""
+    if _is_negative(draft, match):
+        _refuse_value(draft, name, match, "a negative value is an error")
+        return False
+    if _THOUSANDS_DOT.fullmatch(match.group("num")):
+        _refuse_value(draft, name, match, "is that a decimal point or a thousands separator?")
+        return False
+    return True
+
+
 def extract_serum_epo(draft: Draft) -> None:
     for match in _EPO_LEVEL.finditer(draft.text):
-        if not draft.is_free(match.start(), match.end()) or draft.ignore_repeat("serum_epo", "Serum EPO", match):
+        if not draft.is_free(match.start(), match.end()) or not _checked(draft, "serum_epo", match):
             continue
         value = bounded_value(draft, "Serum EPO", match)
         unit = _epo_unit(match, value)
@@ -103,7 +149,35 @@ def extract_serum_epo(draft: Draft) -> None:
             draft.note(f"Serum EPO '{fragment(match)}': unit not recognised, not recorded.")
             draft.claim(match.start(), match.end())
             continue
-        draft.record("serum_epo", {"value": value, "unit": unit[0]}, match, unit[1])
+        bound = bound_alternatives(match, value, draft.reading.strict_bound_step)
+        alternatives = [{"value": v, "unit": unit[0]} for v in bound] if bound else None
+        if draft.record("serum_epo", {"value": value, "unit": unit[0]}, match, unit[1], alternatives) and not bound:
+            _read_later_values(draft, "serum_epo", match, unit[0], _EPO_UNITS)
+
+
+def _read_later_values(draft: Draft, name: str, match: re.Match[str], unit: str, units: dict) -> None:
+    """Values of the same lab later in the sentence ("..., now 150", "8.2 g/dL yesterday, 7.6 g/dL today")."""
+    end = _sentence_end(draft, match.end())
+    for later in _LATER_VALUE.finditer(draft.text, match.end(), end):
+        if _OTHER_LABEL.search(draft.text, match.end(), later.start()):
+            break  # another lab's label came first: the numbers are its own
+        spelled = re.sub(r"\s", "", later.group("unit") or "").lower()
+        if spelled and _unit_of(spelled, units) != unit or not (spelled or later.group("when")):
+            continue
+        if not draft.is_free(later.start(), later.end()) or _is_negative(draft, later):
+            continue
+        value = parse_number_as_written(later.group("num"))
+        draft.state(name, {"value": value, "unit": unit}, later.start(), later.end(), fragment(later))
+
+
+def _unit_of(spelled: str, units: dict) -> str | None:
+    found = units.get(spelled)
+    return found[0] if isinstance(found, tuple) else found
+
+
+def _sentence_end(draft: Draft, start: int) -> int:
+    found = re.compile(r"\.(?!\d)|\n").search(draft.text, start)
+    return found.start() if found else len(draft.text)
 
 
 def _hb_unit(draft: Draft, match: re.Match[str], value: int | float) -> tuple[str, str | None] | None:
@@ -115,9 +189,14 @@ def _hb_unit(draft: Draft, match: re.Match[str], value: int | float) -> tuple[st
     return unit, f"Hemoglobin '{fragment(match)}' given without a unit: assumed {unit}."
 
 
+def _plausible_hb(draft: Draft, value: float, unit: str) -> bool:
+    per_dl = value / 10 if unit == "g/L" else value
+    return draft.reading.hemoglobin_g_per_dl_min <= per_dl <= draft.reading.hemoglobin_g_per_dl_max
+
+
 def extract_hemoglobin(draft: Draft) -> None:
     for match in _HB_LEVEL.finditer(draft.text):
-        if not draft.is_free(match.start(), match.end()) or draft.ignore_repeat("hemoglobin", "Hemoglobin", match):
+        if not draft.is_free(match.start(), match.end()) or not _checked(draft, "hemoglobin", match):
             continue
         value = bounded_value(draft, "Hemoglobin", match)
         unit = _hb_unit(draft, match, value)
@@ -125,5 +204,11 @@ def extract_hemoglobin(draft: Draft) -> None:
             draft.note(f"Hemoglobin '{fragment(match)}': please give it in g/dL or g/L; not recorded.")
             draft.claim(match.start(), match.end())
             continue
-        if value > 0:
-            draft.record("hemoglobin", {"value": value, "unit": unit[0]}, match, unit[1])
+        if not _plausible_hb(draft, value, unit[0]):
+            _refuse_value(draft, "hemoglobin", match, f"not a plausible hemoglobin in {unit[0]}")
+            continue
+        floor = draft.reading.hemoglobin_g_per_dl_min * (10 if unit[0] == "g/L" else 1)
+        bound = bound_alternatives(match, value, draft.reading.strict_bound_step, floor=floor)
+        alternatives = [{"value": v, "unit": unit[0]} for v in bound] if bound else None
+        if draft.record("hemoglobin", {"value": value, "unit": unit[0]}, match, unit[1], alternatives) and not bound:
+            _read_later_values(draft, "hemoglobin", match, unit[0], _HB_UNITS)

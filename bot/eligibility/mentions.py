@@ -7,6 +7,7 @@ stands for the class's assumed member, and the user is told so.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from bot.eligibility import cues
@@ -27,6 +28,10 @@ class DrugMention:
     response_rank: int = -1
     weeks: int | None = None
     weeks_note: str | None = None
+
+
+_SENTENCE_BREAK = re.compile(r"\.(?!\d)\s|\n")
+_NEGATION_LOOKBACK = 30  # characters before a response cue searched for its negation
 
 
 def clause_bounds(draft: Draft, start: int, end: int) -> tuple[int, int]:
@@ -54,6 +59,11 @@ def find_mentions(draft: Draft) -> list[DrugMention]:
     for found in lexicon.mentions(draft.text, treatments=True):
         if not draft.is_free(found.start, found.end):
             continue  # e.g. the "EPO" of "EPO 620 U/L" is a lab, already read
+        other_agent = cues.OTHER_AGENT_AFTER.match(draft.text[found.end:])
+        if other_agent:
+            named = draft.text[found.start:found.end + other_agent.end()]
+            draft.note(f"'{named}' is not a drug the rules know: not recorded.")
+            continue
         if found.kind == "drug":
             mentions.append(DrugMention(found.start, found.end, found.id))
         elif found.kind == "class" and (mention := _class_mention(draft, lexicon, found)):
@@ -80,15 +90,44 @@ def _cue_target(draft: Draft, mentions: list[DrugMention], start: int, end: int)
         return preceding
     if following and clause_bounds(draft, start, end)[1] >= following.end:
         return following
+    if preceding and not _SENTENCE_BREAK.search(text, preceding.end, start):
+        return preceding  # "did not fail epoetin; still responding": the sentence's drug
     return None
 
 
 def _assign_responses(draft: Draft, mentions: list[DrugMention]) -> None:
+    claimed: list[tuple[int, int]] = []
     for rank, (response, pattern) in enumerate(cues.RESPONSES):
         for cue in pattern.finditer(draft.text):
+            if any(cue.start() < e and cue.end() > s for s, e in claimed):
+                continue  # "no longer responding" is a loss, not also a response
+            claimed.append((cue.start(), cue.end()))
+            if cues.NEGATED_CUE.search(draft.text, max(0, cue.start() - _NEGATION_LOOKBACK), cue.start()):
+                continue  # "did not fail", "never lost response": the cue is denied
             target = _cue_target(draft, mentions, cue.start(), cue.end())
             if target is not None and (target.response is None or rank < target.response_rank):
                 target.response, target.response_rank = response, rank
+    _share_responses(draft, mentions)
+
+
+def _share_responses(draft: Draft, mentions: list[DrugMention]) -> None:
+    """Drugs listed together share a response stated once for the list ("X and Y, no response to either")."""
+    for group in _joined_groups(draft, mentions):
+        responses = {m.response for m in group if m.response}
+        if len(responses) == 1:
+            shared = responses.pop()
+            for mention in group:
+                mention.response = mention.response or shared
+
+
+def _joined_groups(draft: Draft, mentions: list[DrugMention]) -> list[list[DrugMention]]:
+    groups: list[list[DrugMention]] = []
+    for i, mention in enumerate(mentions):
+        if i and cues.JOINED.match(draft.text[mentions[i - 1].end:mention.start]):
+            groups[-1].append(mention)
+        else:
+            groups.append([mention])
+    return [g for g in groups if len(g) > 1]
 
 
 def _neighbour_limits(draft: Draft, mentions: list[DrugMention], i: int) -> tuple[int, int]:
@@ -104,8 +143,8 @@ def _assign_weeks(draft: Draft, mentions: list[DrugMention]) -> None:
     text, per_month = draft.text, draft.reading.weeks_per_month
     for i, mention in enumerate(mentions):
         left, right = _neighbour_limits(draft, mentions, i)
-        duration = cues.WEEKS_BEFORE.search(text[left:mention.start]) or cues.WEEKS_AFTER.match(
-            text[mention.end:right])
+        duration = (cues.WEEKS_BEFORE.search(text[left:mention.start]) or cues.WEEKS_AFTER.match(
+            text[mention.end:right]) or cues.WEEKS_AGO.match(text[mention.end:right]))
         if not duration:
             continue
         amount = int(parse_number_as_written(duration.group("num")))
@@ -132,7 +171,11 @@ def _classify(draft: Draft, mentions: list[DrugMention]) -> None:
         if cues.NEGATED_BEFORE.search(left) or cues.NEGATED_AFTER.match(text[mention.end:]):
             mention.role = "negated"
             continue
-        if previous and previous.role != "negated" and cues.CONJUNCTION.match(text[previous.end:mention.start]):
+        if previous and previous.role == "negated" and cues.JOINED.match(text[previous.end:mention.start]):
+            mention.role = "negated"  # "never had len or HMA": the negation covers the list
+            continue
+        if previous and previous.role != "negated" and (cues.CONJUNCTION.match(text[previous.end:mention.start])
+                                                        or cues.JOINED.match(text[previous.end:mention.start])):
             mention.role = previous.role  # "failed epoetin and darbepoetin", "luspatercept or imetelstat"
             if mention.role == "history" and mention.response is None:
                 mention.response = previous.response
@@ -141,7 +184,8 @@ def _classify(draft: Draft, mentions: list[DrugMention]) -> None:
         history = [m.end() for m in cues.HISTORY.finditer(left)]
         if asked and (not history or asked[-1] >= history[-1]):
             mention.role = "asked"
-        elif history or mention.response or mention.weeks is not None:
+        elif history or mention.response or mention.weeks is not None or cues.HISTORY_AFTER.match(
+                text[mention.end:]):
             mention.role = "history"
 
 

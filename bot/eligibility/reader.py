@@ -34,6 +34,14 @@ FIELD_EXTRACTORS: tuple[Callable[[Draft], None], ...] = (
     extract_del5q,
 )
 
+# How a field is named in a note to the user.
+FIELD_LABELS = {
+    "serum_epo": "Serum EPO", "hemoglobin": "Hemoglobin", "rbc_units_last_8_weeks": "RBC transfusions",
+    "bone_marrow_blasts_pct": "Bone marrow blasts", "ring_sideroblasts_pct": "Ring sideroblasts",
+    "age_years": "Age", "ipss_r": "IPSS-R", "ipss": "IPSS", "sf3b1": "SF3B1", "idh1": "IDH1", "idh2": "IDH2",
+    "del5q": "del(5q)",
+}
+
 
 def extract_facts(text: str, reading: FactReading | None = None) -> ExtractedFacts:
     """Read the patient facts and the drug(s) asked about from one message."""
@@ -41,10 +49,13 @@ def extract_facts(text: str, reading: FactReading | None = None) -> ExtractedFac
     for extractor in FIELD_EXTRACTORS:
         extractor(draft)
     drugs = extract_drugs_and_therapies(draft)
+    draft.settle(FIELD_LABELS)
     return ExtractedFacts(
         drug=drugs[0] if drugs else None,
         drugs=drugs,
         facts=draft.facts,
         notes=draft.notes,
         spans=draft.spans,
+        assumptions=draft.assumptions,
+        unresolved=sorted(set(draft.unresolved)),
     )

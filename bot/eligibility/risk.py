@@ -14,7 +14,12 @@ _AGE_PATTERNS = (
     re.compile(r"\b(?P<num>\d{1,3})\s*(?:yo|y/o|y\.o\.)(?!\w)", re.IGNORECASE),
     re.compile(r"\bage[d]?\s*(?:[:=]|\bof\b|\bis\b)?\s*(?P<num>\d{1,3})\b", re.IGNORECASE),
     re.compile(r"\b(?P<num>\d{1,3})\s+years\s+of\s+age\b", re.IGNORECASE),
+    re.compile(r"(?<![\w.,-])(?P<num>\d{2,3})\s?(?:M|F|yo\s?[MF])(?![\w])"),  # "74M", "81F": age and sex
 )
+
+
+# "age 71 at diagnosis, now 74": the age today.
+_AGE_NOW = re.compile(r"[^.;\d]{0,30}?\bnow\s+(?:aged?\s+)?(?P<num>\d{2,3})\b(?!\s*(?:%|[a-zA-Z/]))", re.IGNORECASE)
 
 
 def extract_age(draft: Draft) -> None:
@@ -22,6 +27,10 @@ def extract_age(draft: Draft) -> None:
         for match in pattern.finditer(draft.text):
             age = int(match.group("num"))
             if 0 < age < draft.reading.max_age_years and draft.record("age_years", age, match):
+                later = _AGE_NOW.match(draft.text, match.end())
+                if later and 0 < int(later.group("num")) < draft.reading.max_age_years:
+                    draft.state("age_years", int(later.group("num")), later.start("num"), later.end("num"),
+                                f"now {later.group('num')}")
                 return
 
 

@@ -107,11 +107,21 @@ def is_about_a_patient(text: str, extracted: ExtractedFacts) -> bool:
     return len([f for f in extracted.facts if f != "therapies"]) >= 2
 
 
+def outside_rules_core(text: str) -> list[str]:
+    """Conditions and populations the text names that the rules core's criteria (lower-risk MDS) are not for
+    (lexicon `outside_sources`: CMML, beta thalassemia, children...). A risk group is read by the rules core."""
+    return [e.label for e in load_lexicon().outside_named(text) if e.kind in ("condition", "population")]
+
+
 def route(text: str, checking_eligibility: bool, reading: FactReading | None = None) -> Routing:
     """Classify one turn; `checking_eligibility` is true while the conversation has an eligibility check open."""
     extracted = extract_facts(text, reading)
     if _SMALLTALK.match(text):
         return Routing(intent="smalltalk", reason="greeting or question about the bot", extracted=extracted)
+    outside = outside_rules_core(text)
+    if outside:  # never checked as if it were lower-risk MDS: the question path says what the sources cover
+        reason = f"names {', '.join(outside)}: not a lower-risk MDS patient for the rules core"
+        return Routing(intent="question", reason=reason, extracted=extracted)
     if _asks_about_eligibility(text, extracted) and is_about_a_patient(text, extracted):
         reason = "a supported drug with eligibility words, about a patient"
         return Routing(intent="eligibility", reason=reason, extracted=extracted)

@@ -6,6 +6,7 @@ from typing import Any
 
 from bot.eligibility import cues
 from bot.eligibility.draft import Draft, fragment, squash
+from bot.eligibility.models import Assumption
 from bot.eligibility.mentions import DrugMention, clause_bounds, read_mentions
 from corpus.lexicon import load_lexicon
 
@@ -47,15 +48,13 @@ def _union(ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return merged
 
 
-def _history_agent(draft: Draft, mention: DrugMention, named: set[str]) -> str:
-    """The agent of a prior course; "prior ESA (darbepoetin) x 12 weeks": the class name is the named agent."""
+def _history_agent(mention: DrugMention, named: set[str]) -> str | None:
+    """The agent of a prior course; "prior ESA (darbepoetin) x 12 weeks": the class name is the named agent.
+    None: a class name with no member named ("failed an ESA"), an assumption for the chat to settle."""
     if mention.class_id is None:
         return mention.agent
     same_class = sorted(named & set(load_lexicon().members(mention.class_id)))
-    if same_class:
-        return same_class[0]
-    draft.note(mention.assumed_note or "")
-    return mention.agent
+    return same_class[0] if same_class else None
 
 
 def _add_course(draft: Draft, entry: dict[str, Any], mention: DrugMention) -> None:
@@ -63,8 +62,25 @@ def _add_course(draft: Draft, entry: dict[str, Any], mention: DrugMention) -> No
         entry["weeks"] = mention.weeks
         if mention.weeks_note:
             draft.note(mention.weeks_note)
-    if mention.response and "response" not in entry:
+    if mention.response and entry.get("response") not in (None, mention.response):
+        entry["conflict"] = True  # "X: responding. X: no response." -- asked, not guessed
+    elif mention.response:
         entry["response"] = mention.response
+
+
+def _assume_member(draft: Draft, mentions: list[DrugMention], mention: DrugMention) -> None:
+    """"Failed an ESA": the course's agent is not stated; the chat asks for it when the verdict depends on it."""
+    lexicon = load_lexicon()
+    entry: dict[str, Any] = {"agent": mention.agent}
+    _add_course(draft, entry, mention)
+    others = [m for m in lexicon.members(mention.class_id or "") if m != mention.agent]
+    label = lexicon.drug_class(mention.class_id or "").short_label or lexicon.drug_class(mention.class_id or "").label
+    read = _therapy_fragment(draft, mentions, mention)
+    draft.assumptions.append(Assumption(
+        field="therapies", read=read, assumed=entry, alternatives=[{**entry, "agent": agent} for agent in others],
+        question=f"Which {label} was it ('{read}')? The verdict depends on the agent.",
+        note=mention.assumed_note or f"{label} not named.",
+    ))
 
 
 def _therapies(draft: Draft, mentions: list[DrugMention]) -> list[dict[str, Any]]:
@@ -73,12 +89,20 @@ def _therapies(draft: Draft, mentions: list[DrugMention]) -> list[dict[str, Any]
     entries: dict[str, dict[str, Any]] = {}
     ranges: dict[str, list[tuple[int, int]]] = {}
     for mention in history:
-        agent = _history_agent(draft, mention, named)
+        agent = _history_agent(mention, named)
+        if agent is None:
+            _assume_member(draft, mentions, mention)
+            continue
         _add_course(draft, entries.setdefault(agent, {"agent": agent}), mention)
         ranges.setdefault(agent, []).append(_therapy_range(draft, mentions, mention))
     for agent, agent_ranges in ranges.items():
         draft.spans[f"therapies.{agent}"] = " | ".join(
             squash(draft.text[start:end]).strip(" ,") for start, end in _union(agent_ranges))
+    for agent in [a for a, entry in entries.items() if entry.pop("conflict", False)]:
+        del entries[agent]
+        draft.unresolved.append("therapies")
+        draft.note(f"{load_lexicon().label(agent)}: the response is stated two ways "
+                   f"('{draft.spans.pop(f'therapies.{agent}')}'); not recorded, please say which is current.")
     return list(entries.values())
 
 
@@ -114,8 +138,9 @@ def _attach_iron_status(draft: Draft, entries: list[dict[str, Any]], follow_up: 
     status = deficient is None
     esa_entries = [e for e in entries if e["agent"] in esa_agents()]
     draft.spans["iron_replete"] = fragment(match)
-    if esa_entries:
-        for entry in esa_entries:
+    esa_assumed = [a for a in draft.assumptions if a.field == "therapies" and a.assumed["agent"] in esa_agents()]
+    if esa_entries or esa_assumed:
+        for entry in esa_entries + [e for a in esa_assumed for e in (a.assumed, *a.alternatives)]:
             entry["iron_replete"] = status
     elif follow_up and not entries:
         # A follow-up ("she was iron replete") about the ESA course discussed before;
@@ -131,7 +156,8 @@ def extract_drugs_and_therapies(draft: Draft) -> list[str]:
     mentions = read_mentions(draft)
     asked = _asked_drugs(draft, mentions)
     entries = _therapies(draft, mentions)
-    esa_naive = next((m for m in mentions if m.role == "negated" and m.class_id == ESA_CLASS), None)
+    esa_naive = next((m for m in mentions if m.role == "negated" and m.class_id == ESA_CLASS
+                      and not cues.NOW_AFTER.match(draft.text[m.end:])), None)
     nothing_before = cues.NOTHING_BEFORE.search(draft.text)
     if esa_naive:  # "ESA-naive": no ESA course, whatever else was said
         entries = [e for e in entries if e["agent"] not in esa_agents()]

@@ -13,16 +13,20 @@ _FLOAT_SLACK = 1e-9  # 4 units/4 weeks * 8 computes as 7.999...; not a reason to
 
 _COUNT = rf"(?P<count>\d+(?:\.\d+)?|{NUMBER_WORD})"
 _RBC_UNITS = (
-    r"(?:(?:p?RBCs?|PRBCs?|red(?:\s+blood)?\s+cells?|blood)\s+)?(?:units?|u(?=\s*(?:/|q\.?\s*\d|every\b|per\b|in\b|over\b)))"
+    r"(?:(?:p?RBCs?|PRBCs?|red(?:\s+blood)?\s+cells?|blood)\s+)?(?:units?|u(?=\s*(?:p?RBCs?\b|PRBCs?\b|/|q\.?\s*\d|every\b|per\b|in\b|over\b|weekly\b|monthly\b)))"
     r"(?:\s+(?:of\s+)?(?:p?RBCs?|PRBCs?|packed\s+(?:red\s+)?(?:blood\s+)?cells|red\s+(?:blood\s+)?cells|blood))?"
 )
 _TRANSFUSED = r"(?:\s+(?:transfused|transfusions?|required|needed|received|given))?"
 _TIMES = r"(?P<times>once|twice|thrice|(?:\d+|two|three|four)\s+times)"
-_PER = r"(?:in|over|within|during|per|every|each|a|an|q\.?|/)\s*(?:the\s+)?(?:last|past|prior|previous|preceding)?\s*"
-_PERIOD = rf"(?P<length>\d+|{NUMBER_WORD})?\s*-?\s*(?P<period>weeks?|wks?|wk|w|months?|mos?|mo)(?![\w])"
+_PER = (r"(?:(?:in|over|within|during|per|every|each|a|an|q\.?|/)\s*(?:the\s+)?"
+        r"(?:last|past|prior|previous|preceding|most\s+recent)?|last|past|(?:in\s+)?(?:the\s+)?most\s+recent)\s*")
+_PERIOD = rf"(?P<length>\d+|{NUMBER_WORD})?\s*-?\s*(?P<period>weeks?|wks?|wk|w|months?|mos?|mo|days?)(?![\w])"
 _FREQUENCY = r"(?P<freq>monthly|weekly|fortnightly|every\s+other\s+week)(?![\w])"
 _FREQUENCY_WEEKS = {"weekly": 1, "fortnightly": 2, "every other week": 2}  # "monthly": a month, from settings
 _TRANSFUSION_NOUN = r"transfus\w*(?:[- ]dependent)?(?:\s+(?:with\s+)?(?:p?RBCs?|PRBCs?|blood))?"
+_DAYS_PER_WEEK = 7
+# "-6 units": a minus sign right before the count.
+_NEGATIVE_COUNT = re.compile(r"(?:^|[\s:=(])[-−–]\s*$")
 _NAMED_TIMES = {"once": 1, "twice": 2, "thrice": 3}
 
 _UNITS_OVER_PERIOD = re.compile(
@@ -42,10 +46,11 @@ _TRANSFUSIONS_BY_FREQUENCY = (
 _NO_TRANSFUSIONS = re.compile(
     r"\b(?:(?:RBC[- ])?transfusion[- ]independen(?:t|ce)|RBC[- ]TI\b|transfusion[- ]free"
     r"|no\s+(?:(?:recent|RBC|red[- ]cell|blood)\s+)*transfusions?(?:\s+(?:requirements?|needs?|history))?"
-    r"|not\s+(?:RBC[- ])?transfusion[- ]dependent|never\s+(?:been\s+)?transfused"
+    r"|never\s+(?:been\s+)?transfused"
     r"|do(?:es)?(?:n't|\s+not)\s+(?:require|need)\s+(?:RBC\s+|any\s+)?transfusions?)",
     re.IGNORECASE,
 )
+_NOT_DEPENDENT = re.compile(r"\bnot\s+(?:RBC[- ])?transfusion[- ]dependent\b", re.IGNORECASE)
 _TRANSFUSION_DEPENDENT = re.compile(r"\b(?:RBC[- ])?transfusion[- ]dependen(?:t|ce)\b|\bRBC[- ]TD\b", re.IGNORECASE)
 
 
@@ -58,6 +63,8 @@ def _period_weeks(draft: Draft, match: re.Match[str]) -> tuple[float, bool]:
             return float(draft.reading.weeks_per_month), True
         return float(_FREQUENCY_WEEKS[frequency]), False
     length = parse_number_as_written(groups["length"]) if groups.get("length") else 1
+    if groups["period"].lower().startswith("day"):
+        return float(length) / _DAYS_PER_WEEK, False
     is_month = groups["period"].lower().startswith("mo")
     return float(length) * (draft.reading.weeks_per_month if is_month else 1), is_month
 
@@ -93,22 +100,33 @@ def _record_transfusions(draft: Draft, match: re.Match[str], count: float, assum
 
 
 def _read_counted_units(draft: Draft) -> bool:
+    """Every count with its period; several are weighed by Draft.settle ("3 units before ..., 1 unit now")."""
+    found = False
     for match in _UNITS_OVER_PERIOD.finditer(draft.text):
         count = parse_number_as_written(match.group("count"))
+        if _NEGATIVE_COUNT.search(draft.text, 0, match.start()):
+            draft.note(f"RBC transfusions '{fragment(match)}': a negative count is an error; not recorded, "
+                       "please restate it.")
+            draft.claim(match.start(), match.end())
+            draft.unresolved.append("rbc_units_last_8_weeks")
+            found = True
+            continue
         # a large count of "units" is a drug dose ("40,000 units weekly"), not RBC units
         if count < draft.reading.rbc_units_max and _record_transfusions(draft, match, count, assumed_unit=False):
-            return True
-    return False
+            found = True
+    return found
 
 
 def _read_no_transfusions(draft: Draft) -> bool:
+    found = False
     for match in _NO_TRANSFUSIONS.finditer(draft.text):
-        note = None
-        if match.group(0).lower().startswith("not"):
-            note = f"'{fragment(match)}' recorded as 0 units per {_WINDOW_WEEKS} weeks."
-        if draft.record("rbc_units_last_8_weeks", 0, match, note):
-            return True
-    return False
+        found = draft.record("rbc_units_last_8_weeks", 0, match) or found
+    for match in _NOT_DEPENDENT.finditer(draft.text):
+        # below a dependence threshold is not "no transfusions": ask for the count
+        draft.note(f"'{fragment(match)}' is not a unit count: please give RBC units in the last "
+                   f"{_WINDOW_WEEKS} weeks.")
+        draft.claim(match.start(), match.end())
+    return found
 
 
 def _read_frequency(draft: Draft) -> bool:
@@ -120,7 +138,8 @@ def _read_frequency(draft: Draft) -> bool:
 
 
 def extract_transfusions(draft: Draft) -> None:
-    if _read_counted_units(draft) or _read_no_transfusions(draft) or _read_frequency(draft):
+    counted = _read_counted_units(draft)
+    if _read_no_transfusions(draft) or counted or _read_frequency(draft):
         return
     match = _TRANSFUSION_DEPENDENT.search(draft.text)
     if match and draft.is_free(match.start(), match.end()):

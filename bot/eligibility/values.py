@@ -14,7 +14,7 @@ COMPARATOR = (
     r"less\s+than|above|below|over|under)\s*)?"
 )
 # What may join a label to its value: "sEPO: 620", "Hb of ~8", "RS was 20%".
-LINK = r"\s*(?:[:=]|\bof\b|\bis\b|\bwas\b|\bwere\b|\bare\b|\bat\b|-)?\s*(?:(?:~|\babout\b|\bapprox(?:imately|\.)?)\s*)?"
+LINK = r"\s*(?:(?:today|now|currently|latest|recently|not\s+(?:increased|elevated))\b\s*)?(?:[:=]|\bof\b|\bis\b|\bwas\b|\bwere\b|\bare\b|\bat\b|-)?\s*(?:(?:~|\babout\b|\bapprox(?:imately|\.)?)\s*)?"
 PERCENT = r"\s*(?:%|percent\b|pct\b)"
 
 _INCLUSIVE = frozenset({">=", "=>", "≥", "at least", "<=", "=<", "≤", "at most"})
@@ -35,6 +35,26 @@ def apply_comparator(value: int | float, comparator: str | None, step: float) ->
     if cmp in _ABOVE:
         return round(value + step, 6), "strict bound, recorded just above it"
     return round(value - step, 6), "strict bound, recorded just below it"
+
+
+_FAR_FACTOR = 10  # "sEPO > 500" also allows 5000: the far end a bound leaves open
+
+
+def bound_alternatives(match: re.Match[str], recorded: int | float, step: float,
+                       ceiling: float | None = None, floor: float | None = None) -> list[int | float] | None:
+    """Other values a bound allows ("> 500": 5000; "< 10": ``step``); None when no bound was stated.
+
+    The chat evaluates the verdict at the recorded value and at these: when it differs,
+    the user is asked for the value instead of the verdict resting on the bound.
+    """
+    comparator = match.groupdict().get("cmp")
+    if not comparator:
+        return None
+    cmp = re.sub(r"\s+", " ", comparator.lower())
+    if cmp in _ABOVE or cmp in {">=", "=>", "≥", "at least"}:
+        far = recorded * _FAR_FACTOR if recorded > 0 else recorded + 1
+        return [min(far, ceiling) if ceiling is not None else far]
+    return [floor if floor is not None else step]
 
 
 def bounded_value(draft: Draft, label: str, match: re.Match[str]) -> int | float:

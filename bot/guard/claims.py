@@ -45,8 +45,9 @@ _DOSE_SCHEDULE = re.compile(
     r"|\b(?:once|twice|three times)\s+(?:daily|weekly|monthly|a (?:day|week|month))\b|\b(?:daily|weekly)\b",
     re.IGNORECASE,
 )
-# "dose", "dosing", "how often" ... but not "low-dose lenalidomide" (an adjective, not a question of dose).
-DOSE_QUESTION = re.compile(r"(?<!-)\b(?:dos(?:e|es|ed|ing|age)|how (?:much|often)|schedule|regimen|titrat\w*)\b|mg/kg", re.I)
+# Any wording of a dose ("dose", "how often", "posology", "mcg per week": the lexicon's), as whole
+# words: "low-dose lenalidomide" is an adjective, not a question of dose.
+DOSE_QUESTION = load_lexicon().dose_question
 
 
 class DrugMention(BaseModel):

@@ -6,15 +6,21 @@ from __future__ import annotations
 
 import re
 
-from corpus.text import collapse_spaces, split_sentences
+from corpus.text import collapse_spaces, fold_typed, split_sentences
 from corpus.vocabulary import words
 
 INJECTION_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (label, re.compile(pattern, re.IGNORECASE | re.MULTILINE))
     for label, pattern in (
         ("ignore instructions",
-         r"\b(?:ignore|disregard|forget|bypass|override)\b[^.?!\n]{0,40}\b(?:instructions?|sources?|rules?|context"
-         r"|guidelines?|documents?|prompts?|citations?|constraints?|guard\w*|passages?)\b"),
+         # English, German, French, Spanish, Italian: a verb of ignoring, then what is ignored.
+         r"\b(?:ignore[rz]?|disregard|forget|bypass|override|ignorier\w*|vergiss|vergessen|missacht\w*|oublie[rz]?"
+         r"|ignora\w*|olvid\w*|dimentica\w*|esque[cç]\w*)\b[^.?!\n]{0,40}\b(?:instructions?|sources?|rules?|context"
+         r"|guidelines?|documents?|prompts?|citations?|constraints?|guard\w*|passages?|restrictions?|directions?"
+         r"|directives?|polic(?:y|ies)|safeguards?|filters?|everything|(?:all|text|messages?) above|previous messages?|anweisungen"
+         r"|instru[cç][õo]es|regras|fontes"
+         r"|dokumenten?|quellen|regeln|vorgaben|consignes|r[eè]gles|instrucciones|documentos|fuentes|reglas"
+         r"|istruzioni|documenti|fonti|regole)\b"),
         ("system override",
          r"\bsystem\s*(?:override|prompt|message|instructions?)\b|<\s*/?\s*system\s*>|\[/?INST\]"
          r"|^\s*(?:system|assistant|developer)\s*:"),
@@ -23,14 +29,21 @@ INJECTION_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
          r"(?:now\s+)?(?:disabled|off|suspended|removed|lifted|not required|turned off)\b"),
         ("role change",
          r"\byou are now\b|\bact as\b|\bpretend (?:to be|you are)\b|\bfrom now on\b|\bnew (?:role|persona|instructions?)\b"
-         r"|\bdeveloper mode\b|\bjailbreak\w*\b"),
+         r"|\bdeveloper mode\b|\bjailbreak\w*\b|\bdo anything now\b|\bDAN mode\b|\brole[- ]?play\w*|\bin character\b|\blet'?s pretend\b"
+         r"|\b(?:answer|reply|respond|write)\s+as if\b|\bno (?:source |grounding )?restrictions\b|\bunrestricted\b"),
         ("prompt extraction",
          r"\b(?:print|reveal|show|repeat|output|display|dump|leak)\b[^.?!\n]{0,30}\b(?:your|the)\s+"
          r"(?:system\s+|hidden\s+|initial\s+)?(?:prompt|instructions)\b"),
         ("dictated answer",
          r"\brepeat after me\b|\bthe answer is always\b"
          r"|(?:^|[.!?:]\s*)(?:just\s+|only\s+|always\s+)?(?:say|reply|respond|write|answer)\s+(?:only\s+)?"
-         r"(?:that|with|exactly|yes|no)\b"),
+         r"(?:that|with|exactly|yes|no)\b"
+         r"|\b(?:begin|start|open|prefix|end)\s+(?:every|each|your|all)\s+(?:\w+\s+)?(?:answers?|repl(?:y|ies)|responses?)\s+with\b"
+         r"|(?:^|[.!?:,;]\s*)[\"'“‘]?(?:sag(?:e|en sie)?|dites|dis|di|diga|dica)\s*,?\s+(?:dass|que|qu'|che)"),
+        ("translated instruction",
+         r"\btranslat\w*\b[^.?!\n]{0,60}\b(?:do|follow|obey|execute|carry out)\b[^.?!\n]{0,20}\b(?:says?|asks?|instructs?)\b"),
+        ("hidden markup",
+         r"<!--|\[hidden\]|\b(?:assistant|system)\s*:\s*(?:append|add|say|output|write|ignore)\b"),
         ("no citations",
          r"\b(?:without|no|skip|omit|drop|don'?t (?:use|include|add|give))\s+(?:any\s+)?(?:citations?|references?)\b"),
     )
@@ -46,13 +59,19 @@ _BARE_PAYLOAD = re.compile(
 )
 
 
+_HIDDEN = re.compile(r"<!--.*?(?:-->|$)", re.DOTALL)
+
+
 def injection_findings(text: str) -> list[str]:
-    """Labels of the instruction patterns a text contains."""
+    """Labels of the instruction patterns a text contains, read after folding disguised letters
+    (full-width, invisible characters, Cyrillic look-alikes)."""
+    text = fold_typed(text)
     return [label for label, pattern in INJECTION_PATTERNS if pattern.search(text)]
 
 
 def injected_payloads(question: str) -> list[str]:
     """Text an instruction asks the bot to output: quoted always, unquoted only beside an injection."""
+    question = fold_typed(question)
     payloads = [m.group("text") for m in _QUOTED_PAYLOAD.finditer(question)]
     if injection_findings(question):
         payloads += [m.group("text") for m in _BARE_PAYLOAD.finditer(question)]
@@ -61,4 +80,13 @@ def injected_payloads(question: str) -> list[str]:
 
 def strip_instructions(question: str) -> str:
     """The question without its instruction-like sentences, for retrieval ('' when nothing is left)."""
-    return " ".join(s for s in split_sentences(collapse_spaces(question)) if not injection_findings(s))
+    question = _HIDDEN.sub(" ", fold_typed(question))  # a comment is never part of the question
+    return " ".join(filter(None, map(_question_part, split_sentences(collapse_spaces(question)))))
+
+
+def _question_part(sentence: str) -> str:
+    """The sentence, or what follows an instruction before a colon ("Answer without citations: what...?")."""
+    if not injection_findings(sentence):
+        return sentence
+    tail = sentence.rsplit(":", 1)[-1].strip() if ":" in sentence else ""
+    return tail if words(tail) and not injection_findings(tail) else ""

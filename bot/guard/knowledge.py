@@ -9,12 +9,14 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from types import MappingProxyType
 
 from bot.citing import make_citation
 from corpus.conflicts import KnownConflict, load_conflicts, position_sentences
 from bot.guard.claims import DoseFacts, DrugClaim, dose_facts, extract_claims, rules_lines
 from bot.guard.models import LEAD_INS, GuardStatement, GuardTuning
+from bot.guard.subject import Coverage
 from bot.models import Citation
 from corpus.ingest import Corpus
 from corpus.lexicon import Lexicon, load_lexicon
@@ -83,6 +85,12 @@ class GuardKnowledge:
         self.sentences = MappingProxyType({s.id: self._sentence_facts(s) for s in corpus.sentences})
         # Drugs some source sentence gives a dose or schedule for.
         self.dosed = frozenset(d for f in self.sentences.values() for d in f.dose.drugs)
+        # Drugs, classes, conditions and populations some passage names (the subject rail).
+        self.coverage = Coverage.of((f"{p.section} {p.normalized}" for p in corpus.passages), self.lexicon)
+        self.position_ids = frozenset(s.id for c in self.conflicts for s, _ in c.positions)
+        # Every word of the corpus (premise terms no source uses).
+        self.corpus_words = frozenset(w for p in corpus.passages for w in words(f"{p.section} {p.normalized}"))
+        self.corpus_stems = frozenset(stem(w) for w in self.corpus_words)
 
     # -- built once -------------------------------------------------------------------
 
@@ -109,6 +117,13 @@ class GuardKnowledge:
         text = sentence.normalized
         topics = frozenset(c.topic for c in self.conflicts if c.conflict.applies_to(text))
         return SentenceFacts(tuple(extract_claims(text)), dose_facts(text), topics)
+
+    @cached_property
+    def covers(self) -> str:
+        """'They cover: ...' from the manifest, as the answerer's refusals say it."""
+        from bot.qa.answerer import coverage_statement  # the one wording; loaded only when a refusal needs it
+
+        return coverage_statement(self.corpus)
 
     # -- lookups ------------------------------------------------------------------------
 

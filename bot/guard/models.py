@@ -45,6 +45,10 @@ class GuardContext(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     subject_drug: str | None = Field(default=None, description="Drug id the previous turns were about ('its dose?').")
+    subject_outside: tuple[str, ...] = Field(
+        default=(), description="Ids of lexicon `outside_sources` entries (drugs, conditions, populations) the previous "
+        "turns were about, when this turn names no subject of its own ('what dose of it?' after metformin).",
+    )
 
 
 class DecisionView(BaseModel):
@@ -151,6 +155,7 @@ class GuardDraft(BaseModel):
     additions: tuple[ConflictAddition, ...] = ()
     note: str | None = None  # premise note to prefix
     dose_refusal: tuple[str, ...] = ()  # drug labels: turn the answer into "no dose stated" refusal
+    subject_refusal: str | None = None  # why the sources cannot answer about this subject: the answer becomes a refusal
     removed: int = 0  # statements dropped before the draft was settled (read again after a rebuild)
 
     @property
@@ -202,7 +207,7 @@ class RailOutcome(BaseModel):
 
     @property
     def check(self) -> Check:
-        return Check(name=self.rail, passed=self.verdict == "allow", detail=self.detail)
+        return Check(name=self.rail, passed=self.verdict == "allow", detail=self.detail, outcome=self.verdict)
 
 
 def allow(rail: str, detail: str) -> RailOutcome:

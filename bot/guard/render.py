@@ -90,11 +90,15 @@ def settle(draft: GuardDraft, knowledge: GuardKnowledge) -> GuardDraft:
     """The repaired answer read again: final markers, nothing pending but refusal and note."""
     settled = read_draft(render_answer(draft, knowledge), draft.question, knowledge, draft.context)
     return settled.model_copy(update={"dose_refusal": draft.dose_refusal, "note": draft.note,
+                                      "subject_refusal": draft.subject_refusal,
                                       "removed": draft.removed + len(draft.dropped)})
 
 
 def finish(draft: GuardDraft, rendered: BotResponse) -> BotResponse:
-    """The rendered answer as a dose refusal or with its premise note, and what was removed."""
+    """The rendered answer as a refusal (subject, then dose) or with its premise note, and what was removed."""
+    if draft.subject_refusal:
+        return BotResponse(status="refused", route="refusal", notes=list(rendered.notes),
+                           answer=f"I can't answer that from the source documents. {draft.subject_refusal}")
     if draft.dose_refusal:
         head = f"The source documents do not state a dose or schedule for {', '.join(draft.dose_refusal)}."
         rendered = rendered.model_copy(update={"status": "refused", "answer": f"{head} {LEAD_INS[0]}{rendered.answer.strip()}"})

@@ -28,7 +28,7 @@ from corpus.models import Passage, Sentence
 # every rail a statement failed); then the rails that read what is kept (conflict adds the missing
 # side, premise notes a false premise with the final markers); decision_verdict only blocks.
 RAIL_ORDER: tuple[str, ...] = (
-    "citations", "support", "numbers", "eligibility", "unstated_dose", "injection",
+    "citations", "support", "numbers", "eligibility", "subject", "unstated_dose", "injection",
     "conflict", "decision_verdict", "premise",
 )
 
@@ -90,7 +90,7 @@ class Guard:
         if why:
             return blocked(response, checks, why)
         rendered = render_answer(repaired, self.knowledge)
-        if not rendered.answer.strip():
+        if not rendered.answer.strip() and not repaired.subject_refusal:
             return blocked(response, checks, "nothing in it could be shown")
         shown = finish(repaired, rendered)
         still = self.recheck(shown, question, context)
@@ -101,7 +101,7 @@ class Guard:
     @staticmethod
     def _unverifiable(draft: GuardDraft) -> str | None:
         """Why an answered draft has nothing cited left to show, or None."""
-        if not draft.needs_citations or any(s.cited for s in draft.kept):
+        if draft.subject_refusal or not draft.needs_citations or any(s.cited for s in draft.kept):
             return None
         if draft.dose_refusal:
             return f"it stated a dose or schedule for {', '.join(draft.dose_refusal)}, which the source documents do not state"

@@ -61,6 +61,7 @@ def response_html(response: BotResponse, key: str) -> str:
     parts.append(f'<div class="mds-answer">{answer_with_markers(response.answer, key, response.citations)}</div>')
     if response.missing_facts:
         parts.append(missing_facts_html(response.missing_facts))
+    parts.append(guard_action_html(response))
     if response.notes:
         parts.append('<ul class="mds-notes">' + "".join(f"<li>ℹ︎ {text(n)}</li>" for n in response.notes) + "</ul>")
     parts += [conflict_html(c, key) for c in response.conflicts]
@@ -220,6 +221,16 @@ def facts_html(facts: Mapping[str, Any]) -> str:
         '<details class="mds-facts"><summary>Patient facts read from this conversation</summary>'
         f'<table class="mds-table"><tr><th>Field</th><th>Value</th></tr>{rows}</table></details>'
     )
+
+
+def guard_action_html(response: BotResponse) -> str:
+    """Which rails blocked or repaired the reply, shown beside it ('' when every rail passed)."""
+    failed = [c for c in response.checks if not c.passed]
+    if not failed:
+        return ""
+    verb = "Blocked" if response.blocked else "Repaired"
+    rows = "".join(f"<li><b>{text(c.name)}</b> ({text(c.outcome or 'failed')}): {text(c.detail)}</li>" for c in failed)
+    return f'<div class="mds-guard-action">🛡 {verb} by the guard ({text(", ".join(c.name for c in failed))})<ul>{rows}</ul></div>'
 
 
 def checks_html(checks: Sequence[Any]) -> str:

@@ -45,6 +45,7 @@ details.mds-cite.mds-flash { box-shadow: 0 0 0 3px #93c5fd; }
 blockquote.mds-passage { margin: 6px 0; padding: 4px 10px; border-left: 3px solid #94a3b8; }
 .mds-msg mark, .mds-passage mark { background: #fde68a; color: inherit; padding: 0 1px; }
 .mds-notes { margin: 6px 0; color: #1e3a8a; }
+.mds-guard-action { margin: 6px 0; padding: 4px 8px; border-left: 3px solid #b45309; background: #fffbeb; color: #78350f; }
 .mds-conflict { margin: 8px 0; padding: 8px 10px; background: #fff7ed; border: 1px solid #fb923c; border-left: 5px solid #ea580c; border-radius: 6px; color: #431407; }
 .mds-missing { margin: 8px 0; padding: 8px 10px; background: #fffbeb; border: 1px solid #f59e0b; border-radius: 6px; color: #451a03; }
 .mds-missing ul, .mds-warnings ul, .mds-conflict ul { margin: 4px 0 0 0; padding-left: 18px; }

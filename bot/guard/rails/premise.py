@@ -9,20 +9,18 @@ they report 38% [2]." The note is rebuilt on every review, so a repaired answer 
 
 from __future__ import annotations
 
-import re
-
 from bot.eligibility import mentions_a_patient
 from bot.guard.claims import DrugClaim, drug_mentions, extract_claims
 from bot.guard.instructions import strip_instructions
 from bot.guard.knowledge import GuardKnowledge
 from bot.guard.models import GuardDraft, GuardRail, GuardStatement, RailOutcome, allow, repair
 from bot.guard.parse import NOTE_PREFIX
+from bot.guard.premises import Premise, presupposed_clause, unsupported_premise
 from bot.guard.render import settle
 from corpus.text import Figure, extract_figures, unsupported_figures
 
 NAME = "premise"
 
-_PREMISE_FRAMING = re.compile(r"^\s*(?:why|how come|given that|since|because)\b|\bexplain why\b", re.IGNORECASE)
 
 
 def check(draft: GuardDraft, knowledge: GuardKnowledge) -> RailOutcome:
@@ -31,9 +29,10 @@ def check(draft: GuardDraft, knowledge: GuardKnowledge) -> RailOutcome:
         return allow(NAME, "not checked: no cited answer")
     figures = false_figures(draft.question, cited, knowledge)
     claims = false_claims(draft.question, knowledge)
-    if not figures and not claims:
-        return allow(NAME, "no figure or claim in the question contradicts the sources")
-    said = [f.raw for f in figures] + [f"'{c.text}'" for c in claims]
+    premise = false_premise(draft.question, cited, knowledge)
+    if not figures and not claims and not premise:
+        return allow(NAME, "no figure, claim or presupposition in the question contradicts the sources")
+    said = [f.raw for f in figures] + [f"'{c.text}'" for c in claims] + [f"'{w}'" for w in (premise.said if premise else ())]
     settled = settle(draft, knowledge)
     noted = settled.model_copy(update={"note": premise_note(settled, knowledge)})
     return repair(NAME, f"question states {', '.join(said)}, which the cited sources do not (note added)", noted)
@@ -50,15 +49,20 @@ def false_figures(question: str, cited: list[GuardStatement], knowledge: GuardKn
     return list({f.raw: f for f in unsupported_figures(claimed, pool)}.values())
 
 
+def false_premise(question: str, cited: list[GuardStatement], knowledge: GuardKnowledge) -> Premise | None:
+    """A why/given question's presupposition the sources do not support (words no passage uses,
+    absolutes the cited passages lack)."""
+    cited_words = frozenset(w for s in cited for p in s.passages for w in knowledge.passages[p.id].names)
+    return unsupported_premise(question, knowledge.lexicon, knowledge.corpus_words, knowledge.corpus_stems, cited_words)
+
+
 def _is_claimed(figure: Figure, knowledge: GuardKnowledge) -> bool:
     return bool(figure.unit) or "." in figure.value or float(figure.value) >= knowledge.tuning.premise_min_value
 
 
 def false_claims(question: str, knowledge: GuardKnowledge) -> list[DrugClaim]:
-    question = strip_instructions(question)
-    if not _PREMISE_FRAMING.search(question):
-        return []
-    return [c for c in extract_claims(question) if knowledge.claim_problem(c)]
+    clause = presupposed_clause(question)  # what a why / given / now-that question takes for granted
+    return [c for c in extract_claims(clause) if knowledge.claim_problem(c)] if clause else []
 
 
 def premise_note(draft: GuardDraft, knowledge: GuardKnowledge) -> str:
@@ -72,6 +76,12 @@ def premise_note(draft: GuardDraft, knowledge: GuardKnowledge) -> str:
         reported = _reported_figures(draft, cited, figures, knowledge)
         tail = f"; they report {', '.join(reported)}" if reported else ""
         parts.append(f"{NOTE_PREFIX}report {', '.join(f.raw for f in figures)}{subject}{tail}.")
+    premise = false_premise(draft.question, cited, knowledge)
+    if premise and not parts:  # one correction first: a figure note already says what they report
+        about = f" about {', '.join(premise.subject)}" if premise.subject else ""
+        nothing = ", ".join(f"'{w}'" for w in premise.said)
+        parts.append(f"{NOTE_PREFIX}support the question's premise (they say nothing of {nothing}); "
+                     f"what they say{about} is below [{next(n for n in cited[0].markers if n in draft.valid)}].")
     for claim in false_claims(draft.question, knowledge):
         line = f" as {claim.line}-line therapy" if claim.line else ""
         drugs = " or ".join(knowledge.lexicon.label(d) for d in claim.drugs)

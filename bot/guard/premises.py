@@ -1,0 +1,69 @@
+"""What a question presupposes without a number, and which of it no source supports.
+
+"Why was <trial> stopped early?", "Given <drug>'s hepatotoxicity, what ...", "Why is <drug> first-line
+for everyone?": the presupposed clause's content words that no corpus passage uses (typos aside), and
+absolute words ("everyone", "always") the cited passages do not use, are what the sources do not support.
+The premise rail notes them; the conversation, when the answerer refuses such a question, asks for what
+the sources say about its subject instead.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from bot.guard.instructions import strip_instructions
+from corpus.lexicon import Lexicon
+from corpus.vocabulary import QUESTION_WORDS, STOPWORDS, stem, words, words_named_by_concepts
+
+_WHY = re.compile(r"^\s*(?:why|how come|what (?:caused|explains|led to|made))\b|\bexplain why\b", re.IGNORECASE)
+_GIVEN = re.compile(r"^\s*(?:given|since|because|considering|as|now that|seeing that)\b(?:\s+that)?", re.IGNORECASE)
+_CLAUSE_END = re.compile(r"[,;?]")
+ABSOLUTES = frozenset("everyone everybody anyone all always never universally every".split())
+_TYPO_CUTOFF = 0.85  # a word this close to a corpus word is a misspelling of it, not a new claim
+
+
+class Premise(BaseModel):
+    """The unsupported part of a question's presupposition."""
+
+    model_config = ConfigDict(frozen=True)
+
+    terms: tuple[str, ...] = Field(description="Presupposed words no corpus passage uses.")
+    absolutes: tuple[str, ...] = Field(default=(), description="Absolute words the cited passages do not use.")
+    subject: tuple[str, ...] = Field(default=(), description="Labels of the drugs and trials the question names.")
+
+    @property
+    def said(self) -> tuple[str, ...]:
+        return self.terms + self.absolutes
+
+
+def presupposed_clause(question: str) -> str:
+    """The clause a why/given question takes for granted ('' when it frames none)."""
+    question = strip_instructions(question)
+    given = _GIVEN.match(question)
+    if given:
+        rest = question[given.end():]
+        end = _CLAUSE_END.search(rest)
+        return rest[: end.start()] if end else rest
+    why = _WHY.search(question)
+    return question[why.end():] if why else ""
+
+
+def unsupported_premise(question: str, lexicon: Lexicon, corpus_words: frozenset[str], corpus_stems: frozenset[str],
+                        cited_words: frozenset[str] = frozenset()) -> Premise | None:
+    """What the presupposed clause says that the sources do not (None when all of it is theirs)."""
+    clause = presupposed_clause(question)
+    if not clause:
+        return None
+    named = {w for m in lexicon.mentions(clause) for w in words(m.text)} | words_named_by_concepts(clause)
+    candidates = [w for w in words(clause) if w.isalpha() and len(w) > 3 and w not in named
+                  and w not in STOPWORDS and w not in QUESTION_WORDS and w not in ABSOLUTES]
+    terms = [w for w in dict.fromkeys(candidates) if stem(w) not in corpus_stems
+             and not difflib.get_close_matches(w, corpus_words, n=1, cutoff=_TYPO_CUTOFF)]
+    absolutes = [w for w in dict.fromkeys(words(clause)) if w in ABSOLUTES and w not in cited_words] if cited_words else []
+    if not terms and not absolutes:
+        return None
+    subject = [lexicon.trial(m.id).label if m.kind == "trial" else m.text for m in lexicon.mentions(question)]
+    return Premise(terms=tuple(terms), absolutes=tuple(absolutes), subject=tuple(dict.fromkeys(subject)))

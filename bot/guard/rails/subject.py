@@ -1,0 +1,85 @@
+"""Rail `subject`: the answer is about what the question asks about (drug, trial, condition, population).
+
+The subject is read from the question without its injected instructions, or, for 'it' / 'that one',
+from the conversation (GuardContext). A question naming a drug, condition or population no corpus
+passage names is refused naming it ("The source documents do not cover metformin."); a rules-core
+verdict for patients of another condition is refused the same way. A statement about other drugs
+only (by the drugs it names, or for a dose question the drug its dose belongs to) that states a
+figure or a dose, or answers a dose question, is dropped: another drug's numbers are never the
+answer. Conflict positions stay (the conflict rail requires them). Nothing left: a refusal.
+"""
+
+from __future__ import annotations
+
+from bot.guard.claims import DOSE_QUESTION, dose_facts, drug_mentions
+from bot.guard.instructions import strip_instructions
+from bot.guard.knowledge import GuardKnowledge
+from bot.guard.models import GuardDraft, GuardRail, GuardStatement, RailOutcome, allow, repair
+from bot.guard.parse import short
+from bot.guard.subject import Subject, subject_of
+from corpus.text import extract_figures
+
+NAME = "subject"
+ONLY_LR_MDS = "The source documents speak only of lower-risk MDS"
+
+
+def check(draft: GuardDraft, knowledge: GuardKnowledge) -> RailOutcome:
+    subject = subject_of(strip_instructions(draft.question) or draft.question, draft.context,
+                         knowledge.lexicon, knowledge.coverage)
+    if subject.uncovered:
+        return _uncovered(draft, subject, knowledge)
+    if not subject.drugs or draft.rules_route or draft.response.status == "needs_information":
+        return allow(NAME, "the answer is about what the question asks" if subject.drugs else "no subject to compare")
+    dose_question = bool(DOSE_QUESTION.search(draft.question))
+    off = [s for s in draft.claims() if _about_other_drugs(s, subject, dose_question, knowledge)]
+    if not off:
+        return allow(NAME, f"every statement is about {_labels(subject, knowledge)} or names no other drug")
+    detail = f"dropped {len(off)} statement(s) about another drug ('{short(off[0].text, 40)}')"
+    if len(off) == len(draft.claims()) and draft.needs_citations:
+        what = "a dose or schedule" if dose_question else "anything on this"
+        why = f"The source documents do not state {what} for {_labels(subject, knowledge)}."
+        return repair(NAME, f"{detail}; nothing about the subject left (refused)", _refusal(draft, why))
+    return repair(NAME, detail, draft.dropping({s.index for s in off}))
+
+
+def _uncovered(draft: GuardDraft, subject: Subject, knowledge: GuardKnowledge) -> RailOutcome:
+    """Refuse naming what the sources do not cover (a refusal that already names it stands)."""
+    named = " or ".join(subject.uncovered)
+    why = (f"{ONLY_LR_MDS}; they do not cover {named}." if subject.populations
+           else f"The source documents do not cover {named}.")
+    response = draft.response
+    if response.status == "needs_information" or (draft.rules_route and not subject.not_for_rules):
+        return allow(NAME, f"names {named}, not covered by the sources; left to the rules core")
+    if response.status == "refused" and all(label.lower() in response.answer.lower() for label in subject.uncovered):
+        return allow(NAME, f"names {named}, not covered by the sources; refused")
+    return repair(NAME, f"the question names {named}, which no source passage covers (refused)",
+                  _refusal(draft, f"{why} {knowledge.covers}"))
+
+
+def _refusal(draft: GuardDraft, why: str) -> GuardDraft:
+    return draft.dropping({s.index for s in draft.statements}).model_copy(update={"subject_refusal": why})
+
+
+def _about_other_drugs(s: GuardStatement, subject: Subject, dose_question: bool, knowledge: GuardKnowledge) -> bool:
+    """Names drugs, none the subject, and states a figure or dose or answers a dose question."""
+    if any(x.id in knowledge.position_ids for x in s.quoted_sentences()):
+        return False
+    texts = [x.normalized for x in s.quoted_sentences()] or [s.content]
+    dosed = {d for t in texts for d in dose_facts(t).drugs}
+    if dose_question and dosed:
+        return not dosed & subject.drugs
+    lexicon = knowledge.lexicon
+    named = {d for t in texts for m in drug_mentions(t) for d in m.drugs}
+    named |= {lexicon.trial(t).drug for t in knowledge.trials_named(" ".join(texts))}
+    # Any mention of the subject counts, even as a patient's state ("after ESA failure").
+    mentioned = {d for t in texts for m in lexicon.mentions(t, treatments=True) for d in lexicon.mention_drugs(m)}
+    if not named or (named | mentioned) & subject.drugs:
+        return False
+    return dose_question or any(f.unit for t in texts for f in extract_figures(t))
+
+
+def _labels(subject: Subject, knowledge: GuardKnowledge) -> str:
+    return ", ".join(knowledge.lexicon.label(d) for d in sorted(subject.drugs))
+
+
+RAIL = GuardRail(NAME, check)
