@@ -1,6 +1,6 @@
 """Concurrent-sessions benchmark (on demand; not a timed test). Target: `/ask` p95 <= 1.5 s with 50 sessions.
 
-    .venv/bin/python benchmarks/bench_concurrent.py [--sessions 50] [--turns 4] [--lanes 8] [--json]
+    .venv/bin/python benchmarks/bench_concurrent.py [--sessions 50] [--turns 4] [--lanes 4] [--json]
 
 Starts `python app.py` (index already built, MDSBOT_DATA_DIR as usual), waits for the
 first answer, then runs ``--sessions`` API sessions at once, each asking ``--turns``
@@ -93,7 +93,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sessions", type=int, default=50)
     parser.add_argument("--turns", type=int, default=4)
-    parser.add_argument("--lanes", type=int, default=8, help="MDSBOT_APP_LANES for the app")
+    parser.add_argument("--lanes", type=int, default=4, help="MDSBOT_APP_LANES for the app")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     process, url = start_app(args.lanes)

@@ -140,7 +140,9 @@ class Settings(BaseSettings):
         default=30, gt=0, description="Seconds one chat/API turn in the web app may take before the user is told."
     )
     app_lanes: int = Field(
-        default=8, ge=1, le=64, description="Questions the web app answers at the same time (worker threads)."
+        default=4, ge=1, le=64,
+        description="Questions the web app answers at the same time (worker threads). Throughput is bound by the "
+        "web layer, not the engine (benchmarks/bench_concurrent.py): more lanes lower p50 and raise p95.",
     )
     batch_retries: int = Field(
         default=4, ge=0, le=20, description="Retries of a batch line whose index server went away (ask --batch)."
