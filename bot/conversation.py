@@ -188,9 +188,14 @@ class Conversation:
 
     def _decision_response(self, decision: Decision, facts: dict[str, Any], notes: list[str]) -> BotResponse:
         citations: list[Citation] = []
-        lines = [f"Verdict: {decision.drug.replace('_', ' ')} {VERDICT[decision.decision]}"
-                 + (f" (pathway {decision.pathway})." if decision.pathway else ".")]
+        # A pathway the sources disagree on: the verdict line carries both sides (from the conflicts data).
+        contested = "".join(f"; contested: {c.verdict}" for c in decision.conflicts)
+        renewal = " (renewal)" if decision.request == "renewal" else ""
+        lines = [f"Verdict: {decision.drug.replace('_', ' ')}{renewal} {VERDICT[decision.decision]}"
+                 + (f" (pathway {decision.pathway}){contested}." if decision.pathway else ".")]
         for pathway in decision.pathways:
+            if pathway.status == "not_applicable":
+                continue  # a pathway for the other kind of request (initial vs renewal)
             lines.append(f"Pathway {pathway.id} — {pathway.status.replace('_', ' ')}:")
             if decision.pathway and pathway.id != decision.pathway:
                 continue  # the decisive pathway is enough; the others show their status only

@@ -13,9 +13,11 @@ from types import MappingProxyType
 
 from pydantic import BaseModel, Field, field_validator
 
-from rules_core.derived import Facts
+from rules_core.derived import Facts, drug_trial_failed
 from rules_core.drugs import KNOWN_AGENTS
+from rules_core.logic import MET, NOT_MET
 from rules_core.predicates import NoParams, Params, num
+from rules_core.renewals import DrugContext
 
 Fields = dict[str, str]
 ConditionFn = Callable[[Facts], Fields | None]
@@ -63,6 +65,38 @@ def rbc_units_at_least(limit: int) -> ConditionFn:
     return condition
 
 
+def drug_failed(drug: DrugContext) -> ConditionFn:
+    """A trial of this drug (past or ongoing) documented as failed → {"failure": the evidence}."""
+    name, window = drug.drug, drug.window_weeks
+
+    def condition(facts: Facts) -> Fields | None:
+        if facts.prior_agents is None or name not in facts.prior_agents:  # fast path: never given
+            return None
+        for i, therapy in enumerate(facts.patient.therapies):
+            if therapy.agent == name:
+                outcome = drug_trial_failed(i, therapy, window)
+                if outcome.status == MET:
+                    return {"failure": outcome.evidence}
+        return None
+
+    return condition
+
+
+def response_pending(drug: DrugContext) -> ConditionFn:
+    """Renewal with no response yet, inside the window → {"weeks", "reassess_week"}."""
+    name, window = drug.drug, drug.window_weeks
+
+    def condition(facts: Facts) -> Fields | None:
+        index, entry = facts.ongoing.get(name, (None, None))
+        if entry is None or entry.response != "none":
+            return None
+        if drug_trial_failed(index, entry, window).status != NOT_MET:
+            return None
+        return {"weeks": "?" if entry.weeks is None else str(entry.weeks), "reassess_week": str(max(window, entry.weeks or 0))}
+
+    return condition
+
+
 # --- the registry --------------------------------------------------------------------------------
 
 
@@ -93,6 +127,7 @@ class Condition:
     factory: Callable[..., ConditionFn]
     params: type[BaseModel]
     fields: tuple[str, ...] = ()
+    needs_drug: bool = False  # the factory also takes ``drug`` (a DrugContext)
 
 
 CONDITIONS: Mapping[str, Condition] = MappingProxyType({
@@ -102,4 +137,6 @@ CONDITIONS: Mapping[str, Condition] = MappingProxyType({
     "prior_agents": Condition(prior_agents, AgentsParams, ("given",)),
     "sepo_at_least": Condition(sepo_at_least, SepoLimit, ("sepo",)),
     "rbc_units_at_least": Condition(rbc_units_at_least, UnitsLimit, ("units",)),
+    "drug_failed": Condition(drug_failed, NoParams, ("failure",), needs_drug=True),
+    "response_pending": Condition(response_pending, NoParams, ("weeks", "reassess_week"), needs_drug=True),
 })

@@ -9,10 +9,12 @@ missing, which patient facts would settle it.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import NamedTuple
+from dataclasses import dataclass, field
+from typing import Any, NamedTuple
 
-from rules_core.decision import Basis, SourceQuote, CriterionKind, LineOfTherapy, MissingFact, WarningKind
+from rules_core.decision import (
+    Basis, CriterionResult, ConflictNote, CriterionKind, LineOfTherapy, MissingFact, Request, SourceQuote, WarningKind,
+)
 from rules_core.logic import MET, MISSING, NOT_MET, Tri, all_of, any_of
 
 # A fact that would settle a `missing` outcome: field path + label, e.g.
@@ -67,6 +69,21 @@ class Criterion:
     supporting: tuple[SourceQuote, ...] = ()
     basis: Basis = "source"  # site_policy: a threshold the sources do not state
     policy_keys: tuple[str, ...] = ()  # the policy values the check applies
+    # Results already built, by outcome: most outcomes come from small precomputed tables, so a decision
+    # reuses the (read-only) CriterionResult instead of building it again. Bounded: values vary.
+    results: dict[Outcome, CriterionResult] = field(default_factory=dict, compare=False, repr=False)
+
+    def result(self, outcome: Outcome) -> CriterionResult:
+        found = self.results.get(outcome)
+        if found is None:
+            found = CriterionResult(self.id, self.kind, self.statement, outcome.status, outcome.evidence, self.citation,
+                                    self.supporting, self.note, outcome.missing, self.basis, self.policy_keys)
+            if len(self.results) < _MAX_CACHED_RESULTS:
+                self.results[outcome] = found
+        return found
+
+
+_MAX_CACHED_RESULTS = 512
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +92,8 @@ class Pathway:
     title: str
     criteria: tuple[Criterion, ...]
     line_of_therapy: LineOfTherapy = "any"
+    request: Request = "initial"
+    not_applicable: Any = None  # the PathwayResult shown when the request is of the other kind (built once)
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +104,7 @@ class WarningRule:
     citations: tuple[SourceQuote, ...]
     when: Callable[..., str | None]
     kind: WarningKind
+    request: Request | None = None  # None: initial requests and renewals alike
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,3 +112,12 @@ class DrugRules:
     drug: str
     pathways: tuple[Pathway, ...]
     warnings: tuple[WarningRule, ...]
+    conflicts: tuple[tuple[str, ConflictNote], ...] = ()  # (pathway id, what the sources disagree on)
+
+    # The warnings that can apply to each kind of request, split once (decisions are made by the ten thousand).
+    initial_warnings: tuple[WarningRule, ...] = field(init=False, repr=False, compare=False)
+    renewal_warnings: tuple[WarningRule, ...] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "initial_warnings", tuple(w for w in self.warnings if w.request != "renewal"))
+        object.__setattr__(self, "renewal_warnings", tuple(w for w in self.warnings if w.request != "initial"))

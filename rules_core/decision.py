@@ -17,7 +17,9 @@ from pydantic import BaseModel, ConfigDict, Field
 from rules_core.policy import SitePolicy
 
 CriterionStatus = Literal["met", "not_met", "missing"]
-PathwayStatus = Literal["eligible", "not_eligible", "incomplete"]
+PathwayStatus = Literal["eligible", "not_eligible", "incomplete", "not_applicable"]
+# initial: a first request for the drug; renewal: the patient is on it now (an ongoing therapies[] entry).
+Request = Literal["initial", "renewal"]
 DecisionValue = Literal["meets_criteria", "does_not_meet", "insufficient_documentation"]
 CriterionKind = Literal["clinical", "documentation"]
 # Where a criterion's threshold comes from: the cited quote, or a site-policy value the sources do not state.
@@ -33,6 +35,8 @@ WarningKind = Literal[
     "response_less_likely",  # a patient feature that lowers the expected response
     "alternative_preferred",  # the sources prefer another drug for this patient
     "limited_evidence",  # small cohorts or early data
+    "reassessment",  # a renewal inside the response-assessment window: when to reassess
+    "alternatives",  # the drug failed: the alternatives the sources name
 ]
 
 
@@ -91,6 +95,11 @@ class PathwayResult:
         LineOfTherapy,
         Field(description="The line of therapy the pathway is for: first_line, second_line, later_line or any."),
     ]
+    request: Annotated[
+        Request,
+        Field(description="initial: applies to a first request; renewal: to a continuation (the drug is ongoing). "
+              "A pathway for the other kind of request is not_applicable, with no criteria."),
+    ] = "initial"
 
 
 @dataclass(slots=True)
@@ -100,6 +109,20 @@ class WarningItem:
     citation: Annotated[SourceQuote, Field(description="The primary source of the warning (first of `citations`).")]
     citations: Annotated[tuple[SourceQuote, ...], Field(description="Every source quote behind the warning.")]
     kind: Annotated[WarningKind, Field(description="What the warning is about, for consumers to recognise it.")]
+
+
+@dataclass(frozen=True, slots=True)
+class ConflictPosition:
+    doc_id: Annotated[str, Field(description="Id of the source document taking this position.")]
+    quote: Annotated[str, Field(description="Opening words of its verbatim sentence (corpus/conflicts.yaml).")]
+    stance: Annotated[str, Field(description="The position in a few words, e.g. 'not indicated first-line'.")]
+
+
+@dataclass(frozen=True, slots=True)
+class ConflictNote:
+    topic: Annotated[str, Field(description="What the sources disagree on (corpus/conflicts.yaml topic).")]
+    positions: Annotated[tuple[ConflictPosition, ...], Field(description="Every source's position, verbatim.")]
+    verdict: Annotated[str, Field(description="The verdict with both sides on one line, e.g. 'meets per … ; … says …'.")]
 
 
 class RulesetInfo(BaseModel):
@@ -119,6 +142,8 @@ class Decision(BaseModel):
     drug: str = Field(description="Canonical generic name.")
     decision: DecisionValue = Field(description="meets_criteria, does_not_meet or insufficient_documentation.")
     pathway: str | None = Field(description="The first eligible pathway; null when none is eligible.")
+    request: Request = Field(default="initial", description="initial, or renewal when therapies[] has an ongoing "
+                             "entry for this drug (decided by its continuation pathway).")
     summary: str = Field(description="The decision in one sentence.")
     pathways: list[PathwayResult] = Field(description="Every pathway of the drug, in decision order.")
     missing_documentation: list[str] = Field(
@@ -126,6 +151,9 @@ class Decision(BaseModel):
     )
     missing_facts: list[MissingFact] = Field(description="The same facts as missing_documentation, as objects.")
     warnings: list[WarningItem] = Field(description="Warnings that apply to this patient, each cited.")
+    conflicts: list[ConflictNote] = Field(
+        default_factory=list,
+        description="When the deciding pathway is one the sources disagree on: the topic and every position.")
     ruleset: RulesetInfo = Field(description="Which rules made the decision.")
     policy: SitePolicy = Field(description="The site-policy values the rules applied (thresholds the sources do not state).")
     decision_id: str | None = Field(

@@ -30,11 +30,17 @@ class Facts(NamedTuple):
     sepo_u_per_l: float | None
     hb_g_per_dl: float | None
     prior_agents: frozenset[str] | None  # None: therapy history not documented
+    ongoing: dict[str, tuple[int, Therapy]]  # agent → (index, entry) of its last ongoing entry: a renewal
+    esa_responding: Outcome | None  # an ongoing ESA that is working: ESA benefit not lost
+
+
+_NO_ONGOING: dict[str, tuple[int, Therapy]] = {}
 
 
 def derive(patient: PatientFacts, adequate_trial_weeks: int) -> Facts:
     """``adequate_trial_weeks``: the site policy's ESA trial length (the sources say 6-8 weeks)."""
     therapies = patient.therapies
+    ongoing, esa_responding = _NO_ONGOING, None
     if therapies is None:
         naive = failed = _HISTORY_MISSING
         prior_agents = None
@@ -42,6 +48,11 @@ def derive(patient: PatientFacts, adequate_trial_weeks: int) -> Facts:
         trials = [(i, t) for i, t in enumerate(therapies) if t.agent in ESAS]
         naive, failed = _esa_naive(therapies, trials), _esa_failed(trials, adequate_trial_weeks)
         prior_agents = frozenset([t.agent for t in therapies])
+        current = [(i, t) for i, t in enumerate(therapies) if t.ongoing] if therapies else None
+        if current:
+            ongoing = {t.agent: (i, t) for i, t in current}
+            esa_responding = _esa_responding(ongoing)
+            failed = failed if esa_responding is None else esa_responding
     return Facts(
         patient=patient,
         lower_risk=lower_risk(patient),
@@ -51,7 +62,17 @@ def derive(patient: PatientFacts, adequate_trial_weeks: int) -> Facts:
         sepo_u_per_l=patient.serum_epo.u_per_l if patient.serum_epo else None,
         hb_g_per_dl=patient.hemoglobin.g_per_dl if patient.hemoglobin else None,
         prior_agents=prior_agents,
+        ongoing=ongoing,
+        esa_responding=esa_responding,
     )
+
+
+def _esa_responding(ongoing: dict[str, tuple[int, Therapy]]) -> Outcome | None:
+    """An ongoing ESA with a response: ESA failure is not met, whatever an earlier trial did."""
+    for agent, (_, therapy) in ongoing.items():
+        if agent in ESAS and therapy.response == "responding":
+            return Outcome(NOT_MET, f"{agent} ongoing and responding → ESA benefit not lost")
+    return None
 
 
 def _risk_outcomes(scale: str, values: frozenset[str], lower: frozenset[str], prefix: str = "") -> dict:
@@ -129,3 +150,28 @@ def esa_trial_failed(index: int, trial: Therapy, adequate_weeks: int) -> Outcome
     if missing:
         return Outcome(MISSING, f"{name}: no response, but trial adequacy (weeks, iron repletion) undocumented", tuple(missing))
     return Outcome(MET, f"{name}: no response after {weeks} weeks with iron repletion → ESA failure")
+
+
+def trial_failed(index: int, trial: Therapy, window_weeks: int) -> Outcome:
+    """Did this trial of a non-ESA drug fail? met: failed; not_met: responding or still inside the window."""
+    name, weeks, response = trial.agent, trial.weeks, trial.response
+    if response in ("lost", "intolerant"):
+        return Outcome(MET, f"{name}: {'response lost' if response == 'lost' else 'intolerant'} → failure")
+    if response == "responding":
+        return Outcome(NOT_MET, f"{name}: responding")
+    if response is None:
+        return Outcome(MISSING, f"{name}: response not documented",
+                       (fact(f"therapies[{index}].response", f"response to {name}"),))
+    if weeks is None:
+        return Outcome(MISSING, f"{name}: no response, weeks on {name} not documented",
+                       (fact(f"therapies[{index}].weeks", f"weeks on {name}"),))
+    if weeks >= window_weeks:
+        return Outcome(MET, f"{name}: no response after {weeks} weeks ≥ {window_weeks} → failure")
+    return Outcome(NOT_MET, f"{name}: no response yet after {weeks} weeks < {window_weeks} (reassess at week {window_weeks})")
+
+
+def drug_trial_failed(index: int, trial: Therapy, window_weeks: int) -> Outcome:
+    """ESAs need iron repletion for an adequate trial; other drugs only the window."""
+    if trial.agent in ESAS:
+        return esa_trial_failed(index, trial, window_weeks)
+    return trial_failed(index, trial, window_weeks)

@@ -133,7 +133,8 @@ def _describe_one(error: dict[str, Any], title: str, root: str | None) -> str:
         return f"{where}: {_short_repr(value)} is not allowed; use one of {', '.join(choices)}"
     if kind in _BOUNDS:
         key, sign = _BOUNDS[kind]
-        return f"{where}: {_short_repr(value)} is out of range; must be {sign} {ctx.get(key)}"
+        hint = _implausible_hint(title, loc)
+        return f"{where}: {_short_repr(value)} is out of range; must be {sign} {ctx.get(key)}" + (f"; {hint}" if hint else "")
     if kind == "finite_number":
         return f"{where}: {_short_repr(value)} is not allowed; must be a finite number"
     if kind in _TYPE_WORDS:
@@ -166,6 +167,14 @@ def _nested_model(annotation: Any) -> Any:
             if isinstance(inner, type) and issubclass(inner, BaseModel):
                 return inner
     return None
+
+
+def _implausible_hint(title: str, loc: tuple[Any, ...]) -> str | None:
+    """The likely cause of an out-of-range value, as the field declares it (json_schema_extra 'implausible')."""
+    model = _model_at(title, loc[:-1])
+    field = model.model_fields.get(loc[-1]) if model is not None and loc and isinstance(loc[-1], str) else None
+    extra = field.json_schema_extra if field is not None else None
+    return extra.get("implausible") if isinstance(extra, dict) else None
 
 
 def _fields_at(title: str, loc: tuple[Any, ...]) -> list[str]:

@@ -44,7 +44,10 @@ def evaluate_options(patient: PatientFacts | Mapping[str, Any], policy: SitePoli
     decisions = [decide(ruleset.rules[drug], facts, ruleset) for drug in SUPPORTED_DRUGS]
     leading = [d for d in decisions if d.drug not in ESAS or d.decision == "meets_criteria"]
     trailing = [d for d in decisions if d.drug in ESAS and d.decision != "meets_criteria"]
-    return leading + trailing
+    ranked = leading + trailing
+    # The sources' preferences for this patient (ruleset options_first, e.g. lenalidomide in del(5q)).
+    first = [drug for condition, drug in ruleset.options_first if condition(facts) is not None]
+    return sorted(ranked, key=lambda d: first.index(d.drug) if d.drug in first else len(first))
 
 
 def pathway_ids(drug: str) -> list[str]:
@@ -82,9 +85,14 @@ def all_citations() -> list[RuleCitation]:
 # --- decision --------------------------------------------------------------------------------
 
 def decide(rules: DrugRules, facts: Facts, ruleset: Ruleset = DEFAULT) -> Decision:
-    evaluated = [_evaluate_pathway(pathway, facts) for pathway in rules.pathways]
+    request = "renewal" if rules.drug in facts.ongoing else "initial"
+    evaluated = [
+        _evaluate_pathway(pathway, facts) if pathway.request == request else (pathway.not_applicable, ())
+        for pathway in rules.pathways
+    ]
     results = [result for result, _ in evaluated]
     chosen = next((r.id for r in results if r.status == "eligible"), None)
+    conflicts = [note for pathway, note in rules.conflicts if pathway == chosen] if rules.conflicts else []
     if chosen is not None:
         verdict, missing = "meets_criteria", []
     elif any(r.status == "incomplete" for r in results):
@@ -98,11 +106,13 @@ def decide(rules: DrugRules, facts: Facts, ruleset: Ruleset = DEFAULT) -> Decisi
         drug=rules.drug,
         decision=verdict,
         pathway=chosen,
-        summary=_summary(rules.drug, verdict, chosen, missing),
+        request=request,
+        summary=_summary(rules.drug, verdict, chosen, missing, conflicts),
         pathways=results,
         missing_documentation=[str(m) for m in missing],
         missing_facts=missing,
-        warnings=_warnings(rules, facts),
+        warnings=_warnings(rules, facts, request),
+        conflicts=conflicts,
         ruleset=ruleset.info,
         policy=ruleset.policy,
     )
@@ -111,13 +121,8 @@ def decide(rules: DrugRules, facts: Facts, ruleset: Ruleset = DEFAULT) -> Decisi
 def _evaluate_pathway(pathway: Pathway, facts: Facts) -> tuple[PathwayResult, list[Outcome]]:
     outcomes = [c.check(facts) for c in pathway.criteria]
     status = _PATHWAY_STATUS[all_of([o.status for o in outcomes])]
-    criteria = [
-        # Positional and shared tuples: this line runs ~15 times per decision.
-        CriterionResult(c.id, c.kind, c.statement, o.status, o.evidence, c.citation, c.supporting, c.note, o.missing,
-                        c.basis, c.policy_keys)
-        for c, o in zip(pathway.criteria, outcomes)
-    ]
-    return PathwayResult(pathway.id, pathway.title, status, criteria, pathway.line_of_therapy), outcomes
+    criteria = [c.result(o) for c, o in zip(pathway.criteria, outcomes)]  # ~15 per decision, mostly reused
+    return PathwayResult(pathway.id, pathway.title, status, criteria, pathway.line_of_therapy, pathway.request), outcomes
 
 
 def _missing_facts(pathway_outcomes) -> list[MissingFact]:
@@ -131,16 +136,18 @@ def _missing_facts(pathway_outcomes) -> list[MissingFact]:
     return list(seen.values())
 
 
-def _warnings(rules: DrugRules, facts: Facts) -> list[WarningItem]:
+def _warnings(rules: DrugRules, facts: Facts, request: str) -> list[WarningItem]:
     items = []
-    for rule in rules.warnings:
+    for rule in rules.renewal_warnings if request == "renewal" else rules.initial_warnings:
         text = rule.when(facts)
         if text is not None:
             items.append(WarningItem(rule.id, text, rule.citations[0], rule.citations, rule.kind))
     return items
 
 
-def _summary(drug: str, verdict: str, pathway: str | None, missing: list[MissingFact]) -> str:
+def _summary(drug: str, verdict: str, pathway: str | None, missing: list[MissingFact], conflicts: list) -> str:
+    if conflicts:  # the sources disagree on this pathway: the verdict says so, from conflicts.yaml
+        return f"{drug} {'; '.join(c.verdict for c in conflicts)} ({pathway})."
     if verdict == "meets_criteria":
         return f"{drug} meets the medical-necessity criteria ({pathway})."
     if verdict == "does_not_meet":

@@ -30,8 +30,9 @@ _IPSS_SYNONYMS = {"int_1": "int1", "intermediate_1": "int1", "int_2": "int2", "i
 _MUTATION_SYNONYMS = {"wildtype": "wild_type", "wt": "wild_type", "mut": "mutated", "mutant": "mutated"}
 _EPO_UNITS = {"u/l": "U/L", "iu/l": "U/L", "mu/ml": "mU/mL", "miu/ml": "mU/mL"}
 _HB_UNITS = {"g/dl": "g/dL", "g/l": "g/L"}
-# Upper plausibility bounds: 95 "g/dL" is almost surely g/L and would flip the anaemia test.
-_HB_MAX = {"g/dL": 25.0, "g/L": 250.0}
+# Physiological bounds: 0.85 "g/dL" or 95 "g/dL" is almost surely a unit slip and would flip the anemia test.
+_HB_RANGE = {"g/dL": (3.0, 20.0), "g/L": (30.0, 200.0)}
+MAX_RBC_UNITS = 60  # in 8 weeks; more is a typing error, not a patient
 
 
 def _canonical(value: Any, allowed: frozenset[str], synonyms: dict[str, str] | None = None) -> Any:
@@ -57,7 +58,9 @@ class _Facts(BaseModel):
 class SerumEpo(_Facts):
     """Serum erythropoietin; U/L and mU/mL are the same quantity."""
 
-    value: float = Field(ge=0, allow_inf_nan=False, description="Serum EPO, in `unit`.", json_schema_extra={"unit": "U/L or mU/mL (see unit)"})
+    value: float = Field(ge=0, le=100_000, allow_inf_nan=False, description="Serum EPO, in `unit` (0–100,000).",
+                         json_schema_extra={"unit": "U/L or mU/mL (see unit)",
+                                            "implausible": "above 100,000 U/L is not a serum EPO level: check the value and unit"})
     unit: Literal["U/L", "mU/mL"] = Field(description="U/L or mU/mL (equal quantities; IU/L and mIU/mL accepted).")
 
     @field_validator("unit", mode="before")
@@ -81,12 +84,12 @@ class Hemoglobin(_Facts):
 
     @model_validator(mode="after")
     def _plausible(self) -> Hemoglobin:
-        limit = _HB_MAX[self.unit]
-        if self.value > limit:
+        low, high = _HB_RANGE[self.unit]
+        if not low <= self.value <= high:
             raise PydanticCustomError(
                 "hemoglobin_range",
-                "{value} {unit} is out of range; must be ≤ {limit} {unit} (check the unit: g/dL or g/L)",
-                {"value": f"{self.value:g}", "unit": self.unit, "limit": f"{limit:g}"},
+                "{value} {unit} is outside {low}–{high} {unit}; likely a unit slip: check the unit (g/dL or g/L)",
+                {"value": f"{self.value:g}", "unit": self.unit, "low": f"{low:g}", "high": f"{high:g}"},
             )
         return self
 
@@ -96,12 +99,17 @@ class Hemoglobin(_Facts):
 
 
 class Therapy(_Facts):
-    """One prior or current therapy. Brand names are normalised to the generic."""
+    """One past or current therapy. Brand names are normalised to the generic."""
 
     agent: str = Field(description="Generic or brand name, normalised to the generic.")
-    weeks: int | None = Field(default=None, ge=0, description="Length of the trial, in weeks.", json_schema_extra={"unit": "weeks"})
-    response: Response | None = Field(default=None, description="responding, none, lost (response lost) or intolerant.")
-    iron_replete: bool | None = Field(default=None, description="Iron repletion verified during the trial.")
+    weeks: int | None = Field(default=None, ge=0, le=520, description="Weeks on the therapy so far (ongoing) or in "
+                              "total (past), 0–520.", json_schema_extra={
+                                  "unit": "weeks", "implausible": "more than 520 weeks (10 years): check it is weeks, not days"})
+    response: Response | None = Field(default=None, description="responding (response achieved and held), none (no "
+                                      "response), lost (response lost: relapse) or intolerant.")
+    iron_replete: bool | None = Field(default=None, description="Iron repletion verified during the trial (ESAs).")
+    ongoing: bool = Field(default=False, description="true: the patient is on it now, so a request for this drug is a "
+                          "renewal (continuation); false (default): a past therapy.")
 
     @field_validator("agent", mode="before")
     @classmethod
@@ -117,8 +125,9 @@ class Therapy(_Facts):
 class PatientFacts(_Facts):
     """What is documented about the patient. Absent = not documented."""
 
-    age_years: int | None = Field(default=None, ge=0, le=130, description="Age, in years (not used by any criterion).",
-                                  json_schema_extra={"unit": "years"})
+    age_years: int | None = Field(default=None, ge=18, le=120, description="Age, in years, 18–120 (adults; not used "
+                                  "by any criterion).", json_schema_extra={
+                                      "unit": "years", "implausible": "the ruleset is for adults aged 18–120: check the value"})
     ipss_r: IpssR | None = Field(default=None, description="IPSS-R risk category.")
     ipss: Ipss | None = Field(default=None, description="IPSS risk category (used only when IPSS-R is absent).")
     bone_marrow_blasts_pct: Percent | None = Field(default=None, description="Bone marrow blasts, in percent.",
@@ -131,8 +140,11 @@ class PatientFacts(_Facts):
     del5q: bool | None = Field(default=None, description="del(5q) present in the karyotype.")
     serum_epo: SerumEpo | None = Field(default=None, description="Serum erythropoietin level with its unit.")
     hemoglobin: Hemoglobin | None = Field(default=None, description="Hemoglobin with its unit.")
-    rbc_units_last_8_weeks: int | None = Field(default=None, ge=0, description="RBC units transfused in the last 8 weeks.",
-                                               json_schema_extra={"unit": "RBC units / 8 weeks"})
+    rbc_units_last_8_weeks: int | None = Field(default=None, ge=0, le=MAX_RBC_UNITS, description="RBC units transfused in the last "
+                                               "8 weeks, 0–60.", json_schema_extra={
+                                                   "unit": "RBC units / 8 weeks",
+                                                   "implausible": "more than 60 units in 8 weeks: check it is the count "
+                                                   "for the last 8 weeks, not a total or a volume"})
     therapies: list[Therapy] | None = Field(
         default=None, description="Absent = history not documented; [] = no prior therapy."
     )

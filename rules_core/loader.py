@@ -1,7 +1,7 @@
 """ruleset.yaml → validated, compiled rules: the only place the data meets the logic.
 
 Three steps, each failing with one line that names the rule:
-  1. parse the YAML (yaml.CSafeLoader) and validate its shape (pydantic spec models);
+  1. (rules_core/spec.py) parse the YAML (yaml.CSafeLoader) and validate its shape (pydantic spec models);
   2. compile: resolve each `check` / `when` name in the registries, validate its
      parameters, substitute site-policy values, fill the text templates;
   3. fingerprint: sha256 over the validated data and the policy.
@@ -17,137 +17,24 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from types import MappingProxyType
-from typing import Annotated, Any
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ValidationError
 
 from rules_core.conditions import CONDITIONS
+from rules_core.conflicts import with_conflicts
 from rules_core.criteria import Criterion, DrugRules, Pathway, WarningRule
-from rules_core.decision import SourceQuote, CriterionKind, LineOfTherapy, RulesetInfo, WarningKind
+from rules_core.decision import PathwayResult, RulesetInfo, SourceQuote
+from rules_core.spec import (  # noqa: F401  (RulesetError, parse_ruleset: the loader's public names)
+    RULESET_FILE, CriterionSpec, DrugSpec, OptionsFirstSpec, PathwaySpec, QuoteSpec, RulesetError, RulesetSpec,
+    WarningSpec, problem_text, parse_ruleset,
+)
 from rules_core.derived import Facts, derive
 from rules_core.drugs import SUPPORTED_DRUGS
 from rules_core.facts import PatientFacts
 from rules_core.policy import SitePolicy, default_policy, policy_text
 from rules_core.predicates import PREDICATES, num
-
-RULESET_FILE = "ruleset.yaml"
-# A relative id (joined to its parent's with a dot): lower-case words, digits, underscores, dots.
-RuleKey = Annotated[str, Field(pattern=r"^[a-z0-9_]+(\.[a-z0-9_]+)*$")]
-
-
-class RulesetError(ValueError):
-    """The ruleset data is invalid; the message names the file, the rule and the problem on one line."""
-
-
-# --- 1. the shape of the file ------------------------------------------------------------------
-
-
-class _Spec(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class QuoteSpec(_Spec):
-    doc_id: str
-    quote: str = Field(min_length=12, pattern=r"^\S(.*\S)?$", description="Verbatim, whitespace collapsed.")
-
-
-class CriterionSpec(_Spec):
-    id: RuleKey
-    statement: str = Field(min_length=1)
-    kind: CriterionKind = "clinical"
-    cite: QuoteSpec
-    check: str
-    params: dict[str, Any] = Field(default_factory=dict)
-    note: str | None = None
-    supporting: list[QuoteSpec] = Field(default_factory=list)
-
-
-class WarningSpec(_Spec):
-    id: RuleKey
-    kind: WarningKind
-    when: str
-    params: dict[str, Any] = Field(default_factory=dict)
-    text: str = Field(min_length=1)
-    citations: list[QuoteSpec] = Field(min_length=1)
-
-
-class PathwaySpec(_Spec):
-    id: RuleKey
-    title: str = Field(min_length=1)
-    line_of_therapy: LineOfTherapy
-    criteria: list[CriterionSpec] = Field(min_length=1)
-
-
-class DrugSpec(_Spec):
-    pathways: list[PathwaySpec] = Field(min_length=1)
-    warnings: list[WarningSpec] = Field(default_factory=list)
-
-
-class SourceSpec(_Spec):
-    doc_id: str
-    title: str
-
-
-class RulesetSpec(_Spec):
-    id: str
-    version: str = Field(pattern=r"^\d+\.\d+\.\d+$")
-    sources: list[SourceSpec] = Field(min_length=1)
-    definitions: dict[str, Any] = Field(default_factory=dict, description="Anchors for shared texts; not read.")
-    drugs: dict[str, DrugSpec]
-
-
-def parse_ruleset(text: str, where: str = RULESET_FILE) -> RulesetSpec:
-    """YAML text → validated spec; RulesetError on the first problem."""
-    import yaml
-
-    try:
-        raw = yaml.load(text, Loader=yaml.CSafeLoader)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        at = f" at line {mark.line + 1}" if mark else ""
-        raise RulesetError(f"{where}: not valid YAML{at}: {getattr(exc, 'problem', exc)}") from None
-    try:
-        return RulesetSpec.model_validate(raw)
-    except ValidationError as exc:
-        error = exc.errors(include_url=False)[0]
-        raise RulesetError(f"{where}: {_rule_path(raw, error['loc'])}: {_problem(error)}") from None
-
-
-def _rule_path(raw: Any, loc: tuple[Any, ...]) -> str:
-    """('drugs', 'luspatercept', 'pathways', 0, 'criteria', 2, 'cite') → 'luspatercept.second_line.transfusion_dependent: cite'."""
-    ids: list[str] = []
-    fields: list[str] = []
-    node, parent_key = raw, None
-    for part in loc:
-        child = _child(node, part)
-        if parent_key == "drugs":
-            ids.append(str(part))
-        elif parent_key in ("pathways", "criteria", "warnings") and isinstance(part, int):
-            ids.append(str(child.get("id")) if isinstance(child, dict) and child.get("id") else f"{parent_key}[{part}]")
-        elif part not in ("drugs", "pathways", "criteria", "warnings") or fields:
-            fields.append(f"[{part}]" if isinstance(part, int) else str(part))
-        node, parent_key = child, part
-    rule = ".".join(ids) or "ruleset"
-    field = ".".join(fields).replace(".[", "[")
-    return f"{rule}: {field}" if field else rule
-
-
-def _child(node: Any, part: Any) -> Any:
-    try:
-        return node[part]
-    except (KeyError, IndexError, TypeError):
-        return None
-
-
-def _problem(error: Mapping[str, Any]) -> str:
-    kind, value = error["type"], error.get("input")
-    if kind == "missing":
-        return "required"
-    if kind == "extra_forbidden":
-        return "unknown key"
-    if kind == "literal_error":
-        return f"{value!r} is not allowed; use one of {error['ctx']['expected']}"
-    return f"{error['msg']} (got {value!r})" if not isinstance(value, (dict, list)) else error["msg"]
+from rules_core.renewals import DrugContext
 
 
 # --- 2. compile -----------------------------------------------------------------------------------
@@ -160,6 +47,7 @@ class Ruleset:
     info: RulesetInfo
     policy: SitePolicy
     rules: Mapping[str, DrugRules]
+    options_first: tuple[tuple[Callable[[Facts], Any], str], ...] = ()  # (condition, drug ranked first)
 
     def derive(self, patient: PatientFacts) -> Facts:
         return derive(patient, self.policy.esa_adequate_trial_weeks)
@@ -172,9 +60,26 @@ def compile_ruleset(spec: RulesetSpec, policy: SitePolicy, where: str = RULESET_
     context = _Context(where, policy, frozenset(s.doc_id for s in spec.sources))
     rules = {drug: _drug_rules(drug, drug_spec, context) for drug, drug_spec in spec.drugs.items()}
     _check_unique_ids(rules, where)
+    pers = {f"{drug}.{p.id}": (p.per.doc_id, p.per.basis) for drug, d in spec.drugs.items() for p in d.pathways if p.per}
+    try:
+        rules = with_conflicts(rules, pers, {s.doc_id: s.label for s in spec.sources})
+    except ValueError as exc:
+        raise RulesetError(f"{where}: {exc}") from None
     info = RulesetInfo(id=spec.id, version=spec.version, fingerprint=fingerprint(spec, policy),
                        sources=[s.doc_id for s in spec.sources])
-    return Ruleset(info=info, policy=policy, rules=MappingProxyType(rules))
+    return Ruleset(info=info, policy=policy, rules=MappingProxyType(rules),
+                   options_first=tuple(_options_first(o, context) for o in spec.options_first))
+
+
+def _options_first(spec: OptionsFirstSpec, context: _Context) -> tuple[Callable[[Facts], Any], str]:
+    rule_id = f"options_first.{spec.drug}"
+    if spec.drug not in SUPPORTED_DRUGS:
+        raise context.fail(rule_id, "drug", f"use one of {', '.join(SUPPORTED_DRUGS)}")
+    condition = CONDITIONS.get(spec.when)
+    if condition is None or condition.needs_drug or condition.params.model_fields:
+        raise context.fail(rule_id, "when", f"{spec.when!r} is not a condition without parameters")
+    _citation(rule_id, "cite", spec.cite, context)
+    return condition.factory(), spec.drug
 
 
 @dataclass(frozen=True, slots=True)
@@ -190,23 +95,48 @@ class _Context:
         return {key: policy_text(self.policy, key) for key in SitePolicy.model_fields}
 
 
+@dataclass(frozen=True, slots=True)
+class _DrugWindow:
+    """The drug a rule belongs to, with its response window and the policy value it came from (if any)."""
+
+    context: DrugContext
+    policy_keys: tuple[str, ...]
+
+
+def _drug_window(drug: str, spec: DrugSpec, context: _Context) -> _DrugWindow:
+    params, used = _resolve_params(drug, {"response_window_weeks": spec.response_window_weeks}, context)
+    weeks = params["response_window_weeks"]
+    if not isinstance(weeks, int) or isinstance(weeks, bool) or weeks < 1:
+        raise context.fail(drug, "response_window_weeks", f"expected a whole number of weeks or {{policy: NAME}}, got {weeks!r}")
+    return _DrugWindow(DrugContext(drug, weeks), tuple(used))
+
+
 def _drug_rules(drug: str, spec: DrugSpec, context: _Context) -> DrugRules:
-    pathways = tuple(_pathway(f"{drug}.{p.id}", p, context) for p in spec.pathways)
-    warnings = tuple(_warning(drug, w, context) for w in spec.warnings)
+    window = _drug_window(drug, spec, context)
+    pathways = tuple(_pathway(f"{drug}.{p.id}", p, context, window) for p in spec.pathways)
+    warnings = tuple(_warning(drug, w, context, window) for w in spec.warnings)
     return DrugRules(drug=drug, pathways=pathways, warnings=warnings)
 
 
-def _pathway(pathway_id: str, spec: PathwaySpec, context: _Context) -> Pathway:
-    criteria = tuple(_criterion(f"{pathway_id}.{c.id}", c, context) for c in spec.criteria)
-    return Pathway(id=pathway_id, title=spec.title, criteria=criteria, line_of_therapy=spec.line_of_therapy)
+def _pathway(pathway_id: str, spec: PathwaySpec, context: _Context, window: _DrugWindow) -> Pathway:
+    if spec.per is not None and spec.per.doc_id not in context.sources:
+        raise context.fail(pathway_id, "per.doc_id", f"{spec.per.doc_id!r} is not a source")
+    criteria = tuple(_criterion(f"{pathway_id}.{c.id}", c, context, window) for c in spec.criteria)
+    shown = PathwayResult(pathway_id, spec.title, "not_applicable", [], spec.line_of_therapy, spec.request)
+    return Pathway(id=pathway_id, title=spec.title, criteria=criteria, line_of_therapy=spec.line_of_therapy,
+                   request=spec.request, not_applicable=shown)
 
 
-def _criterion(rule_id: str, spec: CriterionSpec, context: _Context) -> Criterion:
+def _criterion(rule_id: str, spec: CriterionSpec, context: _Context, window: _DrugWindow) -> Criterion:
     predicate = PREDICATES.get(spec.check)
     if predicate is None:
         raise context.fail(rule_id, "check", f"unknown predicate {spec.check!r}; known: {', '.join(PREDICATES)}")
     params, used = _resolve_params(rule_id, spec.params, context)
-    check = predicate.factory(**_validated(rule_id, predicate.params, params, context))
+    validated = _validated(rule_id, predicate.params, params, context)
+    if predicate.needs_drug:
+        validated["drug"] = window.context
+        used = [*used, *window.policy_keys]
+    check = predicate.factory(**validated)
     policy_keys = tuple(dict.fromkeys((*used, *predicate.implicit_policy)))
     texts = {key: value for key, value in context.policy_texts().items() if key in policy_keys}
     return Criterion(
@@ -222,18 +152,20 @@ def _criterion(rule_id: str, spec: CriterionSpec, context: _Context) -> Criterio
     )
 
 
-def _warning(drug: str, spec: WarningSpec, context: _Context) -> WarningRule:
+def _warning(drug: str, spec: WarningSpec, context: _Context, window: _DrugWindow) -> WarningRule:
     rule_id = f"{drug}.{spec.id}"
     condition = CONDITIONS.get(spec.when)
     if condition is None:
         raise context.fail(rule_id, "when", f"unknown condition {spec.when!r}; known: {', '.join(CONDITIONS)}")
     params, _ = _resolve_params(rule_id, spec.params, context)
     validated = _validated(rule_id, condition.params, params, context)
-    applies = condition.factory(**validated)
-    static = {"drug": drug, **context.policy_texts(), **{k: _text(v) for k, v in validated.items()}}
+    applies = condition.factory(**validated, **({"drug": window.context} if condition.needs_drug else {}))
+    static = {"drug": drug, "window_weeks": str(window.context.window_weeks), **context.policy_texts(),
+              **{k: _text(v) for k, v in validated.items()}}
     _check_placeholders(rule_id, "text", spec.text, {*static, *condition.fields}, context)
     citations = tuple(_citation(rule_id, f"citations[{i}]", c, context) for i, c in enumerate(spec.citations))
-    return WarningRule(id=rule_id, citations=citations, when=_warning_text(applies, spec.text, static), kind=spec.kind)
+    return WarningRule(id=rule_id, citations=citations, when=_warning_text(applies, spec.text, static), kind=spec.kind,
+                       request=spec.request)
 
 
 def _warning_text(applies: Callable[[Facts], dict[str, str] | None], template: str, static: dict[str, str]):
@@ -266,7 +198,7 @@ def _validated(rule_id: str, model: type[BaseModel], params: dict[str, Any], con
         error = exc.errors(include_url=False)[0]
         where = "params" + "".join(f".{p}" if isinstance(p, str) else f"[{p}]" for p in error["loc"])
         allowed = f"; parameters: {', '.join(model.model_fields) or 'none'}" if error["type"] == "extra_forbidden" else ""
-        problem = str(error["ctx"]["error"]) if error["type"] == "value_error" else _problem(error)
+        problem = str(error["ctx"]["error"]) if error["type"] == "value_error" else problem_text(error)
         raise context.fail(rule_id, where, problem + allowed) from None
     return {name: getattr(validated, name) for name in model.model_fields}
 

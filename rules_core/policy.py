@@ -55,6 +55,32 @@ class SitePolicy(BaseModel):
     )
 
 
+    imetelstat_response_window_weeks: int = Field(
+        ge=4, le=52,
+        description="Imetelstat renewal: a patient with no response after this many weeks no longer meets "
+        "continuation (the sources give no assessment window). Unit: weeks.",
+        json_schema_extra={"unit": "weeks"},
+    )
+    lenalidomide_response_window_weeks: int = Field(
+        ge=4, le=52,
+        description="Lenalidomide renewal: no response after this many weeks no longer meets continuation "
+        "(the sources give no assessment window). Unit: weeks.",
+        json_schema_extra={"unit": "weeks"},
+    )
+    ivosidenib_response_window_weeks: int = Field(
+        ge=4, le=52,
+        description="Ivosidenib renewal: no response after this many weeks no longer meets continuation "
+        "(the sources give no assessment window). Unit: weeks.",
+        json_schema_extra={"unit": "weeks"},
+    )
+    enasidenib_response_window_weeks: int = Field(
+        ge=4, le=52,
+        description="Enasidenib renewal: no response after this many weeks no longer meets continuation "
+        "(the sources give no assessment window). Unit: weeks.",
+        json_schema_extra={"unit": "weeks"},
+    )
+
+
 def allowed_range(field: str) -> str:
     """'1–8 RBC units / 8 weeks' for a policy field (from its declared bounds)."""
     info = SitePolicy.model_fields[field]

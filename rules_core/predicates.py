@@ -20,7 +20,8 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from rules_core.criteria import Outcome, all_outcomes, any_outcomes
 from rules_core.derived import Facts, fact
-from rules_core.facts import FIELD_LABELS
+from rules_core.renewals import DrugContext, continuation, no_prior_failure
+from rules_core.facts import FIELD_LABELS, MAX_RBC_UNITS
 from rules_core.logic import MET, MISSING, NOT_MET
 
 CheckFn = Callable[[Facts], Outcome]
@@ -64,25 +65,43 @@ def _sepo_text(facts: Facts) -> str:
     return f"serum EPO {num(epo.value)} mU/mL (= {num(epo.u_per_l)} U/L)"
 
 
+def _memo() -> dict:
+    """A bounded per-check memo of outcomes by lab value and unit: lab values repeat (they are reported rounded)."""
+    return {}
+
+
+_MAX_MEMO = 1024
+
+
 def sepo(op: str, limit: float) -> CheckFn:
     compare = _comparison(op, limit, " U/L")
+    seen = _memo()
 
     def check(facts: Facts) -> Outcome:
-        if facts.sepo_u_per_l is None:
+        epo = facts.patient.serum_epo
+        if epo is None:
             return _NOT_DOCUMENTED["serum_epo"]
-        return compare(_sepo_text(facts), facts.sepo_u_per_l)
+        key = (epo.value, epo.unit)
+        found = seen.get(key)
+        if found is None:
+            found = compare(_sepo_text(facts), facts.sepo_u_per_l)
+            if len(seen) < _MAX_MEMO:
+                seen[key] = found
+        return found
 
     return check
 
 
 def rbc_units(op: str, limit: int) -> CheckFn:
     compare = _comparison(op, limit, " units")
+    # Every answer precomputed: the patient model bounds the count (0..MAX_RBC_UNITS), so a check is a lookup.
+    table = (*(compare(f"{units} RBC units in 8 weeks", units) for units in range(MAX_RBC_UNITS + 1)),)
 
     def check(facts: Facts) -> Outcome:
         units = facts.patient.rbc_units_last_8_weeks
         if units is None:
             return _NOT_DOCUMENTED["rbc_units_last_8_weeks"]
-        return compare(f"{units} RBC units in 8 weeks", units)
+        return table[units]
 
     return check
 
@@ -113,15 +132,22 @@ def ring_sideroblasts(op: str, limit: float) -> CheckFn:
 
 def hemoglobin(op: str, limit: float) -> CheckFn:
     compare = _comparison(op, limit, " g/dL")
+    seen = _memo()
 
     def check(facts: Facts) -> Outcome:
         hb = facts.patient.hemoglobin
         if hb is None:
             return _NOT_DOCUMENTED["hemoglobin"]
-        text = f"hemoglobin {num(hb.value)} {hb.unit}"
-        if hb.unit == "g/L":
-            text += f" (= {num(hb.g_per_dl)} g/dL)"
-        return compare(text, hb.g_per_dl)
+        key = (hb.value, hb.unit)
+        found = seen.get(key)
+        if found is None:
+            text = f"hemoglobin {num(hb.value)} {hb.unit}"
+            if hb.unit == "g/L":
+                text += f" (= {num(hb.g_per_dl)} g/dL)"
+            found = compare(text, hb.g_per_dl)
+            if len(seen) < _MAX_MEMO:
+                seen[key] = found
+        return found
 
     return check
 
@@ -204,11 +230,34 @@ def _no_prior_esa_failure(facts: Facts) -> Outcome:
 
 
 def esa_failed_or_ineligible(sepo_above: float) -> CheckFn:
-    """ESA failed OR serum EPO above ``sepo_above`` U/L (ESA-ineligible)."""
+    """ESA failed OR serum EPO above ``sepo_above`` U/L (ESA-ineligible), unless an ongoing ESA is working."""
     ineligible = sepo(">", sepo_above)
 
     def check(facts: Facts) -> Outcome:
+        if facts.esa_responding is not None:  # benefit not lost: neither failure nor ineligibility applies
+            return facts.esa_responding
         return any_outcomes(facts.esa_failed, ineligible(facts))
+
+    return check
+
+
+def anemic(hb_below: float) -> CheckFn:
+    """Documented transfusion need (any RBC units in 8 weeks) OR hemoglobin below ``hb_below`` g/dL."""
+    transfused, low_hb = rbc_units(">=", 1), hemoglobin("<", hb_below)
+
+    def check(facts: Facts) -> Outcome:
+        need = transfused(facts)
+        return need if need.status == MET else any_outcomes(need, low_hb(facts))  # Kleene OR, short-circuited
+
+    return check
+
+
+def esa_response_unlikely(sepo_at_least: float, units_at_least: int) -> CheckFn:
+    """The review's predictors of ESA response reversed: sEPO ≥ limit OR a high transfusion burden."""
+    high_sepo, high_burden = sepo(">=", sepo_at_least), rbc_units(">=", units_at_least)
+
+    def check(facts: Facts) -> Outcome:
+        return any_outcomes(high_sepo(facts), high_burden(facts))
 
     return check
 
@@ -273,13 +322,26 @@ class RingSideroblastParams(Params):
     with_sf3b1_at_least: Threshold = Field(description="Ring sideroblasts (%) that suffice with SF3B1 mutated.")
 
 
+class AnemiaParams(Params):
+    hb_below: Threshold = Field(description="Hemoglobin below this (g/dL) is anemia.")
+
+
+class EsaResponseParams(Params):
+    sepo_at_least: Threshold = Field(description="Serum EPO (U/L) from which an ESA response is unlikely.")
+    units_at_least: int = Field(ge=1, description="RBC units in 8 weeks from which an ESA response is unlikely.")
+
+
 @dataclass(frozen=True, slots=True)
 class Predicate:
-    """A named check factory, the parameters it takes, and the policy values it reads through the derived facts."""
+    """A named check factory, the parameters it takes, and the policy values it reads through the derived facts.
+
+    ``needs_drug``: the factory also takes ``drug`` (a DrugContext: the drug's name and response window).
+    """
 
     factory: Callable[..., CheckFn]
     params: type[BaseModel]
     implicit_policy: tuple[str, ...] = ()
+    needs_drug: bool = False
 
 
 _ESA_FAILURE_POLICY = ("esa_adequate_trial_weeks",)  # ESA failure needs an adequate trial (site policy length)
@@ -299,4 +361,8 @@ PREDICATES: Mapping[str, Predicate] = MappingProxyType({
     "mutated": Predicate(mutated, GeneParams),
     "del5q": Predicate(del5q, Del5qParams),
     "documented": Predicate(documented, DocumentedParams),
+    "anemic": Predicate(anemic, AnemiaParams),
+    "esa_response_unlikely": Predicate(esa_response_unlikely, EsaResponseParams),
+    "continuation": Predicate(continuation, NoParams, needs_drug=True),
+    "no_prior_failure": Predicate(no_prior_failure, NoParams, needs_drug=True),
 })

@@ -9,17 +9,25 @@ from rules_core.policy import SitePolicy, policy_text
 
 MARK = MappingProxyType({"met": "✓", "not_met": "✗", "missing": "?"})
 DECISION_MARK = MappingProxyType({"meets_criteria": "✓", "does_not_meet": "✗", "insufficient_documentation": "?"})
-PATHWAY_LABEL = MappingProxyType({"eligible": "eligible", "not_eligible": "not eligible", "incomplete": "incomplete"})
+PATHWAY_LABEL = MappingProxyType({"eligible": "eligible", "not_eligible": "not eligible", "incomplete": "incomplete",
+                                  "not_applicable": "not applicable"})
+
+
+def contested(decision: Decision) -> str:
+    """'; contested: meets per <source> (<basis>); <other source> says <stance>' when the sources disagree on the deciding pathway, else ''."""
+    return "".join(f"; contested: {c.verdict}" for c in decision.conflicts)
 
 
 def headline(decision: Decision) -> str:
-    """The decision on one line."""
+    """The decision on one line (a renewal says so; a contested pathway shows both sides)."""
+    kind = " (renewal)" if decision.request == "renewal" else ""
     if decision.decision == "meets_criteria":
-        return f"{decision.drug}: MEETS CRITERIA via {decision.pathway}"
+        return f"{decision.drug}{kind}: MEETS CRITERIA via {decision.pathway}{contested(decision)}"
+    kind = " (renewal)" if decision.request == "renewal" else ""
     if decision.decision == "does_not_meet":
-        return f"{decision.drug}: DOES NOT MEET CRITERIA (no pathway eligible)"
+        return f"{decision.drug}{kind}: DOES NOT MEET CRITERIA (no pathway eligible)"
     fields = ", ".join(m.field for m in decision.missing_facts)
-    return f"{decision.drug}: INSUFFICIENT DOCUMENTATION (supply: {fields})"
+    return f"{decision.drug}{kind}: INSUFFICIENT DOCUMENTATION (supply: {fields})"
 
 
 def _cite(citation: SourceQuote) -> str:
@@ -58,6 +66,9 @@ def render_decision(decision: Decision) -> str:
         lines.append(f"decision id: {decision.decision_id}")
     for pathway in decision.pathways:
         lines += ["", *_pathway_lines(pathway, policy)]
+    for conflict in decision.conflicts:
+        lines += ["", f"Sources disagree ({conflict.topic}):"]
+        lines += [f'  - {p.doc_id} ({p.stance}): "{p.quote}"' for p in conflict.positions]
     if decision.missing_documentation:
         lines += ["", "Missing documentation:", *(f"  - {m}" for m in decision.missing_documentation)]
     if decision.warnings:
@@ -70,12 +81,13 @@ def render_decision(decision: Decision) -> str:
 
 def _reason(decision: Decision) -> str:
     if decision.decision == "meets_criteria":
-        return f"meets criteria ({decision.pathway})"
+        return f"meets criteria ({decision.pathway}){contested(decision)}"
     if decision.decision == "insufficient_documentation":
         return "insufficient documentation; supply " + ", ".join(m.field for m in decision.missing_facts)
     failed = [
         f"{p.id.split('.', 1)[1]}: {next(c.evidence for c in p.criteria if c.status == 'not_met')}"
         for p in decision.pathways
+        if p.status == "not_eligible"
     ]
     return "does not meet; " + " | ".join(failed)
 

@@ -159,7 +159,8 @@ def test_check_takes_a_brand_and_patient_json(client):
         ("aspirin", "{}", "drug: 'aspirin' is not a supported drug"),
         ("luspatercept", "{", "patient: malformed JSON"),
         ("luspatercept", '{"sEPO": 620}', "sEPO: unknown field (did you mean serum_epo?)"),
-        ("luspatercept", '{"hemoglobin": {"value": 95, "unit": "g/dL"}}', "hemoglobin: 95 g/dL is out of range"),
+        ("luspatercept", '{"hemoglobin": {"value": 95, "unit": "g/dL"}}', "hemoglobin: 95 g/dL is outside 3–20 g/dL"),
+        ("luspatercept", '{"ipss_r": "low", "ipss_r": "high"}', "patient: key 'ipss_r' is given twice"),
     ],
 )
 def test_check_errors_are_one_line_and_name_the_field(client, drug, patient, message):

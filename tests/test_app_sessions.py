@@ -93,7 +93,8 @@ def test_ask_with_unknown_session_names_the_field():
     ("text", "message"),
     [
         ("", "patient: no patient JSON given"),
-        ("{", "patient: malformed JSON at line 1"),
+        ("{", "patient: malformed JSON at column 2"),  # the rules core's reader, as in `mdsbot check`
+        ('{"ipss_r": "low", "ipss_r": "high"}', "patient: key 'ipss_r' is given twice"),
         ("[1]", "patient: expected a JSON object of patient fields, got list"),
     ],
 )

@@ -98,9 +98,13 @@ def test_false_premise_is_corrected_not_agreed_with(engine):
 
 def test_first_line_luspatercept_verdict_carries_both_positions(engine):
     response = engine.ask(
-        "Is Reblozyl appropriate first line? IPSS-R low, sEPO 150 U/L, blasts 2%, no del(5q), 3 units in 8 weeks, never had an ESA"
+        "Is Reblozyl appropriate first line? IPSS-R low, sEPO 250 U/L, blasts 2%, no del(5q), 3 units in 8 weeks, never had an ESA"
     )
     assert response.decision.pathway == "luspatercept.first_line"
+    # The one-line verdict says the pathway is contested, in words taken from corpus/conflicts.yaml.
+    verdict = response.answer.splitlines()[0]
+    assert verdict.startswith("Verdict: luspatercept meets the medical-necessity criteria")
+    assert "the medical-necessity article says not indicated first-line" in verdict
     assert response.conflicts and {c.doc_id for c in response.conflicts[0].positions} == {
         "000_28884f76a78fdbfe",
         "002_b313ab8f7ec3a988",

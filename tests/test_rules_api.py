@@ -72,9 +72,10 @@ def test_normalise_drug_rejects_with_one_line_listing_allowed(name):
 
 
 def test_pathway_ids_in_decision_order():
-    assert pathway_ids("Reblozyl") == ["luspatercept.second_line", "luspatercept.first_line"]
-    assert pathway_ids("lenalidomide") == ["lenalidomide.transfusion_dependent", "lenalidomide.anemic_non_td"]
-    assert pathway_ids("Aranesp") == ["darbepoetin_alfa.first_line"]
+    assert pathway_ids("Reblozyl") == ["luspatercept.second_line", "luspatercept.first_line", "luspatercept.continuation"]
+    assert pathway_ids("lenalidomide") == ["lenalidomide.transfusion_dependent", "lenalidomide.anemic_non_td",
+                                           "lenalidomide.continuation"]
+    assert pathway_ids("Aranesp") == ["darbepoetin_alfa.first_line", "darbepoetin_alfa.continuation"]
     with pytest.raises(UnknownDrugError):
         pathway_ids("aspirin")
 
@@ -131,7 +132,8 @@ def test_format_error_never_raises_on_foreign_exceptions():
 
 
 def test_evaluate_accepts_model_or_dict_and_returns_the_documented_shape():
-    facts = {"ipss_r": "low", "serum_epo": {"value": 150, "unit": "U/L"}, "therapies": []}
+    facts = {"ipss_r": "low", "serum_epo": {"value": 150, "unit": "U/L"}, "therapies": [],
+             "hemoglobin": {"value": 9.2, "unit": "g/dL"}}
     from_dict = evaluate("Procrit", facts)
     from_model = evaluate("epoetin_alfa", PatientFacts.model_validate(facts))
     assert from_dict == from_model
@@ -159,7 +161,8 @@ def test_missing_documentation_names_field_and_label():
 
 
 def test_missing_documentation_is_empty_once_decided():
-    met = evaluate("epoetin_alfa", {"ipss_r": "low", "serum_epo": {"value": 150, "unit": "U/L"}, "therapies": []})
+    met = evaluate("epoetin_alfa", {"ipss_r": "low", "serum_epo": {"value": 150, "unit": "U/L"}, "therapies": [],
+             "hemoglobin": {"value": 9.2, "unit": "g/dL"}})
     not_met = evaluate("epoetin_alfa", {"ipss_r": "high"})
     assert met.missing_documentation == [] and not_met.missing_documentation == []
     # ...even though a not_eligible pathway may still have undocumented criteria.
@@ -167,6 +170,7 @@ def test_missing_documentation_is_empty_once_decided():
 
 
 ESA_CANDIDATE = {"ipss_r": "low", "serum_epo": {"value": 150, "unit": "U/L"}, "rbc_units_last_8_weeks": 0,
+                 "hemoglobin": {"value": 9.2, "unit": "g/dL"},
                  "therapies": [], "del5q": False, "idh1": "wild_type", "idh2": "wild_type"}
 
 

@@ -19,7 +19,8 @@ _register_commands()
 
 SECOND_LINE = {"ipss_r": "low", "ring_sideroblasts_pct": 20, "sf3b1": "mutated", "serum_epo": {"value": 620, "unit": "U/L"},
                "rbc_units_last_8_weeks": 4, "therapies": []}
-ESA_CANDIDATE = {"ipss_r": "low", "serum_epo": {"value": 150, "unit": "U/L"}, "rbc_units_last_8_weeks": 0, "therapies": [],
+ESA_CANDIDATE = {"ipss_r": "low", "serum_epo": {"value": 150, "unit": "U/L"}, "rbc_units_last_8_weeks": 0,
+                 "hemoglobin": {"value": 9.2, "unit": "g/dL"}, "therapies": [],
                  "del5q": False, "idh1": "wild_type", "idh2": "wild_type"}
 
 
@@ -63,7 +64,7 @@ def test_check_text_lists_missing_documentation(patient_file):
     [
         (ESA_CANDIDATE, "epoetin_alfa: MEETS CRITERIA via epoetin_alfa.first_line"),
         ({"ipss_r": "very_high"}, "epoetin_alfa: DOES NOT MEET CRITERIA (no pathway eligible)"),
-        ({}, "epoetin_alfa: INSUFFICIENT DOCUMENTATION (supply: ipss_r, serum_epo, therapies)"),
+        ({}, "epoetin_alfa: INSUFFICIENT DOCUMENTATION (supply: ipss_r, serum_epo, therapies, rbc_units_last_8_weeks, hemoglobin)"),
     ],
 )
 def test_check_exits_zero_whatever_the_decision(patient_file, facts, headline):

@@ -149,7 +149,8 @@ def test_shipped_data_compiles_unchanged_through_a_yaml_round_trip():
 
 def test_every_registered_factory_takes_exactly_its_declared_parameters():
     for name, entry in [*PREDICATES.items(), *CONDITIONS.items()]:
-        assert list(inspect.signature(entry.factory).parameters) == list(entry.params.model_fields), name
+        declared = [*entry.params.model_fields, *(["drug"] if entry.needs_drug else [])]
+        assert list(inspect.signature(entry.factory).parameters) == declared, name
 
 
 def test_every_pathway_states_its_line_of_therapy():
@@ -173,6 +174,10 @@ def test_shipped_policy_values():
         "esa_adequate_trial_weeks": 6,
         "anemia_hemoglobin_below_g_per_dl": 10,
         "high_transfusion_burden_min_rbc_units": 4,
+        "imetelstat_response_window_weeks": 24,
+        "lenalidomide_response_window_weeks": 16,
+        "ivosidenib_response_window_weeks": 24,
+        "enasidenib_response_window_weeks": 24,
     }
 
 

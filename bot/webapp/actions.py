@@ -7,7 +7,6 @@ message naming the field, turned into ``gr.Error`` there.
 
 from __future__ import annotations
 
-import json
 import tempfile
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -21,6 +20,7 @@ from bot.decision_report import ReportFiles, write_report
 from bot.webapp.lanes import Lanes, TurnTimeout
 from bot.webapp.sessions import SessionStore, UnknownSession
 from rules_core import Decision, PatientFacts, RulesInputError, describe_error, evaluate, evaluate_options, normalise_drug
+from rules_core.inputs import parse_json
 
 
 class ServiceError(RuntimeError):
@@ -50,10 +50,10 @@ def parse_patient_json(text: str | None) -> dict[str, Any]:
     """JSON text → dict; a one-line InputError when it is not a JSON object."""
     if text is None or not str(text).strip():
         raise InputError("patient: no patient JSON given; paste or upload an object like {\"ipss_r\": \"low\"}", "patient")
-    try:
-        value = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise InputError(f"patient: {describe_error(exc)}", "patient") from exc
+    try:  # the rules core's strict reader: malformed JSON or a key given twice is a one-line error
+        value = parse_json(str(text), "patient")
+    except RulesInputError as exc:
+        raise InputError(describe_error(exc), "patient") from exc
     if not isinstance(value, dict):
         raise InputError(f"patient: expected a JSON object of patient fields, got {type(value).__name__}", "patient")
     return value

@@ -152,6 +152,7 @@ class TherapyInput:
     weeks: Any = None
     response: Any = None
     iron_replete: Any = None
+    ongoing: Any = None  # yes: the patient is on it now (a request for it is a renewal)
 
 
 def collect_patient(
@@ -201,7 +202,7 @@ def _therapies(history: str, rows: Sequence[TherapyInput]) -> list[dict[str, Any
     listed = []
     for row in rows:
         if _blank_to_none(row.agent) is None and all(
-            _blank_to_none(v) is None for v in (row.weeks, row.response, row.iron_replete)
+            _blank_to_none(v) is None for v in (row.weeks, row.response, row.iron_replete, row.ongoing)
         ):
             continue
         therapy: dict[str, Any] = {"agent": _blank_to_none(row.agent)}
@@ -211,6 +212,8 @@ def _therapies(history: str, rows: Sequence[TherapyInput]) -> list[dict[str, Any
             therapy["response"] = row.response
         if _blank_to_none(row.iron_replete) is not None:
             therapy["iron_replete"] = {YES: True, NO: False}.get(row.iron_replete, row.iron_replete)
+        if _blank_to_none(row.ongoing) is not None:
+            therapy["ongoing"] = {YES: True, NO: False}.get(row.ongoing, row.ongoing)
         listed.append(therapy)
     return listed
 
@@ -281,13 +284,14 @@ def therapy_rows_from(therapies: Sequence[Mapping[str, Any]] | None) -> tuple[st
         return HISTORY_NONE, []
     rows = []
     for t in therapies:
-        iron = t.get("iron_replete")
+        iron, ongoing = t.get("iron_replete"), t.get("ongoing")
         rows.append(
             TherapyInput(
                 agent=t.get("agent"),
                 weeks=t.get("weeks"),
                 response=t.get("response"),
                 iron_replete=None if iron is None else (YES if iron else NO),
+                ongoing=None if ongoing is None else (YES if ongoing else NO),
             )
         )
     return HISTORY_LISTED, rows

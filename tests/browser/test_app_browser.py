@@ -124,7 +124,7 @@ def test_form_check_shows_field_messages_then_a_decision_and_downloads(open_page
     page.click("#check-form")
     error = page.locator("#field-hemoglobin-error")
     error.wait_for(state="visible")
-    assert "hemoglobin: 95 g/dL is out of range" in error.inner_text()
+    assert "hemoglobin: 95 g/dL is outside 3–20 g/dL" in error.inner_text()
     assert page.locator("#download-pdf").is_disabled()
     screenshot(page, "app-check-field-error")
 
