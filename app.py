@@ -52,11 +52,11 @@ def main(argv: Sequence[str] | None = None) -> None:
     from bot.webapp.loading import BackgroundEngine
     from corpus.ingest import load_corpus
 
-    engine = BackgroundEngine(lambda: load_engine(settings), corpus=load_corpus(settings.manifest))
+    engine = BackgroundEngine(lambda: load_engine(settings), corpus=load_corpus(settings.manifest), settings=settings)
     demo = build_app(engine)
     from bot.webapp import launch
 
-    launch(demo, settings.host, settings.port, block=False)
+    launch(demo, settings.host, settings.port, block=False, extra_hosts=tuple(settings.allowed_hosts))
     url = f"http://{settings.host}:{settings.port}"
     print(f"mdsbot: serving on {url} after {time.perf_counter() - started:.1f} s", file=sys.stderr)
     demo.block_thread()

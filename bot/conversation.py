@@ -74,6 +74,9 @@ class Conversation:
         self.state = ConversationState()
 
     def send(self, text: str) -> BotResponse:
+        limit = self.engine.settings.max_question_chars
+        if len(text) > limit:  # before any work: one user's megabyte must not hold a lane for seconds
+            return self._finish(_too_long(len(text), limit, self.engine.corpus), "")
         text = fold_typed(text.strip())  # full-width, invisible and look-alike letters read as typed Latin
         if not text:
             return self._finish(_scope_refusal("The message is empty.", self.engine.corpus), text)
@@ -301,6 +304,12 @@ def _needs(
         missing_facts=missing or [],
         notes=notes,
     )
+
+
+def _too_long(length: int, limit: int, corpus: Corpus) -> BotResponse:
+    """The refusal of an over-long message: says how long, never echoes it."""
+    reason = f"The message is {length:,} characters long; at most {limit:,} are read (MDSBOT_MAX_QUESTION_CHARS). Ask a shorter question."
+    return _scope_refusal(reason, corpus)
 
 
 def _scope_refusal(reason: str, corpus: Corpus) -> BotResponse:

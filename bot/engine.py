@@ -17,6 +17,21 @@ if TYPE_CHECKING:  # pragma: no cover
     from corpus.retrieval import HybridRetriever
 
 
+def open_index(settings: Settings, corpus: Corpus, embeddings: Any = None, encoder: Any = None) -> VectorIndex:
+    """The index the settings name: read-only dirs through a snapshot, a damaged store as IndexDamaged,
+    and (embedded, writable) a way to reconnect after another process rebuilt it."""
+    from corpus.index import VectorIndex, load_embeddings, open_client
+    from corpus.store import reopen_embedded
+
+    client, read_only = open_client(settings.data_dir, settings.chroma_url)
+    writable = not settings.chroma_url and not read_only
+    reconnect = (lambda: reopen_embedded(settings.data_dir, client.get_settings())) if writable else None
+    return VectorIndex(
+        client, embeddings or load_embeddings(), corpus, settings.collection, encoder,
+        read_only=read_only, reconnect=reconnect,
+    )
+
+
 @dataclass
 class Engine:
     settings: Settings
@@ -36,17 +51,16 @@ class Engine:
         from corpus.conflicts import load_conflicts
         from bot.guard.runner import Guard
         from corpus.encoder import choose_encoder
-        from corpus.index import VectorIndex, load_embeddings, make_client
+        from corpus.index import load_embeddings
         from corpus.ingest import load_corpus
         from corpus.retrieval import HybridRetriever
 
         settings = settings or Settings()
         corpus = load_corpus(settings.manifest)
         conflicts = load_conflicts(corpus)
-        client = make_client(settings.data_dir, settings.chroma_url)
         embeddings = load_embeddings()
         encoder = choose_encoder(settings.data_dir, embeddings)  # exports the ONNX file once if missing or stale
-        index = VectorIndex(client, embeddings, corpus, settings.collection, encoder=encoder.encoder)
+        index = open_index(settings, corpus, embeddings, encoder.encoder)
         build = index.ensure(progress=progress)
         retriever = HybridRetriever(corpus, index)
         answerer = Answerer(

@@ -137,6 +137,29 @@ class Settings(BaseSettings):
     )
     host: str = Field(default="127.0.0.1", description="Gradio app host.")
     port: int = Field(default=7860, ge=1, le=65535, description="Gradio app port.")
+    allowed_hosts: list[str] = Field(
+        default_factory=list,
+        description="Host names the app answers besides the bound host and loopback (e.g. behind a proxy); "
+        "requests naming any other host get 400 (DNS rebinding).",
+    )
+    max_question_chars: int = Field(
+        default=4000, ge=100,
+        description="Longest question read (characters); a longer one is answered at once with a short refusal.",
+    )
+    turn_timeout_seconds: float = Field(
+        default=30, gt=0, description="Seconds one chat/API turn in the web app may take before the user is told."
+    )
+    app_lanes: int = Field(
+        default=4, ge=1, le=64,
+        description="Questions the web app answers at the same time (worker threads). Throughput is bound by the "
+        "web layer, not the engine (benchmarks/bench_concurrent.py): more lanes lower p50 and raise p95.",
+    )
+    batch_retries: int = Field(
+        default=4, ge=0, le=20, description="Retries of a batch line whose index server went away (ask --batch)."
+    )
+    batch_backoff_seconds: float = Field(
+        default=1.0, ge=0, description="First wait before such a retry; each further wait doubles (seconds)."
+    )
     answering: AnswerTuning = Field(
         default_factory=AnswerTuning,
         description="Scoring, selection and refusal thresholds of the answerer (MDSBOT_ANSWERING__<FIELD>).",

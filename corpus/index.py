@@ -11,6 +11,7 @@ model exported to ONNX, or sentence-transformers when that file cannot be built)
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -24,6 +25,7 @@ from corpus.encoder import QueryEncoder, SentenceTransformerEncoder, model_dir
 from corpus.ingest import Corpus
 from corpus.models import Passage, Sentence
 from corpus.offline import offline_environment
+from corpus.store import IndexReadOnly, IndexUnavailable
 
 if TYPE_CHECKING:  # pragma: no cover
     import chromadb
@@ -90,23 +92,30 @@ def passage_document(passage: Passage) -> str:
 
 def make_client(data_dir: Path, chroma_url: str | None) -> chromadb.ClientAPI:
     """Embedded PersistentClient by default; an HttpClient when a server URL is configured."""
+    return open_client(data_dir, chroma_url)[0]
+
+
+def open_client(data_dir: Path, chroma_url: str | None) -> tuple[chromadb.ClientAPI, bool]:
+    """(client, read_only). A read-only data dir is served from a snapshot (corpus/store.py)."""
     offline_environment()
     import chromadb
     from chromadb.config import Settings as ChromaSettings
+
+    from corpus.store import open_embedded
 
     chroma_settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
     if chroma_url:
         url = urlparse(chroma_url if "://" in chroma_url else f"http://{chroma_url}")
         if not url.hostname:
             raise ValueError(f"chroma_url: {chroma_url!r} is not a URL; use http://host:port")
-        return chromadb.HttpClient(
+        client = chromadb.HttpClient(
             host=url.hostname,
             port=url.port or (443 if url.scheme == "https" else 8000),
             ssl=url.scheme == "https",
             settings=chroma_settings,
         )
-    data_dir.mkdir(parents=True, exist_ok=True)
-    return chromadb.PersistentClient(path=str(data_dir / "chroma"), settings=chroma_settings)
+        return client, False
+    return open_embedded(data_dir, chroma_settings)
 
 
 @dataclass
@@ -131,12 +140,18 @@ class VectorIndex:
         corpus: Corpus,
         collection_prefix: str,
         encoder: QueryEncoder | None = None,
+        *,
+        read_only: bool = False,
+        reconnect: Callable[[], chromadb.ClientAPI] | None = None,
     ):
         self.client = client
         self.embeddings = embeddings
         self.corpus = corpus
         self.prefix = collection_prefix
         self.encoder: QueryEncoder = encoder or SentenceTransformerEncoder(embeddings)
+        self.read_only = read_only
+        self._reconnect = reconnect  # a fresh client after the store was replaced under us (ingest --force)
+        self._vectors_lock = threading.Lock()  # engine lanes ask at once
         self._collections = {kind: self._open(kind) for kind in (PASSAGES, SENTENCES)}
         self._sentence_matrix: np.ndarray | None = None
         self._sentence_ids: list[str] = []
@@ -148,6 +163,13 @@ class VectorIndex:
             return self.client.get_collection(f"{self.prefix}_{kind}", embedding_function=None)
         except Exception:  # not built yet (chromadb raises NotFoundError, or ValueError in older versions)
             return None
+
+    def reopen(self) -> None:
+        """Look the collections up again: another process (`mdsbot ingest --force`) may have rebuilt them."""
+        client = self._reconnect() if self._reconnect is not None else self.client
+        # Strict: a store that cannot be reached now raises here and the working handles are kept.
+        collections = {kind: client.get_collection(f"{self.prefix}_{kind}", embedding_function=None) for kind in (PASSAGES, SENTENCES)}
+        self.client, self._collections, self._sentence_matrix = client, collections, None
 
     # -- building ---------------------------------------------------------
 
@@ -166,6 +188,11 @@ class VectorIndex:
         started = time.perf_counter()
         if not force and self.is_current():
             return BuildReport(False, len(self.corpus.passages), len(self.corpus.sentences), time.perf_counter() - started)
+        if self.read_only:
+            raise IndexReadOnly(
+                "the index is read-only and not current for these documents; "
+                "run `mdsbot ingest` where the data dir is writable"
+            )
         self._rebuild(progress)
         return BuildReport(True, len(self.corpus.passages), len(self.corpus.sentences), time.perf_counter() - started)
 
@@ -213,18 +240,23 @@ class VectorIndex:
 
     def embed_queries(self, texts: list[str]) -> list[np.ndarray]:
         """Vectors for many queries, the new ones encoded in one batched call (ask --batch)."""
-        new = list(dict.fromkeys(t for t in texts if t not in self._query_vectors))
-        if new:
-            if len(self._query_vectors) + len(new) > QUERY_MEMORY:
+        known = self._query_vectors
+        new = list(dict.fromkeys(t for t in texts if t not in known))
+        encoded = dict(zip(new, self.encoder.encode(new))) if new else {}
+        with self._vectors_lock:
+            if len(self._query_vectors) + len(encoded) > QUERY_MEMORY:
                 self._query_vectors = {}  # bounded: a long-running app does not grow without end
-            self._query_vectors.update(zip(new, self.encoder.encode(new)))
-        return [self._query_vectors[t] for t in texts]
+            self._query_vectors.update(encoded)
+            vectors = {**known, **encoded}
+        return [vectors[t] for t in texts]
 
     def passage_similarities(self, query_vector: np.ndarray, k: int | None = None) -> list[tuple[str, float]]:
         """(passage id, cosine similarity), best first, from Chroma's HNSW index."""
         k = k or len(self.corpus.passages)
-        got = self._collections[PASSAGES].query(
-            query_embeddings=[query_vector.tolist()], n_results=k, include=["distances"]
+        got = self._read(
+            lambda: self._collections[PASSAGES].query(
+                query_embeddings=[query_vector.tolist()], n_results=k, include=["distances"]
+            )
         )
         # Chroma returns cosine *distance* for a cosine space.
         return [(passage_id, 1.0 - float(distance)) for passage_id, distance in zip(got["ids"][0], got["distances"][0])]
@@ -232,10 +264,23 @@ class VectorIndex:
     def sentence_similarities(self, query_vector: np.ndarray) -> dict[str, float]:
         """Cosine similarity of the query with every sentence (vectors read once from Chroma)."""
         if self._sentence_matrix is None:
-            self._load_sentence_vectors()
+            self._read(self._load_sentence_vectors)
         assert self._sentence_matrix is not None
         scores = self._sentence_matrix @ query_vector
         return dict(zip(self._sentence_ids, scores.tolist()))
+
+    def _read(self, action: Callable[[], Any]) -> Any:
+        """A read of the store; after a failure the collections are looked up again once
+        (another process may have rebuilt them), then the failure is an IndexUnavailable."""
+        try:
+            return action()
+        except Exception as exc:  # noqa: BLE001  (any store error: retried once below, then reported)
+            first = exc
+        try:
+            self.reopen()
+            return action()
+        except Exception:  # the first failure says what went wrong (a reopen of a lost store fails vaguely)
+            raise IndexUnavailable(first) from first
 
     def _load_sentence_vectors(self) -> None:
         got = self._collections[SENTENCES].get(include=["embeddings"])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -15,6 +16,18 @@ from rules_core.facts import PatientFacts
 from rules_core.policy import SitePolicy
 
 BATCH_FIELDS = ("id", "drug", "patient")
+
+
+class UnreadableLine(str):
+    """A batch line that could not be read as text (bad UTF-8, too long); ``reason`` says why."""
+
+    def __new__(cls, reason: str) -> UnreadableLine:
+        line = super().__new__(cls, "-")
+        line.reason = reason
+        return line
+
+    def __reduce__(self):  # crosses to batch worker processes with its reason
+        return (UnreadableLine, (self.reason,))
 
 
 class _DuplicateKey(Exception):
@@ -72,6 +85,11 @@ def parse_json(text: str, what: str) -> Any:
         raise RulesInputError(f"malformed JSON at {where}: {exc.msg}", field=what) from None
     except _DuplicateKey as exc:
         raise RulesInputError(f"key {exc.args[0]!r} is given twice; give each field once", field=what) from None
+    except RecursionError:
+        raise RulesInputError("JSON nested deeper than any patient record (the parser gave up)", field=what) from None
+    except ValueError:  # an integer too long to convert; its message would send users to sys internals
+        limit = sys.get_int_max_str_digits()
+        raise RulesInputError(f"a number has more than {limit} digits; no patient fact is that large", field=what) from None
 
 
 def load_patient_json(text: str) -> PatientFacts:
@@ -120,8 +138,9 @@ def evaluate_jsonl(lines: Iterable[str], policy: SitePolicy | None = None, first
         if not line.strip():
             continue
         try:
-            record = parse_json(line, f"line {number}")
-        except RulesInputError as exc:
-            yield json.dumps({"id": None, "line": number, "error": str(exc)}, ensure_ascii=False, separators=(",", ":"))
-            continue
-        yield evaluate_record(record, number, policy)
+            if isinstance(line, UnreadableLine):
+                raise RulesInputError(line.reason, field=f"line {number}")
+            yield evaluate_record(parse_json(line, f"line {number}"), number, policy)
+        except Exception as exc:  # noqa: BLE001  (whatever a line holds costs only that line)
+            error = str(exc) if isinstance(exc, RulesInputError) else describe_error(exc)
+            yield json.dumps({"id": None, "line": number, "error": error}, ensure_ascii=False, separators=(",", ":"))

@@ -205,6 +205,25 @@ def test_sources_browser_shows_caveats_furniture_and_repairs(corpus):
             assert "Dropped page furniture" in out
 
 
+@pytest.mark.parametrize(
+    "message",
+    [
+        "![x](http://images.example/pixel.png)",
+        '<img src="http://images.example/y.png"> and <a href="http://links.example">here</a>',
+        "[site](http://links.example/) <http://auto.example/>",
+        "[ref][1]\n\n[1]: http://refs.example/",
+    ],
+)
+def test_user_markdown_renders_as_the_typed_text_with_no_image_or_link(message):
+    """Rendered by a real CommonMark renderer (markdown-it, which gradio ships): text only, nothing to fetch."""
+    from markdown_it import MarkdownIt
+
+    rendered = MarkdownIt("commonmark").render(html.user_markdown(message))
+    assert set(re.findall(r"<(\w+)", rendered)) == {"p"}, rendered  # paragraphs of text: no img, no a, no html
+    unescaped = re.sub(r"<[^>]+>", "", rendered).replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"').replace("&amp;", "&")
+    assert " ".join(unescaped.split()) == " ".join(message.split())
+
+
 def test_the_rail_that_repaired_or_blocked_a_reply_is_shown_beside_it():
     checks = [Check(name="citations", passed=True, detail="ok"),
               Check(name="subject", passed=False, detail="the question names metformin, which no source passage covers")]

@@ -59,9 +59,13 @@ def test_main_serves_at_once_and_loads_the_engine_in_the_background(monkeypatch)
     real_engine, demo, calls = object(), FakeDemo(), {}
     monkeypatch.setattr(app, "load_engine", lambda settings: calls.setdefault("settings", settings) and real_engine)
     monkeypatch.setattr(app, "build_app", lambda engine: calls.setdefault("engine", engine) and demo)
-    monkeypatch.setattr(bot.webapp, "launch", lambda d, host, port, block: calls.setdefault("launch", (d, host, port, block)))
+    monkeypatch.setattr(
+        bot.webapp, "launch",
+        lambda d, host, port, block, extra_hosts: calls.setdefault("launch", (d, host, port, block, extra_hosts)),
+    )
+    monkeypatch.setenv("MDSBOT_ALLOWED_HOSTS", '["mdsbot.internal"]')
     app.main(["--host", "127.0.0.1", "--port", "7001"])
-    assert calls["launch"] == (demo, "127.0.0.1", 7001, False) and demo.blocked
+    assert calls["launch"] == (demo, "127.0.0.1", 7001, False, ("mdsbot.internal",)) and demo.blocked
     engine = calls["engine"]
     assert isinstance(engine, BackgroundEngine)
     assert engine.wait(timeout=10) is real_engine

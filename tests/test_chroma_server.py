@@ -7,8 +7,6 @@ import os
 import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
@@ -24,27 +22,8 @@ def _free_port() -> int:
 
 
 @pytest.fixture
-def chroma_server(tmp_path):
-    port = _free_port()
-    process = subprocess.Popen(
-        [str(BIN / "chroma"), "run", "--path", str(tmp_path / "server-db"), "--host", "127.0.0.1", "--port", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            urllib.request.urlopen(f"{url}/api/v2/heartbeat", timeout=1)
-            break
-        except OSError:
-            time.sleep(0.3)
-    else:
-        process.kill()
-        pytest.fail("chroma server did not start")
-    yield url
-    process.terminate()
-    process.wait(timeout=20)
+def chroma_server(chroma_run):
+    return chroma_run.url
 
 
 def test_ingest_and_ask_through_a_chroma_server(chroma_server, tmp_path):

@@ -64,7 +64,7 @@ def test_batch_loads_once_and_answers_each_line_with_its_id(tmp_path, data_dir):
         )
     )
     result = run("ask", "--batch", str(batch), "--json", "--data-dir", data_dir)
-    assert result.returncode == 0, result.stderr
+    assert result.returncode == 1, result.stderr  # line 2 is an error
     lines = [json.loads(line) for line in result.stdout.splitlines()]
     assert [line.get("id") for line in lines] == ["a", None, "c", "d"]
     assert lines[0]["status"] == "answered" and "error" in lines[1] and lines[2]["status"] == "refused"

@@ -173,7 +173,7 @@ def batch_file(tmp_path):
 
 def test_batch_json_one_result_per_line_errors_do_not_stop_it(batch_file):
     result = run("check", "--batch", batch_file, "--json")
-    assert result.exit_code == 0
+    assert result.exit_code == 1, "exit 1: some line got an error (every line still got its result)"
     results = [json.loads(line) for line in result.stdout.splitlines()]
     assert [r["id"] for r in results] == ["a", "b", "c", None, 5]
     assert [r["line"] for r in results] == [1, 2, 3, 4, 5]
@@ -187,7 +187,7 @@ def test_batch_json_one_result_per_line_errors_do_not_stop_it(batch_file):
 
 def test_batch_text_one_row_per_line(batch_file):
     result = run("check", "--batch", batch_file)
-    assert result.exit_code == 0
+    assert result.exit_code == 1
     rows = result.stdout.splitlines()
     assert len(rows) == 5
     assert "luspatercept" in rows[0] and "meets_criteria" in rows[0] and "luspatercept.second_line" in rows[0]

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Annotated, Optional
 import typer
 
 from bot.cli import app
+from bot.cli.terminal import fail, terminal_safe
 
 if TYPE_CHECKING:  # pragma: no cover
     from bot.settings import Settings
@@ -25,13 +26,7 @@ ChromaUrl = Annotated[
 DataDir = Annotated[Optional[Path], typer.Option("--data-dir", help="Where the embedded index lives (MDSBOT_DATA_DIR).")]
 
 
-def fail(message: str) -> typer.Exit:
-    """One clear line on stderr, exit code 2, never a traceback."""
-    typer.echo(f"error: {message}", err=True)
-    return typer.Exit(code=2)
-
-
-def load_settings(chroma_url: str | None = None, data_dir: Path | None = None) -> Settings:
+def load_settings(chroma_url: str | None = None, data_dir: Path | None = None, as_json: bool = False) -> Settings:
     from pydantic import ValidationError
 
     from bot.settings import Settings
@@ -42,7 +37,7 @@ def load_settings(chroma_url: str | None = None, data_dir: Path | None = None) -
     except ValidationError as exc:
         error = exc.errors()[0]
         field = ".".join(str(x) for x in error["loc"])
-        raise fail(f"MDSBOT_{field.upper()}: {error['msg']}") from None
+        raise fail(f"MDSBOT_{field.upper()}: {error['msg']}", as_json) from None
 
 
 def _is_knowledge_error(exc: Exception) -> bool:
@@ -63,17 +58,18 @@ def load_corpus_or_fail(settings: Settings):
         raise fail(str(exc)) from None
 
 
-def load_engine(settings: Settings, show_progress: bool = True):
+def load_engine(settings: Settings, show_progress: bool = True, as_json: bool = False):
     from bot.engine import Engine
+    from corpus.store import IndexDamaged, IndexReadOnly
 
     try:
         engine = Engine.from_settings(settings, progress=_progress_bar() if show_progress else None)
-    except Exception as exc:  # a server that is down, a data dir we cannot write, a bad URL
-        if str(exc).startswith("chroma_url:") or _is_knowledge_error(exc):
-            raise fail(str(exc)) from None
+    except Exception as exc:  # a server that is down, a damaged or read-only index, a bad URL
+        if str(exc).startswith("chroma_url:") or _is_knowledge_error(exc) or isinstance(exc, (IndexDamaged, IndexReadOnly)):
+            raise fail(str(exc), as_json) from None
         if isinstance(exc, (OSError, ValueError, ConnectionError)) or type(exc).__module__.startswith(("chromadb", "httpx")):
             where = settings.chroma_url or settings.data_dir
-            raise fail(f"cannot open the index at {where}: {exc}") from None
+            raise fail(f"cannot open the index at {where}: {' '.join(str(exc).split())}", as_json) from None
         raise
     if engine.encoder_note:
         typer.echo(f"note: {engine.encoder_note}", err=True)
@@ -100,56 +96,49 @@ def _progress_bar():
 @app.command()
 def ask(
     question: Annotated[Optional[str], typer.Argument(help="A question about lower-risk MDS.")] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of text (errors too).")] = False,
     batch: Annotated[
-        Optional[Path], typer.Option("--batch", help="JSONL file of {\"id\", \"question\"}; one result per line.")
+        Optional[Path],
+        typer.Option("--batch", help="JSONL file of {\"id\", \"question\"}; one result or error line per line; "
+                     "exit 1 if any line failed."),
+    ] = None,
+    resume: Annotated[
+        Optional[Path],
+        typer.Option("--resume", help="With --batch: append JSON results to OUT, skipping ids already answered there."),
     ] = None,
     chroma_url: ChromaUrl = None,
     data_dir: DataDir = None,
 ) -> None:
     """Answer a question from the source documents, with citations, or refuse."""
     if (question is None) == (batch is None):
-        raise fail("give either a QUESTION or --batch FILE.jsonl")
-    rows = _read_batch(batch) if batch is not None else None
-    settings = load_settings(chroma_url, data_dir)
-    engine = load_engine(settings)
-    if rows is None:
-        response = engine.ask(question)
-        _emit(response, as_json)
+        raise fail("give either a QUESTION or --batch FILE.jsonl", as_json)
+    if resume is not None and batch is None:
+        raise fail("--resume: only with --batch FILE.jsonl", as_json)
+    stream = _open_batch(batch, as_json) if batch is not None else None
+    settings = load_settings(chroma_url, data_dir, as_json)
+    engine = load_engine(settings, as_json=as_json)
+    if stream is None:
+        _emit(engine.ask(question), as_json)
         return
-    engine.prefetch([row["question"] for _, row in rows if isinstance(row, dict)])  # one batched encoding
-    for line_no, row in rows:
-        if isinstance(row, str):
-            typer.echo(json.dumps({"id": None, "line": line_no, "error": row}))
-            continue
-        response = engine.ask(row["question"])
-        if as_json:
-            typer.echo(json.dumps({"id": row.get("id"), **response.model_dump(mode="json")}, ensure_ascii=False))
-        else:
-            typer.echo(f"## {row.get('id')}: {row['question']}")
-            _emit(response, False)
+    raise typer.Exit(_ask_batch(engine, stream, as_json, resume))
 
 
-def _read_batch(path: Path) -> list[tuple[int, dict | str]]:
-    """Parsed lines; a bad line becomes its error message so the rest still run."""
+def _open_batch(path: Path, as_json: bool):
     try:
-        lines = path.read_text(encoding="utf-8").splitlines()
+        return open(path, "rb")  # noqa: SIM115  (closed by _ask_batch)
     except OSError as exc:
-        raise fail(f"--batch: cannot read {path}: {exc.strerror}") from None
-    rows: list[tuple[int, dict | str]] = []
-    for number, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        try:
-            row = json.loads(line)
-        except json.JSONDecodeError as exc:
-            rows.append((number, f"line {number}: not JSON ({exc.msg})"))
-            continue
-        if not isinstance(row, dict) or not isinstance(row.get("question"), str) or not row["question"].strip():
-            rows.append((number, f"line {number}: question: a non-empty string is required"))
-            continue
-        rows.append((number, row))
-    return rows
+        raise fail(f"--batch: cannot read {path}: {exc.strerror}", as_json) from None
+
+
+def _ask_batch(engine, stream, as_json: bool, resume: Path | None) -> int:
+    from bot.cli.ask_batch import answered_ids, run_batch
+
+    with stream:
+        if resume is None:
+            return run_batch(engine, stream, sys.stdout, as_json=as_json, skip=set())
+        skip = answered_ids(resume)
+        with open(resume, "a", encoding="utf-8") as out:
+            return run_batch(engine, stream, out, as_json=True, skip=skip)
 
 
 def _emit(response, as_json: bool) -> None:
@@ -158,7 +147,7 @@ def _emit(response, as_json: bool) -> None:
         return
     from bot.cli.display import render_text
 
-    typer.echo(render_text(response))
+    typer.echo(terminal_safe(render_text(response)))
 
 
 @app.command()
@@ -182,7 +171,7 @@ def chat(chroma_url: ChromaUrl = None, data_dir: DataDir = None) -> None:
             typer.echo("mdsbot> New conversation.")
             continue
         if text:
-            typer.echo("mdsbot> " + render_text(conversation.send(text)).replace("\n", "\n       "))
+            typer.echo("mdsbot> " + terminal_safe(render_text(conversation.send(text))).replace("\n", "\n       "))
 
 
 @app.command()
@@ -191,18 +180,25 @@ def ingest(
     chroma_url: ChromaUrl = None,
     data_dir: DataDir = None,
 ) -> None:
-    """(Re)build the index; does nothing when its content hash is current (unless --force)."""
+    """(Re)build the index; does nothing when its content hash is current (unless --force).
+
+    With --force a damaged embedded index is moved aside (``chroma.damaged-<time>``) and built from nothing.
+    """
     from corpus.encoder import ensure_encoder
-    from corpus.index import VectorIndex, load_embeddings, make_client
+    from corpus.store import IndexDamaged, IndexReadOnly, move_aside
 
     settings = load_settings(chroma_url, data_dir)
     corpus = load_corpus_or_fail(settings)
     try:
-        client = make_client(settings.data_dir, settings.chroma_url)
-    except ValueError as exc:
+        report = _build(settings, corpus, force)
+    except IndexDamaged as exc:
+        if not force or settings.chroma_url:
+            raise fail(str(exc)) from None
+        moved = move_aside(settings.data_dir)
+        typer.echo(f"the index was damaged; moved it aside to {moved} and building a new one", err=True)
+        report = _build(settings, corpus, force)
+    except (IndexReadOnly, ValueError) as exc:
         raise fail(str(exc)) from None
-    index = VectorIndex(client, load_embeddings(), corpus, settings.collection)
-    report = index.ensure(force=force, progress=_progress_bar())
     encoder_note = ensure_encoder(settings.data_dir, force=force)
     where = settings.chroma_url or settings.data_dir
     state = "built" if report.rebuilt else "already current (nothing embedded)"
@@ -211,6 +207,22 @@ def ingest(
         f"in {report.seconds:.1f}s (content hash {corpus.content_hash})"
     )
     typer.echo(f"note: {encoder_note}" if encoder_note else "query encoder: onnxruntime (ONNX export current)")
+
+
+def _build(settings: Settings, corpus, force: bool):
+    """Open and (re)build; a store Chroma cannot read, at open or while checking it, is IndexDamaged."""
+    from bot.engine import open_index
+    from corpus.store import IndexDamaged, IndexReadOnly
+
+    index = open_index(settings, corpus)
+    try:
+        return index.ensure(force=force, progress=_progress_bar())
+    except IndexReadOnly:
+        raise
+    except Exception as exc:
+        if settings.chroma_url or not type(exc).__module__.startswith("chromadb"):
+            raise
+        raise IndexDamaged(settings.data_dir / "chroma", exc) from exc
 
 
 @app.command("corpus")

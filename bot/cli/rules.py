@@ -12,7 +12,9 @@ never changes the exit code.
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import sys
 from pathlib import Path
 from typing import Annotated, Optional
@@ -21,45 +23,41 @@ import typer
 
 from bot.cli import app
 from bot.cli.qa import load_settings
+from bot.cli.terminal import USAGE_ERROR, fail as _fail, terminal_safe
 
-USAGE_ERROR = 2
 SCHEMAS = ("patient", "decision", "policy")
 
 
-def _fail(message: str) -> typer.Exit:
-    typer.echo(message, err=True)
-    return typer.Exit(USAGE_ERROR)
-
-
-def _read_text(source: str, option: str) -> str:
-    """File contents, or stdin for '-'; one-line error on failure."""
+def _read_text(source: str, option: str, as_json: bool = False) -> str:
+    """File contents (a UTF-8 BOM is allowed), or stdin for '-'; one-line error on failure."""
     try:
-        return sys.stdin.read() if source == "-" else Path(source).read_text(encoding="utf-8")
+        raw = sys.stdin.buffer.read() if source == "-" else Path(source).read_bytes()
+        return raw.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise _fail(f"error: {option}: {source!r} is not UTF-8 text") from None
+        raise _fail(f"error: {option}: {source!r} is not UTF-8 text", as_json) from None
     except OSError as exc:
-        raise _fail(f"error: {option}: cannot read {source!r}: {exc.strerror or exc}") from None
+        raise _fail(f"error: {option}: cannot read {source!r}: {exc.strerror or exc}", as_json) from None
 
 
-def _load_patient(source: str):
+def _load_patient(source: str, as_json: bool = False):
     from rules_core import format_error
     from rules_core.inputs import load_patient_json
 
-    text = _read_text(source, "--patient")
+    text = _read_text(source, "--patient", as_json)
     try:
         return load_patient_json(text)
     except Exception as exc:  # every input problem becomes one line, never a traceback
-        raise _fail(format_error(exc)) from None
+        raise _fail(format_error(exc), as_json) from None
 
 
-def load_policy_or_fail(source: str | None):
+def load_policy_or_fail(source: str | None, as_json: bool = False):
     """The site policy (shipped defaults when no file is given); one-line error naming the field and range."""
     from rules_core import format_error, load_policy
 
     try:
         return load_policy(source)
     except Exception as exc:
-        raise _fail(format_error(exc)) from None
+        raise _fail(format_error(exc), as_json) from None
 
 
 DrugOption = Annotated[Optional[str], typer.Option("--drug", help="Generic or brand name, e.g. luspatercept (see `mdsbot options` for the supported drugs).")]
@@ -98,28 +96,27 @@ def check(
     """
     if batch is not None:
         if drug is not None or patient is not None:
-            raise _fail("error: --batch: give either --batch FILE.jsonl or --drug NAME --patient FILE.json, not both")
-        _check_batch(batch, as_json, load_policy_or_fail(policy))
-        return
+            raise _fail("error: --batch: give either --batch FILE.jsonl or --drug NAME --patient FILE.json, not both", as_json)
+        raise typer.Exit(_check_batch(batch, as_json, load_policy_or_fail(policy, as_json)))
     if drug is None or patient is None:
-        raise _fail("error: check: --drug NAME and --patient FILE.json are required (or --batch FILE.jsonl)")
+        raise _fail("error: check: --drug NAME and --patient FILE.json are required (or --batch FILE.jsonl)", as_json)
     from rules_core import evaluate, format_error, normalise_drug
     from rules_core.render import render_decision
 
     try:
         canonical = normalise_drug(drug)
     except Exception as exc:
-        raise _fail(format_error(exc)) from None
-    site_policy = load_policy_or_fail(policy)
-    facts = _load_patient(patient)
+        raise _fail(format_error(exc), as_json) from None
+    site_policy = load_policy_or_fail(policy, as_json)
+    facts = _load_patient(patient, as_json)
     decision = evaluate(canonical, facts, site_policy)
     if not no_record:
         people = {"reviewer": reviewer, "prescriber": prescriber, "patient_ref": patient_ref}
-        decision = decision.model_copy(update={"decision_id": record_decision(decision, facts, "cli", people)})
-    typer.echo(decision.model_dump_json(indent=2) if as_json else render_decision(decision))
+        decision = decision.model_copy(update={"decision_id": record_decision(decision, facts, "cli", people, as_json)})
+    typer.echo(decision.model_dump_json(indent=2) if as_json else terminal_safe(render_decision(decision)))
 
 
-def record_decision(decision, facts, surface: str, people: dict[str, str | None]) -> str:
+def record_decision(decision, facts, surface: str, people: dict[str, str | None], as_json: bool = False) -> str:
     """Store the decision; its id, or one error line (exit 2) when the store cannot be written."""
     from bot.cli.decisions import open_records
     from bot.records import SQLITE_FILE, RecordsError, new_record
@@ -135,38 +132,46 @@ def record_decision(decision, facts, surface: str, people: dict[str, str | None]
     try:
         return open_records().add(record).id
     except RecordsError as exc:
-        raise _fail(f"error: {exc} (use --no-record to decide without storing)") from None
+        raise _fail(f"error: {exc} (use --no-record to decide without storing)", as_json) from None
 
 
-def _check_batch(source: str, as_json: bool, policy) -> None:
+def _check_batch(source: str, as_json: bool, policy) -> int:
+    """One result line per non-blank input line, whatever it holds (bot/cli/batchio.py reads the lines,
+    rules_core/batch.py evaluates them in chunks on every core); the exit code."""
+    from bot.cli.batchio import EXIT_LINE_FAILED, EXIT_OK, decoded_lines
     from rules_core.batch import evaluate_jsonl_text
 
     if source == "-":
-        lines = sys.stdin
+        stream = sys.stdin.buffer
     else:
         try:
-            lines = open(source, encoding="utf-8")  # noqa: SIM115  (streamed, closed below)
+            stream = open(source, "rb")  # noqa: SIM115  (streamed, closed below)
         except OSError as exc:
-            raise _fail(f"error: --batch: cannot read {source!r}: {exc.strerror or exc}") from None
+            raise _fail(f"error: --batch: cannot read {source!r}: {exc.strerror or exc}", as_json) from None
     sys.stdout.flush()
     out = sys.stdout.buffer
+    failed = False
     try:
-        for block in evaluate_jsonl_text(lines, policy):  # chunks of UTF-8 result lines, in input order
+        for block in evaluate_jsonl_text(decoded_lines(stream), policy):  # UTF-8 result lines, in input order
+            failed = failed or _ERROR_LINE.search(block) is not None
             out.write(block if as_json else _batch_text_block(block))
         out.flush()
-    except UnicodeDecodeError:
-        raise _fail(f"error: --batch: {source!r} is not UTF-8 text") from None
     except BrokenPipeError:  # reader went away (e.g. `| head`): stop quietly, no traceback
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     finally:
-        if lines is not sys.stdin:
-            lines.close()
+        if stream is not sys.stdin.buffer:
+            stream.close()
+    return EXIT_LINE_FAILED if failed else EXIT_OK
+
+
+# An error line: {"id":<JSON value without a raw ",">,"line":N,"error": (ids are JSON-escaped, so no id fakes it).
+_ERROR_LINE = re.compile(rb'^\{"id":(?:null|"(?:[^"\\]|\\.)*"|[^,"{\[]*),"line":\d+,"error":', re.MULTILINE)
 
 
 def _batch_text_block(block: bytes) -> bytes:
     import json
 
-    return "".join(_batch_text(json.loads(line)) + "\n" for line in block.splitlines()).encode()
+    return "".join(terminal_safe(_batch_text(json.loads(line))) + "\n" for line in block.splitlines()).encode()
 
 
 def _batch_text(result: dict) -> str:
@@ -180,18 +185,18 @@ def _batch_text(result: dict) -> str:
 def options(patient: PatientOption = None, as_json: JsonFlag = False, policy: PolicyOption = None) -> None:
     """Every drug for this patient, in the sources' treatment sequence, each with its decision."""
     if patient is None:
-        raise _fail("error: options: --patient FILE.json is required")
+        raise _fail("error: options: --patient FILE.json is required", as_json)
     from rules_core import evaluate_options
     from rules_core.render import render_options
 
-    site_policy = load_policy_or_fail(policy)
-    decisions = evaluate_options(_load_patient(patient), site_policy)
+    site_policy = load_policy_or_fail(policy, as_json)
+    decisions = evaluate_options(_load_patient(patient, as_json), site_policy)
     if as_json:
         import json
 
         typer.echo(json.dumps([d.model_dump(mode="json") for d in decisions], indent=2, ensure_ascii=False))
     else:
-        typer.echo(render_options(decisions))
+        typer.echo(terminal_safe(render_options(decisions)))
 
 
 @app.command()

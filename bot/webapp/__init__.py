@@ -15,10 +15,12 @@ def build_app(engine: Any) -> Any:
     return _build_app(engine)
 
 
-def launch(demo: Any, host: str, port: int, *, block: bool = True, quiet: bool = False) -> Any:
+def launch(
+    demo: Any, host: str, port: int, *, block: bool = True, quiet: bool = False, extra_hosts: tuple[str, ...] = ()
+) -> Any:
     from bot.webapp.ui import launch as _launch
 
-    return _launch(demo, host, port, block=block, quiet=quiet)
+    return _launch(demo, host, port, block=block, quiet=quiet, extra_hosts=extra_hosts)
 
 
 __all__ = ["build_app", "launch"]

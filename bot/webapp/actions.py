@@ -17,9 +17,25 @@ from pydantic import ValidationError
 
 from bot.models import BotResponse
 from bot.decision_report import ReportFiles, write_report
+from bot.webapp.lanes import Lanes, TurnTimeout
 from bot.webapp.sessions import SessionStore, UnknownSession
 from rules_core import Decision, PatientFacts, RulesInputError, describe_error, evaluate, evaluate_options, normalise_drug
 from rules_core.inputs import parse_json
+
+
+class ServiceError(RuntimeError):
+    """The question was fine but could not be answered now (index unreadable, turn too slow); says why."""
+
+
+def turn(lanes: Lanes | None, conversation: Any, text: str) -> BotResponse:
+    """One chat turn on an engine lane (in this thread without lanes); a failure of the service,
+    not of the input, is a ServiceError whose message says what is wrong."""
+    from corpus.store import IndexUnavailable
+
+    try:
+        return lanes.send(conversation, text) if lanes else conversation.send(text)
+    except (IndexUnavailable, TurnTimeout) as exc:
+        raise ServiceError(str(exc)) from exc
 
 
 class InputError(ValueError):
@@ -91,7 +107,9 @@ class Reports:
         )
 
 
-def ask(store: SessionStore, question: str | None, session_id: str | None = "") -> dict[str, Any]:
+def ask(
+    store: SessionStore, question: str | None, session_id: str | None = "", *, lanes: Lanes | None = None
+) -> dict[str, Any]:
     """One turn of an API caller's conversation: the BotResponse as JSON plus its ``session_id``."""
     if question is None or not str(question).strip():
         raise InputError("question: required; ask a question about lower-risk MDS", "question")
@@ -99,5 +117,5 @@ def ask(store: SessionStore, question: str | None, session_id: str | None = "") 
         session_id, conversation = store.open(session_id)
     except UnknownSession as exc:
         raise InputError(str(exc), "session_id") from exc
-    response: BotResponse = conversation.send(str(question))
+    response = turn(lanes, conversation, str(question))
     return {"session_id": session_id, **response.model_dump(mode="json")}

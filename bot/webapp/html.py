@@ -29,6 +29,7 @@ _ESCAPES = str.maketrans(
     }
 )
 _MARKER = re.compile(r"\[(\d+)\]")
+_MARKDOWN_SIGN = re.compile(r"[!-/:-@\[-`{-~]")  # all ASCII punctuation: CommonMark lets each be escaped
 
 STATUS_BADGE = {
     "refused": ("mds-badge-refused", "⊘ Not covered by the source documents"),
@@ -344,6 +345,18 @@ def options_html(decisions: Sequence[Mapping[str, Any]]) -> str:
         '<table class="mds-table"><thead><tr><th>Drug</th><th>Decision</th><th>Pathway</th><th>Summary</th></tr></thead>'
         f"<tbody>{rows}</tbody></table>{details}</div>"
     )
+
+
+def user_markdown(message: str) -> str:
+    """A user's chat message shown as typed: every ASCII punctuation mark backslash-escaped, so no markdown
+    in it becomes an image, a link or HTML (the page never fetches anything from outside)."""
+    return _MARKDOWN_SIGN.sub(r"\\\g<0>", message)
+
+
+def excerpt(message: str, limit: int = 200) -> str:
+    """At most ``limit`` characters of a message, on one line."""
+    flat = " ".join(message.split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
 
 def error_html(message: str) -> str:

@@ -19,8 +19,9 @@ from typing import Any
 
 
 class BackgroundEngine:
-    def __init__(self, load: Callable[[], Any], corpus: Any, *, log: bool = True):
+    def __init__(self, load: Callable[[], Any], corpus: Any, *, log: bool = True, settings: Any = None):
         self.corpus = corpus
+        self.settings = settings  # what the app needs before the engine loads (lanes, time limit)
         self._future: Future[Any] = Future()
         self._log = log
         threading.Thread(target=self._run, args=(load,), name="mdsbot-engine-load", daemon=True).start()

@@ -15,7 +15,8 @@ from typing import Any
 import gradio as gr
 
 from bot.webapp import actions, html
-from bot.webapp.actions import InputError, Reports
+from bot.webapp.actions import InputError, Reports, ServiceError
+from bot.webapp.lanes import Lanes
 from bot.webapp.patient_form import (
     HISTORY_CHOICES,
     HISTORY_NOT_DOCUMENTED,
@@ -53,7 +54,7 @@ EXAMPLE_PATIENT = """{
   "rbc_units_last_8_weeks": 4,
   "therapies": [{"agent": "epoetin_alfa", "weeks": 8, "response": "none", "iron_replete": true}]
 }"""
-ENGINE = "engine"  # concurrency group of everything that calls the engine (one at a time)
+ENGINE = "engine"  # concurrency group of everything that calls the engine (``app_lanes`` at a time)
 
 
 @dataclass
@@ -68,6 +69,7 @@ def build_app(engine: Any) -> gr.Blocks:
     """The whole app around one loaded engine (``engine.conversation()``, ``engine.corpus``)."""
     store = SessionStore(engine.conversation)
     reports = Reports()
+    lanes = _lanes(engine)
     with gr.Blocks(title="mdsbot: lower-risk MDS", analytics_enabled=False, fill_width=True) as demo:
         gr.HTML(
             '<div class="mds-header"><h1>mdsbot</h1><span>Lower-risk myelodysplastic syndromes: answers cited '
@@ -75,24 +77,40 @@ def build_app(engine: Any) -> gr.Blocks:
         )
         with gr.Tabs():
             with gr.Tab("Chat", id="chat", elem_id="tab-chat"):
-                _chat_tab(engine)
+                _chat_tab(engine, lanes)
             with gr.Tab("Medical necessity", id="check", elem_id="tab-check"):
                 _check_tab(reports)
             with gr.Tab("Sources", id="sources", elem_id="tab-sources"):
                 _sources_tab(engine.corpus)
-        _api_endpoints(store)
+        _api_endpoints(store, lanes)
     return demo
 
 
-def launch(demo: gr.Blocks, host: str, port: int, *, block: bool = True, quiet: bool = False) -> Any:
-    """Serve offline: no share link, no analytics, no API-doc footer fetches, system fonts."""
+def _lanes(engine: Any) -> Lanes:
+    """Lanes sized by the engine's settings (a BackgroundEngine carries them before the engine loads)."""
+    from bot.settings import Settings
+
+    settings = getattr(engine, "settings", None) or Settings()
+    return Lanes(settings.app_lanes, settings.turn_timeout_seconds)
+
+
+def launch(
+    demo: gr.Blocks, host: str, port: int, *, block: bool = True, quiet: bool = False, extra_hosts: tuple[str, ...] = ()
+) -> Any:
+    """Serve offline: no share link, no analytics, no API-doc footer fetches, system fonts;
+    only requests naming a host the app is bound to (no DNS rebinding)."""
+    from starlette.middleware import Middleware
+    from starlette.middleware.trustedhost import TrustedHostMiddleware
+
     demo.queue(default_concurrency_limit=4)
-    return demo.launch(
+    only_bound_hosts = Middleware(TrustedHostMiddleware, allowed_hosts=allowed_hosts(host, extra_hosts))
+    launched = demo.launch(
+        app_kwargs={"middleware": [only_bound_hosts]},  # from the first request on
         server_name=host,
         server_port=port,
         share=False,
         inbrowser=False,
-        prevent_thread_lock=not block,
+        prevent_thread_lock=True,
         show_error=True,
         quiet=quiet,
         theme=app_theme(),
@@ -104,6 +122,27 @@ def launch(demo: gr.Blocks, host: str, port: int, *, block: bool = True, quiet: 
         mcp_server=False,
         enable_monitoring=False,
     )
+    # Also outermost, so gradio's CORS layer never echoes a rebinding page's origin on the refusal.
+    app = demo.server_app
+    app.user_middleware.insert(0, only_bound_hosts)
+    app.middleware_stack = app.build_middleware_stack()
+    if block:
+        demo.block_thread()
+    return launched
+
+
+def allowed_hosts(host: str, extra: tuple[str, ...] = ()) -> list[str]:
+    """Host names a request may name: the bound one, loopback names, and the machine's own names when bound to all."""
+    import socket
+
+    names = {host, "localhost", "127.0.0.1", "::1", "[::1]", *extra}
+    if host in ("0.0.0.0", "::"):
+        names |= {socket.gethostname(), socket.getfqdn()}
+        try:
+            names |= set(socket.gethostbyname_ex(socket.gethostname())[2])
+        except OSError:
+            pass
+    return sorted(names)
 
 
 # --- Chat -------------------------------------------------------------------------------------
@@ -115,7 +154,7 @@ def _engine_status(engine: Any) -> str:
     return '<div class="mds-loading">Loading the embedding model and index… the first answer waits for it.</div>'
 
 
-def _chat_tab(engine: Any) -> None:
+def _chat_tab(engine: Any, lanes: Lanes) -> None:
     state = gr.State(None)
     gr.Markdown(
         "Ask about lower-risk MDS. Answers quote the source documents; click a marker such as "
@@ -177,21 +216,24 @@ def _chat_tab(engine: Any) -> None:
         try:
             if session.conversation is None:  # waits while a BackgroundEngine is still loading
                 session.conversation = engine.conversation()
-            response = session.conversation.send(text)
+            response = actions.turn(lanes, session.conversation, text)
             body = html.response_html(response, secrets.token_hex(4))
             dumped = response.model_dump(mode="json")
-        except Exception as exc:  # the message stays; the user sees what failed
-            body = html.error_html(f"The bot could not answer: {type(exc).__name__}: {exc}")
+        except ServiceError as exc:  # the index or the time limit: says what is wrong, checks still work
+            body = html.error_html(f"The bot could not answer: {exc}")
             dumped = {"error": str(exc)}
+        except Exception as exc:  # the message stays; the user sees what failed, in one short line
+            body = html.error_html(f"The bot could not answer: {type(exc).__name__}: {html.excerpt(str(exc))}")
+            dumped = {"error": html.excerpt(str(exc))}
         session.messages = [
             *session.messages,
-            {"role": "user", "content": text},
+            {"role": "user", "content": html.user_markdown(text)},
             {"role": "assistant", "content": body},
         ]
         return session.messages, "", session, dumped
 
     outputs = [chatbot, message, state, raw]
-    common = dict(outputs=outputs, concurrency_id=ENGINE, concurrency_limit=1, api_visibility="private")
+    common = dict(outputs=outputs, concurrency_id=ENGINE, concurrency_limit=lanes.lanes, api_visibility="private")
     send.click(respond, [message, state], **common)
     message.submit(respond, [message, state], **common)
     examples.click(lambda sample: sample[0], [examples], [message], api_visibility="private", queue=False).then(
@@ -567,13 +609,13 @@ def _sources_tab(corpus: Any) -> None:
 # --- API --------------------------------------------------------------------------------------
 
 
-def _api_endpoints(store: SessionStore) -> None:
+def _api_endpoints(store: SessionStore, lanes: Lanes) -> None:
     def ask(question: str, session_id: str = "") -> dict:
         """Ask a question. Omit session_id to start a conversation; pass the returned session_id to continue it.
         Returns the BotResponse as JSON plus session_id."""
         try:
-            return actions.ask(store, question, session_id)
-        except InputError as exc:
+            return actions.ask(store, question, session_id, lanes=lanes)
+        except (InputError, ServiceError) as exc:
             raise gr.Error(str(exc)) from exc
 
     def check(drug: str, patient_json: str) -> dict:
@@ -593,6 +635,6 @@ def _api_endpoints(store: SessionStore) -> None:
             raise gr.Error(str(exc)) from exc
         return [d.model_dump(mode="json") for d in decisions]
 
-    gr.api(ask, api_name="ask", concurrency_id=ENGINE, concurrency_limit=1)
+    gr.api(ask, api_name="ask", concurrency_id=ENGINE, concurrency_limit=lanes.lanes)
     gr.api(check, api_name="check", concurrency_id="rules", concurrency_limit=4)
     gr.api(check_all, api_name="check_all", concurrency_id="rules", concurrency_limit=4)

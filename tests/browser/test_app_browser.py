@@ -206,3 +206,18 @@ def test_sources_show_passages_and_caveats(open_page, screenshot):
     page.wait_for_function("document.querySelector('#source-view').innerText.includes('Dropped page furniture')")
     assert "2025" in view.locator(".mds-doc-meta").inner_text()
     screenshot(page, "app-sources-article")
+
+
+HOSTILE_MARKDOWN = (
+    "What is ESA failure? ![x](http://images.example/pixel.png) "
+    '<img src="http://img2.example/y.png"> [site](http://links.example/) http://bare.example/z.png'
+)
+
+
+def test_user_markdown_loads_no_remote_image_and_is_shown_as_typed(open_page):
+    """open_page fails the test on any request that leaves 127.0.0.1: the page must stay offline."""
+    page = open_page()
+    ask(page, HOSTILE_MARKDOWN)
+    assert page.locator("#chatbot img").count() == 0
+    assert page.locator("#chatbot a[href*='example']").count() == 0
+    assert user_messages(page) == [HOSTILE_MARKDOWN]
