@@ -122,7 +122,9 @@ def test_the_subject_of_it_comes_from_the_conversation(guard):
     assert shown.status == "refused" and "azacitidine" in shown.answer and "mg/kg" not in shown.answer
     shown = guard.review(response, "How often is it given?", GuardContext(subject_outside=("metformin",)))
     assert shown.status == "refused" and "metformin" in shown.answer
-    assert guard.review(response, "What dose of it?").status == "answered"  # no subject known: nothing to compare
+    # No subject known: which drug "it" is cannot be told, so no drug's dose is offered as the answer.
+    unknown = guard.review(response, "What dose of it?")
+    assert unknown.status == "refused" and "mg/kg" not in unknown.answer and "by name" in unknown.answer
 
 
 def test_a_sentence_about_the_subject_and_conflict_positions_stay(guard):
@@ -247,3 +249,12 @@ def test_a_premise_question_the_answerer_refused_gets_the_facts_with_a_correctio
     shown = engine.conversation().send("Why was COMMANDS stopped early?")
     assert shown.status == "answered" and "ongoing" in shown.answer
     assert shown.answer.startswith("Note: the sources do not support the question's premise")
+
+
+def test_a_dose_question_naming_no_known_drug_gets_no_drugs_dose(guard):
+    """'The dose of zorblat ...' (any number of unknown words): the quoted luspatercept dose is not its answer."""
+    response = answered(guard, f"{LUSP_DOSE} [1]", "000-p013")
+    question = "What is the dose of " + " ".join(f"zorblat{i}quux" for i in range(50))
+    shown = guard.review(response, question)
+    assert shown.status == "refused" and "mg/kg" not in shown.answer and "by name" in shown.answer
+    assert guard.review(response, "What dose was used in MEDALIST?").status == "answered"  # the trial names its drug

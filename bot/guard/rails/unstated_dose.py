@@ -27,9 +27,11 @@ def check(draft: GuardDraft, knowledge: GuardKnowledge) -> RailOutcome:
             drop.add(s.index)
             names = ", ".join(knowledge.lexicon.label(d) for d in sorted(unstated))
             problems.append(f"a dose or schedule for {names}, which the sources do not state ('{short(s.text, 40)}')")
-    refuse = [knowledge.lexicon.label(d) for d in asked_doses(draft, knowledge)]
-    if not (draft.response.status == "answered" and not draft.rules_route):
-        refuse = []
+    answered = draft.response.status == "answered" and not draft.rules_route
+    refuse = [knowledge.lexicon.label(d) for d in asked_doses(draft, knowledge)] if answered else []
+    if answered and _dose_of_nothing_named(draft, knowledge):
+        return repair(NAME, "a dose question naming no drug the sources know, answered with a dose (refused)",
+                      draft.model_copy(update={"subject_refusal": _name_the_drug(knowledge)}))
     if not problems and not refuse:
         return allow(NAME, "no dose or schedule beyond those the sources state")
     repaired = draft.dropping(drop) if problems else draft
@@ -43,10 +45,32 @@ def asked_doses(draft: GuardDraft, knowledge: GuardKnowledge) -> list[str]:
     """Drugs the question asks a dose or schedule of that the sources give none for."""
     if not DOSE_QUESTION.search(draft.question):
         return []
+    return [d for d in _question_drugs(draft, knowledge) if d not in knowledge.dosed]
+
+
+def _question_drugs(draft: GuardDraft, knowledge: GuardKnowledge) -> list[str]:
+    """The drugs a question is about: named, tested in a trial it names, or the conversation's drug."""
     named = [d for m in drug_mentions(draft.question) for d in m.drugs]
+    named += [knowledge.lexicon.trial(m.id).drug for m in knowledge.lexicon.mentions(draft.question) if m.kind == "trial"]
     if not named and draft.context.subject_drug:
         named = [draft.context.subject_drug]
-    return [d for d in dict.fromkeys(named) if d not in knowledge.dosed]
+    return list(dict.fromkeys(named))
+
+
+def _dose_of_nothing_named(draft: GuardDraft, knowledge: GuardKnowledge) -> bool:
+    """A dose question about no drug the lexicon knows ('the dose of zorblat'), answered with a drug's
+    dose: whichever drug it is, it is not the one asked about. (A dose of no drug, such as the iron
+    in a unit of blood, is not a drug's dose.)"""
+    if draft.subject_refusal or not DOSE_QUESTION.search(draft.question) or _question_drugs(draft, knowledge):
+        return False  # already refused by the subject rail (a drug outside the sources), or a drug is named
+    return any(dose.drugs for s in draft.claims()
+               for dose in ([f.dose for f in knowledge.quoted_facts(s)] if s.verbatim else [dose_facts(s.content)]))
+
+
+def _name_the_drug(knowledge: GuardKnowledge) -> str:
+    dosed = ", ".join(sorted(knowledge.lexicon.label(d) for d in knowledge.dosed))
+    return (f"The question does not name a drug the source documents give a dose for; they state doses for {dosed}. "
+            "Ask about one of them by name.")
 
 
 RAIL = GuardRail(NAME, check)
