@@ -11,11 +11,16 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Iterator
+from itertools import islice
 from pathlib import Path
 from typing import IO, Any
 
 from bot.cli.batchio import BatchLine, LineWriter, error_record, loads, read_lines
 from bot.cli.terminal import terminal_safe
+
+
+Row = tuple[BatchLine, "dict[str, Any] | None", "str | None"]
+PREFETCH_LINES = 64  # questions encoded per batched call; lines are still answered and written one by one
 
 
 class ServerLost(RuntimeError):
@@ -84,7 +89,7 @@ def run_batch(engine: Any, stream: IO[bytes], out: IO[str], *, as_json: bool, sk
     """Answer each line of ``stream`` into ``out``; the exit code (bot/cli/batchio.py)."""
     writer = LineWriter(out)
     lost: str | None = None
-    for line, row, error in _rows(stream):
+    for line, row, error in _prefetched(engine, _rows(stream), skip):
         if row is not None and json.dumps(row.get("id")) in skip:
             continue
         if error is None and lost is not None:
@@ -103,7 +108,19 @@ def run_batch(engine: Any, stream: IO[bytes], out: IO[str], *, as_json: bool, sk
     return writer.exit_code
 
 
-def _rows(stream: IO[bytes]) -> Iterator[tuple[BatchLine, dict[str, Any] | None, str | None]]:
+def _prefetched(engine: Any, rows: Iterator[Row], skip: set[str]) -> Iterator[Row]:
+    """The rows unchanged, read PREFETCH_LINES at a time, each chunk's questions encoded in one call first
+    (the per-line answers then find their query vectors ready)."""
+    while chunk := list(islice(rows, PREFETCH_LINES)):
+        questions = [r["question"] for _, r, e in chunk if r is not None and e is None and json.dumps(r.get("id")) not in skip]
+        try:
+            engine.prefetch(questions)
+        except Exception:  # noqa: BLE001  (a lost server is met, retried and reported line by line)
+            pass
+        yield from chunk
+
+
+def _rows(stream: IO[bytes]) -> Iterator[Row]:
     for line in read_lines(stream):
         row, error = parse_row(line)
         yield line, row, error
