@@ -1,6 +1,7 @@
 """Concurrent-sessions benchmark (on demand; not a timed test). Target: `/ask` p95 <= 1.5 s with 50 sessions.
 
-    .venv/bin/python benchmarks/bench_concurrent.py [--sessions 50] [--turns 4] [--lanes 4] [--json]
+    .venv/bin/python benchmarks/bench_concurrent.py [--sessions 50] [--turns 5] [--lanes 4] [--json]
+    (bench_perf.py --app runs it too, on the index it has just built)
 
 Starts `python app.py` (index already built, MDSBOT_DATA_DIR as usual), waits for the
 first answer, then runs ``--sessions`` API sessions at once, each asking ``--turns``
@@ -40,10 +41,10 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_app(lanes: int) -> tuple[subprocess.Popen, str]:
+def start_app(lanes: int, data_dir: str | None = None) -> tuple[subprocess.Popen, str]:
     port = free_port()
     env = {**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "GRADIO_ANALYTICS_ENABLED": "False",
-           "MDSBOT_APP_LANES": str(lanes)}
+           "MDSBOT_APP_LANES": str(lanes), **({"MDSBOT_DATA_DIR": data_dir} if data_dir else {})}
     process = subprocess.Popen([sys.executable, "app.py", "--host", "127.0.0.1", "--port", str(port)], cwd=ROOT, env=env,
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}/"
@@ -89,28 +90,33 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sessions", type=int, default=50)
-    parser.add_argument("--turns", type=int, default=4)
-    parser.add_argument("--lanes", type=int, default=4, help="MDSBOT_APP_LANES for the app")
-    parser.add_argument("--json", action="store_true")
-    args = parser.parse_args()
-    process, url = start_app(args.lanes)
+def measure(sessions: int = 50, turns: int = 5, lanes: int = 4, data_dir: str | None = None) -> dict:
+    """Start the app, warm it, run the sessions at once; the latency figures of every `/ask` call."""
+    process, url = start_app(lanes, data_dir)
     try:
         one_session(url, 0, len(QUESTIONS))  # model loaded, every question's vector cached: measure serving
         started = time.perf_counter()
-        with ThreadPoolExecutor(max_workers=args.sessions) as pool:
-            runs = list(pool.map(lambda i: one_session(url, i, args.turns), range(args.sessions)))
+        with ThreadPoolExecutor(max_workers=sessions) as pool:
+            runs = list(pool.map(lambda i: one_session(url, i, turns), range(sessions)))
         wall = time.perf_counter() - started
     finally:
         process.terminate()
         process.wait(timeout=30)
     latencies = [x for run in runs for x in run]
-    figures = {"sessions": args.sessions, "calls": len(latencies), "lanes": args.lanes,
-               "p50_s": round(statistics.median(latencies), 3), "p95_s": round(percentile(latencies, 0.95), 3),
-               "max_s": round(max(latencies), 3), "calls_per_s": round(len(latencies) / wall, 1),
-               "target_p95_s": TARGET_P95_S}
+    return {"sessions": sessions, "turns": turns, "calls": len(latencies), "lanes": lanes,
+            "p50_s": round(statistics.median(latencies), 3), "p95_s": round(percentile(latencies, 0.95), 3),
+            "max_s": round(max(latencies), 3), "calls_per_s": round(len(latencies) / wall, 1),
+            "target_p95_s": TARGET_P95_S}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sessions", type=int, default=50)
+    parser.add_argument("--turns", type=int, default=5)
+    parser.add_argument("--lanes", type=int, default=4, help="MDSBOT_APP_LANES for the app")
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args()
+    figures = measure(args.sessions, args.turns, args.lanes)
     if args.json:
         print(json.dumps(figures))
         return

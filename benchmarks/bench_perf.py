@@ -163,9 +163,11 @@ def main() -> None:
         # In-process last: a child's peak RSS (wait4) counts its parent's size at fork.
         warm(data_dir)
         if args.app:
-            from bench_app_load import app_load
+            from bench_concurrent import measure
 
-            app_load(data_dir, row)
+            f = measure(data_dir=data_dir)
+            row(f"app, {f['sessions']} concurrent sessions x {f['turns']}, `/ask` p50 / p95",
+                f"{f['p50_s']:.2f} / {f['p95_s']:.2f} s ({f['calls_per_s']} answers/s, {f['lanes']} lanes)")
 
 
 if __name__ == "__main__":
