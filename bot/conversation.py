@@ -7,17 +7,17 @@ The same engine serves `mdsbot ask` (a fresh conversation per question),
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from corpus.conflicts import for_pathway
 from bot.eligibility import Routing, describe_facts, merge_facts, route
 from bot.eligibility.assumptions import settle_assumptions
 from bot.guard.instructions import strip_instructions
 from bot.guard.models import GuardContext
 from bot.guard.premises import unsupported_premise
 from bot.models import BotResponse, Citation
+from corpus.conflicts import for_pathway
 from corpus.lexicon import load_lexicon
 from corpus.text import fold_typed
 from rules_core.decision import Decision

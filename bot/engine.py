@@ -8,10 +8,10 @@ from typing import TYPE_CHECKING, Any
 from bot.settings import Settings
 
 if TYPE_CHECKING:  # pragma: no cover
-    from bot.qa.answerer import Answerer
     from bot.conversation import Conversation
     from bot.guard.runner import Guard
     from bot.models import BotResponse
+    from bot.qa.answerer import Answerer
     from corpus.index import BuildReport, VectorIndex
     from corpus.ingest import Corpus
     from corpus.retrieval import HybridRetriever
@@ -47,9 +47,9 @@ class Engine:
     @classmethod
     def from_settings(cls, settings: Settings | None = None, progress=None) -> Engine:
         """Load the model once; (re)build the index only if its content hash is stale."""
+        from bot.guard.runner import Guard
         from bot.qa.answerer import Answerer
         from corpus.conflicts import load_conflicts
-        from bot.guard.runner import Guard
         from corpus.encoder import choose_encoder
         from corpus.index import load_embeddings
         from corpus.ingest import load_corpus

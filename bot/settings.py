@@ -11,8 +11,6 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from bot.guard.models import GuardTuning
-
 
 class FactReading(BaseModel):
     """How patient facts are read from chat text where the text leaves a choice (bot.eligibility).
@@ -51,6 +49,27 @@ class FactReading(BaseModel):
         default=400, ge=50,
         description="A statement is read at most this far around a drug name: keeps pasted notes linear-time.",
     )
+
+
+class GuardTuning(BaseModel):
+    """The guard's thresholds (Settings.guard, env MDSBOT_GUARD__<NAME>)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    min_overlap: float = Field(
+        default=0.75, ge=0.0, le=1.0,
+        description="Share of a paraphrase's content words (stemmed) its cited passages must use. Lower lets looser "
+        "paraphrases through; 0.75 keeps every faithful paraphrase of tests/test_llm.py and drops invented wording.",
+    )
+    min_content_words: int = Field(
+        default=2, ge=1, description="A paraphrase with fewer content words is too short to be a claim of its source.",
+    )
+    premise_min_value: float = Field(
+        default=10, ge=0,
+        description="A bare number in a question (no unit, no decimals) is a claimed figure from this value up; "
+        "smaller ones are counts and list numbers ('2 drugs', 'step 3').",
+    )
+    note_max_figures: int = Field(default=4, ge=1, description="At most this many reported figures in a premise note.")
 
 
 class AnswerTuning(BaseModel):

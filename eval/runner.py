@@ -12,7 +12,6 @@ except the ``latency`` entries, which metrics keep apart.
 from __future__ import annotations
 
 import re
-
 import sys
 import time
 from functools import lru_cache

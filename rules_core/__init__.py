@@ -12,17 +12,15 @@ shipped source document.
 """
 
 from rules_core.decision import (
-    SourceQuote,
     CriterionResult,
     Decision,
     MissingFact,
     PathwayResult,
     RulesetInfo,
+    SourceQuote,
     WarningItem,
 )
 from rules_core.drugs import AGENT_ALIASES, DRUG_ALIASES, KNOWN_AGENTS, SUPPORTED_DRUGS, normalise_agent, normalise_drug
-from rules_core.evaluator import RuleCitation, all_citations, as_patient, evaluate, evaluate_options, pathway_ids
-from rules_core.loader import RulesetError, load_ruleset
 from rules_core.errors import (
     RulesInputError,
     UnknownAgentError,
@@ -30,7 +28,9 @@ from rules_core.errors import (
     describe_error,
     format_error,
 )
+from rules_core.evaluator import RuleCitation, all_citations, as_patient, evaluate, evaluate_options, pathway_ids
 from rules_core.facts import FIELD_LABELS, Hemoglobin, PatientFacts, SerumEpo, Therapy
+from rules_core.loader import RulesetError, load_ruleset
 from rules_core.logic import MET, MISSING, NOT_MET, Tri, all_of, any_of, negate
 from rules_core.policy import PolicyError, SitePolicy, load_policy
 from rules_core.ruleset import RULESET

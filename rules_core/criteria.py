@@ -13,7 +13,15 @@ from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from rules_core.decision import (
-    Basis, CriterionResult, ConflictNote, CriterionKind, LineOfTherapy, MissingFact, Request, SourceQuote, WarningKind,
+    Basis,
+    ConflictNote,
+    CriterionKind,
+    CriterionResult,
+    LineOfTherapy,
+    MissingFact,
+    Request,
+    SourceQuote,
+    WarningKind,
 )
 from rules_core.logic import MET, MISSING, NOT_MET, Tri, all_of, any_of
 

@@ -10,8 +10,8 @@ from typing import Any
 
 import orjson
 
-from rules_core.evaluator import evaluate
 from rules_core.errors import RulesInputError, describe_error
+from rules_core.evaluator import evaluate
 from rules_core.facts import PatientFacts
 from rules_core.policy import SitePolicy
 

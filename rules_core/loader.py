@@ -25,17 +25,25 @@ from rules_core.conditions import CONDITIONS
 from rules_core.conflicts import with_conflicts
 from rules_core.criteria import Criterion, DrugRules, Pathway, WarningRule
 from rules_core.decision import PathwayResult, RulesetInfo, SourceQuote
-from rules_core.spec import (  # noqa: F401  (RulesetError, parse_ruleset: the loader's public names)
-    RULESET_FILE, CriterionSpec, DrugSpec, OptionsFirstSpec, PathwaySpec, QuoteSpec, RulesetError, RulesetSpec,
-    WarningSpec, problem_text, parse_ruleset,
-)
 from rules_core.derived import Facts, derive
 from rules_core.drugs import SUPPORTED_DRUGS
 from rules_core.facts import PatientFacts
 from rules_core.policy import SitePolicy, default_policy, policy_text
 from rules_core.predicates import PREDICATES, num
 from rules_core.renewals import DrugContext
-
+from rules_core.spec import (  # noqa: F401  (RulesetError, parse_ruleset: the loader's public names)
+    RULESET_FILE,
+    CriterionSpec,
+    DrugSpec,
+    OptionsFirstSpec,
+    PathwaySpec,
+    QuoteSpec,
+    RulesetError,
+    RulesetSpec,
+    WarningSpec,
+    parse_ruleset,
+    problem_text,
+)
 
 # --- 2. compile -----------------------------------------------------------------------------------
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from types import MappingProxyType
 
-from rules_core.decision import SourceQuote, CriterionResult, Decision, PathwayResult
+from rules_core.decision import CriterionResult, Decision, PathwayResult, SourceQuote
 from rules_core.policy import SitePolicy, policy_text
 
 MARK = MappingProxyType({"met": "✓", "not_met": "✗", "missing": "?"})

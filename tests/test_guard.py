@@ -8,13 +8,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.qa.answerer import render_units
 from bot.guard.claims import extract_claims
 from bot.guard.instructions import INJECTION_PATTERNS, strip_instructions
 from bot.guard.parse import NOTE_PREFIX
 from bot.guard.rails.decision_verdict import verdicts_in
 from bot.guard.runner import Guard
 from bot.models import BotResponse, Citation
+from bot.qa.answerer import render_units
 from corpus.text import extract_figures, unsupported_figures
 
 CHECK_NAMES = [

@@ -10,7 +10,7 @@ from pydantic import ValidationError
 
 import bot.guard
 import bot.guard.rails
-from bot.guard.models import DecisionView, GuardContext, GuardDraft, GuardRail, GuardTuning, RailOutcome, block, repair
+from bot.guard.models import DecisionView, GuardContext, GuardDraft, GuardRail, RailOutcome, block, repair
 from bot.guard.parse import NOTE_PREFIX
 from bot.guard.rails import (
     citations,
@@ -25,6 +25,7 @@ from bot.guard.rails import (
 )
 from bot.guard.runner import RAIL_ORDER, Guard, load_rails
 from bot.models import BotResponse
+from bot.settings import GuardTuning
 
 MEDALIST_38 = "In the pivotal MEDALIST trial, 38% of patients achieved transfusion independence for ≥8 weeks."
 PARAPHRASE = ("Luspatercept was given at escalating doses of 1–1.75 mg/kg every three weeks, and 47.7 percent "

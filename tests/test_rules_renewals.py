@@ -19,11 +19,11 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
+from test_rules_properties import FIELDS, patients  # tests/ is on sys.path (pytest rootdir insertion)
 
 from rules_core import SUPPORTED_DRUGS, evaluate, evaluate_options, load_policy
 from rules_core.drugs import ESAS
 from rules_core.inputs import evaluate_jsonl
-from test_rules_properties import FIELDS, patients  # tests/ is on sys.path (pytest rootdir insertion)
 
 REPO = Path(__file__).resolve().parents[1]
 MDSBOT = [sys.executable, "-c", "from bot.cli import main; main()"]

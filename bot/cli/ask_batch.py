@@ -18,7 +18,6 @@ from typing import IO, Any
 from bot.cli.batchio import BatchLine, LineWriter, error_record, loads, read_lines
 from bot.cli.terminal import terminal_safe
 
-
 Row = tuple[BatchLine, "dict[str, Any] | None", "str | None"]
 PREFETCH_LINES = 64  # questions encoded per batched call; lines are still answered and written one by one
 

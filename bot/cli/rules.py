@@ -23,7 +23,8 @@ import typer
 
 from bot.cli import app
 from bot.cli.qa import load_settings
-from bot.cli.terminal import USAGE_ERROR, fail as _fail, terminal_safe
+from bot.cli.terminal import USAGE_ERROR, terminal_safe
+from bot.cli.terminal import fail as _fail
 
 SCHEMAS = ("patient", "decision", "policy")
 
@@ -120,10 +121,9 @@ def record_decision(decision, facts, surface: str, people: dict[str, str | None]
     """Store the decision; its id, or one error line (exit 2) when the store cannot be written."""
     from bot.cli.decisions import open_records
     from bot.records import SQLITE_FILE, RecordsError, new_record
+    from bot.records.fast_sqlite import append
     from corpus.ingest import MANIFEST
     from corpus.models import manifest_fingerprint
-
-    from bot.records.fast_sqlite import append
 
     settings = load_settings()
     record = new_record(decision, facts, surface, manifest_fingerprint(settings.manifest or MANIFEST), **people)

@@ -6,8 +6,8 @@ from typing import Any
 
 from bot.eligibility import cues
 from bot.eligibility.draft import Draft, fragment, squash
-from bot.eligibility.models import Assumption
 from bot.eligibility.mentions import DrugMention, clause_bounds, read_mentions
+from bot.eligibility.models import Assumption
 from corpus.lexicon import load_lexicon
 
 # Iron status qualifies an ESA course only: an ESA trial counts as adequate with iron repletion.

@@ -13,11 +13,12 @@ from functools import cached_property
 from types import MappingProxyType
 
 from bot.citing import make_citation
-from corpus.conflicts import KnownConflict, load_conflicts, position_sentences
 from bot.guard.claims import DoseFacts, DrugClaim, dose_facts, extract_claims, rules_lines
-from bot.guard.models import LEAD_INS, GuardStatement, GuardTuning
+from bot.guard.models import LEAD_INS, GuardStatement
 from bot.guard.subject import Coverage
 from bot.models import Citation
+from bot.settings import GuardTuning
+from corpus.conflicts import KnownConflict, load_conflicts, position_sentences
 from corpus.ingest import Corpus
 from corpus.lexicon import Lexicon, load_lexicon
 from corpus.models import Passage, Sentence

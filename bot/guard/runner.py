@@ -15,12 +15,13 @@ from __future__ import annotations
 import importlib
 from collections.abc import Iterable, Mapping
 
-from corpus.conflicts import KnownConflict
 from bot.guard.knowledge import GuardKnowledge
-from bot.guard.models import GuardContext, GuardDraft, GuardRail, GuardTuning, RailOutcome
+from bot.guard.models import GuardContext, GuardDraft, GuardRail, RailOutcome
 from bot.guard.parse import read_draft
 from bot.guard.render import blocked, finish, render_answer
 from bot.models import BotResponse, Citation
+from bot.settings import GuardTuning
+from corpus.conflicts import KnownConflict
 from corpus.ingest import Corpus
 from corpus.models import Passage, Sentence
 

@@ -7,6 +7,7 @@ document (OCR repaired), followed by the marker of the passage it came from.
 from __future__ import annotations
 
 from bot.citing import make_citation
+from bot.models import BotResponse, Citation, Conflict
 from bot.qa.aspects import aspect_queries
 from bot.qa.not_stated import asked_threshold, threshold_label, threshold_stated
 from bot.qa.scope import NOT_COVERED, ScopeEvidence, refusal_reason
@@ -18,9 +19,8 @@ from bot.qa.selection import (  # noqa: F401  (render_units: re-exported for the
     whole_lists,
     with_continuations,
 )
-from corpus.conflicts import KnownConflict, conflicts_for, load_conflicts, position_sentences
-from bot.models import BotResponse, Citation, Conflict
 from bot.settings import AnswerTuning
+from corpus.conflicts import KnownConflict, conflicts_for, load_conflicts, position_sentences
 from corpus.ingest import Corpus
 from corpus.lexicon import load_lexicon
 from corpus.models import Passage, Sentence

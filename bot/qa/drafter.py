@@ -20,10 +20,10 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
 from bot.citing import closest_sentence, make_citation
-from corpus.text import split_sentences
 from bot.models import BotResponse
 from corpus.ingest import Corpus
 from corpus.models import Passage
+from corpus.text import split_sentences
 
 if TYPE_CHECKING:  # pragma: no cover
     from langchain_core.language_models import BaseChatModel

@@ -15,11 +15,19 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from bot.models import BotResponse
 from bot.decision_report import ReportFiles, write_report
+from bot.models import BotResponse
 from bot.webapp.lanes import Lanes, TurnTimeout
 from bot.webapp.sessions import SessionStore, UnknownSession
-from rules_core import Decision, PatientFacts, RulesInputError, describe_error, evaluate, evaluate_options, normalise_drug
+from rules_core import (
+    Decision,
+    PatientFacts,
+    RulesInputError,
+    describe_error,
+    evaluate,
+    evaluate_options,
+    normalise_drug,
+)
 from rules_core.inputs import parse_json
 
 

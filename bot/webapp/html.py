@@ -13,8 +13,8 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from bot.models import BotResponse, Citation, Conflict
 from bot.decision_report import DECISION_LABEL, STATUS_SYMBOL, STATUS_WORD, format_fact, short_titles
+from bot.models import BotResponse, Citation, Conflict
 
 # One pass, character by character: HTML specials and the characters Markdown would act on.
 _ESCAPES = str.maketrans(

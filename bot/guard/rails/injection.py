@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import re
 
+from bot.guard.instructions import injected_payloads, injection_findings
 from bot.guard.knowledge import GuardKnowledge
 from bot.guard.models import GuardDraft, GuardRail, RailOutcome, allow, repair
-from bot.guard.instructions import injected_payloads, injection_findings
 from bot.guard.parse import short
 from corpus.text import collapse_spaces
 
