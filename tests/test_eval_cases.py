@@ -20,7 +20,7 @@ from eval.cases import (
     load_file,
 )
 from eval.matching import collapse, shipped_corpus
-from eval.runner import furniture_spans
+from eval.citations import furniture_spans
 
 CASES = load_cases()
 QUESTIONS = [c for c in CASES if isinstance(c, QuestionCase)]
@@ -180,7 +180,7 @@ def test_fingerprint_is_stable_and_content_sensitive() -> None:
 
 
 def test_a_citation_or_answer_in_page_furniture_is_a_leak() -> None:
-    from eval.runner import citation_report, furniture_gold
+    from eval.citations import citation_report, furniture_gold
 
     corpus = shipped_corpus()
     furniture = furniture_spans(corpus)

@@ -23,7 +23,7 @@ app = typer.Typer(
 
 
 def _register_commands() -> None:
-    from bot.cli import decisions, evaluation, qa, rules  # noqa: F401  (commands register themselves on `app`)
+    from bot.cli import decisions, evaluation, qa, rules  # noqa: F401  (each module registers its command on `app`)
 
 
 def main() -> None:

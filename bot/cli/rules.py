@@ -5,7 +5,7 @@ thresholds (rules_core/policy.yaml); a bad file exits 2 naming the field and
 its allowed range.
 
 Only typer and rules_core (pydantic) are imported, and rules_core only inside
-the commands, so `mdsbot check` starts fast. Bad input exits with code 2 and
+the command functions, so `mdsbot check` starts fast. Bad input exits with code 2 and
 one line on stderr (rules_core.errors.format_error); the decision itself
 never changes the exit code.
 """
