@@ -172,7 +172,7 @@ class Conversation:
         notes = list(extracted.notes)
         self.state.checking_eligibility = True
         try:
-            patient = rules_core.PatientFacts.model_validate(facts)
+            rules_core.PatientFacts.model_validate(facts)  # the merged facts must still be a valid patient
         except Exception as exc:  # pydantic.ValidationError or a rules input error
             return _needs(
                 f"One of the facts is not valid: {rules_core.format_error(exc)}. Please restate it.", facts, notes

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from rules_core.criteria import DrugRules, Fact, Outcome, Pathway
-from rules_core.decision import CriterionResult, Decision, MissingFact, PathwayResult, WarningItem
+from rules_core.decision import Decision, MissingFact, PathwayResult, WarningItem
 from rules_core.derived import Facts
 from rules_core.drugs import ESAS, SUPPORTED_DRUGS, normalise_drug
 from rules_core.facts import PatientFacts

@@ -22,7 +22,7 @@ from rules_core.criteria import Outcome, all_outcomes, any_outcomes
 from rules_core.derived import Facts, fact
 from rules_core.facts import FIELD_LABELS, MAX_RBC_UNITS
 from rules_core.logic import MET, MISSING, NOT_MET
-from rules_core.renewals import DrugContext, continuation, no_prior_failure
+from rules_core.renewals import continuation, no_prior_failure
 
 CheckFn = Callable[[Facts], Outcome]
 

@@ -12,7 +12,6 @@ never changes the exit code.
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import sys
@@ -23,7 +22,7 @@ import typer
 
 from bot.cli import app
 from bot.cli.qa import load_settings
-from bot.cli.terminal import USAGE_ERROR, terminal_safe
+from bot.cli.terminal import terminal_safe
 from bot.cli.terminal import fail as _fail
 
 SCHEMAS = ("patient", "decision", "policy")
