@@ -10,7 +10,6 @@ the real engine.
 from __future__ import annotations
 
 import json
-import socket
 import time
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
@@ -19,6 +18,8 @@ import pytest
 
 from bot.models import BotResponse, Citation
 from rules_core import SUPPORTED_DRUGS
+
+from tests.ports import free_port
 
 gradio_client = pytest.importorskip("gradio_client")
 pytestmark = [  # gradio's own queue code, not ours
@@ -66,12 +67,6 @@ class StandInEngine:
 
     def conversation(self) -> RememberingConversation:
         return RememberingConversation()
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")

@@ -4,21 +4,16 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
+from tests.ports import free_port
+
 pytestmark = pytest.mark.server
 BIN = Path(sys.executable).parent
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture
@@ -45,7 +40,7 @@ def test_ingest_and_ask_through_a_chroma_server(chroma_server, tmp_path):
 
 
 def test_cli_flag_overrides_and_a_down_server_is_one_clear_line(tmp_path):
-    port = _free_port()  # nothing listens here
+    port = free_port()  # nothing listens here
     result = subprocess.run(
         [str(BIN / "mdsbot"), "ask", "What did MEDALIST show?", "--chroma-url", f"http://127.0.0.1:{port}"],
         capture_output=True, text=True, timeout=300,
