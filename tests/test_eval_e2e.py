@@ -55,9 +55,9 @@ def test_two_real_runs_give_identical_numbers(engine) -> None:  # noqa: ANN001
 
 
 def test_gate_fails_when_the_real_retriever_is_broken(engine, tmp_path: Path, monkeypatch) -> None:  # noqa: ANN001
-    from bot.cli import _register_commands, app
+    from bot.cli import _load_command_modules, app
 
-    _register_commands()
+    _load_command_modules()
     monkeypatch.setattr("eval.runner.load_engine", lambda: engine)  # the CLI reuses the loaded engine
     subset = tmp_path / "subset.jsonl"
     rows = [json.loads(line) for line in (CASES_DIR / "questions.jsonl").read_text().splitlines() if line.strip()]

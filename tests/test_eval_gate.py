@@ -74,9 +74,9 @@ def test_committed_baseline_is_readable() -> None:
 
 @pytest.fixture()
 def cli():  # noqa: ANN201
-    from bot.cli import _register_commands, app
+    from bot.cli import _load_command_modules, app
 
-    _register_commands()
+    _load_command_modules()
     runner = CliRunner()
     return lambda *args: runner.invoke(app, ["eval", *args, "--no-progress"], catch_exceptions=False)
 

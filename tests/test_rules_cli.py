@@ -10,12 +10,12 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from bot.cli import _register_commands, app
+from bot.cli import _load_command_modules, app
 from rules_core import Decision, PatientFacts
 
 REPO = Path(__file__).resolve().parents[1]
 MDSBOT = [sys.executable, "-c", "from bot.cli import main; main()"]
-_register_commands()
+_load_command_modules()
 
 SECOND_LINE = {"ipss_r": "low", "ring_sideroblasts_pct": 20, "sf3b1": "mutated", "serum_epo": {"value": 620, "unit": "U/L"},
                "rbc_units_last_8_weeks": 4, "therapies": []}

@@ -12,7 +12,7 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-from bot.cli import _register_commands, app
+from bot.cli import _load_command_modules, app
 from rules_core import SitePolicy, evaluate, load_policy, load_ruleset
 from rules_core.conditions import CONDITIONS
 from rules_core.drugs import BRANDS
@@ -25,7 +25,7 @@ REPO = Path(__file__).resolve().parents[1]
 RULES_CORE = REPO / "rules_core"
 DOCUMENTS = REPO / "corpus" / "documents"
 RULESET_TEXT = (RULES_CORE / "ruleset.yaml").read_text(encoding="utf-8")
-_register_commands()
+_load_command_modules()
 
 
 def raw_ruleset() -> dict:

@@ -22,10 +22,10 @@ app = typer.Typer(
 )
 
 
-def _register_commands() -> None:
+def _load_command_modules() -> None:
     from bot.cli import decisions, evaluation, qa, rules  # noqa: F401  (each module registers its command on `app`)
 
 
 def main() -> None:
-    _register_commands()
+    _load_command_modules()
     app()
