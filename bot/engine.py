@@ -17,6 +17,13 @@ if TYPE_CHECKING:  # pragma: no cover
     from corpus.retrieval import HybridRetriever
 
 
+def load_settings_corpus(settings: Settings) -> Corpus:
+    """The shipped documents (less the hidden ones) and the documents the site added, as the settings say."""
+    from corpus.ingest import load_corpus
+
+    return load_corpus(settings.manifest, settings.added_documents, settings.hidden_documents)
+
+
 def open_index(settings: Settings, corpus: Corpus, embeddings: Any = None, encoder: Any = None) -> VectorIndex:
     """The index the settings name: read-only dirs through a snapshot, a damaged store as IndexDamaged,
     and (embedded, writable) a way to reconnect after another process rebuilt it."""
@@ -52,11 +59,10 @@ class Engine:
         from corpus.conflicts import load_conflicts
         from corpus.encoder import choose_encoder
         from corpus.index import load_embeddings
-        from corpus.ingest import load_corpus
         from corpus.retrieval import HybridRetriever
 
         settings = settings or Settings()
-        corpus = load_corpus(settings.manifest)
+        corpus = load_settings_corpus(settings)
         conflicts = load_conflicts(corpus)
         embeddings = load_embeddings()
         encoder = choose_encoder(settings.data_dir, embeddings)  # exports the ONNX file once if missing or stale

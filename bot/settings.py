@@ -7,9 +7,10 @@ environment itself.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 
 class FactReading(BaseModel):
@@ -142,6 +143,11 @@ class Settings(BaseSettings):
         default=None,
         description="Document manifest (JSON) to serve instead of the shipped corpus/manifest.json.",
     )
+    hidden_documents: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="Shipped document ids left out of answers, comma-separated (MDSBOT_HIDDEN_DOCUMENTS=id1,id2); "
+        "shipped documents are never removed, a site hides them (`mdsbot corpus` lists the ids).",
+    )
     collection: str = Field(default="mdsbot_passages", description="Chroma collection name.")
     database_url: str | None = Field(
         default=None,
@@ -191,3 +197,15 @@ class Settings(BaseSettings):
         default_factory=FactReading,
         description="Choices made when reading patient facts from chat (MDSBOT_FACT_READING__<FIELD>).",
     )
+
+    @field_validator("hidden_documents", mode="before")
+    @classmethod
+    def _comma_separated(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [part.strip() for part in value.split(",") if part.strip()]
+        return value
+
+    @property
+    def added_documents(self) -> Path:
+        """Where documents added with `mdsbot ingest PATH` or the app's upload are stored (corpus/library.py)."""
+        return self.data_dir / "documents"

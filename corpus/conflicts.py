@@ -99,7 +99,8 @@ def load_conflicts(corpus: Corpus) -> tuple[KnownConflict, ...]:
     path = corpus.conflicts_file
     if path is None:
         return ()
-    conflicts = _parse(path)
+    # A conflict with a position in a document the site hides (MDSBOT_HIDDEN_DOCUMENTS) is no conflict here.
+    conflicts = [c for c in _parse(path) if not {p.doc_id for p in c.positions} & corpus.hidden]
     for conflict in conflicts:
         _check_positions(path, conflict, corpus)
     return tuple(conflicts)

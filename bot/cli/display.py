@@ -33,6 +33,7 @@ def render_text(response: BotResponse) -> str:
 
 def render_citation(citation: Citation) -> str:
     date = f", {citation.doc_date}" if citation.doc_date else ""
+    date = f" ({citation.doc_kind}){date}" if citation.doc_kind else date
     head = f"[{citation.n}] {citation.doc_title}{date} — {citation.section} (chars {citation.start}-{citation.end})"
     quote = textwrap.fill(f'"{citation.quote or citation.text}"', width=100, initial_indent="    ", subsequent_indent="    ")
     return f"{head}\n{quote}"

@@ -128,6 +128,7 @@ def citations_html(citations: Sequence[Citation], key: str) -> str:
 
 def citation_html(c: Citation, key: str, *, open_: bool = False) -> str:
     date = f"stated date {c.doc_date}" if c.doc_date else "no date stated"
+    date = f"{c.doc_kind}, {date}" if c.doc_kind else date
     short = short_titles().get(c.doc_id, c.doc_title)
     summary = (
         f'<span class="mds-cite-n">[{c.n}]</span> <span class="mds-cite-title">{text(short)}</span>'
