@@ -1,4 +1,4 @@
-"""HTML for the web app: bot responses, decisions, the options list and the sources browser.
+"""HTML for the web app: bot responses, decisions and the options list (the sources browser: sources_html.py).
 
 Pure functions of the typed results (no gradio import), so they are cheap to
 test. Every piece of source or user text goes through :func:`text` (HTML and
@@ -8,7 +8,6 @@ characters such as ``*`` or ``[`` that must stay literal.
 
 from __future__ import annotations
 
-import html
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
@@ -362,65 +361,3 @@ def excerpt(message: str, limit: int = 200) -> str:
 
 def error_html(message: str) -> str:
     return f'<div class="mds-error">⚠ {text(message)}</div>'
-
-
-# --- sources browser --------------------------------------------------------------------------
-
-
-def document_html(document: Any, passages: Sequence[Any], dropped: Sequence[Any], repairs: Sequence[Any]) -> str:
-    """One document: its metadata and caveats, the blocks dropped from it, then every passage."""
-    info = document.info
-    date = info.stated_date_text or info.stated_date or "no date stated in the text"
-    caveats = "".join(f"<li>{text(c)}</li>" for c in info.caveats)
-    parts = [
-        f'<div class="mds-doc"><h3>{text(info.title)}</h3>',
-        f'<div class="mds-doc-meta"><code>{text(info.id)}</code> · {text(info.kind.replace("_", " "))} · '
-        f"{text(date)} · {len(passages)} passages</div>",
-        f'<div class="mds-caveats"><div class="mds-caveats-title">Caveats</div><ul>{caveats}</ul></div>',
-    ]
-    applied = [(r, len(re.findall(r.pattern, document.raw))) for r in repairs]
-    applied = [(r, n) for r, n in applied if n]
-    if applied:
-        rows = "".join(
-            f"<tr><td><code>{text(r.pattern)}</code></td><td>{text(r.replacement)}</td><td>{n}</td><td>{text(r.why)}</td></tr>"
-            for r, n in applied
-        )
-        parts.append(
-            '<details class="mds-repairs" open><summary>OCR repairs applied to this document '
-            f"({len(applied)} kinds)</summary><table class=\"mds-table\"><tr><th>Printed (pattern)</th>"
-            f"<th>Read as</th><th>Times</th><th>Why</th></tr>{rows}</table></details>"
-        )
-    if dropped:
-        items = "".join(
-            f'<details class="mds-dropped-block"><summary>{text(b.name)} (characters {b.start}–{b.end}): {text(b.why)}</summary>'
-            f'<pre class="mds-raw">{html.escape(document.raw[b.start:b.end])}</pre></details>'
-            for b in dropped
-        )
-        parts.append(
-            f'<div class="mds-dropped"><div class="mds-dropped-title">Dropped page furniture ({len(dropped)} blocks, '
-            f"never retrievable or citable)</div>{items}</div>"
-        )
-    section = None
-    for p in passages:
-        if p.section != section:
-            section = p.section
-            parts.append(f'<h4 class="mds-section">{text(section)}</h4>')
-        parts.append(passage_html(p, repairs))
-    parts.append("</div>")
-    return "".join(parts)
-
-
-def passage_html(passage: Any, repairs: Sequence[Any]) -> str:
-    fixed = [r for r in repairs if re.search(r.pattern, passage.text)]
-    repaired = ""
-    if fixed:
-        repaired = '<div class="mds-repaired">OCR repaired: ' + "; ".join(
-            f"{text(r.replacement)} ({text(r.why)})" for r in fixed
-        ) + "</div>"
-    return (
-        f'<div class="mds-passage-card" id="passage-{text(passage.id)}">'
-        f'<div class="mds-passage-head"><code>{text(passage.id)}</code> · {text(passage.kind)} · '
-        f"characters {passage.start}–{passage.end}</div>"
-        f'<div class="mds-passage-text">{text(passage.normalized)}</div>{repaired}'
-        f'<details><summary>As printed in the file</summary><pre class="mds-raw">{html.escape(passage.text)}</pre></details></div>'
-    )

@@ -18,7 +18,9 @@ from bot.webapp import actions, html
 from bot.webapp.actions import InputError, Reports, ServiceError
 from bot.webapp.check_tab import CheckTab
 from bot.webapp.lanes import Lanes
+from bot.webapp.loading import LiveEngine
 from bot.webapp.sessions import SessionStore
+from bot.webapp.sources_tab import SourcesTab
 from bot.webapp.theme import APP_CSS, APP_JS, app_theme
 
 EXAMPLE_QUESTIONS = (
@@ -43,6 +45,7 @@ class ChatSession:
 
 def build_app(engine: Any) -> gr.Blocks:
     """The whole app around one loaded engine (``engine.conversation()``, ``engine.corpus``)."""
+    engine = engine if isinstance(engine, LiveEngine) else LiveEngine(engine)  # replaced when a document is added
     store = SessionStore(engine.conversation)
     reports = Reports()
     lanes = _lanes(engine)
@@ -57,7 +60,7 @@ def build_app(engine: Any) -> gr.Blocks:
             with gr.Tab("Medical necessity", id="check", elem_id="tab-check"):
                 CheckTab(reports)
             with gr.Tab("Sources", id="sources", elem_id="tab-sources"):
-                _sources_tab(engine.corpus)
+                SourcesTab(engine)
         _api_endpoints(store, lanes)
     return demo
 
@@ -220,45 +223,6 @@ def _chat_tab(engine: Any, lanes: Lanes) -> None:
 
 
 # --- Medical necessity ------------------------------------------------------------------------
-
-
-# --- Sources ----------------------------------------------------------------------------------
-
-
-def _sources_tab(corpus: Any) -> None:
-    docs = {d.info.short_title: d for d in corpus.documents}
-    first = next(iter(docs))
-
-    def section_names(title: str) -> list[str]:
-        return ["All sections", *dict.fromkeys(p.section for p in corpus.passages_of(docs[title].id))]
-
-    def sections_of(title: str) -> Any:
-        return gr.update(choices=section_names(title), value="All sections")
-
-    def render(title: str, wanted: str | None) -> str:
-        doc = docs[title]
-        passages = corpus.passages_of(doc.id)
-        if wanted and wanted != "All sections":
-            passages = [p for p in passages if p.section == wanted]
-        dropped = [b for b in corpus.dropped if b.doc_id == doc.id]
-        # The repairs this document declares, which are the ones corpus.ingest applied to it.
-        return html.document_html(doc, passages, dropped, doc.info.cleaning.ocr_repairs)
-
-    gr.Markdown(
-        "The source documents, passage by passage, as the bot retrieves and cites them: cleaned text, "
-        "its exact character span in the shipped file, OCR repairs, and the page furniture that was dropped."
-    )
-    with gr.Row():
-        choice = gr.Radio(list(docs), value=first, label="Document", elem_id="source-doc", scale=3)
-        section = gr.Dropdown(
-            section_names(first), value="All sections", label="Section", elem_id="source-section", scale=2
-        )
-    view = gr.HTML(render(first, "All sections"), elem_id="source-view")
-
-    choice.change(sections_of, [choice], [section], api_visibility="private", queue=False).then(
-        render, [choice, section], [view], api_visibility="private", queue=False
-    )
-    section.input(render, [choice, section], [view], api_visibility="private", queue=False)
 
 
 # --- API --------------------------------------------------------------------------------------
