@@ -7,7 +7,7 @@ import re
 import pytest
 
 from bot.models import BotResponse, Check, Citation, Conflict
-from bot.webapp import html
+from bot.webapp import html, sources_html
 from rules_core import SUPPORTED_DRUGS, evaluate, evaluate_options
 
 
@@ -189,7 +189,7 @@ def test_sources_browser_shows_caveats_furniture_and_repairs(corpus):
         passages = corpus.passages_of(doc.id)
         dropped = [b for b in corpus.dropped if b.doc_id == doc.id]
         repairs = doc.info.cleaning.ocr_repairs
-        out = html.document_html(doc, passages, dropped, repairs)
+        out = sources_html.document_html(doc, passages) + sources_html.cleaning_html(doc, dropped)
         for caveat in doc.info.caveats:
             assert html.text(caveat) in out
         for p in passages:

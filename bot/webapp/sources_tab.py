@@ -46,7 +46,7 @@ def add_upload(live: LiveEngine, path: Path, kind: str | None, title: str | None
     engine = Engine.from_settings(settings, progress=lambda done, total: progress(0.1 + 0.8 * done / max(total, 1), "embedding"))
     live.replace(engine)
     progress(1.0, "ready")
-    return result
+    return result.document
 
 
 class SourcesTab:

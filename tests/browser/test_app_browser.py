@@ -200,10 +200,13 @@ def test_sources_show_passages_and_caveats(open_page, screenshot):
     view = page.locator("#source-view")
     view.locator(".mds-caveats").wait_for()
     assert view.locator(".mds-passage-card").count() > 10
-    assert "OCR repairs applied" in view.inner_text()
+    cleaning = page.locator("#source-cleaning")
+    assert not cleaning.is_visible()  # how the text was cleaned: collapsed until asked for
+    page.locator("#source-cleaning-accordion").get_by_text("How this text was cleaned").click()
+    cleaning.get_by_text("OCR repairs applied").wait_for()
     screenshot(page, "app-sources-review")
     page.locator("#source-doc label", has_text="Article").click()
-    page.wait_for_function("document.querySelector('#source-view').innerText.includes('Dropped page furniture')")
+    page.wait_for_function("document.querySelector('#source-cleaning').innerText.includes('Dropped page furniture')")
     assert "2025" in view.locator(".mds-doc-meta").inner_text()
     screenshot(page, "app-sources-article")
 
