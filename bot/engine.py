@@ -18,9 +18,21 @@ if TYPE_CHECKING:  # pragma: no cover
 
 
 def load_settings_corpus(settings: Settings) -> Corpus:
-    """The shipped documents (less the hidden ones) and the documents the site added, as the settings say."""
-    from corpus.ingest import load_corpus
+    """The shipped documents (less the hidden ones) and the documents the site added, as the settings say.
 
+    A document the medical-necessity ruleset quotes cannot be hidden: its criteria cite it (ManifestError).
+    """
+    from corpus.ingest import load_corpus
+    from corpus.models import ManifestError
+    from rules_core.loader import shipped_spec
+
+    quoted = {source.doc_id for source in shipped_spec().sources} if settings.hidden_documents else set()
+    for doc_id in settings.hidden_documents:
+        if doc_id in quoted:
+            raise ManifestError(
+                f"MDSBOT_HIDDEN_DOCUMENTS: {doc_id!r} is quoted by the medical-necessity ruleset "
+                "(rules_core/ruleset.yaml sources) and cannot be hidden while the ruleset cites it"
+            )
     return load_corpus(settings.manifest, settings.added_documents, settings.hidden_documents)
 
 

@@ -132,7 +132,7 @@ def remove(directory: Path, id_or_path: str, shipped_ids: set[str]) -> AddedDocu
     if id_or_path in shipped_ids:
         raise LibraryError(
             f"{id_or_path!r} is a shipped document (corpus/manifest.json) and is not removed; to leave it out "
-            f"of answers set MDSBOT_HIDDEN_DOCUMENTS={id_or_path}"
+            f"of answers set MDSBOT_HIDDEN_DOCUMENTS={id_or_path} (not for a document the medical-necessity ruleset quotes)"
         )
     manifest = load_added(directory)
     wanted = {id_or_path, _as_source(id_or_path)}

@@ -153,14 +153,19 @@ def test_shipped_documents_cannot_be_removed_and_bad_input_is_one_line(data_dir,
     assert (Path(__file__).parents[1] / "corpus" / "documents" / f"{SHIPPED}.txt").exists()
 
 
-def test_a_hidden_shipped_document_is_listed_as_hidden_and_left_out(data_dir):
-    rows = json.loads(mdsbot(data_dir, "corpus", "--json", MDSBOT_HIDDEN_DOCUMENTS=SHIPPED).stdout)
-    hidden = next(r for r in rows if r["id"] == SHIPPED)
-    assert hidden["hidden"] and hidden["passages"] == 0
-    corpus = load_settings_corpus(Settings(data_dir=data_dir, hidden_documents=SHIPPED))
-    assert SHIPPED not in {d.id for d in corpus.documents} and corpus.passages
-    bad = mdsbot(data_dir, "corpus", MDSBOT_HIDDEN_DOCUMENTS="nope")
-    assert bad.returncode == 2 and "MDSBOT_HIDDEN_DOCUMENTS: 'nope' is not a shipped document" in bad.stderr
+def test_hiding_a_shipped_document(data_dir):
+    """Hidden: left out of the corpus and of the conflicts quoting it. The ruleset quotes both shipped
+    documents, so through the settings hiding one is refused, in one line saying why."""
+    from corpus.conflicts import load_conflicts
+    from corpus.ingest import load_corpus
+
+    corpus = load_corpus(None, data_dir / "documents", [SHIPPED])
+    assert SHIPPED not in {d.id for d in corpus.documents} and corpus.passages and corpus.hidden == {SHIPPED}
+    assert all(SHIPPED not in {p.doc_id for p in c.positions} for c in load_conflicts(corpus))
+    for hidden, fragment in [(SHIPPED, "is quoted by the medical-necessity ruleset"), ("nope", "'nope' is not a shipped document")]:
+        result = mdsbot(data_dir, "corpus", MDSBOT_HIDDEN_DOCUMENTS=hidden)
+        lines = [line for line in result.stderr.splitlines() if line.strip()]
+        assert result.returncode == 2 and len(lines) == 1 and f"MDSBOT_HIDDEN_DOCUMENTS: " in lines[0] and fragment in lines[0]
 
 
 def test_corpus_show_prints_passage_boundaries(data_dir, files):
