@@ -165,7 +165,7 @@ def test_hiding_a_shipped_document(data_dir):
     for hidden, fragment in [(SHIPPED, "is quoted by the medical-necessity ruleset"), ("nope", "'nope' is not a shipped document")]:
         result = mdsbot(data_dir, "corpus", MDSBOT_HIDDEN_DOCUMENTS=hidden)
         lines = [line for line in result.stderr.splitlines() if line.strip()]
-        assert result.returncode == 2 and len(lines) == 1 and f"MDSBOT_HIDDEN_DOCUMENTS: " in lines[0] and fragment in lines[0]
+        assert result.returncode == 2 and len(lines) == 1 and "MDSBOT_HIDDEN_DOCUMENTS: " in lines[0] and fragment in lines[0]
 
 
 def test_corpus_show_prints_passage_boundaries(data_dir, files):
