@@ -305,7 +305,7 @@ def pathway_html(pathway: Mapping[str, Any], *, open_: bool) -> str:
     rows = "".join(criterion_row_html(c) for c in pathway.get("criteria", []))
     name = plain.pathway_name(pathway)
     blocked = plain.blocking_reason(pathway) if status == "not_eligible" else ""
-    why = f'<div class="mds-blocked">Not eligible because: {text(blocked)}</div>' if blocked else ""
+    why = f'<div class="mds-pathway-why">Not eligible because: {text(blocked)}</div>' if blocked else ""
     basis = f'<div class="mds-pathway-basis">{text(pathway["title"])}</div>' if pathway.get("title") else ""
     return (
         f'<details class="mds-pathway-block mds-pathway-{status}"{" open" if open_ else ""}>'
