@@ -31,6 +31,11 @@ from bot.webapp.patient_form import (
 from rules_core import Therapy
 
 _PLACEHOLDER = {"%": "e.g. 20 or 20%", "years": "e.g. 72"}
+_CHOICE_WORDS = {"int1": "intermediate-1", "int2": "intermediate-2"}  # IPSS categories as printed
+
+
+def choice_label(value: str) -> str:
+    return _CHOICE_WORDS.get(value, value.replace("_", " "))
 
 
 class PatientForm:
@@ -53,7 +58,7 @@ class PatientForm:
         elem = f"field-{spec.name}"
         label = display_label(spec)
         if spec.kind in ("choice", "bool"):
-            choices = [(NOT_DOCUMENTED, NOT_DOCUMENTED)] + [(c.replace("_", " "), c) for c in spec.choices]
+            choices = [(NOT_DOCUMENTED, NOT_DOCUMENTED)] + [(choice_label(c), c) for c in spec.choices]
             self.value[spec.name] = gr.Radio(choices, value=NOT_DOCUMENTED, label=label, info=_info(spec), elem_id=elem)
         elif spec.kind in ("int", "number"):
             self.value[spec.name] = _number_box(label, elem, placeholder=_PLACEHOLDER.get(spec.unit_hint, "e.g. 4"))
@@ -88,7 +93,7 @@ class PatientForm:
                         if name in row:
                             continue
                         row[name] = gr.Dropdown([NOT_DOCUMENTED, *col.choices], value=NOT_DOCUMENTED,
-                                                label=_column_label(name), elem_id=f"therapy-{i}-{name}", min_width=140)
+                                                label=_column_label(name), elem_id=f"therapy-{i}-{name}", min_width=170)
             self.rows.append({name: row[name] for name in columns})  # the Therapy model's order
 
     # the flat list of inputs, and reading it back

@@ -325,8 +325,9 @@ def criterion_row_html(c: Mapping[str, Any]) -> str:
     return (
         f'<tr class="mds-crit mds-crit-{status}">'
         f'<td class="mds-crit-status" title="{STATUS_WORD.get(status, status)}">{STATUS_SYMBOL.get(status, "?")}</td>'
-        f'<td>{text(plain.plain_text(c["statement"]))}{note}</td><td>{text(plain.shown_evidence(c))}</td>'
-        f'<td>{"<br>".join(sources)}</td></tr>'
+        f'<td>{text(plain.plain_text(c["statement"]))}{note}</td>'
+        f'<td data-label="Evidence">{text(plain.shown_evidence(c))}</td>'
+        f'<td data-label="Source">{"<br>".join(sources)}</td></tr>'
     )
 
 
@@ -342,7 +343,7 @@ def options_html(decisions: Sequence[Mapping[str, Any]]) -> str:
         f'<tr class="mds-option mds-option-{d["decision"]}"><td><b>{text(plain.drug_name(d["drug"]))}</b></td>'
         f'<td><span class="mds-pill mds-pill-{d["decision"]}">{DECISION_ICON.get(d["decision"], "")} '
         f'{text(DECISION_LABEL.get(d["decision"], d["decision"]).lower())}</span></td>'
-        f'<td class="mds-option-why">{text(plain.options_reason(d))}</td></tr>'
+        f'<td class="mds-option-why" data-label="Why">{text(plain.options_reason(d))}</td></tr>'
         for d in decisions
     )
     details = "".join(

@@ -96,7 +96,7 @@ def _spec(name: str, info: Any) -> FieldSpec:
     suffix = next((v for k, v in UNIT_SUFFIX.items() if name.endswith(k) or name == k), "")
     return FieldSpec(
         name=name,
-        label=label[:1].upper() + label[1:],
+        label=label if info.title else label[:1].upper() + label[1:],
         kind=kind,
         choices=choices,
         units=units,
