@@ -10,7 +10,7 @@ from __future__ import annotations
 import threading
 from typing import Any
 
-from bot.records.models import DecisionRecord, Surface, new_record
+from bot.records.models import DecisionRecord, RecordsError, Surface, new_record
 
 
 class DecisionRecorder:
@@ -38,6 +38,9 @@ class DecisionRecorder:
                 from corpus.ingest import MANIFEST
                 from corpus.models import manifest_fingerprint
 
-                self._corpus_hash = manifest_fingerprint(self.settings.manifest or MANIFEST)
-                self._store = open_store(self.settings.database_url, self.settings.data_dir)
+                try:
+                    self._corpus_hash = manifest_fingerprint(self.settings.manifest or MANIFEST)
+                    self._store = open_store(self.settings.database_url, self.settings.data_dir)
+                except OSError as exc:  # the data dir cannot be made or read: one line, like a database error
+                    raise RecordsError(f"decision store in {self.settings.data_dir}: {exc.strerror or exc}") from None
             return self._store, str(self._corpus_hash)

@@ -22,6 +22,7 @@ from corpus.text import format_number, read_typed_value
 from rules_core import PatientFacts, Therapy, describe_error
 from rules_core.errors import format_loc
 from rules_core.facts import Hemoglobin, SerumEpo
+from rules_core.plain import plain_text
 
 # The unit a plain number box takes, by field (the canonical lexicon unit); a field not listed takes none.
 FIELD_UNITS = {"age_years": "years", "rbc_units_last_8_weeks": "units", "weeks": "weeks"}
@@ -125,11 +126,10 @@ def _what(error: dict[str, Any], loc: tuple[Any, ...], described: str) -> str:
         if low is not None and high is not None:
             shown = format_number(value) if isinstance(value, (int, float)) else repr(value)
             return f"{shown} is out of range {low}–{high}" + _hint(described)
-    if kind == "missing":
-        return "required"
     # The rules core's own words, without its field path ("ring_sideroblasts_pct: ...").
     path = format_loc(loc)
-    return described.split(f"{path}: ", 1)[1] if f"{path}: " in described else described
+    tail = described.split(f"{path}: ", 1)[1] if f"{path}: " in described else described
+    return plain_text(tail)  # "use one of epoetin alfa, …", not agent ids
 
 
 def _hint(described: str) -> str:
