@@ -113,8 +113,16 @@ def verdict_sentence(decision: Any) -> str:
 
 
 def options_reason(decision: Any) -> str:
-    """One plain sentence for a drug in "check all drugs": the pathway, the blocker or what is missing."""
-    return " ".join(reasons(decision))
+    """Short plain words for a drug in "check all drugs": the pathway, what closes each pathway (the
+    patient's values against the threshold), or what is missing."""
+    if get(decision, "decision") != "does_not_meet":
+        return " ".join(reasons(decision))
+    closed = [p for p in get(decision, "pathways", []) if get(p, "status") == "not_eligible"]
+    return " ".join(
+        f"{pathway_name(p)[:1].upper()}{pathway_name(p)[1:]}: not met, "
+        + "; ".join(shown_evidence(c) for c in blocking_criteria(p)) + "."
+        for p in closed
+    )
 
 
 def policy_rows(policy: Mapping[str, Any] | Any) -> list[tuple[str, str]]:

@@ -196,7 +196,7 @@ def test_options_say_why_a_drug_does_not_meet():
     luspatercept = next(d for d in decisions if d["drug"] == "luspatercept")
     assert luspatercept["decision"] == "does_not_meet"
     row = re.search(r'<tr class="mds-option[^"]*"><td><b>luspatercept</b>.*?</tr>', out).group(0)
-    assert "Second line after ESA failure or ineligibility:" in row and "not met (" in row
+    assert "Second line after ESA failure or ineligibility: not met, 1 RBC units in 8 weeks &lt; 2 units" in row
 
 
 def test_sources_browser_shows_caveats_furniture_and_repairs(corpus):

@@ -201,5 +201,5 @@ def test_the_all_drugs_report_gives_each_drug_and_why(tmp_path):
     for d in decisions:
         assert f"| {d.drug.replace('_', ' ')} | {report.DECISION_LABEL[d.decision].lower()} | {report._md(plain.options_reason(d))} |" in markdown
     assert "epoetin alfa" in flat and "epoetin_alfa" not in flat
-    assert "Second line after ESA failure or ineligibility: RBC transfusion-dependent" in markdown
+    assert "Second line after ESA failure or ineligibility: not met, 1 RBC units in 8 weeks < 2 units" in markdown
     assert "Patient reference MRN-0042" in flat and report.NOTICE in flat

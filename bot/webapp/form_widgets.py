@@ -86,14 +86,14 @@ class PatientForm:
                         [("", "")] + _agent_choices(columns["agent"].choices), value="", label=_column_label("agent"),
                         allow_custom_value=True, elem_id=f"therapy-{i}-agent", scale=3, min_width=240,
                     )
-                    row["weeks"] = _number_box(_column_label("weeks"), f"therapy-{i}-weeks", placeholder="e.g. 8",
-                                               min_width=110)
+                    row["weeks"] = gr.Textbox(label=_column_label("weeks"), value="", placeholder="e.g. 8",
+                                              elem_id=f"therapy-{i}-weeks", max_lines=1, min_width=120)
                 with gr.Row(elem_classes=["mds-therapy-row"]):
                     for name, col in columns.items():
                         if name in row:
                             continue
                         row[name] = gr.Dropdown([NOT_DOCUMENTED, *col.choices], value=NOT_DOCUMENTED,
-                                                label=_column_label(name), elem_id=f"therapy-{i}-{name}", min_width=170)
+                                                label=_column_label(name), elem_id=f"therapy-{i}-{name}", min_width=200)
             self.rows.append({name: row[name] for name in columns})  # the Therapy model's order
 
     # the flat list of inputs, and reading it back
