@@ -38,13 +38,16 @@ INTRO = (
 PRIVATE = dict(api_visibility="private", concurrency_id="rules", concurrency_limit=4)
 # After a check: the first field message if there is one, else the verdict, scrolled into view when it is not.
 SHOW_RESULT_JS = """
-() => setTimeout(() => {
-  const error = [...document.querySelectorAll('.mds-field-error .mds-error')].find(e => e.offsetParent !== null);
-  const target = error || document.querySelector('#decision');
-  if (!target) return;
-  const box = target.getBoundingClientRect();
-  if (box.top < 0 || box.top > window.innerHeight - 120) target.scrollIntoView({block: error ? 'center' : 'start'});
-}, 150)
+() => {
+  const show = () => {
+    const error = [...document.querySelectorAll('.mds-field-error .mds-error')].find(e => e.offsetParent !== null);
+    const target = error || document.querySelector('#decision');
+    if (!target) return;
+    const box = target.getBoundingClientRect();
+    if (box.top < -2 || box.top > window.innerHeight - 120) target.scrollIntoView({block: error ? 'center' : 'start'});
+  };
+  [100, 400, 1000].forEach(ms => setTimeout(show, ms));  // the outputs render a moment after the event ends
+}
 """
 
 

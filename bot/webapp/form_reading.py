@@ -70,6 +70,10 @@ def read_quantity(text: str, chosen_unit: str | None, units: tuple[str, ...]) ->
         note += f" ({format_number(round(typed.value * 10, 1))} g/L)"
     elif typed.spelled not in units:
         note += f" (same quantity as {typed.spelled})"
+    if chosen_unit and chosen_unit != unit:
+        note += f"; the unit typed is used, not the unit chosen ({chosen_unit})"
+    elif note == f"Read as {format_number(typed.value)} {unit}":
+        return ReadValue(typed.value, unit)  # typed as chosen: nothing to say
     return ReadValue(typed.value, unit, note + ".")
 
 

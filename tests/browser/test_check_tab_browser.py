@@ -53,13 +53,13 @@ def shoot(tmp_path):
 def in_viewport(page, selector: str) -> bool:
     box = page.locator(selector).first.bounding_box()
     size = page.viewport_size
-    return box is not None and box["y"] >= 0 and box["y"] + min(box["height"], 40) <= size["height"]
+    return box is not None and box["y"] >= -2 and box["y"] + min(box["height"], 40) <= size["height"]
 
 
 def settle(page, selector: str) -> None:
     """Wait until the element has been brought into view (the page scrolls it there after the check)."""
     page.wait_for_function(
-        "sel => { const b = document.querySelector(sel).getBoundingClientRect(); return b.top >= 0 && b.top < innerHeight - 40; }",
+        "sel => { const b = document.querySelector(sel).getBoundingClientRect(); return b.top >= -2 && b.top < innerHeight - 40; }",
         arg=selector, timeout=5_000,
     )
 
@@ -110,8 +110,10 @@ def test_errors_name_the_label_then_the_verdict_shows_in_view(check_page, shoot,
     assert "MEETS CRITERIA" in banner.inner_text()
     assert page.locator("#decision .mds-notice").inner_text() == "Decision support, not a substitute for clinical judgement."
     assert error.is_hidden()
-    assert page.locator("#field-hemoglobin-error").inner_text().strip() == "Read as 98 g/L (9.8 g/dL)."
-    assert page.locator("#field-serum_epo-error").inner_text().strip() == "Read as 620 U/L."
+    assert page.locator("#field-hemoglobin-error").inner_text().strip() == (
+        "Read as 98 g/L (9.8 g/dL); the unit typed is used, not the unit chosen (g/dL).")
+    assert page.locator("#field-serum_epo-error").inner_text().strip() == (
+        "Read as 620 U/L; the unit typed is used, not the unit chosen (mU/mL).")
     decision_id = re.search(r"Decision id (\S+)", page.locator("#decision .mds-decision-id").inner_text()).group(1)
     text = page.locator("#decision").inner_text()
     assert "luspatercept.second_line" not in text and "epoetin_alfa" not in text
