@@ -20,6 +20,7 @@ from bot.webapp import actions, html
 from bot.webapp.actions import InputError, Reports
 from bot.webapp.form_widgets import PatientForm
 from bot.webapp.patient_form import FormReading, drug_choices, validate_patient
+from rules_core.plain import plain_text
 
 EXAMPLE_PATIENT = """{
   "ipss_r": "low",
@@ -231,6 +232,9 @@ class CheckTab:
     def on_check_json(self, drug_text: str | None, *values: Any) -> dict[Any, Any]:
         details, (text,) = _details(values)
         out = self.cleared()
+        drug_problem = _drug_problem(drug_text)
+        if drug_problem:
+            return self.show_error(out, drug_problem, self.json_error)
         try:
             decision, facts = actions.check(drug_text, actions.parse_patient_json(text))
         except InputError as exc:
@@ -271,8 +275,9 @@ def on_upload(path: str | None) -> Any:
 
 
 def _drug_problem(drug_text: str | None) -> InputError | None:
+    """The drug field's message, by its label and with drug names in words ("Drug: 'aspirin' is not …")."""
     try:
         actions.canonical_drug(drug_text)
     except InputError as exc:
-        return exc
+        return InputError("Drug: " + plain_text(str(exc).removeprefix("drug: ")), exc.field)
     return None

@@ -84,6 +84,18 @@ def fill_patient(page, ring: str, agent: str | None) -> None:
     page.fill("#therapy-0-weeks input", "8 weeks")
 
 
+def test_an_unknown_drug_is_named_by_its_label_in_words(check_page):
+    page = check_page
+    page.fill("#field-drug input", "aspirin")
+    page.keyboard.press("Enter")
+    page.click("#check-form")
+    error = page.locator("#field-drug-error")
+    error.wait_for(state="visible")
+    message = error.inner_text()
+    assert message.startswith("⚠ Drug: 'aspirin' is not a supported drug; use one of epoetin alfa,"), message
+    assert not FIELD_ID.search(message), message
+
+
 def test_errors_name_the_label_then_the_verdict_shows_in_view(check_page, shoot, tmp_path):
     page = check_page
     fill_patient(page, ring="150", agent=None)
