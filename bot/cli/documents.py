@@ -24,7 +24,7 @@ KIND_HELP = "What the document is: label, policy, guideline, review, article (de
 
 @app.command()
 def ingest(
-    paths: Annotated[Optional[list[Path]], typer.Argument(metavar="PATH...", help="PDF, HTML, Markdown or text files to add or update.")] = None,
+    paths: Annotated[Optional[list[Path]], typer.Argument(metavar="PATH", help="PDF, HTML, Markdown or text files to add or update.")] = None,
     title: Annotated[Optional[str], typer.Option("--title", help="Title (default: read from the file).")] = None,
     date: Annotated[Optional[str], typer.Option("--date", help="Date the document states, YYYY-MM-DD.")] = None,
     kind: Annotated[Optional[str], typer.Option("--kind", help=KIND_HELP)] = None,
