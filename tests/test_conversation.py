@@ -28,8 +28,10 @@ def test_free_text_eligibility_gets_the_rules_core_decision(engine, case):
     if expected == "insufficient_documentation":
         assert response.status == "needs_information"
         assert response.missing_facts, "ask for exactly the missing facts"
+        labels = {m.field: m.label for m in response.decision.missing_facts}
+        assert set(response.missing_facts) <= set(labels), "asks only for facts the decision lacks"
         for field in response.missing_facts:
-            assert field.split("[")[0].split(".")[0] in response.answer
+            assert labels[field] in response.answer and field not in response.answer  # in words, no field ids
     else:
         assert response.status == "answered"
         assert response.decision.decision == expected

@@ -37,6 +37,7 @@ STATUS_BADGE = {
 }
 BLOCKED_BADGE = ("mds-badge-blocked", "⛔ Withheld by the safety guard")
 DECISION_ICON = {"meets_criteria": "✓", "does_not_meet": "✗", "insufficient_documentation": "?"}
+OUTCOME_WORD = {"repair": "repaired the reply", "block": "blocked the reply"}
 PATHWAY_STATUS = {"eligible": "eligible", "not_eligible": "not eligible", "incomplete": "incomplete"}
 
 
@@ -58,6 +59,7 @@ def response_html(response: BotResponse, key: str) -> str:
     decision = response.decision.model_dump(mode="json") if response.decision else None
     if decision and response.status == "answered":
         parts.append(decision_banner_html(decision))
+        parts.append(decision_id_html(decision.get("decision_id")))
     parts.append(f'<div class="mds-answer">{answer_with_markers(response.answer, key, response.citations)}</div>')
     if response.missing_facts:
         parts.append(missing_facts_html(response.missing_facts))
@@ -224,26 +226,45 @@ def facts_html(facts: Mapping[str, Any]) -> str:
 
 
 def guard_action_html(response: BotResponse) -> str:
-    """Which rails blocked or repaired the reply, shown beside it ('' when every rail passed)."""
+    """Which rails blocked or repaired the reply, in a small collapsed box beside it ('' when every rail passed):
+    the summary names them, the box says what each did and why."""
     failed = [c for c in response.checks if not c.passed]
     if not failed:
         return ""
-    verb = "Blocked" if response.blocked else "Repaired"
-    rows = "".join(f"<li><b>{text(c.name)}</b> ({text(c.outcome or 'failed')}): {text(c.detail)}</li>" for c in failed)
-    return f'<div class="mds-guard-action">🛡 {verb} by the guard ({text(", ".join(c.name for c in failed))})<ul>{rows}</ul></div>'
+    blocking = [c.name for c in failed if c.outcome == "block"]
+    repairing = [c.name for c in failed if c.outcome != "block"]
+    if response.blocked:
+        head = f"Blocked by the guard ({', '.join(blocking or [c.name for c in failed])})"
+        head += f"; repaired first ({', '.join(repairing)})" if blocking and repairing else ""
+    else:
+        head = f"Repaired by the guard ({', '.join(repairing or [c.name for c in failed])})"
+    rows = "".join(
+        f"<li><b>{text(c.name)}</b> {text(OUTCOME_WORD.get(c.outcome or '', 'failed'))}: {text(c.detail)}</li>"
+        for c in failed
+    )
+    return f'<details class="mds-guard-action"><summary>🛡 {text(head)}</summary><ul>{rows}</ul></details>'
 
 
 def checks_html(checks: Sequence[Any]) -> str:
     passed = sum(1 for c in checks if c.passed)
     rows = "".join(
         f'<li class="{"mds-pass" if c.passed else "mds-fail"}">{"✓" if c.passed else "✗"} '
-        f"{text(c.name)}{': ' + text(c.detail) if c.detail else ''}</li>"
+        f"{text(c.name)}{' (' + OUTCOME_WORD[c.outcome] + ')' if not c.passed and c.outcome in OUTCOME_WORD else ''}"
+        f"{': ' + text(c.detail) if c.detail else ''}</li>"
         for c in checks
     )
     return f'<details class="mds-checks"><summary>Guard checks: {passed}/{len(checks)} passed</summary><ul>{rows}</ul></details>'
 
 
 # --- decisions --------------------------------------------------------------------------------
+
+
+def decision_id_html(decision_id: str | None) -> str:
+    """Where to find the decision again ('' when it was not recorded)."""
+    if not decision_id:
+        return ""
+    return (f'<div class="mds-decision-id">Decision id <code>{text(decision_id)}</code> '
+            "· stored: find it in the Decisions tab</div>")
 
 
 def decision_banner_html(decision: Mapping[str, Any]) -> str:
