@@ -92,22 +92,24 @@ def test_refusal_needs_information_and_blocked_look_distinct():
             status="needs_information",
             route="rules",
             answer="I need more facts.",
-            missing_facts=["serum_epo (serum erythropoietin level)"],
+            missing_facts=["serum_epo"],
         ),
         "b",
     )
     blocked = html.response_html(BotResponse(status="refused", route="refusal", answer="Withheld.", blocked=True), "c")
     answer = html.response_html(answered(), "d")
     assert "mds-badge-refused" in refused and "mds-status-refused" in refused
-    assert "mds-badge-needs" in needs and "☐ serum&#95;epo (serum erythropoietin level)" in needs
+    assert "mds-badge-needs" in needs and "☐ Serum erythropoietin level" in needs
     assert "mds-badge-blocked" in blocked and "mds-blocked" in blocked
     assert "mds-badge" not in answer
 
 
 def test_missing_field_names_get_their_label():
-    out = html.missing_facts_html(["serum_epo", "something else"])
-    assert "☐ Serum erythropoietin level (serum&#95;epo)" in out
-    assert "☐ something else" in out
+    out = html.missing_facts_html(["serum_epo", "something else", "therapies[0].weeks"],
+                                  {"therapies[0].weeks": "weeks of the ESA trial"})
+    assert "☐ Serum erythropoietin level<" in out and "serum&#95;epo" not in out  # words, not field ids
+    assert "☐ Something else" in out
+    assert "☐ Weeks of the ESA trial<" in out  # the decision's own label for a field path
 
 
 def test_conflict_is_flagged_with_both_positions():

@@ -24,6 +24,7 @@ from bot.webapp.record_html import TABLE_COLUMNS, csv_text, record_html, table_r
 from rules_core import SUPPORTED_DRUGS
 
 ANY_DRUG, ANY_DECISION = "any drug", "any decision"
+COLUMN_WIDTHS = ["230px", "140px", "90px", "130px", "80px", "190px", "280px", "130px", "150px", "130px"]
 MAX_ROWS = 500  # newest first; narrow the filters to see older ones
 INTRO = (
     "Every medical-necessity decision made in the chat, the Medical-necessity tab, the API and the command line, "
@@ -44,8 +45,8 @@ class DecisionsTab:
         self._filters()
         self.status = gr.HTML("", elem_id="decisions-status")
         self.table = gr.Dataframe(
-            headers=list(TABLE_COLUMNS), value=[], interactive=False, wrap=True, elem_id="decisions-table",
-            max_height=420,
+            headers=list(TABLE_COLUMNS), value=[], interactive=False, wrap=False, elem_id="decisions-table",
+            max_height=420, column_widths=COLUMN_WIDTHS,
         )
         self._record_panel()
         self._wire(tab)

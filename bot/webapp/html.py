@@ -62,7 +62,8 @@ def response_html(response: BotResponse, key: str) -> str:
         parts.append(decision_id_html(decision.get("decision_id")))
     parts.append(f'<div class="mds-answer">{answer_with_markers(response.answer, key, response.citations)}</div>')
     if response.missing_facts:
-        parts.append(missing_facts_html(response.missing_facts))
+        labels = {m.field: m.label for m in response.decision.missing_facts} if response.decision else {}
+        parts.append(missing_facts_html(response.missing_facts, labels))
     parts.append(guard_action_html(response))
     if response.notes:
         parts.append('<ul class="mds-notes">' + "".join(f"<li>ℹ︎ {text(n)}</li>" for n in response.notes) + "</ul>")
@@ -187,16 +188,17 @@ def quote_spans(passage: str, quote: str) -> list[tuple[int, int]]:
     return spans
 
 
-def missing_facts_html(missing: Iterable[str]) -> str:
-    """Checklist of what to supply; bare field names get their plain-words label."""
+def missing_facts_html(missing: Iterable[str], labels: Mapping[str, str] | None = None) -> str:
+    """Checklist of what to supply, in words: the decision's label for each field, else the patient model's."""
     from rules_core import FIELD_LABELS
 
-    items = "".join(
-        f"<li>☐ {text(FIELD_LABELS[m][:1].upper() + FIELD_LABELS[m][1:])} ({text(m)})</li>"
-        if m in FIELD_LABELS
-        else f"<li>☐ {text(m)}</li>"
-        for m in missing
-    )
+    named = {**FIELD_LABELS, **(labels or {})}
+
+    def words(field: str) -> str:
+        label = named.get(field, field)
+        return label[:1].upper() + label[1:]
+
+    items = "".join(f"<li>☐ {text(words(m))}</li>" for m in missing)
     return f'<div class="mds-missing"><div class="mds-missing-title">Please provide:</div><ul>{items}</ul></div>'
 
 
