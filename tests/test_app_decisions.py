@@ -196,3 +196,27 @@ def test_the_store_reads_records_from_another_process_at_once(recorder, tmp_path
     assert append(tmp_path / "decisions.sqlite3", cli)
     assert [r.surface for r in recorder.list()] == ["cli", "app_form"]
     assert open_store(None, tmp_path).get(cli.id) is not None
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("no_record", [False, True], ids=["recorded", "no-record"])
+def test_mdsbot_chat_records_its_verdicts_unless_told_not_to(index_dir, engine, tmp_path, no_record):
+    import os
+    import re
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    database = tmp_path / "team.sqlite3"
+    env = {**os.environ, "MDSBOT_DATABASE_URL": f"sqlite:///{database}"}
+    command = [str(Path(sys.executable).parent / "mdsbot"), "chat", "--data-dir", str(index_dir)]
+    result = subprocess.run(command + (["--no-record"] if no_record else []), input=f"{FIRST}, {SECOND}\nquit\n",
+                            capture_output=True, text=True, env=env, timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert "meets the medical-necessity criteria" in result.stdout
+    stored = DecisionRecorder(Settings(data_dir=tmp_path, database_url=f"sqlite:///{database}")).list()
+    if no_record:
+        assert stored == [] and "decision id:" not in result.stdout
+    else:
+        [record] = stored
+        assert record.surface == "chat" and re.search(rf"decision id: {record.id}\b", result.stdout)
