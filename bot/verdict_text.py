@@ -21,7 +21,7 @@ VERDICT = {
     "does_not_meet": "does not meet the medical-necessity criteria",
     "insufficient_documentation": "cannot be decided yet: documentation is missing",
 }
-_SOURCE_NOTE = re.compile(r"\s*\([^()]*\)\s*$")  # "... (002: NCCN category 1; MEDALIST)": where it comes from
+_SOURCE_NOTE = re.compile(r"\s*\([^()]*\)\s*$")  # a trailing "(document: trial)" note: where it comes from
 Cite = Callable[[SourceQuote], int]
 
 

@@ -237,3 +237,10 @@ def test_the_rail_that_repaired_or_blocked_a_reply_is_shown_beside_it():
     assert "🛡 Blocked by the guard (subject)" in html.response_html(blocked, "k")
     passed = repaired.model_copy(update={"checks": checks[:1]})
     assert "mds-guard-action" not in html.response_html(passed, "k")
+
+
+def test_chat_facts_are_listed_in_words_not_field_ids():
+    out = html.facts_html({"ipss_r": "low", "serum_epo": {"value": 620, "unit": "U/L"},
+                           "therapies": [{"agent": "epoetin_alfa", "weeks": 8, "response": "none"}]})
+    assert "<td>Serum EPO</td><td>620 U/L</td>" in out and "<td>IPSS-R</td><td>low</td>" in out
+    assert "serum&#95;epo" not in out and "ipss&#95;r" not in out and "epoetin alfa, 8 weeks" in out

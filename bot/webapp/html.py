@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from bot.decision_report import DECISION_LABEL, STATUS_SYMBOL, STATUS_WORD, format_fact, short_titles
+from bot.decision_report import DECISION_LABEL, STATUS_SYMBOL, STATUS_WORD, short_titles
 from bot.models import BotResponse, Citation, Conflict
 
 # One pass, character by character: HTML specials and the characters Markdown would act on.
@@ -216,14 +216,16 @@ def conflict_html(conflict: Conflict, key: str) -> str:
 
 
 def facts_html(facts: Mapping[str, Any]) -> str:
+    """The facts read so far, in words ('Serum EPO: 620 U/L'), as the chat's notes state them."""
+    from bot.eligibility import describe_facts
+
     rows = "".join(
-        f"<tr><td>{text(name)}</td><td>{text(format_fact(name, value))}</td></tr>"
-        for name, value in facts.items()
-        if value is not None
+        "<tr><td>{}</td><td>{}</td></tr>".format(*(text(part) for part in (line.split(": ", 1) + [""])[:2]))
+        for line in describe_facts(dict(facts))
     )
     return (
         '<details class="mds-facts"><summary>Patient facts read from this conversation</summary>'
-        f'<table class="mds-table"><tr><th>Field</th><th>Value</th></tr>{rows}</table></details>'
+        f'<table class="mds-table"><tr><th>Fact</th><th>Value</th></tr>{rows}</table></details>'
     )
 
 
