@@ -17,7 +17,7 @@ from bot.guard.instructions import strip_instructions
 from bot.guard.models import GuardContext
 from bot.guard.premises import unsupported_premise
 from bot.models import BotResponse, Citation
-from bot.verdict_text import ask_text, facts_to_ask, verdict_lines
+from bot.verdict_text import ask_text, facts_to_ask, plain, verdict_lines
 from corpus.conflicts import for_pathway
 from corpus.lexicon import load_lexicon
 from corpus.text import fold_typed
@@ -204,10 +204,11 @@ class Conversation:
         response = self.engine.answerer.answer_each([q.format(drug=name) for q in load_lexicon().criteria_questions])
         if response.status != "answered":
             return response
-        asks = "; ".join(m.label.replace("_", " ") for m in decision.missing_facts)
+        wanted = facts_to_ask(decision)  # only what the verdict waits on
+        asks = "; ".join(plain(m.label) for m in wanted)
         offer = f"To check this patient against these criteria for {name}, tell me: {asks}."
         return response.model_copy(
-            update={"notes": [*notes, offer, *response.notes], "missing_facts": [m.field for m in decision.missing_facts],
+            update={"notes": [*notes, offer, *response.notes], "missing_facts": [m.field for m in wanted],
                     "extracted_facts": facts}
         )
 

@@ -35,7 +35,7 @@ def recorder(tmp_path):
 
 def decide(recorder, drug="luspatercept", patient=PATIENT, surface="app_form", **people):
     facts = rules_core.PatientFacts.model_validate(patient)
-    return recorder.record(rules_core.evaluate(drug, facts), facts, surface, **people)
+    return recorder.stamp(rules_core.evaluate(drug, facts), facts, surface, **people)
 
 
 # --- chat ---------------------------------------------------------------------------------------
@@ -99,6 +99,26 @@ def test_no_record_setting_decides_without_storing(tmp_path):
     decision = decide(off)
     assert decision.decision == "meets_criteria" and decision.decision_id is None
     assert list(tmp_path.iterdir()) == []  # no store was even made
+
+
+def test_record_stores_with_the_default_surface_and_cleans_the_people(tmp_path):
+    recorder = DecisionRecorder(Settings(data_dir=tmp_path / "made" / "here"), "app_form")
+    facts = rules_core.PatientFacts.model_validate(PATIENT)
+    record = recorder.record(rules_core.evaluate("luspatercept", facts), facts, patient_ref=" MRN-1 ", reviewer=" ")
+    assert (record.surface, record.patient_ref, record.reviewer) == ("app_form", "MRN-1", None)
+    assert [r.id for r in recorder.list()] == [record.id]
+    with pytest.raises(ValueError, match="^surface: "):
+        DecisionRecorder(Settings(data_dir=tmp_path)).record(rules_core.evaluate("luspatercept", facts), facts)
+
+
+def test_a_data_dir_that_cannot_be_made_is_one_line_and_tried_again(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder", encoding="utf-8")
+    recorder = DecisionRecorder(Settings(data_dir=blocker / "data"))
+    with pytest.raises(RecordsError, match="^decision store in .*: "):
+        decide(recorder)
+    recorder.settings = Settings(data_dir=tmp_path / "ok")  # fixed: the next decision is stored
+    assert decide(recorder).decision_id is not None
 
 
 def test_an_unreachable_store_is_one_line(tmp_path):

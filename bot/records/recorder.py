@@ -1,8 +1,10 @@
-"""Recording the decisions of a long-running process (the web app, its chat and API).
+"""Recording the decisions of a long-running process (the web app: its forms, chat and API).
 
-The CLI records one decision per process (bot/cli/rules.py); the app makes many,
-from many threads, so it keeps one store, opened on first use. Setting
-``MDSBOT_RECORD_DECISIONS=false`` decides without storing (the CLI's --no-record).
+The CLI records one decision per process (bot/cli/rules.py); the app makes many, from many
+threads, so it keeps one store, opened on the first decision (a pharmacist who never checks a
+patient never opens the database) and tried again after a failure. ``MDSBOT_RECORD_DECISIONS=false``
+decides without storing (the CLI's --no-record): ``stamp`` and the surface-bound ``Recording``
+respect it; ``record`` always stores.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from __future__ import annotations
 import threading
 from typing import TYPE_CHECKING, Any
 
-from bot.records.models import DecisionRecord, RecordFilter, Surface, new_record
+from bot.records.models import DecisionRecord, RecordFilter, RecordsError, Surface, new_record
 
 if TYPE_CHECKING:  # pragma: no cover
     from bot.records.store import DecisionStore
@@ -19,22 +21,29 @@ if TYPE_CHECKING:  # pragma: no cover
 
 
 class DecisionRecorder:
-    """Stores decisions in the configured store; ``record`` returns the decision carrying its id."""
+    """Stores decisions in the configured store (SQLite in the data dir, or ``settings.database_url``)."""
 
-    def __init__(self, settings: Settings):
+    def __init__(self, settings: Settings, surface: Surface | None = None):
         self.settings = settings
-        self.enabled = settings.record_decisions
+        self.surface = surface  # the default surface of ``record`` and ``stamp``
         self._store: DecisionStore | None = None
         self._corpus_hash: str | None = None
-        self._lock = threading.Lock()
+        self._lock = threading.Lock()  # handlers run on several threads; open the store once
+
+    @property
+    def enabled(self) -> bool:
+        return self.settings.record_decisions
 
     def store(self) -> DecisionStore:
-        """The store, migrated on first use (RecordsError, one line, when it cannot be reached)."""
+        """The store, migrated on first use; RecordsError (one line) when it cannot be opened."""
         with self._lock:
             if self._store is None:
                 from bot.records.store import open_store
 
-                self._store = open_store(self.settings.database_url, self.settings.data_dir)
+                try:
+                    self._store = open_store(self.settings.database_url, self.settings.data_dir)
+                except OSError as exc:  # the data dir cannot be made or read: one line, like a database error
+                    raise RecordsError(f"decision store in {self.settings.data_dir}: {exc.strerror or exc}") from None
             return self._store
 
     def corpus_hash(self) -> str:
@@ -45,13 +54,21 @@ class DecisionRecorder:
             self._corpus_hash = manifest_fingerprint(self.settings.manifest or MANIFEST)
         return self._corpus_hash
 
-    def record(self, decision: Decision, facts: PatientFacts, surface: Surface, **people: str | None) -> Decision:
-        """Store the decision (unless recording is off); the decision with its ``decision_id``."""
+    def record(self, decision: Decision, facts: PatientFacts, surface: Surface | None = None,
+               **people: str | None) -> DecisionRecord:
+        """Store the decision (people: reviewer, prescriber, patient_ref; blanks dropped); the stored record."""
+        cleaned = {k: v.strip()[:200] for k, v in people.items() if isinstance(v, str) and v.strip()}
+        where = surface or self.surface
+        if where is None:
+            raise ValueError("surface: say where the decision was made (cli, batch, app_form, chat or api)")
+        return self.store().add(new_record(decision, facts, where, self.corpus_hash(), **cleaned))
+
+    def stamp(self, decision: Decision, facts: PatientFacts, surface: Surface | None = None,
+              **people: str | None) -> Decision:
+        """The decision carrying its ``decision_id`` once stored; unchanged when recording is off."""
         if not self.enabled:
             return decision
-        record = new_record(decision, facts, surface, self.corpus_hash(), **people)
-        self.store().add(record)
-        return decision.model_copy(update={"decision_id": record.id})
+        return decision.model_copy(update={"decision_id": self.record(decision, facts, surface, **people).id})
 
     def for_surface(self, surface: Surface) -> Recording:
         return Recording(self, surface)
@@ -71,4 +88,4 @@ class Recording:
         self.surface = surface
 
     def __call__(self, decision: Decision, facts: Any) -> Decision:
-        return self.recorder.record(decision, facts, self.surface)
+        return self.recorder.stamp(decision, facts, self.surface)

@@ -95,9 +95,8 @@ def record(recorder: Any, decision: Decision, facts: PatientFacts, surface: str,
     cannot be written is a ServiceError saying so and how to decide without storing."""
     from bot.records import RecordsError
 
-    people = {k: str(v).strip()[:200] for k, v in (people or {}).items() if v and str(v).strip()}
     try:
-        return recorder.record(decision, facts, surface, **people)
+        return recorder.stamp(decision, facts, surface, **(people or {}))
     except RecordsError as exc:
         raise ServiceError(f"{exc} (set MDSBOT_RECORD_DECISIONS=false to decide without storing)") from exc
 
