@@ -35,7 +35,11 @@ def plain(text: str) -> str:
 
 
 def pathway_words(pathway: PathwayResult) -> str:
-    """The pathway in words: its title without the source note, else its id's last part."""
+    """The pathway in words: the ruleset's plain ``name`` where the pathway has one, else its title
+    without the source note, else its id's last part."""
+    named = getattr(pathway, "name", "") or ""
+    if named.strip():
+        return plain(named.strip())
     words = _SOURCE_NOTE.sub("", pathway.title or "").strip()
     if not words:
         words = pathway.id.rsplit(".", 1)[-1].replace("_", " ")

@@ -240,3 +240,16 @@ def test_mdsbot_chat_records_its_verdicts_unless_told_not_to(index_dir, engine, 
     else:
         [record] = stored
         assert record.surface == "chat" and re.search(rf"decision id: {record.id}\b", result.stdout)
+
+
+def test_pathway_words_prefer_a_plain_name_then_the_title_without_its_source_note():
+    from dataclasses import replace
+
+    from bot.verdict_text import pathway_words
+
+    facts = rules_core.PatientFacts.model_validate(PATIENT)
+    pathway = rules_core.evaluate("luspatercept", facts).pathways[0]
+    assert "(" in pathway.title and pathway.id.endswith("second_line")
+    assert pathway_words(replace(pathway, title="Second line after ESA failure (a source note)")) == (
+        "second line after ESA failure")
+    assert pathway_words(replace(pathway, title="")) == "second line"  # from the id, in words
