@@ -1,9 +1,9 @@
 """A rules-core Decision in the chat's words: the verdict, each pathway's status and reason, and what to ask.
 
-Readers see no internal ids: pathways are named by their title (without the trailing
-source note), drugs by their lexicon label. The wording avoids the phrases the guard's
-decision_verdict rail reads as a verdict ("is not eligible", "does not meet") except in
-the verdict line itself.
+Readers see no internal ids: names and reasons come from ``rules_core.plain`` (the ruleset's
+plain pathway names, agent ids as words, a documentation check said once), shared with the
+Medical necessity tab and the report. The wording avoids the phrases the guard's decision_verdict
+rail reads as a verdict ("is not eligible", "does not meet") except in the verdict line itself.
 """
 
 from __future__ import annotations
@@ -11,8 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from corpus.lexicon import load_lexicon
-from rules_core import SUPPORTED_DRUGS
+from rules_core import plain as words
 from rules_core.decision import CriterionResult, Decision, MissingFact, PathwayResult, SourceQuote
 
 MARK = {"met": "✓", "not_met": "✗", "missing": "?"}
@@ -21,29 +20,17 @@ VERDICT = {
     "does_not_meet": "does not meet the medical-necessity criteria",
     "insufficient_documentation": "cannot be decided yet: documentation is missing",
 }
-_SOURCE_NOTE = re.compile(r"\s*\([^()]*\)\s*$")  # a trailing "(document: trial)" note: where it comes from
 Cite = Callable[[SourceQuote], int]
 
 
 def plain(text: str) -> str:
-    """Drug ids written as their names ('epoetin_alfa' -> 'epoetin alfa')."""
-    lexicon = load_lexicon()
-    for drug in SUPPORTED_DRUGS:
-        if "_" in drug:
-            text = re.sub(rf"\b{re.escape(drug)}\b", lexicon.label(drug), text)
-    return text
+    """Agent ids inside a text as words ('epoetin_alfa' -> 'epoetin alfa')."""
+    return words.plain_text(text)
 
 
 def pathway_words(pathway: PathwayResult) -> str:
-    """The pathway in words: the ruleset's plain ``name`` where the pathway has one, else its title
-    without the source note, else its id's last part."""
-    named = getattr(pathway, "name", "") or ""
-    if named.strip():
-        return plain(named.strip())
-    words = _SOURCE_NOTE.sub("", pathway.title or "").strip()
-    if not words:
-        words = pathway.id.rsplit(".", 1)[-1].replace("_", " ")
-    return plain(words[:1].lower() + words[1:] if not words[:2].isupper() else words)
+    """The pathway by the ruleset's plain name (rules_core.plain.pathway_name)."""
+    return plain(words.pathway_name(pathway))
 
 
 def verdict_lines(decision: Decision, cite: Cite) -> list[str]:
@@ -52,7 +39,7 @@ def verdict_lines(decision: Decision, cite: Cite) -> list[str]:
     contested = "".join(f"; contested: {c.verdict}" for c in decision.conflicts)
     renewal = " (renewal)" if decision.request == "renewal" else ""
     chosen = next((p for p in decision.pathways if p.id == decision.pathway), None)
-    lines = [f"Verdict: {plain(decision.drug)}{renewal} {VERDICT[decision.decision]}"
+    lines = [f"Verdict: {words.drug_name(decision.drug)}{renewal} {VERDICT[decision.decision]}"
              + (f" (pathway: {pathway_words(chosen)}){contested}." if chosen else ".")]
     for pathway in decision.pathways:
         if pathway.status == "not_applicable":
@@ -68,15 +55,16 @@ def verdict_lines(decision: Decision, cite: Cite) -> list[str]:
 def criterion_line(criterion: CriterionResult, cite: Cite) -> str:
     """'✓ statement — evidence [n]'; a documentation check met says its statement once."""
     mark, n = MARK[criterion.status], cite(criterion.citation)
-    if criterion.kind == "documentation" and criterion.status == "met" or _same(criterion.statement, criterion.evidence):
+    evidence = words.shown_evidence(criterion)
+    if criterion.kind == "documentation" and criterion.status == "met" or _same(criterion.statement, evidence):
         return f"{mark} {plain(criterion.statement)} [{n}]"
-    return f"{mark} {plain(criterion.statement)} — {plain(criterion.evidence)} [{n}]"
+    return f"{mark} {plain(criterion.statement)} — {evidence} [{n}]"
 
 
 def _pathway_reason(pathway: PathwayResult, cite: Cite) -> str:
     """One line: a pathway other than the decisive one, and what settles it for this patient."""
     head = f"Pathway: {pathway_words(pathway)} — {pathway.status.replace('_', ' ')}"
-    blocking = [c for c in pathway.criteria if c.status == "not_met"]
+    blocking = words.blocking_criteria(pathway)
     if blocking:
         return f"{head}, because: {criterion_line(blocking[0], cite)}"
     missing = [c for c in pathway.criteria if c.status == "missing"]
@@ -104,7 +92,7 @@ def facts_to_ask(decision: Decision) -> list[MissingFact]:
 
 def ask_text(drug: str, missing: list[MissingFact]) -> str:
     """'To check luspatercept I need: serum erythropoietin level; ...' in the fact labels' words."""
-    return f"To check {plain(drug)} I need: " + "; ".join(plain(m.label) for m in missing) + "."
+    return f"To check {words.drug_name(drug)} I need: " + "; ".join(plain(m.label) for m in missing) + "."
 
 
 def _same(statement: str, evidence: str) -> bool:

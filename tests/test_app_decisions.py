@@ -194,7 +194,7 @@ def test_a_record_in_full_shows_what_it_rested_on(recorder):
 def test_the_report_of_a_stored_decision_is_rebuilt_from_the_record(recorder, tmp_path):
     from bot.webapp.decisions_tab import DecisionsTab
 
-    decision = decide(recorder)
+    decision = decide(recorder, patient_ref="MRN-77", prescriber="Dr Report")
     record = recorder.get(decision.decision_id)
     tab = DecisionsTab.__new__(DecisionsTab)  # the report method only, without gradio widgets
     tab.reports = Reports(tmp_path)
@@ -203,6 +203,8 @@ def test_the_report_of_a_stored_decision_is_rebuilt_from_the_record(recorder, tm
     markdown = files.markdown.read_text()
     assert "MEETS CRITERIA" in markdown and record.ruleset_fingerprint in markdown
     assert f"{record.recorded_at:%Y-%m-%d %H:%M}" in markdown  # the decision's own time
+    for expected in (record.id, "MRN-77", "Dr Report"):  # the payer header: decision id, patient, prescriber
+        assert expected in markdown, expected
 
 
 def test_the_store_reads_records_from_another_process_at_once(recorder, tmp_path):
@@ -242,14 +244,10 @@ def test_mdsbot_chat_records_its_verdicts_unless_told_not_to(index_dir, engine, 
         assert record.surface == "chat" and re.search(rf"decision id: {record.id}\b", result.stdout)
 
 
-def test_pathway_words_prefer_a_plain_name_then_the_title_without_its_source_note():
-    from dataclasses import replace
-
+def test_pathway_words_are_the_rulesets_plain_names():
     from bot.verdict_text import pathway_words
 
     facts = rules_core.PatientFacts.model_validate(PATIENT)
-    pathway = rules_core.evaluate("luspatercept", facts).pathways[0]
-    assert "(" in pathway.title and pathway.id.endswith("second_line")
-    assert pathway_words(replace(pathway, title="Second line after ESA failure (a source note)")) == (
-        "second line after ESA failure")
-    assert pathway_words(replace(pathway, title="")) == "second line"  # from the id, in words
+    for pathway in rules_core.evaluate("luspatercept", facts).pathways:
+        assert pathway_words(pathway) == pathway.name and pathway.name
+        assert "_" not in pathway_words(pathway) and "(" not in pathway_words(pathway)

@@ -14,7 +14,7 @@ from typing import Any
 
 import gradio as gr
 
-from bot.decision_report import DECISION_LABEL, ReportFiles, write_report
+from bot.decision_report import DECISION_LABEL, ReportFiles, RequestDetails, write_report
 from bot.records import DecisionRecord, RecordFilter, RecordsError
 from bot.records.recorder import DecisionRecorder
 from bot.verdict_text import plain
@@ -133,8 +133,10 @@ class DecisionsTab:
 
         decision = Decision.model_validate(record.decision_json).model_copy(update={"decision_id": record.id})
         folder = Path(tempfile.mkdtemp(dir=self.reports.root))
+        details = RequestDetails.of(patient_ref=record.patient_ref, prescriber=record.prescriber,
+                                    reviewer=record.reviewer)
         return write_report(decision, PatientFacts.model_validate(record.patient), folder,
-                            generated_at=record.recorded_at)
+                            generated_at=record.recorded_at, details=details)
 
     def _csv_file(self, records: list[DecisionRecord]) -> Path:
         folder = Path(tempfile.mkdtemp(dir=self.reports.root))

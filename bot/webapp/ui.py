@@ -15,6 +15,7 @@ from typing import Any
 
 import gradio as gr
 
+from bot.records.recorder import DecisionRecorder
 from bot.webapp import actions, html
 from bot.webapp.actions import InputError, Reports, ServiceError
 from bot.webapp.check_tab import CheckTab
@@ -58,7 +59,7 @@ def build_app(engine: Any) -> gr.Blocks:
             with gr.Tab("Chat", id="chat", elem_id="tab-chat"):
                 _chat_tab(engine, lanes, recorder)
             with gr.Tab("Medical necessity", id="check", elem_id="tab-check"):
-                CheckTab(reports)
+                CheckTab(reports, DecisionRecorder(recorder.settings, "app_form") if recorder.enabled else None)
             with gr.Tab("Decisions", id="decisions", elem_id="tab-decisions") as decisions_tab:
                 DecisionsTab(recorder, reports, decisions_tab)
             with gr.Tab("Sources", id="sources", elem_id="tab-sources"):
@@ -79,10 +80,8 @@ def _lanes(engine: Any) -> Lanes:
     return Lanes(settings.app_lanes, settings.turn_timeout_seconds)
 
 
-def _recorder(engine: Any) -> Any:
+def _recorder(engine: Any) -> DecisionRecorder:
     """One decision recorder for the app's chat, API and Decisions tab (the store opens on first use)."""
-    from bot.records.recorder import DecisionRecorder
-
     return DecisionRecorder(_settings(engine))
 
 
