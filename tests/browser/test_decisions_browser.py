@@ -82,7 +82,7 @@ def test_a_chat_verdict_is_in_the_decisions_tab_with_its_report_and_csv(sized_pa
     page = sized_page
     reply = send_with_enter(page, VERDICT)
     assert "MEETS CRITERIA" in reply.locator(":scope > .mds-banner").inner_text()
-    decision_id = reply.locator(".mds-decision-id code").inner_text().strip()
+    decision_id = reply.locator(":scope > .mds-decision-id code").inner_text().strip()
     answer = reply.locator(".mds-answer").inner_text()
     assert "luspatercept.second_line" not in answer and "pathway: second line" in answer  # words, no ids
     assert "not eligible, because:" in answer
