@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from bot.decision_report import DECISION_LABEL, STATUS_SYMBOL, STATUS_WORD, format_fact, short_titles
+from bot.decision_report import DECISION_LABEL, STATUS_SYMBOL, STATUS_WORD, short_titles
 from bot.models import BotResponse, Citation, Conflict
 from rules_core import plain
 
@@ -37,6 +37,7 @@ STATUS_BADGE = {
 }
 BLOCKED_BADGE = ("mds-badge-blocked", "⛔ Withheld by the safety guard")
 DECISION_ICON = {"meets_criteria": "✓", "does_not_meet": "✗", "insufficient_documentation": "?"}
+OUTCOME_WORD = {"repair": "repaired the reply", "block": "blocked the reply"}
 PATHWAY_STATUS = {"eligible": "eligible", "not_eligible": "not eligible", "incomplete": "incomplete"}
 
 
@@ -58,9 +59,11 @@ def response_html(response: BotResponse, key: str) -> str:
     decision = response.decision.model_dump(mode="json") if response.decision else None
     if decision and response.status == "answered":
         parts.append(decision_banner_html(decision))
+        parts.append(decision_id_html(decision.get("decision_id")))
     parts.append(f'<div class="mds-answer">{answer_with_markers(response.answer, key, response.citations)}</div>')
     if response.missing_facts:
-        parts.append(missing_facts_html(response.missing_facts))
+        labels = {m.field: m.label for m in response.decision.missing_facts} if response.decision else {}
+        parts.append(missing_facts_html(response.missing_facts, labels))
     parts.append(guard_action_html(response))
     if response.notes:
         parts.append('<ul class="mds-notes">' + "".join(f"<li>ℹ︎ {text(n)}</li>" for n in response.notes) + "</ul>")
@@ -186,16 +189,17 @@ def quote_spans(passage: str, quote: str) -> list[tuple[int, int]]:
     return spans
 
 
-def missing_facts_html(missing: Iterable[str]) -> str:
-    """Checklist of what to supply; bare field names get their plain-words label."""
+def missing_facts_html(missing: Iterable[str], labels: Mapping[str, str] | None = None) -> str:
+    """Checklist of what to supply, in words: the decision's label for each field, else the patient model's."""
     from rules_core import FIELD_LABELS
 
-    items = "".join(
-        f"<li>☐ {text(FIELD_LABELS[m][:1].upper() + FIELD_LABELS[m][1:])} ({text(m)})</li>"
-        if m in FIELD_LABELS
-        else f"<li>☐ {text(m)}</li>"
-        for m in missing
-    )
+    named = {**FIELD_LABELS, **(labels or {})}
+
+    def words(field: str) -> str:
+        label = named.get(field, field)
+        return label[:1].upper() + label[1:]
+
+    items = "".join(f"<li>☐ {text(words(m))}</li>" for m in missing)
     return f'<div class="mds-missing"><div class="mds-missing-title">Please provide:</div><ul>{items}</ul></div>'
 
 
@@ -213,32 +217,45 @@ def conflict_html(conflict: Conflict, key: str) -> str:
 
 
 def facts_html(facts: Mapping[str, Any]) -> str:
+    """The facts read so far, in words ('Serum EPO: 620 U/L'), as the chat's notes state them."""
+    from bot.eligibility import describe_facts
+
     rows = "".join(
-        f"<tr><td>{text(name)}</td><td>{text(format_fact(name, value))}</td></tr>"
-        for name, value in facts.items()
-        if value is not None
+        "<tr><td>{}</td><td>{}</td></tr>".format(*(text(part) for part in (line.split(": ", 1) + [""])[:2]))
+        for line in describe_facts(dict(facts))
     )
     return (
         '<details class="mds-facts"><summary>Patient facts read from this conversation</summary>'
-        f'<table class="mds-table"><tr><th>Field</th><th>Value</th></tr>{rows}</table></details>'
+        f'<table class="mds-table"><tr><th>Fact</th><th>Value</th></tr>{rows}</table></details>'
     )
 
 
 def guard_action_html(response: BotResponse) -> str:
-    """Which rails blocked or repaired the reply, shown beside it ('' when every rail passed)."""
+    """Which rails blocked or repaired the reply, in a small collapsed box beside it ('' when every rail passed):
+    the summary names them, the box says what each did and why."""
     failed = [c for c in response.checks if not c.passed]
     if not failed:
         return ""
-    verb = "Blocked" if response.blocked else "Repaired"
-    rows = "".join(f"<li><b>{text(c.name)}</b> ({text(c.outcome or 'failed')}): {text(c.detail)}</li>" for c in failed)
-    return f'<div class="mds-guard-action">🛡 {verb} by the guard ({text(", ".join(c.name for c in failed))})<ul>{rows}</ul></div>'
+    blocking = [c.name for c in failed if c.outcome == "block"]
+    repairing = [c.name for c in failed if c.outcome != "block"]
+    if response.blocked:
+        head = f"Blocked by the guard ({', '.join(blocking or [c.name for c in failed])})"
+        head += f"; repaired first ({', '.join(repairing)})" if blocking and repairing else ""
+    else:
+        head = f"Repaired by the guard ({', '.join(repairing or [c.name for c in failed])})"
+    rows = "".join(
+        f"<li><b>{text(c.name)}</b> {text(OUTCOME_WORD.get(c.outcome or '', 'failed'))}: {text(c.detail)}</li>"
+        for c in failed
+    )
+    return f'<details class="mds-guard-action"><summary>🛡 {text(head)}</summary><ul>{rows}</ul></details>'
 
 
 def checks_html(checks: Sequence[Any]) -> str:
     passed = sum(1 for c in checks if c.passed)
     rows = "".join(
         f'<li class="{"mds-pass" if c.passed else "mds-fail"}">{"✓" if c.passed else "✗"} '
-        f"{text(c.name)}{': ' + text(c.detail) if c.detail else ''}</li>"
+        f"{text(c.name)}{' (' + OUTCOME_WORD[c.outcome] + ')' if not c.passed and c.outcome in OUTCOME_WORD else ''}"
+        f"{': ' + text(c.detail) if c.detail else ''}</li>"
         for c in checks
     )
     return f'<details class="mds-checks"><summary>Guard checks: {passed}/{len(checks)} passed</summary><ul>{rows}</ul></details>'
@@ -248,6 +265,14 @@ def checks_html(checks: Sequence[Any]) -> str:
 
 
 NOTICE = "Decision support, not a substitute for clinical judgement."
+
+
+def decision_id_html(decision_id: str | None) -> str:
+    """Where to find the decision again ('' when it was not recorded)."""
+    if not decision_id:
+        return ""
+    return (f'<div class="mds-decision-id">Decision id <code>{text(decision_id)}</code> '
+            "· stored: find it in the Decisions tab</div>")
 
 
 def decision_banner_html(decision: Mapping[str, Any]) -> str:

@@ -46,8 +46,8 @@ class BackgroundEngine:
     def wait(self, timeout: float | None = None) -> Any:
         return self._future.result(timeout)
 
-    def conversation(self) -> Any:
-        return self.wait().conversation()
+    def conversation(self, record: Any = None) -> Any:
+        return self.wait().conversation(record)
 
 
 class LiveEngine:
@@ -82,8 +82,8 @@ class LiveEngine:
     def __getattr__(self, name: str) -> Any:  # answerer, retriever, guard, chat_model, index, ...
         return getattr(self.current, name)
 
-    def conversation(self) -> Any:
-        conversation = self.current.conversation()  # waits for a loading engine, or raises what loading raised
+    def conversation(self, record: Any = None) -> Any:
+        conversation = self.current.conversation(record)  # waits for a loading engine, or raises what loading raised
         if getattr(conversation, "engine", None) is not None:
             conversation.engine = self  # its later turns read whichever engine is current then
         return conversation

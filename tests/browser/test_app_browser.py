@@ -86,7 +86,8 @@ def test_eligibility_over_two_turns_asks_then_decides(open_page, screenshot):
     page = open_page()
     first = ask(page, "Can my patient get Reblozyl? IPSS-R low, RS 20%, SF3B1 mutated, sEPO 620 U/L")
     assert first.locator(".mds-badge-needs").is_visible()
-    assert "rbc_units_last_8_weeks" in first.locator(":scope > .mds-missing").inner_text()
+    checklist = first.locator(":scope > .mds-missing").inner_text()
+    assert "RBC units transfused in the last 8 weeks" in checklist and "rbc_units" not in checklist  # words, no ids
     second = ask(page, "4 units in 8 weeks, failed 8 weeks of epoetin with iron replete")
     assert second.locator(".mds-badge-rules").is_visible()
     assert "MEETS CRITERIA" in second.locator(":scope > .mds-banner").inner_text()
