@@ -11,6 +11,7 @@ from bot.models import BotResponse, Citation, Conflict
 from bot.qa.aspects import aspect_queries
 from bot.qa.not_stated import asked_threshold, threshold_label, threshold_stated
 from bot.qa.scope import NOT_COVERED, ScopeEvidence, refusal_reason
+from bot.qa.synthesis import option_cue, option_picks, with_naming_sentences
 from bot.qa.selection import (  # noqa: F401  (render_units: re-exported for the guard's tests)
     ScoredSentence,
     render_units,
@@ -66,6 +67,7 @@ class Answerer:
         self._passage_terms = {p.id: set(analyze(p.normalized)) | set(words(p.normalized)) for p in corpus.passages}
         # Each known conflict's positions as corpus sentences, resolved once (not per answer).
         self._positions = {c.topic: position_sentences(c, corpus) for c in self.conflicts}
+        self._options_cue = option_cue(_LEXICON)
 
     def _document_subject(self, doc_id: str) -> set[str]:
         """Drugs a whole document is about (named in its title): context for every passage."""
@@ -85,14 +87,15 @@ class Answerer:
         dose_problem = self._dose_not_stated(result, scored, entities) or self._threshold_not_stated(result, scored)
         if dose_problem is not None:
             return dose_problem
-        touched = conflicts_for(question, self.conflicts)
-        chosen = self._select(self._without_untouched_positions(scored, touched), set(entities), aspects)
-        conflicts = touched or self._conflicts_from_citations(chosen)
-        if conflicts and not touched:  # the evidence itself is on the contested topic: select as usual
-            chosen = self._select(scored, set(entities), aspects)
-            conflicts = self._conflicts_from_citations(chosen)
-        chosen = self._with_conflict_positions(chosen, conflicts)
-        return self._compose(chosen, conflicts)
+        if len(aspects) < 2 and not entities and self._options_cue and self._options_cue.search(result.analysis.corrected):
+            aspects = option_picks(scored, DRUG_CONCEPTS, self._own_terms, self.tuning.per_entity_ratio, self.max_sentences)
+        touched = conflicts_for(result.analysis.corrected, self.conflicts)
+        chosen = self._select(scored, set(entities), aspects)
+        # Every position only when the question is on the contested topic; an answer that merely
+        # quotes a sentence on it lists the conflict (its summary names both sides).
+        chosen = self._with_conflict_positions(chosen, touched)
+        listed = [c for c in self._conflicts_from_citations(chosen) if c not in touched]
+        return self._compose(chosen, [*touched, *listed])
 
     def answer_each(self, questions: list[str]) -> BotResponse:
         """One answer to several plain questions: the best evidence of each, in order, each quote
@@ -183,8 +186,12 @@ class Answerer:
         for entity, query in aspect_queries(_LEXICON, text, entities).items():
             result = self.retriever.retrieve(query, k=len(self.corpus.passages))
             about = [c for c in self._score(result, {entity}) if entity in self._about(c)]
-            if about and all(about[0].sentence.id != p.sentence.id for p in picks.values()):
-                picks[entity] = about[0]
+            taken = {p.sentence.id for p in picks.values()}
+            # Of the close contenders, the one covering most of the rest of the question ("the control
+            # arm in <trial>": the sentence naming its comparator, not its most similar one).
+            close = [c for c in about if c.score >= self.tuning.select_ratio * about[0].score] if about else []
+            if close and about[0].sentence.id not in taken:
+                picks[entity] = max(close, key=lambda c: (c.coverage, c.score))
         return picks
 
     def _entities(self, text: str) -> list[str]:
@@ -235,7 +242,9 @@ class Answerer:
         self, scored: list[ScoredSentence], entities: set[str], aspects: dict[str, ScoredSentence]
     ) -> list[ScoredSentence]:
         if len(aspects) >= 2:  # synthesis: the best sentence of each named drug or trial
-            return whole_lists(with_continuations(list(aspects.values())[: self.max_sentences]))
+            picks = dict(list(aspects.items())[: self.max_sentences])
+            named = with_naming_sentences(picks, self._own_terms, self._sentence_terms.__getitem__)
+            return whole_lists(with_continuations(named))
         best = scored[0]
         chosen = [best]
         covered = set(self._sentence_terms[best.sentence.id])  # a copy: the cached sets must not grow
@@ -252,6 +261,9 @@ class Answerer:
                 covered |= self._sentence_terms[candidate.sentence.id]
         chosen = self._one_per_entity(scored, chosen, entities, best.score)
         return whole_lists(with_continuations(chosen))
+
+    def _own_terms(self, item: ScoredSentence) -> set[str]:
+        return self._sentence_terms[item.sentence.id]
 
     def _about(self, item: ScoredSentence) -> set[str]:
         return self._sentence_terms[item.sentence.id] | self._section_terms[item.passage.id]
@@ -273,14 +285,6 @@ class Answerer:
             if about:
                 out.append(max(about, key=lambda c: (c.coverage, c.score)))
         return out
-
-    def _without_untouched_positions(
-        self, scored: list[ScoredSentence], touched: list[KnownConflict]
-    ) -> list[ScoredSentence]:
-        """A known conflict's positions are quoted only when the question touches its topic (or one is
-        the best evidence): a dose question does not get the first-line disagreement attached."""
-        untouched = {s.id for c in self.conflicts if c not in touched for s in self._positions[c.topic]}
-        return scored[:1] + [s for s in scored[1:] if s.sentence.id not in untouched]
 
     def _conflicts_from_citations(self, chosen: list[ScoredSentence]) -> list[KnownConflict]:
         """An answer that quotes one position of a known conflict, or a sentence on its topic
