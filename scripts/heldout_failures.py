@@ -17,7 +17,7 @@ from collections import Counter, defaultdict
 from pathlib import Path
 
 _MARKER = re.compile(r"\s*\[\d+\]")
-_DIRECT = ("yes", "no", "the sources do not")
+_DIRECT = ("yes:", "no:", "the sources do not", "the source documents do not", "the sources disagree")
 _FACT_CATEGORIES = {"formal", "typo", "shorthand", "yes_no", "not_stated"}
 
 

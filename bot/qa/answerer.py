@@ -11,6 +11,7 @@ from bot.models import BotResponse, Citation, Conflict
 from bot.qa.aspects import aspect_queries
 from bot.qa.not_stated import asked_threshold, threshold_label, threshold_stated
 from bot.qa.scope import NOT_COVERED, ScopeEvidence, refusal_reason
+from bot.qa.direct import LEADS, is_yes_no, polarity
 from bot.qa.synthesis import option_cue, option_picks, with_naming_sentences
 from bot.qa.selection import (  # noqa: F401  (render_units: re-exported for the guard's tests)
     ScoredSentence,
@@ -95,7 +96,16 @@ class Answerer:
         # quotes a sentence on it lists the conflict (its summary names both sides).
         chosen = self._with_conflict_positions(chosen, touched)
         listed = [c for c in self._conflicts_from_citations(chosen) if c not in touched]
-        return self._compose(chosen, [*touched, *listed])
+        # On a contested topic the honest first word is that the sources disagree, never yes or no.
+        direct = None if touched else self._direct_answer(question, result, chosen, entities)
+        if touched and is_yes_no(question):
+            response = self._compose(chosen, [*touched, *listed])
+            return response.model_copy(update={"answer": LEADS["disagree"] + response.answer})
+        if direct is None:
+            return self._compose(chosen, [*touched, *listed])
+        point, word = direct  # the sentence on the question's point first, its answer word before it
+        response = self._compose([point, *(c for c in chosen if c is not point)], [*touched, *listed])
+        return response.model_copy(update={"answer": LEADS[word] + response.answer})
 
     def answer_each(self, questions: list[str]) -> BotResponse:
         """One answer to several plain questions: the best evidence of each, in order, each quote
@@ -261,6 +271,31 @@ class Answerer:
                 covered |= self._sentence_terms[candidate.sentence.id]
         chosen = self._one_per_entity(scored, chosen, entities, best.score)
         return whole_lists(with_continuations(chosen))
+
+    def _direct_answer(
+        self, question: str, result: RetrievalResult, chosen: list[ScoredSentence], entities: list[str]
+    ) -> tuple[ScoredSentence, str] | None:
+        """For a yes/no question: the quoted sentence on its point (bot/qa/direct.py) and 'yes' or 'no'."""
+        terms = set(result.analysis.known_terms)
+        # A word the sources never use that carries meaning ("approved in Europe") is a part of the
+        # question no quote affirms; one that is phrasing ("still") is not.
+        if not terms or not is_yes_no(question) or self._meaning_without_unknown(result) < self.tuning.direct_min_meaning:
+            return None
+        on_point = []
+        for item in chosen:  # the sentence itself must name what is asked: its section heading is not enough
+            shared = terms & self._own_terms(item)
+            if set(entities) <= self._own_terms(item) and len(shared) >= self.tuning.direct_min_share * len(terms):
+                on_point.append((len(shared), item.score, item, shared))
+        if not on_point:
+            return None
+        _, _, point, shared = max(on_point, key=lambda t: (t[0], t[1]))
+        if any(point.sentence.id == s.id for sentences in self._positions.values() for s in sentences):
+            return None  # one side of a known disagreement is no yes or no
+        word = polarity(result.analysis.corrected, point.sentence.normalized, shared)
+        return None if word is None else (point, word)
+
+    def _meaning_without_unknown(self, result: RetrievalResult) -> float:
+        return self.retriever.meaning_kept(result.analysis) if result.analysis.unknown_terms else 1.0
 
     def _own_terms(self, item: ScoredSentence) -> set[str]:
         return self._sentence_terms[item.sentence.id]
