@@ -59,3 +59,20 @@ def test_a_failure_said_of_patients_is_not_a_premise_about_the_drug(engine):
     """'patients fail ESA therapy' is the population MEDALIST enrolled, not a claim that a drug failed."""
     response = engine.ask("Why did patients fail ESA therapy in MEDALIST?")
     assert not response.answer.startswith("Note:")
+
+
+@pytest.mark.parametrize("question, drug, what", [
+    ("imetelstat dose reduction for G4 thrombocytopenia?", "imetelstat", "the dose adjustment"),
+    ("hold imetelstat dose for neutropenia?", "imetelstat", "the dose adjustment"),
+    ("renal dosing of luspatercept?", "luspatercept", "the renal or hepatic dosing"),
+])
+def test_a_change_of_dose_the_sources_do_not_state_is_not_answered_with_the_dose(engine, question, drug, what):
+    """The sources give imetelstat's dose, not when to reduce or hold it: that is said first, then what they state."""
+    response = engine.ask(question)
+    assert response.answer.startswith(f"The source documents do not state {what} for {drug}."), response.answer
+    assert response.citations
+
+
+def test_a_change_of_dose_the_sources_state_is_answered(engine):
+    response = engine.ask("Should luspatercept dose be reduced after response?")
+    assert response.status == "answered" and "decreased dose" in response.answer

@@ -238,13 +238,18 @@ class Answerer:
         drugs = [k for k in entities if k in DRUG_CONCEPTS]
         if not drugs:
             return None
+        # "dose reduction for G4 thrombocytopenia", "renal dosing": a change of dose, not the dose.
+        adjusting = next((k for k in ("corgandose", "cdoseadjust") if k in keys), None)
         for candidate in scored[:10]:
-            if any(states_dose_for(candidate.sentence.normalized, d) for d in drugs):
+            terms = self._sentence_terms[candidate.sentence.id]
+            if adjusting and any(d in terms for d in drugs) and adjusting in terms:
+                return None
+            if not adjusting and any(states_dose_for(candidate.sentence.normalized, d) for d in drugs):
                 return None
         about = [s for s in scored if any(d in self._sentence_terms[s.sentence.id] for d in drugs)][:1]
         names = ", ".join(_label(d) for d in drugs)
-        text = f"The source documents do not state a dose or schedule for {names}."
-        return self._not_stated(text, about)
+        what = f"the {_label(adjusting)}" if adjusting else "a dose or schedule"
+        return self._not_stated(f"The source documents do not state {what} for {names}.", about)
 
     # -- selection and composition -------------------------------------------
 
