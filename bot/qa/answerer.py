@@ -7,27 +7,28 @@ document (OCR repaired), followed by the marker of the passage it came from.
 from __future__ import annotations
 
 from bot.citing import make_citation
-from bot.models import BotResponse, Citation, Conflict
+from bot.models import BotResponse, Citation
 from bot.qa.aspects import aspect_queries
-from bot.qa.not_stated import asked_threshold, threshold_label, threshold_stated
+from bot.qa.conflict_positions import ConflictPositions
+from bot.qa.direct import LEADS, DirectAnswers, is_yes_no
+from bot.qa.not_stated import NotStated
+from bot.qa.not_stated import concept_label as _label
 from bot.qa.scope import NOT_COVERED, ScopeEvidence, refusal_reason
-from bot.qa.direct import LEADS, is_yes_no, polarity
-from bot.qa.synthesis import option_cue, option_picks, with_naming_sentences
 from bot.qa.selection import (  # noqa: F401  (render_units: re-exported for the guard's tests)
     ScoredSentence,
     render_units,
     share,
-    states_dose_for,
     whole_lists,
     with_continuations,
 )
+from bot.qa.synthesis import option_cue, option_picks, with_naming_sentences
 from bot.settings import AnswerTuning
 from corpus.conflicts import KnownConflict, conflicts_for, load_conflicts, position_sentences
 from corpus.ingest import Corpus
 from corpus.lexicon import load_lexicon
 from corpus.models import Passage, Sentence
 from corpus.retrieval import HybridRetriever, RetrievalResult
-from corpus.vocabulary import CONCEPTS, OUT_OF_SCOPE_QUALIFIERS, analyze, concepts_in, words
+from corpus.vocabulary import OUT_OF_SCOPE_QUALIFIERS, analyze, concepts_in, words
 
 _LEXICON = load_lexicon()
 DRUG_CONCEPTS = _LEXICON.drug_concept_keys
@@ -43,7 +44,7 @@ def coverage_statement(corpus: Corpus) -> str:
     return "They cover: " + "; ".join(scopes) + "."
 
 
-class Answerer:
+class Answerer(NotStated, ConflictPositions, DirectAnswers):
     def __init__(
         self,
         corpus: Corpus,
@@ -208,49 +209,6 @@ class Answerer:
         keys = [c.key for c in concepts_in(text) if c.key in DRUG_CONCEPTS]
         return keys + [w for w in words(text) if w in TRIALS]
 
-    def _threshold_not_stated(self, result: RetrievalResult, scored: list[ScoredSentence]) -> BotResponse | None:
-        """'At what Hb do you hold it?': the sources do not state X; they state Y [n]."""
-        measures = asked_threshold(result.analysis)
-        if not measures:
-            return None
-        candidates = [
-            (c.sentence.normalized, self._sentence_terms[c.sentence.id], self._about(c) | self._passage_terms[c.passage.id])
-            for c in scored[:10]
-        ]
-        if threshold_stated(result.analysis, measures, candidates):
-            return None
-        what = threshold_label(measures, _label)
-        return self._not_stated(f"The source documents do not state a {what} threshold for this.", scored[:1])
-
-    def _not_stated(self, text: str, about: list[ScoredSentence]) -> BotResponse:
-        if not about:
-            return self._refuse(text)
-        response = self._compose(about, [])
-        return response.model_copy(update={"status": "refused", "answer": f"{text} What they do say: {response.answer}"})
-
-    def _dose_not_stated(
-        self, result: RetrievalResult, scored: list[ScoredSentence], entities: list[str]
-    ) -> BotResponse | None:
-        """A dose question is answered only by a sentence that states a dose of that drug."""
-        keys = {c.key for c in result.analysis.concepts}
-        if "cdose" not in keys:
-            return None
-        drugs = [k for k in entities if k in DRUG_CONCEPTS]
-        if not drugs:
-            return None
-        # "dose reduction for G4 thrombocytopenia", "renal dosing": a change of dose, not the dose.
-        adjusting = next((k for k in ("corgandose", "cdoseadjust") if k in keys), None)
-        for candidate in scored[:10]:
-            terms = self._sentence_terms[candidate.sentence.id]
-            if adjusting and any(d in terms for d in drugs) and adjusting in terms:
-                return None
-            if not adjusting and any(states_dose_for(candidate.sentence.normalized, d) for d in drugs):
-                return None
-        about = [s for s in scored if any(d in self._sentence_terms[s.sentence.id] for d in drugs)][:1]
-        names = ", ".join(_label(d) for d in drugs)
-        what = f"the {_label(adjusting)}" if adjusting else "a dose or schedule"
-        return self._not_stated(f"The source documents do not state {what} for {names}.", about)
-
     # -- selection and composition -------------------------------------------
 
     def _select(
@@ -277,31 +235,6 @@ class Answerer:
         chosen = self._one_per_entity(scored, chosen, entities, best.score)
         return whole_lists(with_continuations(chosen))
 
-    def _direct_answer(
-        self, question: str, result: RetrievalResult, chosen: list[ScoredSentence], entities: list[str]
-    ) -> tuple[ScoredSentence, str] | None:
-        """For a yes/no question: the quoted sentence on its point (bot/qa/direct.py) and 'yes' or 'no'."""
-        terms = set(result.analysis.known_terms)
-        # A word the sources never use that carries meaning ("approved in Europe") is a part of the
-        # question no quote affirms; one that is phrasing ("still") is not.
-        if not terms or not is_yes_no(question) or self._meaning_without_unknown(result) < self.tuning.direct_min_meaning:
-            return None
-        on_point = []
-        for item in chosen:  # the sentence itself must name what is asked: its section heading is not enough
-            shared = terms & self._own_terms(item)
-            if set(entities) <= self._own_terms(item) and len(shared) >= self.tuning.direct_min_share * len(terms):
-                on_point.append((len(shared), item.score, item, shared))
-        if not on_point:
-            return None
-        _, _, point, shared = max(on_point, key=lambda t: (t[0], t[1]))
-        if any(point.sentence.id == s.id for sentences in self._positions.values() for s in sentences):
-            return None  # one side of a known disagreement is no yes or no
-        word = polarity(result.analysis.corrected, point.sentence.normalized, shared)
-        return None if word is None else (point, word)
-
-    def _meaning_without_unknown(self, result: RetrievalResult) -> float:
-        return self.retriever.meaning_kept(result.analysis) if result.analysis.unknown_terms else 1.0
-
     def _own_terms(self, item: ScoredSentence) -> set[str]:
         return self._sentence_terms[item.sentence.id]
 
@@ -324,28 +257,6 @@ class Answerer:
             ]
             if about:
                 out.append(max(about, key=lambda c: (c.coverage, c.score)))
-        return out
-
-    def _conflicts_from_citations(self, chosen: list[ScoredSentence]) -> list[KnownConflict]:
-        """An answer that quotes one position of a known conflict, or a sentence on its topic
-        (one its triggers name), must show every position (the guard's conflict rail agrees)."""
-        ids = {c.sentence.id for c in chosen}
-        return [
-            conflict
-            for conflict in self.conflicts
-            if any(s.id in ids for s in self._positions[conflict.topic])
-            or any(conflict.applies_to(c.sentence.normalized) for c in chosen)
-        ]
-
-    def _with_conflict_positions(self, chosen: list[ScoredSentence], conflicts: list[KnownConflict]) -> list[ScoredSentence]:
-        out = list(chosen)
-        ids = {c.sentence.id for c in out}
-        for conflict in conflicts:
-            for sentence in self._positions[conflict.topic]:
-                if sentence.id not in ids:
-                    passage = self.corpus.passage(sentence.passage_id)
-                    out.append(ScoredSentence(sentence, passage, 0.0, 0.0, 0.0, 0.0))
-                    ids.add(sentence.id)
         return out
 
     def _compose(self, chosen: list[ScoredSentence], conflicts: list[KnownConflict]) -> BotResponse:
@@ -372,19 +283,6 @@ class Answerer:
             conflicts=conflict_models,
         )
 
-    def _conflict_model(self, conflict: KnownConflict, citations: list[Citation]) -> Conflict:
-        quotes = self._positions[conflict.topic]
-        positions = [c for c in citations if any(c.passage_id == q.passage_id for q in quotes)]
-        return Conflict(topic=conflict.topic, positions=positions, summary=conflict.summary)
-
-    def conflict_with_citations(self, conflict: KnownConflict, citations: list[Citation]) -> Conflict:
-        """The conflict, its positions added to `citations` (numbered after them) where missing."""
-        for sentence in self._positions[conflict.topic]:
-            if not any(c.passage_id == sentence.passage_id for c in citations):
-                passage = self.corpus.passage(sentence.passage_id)
-                citations.append(self.citation(len(citations) + 1, passage, [sentence]))
-        return self._conflict_model(conflict, citations)
-
     def citation(self, n: int, passage: Passage, sentences: list[Sentence]) -> Citation:
         return make_citation(self.corpus, n, passage, sentences)
 
@@ -394,11 +292,3 @@ class Answerer:
             route="refusal",
             answer=f"I can't answer that from the source documents. {reason} {self.coverage}",
         )
-
-
-def _label(key: str) -> str:
-    for concept in CONCEPTS:
-        if concept.key == key:
-            return concept.label
-    trial = next((t for t in _LEXICON.trials if t.id == key), None)
-    return trial.label if trial else key

@@ -1,6 +1,6 @@
 """Answers that start with the answer: "Yes: <quote> [1]" / "No: <quote> [1]" for a yes/no question.
 
-A yes/no question ("Were patients ... eligible for IMerge?") is answered "Yes" or "No" only when a
+A yes/no question ("Were patients ... eligible for <trial>?") is answered "Yes" or "No" only when a
 quoted sentence is on its point: it names every drug or trial the question names, and carries most of
 the question's topic terms. The word follows the negations of the two texts: a topic term negated in
 the sentence and not in the plain question ("no prior lenalidomide or HMAs" for "were patients treated
@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import re
 
+from bot.qa.selection import ScoredSentence
 from corpus.lexicon import load_lexicon
+from corpus.retrieval import RetrievalResult
 from corpus.vocabulary import fold, stem
 
 _AUX = r"(?:is|are|was|were|does|do|did|has|have|had|can|could|should|will|would|may|might|must)"
@@ -64,3 +66,32 @@ def polarity(question: str, sentence: str, shared: set[str]) -> str | None:
     if stated - asked:
         return None if asked else "no"
     return None if asked - stated else "yes"
+
+
+class DirectAnswers:
+    """The Answerer's yes/no step (it supplies tuning, retriever, _positions and _own_terms)."""
+
+    def _direct_answer(
+        self, question: str, result: RetrievalResult, chosen: list[ScoredSentence], entities: list[str]
+    ) -> tuple[ScoredSentence, str] | None:
+        """For a yes/no question: the quoted sentence on its point (bot/qa/direct.py) and 'yes' or 'no'."""
+        terms = set(result.analysis.known_terms)
+        # A word the sources never use that carries meaning ("approved in Europe") is a part of the
+        # question no quote affirms; one that is phrasing ("still") is not.
+        if not terms or not is_yes_no(question) or self._meaning_without_unknown(result) < self.tuning.direct_min_meaning:
+            return None
+        on_point = []
+        for item in chosen:  # the sentence itself must name what is asked: its section heading is not enough
+            shared = terms & self._own_terms(item)
+            if set(entities) <= self._own_terms(item) and len(shared) >= self.tuning.direct_min_share * len(terms):
+                on_point.append((len(shared), item.score, item, shared))
+        if not on_point:
+            return None
+        _, _, point, shared = max(on_point, key=lambda t: (t[0], t[1]))
+        if any(point.sentence.id == s.id for sentences in self._positions.values() for s in sentences):
+            return None  # one side of a known disagreement is no yes or no
+        word = polarity(result.analysis.corrected, point.sentence.normalized, shared)
+        return None if word is None else (point, word)
+
+    def _meaning_without_unknown(self, result: RetrievalResult) -> float:
+        return self.retriever.meaning_kept(result.analysis) if result.analysis.unknown_terms else 1.0
