@@ -110,3 +110,17 @@ def test_aml_as_a_disease_is_a_near_miss_population(engine, question):
 def test_aml_progression_is_still_answered(engine):
     response = engine.ask("What is the AML progression rate with imetelstat?")
     assert response.status == "answered" and "1.7%" in response.answer
+
+
+def test_an_answer_about_a_named_drug_opens_with_a_sentence_about_it(engine):
+    """'med nec criteria rytelo?' (shorthand, lexicon data): the luspatercept article's documentation list
+    is about luspatercept; the answer opens with imetelstat's own evidence instead."""
+    response = engine.ask("med nec criteria rytelo?")
+    assert response.status == "answered"
+    assert "imetelstat" in response.answer.split("[1]")[0].lower()
+
+
+def test_medical_necessity_shorthand_is_read():
+    lexicon = load_lexicon()
+    assert "medical necessity" in lexicon.expand_shorthand("med nec criteria")
+    assert "first-line" in lexicon.expand_shorthand("del5q pt TD - 1st line?")

@@ -118,6 +118,8 @@ class Answerer(NotStated, ConflictPositions, DirectAnswers):
             scored = self._score(result, set(entities))
             if self._refusal_reason(result, scored, entities, {}) is not None:
                 continue
+            # The criteria of one drug are never another's: a sentence not about the drug asked is skipped.
+            scored = [c for c in scored if not entities or set(entities) & self._about(c)]
             ids = {c.sentence.id for c in chosen}
             chosen += [c for c in whole_lists(with_continuations(scored[:1])) if c.sentence.id not in ids]
         if not chosen:
@@ -218,6 +220,9 @@ class Answerer(NotStated, ConflictPositions, DirectAnswers):
             picks = dict(list(aspects.items())[: self.max_sentences])
             named = with_naming_sentences(picks, self._own_terms, self._sentence_terms.__getitem__)
             return whole_lists(with_continuations(named))
+        # The answer opens with a sentence about the drug or trial asked, never another's (issue 12).
+        on_subject = next((c for c in scored if not entities or entities & self._about(c)), scored[0])
+        scored = [on_subject, *(c for c in scored if c is not on_subject)]
         best = scored[0]
         chosen = [best]
         covered = set(self._sentence_terms[best.sentence.id])  # a copy: the cached sets must not grow
