@@ -110,6 +110,16 @@ class AnswerTuning(BaseModel):
         default=0.82, gt=0, le=1,
         description="A further sentence joins the answer only if its score is at least this share of the best's.",
     )
+    direct_min_share: float = Field(
+        default=0.6, gt=0, le=1,
+        description="A yes/no question is answered 'Yes'/'No' only from a quoted sentence carrying at least this share "
+        "of its topic terms (calibrated on the development questions; below it the quotes follow with no lead word).",
+    )
+    direct_min_meaning: float = Field(
+        default=0.95, gt=0, le=1,
+        description="A yes/no question with words the sources never use gets 'Yes'/'No' only if it keeps this cosine "
+        "without them ('still' is phrasing, 0.996; 'in Europe' carries meaning, 0.89).",
+    )
     per_entity_ratio: float = Field(
         default=0.5, gt=0, le=1,
         description="A sentence added for another named drug or trial needs at least this share of the best score.",

@@ -134,7 +134,7 @@ class SpellingCorrector:
         for length in range(len(word) - budget, len(word) + budget + 1):
             for candidate in sorted(self._by_length.get(length, ())):
                 distance = Levenshtein.distance(word, candidate, score_cutoff=budget)
-                if distance < best_distance:
+                if distance < best_distance and not _negates(word, candidate):
                     best, best_distance = candidate, distance
         return best
 
@@ -152,6 +152,15 @@ class SpellingCorrector:
             return original
 
         return re.sub(r"[A-Za-z]+", repl, text), fixes
+
+
+# A negating prefix is a short edit with the opposite meaning: "eligible" is never "ineligible".
+_NEGATING_PREFIXES = ("in", "im", "il", "ir", "un", "non", "dis", "a")
+
+
+def _negates(word: str, candidate: str) -> bool:
+    short, long = sorted((word, candidate), key=len)
+    return any(long == prefix + short or long == prefix + "-" + short for prefix in _NEGATING_PREFIXES)
 
 
 def vocabulary_words() -> set[str]:
