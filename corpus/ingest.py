@@ -64,8 +64,25 @@ class Corpus:
     def sentences(self) -> tuple[Sentence, ...]:
         return tuple(s for p in self.passages for s in p.sentences)
 
+    @cached_property
+    def passage_rows(self) -> dict[str, int]:
+        """Passage id -> its position in `passages` (rows of the lexical state and the stored vectors)."""
+        return {p.id: i for i, p in enumerate(self.passages)}
+
+    @cached_property
+    def sentence_rows(self) -> dict[str, int]:
+        """Sentence id -> its position in `sentences`."""
+        return {s.id: i for i, s in enumerate(self.sentences)}
+
+    @cached_property
+    def _passages_by_doc(self) -> dict[str, tuple[Passage, ...]]:
+        grouped: dict[str, list[Passage]] = {}
+        for p in self.passages:
+            grouped.setdefault(p.doc_id, []).append(p)
+        return {doc_id: tuple(found) for doc_id, found in grouped.items()}
+
     def passages_of(self, doc_id: str) -> list[Passage]:
-        return [p for p in self.passages if p.doc_id == doc_id]
+        return list(self._passages_by_doc.get(doc_id, ()))
 
     def quote_span(self, doc_id: str, quote: str) -> tuple[int, int] | None:
         """Span in the shipped file of a verbatim quote (whitespace and line-break hyphens as in quote_form)."""

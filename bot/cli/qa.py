@@ -206,17 +206,26 @@ def ingest(
         f"index {state}: {report.passages} passages, {report.sentences} sentences at {where} "
         f"in {report.seconds:.1f}s (content hash {corpus.content_hash})"
     )
+    lexical = report.lexical
+    if lexical is not None:
+        typer.echo(
+            "lexical state: " + ("current (loaded)" if lexical.loaded else
+            f"{lexical.analysed_documents} documents analysed, {lexical.reused_documents} reused, BM25 indexed")
+            + f" in {lexical.seconds:.1f}s"
+        )
     typer.echo(f"note: {encoder_note}" if encoder_note else "query encoder: onnxruntime (ONNX export current)")
 
 
 def _build(settings: Settings, corpus, force: bool):
     """Open and (re)build; a store Chroma cannot read, at open or while checking it, is IndexDamaged."""
-    from bot.engine import open_index
+    from bot.engine import open_index, open_lexical
     from corpus.store import IndexDamaged, IndexReadOnly
 
     index = open_index(settings, corpus)
     try:
-        return index.ensure(force=force, progress=_progress_bar())
+        report = index.ensure(force=force, progress=_progress_bar())
+        report.lexical = open_lexical(settings, corpus, index.read_only).report  # BM25 and terms, per changed document
+        return report
     except IndexReadOnly:
         raise
     except Exception as exc:
