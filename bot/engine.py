@@ -64,11 +64,11 @@ class Engine:
         from corpus.conflicts import load_conflicts
         from corpus.encoder import choose_encoder
         from corpus.index import load_embeddings
-        from corpus.ingest import load_corpus
+        from corpus.corpus_cache import load_corpus_cached
         from corpus.retrieval import HybridRetriever
 
         settings = settings or Settings()
-        corpus = load_corpus(settings.manifest)
+        corpus = load_corpus_cached(settings.manifest, settings.data_dir / "corpus")  # cut once per content
         conflicts = load_conflicts(corpus)
         embeddings = load_embeddings()
         encoder = choose_encoder(settings.data_dir, embeddings)  # exports the ONNX file once if missing or stale

@@ -10,8 +10,8 @@ the sources say about its subject instead.
 from __future__ import annotations
 
 import difflib
-from functools import lru_cache
 import re
+from functools import lru_cache
 
 from pydantic import BaseModel, ConfigDict, Field
 

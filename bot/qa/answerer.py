@@ -13,6 +13,7 @@ from bot.qa.not_stated import asked_threshold, threshold_label, threshold_stated
 from bot.qa.scope import NOT_COVERED, ScopeEvidence, refusal_reason
 from bot.qa.selection import (  # noqa: F401  (render_units: re-exported for the guard's tests)
     ScoredSentence,
+    SectionTerms,
     render_units,
     share,
     states_dose_for,
@@ -60,7 +61,7 @@ class Answerer:
         lexical = retriever.lexical
         self._sentence_terms = lexical.lookup("sentence_terms", corpus)
         self._passage_terms = lexical.lookup("passage_terms", corpus)
-        self._section_terms = _SectionTerms(lexical.lookup("section_terms", corpus), corpus, self._document_subject)
+        self._section_terms = SectionTerms(lexical.lookup("section_terms", corpus), corpus, self._document_subject)
         self._discussed = lexical.passage_vocabulary
         # Each known conflict's positions as corpus sentences, resolved once (not per answer).
         self._positions = {c.topic: position_sentences(c, corpus) for c in self.conflicts}
@@ -349,22 +350,6 @@ class Answerer:
             route="refusal",
             answer=f"I can't answer that from the source documents. {reason} {self.coverage}",
         )
-
-
-class _SectionTerms:
-    """Passage id -> its section heading's terms and the drugs its document's title names."""
-
-    def __init__(self, headings, corpus: Corpus, subject_of):
-        self.headings = headings
-        self.corpus = corpus
-        self.subject_of = subject_of
-        self._subjects: dict[str, set[str]] = {}
-
-    def __getitem__(self, passage_id: str) -> frozenset[str]:
-        doc_id = self.corpus.passage(passage_id).doc_id
-        if doc_id not in self._subjects:
-            self._subjects[doc_id] = self.subject_of(doc_id)
-        return self.headings[passage_id] | self._subjects[doc_id]
 
 
 def _label(key: str) -> str:
