@@ -69,6 +69,7 @@ def child_build(data_dir: str, manifest: str, url: str | None, random_vectors: b
     """Cut the corpus, build the index (langchain-chroma, batches of 32), copy the vectors, build the lexical state."""
     from bot.engine import open_index, open_lexical
     from corpus.corpus_cache import load_corpus_cached
+    from corpus.encoder import ensure_encoder
     from corpus.index import load_embeddings, passage_document
     from corpus.ingest import load_corpus
 
@@ -85,6 +86,7 @@ def child_build(data_dir: str, manifest: str, url: str | None, random_vectors: b
     report = open_index(settings, corpus, embeddings).ensure()
     index_s = time.perf_counter() - started
     lexical = open_lexical(settings, corpus).report
+    ensure_encoder(settings.data_dir)  # the ONNX query encoder, as `mdsbot ingest` builds it
     return {"passages": len(corpus.passages), "sentences": len(corpus.sentences), "index_s": index_s, "cut_s": cut_s,
             "lexical_s": lexical.seconds, "rebuilt": report.rebuilt, "rss_mb": _peak_mb()}
 

@@ -19,6 +19,7 @@ import shutil
 import tempfile
 import time
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import bm25s
@@ -29,6 +30,7 @@ from corpus.lexical_docs import DocumentCache, DocumentTerms, analyzer_fingerpri
 from corpus.vocabulary import stem
 
 TERM_FIELDS = ("passage_terms", "sentence_terms", "section_terms")
+ROW_CACHE = 8192  # term sets kept per table (~1 KB each)
 
 
 @dataclass
@@ -65,17 +67,20 @@ class LexicalIndex:
         return np.asarray(self.bm25.get_scores(known), dtype=np.float32)
 
 
-@dataclass
 class TermTable:
-    """Token lists per unit as CSR over one vocabulary: a unit's set is built only when asked for."""
+    """Token lists per unit as CSR over one vocabulary: a unit's set is built only when asked for
+    (and the last few thousand kept: one answer reads each candidate's terms several times)."""
 
-    vocab: list[str]
-    indptr: np.ndarray
-    ids: np.ndarray
+    def __init__(self, vocab: list[str], indptr: np.ndarray, ids: np.ndarray):
+        self.vocab = vocab
+        # Plain ndarray views of memory maps: np.memmap's own indexing costs ~5 us a call.
+        self.indptr = indptr.view(np.ndarray)
+        self.ids = ids.view(np.ndarray)
+        self.row = lru_cache(maxsize=ROW_CACHE)(self._row)
 
-    def row(self, i: int) -> frozenset[str]:
-        vocab = self.vocab
-        return frozenset(vocab[t] for t in self.ids[self.indptr[i] : self.indptr[i + 1]].tolist())
+    def _row(self, i: int) -> frozenset[str]:
+        start, end = self.indptr[i : i + 2].tolist()
+        return frozenset(map(self.vocab.__getitem__, self.ids[start:end].tolist()))
 
 
 class TermLookup:

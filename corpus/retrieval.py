@@ -196,13 +196,8 @@ class HybridRetriever:
         relevant sentence, which whole-passage scores dilute.
         """
         passages = [self.corpus.passages[i] for i in order]
-        best_sentence_lexical = np.zeros(len(passages))
-        best_sentence_dense = np.zeros(len(passages))
-        for n, (i, passage) in enumerate(zip(order, passages)):
-            first = int(self._first_sentence[i])
-            for r, s in enumerate(passage.sentences, start=first):
-                best_sentence_lexical[n] = max(best_sentence_lexical[n], sentence_lexical[r])
-                best_sentence_dense[n] = max(best_sentence_dense[n], sentence_dense.get(s.id, 0.0))
+        best_sentence_lexical = self._best_of_passages(order, sentence_lexical)
+        best_sentence_dense = self._best_of_passages(order, None, sentence_dense)
         candidate_lexical = lexical[order] if order else np.zeros(0)
         dense = np.asarray([dense_by_id.get(p.id, 0.0) for p in passages])
         fused = np.zeros(len(passages))
@@ -219,6 +214,22 @@ class HybridRetriever:
             Hit(passages[n], float(fused[n]), float(dense[n]), float(candidate_lexical[n]), rank)
             for rank, n in enumerate(ranking)
         ]
+
+    def _best_of_passages(self, order: list[int], by_row: np.ndarray | None, by_id: dict[str, float] | None = None) -> np.ndarray:
+        """Each candidate passage's best sentence score (0 when none is positive), one numpy pass."""
+        starts = self._first_sentence[order] if order else np.zeros(0, dtype=np.int64)
+        counts = self._first_sentence[np.asarray(order, dtype=np.int64) + 1] - starts if order else starts
+        rows = np.concatenate([np.arange(a, a + n) for a, n in zip(starts.tolist(), counts.tolist())]) if order else starts
+        if by_row is not None:
+            values = by_row[rows].astype(np.float64)
+        else:
+            values = np.asarray([by_id.get(self.sentences[r].id, 0.0) for r in rows.tolist()], dtype=np.float64)
+        best = np.zeros(len(order))
+        filled = counts > 0
+        if values.size:
+            offsets = np.concatenate(([0], np.cumsum(counts)[:-1]))
+            best[filled] = np.maximum.reduceat(values, offsets[filled])
+        return np.maximum(best, 0.0)
 
 
 def _top(scores: np.ndarray, k: int) -> np.ndarray:

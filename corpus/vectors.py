@@ -58,8 +58,13 @@ class VectorCache:
         """The stored vectors of these corpus rows (passage or sentence order)."""
         starts = self._starts[kind]
         arrays = self._arrays[kind]
-        docs = np.searchsorted(starts, rows, side="right") - 1
-        return np.stack([arrays[d][r - starts[d]] for d, r in zip(docs.tolist(), rows)]) if rows else np.zeros((0, 0), np.float32)
+        wanted = np.asarray(rows, dtype=np.int64)
+        docs = np.searchsorted(starts, wanted, side="right") - 1
+        out = np.zeros((len(wanted), arrays[0].shape[1] if arrays and arrays[0].ndim == 2 else 0), dtype=np.float32)
+        for d in np.unique(docs).tolist():  # one fancy-index read per document
+            mask = docs == d
+            out[mask] = arrays[d][wanted[mask] - starts[d]]
+        return out
 
     def forget(self, doc_id: str) -> None:
         if self.root is not None:
@@ -74,7 +79,8 @@ class VectorCache:
         if not all(p.exists() for p in paths.values()):
             return None
         try:
-            return {kind: np.load(path, mmap_mode="r") for kind, path in paths.items()}
+            # Plain ndarray views of the memory maps: np.memmap's own indexing is slow per call.
+            return {kind: np.load(path, mmap_mode="r").view(np.ndarray) for kind, path in paths.items()}
         except (OSError, ValueError):
             return None
 
