@@ -280,6 +280,8 @@ class VectorIndex:
         rows = self.corpus.passage_rows if kind == PASSAGES else self.corpus.sentence_rows
         if not ids:
             return {}
+        if not self.vectors.ready:  # an index opened without ensure(): map (or copy) the vectors now
+            self.vectors.ensure(self._collections, vectors_stamp(index_hash(self.corpus)), self._read)
         scores = self.vectors.vectors(kind, [rows[i] for i in ids]) @ np.asarray(query_vector, dtype=np.float32)
         return dict(zip(ids, scores.tolist()))
 

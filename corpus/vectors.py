@@ -54,6 +54,10 @@ class VectorCache:
             self._starts[kind] = np.cumsum([0] + sizes)
         return copied
 
+    @property
+    def ready(self) -> bool:
+        return bool(self._starts)
+
     def vectors(self, kind: str, rows: list[int]) -> np.ndarray:
         """The stored vectors of these corpus rows (passage or sentence order)."""
         starts = self._starts[kind]
