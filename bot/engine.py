@@ -99,7 +99,8 @@ class Engine:
         """Encode the query vectors of many questions in one batched call before they are asked (ask --batch)."""
         self.retriever.prefetch(questions)
 
-    def conversation(self) -> Conversation:
+    def conversation(self, record: Any = None) -> Conversation:
+        """A new conversation; ``record`` (bot.records.recorder.Recording) stores each of its verdicts."""
         from bot.conversation import Conversation
 
-        return Conversation(self)
+        return Conversation(self, record)

@@ -148,6 +148,11 @@ class Settings(BaseSettings):
         description="SQLAlchemy URL of the decision-record database (e.g. postgresql+psycopg://user@host/db); "
         "unset = SQLite at <data_dir>/decisions.sqlite3.",
     )
+    record_decisions: bool = Field(
+        default=True,
+        description="Store every decision the web app, its chat and its API make (mdsbot decisions list, the "
+        "Decisions tab); false decides without storing, like the CLI's --no-record.",
+    )
     top_k: int = Field(default=6, ge=1, le=50, description="Passages handed to the optional LLM drafter.")
     retrieval_candidates: int = Field(
         default=60, ge=10, le=1000,

@@ -8,7 +8,7 @@ import pytest
 
 from bot.models import BotResponse, Check, Citation, Conflict
 from bot.webapp import html
-from rules_core import SUPPORTED_DRUGS, evaluate, evaluate_options
+from rules_core import SUPPORTED_DRUGS, evaluate, evaluate_options, plain
 
 
 def citation(n: int, text: str = "First sentence. Second sentence here.", quote: str = "Second sentence here.") -> Citation:
@@ -92,22 +92,24 @@ def test_refusal_needs_information_and_blocked_look_distinct():
             status="needs_information",
             route="rules",
             answer="I need more facts.",
-            missing_facts=["serum_epo (serum erythropoietin level)"],
+            missing_facts=["serum_epo"],
         ),
         "b",
     )
     blocked = html.response_html(BotResponse(status="refused", route="refusal", answer="Withheld.", blocked=True), "c")
     answer = html.response_html(answered(), "d")
     assert "mds-badge-refused" in refused and "mds-status-refused" in refused
-    assert "mds-badge-needs" in needs and "☐ serum&#95;epo (serum erythropoietin level)" in needs
+    assert "mds-badge-needs" in needs and "☐ Serum erythropoietin level" in needs
     assert "mds-badge-blocked" in blocked and "mds-blocked" in blocked
     assert "mds-badge" not in answer
 
 
 def test_missing_field_names_get_their_label():
-    out = html.missing_facts_html(["serum_epo", "something else"])
-    assert "☐ Serum erythropoietin level (serum&#95;epo)" in out
-    assert "☐ something else" in out
+    out = html.missing_facts_html(["serum_epo", "something else", "therapies[0].weeks"],
+                                  {"therapies[0].weeks": "weeks of the ESA trial"})
+    assert "☐ Serum erythropoietin level<" in out and "serum&#95;epo" not in out  # words, not field ids
+    assert "☐ Something else" in out
+    assert "☐ Weeks of the ESA trial<" in out  # the decision's own label for a field path
 
 
 def test_conflict_is_flagged_with_both_positions():
@@ -153,10 +155,11 @@ def test_decision_banner_table_checklist_and_warnings():
     assert out.count('<tr class="mds-crit ') == sum(len(p["criteria"]) for p in decision["pathways"])
     symbols = set(re.findall(r'<td class="mds-crit-status" title="[^"]+">(.)</td>', out))
     assert symbols <= {"✓", "✗", "?"} and "?" in symbols and "✓" in symbols
-    for item in decision["missing_documentation"]:
-        assert html.text(item) in out
+    for fact in decision["missing_facts"]:  # asked for by label, never by field id
+        assert html.text(fact["label"][:1].upper() + fact["label"][1:]) in out
+        assert html.text(fact["field"]) + " (" not in out
     for warning in decision["warnings"]:
-        assert html.text(warning["text"]) in out
+        assert html.text(plain.plain_text(warning["text"])) in out
     assert f"Ruleset {decision['ruleset']['id']} version {decision['ruleset']['version']}" in out
 
 
@@ -173,7 +176,9 @@ def test_meets_criteria_opens_the_chosen_pathway():
     ).model_dump(mode="json")
     out = html.decision_html(decision)
     assert "mds-banner-meets_criteria" in out
-    assert f"<b>Pathway:</b> {html.text(decision['pathway'])}" in out
+    assert "Luspatercept meets the medical-necessity criteria (second line after ESA failure or ineligibility)." in out
+    assert decision["pathway"] not in out  # no pathway ids, only their names
+    assert "Decision support, not a substitute for clinical judgement." in html.decision_html(decision, notice=True)
     assert out.count("<details class=\"mds-pathway-block mds-pathway-eligible\" open>") == 1
 
 
@@ -181,7 +186,19 @@ def test_options_list_every_supported_drug():
     decisions = [d.model_dump(mode="json") for d in evaluate_options({"ipss_r": "low"})]
     out = html.options_html(decisions)
     for drug in SUPPORTED_DRUGS:
-        assert f"<b>{html.text(drug)}</b>" in out
+        assert f"<b>{html.text(drug.replace('_', ' '))}</b>" in out
+    assert "epoetin_alfa" not in out and "supply" not in out
+
+
+def test_options_say_why_a_drug_does_not_meet():
+    patient = {"ipss_r": "low", "serum_epo": {"value": 150, "unit": "U/L"}, "rbc_units_last_8_weeks": 1,
+               "hemoglobin": {"value": 9.2, "unit": "g/dL"}, "del5q": False, "therapies": []}
+    decisions = [d.model_dump(mode="json") for d in evaluate_options(patient)]
+    out = html.options_html(decisions)
+    luspatercept = next(d for d in decisions if d["drug"] == "luspatercept")
+    assert luspatercept["decision"] == "does_not_meet"
+    row = re.search(r'<tr class="mds-option[^"]*"><td><b>luspatercept</b>.*?</tr>', out).group(0)
+    assert "Second line after ESA failure or ineligibility: not met, 1 RBC units in 8 weeks &lt; 2 units" in row
 
 
 def test_sources_browser_shows_caveats_furniture_and_repairs(corpus):
@@ -235,3 +252,10 @@ def test_the_rail_that_repaired_or_blocked_a_reply_is_shown_beside_it():
     assert "🛡 Blocked by the guard (subject)" in html.response_html(blocked, "k")
     passed = repaired.model_copy(update={"checks": checks[:1]})
     assert "mds-guard-action" not in html.response_html(passed, "k")
+
+
+def test_chat_facts_are_listed_in_words_not_field_ids():
+    out = html.facts_html({"ipss_r": "low", "serum_epo": {"value": 620, "unit": "U/L"},
+                           "therapies": [{"agent": "epoetin_alfa", "weeks": 8, "response": "none"}]})
+    assert "<td>Serum EPO</td><td>620 U/L</td>" in out and "<td>IPSS-R</td><td>low</td>" in out
+    assert "serum&#95;epo" not in out and "ipss&#95;r" not in out and "epoetin alfa, 8 weeks" in out

@@ -19,6 +19,8 @@ def render_text(response: BotResponse) -> str:
     if response.blocked:
         lines.append("[blocked by the guard]")
     lines.append(STATUS_LABEL[response.status] + response.answer)
+    if response.decision is not None and response.decision.decision_id:
+        lines.append(f"decision id: {response.decision.decision_id} (mdsbot decisions show {response.decision.decision_id})")
     for note in response.notes:
         lines.append(f"note: {note}")
     for conflict in response.conflicts:

@@ -151,12 +151,20 @@ def _emit(response, as_json: bool) -> None:
 
 
 @app.command()
-def chat(chroma_url: ChromaUrl = None, data_dir: DataDir = None) -> None:
-    """A conversation in the terminal (facts you give are remembered; 'new' starts over, 'quit' ends)."""
+def chat(
+    chroma_url: ChromaUrl = None,
+    data_dir: DataDir = None,
+    no_record: Annotated[bool, typer.Option("--no-record", help="Do not store the verdicts of this chat.")] = False,
+) -> None:
+    """A conversation in the terminal (facts you give are remembered; 'new' starts over, 'quit' ends).
+    Each medical-necessity verdict is stored (mdsbot decisions list) unless --no-record is given."""
     from bot.cli.display import render_text
+    from bot.records.recorder import DecisionRecorder
 
-    engine = load_engine(load_settings(chroma_url, data_dir))
-    conversation = engine.conversation()
+    settings = load_settings(chroma_url, data_dir)
+    engine = load_engine(settings)
+    record = None if no_record else DecisionRecorder(settings).for_surface("chat")
+    conversation = engine.conversation(record)
     typer.echo("mdsbot: ask about lower-risk MDS, or whether a drug is medically necessary. 'new' resets, 'quit' ends.")
     while True:
         try:
@@ -167,7 +175,7 @@ def chat(chroma_url: ChromaUrl = None, data_dir: DataDir = None) -> None:
         if text.lower() in {"quit", "exit", ":q"}:
             return
         if text.lower() in {"new", "reset"}:
-            conversation = engine.conversation()
+            conversation = engine.conversation(record)
             typer.echo("mdsbot> New conversation.")
             continue
         if text:

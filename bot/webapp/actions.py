@@ -15,7 +15,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from bot.decision_report import ReportFiles, write_report
+from bot.decision_report import ReportFiles, RequestDetails, write_options_report, write_report
 from bot.models import BotResponse
 from bot.webapp.lanes import Lanes, TurnTimeout
 from bot.webapp.sessions import SessionStore, UnknownSession
@@ -89,6 +89,18 @@ def check(drug: str | None, patient: dict[str, Any]) -> tuple[Decision, PatientF
     return evaluate(generic, facts), facts
 
 
+def record(recorder: Any, decision: Decision, facts: PatientFacts, surface: str,
+           people: dict[str, str | None] | None = None) -> Decision:
+    """Store the decision (unless recording is off); it comes back with its decision_id. A store that
+    cannot be written is a ServiceError saying so and how to decide without storing."""
+    from bot.records import RecordsError
+
+    try:
+        return recorder.stamp(decision, facts, surface, **(people or {}))
+    except RecordsError as exc:
+        raise ServiceError(f"{exc} (set MDSBOT_RECORD_DECISIONS=false to decide without storing)") from exc
+
+
 def check_all(patient: dict[str, Any]) -> tuple[list[Decision], PatientFacts]:
     facts = validated_patient(patient)
     return evaluate_options(facts), facts
@@ -108,11 +120,19 @@ class Reports:
 
     root: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="mdsbot-reports-")))
 
-    def write(self, decision: Decision, facts: PatientFacts, requested_drug: str | None = None) -> ReportFiles:
+    def write(self, decision: Decision, facts: PatientFacts, requested_drug: str | None = None,
+              details: RequestDetails | None = None) -> ReportFiles:
         folder = Path(tempfile.mkdtemp(dir=self.root))
         return write_report(
-            decision, facts, folder, requested_drug=requested_drug, generated_at=datetime.now(timezone.utc)
+            decision, facts, folder, requested_drug=requested_drug, generated_at=datetime.now(timezone.utc),
+            details=details,
         )
+
+    def write_options(self, decisions: list[Decision], facts: PatientFacts,
+                      details: RequestDetails | None = None) -> ReportFiles:
+        """The "check all drugs" report."""
+        folder = Path(tempfile.mkdtemp(dir=self.root))
+        return write_options_report(decisions, facts, folder, generated_at=datetime.now(timezone.utc), details=details)
 
 
 def ask(

@@ -13,8 +13,9 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from bot.decision_report import DECISION_LABEL, STATUS_SYMBOL, STATUS_WORD, format_fact, short_titles
+from bot.decision_report import DECISION_LABEL, STATUS_SYMBOL, STATUS_WORD, short_titles
 from bot.models import BotResponse, Citation, Conflict
+from rules_core import plain
 
 # One pass, character by character: HTML specials and the characters Markdown would act on.
 _ESCAPES = str.maketrans(
@@ -37,6 +38,7 @@ STATUS_BADGE = {
 }
 BLOCKED_BADGE = ("mds-badge-blocked", "⛔ Withheld by the safety guard")
 DECISION_ICON = {"meets_criteria": "✓", "does_not_meet": "✗", "insufficient_documentation": "?"}
+OUTCOME_WORD = {"repair": "repaired the reply", "block": "blocked the reply"}
 PATHWAY_STATUS = {"eligible": "eligible", "not_eligible": "not eligible", "incomplete": "incomplete"}
 
 
@@ -58,9 +60,11 @@ def response_html(response: BotResponse, key: str) -> str:
     decision = response.decision.model_dump(mode="json") if response.decision else None
     if decision and response.status == "answered":
         parts.append(decision_banner_html(decision))
+        parts.append(decision_id_html(decision.get("decision_id")))
     parts.append(f'<div class="mds-answer">{answer_with_markers(response.answer, key, response.citations)}</div>')
     if response.missing_facts:
-        parts.append(missing_facts_html(response.missing_facts))
+        labels = {m.field: m.label for m in response.decision.missing_facts} if response.decision else {}
+        parts.append(missing_facts_html(response.missing_facts, labels))
     parts.append(guard_action_html(response))
     if response.notes:
         parts.append('<ul class="mds-notes">' + "".join(f"<li>ℹ︎ {text(n)}</li>" for n in response.notes) + "</ul>")
@@ -185,16 +189,17 @@ def quote_spans(passage: str, quote: str) -> list[tuple[int, int]]:
     return spans
 
 
-def missing_facts_html(missing: Iterable[str]) -> str:
-    """Checklist of what to supply; bare field names get their plain-words label."""
+def missing_facts_html(missing: Iterable[str], labels: Mapping[str, str] | None = None) -> str:
+    """Checklist of what to supply, in words: the decision's label for each field, else the patient model's."""
     from rules_core import FIELD_LABELS
 
-    items = "".join(
-        f"<li>☐ {text(FIELD_LABELS[m][:1].upper() + FIELD_LABELS[m][1:])} ({text(m)})</li>"
-        if m in FIELD_LABELS
-        else f"<li>☐ {text(m)}</li>"
-        for m in missing
-    )
+    named = {**FIELD_LABELS, **(labels or {})}
+
+    def words(field: str) -> str:
+        label = named.get(field, field)
+        return label[:1].upper() + label[1:]
+
+    items = "".join(f"<li>☐ {text(words(m))}</li>" for m in missing)
     return f'<div class="mds-missing"><div class="mds-missing-title">Please provide:</div><ul>{items}</ul></div>'
 
 
@@ -212,32 +217,45 @@ def conflict_html(conflict: Conflict, key: str) -> str:
 
 
 def facts_html(facts: Mapping[str, Any]) -> str:
+    """The facts read so far, in words ('Serum EPO: 620 U/L'), as the chat's notes state them."""
+    from bot.eligibility import describe_facts
+
     rows = "".join(
-        f"<tr><td>{text(name)}</td><td>{text(format_fact(name, value))}</td></tr>"
-        for name, value in facts.items()
-        if value is not None
+        "<tr><td>{}</td><td>{}</td></tr>".format(*(text(part) for part in (line.split(": ", 1) + [""])[:2]))
+        for line in describe_facts(dict(facts))
     )
     return (
         '<details class="mds-facts"><summary>Patient facts read from this conversation</summary>'
-        f'<table class="mds-table"><tr><th>Field</th><th>Value</th></tr>{rows}</table></details>'
+        f'<table class="mds-table"><tr><th>Fact</th><th>Value</th></tr>{rows}</table></details>'
     )
 
 
 def guard_action_html(response: BotResponse) -> str:
-    """Which rails blocked or repaired the reply, shown beside it ('' when every rail passed)."""
+    """Which rails blocked or repaired the reply, in a small collapsed box beside it ('' when every rail passed):
+    the summary names them, the box says what each did and why."""
     failed = [c for c in response.checks if not c.passed]
     if not failed:
         return ""
-    verb = "Blocked" if response.blocked else "Repaired"
-    rows = "".join(f"<li><b>{text(c.name)}</b> ({text(c.outcome or 'failed')}): {text(c.detail)}</li>" for c in failed)
-    return f'<div class="mds-guard-action">🛡 {verb} by the guard ({text(", ".join(c.name for c in failed))})<ul>{rows}</ul></div>'
+    blocking = [c.name for c in failed if c.outcome == "block"]
+    repairing = [c.name for c in failed if c.outcome != "block"]
+    if response.blocked:
+        head = f"Blocked by the guard ({', '.join(blocking or [c.name for c in failed])})"
+        head += f"; repaired first ({', '.join(repairing)})" if blocking and repairing else ""
+    else:
+        head = f"Repaired by the guard ({', '.join(repairing or [c.name for c in failed])})"
+    rows = "".join(
+        f"<li><b>{text(c.name)}</b> {text(OUTCOME_WORD.get(c.outcome or '', 'failed'))}: {text(c.detail)}</li>"
+        for c in failed
+    )
+    return f'<details class="mds-guard-action"><summary>🛡 {text(head)}</summary><ul>{rows}</ul></details>'
 
 
 def checks_html(checks: Sequence[Any]) -> str:
     passed = sum(1 for c in checks if c.passed)
     rows = "".join(
         f'<li class="{"mds-pass" if c.passed else "mds-fail"}">{"✓" if c.passed else "✗"} '
-        f"{text(c.name)}{': ' + text(c.detail) if c.detail else ''}</li>"
+        f"{text(c.name)}{' (' + OUTCOME_WORD[c.outcome] + ')' if not c.passed and c.outcome in OUTCOME_WORD else ''}"
+        f"{': ' + text(c.detail) if c.detail else ''}</li>"
         for c in checks
     )
     return f'<details class="mds-checks"><summary>Guard checks: {passed}/{len(checks)} passed</summary><ul>{rows}</ul></details>'
@@ -246,41 +264,53 @@ def checks_html(checks: Sequence[Any]) -> str:
 # --- decisions --------------------------------------------------------------------------------
 
 
+NOTICE = "Decision support, not a substitute for clinical judgement."
+
+
+def decision_id_html(decision_id: str | None) -> str:
+    """Where to find the decision again ('' when it was not recorded)."""
+    if not decision_id:
+        return ""
+    return (f'<div class="mds-decision-id">Decision id <code>{text(decision_id)}</code> '
+            "· stored: find it in the Decisions tab</div>")
+
+
 def decision_banner_html(decision: Mapping[str, Any]) -> str:
     value = decision["decision"]
     return (
         f'<div class="mds-banner mds-banner-{value}"><span class="mds-banner-icon">{DECISION_ICON.get(value, "")}</span> '
-        f"{text(DECISION_LABEL.get(value, value))} <span class=\"mds-banner-drug\">— {text(decision['drug'])}</span></div>"
+        f"{text(DECISION_LABEL.get(value, value))} <span class=\"mds-banner-drug\">— {text(plain.drug_name(decision['drug']))}</span></div>"
     )
 
 
-def decision_html(decision: Mapping[str, Any], *, compact: bool = False) -> str:
-    """Banner, pathway, criteria table per pathway, missing-documentation checklist, warnings."""
+def decision_html(decision: Mapping[str, Any], *, compact: bool = False, notice: bool = False) -> str:
+    """Banner, the verdict and its reasons in plain words, missing documentation, warnings, a criteria table per pathway."""
     value = decision["decision"]
     chosen = decision.get("pathway")
-    parts = [
-        f'<div class="mds-decision mds-decision-{value}">',
-        decision_banner_html(decision),
-        f'<div class="mds-summary">{text(decision.get("summary", ""))}</div>',
-    ]
-    pathways = decision.get("pathways", [])
-    if chosen:
-        title = next((p.get("title", "") for p in pathways if p["id"] == chosen), "")
-        parts.append(f'<div class="mds-pathway"><b>Pathway:</b> {text(chosen)} — {text(title)}</div>')
-    else:
-        parts.append('<div class="mds-pathway"><b>Pathway:</b> none eligible</div>')
-    if decision.get("missing_documentation"):
-        items = "".join(f"<li>☐ {text(m)}</li>" for m in decision["missing_documentation"])
+    parts = [f'<div class="mds-decision mds-decision-{value}">', decision_banner_html(decision)]
+    if notice:
+        parts.append(f'<div class="mds-notice" role="note">{text(NOTICE)}</div>')
+    if decision.get("decision_id"):
+        parts.append(f'<div class="mds-decision-id">Decision id <code>{text(decision["decision_id"])}</code></div>')
+    parts.append(f'<div class="mds-summary">{text(plain.verdict_sentence(decision))}</div>')
+    reasons = plain.reasons(decision) if value == "does_not_meet" else []
+    if reasons:
+        items = "".join(f"<li>{text(r)}</li>" for r in reasons)
+        parts.append(f'<div class="mds-reasons"><div class="mds-reasons-title">Why not</div><ul>{items}</ul></div>')
+    if value == "insufficient_documentation" and plain.missing_labels(decision):
+        items = "".join(f"<li>☐ {text(m[:1].upper() + m[1:])}</li>" for m in plain.missing_labels(decision))
         parts.append(
             f'<div class="mds-missing"><div class="mds-missing-title">Missing documentation</div><ul>{items}</ul></div>'
         )
     if decision.get("warnings"):
         items = "".join(
-            f'<li>⚠ {text(w["text"])} <span class="mds-source">— {source_html(w["citation"])}</span></li>'
+            f'<li>⚠ {text(plain.plain_text(w["text"]))} <span class="mds-source">— {source_html(w["citation"])}</span></li>'
             for w in decision["warnings"]
         )
         parts.append(f'<div class="mds-warnings"><div class="mds-warnings-title">Warnings</div><ul>{items}</ul></div>')
-    for pathway in pathways:
+    for pathway in decision.get("pathways", []):
+        if pathway["status"] == "not_applicable":
+            continue
         is_open = not compact and (chosen is None or pathway["id"] == chosen) or pathway["id"] == chosen
         parts.append(pathway_html(pathway, open_=is_open))
     ruleset = decision.get("ruleset") or {}
@@ -289,7 +319,7 @@ def decision_html(decision: Mapping[str, Any], *, compact: bool = False) -> str:
         f' (fingerprint {text(ruleset.get("fingerprint", "?"))})</div>'
     )
     if decision.get("policy"):
-        values = ", ".join(f"{key} = {value:g}" for key, value in decision["policy"].items())
+        values = "; ".join(f"{label}: {shown}" for label, shown in plain.policy_rows(decision["policy"]))
         parts.append(f'<div class="mds-policy">Site policy (thresholds the sources do not state): {text(values)}</div>')
     parts.append("</div>")
     return "".join(parts)
@@ -298,10 +328,14 @@ def decision_html(decision: Mapping[str, Any], *, compact: bool = False) -> str:
 def pathway_html(pathway: Mapping[str, Any], *, open_: bool) -> str:
     status = pathway["status"]
     rows = "".join(criterion_row_html(c) for c in pathway.get("criteria", []))
+    name = plain.pathway_name(pathway)
+    blocked = plain.blocking_reason(pathway) if status == "not_eligible" else ""
+    why = f'<div class="mds-pathway-why">Not eligible because: {text(blocked)}</div>' if blocked else ""
+    basis = f'<div class="mds-pathway-basis">{text(pathway["title"])}</div>' if pathway.get("title") else ""
     return (
         f'<details class="mds-pathway-block mds-pathway-{status}"{" open" if open_ else ""}>'
-        f"<summary><b>{text(pathway.get('title') or pathway['id'])}</b> — {text(PATHWAY_STATUS.get(status, status))}"
-        f' <code>{text(pathway["id"])}</code></summary>'
+        f"<summary><b>{text(name[:1].upper() + name[1:])}</b> — {text(PATHWAY_STATUS.get(status, status))}</summary>"
+        f"{why}{basis}"
         '<table class="mds-table mds-criteria"><thead><tr><th></th><th>Criterion</th><th>Evidence</th>'
         f"<th>Source</th></tr></thead><tbody>{rows}</tbody></table></details>"
     )
@@ -311,13 +345,14 @@ def criterion_row_html(c: Mapping[str, Any]) -> str:
     status = c["status"]
     note = f'<div class="mds-note">Ruleset note: {text(c["note"])}</div>' if c.get("note") else ""
     if c.get("basis") == "site_policy":
-        note += f'<div class="mds-note">Site policy, not in the sources: {text(", ".join(c.get("policy_keys", [])))}</div>'
+        note += '<div class="mds-note">Applies a site-policy value (not in the sources).</div>'
     sources = [source_html(c["citation"])] + [source_html(s) for s in c.get("supporting_citations", [])]
     return (
         f'<tr class="mds-crit mds-crit-{status}">'
         f'<td class="mds-crit-status" title="{STATUS_WORD.get(status, status)}">{STATUS_SYMBOL.get(status, "?")}</td>'
-        f'<td>{text(c["statement"])}{note}</td><td>{text(c.get("evidence", ""))}</td>'
-        f'<td>{"<br>".join(sources)}</td></tr>'
+        f'<td>{text(plain.plain_text(c["statement"]))}{note}</td>'
+        f'<td data-label="Evidence">{text(plain.shown_evidence(c))}</td>'
+        f'<td data-label="Source">{"<br>".join(sources)}</td></tr>'
     )
 
 
@@ -328,21 +363,23 @@ def source_html(citation: Mapping[str, Any]) -> str:
 
 
 def options_html(decisions: Sequence[Mapping[str, Any]]) -> str:
-    """The "check all drugs" list: one row per drug in the sources' sequence, details below."""
+    """The "check all drugs" list: one row per drug in the sources' sequence, the reason in plain words, details below."""
     rows = "".join(
-        f'<tr class="mds-option mds-option-{d["decision"]}"><td><b>{text(d["drug"])}</b></td>'
+        f'<tr class="mds-option mds-option-{d["decision"]}"><td><b>{text(plain.drug_name(d["drug"]))}</b></td>'
         f'<td><span class="mds-pill mds-pill-{d["decision"]}">{DECISION_ICON.get(d["decision"], "")} '
         f'{text(DECISION_LABEL.get(d["decision"], d["decision"]).lower())}</span></td>'
-        f'<td>{text(d.get("pathway") or "—")}</td><td>{text(d.get("summary", ""))}</td></tr>'
+        f'<td class="mds-option-why" data-label="Why">{text(plain.options_reason(d))}</td></tr>'
         for d in decisions
     )
     details = "".join(
-        f'<details class="mds-option-detail"><summary>{text(d["drug"])}: criteria</summary>{decision_html(d, compact=True)}</details>'
+        f'<details class="mds-option-detail"><summary>{text(plain.drug_name(d["drug"]))}: criteria</summary>'
+        f"{decision_html(d, compact=True)}</details>"
         for d in decisions
     )
     return (
         '<div class="mds-options"><div class="mds-options-title">Options for this patient (all supported drugs)</div>'
-        '<table class="mds-table"><thead><tr><th>Drug</th><th>Decision</th><th>Pathway</th><th>Summary</th></tr></thead>'
+        f'<div class="mds-notice" role="note">{text(NOTICE)}</div>'
+        '<table class="mds-table mds-options-table"><thead><tr><th>Drug</th><th>Decision</th><th>Why</th></tr></thead>'
         f"<tbody>{rows}</tbody></table>{details}</div>"
     )
 

@@ -46,5 +46,5 @@ class BackgroundEngine:
     def wait(self, timeout: float | None = None) -> Any:
         return self._future.result(timeout)
 
-    def conversation(self) -> Any:
-        return self.wait().conversation()
+    def conversation(self, record: Any = None) -> Any:
+        return self.wait().conversation(record)
