@@ -170,6 +170,11 @@ class Settings(BaseSettings):
         "Decisions tab); false decides without storing, like the CLI's --no-record.",
     )
     top_k: int = Field(default=6, ge=1, le=50, description="Passages handed to the optional LLM drafter.")
+    retrieval_candidates: int = Field(
+        default=60, ge=10, le=1000,
+        description="Passages (and sentences) each ranking proposes per question: Chroma's dense top-k and BM25's "
+        "top-k. Fusion and sentence selection score only these; no query asks the index for more.",
+    )
     max_sentences: int = Field(default=5, ge=1, le=5, description="Sentences in an extractive answer.")
     llm: str | None = Field(
         default=None,

@@ -137,7 +137,7 @@ def _check_positions(path: Path, conflict: KnownConflict, corpus: Corpus) -> Non
 
 def _sentence_of(position: Position, corpus: Corpus) -> Sentence | None:
     return next(
-        (s for s in corpus.sentences if s.doc_id == position.doc_id and s.normalized.startswith(position.quote)),
+        (s for p in corpus.passages_of(position.doc_id) for s in p.sentences if s.normalized.startswith(position.quote)),
         None,
     )
 

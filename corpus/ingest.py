@@ -76,8 +76,25 @@ class Corpus:
     def sentences(self) -> tuple[Sentence, ...]:
         return tuple(s for p in self.passages for s in p.sentences)
 
+    @cached_property
+    def passage_rows(self) -> dict[str, int]:
+        """Passage id -> its position in `passages` (rows of the lexical state and the stored vectors)."""
+        return {p.id: i for i, p in enumerate(self.passages)}
+
+    @cached_property
+    def sentence_rows(self) -> dict[str, int]:
+        """Sentence id -> its position in `sentences`."""
+        return {s.id: i for i, s in enumerate(self.sentences)}
+
+    @cached_property
+    def _passages_by_doc(self) -> dict[str, tuple[Passage, ...]]:
+        grouped: dict[str, list[Passage]] = {}
+        for p in self.passages:
+            grouped.setdefault(p.doc_id, []).append(p)
+        return {doc_id: tuple(found) for doc_id, found in grouped.items()}
+
     def passages_of(self, doc_id: str) -> list[Passage]:
-        return [p for p in self.passages if p.doc_id == doc_id]
+        return list(self._passages_by_doc.get(doc_id, ()))
 
     def quote_span(self, doc_id: str, quote: str) -> tuple[int, int] | None:
         """Span in the shipped file of a verbatim quote (whitespace and line-break hyphens as in quote_form)."""
@@ -121,15 +138,11 @@ def _load_corpus(manifest_path: Path, added_dir: Path | None, _stamp: str, hidde
     Each document is cut by its declared layout and cleaned by its declared rules only;
     a rule that does not fit its text is a ManifestError naming the document and the rule.
     """
-    manifest = load_manifest(manifest_path)
-    _check_hidden(manifest, hidden)
-    entries = [(info, manifest_path) for info in manifest.documents if info.id not in hidden]
-    added = load_added(added_dir).documents if added_dir is not None else []
-    entries += [(record.info, added_dir / "manifest.json") for record in added]
+    manifest, entries, added = corpus_entries(manifest_path, added_dir, hidden)
     documents, passages, dropped = [], [], []
     prefixes = _passage_prefixes([info for info, _ in entries])
     for info, declared_in in entries:
-        raw = _read_text(declared_in, info)
+        raw = read_text(declared_in, info)
         documents.append(Document(info, raw))
         try:
             doc_passages, doc_dropped = _passages_of(info, raw, prefixes[info.id])
@@ -147,6 +160,19 @@ def _load_corpus(manifest_path: Path, added_dir: Path | None, _stamp: str, hidde
     )
 
 
+def corpus_entries(
+    manifest_path: Path, added_dir: Path | None, hidden: tuple[str, ...]
+) -> tuple[Manifest, list[tuple[DocumentInfo, Path]], list[AddedDocument]]:
+    """Which documents make the corpus: the manifest's (less the hidden) and the added ones,
+    each with the manifest file that declares it (its text is read relative to that file)."""
+    manifest = load_manifest(manifest_path)
+    _check_hidden(manifest, hidden)
+    entries = [(info, manifest_path) for info in manifest.documents if info.id not in hidden]
+    added = load_added(added_dir).documents if added_dir is not None else []
+    entries += [(record.info, added_dir / "manifest.json") for record in added]
+    return manifest, entries, added
+
+
 def _check_hidden(manifest: Manifest, hidden: tuple[str, ...]) -> None:
     shipped = [doc.id for doc in manifest.documents]
     unknown = [doc_id for doc_id in hidden if doc_id not in shipped]
@@ -156,7 +182,8 @@ def _check_hidden(manifest: Manifest, hidden: tuple[str, ...]) -> None:
         raise ManifestError("MDSBOT_HIDDEN_DOCUMENTS: hides every shipped document; at least one must stay")
 
 
-def _read_text(manifest_path: Path, info: DocumentInfo) -> str:
+def read_text(manifest_path: Path, info: DocumentInfo) -> str:
+    """A document's text, read relative to the manifest that declares it."""
     path = manifest_path.parent / info.file
     try:
         return path.read_text(encoding="utf-8")

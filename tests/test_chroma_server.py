@@ -35,8 +35,10 @@ def test_ingest_and_ask_through_a_chroma_server(chroma_server, tmp_path):
     assert asked.returncode == 0, asked.stderr
     assert "40% vs 15%" in json.loads(asked.stdout)["answer"]
     assert not (local / "chroma").exists(), "server mode must not write an embedded index"
-    # The query encoder (an ONNX export of the local model, not index data) is local in either mode.
-    assert sorted(p.name for p in local.iterdir()) == ["query_encoder"]
+    # The query encoder (an ONNX export of the local model, not index data) is local in either mode, and so
+    # are the cut corpus, the lexical state (BM25, terms), the guard's corpus facts and the vectors copied for
+    # candidate scoring (docs: "Where data lives").
+    assert sorted(p.name for p in local.iterdir()) == ["corpus", "guard", "lexical", "query_encoder", "vectors"]
 
 
 def test_cli_flag_overrides_and_a_down_server_is_one_clear_line(tmp_path):

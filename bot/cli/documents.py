@@ -57,6 +57,13 @@ def ingest(
         embedded = ", ".join(report.documents_embedded) or "none"
         removed = f"; vectors removed: {', '.join(report.documents_removed)}" if report.documents_removed else ""
         typer.echo(f"embedded {report.embedded} texts of {len(report.documents_embedded)} document(s): {embedded}{removed}")
+    lexical = report.lexical
+    if lexical is not None:
+        typer.echo(
+            "lexical state: " + ("current (loaded)" if lexical.loaded else
+            f"{lexical.analysed_documents} documents analysed, {lexical.reused_documents} reused, BM25 indexed")
+            + f" in {lexical.seconds:.1f}s"
+        )
     typer.echo(f"note: {encoder_note}" if encoder_note else "query encoder: onnxruntime (ONNX export current)")
 
 
@@ -119,12 +126,18 @@ def build_index(settings: Settings, corpus: Corpus, force: bool):
 
 def _build(settings: Settings, corpus: Corpus, force: bool):
     """Open and (re)build; a store Chroma cannot read, at open or while checking it, is IndexDamaged."""
-    from bot.engine import open_index
+    from bot.engine import open_index, open_lexical
+    from bot.guard.corpus_facts import corpus_facts
+    from corpus.lexicon import load_lexicon
     from corpus.store import IndexDamaged, IndexReadOnly
 
     index = open_index(settings, corpus)
     try:
-        return index.ensure(force=force, progress=_progress_bar())
+        report = index.ensure(force=force, progress=_progress_bar())
+        report.lexical = open_lexical(settings, corpus, index.read_only).report  # BM25 and terms, per changed document
+        if not index.read_only:  # the guard's per-document facts, so the first start reads them
+            corpus_facts(corpus, load_lexicon(), settings.data_dir / "guard")
+        return report
     except IndexReadOnly:
         raise
     except Exception as exc:

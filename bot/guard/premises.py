@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from functools import lru_cache
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -74,7 +75,7 @@ def unsupported_premise(question: str, lexicon: Lexicon, corpus_words: frozenset
     candidates = [w for w in words(clause) if w.isalpha() and len(w) > 3 and w not in named
                   and w not in STOPWORDS and w not in QUESTION_WORDS and w not in ABSOLUTES]
     terms = [w for w in dict.fromkeys(candidates) if stem(w) not in corpus_stems
-             and not difflib.get_close_matches(w, corpus_words, n=1, cutoff=_TYPO_CUTOFF)]
+             and not _close_match(w, corpus_words)]
     claimed = ABSOLUTES | _said_of_subject(clause, lexicon)  # absolutes; failures, harms said of a drug or trial
     absolutes = [w for w in dict.fromkeys(words(clause)) if w in claimed and w not in cited_words
                  and w not in terms] if cited_words else []
@@ -82,3 +83,21 @@ def unsupported_premise(question: str, lexicon: Lexicon, corpus_words: frozenset
         return None
     subject = [lexicon.trial(m.id).label if m.kind == "trial" else m.text for m in lexicon.mentions(question)]
     return Premise(terms=tuple(terms), absolutes=tuple(absolutes), subject=tuple(dict.fromkeys(subject)))
+
+
+def _close_match(word: str, corpus_words: frozenset[str]) -> bool:
+    """Whether some corpus word is within difflib's typo cutoff of the word. Only words of near
+    length can reach it (ratio <= 2*min(len)/(sum of lens)), so only those are compared."""
+    by_length = _by_length(corpus_words)
+    near = [
+        w for n, group in by_length.items() if 2 * min(n, len(word)) >= _TYPO_CUTOFF * (n + len(word)) - 1e-9 for w in group
+    ]
+    return bool(difflib.get_close_matches(word, near, n=1, cutoff=_TYPO_CUTOFF))
+
+
+@lru_cache(maxsize=4)
+def _by_length(corpus_words: frozenset[str]) -> dict[int, list[str]]:
+    grouped: dict[int, list[str]] = {}
+    for w in corpus_words:
+        grouped.setdefault(len(w), []).append(w)
+    return grouped

@@ -16,6 +16,7 @@ from bot.qa.not_stated import concept_label as _label
 from bot.qa.scope import NOT_COVERED, ScopeEvidence, refusal_reason
 from bot.qa.selection import (  # noqa: F401  (render_units: re-exported for the guard's tests)
     ScoredSentence,
+    SectionTerms,
     render_units,
     share,
     whole_lists,
@@ -28,7 +29,7 @@ from corpus.ingest import Corpus
 from corpus.lexicon import load_lexicon
 from corpus.models import Passage, Sentence
 from corpus.retrieval import HybridRetriever, RetrievalResult
-from corpus.vocabulary import OUT_OF_SCOPE_QUALIFIERS, analyze, concepts_in, words
+from corpus.vocabulary import OUT_OF_SCOPE_QUALIFIERS, concepts_in, words
 
 _LEXICON = load_lexicon()
 DRUG_CONCEPTS = _LEXICON.drug_concept_keys
@@ -59,14 +60,12 @@ class Answerer(NotStated, ConflictPositions, DirectAnswers):
         self.tuning = tuning or AnswerTuning()
         self.conflicts = conflicts if conflicts is not None else load_conflicts(corpus)
         self.coverage = coverage_statement(corpus)
-        self._sentence_terms = {
-            s.id: set(analyze(s.normalized)) | set(words(s.normalized)) for s in corpus.sentences
-        }
-        self._section_terms = {
-            p.id: set(analyze(p.section)) | set(words(p.section)) | self._document_subject(p.doc_id)
-            for p in corpus.passages
-        }
-        self._passage_terms = {p.id: set(analyze(p.normalized)) | set(words(p.normalized)) for p in corpus.passages}
+        # Each unit's topic terms, analysed once per document and stored (corpus/lexical.py): read per candidate.
+        lexical = retriever.lexical
+        self._sentence_terms = lexical.lookup("sentence_terms", corpus)
+        self._passage_terms = lexical.lookup("passage_terms", corpus)
+        self._section_terms = SectionTerms(lexical.lookup("section_terms", corpus), corpus, self._document_subject)
+        self._discussed = lexical.passage_vocabulary
         # Each known conflict's positions as corpus sentences, resolved once (not per answer).
         self._positions = {c.topic: position_sentences(c, corpus) for c in self.conflicts}
         self._options_cue = option_cue(_LEXICON)
@@ -79,7 +78,7 @@ class Answerer(NotStated, ConflictPositions, DirectAnswers):
     # -- public -------------------------------------------------------------
 
     def answer(self, question: str) -> BotResponse:
-        result = self.retriever.retrieve(question, k=len(self.corpus.passages))
+        result = self.retriever.retrieve(question, k=None)
         entities = self._entities(result.analysis.corrected)
         scored = self._score(result, set(entities))
         aspects = self._aspect_picks(result.analysis.corrected, entities)
@@ -113,7 +112,7 @@ class Answerer(NotStated, ConflictPositions, DirectAnswers):
         once (a pharmacist's criteria, documentation list and required prior therapy)."""
         chosen: list[ScoredSentence] = []
         for question in questions:
-            result = self.retriever.retrieve(question, k=len(self.corpus.passages))
+            result = self.retriever.retrieve(question, k=None)
             entities = self._entities(result.analysis.corrected)
             scored = self._score(result, set(entities))
             if self._refusal_reason(result, scored, entities, {}) is not None:
@@ -137,12 +136,13 @@ class Answerer(NotStated, ConflictPositions, DirectAnswers):
         passage_rank = {h.passage.id: h.rank for h in result.hits}
         max_lexical = max(result.sentence_lexical.values(), default=0.0) or 1.0
         scored = []
-        for sentence in self.corpus.sentences:
+        for sentence in result.sentences:  # the candidate passages' sentences only
             passage = self.corpus.passage(sentence.passage_id)
-            own = self._sentence_terms[sentence.id] | self._section_terms[passage.id]
+            sentence_terms = self._sentence_terms[sentence.id]
+            own = sentence_terms | self._section_terms[passage.id]
             context = own | self._passage_terms[passage.id]
             # A term only in the section heading counts half: headings are broad.
-            coverage = (share(terms, self._sentence_terms[sentence.id]) + share(terms, own)) / 2
+            coverage = (share(terms, sentence_terms) + share(terms, own)) / 2
             context_coverage = share(terms, context)
             dense = result.sentence_dense.get(sentence.id, 0.0)
             lexical = result.sentence_lexical.get(sentence.id, 0.0) / max_lexical
@@ -165,7 +165,7 @@ class Answerer(NotStated, ConflictPositions, DirectAnswers):
         self, result: RetrievalResult, scored: list[ScoredSentence], named: list[str], aspects: dict[str, ScoredSentence]
     ) -> str | None:
         analysis = result.analysis
-        missing = [e for e in named if not any(e in self._passage_terms[p.id] for p in self.corpus.passages)]
+        missing = [e for e in named if e not in self._discussed]
         if named and len(missing) == len(named):
             return f"The source documents do not discuss {', '.join(_label(m) for m in missing)}."
         qualifiers = [w for w in words(analysis.corrected) if w in OUT_OF_SCOPE_QUALIFIERS and w not in self.retriever.corpus_words]
@@ -197,7 +197,7 @@ class Answerer(NotStated, ConflictPositions, DirectAnswers):
         found by its own search (bot/qa/aspects.py), in the order the question names them."""
         picks: dict[str, ScoredSentence] = {}
         for entity, query in aspect_queries(_LEXICON, text, entities).items():
-            result = self.retriever.retrieve(query, k=len(self.corpus.passages))
+            result = self.retriever.retrieve(query, k=None)
             about = [c for c in self._score(result, {entity}) if entity in self._about(c)]
             taken = {p.sentence.id for p in picks.values()}
             # Of the close contenders, the one covering most of the rest of the question ("the control
