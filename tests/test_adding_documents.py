@@ -18,6 +18,7 @@ import pytest
 from bot.engine import Engine, load_settings_corpus
 from bot.settings import Settings
 from corpus.library import document_id
+from corpus.lexical_docs import safe_name
 from tests.made_documents import (
     COOKIE_TEXT,
     FOOTER_TEXT,
@@ -179,6 +180,9 @@ def test_after_removal_the_same_question_is_refused(data_dir, files, engine):
     removed = mdsbot(data_dir, "corpus", "remove", str(files["pdf"]))
     assert removed.returncode == 0 and "its vectors deleted" in removed.stdout, removed.stderr
     assert not (data_dir / "documents" / f"{_ids(files)['pdf']}.txt").exists()
+    # Its stored vectors, terms and guard facts go with it (nothing of it is left to drift).
+    for state in ("vectors", "lexical", "guard"):
+        assert not (data_dir / state / safe_name(_ids(files)["pdf"])).exists(), state
     fresh = Engine.from_settings(Settings(data_dir=data_dir))
     assert not fresh.build.rebuilt  # the removal already brought the index up to date
     response = fresh.ask(DOSE_QUESTION)

@@ -231,5 +231,15 @@ def corpus_remove(
     except LibraryError as exc:
         raise fail(str(exc)) from None
     report = build_index(settings, load_corpus_or_fail(settings), force=False)
+    _forget_local_state(settings, removed.info.id)
     gone = "its vectors deleted" if removed.info.id in report.documents_removed else "it had no vectors"
     typer.echo(terminal_safe(f"removed: {removed.info.id}  {removed.info.title}; {gone}"))
+
+
+def _forget_local_state(settings: Settings, doc_id: str) -> None:
+    """The removed document's stored terms and guard facts (its vectors went with the index update)."""
+    from bot.guard import corpus_facts
+    from corpus import lexical
+
+    lexical.forget_document(settings.data_dir / "lexical", doc_id)
+    corpus_facts.forget_document(settings.data_dir / "guard", doc_id)
