@@ -94,10 +94,14 @@ def check(
 
     The decision is stored (mdsbot decisions list) unless --no-record is given.
     """
+    people = {"reviewer": reviewer, "prescriber": prescriber, "patient_ref": patient_ref}
     if batch is not None:
         if drug is not None or patient is not None:
             raise _fail("error: --batch: give either --batch FILE.jsonl or --drug NAME --patient FILE.json, not both", as_json)
-        raise typer.Exit(_check_batch(batch, as_json, load_policy_or_fail(policy, as_json)))
+        if patient_ref is not None:
+            raise _fail("error: --patient-ref: not with --batch (each line is its own patient; its id is in the output)", as_json)
+        site_policy = load_policy_or_fail(policy, as_json)
+        raise typer.Exit(_check_batch(batch, as_json, site_policy, None if no_record else people))
     if drug is None or patient is None:
         raise _fail("error: check: --drug NAME and --patient FILE.json are required (or --batch FILE.jsonl)", as_json)
     from rules_core import evaluate, format_error, normalise_drug
@@ -111,7 +115,6 @@ def check(
     facts = _load_patient(patient, as_json)
     decision = evaluate(canonical, facts, site_policy)
     if not no_record:
-        people = {"reviewer": reviewer, "prescriber": prescriber, "patient_ref": patient_ref}
         decision = decision.model_copy(update={"decision_id": record_decision(decision, facts, "cli", people, as_json)})
     typer.echo(decision.model_dump_json(indent=2) if as_json else terminal_safe(render_decision(decision)))
 
@@ -134,33 +137,74 @@ def record_decision(decision, facts, surface: str, people: dict[str, str | None]
         raise _fail(f"error: {exc} (use --no-record to decide without storing)", as_json) from None
 
 
-def _check_batch(source: str, as_json: bool, policy) -> int:
+def _check_batch(source: str, as_json: bool, policy, people: dict[str, str | None] | None) -> int:
     """One result line per non-blank input line, whatever it holds (bot/cli/batchio.py reads the lines,
-    rules_core/batch.py evaluates them in chunks on every core); the exit code."""
+    rules_core/batch.py evaluates them in chunks on every core); each chunk's decisions are stored
+    (unless ``people`` is None: --no-record) before its lines are written. The exit code."""
     from bot.cli.batchio import EXIT_LINE_FAILED, EXIT_OK, decoded_lines
-    from rules_core.batch import evaluate_jsonl_text
+    from rules_core.batch import BatchSpec, evaluate_batch
 
-    if source == "-":
-        stream = sys.stdin.buffer
-    else:
-        try:
-            stream = open(source, "rb")  # noqa: SIM115  (streamed, closed below)
-        except OSError as exc:
-            raise _fail(f"error: --batch: cannot read {source!r}: {exc.strerror or exc}", as_json) from None
+    stream = _open_batch(source, as_json)
+    recorder = None if people is None else _batch_recorder(policy, people, as_json)
+    spec = BatchSpec(policy, None if recorder is None else _new_batch_prefix())
     sys.stdout.flush()
     out = sys.stdout.buffer
     failed = False
     try:
-        for block in evaluate_jsonl_text(decoded_lines(stream), policy):  # UTF-8 result lines, in input order
-            failed = failed or _ERROR_LINE.search(block) is not None
-            out.write(block if as_json else _batch_text_block(block))
+        for chunk in evaluate_batch(decoded_lines(stream), spec):  # UTF-8 result lines, in input order
+            if recorder is not None:
+                _record_chunk(recorder, chunk.decided, as_json)
+            failed = failed or _ERROR_LINE.search(chunk.output) is not None
+            out.write(chunk.output if as_json else _batch_text_block(chunk.output))
         out.flush()
     except BrokenPipeError:  # reader went away (e.g. `| head`): stop quietly, no traceback
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     finally:
         if stream is not sys.stdin.buffer:
             stream.close()
+        if recorder is not None:
+            recorder.close()
     return EXIT_LINE_FAILED if failed else EXIT_OK
+
+
+def _open_batch(source: str, as_json: bool):
+    if source == "-":
+        return sys.stdin.buffer
+    try:
+        return open(source, "rb")  # noqa: SIM115  (streamed, closed by the caller)
+    except OSError as exc:
+        raise _fail(f"error: --batch: cannot read {source!r}: {exc.strerror or exc}", as_json) from None
+
+
+def _new_batch_prefix() -> str:
+    from bot.records.bulk import batch_id_prefix
+
+    return batch_id_prefix()
+
+
+def _batch_recorder(policy, people: dict[str, str | None], as_json: bool):
+    """The store a batch's decisions go to, or one error line (exit 2) when it cannot be opened."""
+    from bot.records import RecordsError
+    from bot.records.bulk import BatchRecorder
+    from corpus.ingest import MANIFEST
+    from corpus.models import manifest_fingerprint
+    from rules_core.evaluator import ruleset_for
+
+    settings = load_settings(as_json=as_json)
+    try:
+        corpus_hash = manifest_fingerprint(settings.manifest or MANIFEST)
+        return BatchRecorder(settings.database_url, settings.data_dir, ruleset_for(policy), corpus_hash, people)
+    except (RecordsError, OSError) as exc:
+        raise _fail(f"error: {exc} (use --no-record to decide without storing)", as_json) from None
+
+
+def _record_chunk(recorder, decided, as_json: bool) -> None:
+    from bot.records import RecordsError
+
+    try:
+        recorder.add(decided)
+    except RecordsError as exc:
+        raise _fail(f"error: {exc} (use --no-record to decide without storing)", as_json) from None
 
 
 # An error line: {"id":<JSON value without a raw ",">,"line":N,"error": (ids are JSON-escaped, so no id fakes it).
@@ -177,7 +221,8 @@ def _batch_text(result: dict) -> str:
     head = f"{result.get('id')!s:<12} line {result['line']:<6}"
     if "error" in result:
         return f"{head} error: {result['error']}"
-    return f"{head} {result['drug']:<16} {result['decision']:<26} {result['pathway'] or '-'}"
+    decision_id = f"  decision {result['decision_id']}" if result.get("decision_id") else ""
+    return f"{head} {result['drug']:<16} {result['decision']:<26} {result['pathway'] or '-'}{decision_id}"
 
 
 @app.command()
