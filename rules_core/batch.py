@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from itertools import islice
@@ -171,9 +172,29 @@ def evaluate_batch(lines: Iterable[str], spec: BatchSpec = BatchSpec(), workers:
             yield from map(evaluate_chunk, [second, *tasks])
         return
     _encoder(ruleset_for(spec.policy))  # compiled once here; forked workers inherit it
+    yield from _shared_with_workers(_prepend(head, second, tasks), workers)
+
+
+def _shared_with_workers(tasks: Iterator, workers: int) -> Iterator[Chunk]:
+    """Every ``workers``-th chunk is evaluated here, the others by ``workers - 1`` forked processes.
+
+    The caller's process works too (rather than only passing chunks on): on two cores, two
+    processes that both compute beat three of which one mostly copies results between them.
+    Chunks are handed out a few ahead, so the workers never wait for this process.
+    """
     context = multiprocessing.get_context("fork")
-    with context.Pool(workers) as pool:
-        yield from pool.imap(evaluate_chunk, _prepend(head, second, tasks))
+    with context.Pool(workers - 1) as pool:
+        pending: deque = deque()
+        for number, task in enumerate(tasks):
+            pending.append(task if number % workers == 0 else pool.apply_async(evaluate_chunk, (task,)))
+            if len(pending) > 2 * workers:
+                yield _result(pending.popleft())
+        while pending:
+            yield _result(pending.popleft())
+
+
+def _result(item) -> Chunk:
+    return evaluate_chunk(item) if isinstance(item, tuple) else item.get()
 
 
 def evaluate_jsonl_text(lines: Iterable[str], policy: SitePolicy | None = None, workers: int | None = None) -> Iterator[bytes]:
