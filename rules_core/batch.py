@@ -59,10 +59,12 @@ class Chunk(NamedTuple):
 
 @dataclass(frozen=True)
 class BatchSpec:
-    """How a batch is evaluated: the site policy and, when it is recorded, the decision-id prefix."""
+    """How a batch is evaluated: the site policy, when it is recorded the decision-id prefix, and the
+    input's name for error messages ("batch.jsonl line 3, column 17: ...")."""
 
     policy: SitePolicy | None = None
     id_prefix: str | None = None
+    source: str | None = None
 
 
 def usable_cores() -> int:
@@ -106,7 +108,7 @@ def evaluate_chunk(task: tuple[int, list[str], BatchSpec]) -> Chunk:
             head = b'{"id":' + id_json + b',"line":' + str(number).encode() + b","
             parts = decide_parts(ruleset.rules[drug], ruleset.derive(facts))
         else:
-            outcome = read_line(line, number, spec.policy)
+            outcome = read_line(line, number, spec.policy, spec.source)
             if outcome is None:
                 continue
             if outcome.error is not None:

@@ -78,8 +78,11 @@ def _keys_in_text(text: str) -> int:
     return text.count('":')
 
 
-def parse_json(text: str, what: str) -> Any:
+def parse_json(text: str, what: str, source: str | None = None, line: int | None = None) -> Any:
     """JSON text → object; RulesInputError naming ``what`` (e.g. 'patient', 'line 3').
+
+    With ``source`` (a file name), malformed JSON is reported as ``<source> line L, column C: <what is
+    wrong>``; ``line``: the text is that line of the file (a JSONL record).
 
     Fast path (batches): orjson, accepted only when provably free of duplicate keys.
     Without a backslash every '"' ends or opens a string, so each '"' followed by ':'
@@ -96,6 +99,9 @@ def parse_json(text: str, what: str) -> Any:
     try:
         return json.loads(text, object_pairs_hook=_reject_duplicate_keys)
     except json.JSONDecodeError as exc:
+        if source is not None:
+            problem = exc.msg[:1].lower() + exc.msg[1:]
+            raise RulesInputError(f"{source} line {line or exc.lineno}, column {exc.colno}: {problem}") from None
         where = f"column {exc.colno}" if "\n" not in text.strip() else f"line {exc.lineno} column {exc.colno}"
         raise RulesInputError(f"malformed JSON at {where}: {exc.msg}", field=what) from None
     except _DuplicateKey as exc:
@@ -107,9 +113,10 @@ def parse_json(text: str, what: str) -> Any:
         raise RulesInputError(f"a number has more than {limit} digits; no patient fact is that large", field=what) from None
 
 
-def load_patient_json(text: str) -> PatientFacts:
-    """Patient facts from JSON text; RulesInputError or pydantic ValidationError if bad."""
-    obj = parse_json(text, "patient")
+def load_patient_json(text: str, source: str | None = None) -> PatientFacts:
+    """Patient facts from JSON text (read from the file ``source``, if given, for error messages);
+    RulesInputError or pydantic ValidationError if bad."""
+    obj = parse_json(text, "patient", source)
     if not isinstance(obj, dict):
         raise RulesInputError(f'expected a JSON object like {{"ipss_r": "low"}}, got {type(obj).__name__}', field="patient")
     return PatientFacts.model_validate(obj)
@@ -168,26 +175,31 @@ def _unpack_record(record: Any) -> tuple[str, dict[str, Any]]:
     return record["drug"], record["patient"]
 
 
-def read_line(line: str, number: int, policy: SitePolicy | None = None) -> LineOutcome | None:
-    """One JSONL line → its outcome; None for a blank line (not a record). Never raises."""
+def read_line(line: str, number: int, policy: SitePolicy | None = None, source: str | None = None) -> LineOutcome | None:
+    """One JSONL line → its outcome; None for a blank line (not a record). Never raises.
+
+    ``source``: the batch file's name, named in errors about the line ("batch.jsonl line 3, column 17: ...").
+    """
     if not line.strip():
         return None
+    what = f"{source} line {number}" if source else f"line {number}"
     try:
         if isinstance(line, UnreadableLine):
-            raise RulesInputError(line.reason, field=f"line {number}")
-        return decide_record(parse_json(line, f"line {number}"), number, policy)
+            raise RulesInputError(line.reason, field=what)
+        return decide_record(parse_json(line, what, source, number), number, policy)
     except Exception as exc:  # noqa: BLE001  (whatever a line holds costs only that line)
         error = str(exc) if isinstance(exc, RulesInputError) else describe_error(exc)
         return LineOutcome(result_head(None, number), None, None, error)
 
 
-def evaluate_jsonl(lines: Iterable[str], policy: SitePolicy | None = None, first_line: int = 1) -> Iterator[str]:
+def evaluate_jsonl(lines: Iterable[str], policy: SitePolicy | None = None, first_line: int = 1,
+                   source: str | None = None) -> Iterator[str]:
     """Each non-blank JSONL line → one JSON result line, in order; bad lines become errors.
 
     ``first_line``: the number of the first given line (a chunk of a larger batch, rules_core/batch.py).
     The reference path: rules_core/batch.py's fast path gives the same lines (tests/test_rules_batch.py).
     """
     for number, line in enumerate(lines, start=first_line):
-        outcome = read_line(line, number, policy)
+        outcome = read_line(line, number, policy, source)
         if outcome is not None:
             yield outcome.text()
