@@ -15,6 +15,7 @@ its decision records (``Decided``).
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 from collections import deque
@@ -167,13 +168,14 @@ def evaluate_batch(lines: Iterable[str], spec: BatchSpec = BatchSpec(), workers:
     head = next(tasks, None)
     if head is None:
         return
+    _encoder(ruleset_for(spec.policy))  # compiled once here; forked workers inherit it
+    gc.freeze()  # the rules and modules loaded so far are never garbage: no collection walks them again (nor copies them in workers)
     second = next(tasks, None)
     if second is None or workers < 2:  # one chunk, or one core: no worker processes
         yield evaluate_chunk(head)
         if second is not None:
             yield from map(evaluate_chunk, [second, *tasks])
         return
-    _encoder(ruleset_for(spec.policy))  # compiled once here; forked workers inherit it
     yield from _shared_with_workers(_prepend(head, second, tasks), workers)
 
 

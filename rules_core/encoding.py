@@ -28,8 +28,10 @@ class DecisionEncoder:
     def __init__(self, ruleset: Ruleset) -> None:
         self._tail = (b',"ruleset":' + ruleset.info.model_dump_json().encode()
                       + b',"policy":' + ruleset.policy.model_dump_json().encode() + b',"decision_id":')
-        self._objects: dict[int, tuple[Any, bytes]] = {}  # id(part) → (the part, kept alive; its JSON)
-        self._pathway_heads: dict[str, tuple[str, bytes]] = {}
+        # id(part) → its JSON. Each cached part is kept alive (``_alive``), so its id names no other object.
+        self._fragments: dict[int, bytes] = {}
+        self._alive: list[Any] = []
+        self._heads: dict[str, tuple[str, bytes]] = {}  # pathway id → (its title, kept alive; '{"id":…,"status":')
         self._warning_tails: dict[str, tuple[Any, bytes]] = {}
 
     def body(self, decision: Any) -> bytes:
@@ -58,32 +60,23 @@ class DecisionEncoder:
         """The whole decision, as ``decision.model_dump_json()`` with this ``decision_id``."""
         return self.body(decision) + orjson.dumps(decision_id) + b"}"
 
-    def _keep(self, part: Any, fragment: bytes) -> bytes:
-        if len(self._objects) < MAX_CACHED:
-            self._objects[id(part)] = (part, fragment)
+    def _fragment(self, part: Any) -> bytes:
+        fragment = orjson.dumps(part)
+        if len(self._fragments) < MAX_CACHED:
+            self._fragments[id(part)] = fragment
+            self._alive.append(part)
         return fragment
 
     def _pathway(self, result: PathwayResult, out: list[bytes]) -> None:
-        """A pathway: cached whole when it is a shared object (not applicable), else head + criteria + tail."""
-        objects = self._objects
-        hit = objects.get(id(result))
-        if hit is not None and hit[0] is result:
-            out.append(hit[1])
-            return
-        if not result.criteria:  # the shared not-applicable result: no per-patient part
-            out.append(self._keep(result, orjson.dumps(result)))
-            return
-        head = self._pathway_heads.get(result.id)
+        """A pathway's JSON: its head once per pathway, each criterion result serialised once."""
+        head = self._heads.get(result.id)
         if head is None or head[0] is not result.title:
-            head = (result.title, b'{"id":' + orjson.dumps(result.id) + b',"title":' + orjson.dumps(result.title)
-                    + b',"status":')
-            self._pathway_heads[result.id] = head
-        out += (head[1], orjson.dumps(result.status), b',"criteria":[')
-        for n, criterion in enumerate(result.criteria):  # the hot loop: one dict look-up per criterion
-            hit = objects.get(id(criterion))
-            out.append(b"," if n else b"")
-            out.append(hit[1] if hit is not None and hit[0] is criterion else self._keep(criterion, orjson.dumps(criterion)))
-        out += (b'],"line_of_therapy":', orjson.dumps(result.line_of_therapy),
+            head = self._heads[result.id] = (result.title, b'{"id":' + orjson.dumps(result.id) + b',"title":'
+                                             + orjson.dumps(result.title) + b',"status":')
+        fragments = self._fragments
+        out += (head[1], orjson.dumps(result.status), b',"criteria":[',
+                b",".join([fragments.get(id(c)) or self._fragment(c) for c in result.criteria]),
+                b'],"line_of_therapy":', orjson.dumps(result.line_of_therapy),
                 b',"request":', orjson.dumps(result.request), b"}")
 
     def _warning(self, item: WarningItem) -> bytes:
