@@ -15,7 +15,6 @@ its decision records (``Decided``).
 
 from __future__ import annotations
 
-import gc
 import multiprocessing
 import os
 from collections import deque
@@ -169,7 +168,6 @@ def evaluate_batch(lines: Iterable[str], spec: BatchSpec = BatchSpec(), workers:
     if head is None:
         return
     _encoder(ruleset_for(spec.policy))  # compiled once here; forked workers inherit it
-    gc.freeze()  # the rules and modules loaded so far are never garbage: no collection walks them again (nor copies them in workers)
     second = next(tasks, None)
     if second is None or workers < 2:  # one chunk, or one core: no worker processes
         yield evaluate_chunk(head)

@@ -12,6 +12,7 @@ never changes the exit code.
 
 from __future__ import annotations
 
+import gc
 import os
 import re
 import sys
@@ -150,6 +151,7 @@ def _check_batch(source: str, as_json: bool, policy, people: dict[str, str | Non
     stream = _open_batch(source, as_json)
     recorder = None if people is None else _batch_recorder(policy, people, as_json)
     spec = BatchSpec(policy, None if recorder is None else _new_batch_prefix(), "stdin" if source == "-" else source)
+    gc.freeze()  # what is loaded now (rules, modules) is never garbage: collections skip it, forked workers share it
     sys.stdout.flush()
     out = sys.stdout.buffer
     failed = False
