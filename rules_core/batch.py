@@ -55,6 +55,7 @@ class Decided(NamedTuple):
 class Chunk(NamedTuple):
     output: bytes  # UTF-8 JSONL result lines, each ending with a newline
     decided: list[Decided]  # empty unless the batch is recorded
+    errors: int = 0  # how many of the lines are error lines
 
 
 @dataclass(frozen=True)
@@ -101,6 +102,7 @@ def evaluate_chunk(task: tuple[int, list[str], BatchSpec]) -> Chunk:
     encoder = _encoder(ruleset)
     out: list[bytes] = []
     decided: list[Decided] = []
+    errors = 0
     for number, line in enumerate(lines, start=first):
         fast = _fast_record(line)
         if fast is not None:
@@ -113,6 +115,7 @@ def evaluate_chunk(task: tuple[int, list[str], BatchSpec]) -> Chunk:
                 continue
             if outcome.error is not None:
                 out.append(outcome.text().encode() + b"\n")
+                errors += 1
                 continue
             head, parts, facts = outcome.head.encode(), outcome.decision, outcome.facts
         body = encoder.body(parts)
@@ -120,7 +123,7 @@ def evaluate_chunk(task: tuple[int, list[str], BatchSpec]) -> Chunk:
         out.append(b"".join((head, memoryview(body)[1:], orjson.dumps(decision_id), b"}\n")))
         if decision_id is not None:
             decided.append(_decided(number, decision_id, parts, facts, body, encoder))
-    return Chunk(b"".join(out), decided)
+    return Chunk(b"".join(out), decided, errors)
 
 
 def _fast_record(line: str) -> tuple[bytes, str, PatientFacts] | None:

@@ -174,3 +174,11 @@ def test_a_recorded_batch_names_each_decision_and_hands_over_what_a_record_store
         assert json.loads(record.warnings_json) == decision.model_dump(mode="json")["warnings"]
         assert (record.drug, record.decision, record.pathway, record.summary, record.request) == (
             decision.drug, decision.decision, decision.pathway, decision.summary, decision.request)
+
+
+def test_each_chunk_counts_its_error_lines():
+    lines = _batch_lines(2 * CHUNK_LINES + 17)
+    chunks = list(evaluate_batch(lines, workers=2))
+    counted = [chunk.errors for chunk in chunks]
+    assert counted == [sum(b'"error":' in line[:200] for line in chunk.output.splitlines()) for chunk in chunks]
+    assert counted == [1, 1, 1]  # line 6 (a key given twice), line 2002 (not JSON), the last line (sEPO)
