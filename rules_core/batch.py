@@ -104,11 +104,9 @@ def evaluate_chunk(task: tuple[int, list[str], BatchSpec]) -> Chunk:
     decided: list[Decided] = []
     errors = 0
     for number, line in enumerate(lines, start=first):
-        fast = _fast_record(line)
+        fast = _fast_decision(line, number, ruleset)
         if fast is not None:
-            id_json, drug, facts = fast
-            head = b'{"id":' + id_json + b',"line":' + str(number).encode() + b","
-            parts = decide_parts(ruleset.rules[drug], ruleset.derive(facts))
+            head, parts, facts = fast
         else:
             outcome = read_line(line, number, spec.policy, spec.source)
             if outcome is None:
@@ -124,6 +122,20 @@ def evaluate_chunk(task: tuple[int, list[str], BatchSpec]) -> Chunk:
         if decision_id is not None:
             decided.append(_decided(number, decision_id, parts, facts, body, encoder))
     return Chunk(b"".join(out), decided, errors)
+
+
+def _fast_decision(line: str, number: int, ruleset: Ruleset):
+    """(result head, decision parts, facts) by the fast path, or None: the line takes the exact path,
+    which also gives any error its exact wording."""
+    record = _fast_record(line)
+    if record is None:
+        return None
+    id_json, drug, facts = record
+    try:
+        parts = decide_parts(ruleset.rules[drug], ruleset.derive(facts))
+    except Exception:  # noqa: BLE001  (whatever went wrong, the exact path reports it as the reference does)
+        return None
+    return b'{"id":' + id_json + b',"line":' + str(number).encode() + b",", parts, facts
 
 
 def _fast_record(line: str) -> tuple[bytes, str, PatientFacts] | None:
@@ -150,7 +162,7 @@ def _fast_record(line: str) -> tuple[bytes, str, PatientFacts] | None:
     try:
         canonical = normalise_drug(drug)
         facts = PatientFacts.model_validate(patient)
-    except ValueError:
+    except Exception:  # noqa: BLE001  (the exact path words the error)
         return None
     return id_json, canonical, facts
 
