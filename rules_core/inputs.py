@@ -101,7 +101,7 @@ def parse_json(text: str, what: str, source: str | None = None, line: int | None
     except json.JSONDecodeError as exc:
         if source is not None:
             problem = exc.msg[:1].lower() + exc.msg[1:]
-            raise RulesInputError(f"{source} line {line or exc.lineno}, column {exc.colno}: {problem}") from None
+            raise RulesInputError(f"{source} line {line or exc.lineno}, column {exc.colno}: malformed JSON, {problem}") from None
         where = f"column {exc.colno}" if "\n" not in text.strip() else f"line {exc.lineno} column {exc.colno}"
         raise RulesInputError(f"malformed JSON at {where}: {exc.msg}", field=what) from None
     except _DuplicateKey as exc:

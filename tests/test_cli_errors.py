@@ -87,11 +87,11 @@ def test_malformed_patient_json_names_file_line_and_column(tmp_path):
     patient = tmp_path / "patient.json"
     patient.write_text('{\n  "ipss_r": "low",\n  "sf3b1" "mutated"\n}\n', encoding="utf-8")
     result = run("check", "--drug", "luspatercept", "--patient", str(patient))
-    assert result.stderr == f"error: {patient} line 3, column 11: expecting ':' delimiter\n"
+    assert result.stderr == f"error: {patient} line 3, column 11: malformed JSON, expecting ':' delimiter\n"
     error = json_error(run("check", "--drug", "luspatercept", "--patient", str(patient), "--json"))
-    assert error["field"] == "--patient" and error["message"] == f"{patient} line 3, column 11: expecting ':' delimiter"
+    assert error["field"] == "--patient" and error["message"] == f"{patient} line 3, column 11: malformed JSON, expecting ':' delimiter"
     from_stdin = run("check", "--drug", "luspatercept", "--patient", "-", stdin='{"ipss_r": "low",}')
-    assert from_stdin.stderr == "error: stdin line 1, column 18: expecting property name enclosed in double quotes\n"
+    assert from_stdin.stderr == "error: stdin line 1, column 18: malformed JSON, expecting property name enclosed in double quotes\n"
 
 
 def test_malformed_batch_lines_name_file_line_and_column(tmp_path):
@@ -100,7 +100,7 @@ def test_malformed_batch_lines_name_file_line_and_column(tmp_path):
     result = run("check", "--batch", str(batch), "--json", "--no-record")
     assert result.exit_code == 1
     rows = [json.loads(line) for line in result.stdout.splitlines()]
-    assert rows[1] == {"id": None, "line": 3, "error": f"{batch} line 3, column 18: expecting ':' delimiter"}
+    assert rows[1] == {"id": None, "line": 3, "error": f"{batch} line 3, column 18: malformed JSON, expecting ':' delimiter"}
 
 
 # Option types in words: no click/typer type names where a word reads better.

@@ -187,7 +187,7 @@ def test_batch_json_one_result_per_line_errors_do_not_stop_it(batch_file):
     assert results[0]["decision"] == "meets_criteria" and results[4]["pathway"] == "epoetin_alfa.first_line"
     assert results[1]["error"].startswith("drug: 'aspirin' is not a supported drug")
     assert results[2]["error"].startswith("patient.serum_epo.unit: 'ng/mL' is not allowed")
-    assert results[3]["error"] == f"{batch_file} line 4, column 1: expecting value"  # file, line and column
+    assert results[3]["error"] == f"{batch_file} line 4, column 1: malformed JSON, expecting value"  # file, line and column
     decision = {k: v for k, v in results[0].items() if k not in ("id", "line")}
     assert Decision.model_validate(decision).drug == "luspatercept"
     prefix = results[0]["decision_id"].rsplit("-", 1)[0]  # every decision names its record: <batch>-<line>
