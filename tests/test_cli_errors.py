@@ -54,6 +54,7 @@ def json_error(result) -> dict:
         (["decisions", "recheck", "--drug", "aspirin"], "drug", "imetelstat"),
         (["decisions", "list", "--limit", "0"], "--limit", None),  # click's own check, through the same shape
         (["check", "--bogus"], "--bogus", None),
+        (["check", "--batch", "-", "--patient-ref", "P1"], "--patient-ref", None),
         (["schema", "drug", "--json"], None, None),  # schema has no --json: click says so, as JSON
     ],
 )
