@@ -1,12 +1,15 @@
-"""A medical-necessity decision as a report a pharmacist can file: Markdown and PDF.
+"""A medical-necessity decision as a report a pharmacist can file and a payer accepts: Markdown and PDF.
 
-Both formats are rendered from one :class:`Report` built from the rules-core
-Decision and the patient facts, so they always say the same thing: the patient
-facts (documented or not), every criterion of every pathway with its status,
-evidence and cited source quote, the missing-documentation checklist, the
-warnings, the ruleset id/version/fingerprint and the time it was made.
+Both formats are rendered from one :class:`Report` built from the rules-core Decision(s) and the
+patient facts, so they always say the same thing: who and what the request is (patient reference,
+prescriber, reviewer, date of review, request type, decision id), the verdict in plain words and the
+notice that this is decision support, the patient facts (documented or not, by their labels), every
+criterion of every pathway with its status, evidence and cited source quote, why a pathway is not
+open, the missing documentation, warnings, conflicts between the sources, the site-policy values,
+the ruleset and a signature line. No ids a reader has to decode. The all-drugs report ("check all
+drugs") is the same report with a table of the options first.
 
-Used by the web app (downloads) and reusable by the CLI. No heavy imports.
+Used by the web app (downloads) and reusable by the CLI. No heavy imports (the PDF: bot/report_pdf.py).
 """
 
 from __future__ import annotations
@@ -18,6 +21,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from rules_core import plain
+
 DECISION_LABEL = {
     "meets_criteria": "MEETS CRITERIA",
     "does_not_meet": "DOES NOT MEET CRITERIA",
@@ -26,53 +31,45 @@ DECISION_LABEL = {
 STATUS_SYMBOL = {"met": "✓", "not_met": "✗", "missing": "?"}
 STATUS_WORD = {"met": "met", "not_met": "not met", "missing": "missing"}
 PATHWAY_WORD = {"eligible": "eligible", "not_eligible": "not eligible", "incomplete": "incomplete"}
+REQUEST_WORD = {"initial": "Initial request", "renewal": "Renewal (continuation of an ongoing therapy)"}
+NOTICE = "Decision support, not a substitute for clinical judgement."
 DISCLAIMER = (
     "Applies the ruleset's criteria, each quoted from the shipped source documents, to the documented "
     "patient facts. It supports, and does not replace, clinical and pharmacy judgement."
 )
+SIGNATURE = ("Reviewed by (name, signature)", "Date")
+NOT_GIVEN = "not given"
 
-# Candidate Unicode fonts for the PDF (≥, ✓, ✗, →). Without one, the PDF falls back to
-# a core font and ASCII spellings of those symbols.
-_FONT_DIRS = (
-    Path("/usr/share/fonts/truetype/dejavu"),
-    Path("/usr/share/fonts/dejavu"),
-    Path("/usr/local/share/fonts"),
-    Path("/Library/Fonts"),
-)
-_ASCII = {
-    "≥": ">=",
-    "≤": "<=",
-    "✓": "[x]",
-    "✗": "[ ]",
-    "→": "->",
-    "–": "-",
-    "—": "-",
-    "•": "*",
-    "‘": "'",
-    "’": "'",
-    "“": '"',
-    "”": '"',
-    "…": "...",
-    "☐": "[ ]",
-}
+
+@dataclass(frozen=True)
+class RequestDetails:
+    """Who and what the request is about; all optional (the form's "Request" fields)."""
+
+    patient_ref: str | None = None
+    prescriber: str | None = None
+    reviewer: str | None = None
+
+    @classmethod
+    def of(cls, **values: Any) -> RequestDetails:
+        return cls(**{k: (str(v).strip() or None) if v is not None else None for k, v in values.items()})
 
 
 @dataclass(frozen=True)
 class CriterionRow:
     status: str  # met | not_met | missing
-    criterion_id: str
     statement: str
     evidence: str
-    source: str  # "000 (Title): “quote”"
+    source: str  # "000 Short title: “quote”"
     note: str | None = None
 
 
 @dataclass(frozen=True)
 class PathwaySection:
-    id: str
-    title: str
+    name: str  # plain words: "second line after ESA failure or ineligibility"
+    basis: str  # the ruleset's title, with its sources
     status: str
     rows: list[CriterionRow]
+    blocked_by: str = ""  # why a not-eligible pathway is closed
 
 
 @dataclass(frozen=True)
@@ -89,6 +86,11 @@ class Report:
     sources: list[str]
     generated_at: str
     notes: list[str] = field(default_factory=list)
+    conflicts: list[tuple[str, list[str]]] = field(default_factory=list)  # (topic, "document (stance): “quote”")
+    policy: list[tuple[str, str]] = field(default_factory=list)  # (plain label, value with unit)
+    options: list[tuple[str, str, str]] = field(default_factory=list)  # all-drugs report: (drug, decision, why)
+    notice: str = NOTICE
+    signature: tuple[str, ...] = SIGNATURE
 
 
 # --- building ---------------------------------------------------------------------------------
@@ -100,65 +102,135 @@ def build_report(
     *,
     requested_drug: str | None = None,
     generated_at: datetime | None = None,
+    details: RequestDetails | None = None,
 ) -> Report:
     """Decision (model or dict) + patient facts (model or dict) → the report's content."""
     d = _as_dict(decision)
-    facts = _patient_dict(patient)
     when = _timestamp(generated_at)
-    titles = document_titles()
-    shorts = short_titles()
-    drug = d["drug"]
-    drug_text = drug if not requested_drug or requested_drug == drug else f"{drug} (requested as “{requested_drug}”)"
-    ruleset = d.get("ruleset") or {}
-    pathway_titles = {p["id"]: p.get("title", "") for p in d.get("pathways", [])}
-    chosen = d.get("pathway")
-    header = [
-        ("Drug", drug_text),
+    drug = plain.drug_name(d["drug"])
+    asked = f" (requested as “{requested_drug}”)" if requested_drug and requested_drug not in (d["drug"], drug) else ""
+    chosen = plain.chosen_pathway(d)
+    header = _request_header(details, when, d.get("request", "initial"), d.get("decision_id"))
+    header += [
+        ("Drug", drug + asked),
         ("Decision", DECISION_LABEL.get(d["decision"], d["decision"])),
-        ("Pathway", f"{chosen} — {pathway_titles.get(chosen, '')}" if chosen else "none eligible"),
-        ("Ruleset", f"{ruleset.get('id', '?')} version {ruleset.get('version', '?')}"),
-        ("Ruleset fingerprint", str(ruleset.get("fingerprint", "?"))),
-        ("Site policy", ", ".join(f"{k} = {v:g}" for k, v in (d.get("policy") or {}).items()) or "—"),
-        ("Generated", when),
+        ("Pathway", plain.pathway_name(chosen) if chosen is not None else "none eligible"),
     ]
-    pathways = [
-        PathwaySection(
-            id=p["id"],
-            title=p.get("title", ""),
-            status=p["status"],
-            rows=[_criterion_row(c, shorts) for c in p.get("criteria", [])],
-        )
-        for p in d.get("pathways", [])
-    ]
-    warnings = [(w["text"], " / ".join(_source_text(c, shorts) for c in w.get("citations") or [w["citation"]])) for w in d.get("warnings", [])]
-    cited = set(ruleset.get("sources") or titles)
-    sources = [f"{doc_id}: {title}" for doc_id, title in titles.items() if doc_id in cited]
+    header += _ruleset_rows(d)
     return Report(
         title=f"Medical-necessity decision: {drug}",
         decision=d["decision"],
         decision_label=DECISION_LABEL.get(d["decision"], d["decision"]),
-        summary=d.get("summary", ""),
+        summary=" ".join([plain.verdict_sentence(d), *(plain.reasons(d) if d["decision"] != "meets_criteria" else [])]),
         header=header,
-        patient=patient_rows(facts),
-        pathways=pathways,
-        missing=list(d.get("missing_documentation", [])),
-        warnings=warnings,
-        sources=sources,
+        patient=patient_rows(_patient_dict(patient)),
+        pathways=_pathway_sections(d),
+        missing=plain.missing_labels(d),
+        warnings=_warnings(d),
+        sources=_sources(d),
         generated_at=when,
         notes=[DISCLAIMER],
+        conflicts=_conflicts(d),
+        policy=plain.policy_rows(d.get("policy") or {}),
     )
 
 
+def build_options_report(
+    decisions: Sequence[Any], patient: Any, *, generated_at: datetime | None = None, details: RequestDetails | None = None
+) -> Report:
+    """"Check all drugs" as one report: the options table, then each drug's pathways and criteria."""
+    ds = [_as_dict(d) for d in decisions]
+    when = _timestamp(generated_at)
+    pathways = [
+        PathwaySection(f"{plain.drug_name(d['drug'])}: {p.name}", p.basis, p.status, p.rows, p.blocked_by)
+        for d in ds
+        for p in _pathway_sections(d)
+    ]
+    first = ds[0] if ds else {}
+    return Report(
+        title="Medical-necessity options: all supported drugs",
+        decision="options",
+        decision_label=f"{sum(d['decision'] == 'meets_criteria' for d in ds)} of {len(ds)} drugs meet the criteria",
+        summary="Every supported drug checked against the same patient facts, in the sources' sequence.",
+        header=_request_header(details, when, None, None)[:4] + _ruleset_rows(first),
+        patient=patient_rows(_patient_dict(patient)),
+        pathways=pathways,
+        missing=list(dict.fromkeys(m for d in ds for m in plain.missing_labels(d))),
+        warnings=[(f"{plain.drug_name(d['drug'])}: {text}", source) for d in ds for text, source in _warnings(d)],
+        sources=_sources(first),
+        generated_at=when,
+        notes=[DISCLAIMER],
+        conflicts=[c for d in ds for c in _conflicts(d)],
+        policy=plain.policy_rows(first.get("policy") or {}),
+        options=[(plain.drug_name(d["drug"]), DECISION_LABEL.get(d["decision"], d["decision"]).lower(),
+                  plain.options_reason(d)) for d in ds],
+    )
+
+
+def _request_header(details: RequestDetails | None, when: str, request: str | None, decision_id: str | None) -> list[tuple[str, str]]:
+    details = details or RequestDetails()
+    rows = [
+        ("Patient reference", details.patient_ref or NOT_GIVEN),
+        ("Prescriber", details.prescriber or NOT_GIVEN),
+        ("Reviewer", details.reviewer or NOT_GIVEN),
+        ("Date of review", when),
+    ]
+    if request is not None:
+        rows.append(("Request type", REQUEST_WORD.get(request, request)))
+        rows.append(("Decision id", decision_id or "not recorded"))
+    return rows
+
+
+def _ruleset_rows(d: Mapping[str, Any]) -> list[tuple[str, str]]:
+    ruleset = d.get("ruleset") or {}
+    return [
+        ("Ruleset", f"{ruleset.get('id', '?')} version {ruleset.get('version', '?')}"),
+        ("Ruleset fingerprint", str(ruleset.get("fingerprint", "?"))),
+    ]
+
+
+def _pathway_sections(d: Mapping[str, Any]) -> list[PathwaySection]:
+    shorts = short_titles()
+    return [
+        PathwaySection(
+            name=plain.pathway_name(p),
+            basis=p.get("title", ""),
+            status=p["status"],
+            rows=[_criterion_row(c, shorts) for c in p.get("criteria", [])],
+            blocked_by=plain.blocking_reason(p) if p["status"] == "not_eligible" else "",
+        )
+        for p in d.get("pathways", [])
+        if p["status"] != "not_applicable"
+    ]
+
+
+def _warnings(d: Mapping[str, Any]) -> list[tuple[str, str]]:
+    shorts = short_titles()
+    return [
+        (plain.plain_text(w["text"]), " / ".join(_source_text(c, shorts) for c in w.get("citations") or [w["citation"]]))
+        for w in d.get("warnings", [])
+    ]
+
+
+def _conflicts(d: Mapping[str, Any]) -> list[tuple[str, list[str]]]:
+    shorts = short_titles()
+    return [
+        (c["topic"], [f"{_doc_label(p['doc_id'], shorts)} ({p['stance']}): “{p['quote']}”" for p in c.get("positions", [])])
+        for c in d.get("conflicts") or []
+    ]
+
+
+def _sources(d: Mapping[str, Any]) -> list[str]:
+    titles = document_titles()
+    cited = set((d.get("ruleset") or {}).get("sources") or titles)
+    return [f"{doc_id.split('_', 1)[0]}: {title}" for doc_id, title in titles.items() if doc_id in cited]
+
+
 def patient_rows(facts: Mapping[str, Any]) -> list[tuple[str, str]]:
-    """Every patient field of the rules core, documented or not, in the model's order."""
+    """Every patient field of the rules core, documented or not, by its label, in the model's order."""
     fields, labels = _patient_fields()
-    rows = []
-    for name in fields:
-        label = labels.get(name, name.replace("_", " "))
-        rows.append((f"{name} ({label})", format_fact(name, facts.get(name))))
-    for name in facts:
-        if name not in fields:  # never silently drop what was supplied
-            rows.append((name, format_fact(name, facts[name])))
+    rows = [(labels.get(name, name.replace("_", " ")), format_fact(name, facts.get(name))) for name in fields]
+    rows += [(name, format_fact(name, facts[name])) for name in facts if name not in fields]  # never drop input
     return rows
 
 
@@ -176,17 +248,19 @@ def format_fact(name: str, value: Any) -> str:
     if isinstance(value, (int, float)):
         text = _number(value)
         return f"{text}%" if name.endswith("_pct") else text
-    return str(value)
+    return str(value).replace("_", " ")
 
 
 def _therapy(therapy: Mapping[str, Any]) -> str:
-    parts = [str(therapy.get("agent", "?"))]
+    parts = [plain.drug_name(therapy.get("agent", "?"))]
     if therapy.get("weeks") is not None:
         parts.append(f"{therapy['weeks']} weeks")
     if therapy.get("response") is not None:
         parts.append(f"response {therapy['response']}")
     if therapy.get("iron_replete") is not None:
         parts.append("iron replete" if therapy["iron_replete"] else "not iron replete")
+    if therapy.get("ongoing"):
+        parts.append("ongoing")
     return ", ".join(parts)
 
 
@@ -199,26 +273,27 @@ def _criterion_row(c: Mapping[str, Any], shorts: Mapping[str, str]) -> Criterion
     sources += [_source_text(s, shorts) for s in c.get("supporting_citations", [])]
     return CriterionRow(
         status=c["status"],
-        criterion_id=c["id"],
-        statement=c["statement"],
-        evidence=c.get("evidence", ""),
+        statement=plain.plain_text(c["statement"]),
+        evidence=plain.shown_evidence(c),
         source=" / ".join(sources),
         note=_note_with_policy(c),
     )
 
 
 def _note_with_policy(c: Mapping[str, Any]) -> str | None:
-    """The ruleset's note, plus which site-policy values (not in the sources) the criterion applies."""
+    """The ruleset's note, plus a pointer to the site-policy values (not in the sources) the criterion applies."""
     if c.get("basis") != "site_policy":
         return c.get("note")
-    policy = f"Site policy, not in the sources: {', '.join(c.get('policy_keys', []))}."
+    policy = "Applies a site-policy value (see Site policy), not stated in the sources."
     return f"{c['note']} {policy}" if c.get("note") else policy
 
 
+def _doc_label(doc_id: str, shorts: Mapping[str, str]) -> str:
+    return f"{doc_id.split('_', 1)[0]} {shorts.get(doc_id, doc_id)}"
+
+
 def _source_text(citation: Mapping[str, Any], shorts: Mapping[str, str]) -> str:
-    doc_id = citation["doc_id"]
-    number = doc_id.split("_", 1)[0]
-    return f"{number} {shorts.get(doc_id, doc_id)}: “{citation['quote']}”"
+    return f"{_doc_label(citation['doc_id'], shorts)}: “{citation['quote']}”"
 
 
 @lru_cache(maxsize=1)
@@ -245,9 +320,9 @@ def short_titles() -> dict[str, str]:
 
 @lru_cache(maxsize=1)
 def _patient_fields() -> tuple[tuple[str, ...], dict[str, str]]:
-    from rules_core.facts import FIELD_LABELS, PatientFacts
+    from rules_core.facts import PatientFacts
 
-    return tuple(PatientFacts.model_fields), dict(FIELD_LABELS)
+    return tuple(PatientFacts.model_fields), {n: f.title or n for n, f in PatientFacts.model_fields.items()}
 
 
 def _patient_dict(patient: Any) -> dict[str, Any]:
@@ -283,28 +358,33 @@ def _timestamp(when: datetime | None) -> str:
 
 
 def render_markdown(report: Report) -> str:
-    lines = [f"# {report.title}", "", f"**{report.decision_label}** — {_md(report.summary)}", ""]
-    lines += ["| | |", "|---|---|"]
-    lines += [f"| {_md(k)} | {_md(v)} |" for k, v in report.header]
+    lines = [f"# {report.title}", "", f"**{report.decision_label}** — {_md(report.summary)}", "", f"> {report.notice}", ""]
+    lines += ["| | |", "|---|---|", *(f"| {_md(k)} | {_md(v)} |" for k, v in report.header)]
+    if report.options:
+        lines += ["", "## Options", "", "| Drug | Decision | Why |", "|---|---|---|"]
+        lines += [f"| {_md(a)} | {_md(b)} | {_md(c)} |" for a, b, c in report.options]
     lines += ["", "## Patient facts", "", "| Field | Value |", "|---|---|"]
     lines += [f"| {_md(k)} | {_md(v)} |" for k, v in report.patient]
     lines += ["", "## Criteria"]
     for p in report.pathways:
-        lines += ["", f"### {_md(p.id)}: {PATHWAY_WORD.get(p.status, p.status)}", "", _md(p.title), ""]
+        lines += ["", f"### {_md(p.name)}: {PATHWAY_WORD.get(p.status, p.status)}", "", _md(p.basis), ""]
+        if p.blocked_by:
+            lines += [f"Not eligible because: {_md(p.blocked_by)}", ""]
         lines += ["| Status | Criterion | Evidence | Source |", "|---|---|---|---|"]
         for r in p.rows:
-            statement = f"{_md(r.statement)}<br>`{r.criterion_id}`"
-            if r.note:
-                statement += f"<br>*Ruleset note: {_md(r.note)}*"
+            statement = _md(r.statement) + (f"<br>*Ruleset note: {_md(r.note)}*" if r.note else "")
             status = f"{STATUS_SYMBOL.get(r.status, r.status)} {STATUS_WORD.get(r.status, r.status)}"
             lines.append(f"| {status} | {statement} | {_md(r.evidence)} | {_md(r.source)} |")
-    lines += ["", "## Missing documentation", ""]
-    lines += [f"- [ ] {_md(m)}" for m in report.missing] or ["None."]
+    lines += ["", "## Missing documentation", "", *([f"- [ ] {_md(m)}" for m in report.missing] or ["None."])]
     lines += ["", "## Warnings", ""]
     lines += [f"- {_md(text)} — Source: {_md(source)}" for text, source in report.warnings] or ["None."]
-    lines += ["", "## Source documents", ""]
-    lines += [f"- {_md(s)}" for s in report.sources]
-    lines += ["", "---", "", f"Generated {report.generated_at} by mdsbot. {' '.join(report.notes)}", ""]
+    lines += ["", "## Conflicts between the sources", ""]
+    lines += [f"- {_md(topic)}: " + "; ".join(_md(p) for p in positions) for topic, positions in report.conflicts] or ["None."]
+    lines += ["", "## Site policy (thresholds the sources do not state)", ""]
+    lines += [f"- {_md(k)}: {_md(v)}" for k, v in report.policy] or ["None."]
+    lines += ["", "## Source documents", "", *(f"- {_md(s)}" for s in report.sources)]
+    lines += ["", "## Review", "", *(f"{label}: ______________________________" for label in report.signature)]
+    lines += ["", "---", "", f"{report.notice} Generated {report.generated_at} by mdsbot. {' '.join(report.notes)}", ""]
     return "\n".join(lines)
 
 
@@ -313,133 +393,13 @@ def _md(text: str) -> str:
     return " ".join(str(text).split()).replace("|", "\\|")
 
 
-# --- PDF --------------------------------------------------------------------------------------
+# --- files ------------------------------------------------------------------------------------
 
 
 def render_pdf(report: Report) -> bytes:
-    from fpdf import FPDF
-    from fpdf.fonts import FontFace
+    from bot.report_pdf import render_pdf as render
 
-    pdf = FPDF(orientation="P", unit="mm", format="A4")
-    pdf.set_auto_page_break(auto=True, margin=15)
-    pdf.set_margins(15, 15, 15)
-    font, text = _pdf_font(pdf)
-    pdf.set_title(report.title)
-    pdf.set_creator("mdsbot")
-    pdf.set_creation_date(datetime.now(timezone.utc))
-    pdf.add_page()
-
-    def heading(title: str, size: float = 13) -> None:
-        pdf.ln(2)
-        pdf.set_font(font, "B", size)
-        pdf.multi_cell(0, 7, text(title), new_x="LMARGIN", new_y="NEXT")
-        pdf.set_font(font, "", 9)
-
-    def paragraph(body: str, size: float = 9, style: str = "") -> None:
-        pdf.set_font(font, style, size)
-        pdf.multi_cell(0, 4.8, text(body), new_x="LMARGIN", new_y="NEXT")
-
-    def table(rows: list[tuple[str, ...]], widths: tuple[int, ...], headings: bool = True) -> None:
-        pdf.set_font(font, "", 8.5)
-        head = FontFace(emphasis="BOLD", fill_color=(230, 230, 230))
-        with pdf.table(
-            col_widths=widths,
-            text_align="LEFT",
-            first_row_as_headings=headings,
-            headings_style=head,
-            line_height=4.4,
-            padding=1.2,
-        ) as t:
-            for row in rows:
-                cells = t.row()
-                for value in row:
-                    cells.cell(text(value))
-        pdf.ln(2)
-
-    pdf.set_font(font, "B", 16)
-    pdf.multi_cell(0, 8, text(report.title), new_x="LMARGIN", new_y="NEXT")
-    color = {"meets_criteria": (22, 120, 60), "does_not_meet": (170, 30, 30)}.get(report.decision, (150, 95, 0))
-    pdf.set_text_color(*color)
-    paragraph(report.decision_label, size=13, style="B")
-    pdf.set_text_color(0, 0, 0)
-    paragraph(report.summary)
-    pdf.ln(1)
-    table(list(report.header), (35, 145), headings=False)
-
-    heading("Patient facts")
-    table([("Field", "Value"), *report.patient], (75, 105))
-
-    heading("Criteria")
-    for p in report.pathways:
-        heading(f"{p.id}: {PATHWAY_WORD.get(p.status, p.status)}", size=10.5)
-        paragraph(p.title, size=8.5, style="I")
-        rows = [("Status", "Criterion", "Evidence", "Source")]
-        for r in p.rows:
-            statement = f"{r.statement}\n[{r.criterion_id}]" + (f"\nRuleset note: {r.note}" if r.note else "")
-            status = f"{STATUS_SYMBOL.get(r.status, r.status)} {STATUS_WORD.get(r.status, r.status)}"
-            rows.append((status, statement, r.evidence, r.source))
-        table(rows, (18, 54, 43, 65))
-
-    heading("Missing documentation")
-    if report.missing:
-        for item in report.missing:
-            paragraph(f"☐ {item}")
-    else:
-        paragraph("None.")
-
-    heading("Warnings")
-    if report.warnings:
-        table([("Warning", "Source"), *report.warnings], (90, 90))
-    else:
-        paragraph("None.")
-
-    heading("Source documents")
-    for source in report.sources:
-        paragraph(f"• {source}")
-    pdf.ln(3)
-    paragraph(f"Generated {report.generated_at} by mdsbot. {' '.join(report.notes)}", size=8, style="I")
-    return bytes(pdf.output())
-
-
-def _pdf_font(pdf: Any) -> tuple[str, Any]:
-    """A Unicode TTF family if one is installed, else Helvetica with ASCII spellings."""
-    regular, bold, italic = find_unicode_font()
-    if regular is not None:
-        pdf.add_font("mdsbot", "", str(regular))
-        pdf.add_font("mdsbot", "B", str(bold or regular))
-        pdf.add_font("mdsbot", "I", str(italic or regular))
-        return "mdsbot", lambda s: str(s)
-    return "helvetica", ascii_text
-
-
-def find_unicode_font() -> tuple[Path | None, Path | None, Path | None]:
-    """(regular, bold, italic) DejaVu Sans files, searched in the usual places."""
-    candidates = list(_FONT_DIRS)
-    try:  # matplotlib ships DejaVu Sans when it is installed
-        import importlib.util
-
-        spec = importlib.util.find_spec("matplotlib")
-        if spec and spec.origin:
-            candidates.append(Path(spec.origin).parent / "mpl-data" / "fonts" / "ttf")
-    except (ImportError, ValueError):  # pragma: no cover
-        pass
-    for directory in candidates:
-        regular = directory / "DejaVuSans.ttf"
-        if regular.is_file():
-            bold = directory / "DejaVuSans-Bold.ttf"
-            italic = directory / "DejaVuSans-Oblique.ttf"
-            return regular, bold if bold.is_file() else None, italic if italic.is_file() else None
-    return None, None, None
-
-
-def ascii_text(value: str) -> str:
-    out = str(value)
-    for char, spelling in _ASCII.items():
-        out = out.replace(char, spelling)
-    return out.encode("latin-1", "replace").decode("latin-1")
-
-
-# --- files ------------------------------------------------------------------------------------
+    return render(report)
 
 
 @dataclass(frozen=True)
@@ -461,15 +421,27 @@ def write_report(
     *,
     requested_drug: str | None = None,
     generated_at: datetime | None = None,
+    details: RequestDetails | None = None,
 ) -> ReportFiles:
     """Write ``<stem>.md`` and ``<stem>.pdf`` into ``directory`` (created if needed)."""
     when = generated_at or datetime.now(timezone.utc)
-    report = build_report(decision, patient, requested_drug=requested_drug, generated_at=when)
-    directory = Path(directory)
+    report = build_report(decision, patient, requested_drug=requested_drug, generated_at=when, details=details)
+    return _write(report, Path(directory), report_stem(decision, when))
+
+
+def write_options_report(
+    decisions: Sequence[Any], patient: Any, directory: Path, *, generated_at: datetime | None = None,
+    details: RequestDetails | None = None,
+) -> ReportFiles:
+    """The all-drugs report as ``mdsbot-options-<time>.md`` and ``.pdf``."""
+    when = (generated_at or datetime.now(timezone.utc)).astimezone(timezone.utc)
+    report = build_options_report(decisions, patient, generated_at=when, details=details)
+    return _write(report, Path(directory), f"mdsbot-options-{when:%Y%m%dT%H%M%SZ}")
+
+
+def _write(report: Report, directory: Path, stem: str) -> ReportFiles:
     directory.mkdir(parents=True, exist_ok=True)
-    stem = report_stem(decision, when)
-    markdown = directory / f"{stem}.md"
-    pdf = directory / f"{stem}.pdf"
+    markdown, pdf = directory / f"{stem}.md", directory / f"{stem}.pdf"
     markdown.write_text(render_markdown(report), encoding="utf-8")
     pdf.write_bytes(render_pdf(report))
     return ReportFiles(markdown, pdf)

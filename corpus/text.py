@@ -194,6 +194,12 @@ class _FigureReader:
             rf"(?:\s*-?\s*(?P<unit>{units}))?(?![A-Za-z0-9])",
             re.IGNORECASE,
         )
+        # A whole typed field: one number as parse_number reads it, then at most one unit.
+        cmps = "|".join(re.escape(c) for c in sorted(_CMP_CLASS, key=len, reverse=True))
+        self.typed = re.compile(
+            rf"\s*(?P<cmp>{cmps})?\s*(?P<num>{NUMBER})\s*(?P<unit>{'|'.join(map(re.escape, spellings))})?\s*\.?\s*",
+            re.IGNORECASE,
+        )
 
 
 _READER = _FigureReader()
@@ -212,6 +218,30 @@ def extract_figures(text: str) -> tuple[Figure, ...]:
         if m.group("num2"):
             figures.append(Figure(normalise_number(m.group("num2")), unit, None, raw, m.start("num2")))
     return tuple(figures)
+
+
+class TypedValue(NamedTuple):
+    """One value as typed into a field: '620 U/L', '20%', '8,5 g/dL', '<5%'."""
+
+    value: int | float  # parse_number_as_written: '4' stays 4, '9.8' is 9.8
+    unit: str | None  # canonical unit from the lexicon ("%", "U/L", "g/dL", "weeks", ...)
+    spelled: str | None  # the unit as typed, spaces removed ("mU/mL")
+    cmp: str | None  # "gt" | "lt" when typed as a bound
+
+
+def read_typed_value(text: str) -> TypedValue | None:
+    """The one number a field holds, with its unit: units from the lexicon, the number read by
+    parse_number (decimal comma included). None when the text is not one number and a known unit."""
+    match = _READER.typed.fullmatch(fold_dashes(text))
+    if match is None:
+        return None
+    spelled = re.sub(r"\s", "", match.group("unit")) if match.group("unit") else None
+    return TypedValue(
+        value=parse_number_as_written(match.group("num")),
+        unit=_READER.unit_of.get(spelled.lower()) if spelled else None,
+        spelled=spelled,
+        cmp=_CMP_CLASS.get(match.group("cmp").lower()) if match.group("cmp") else None,
+    )
 
 
 def unsupported_figures(figures, supported) -> list[Figure]:

@@ -99,6 +99,7 @@ class Pathway:
     id: str
     title: str
     criteria: tuple[Criterion, ...]
+    name: str = ""  # plain words for readers (ruleset `name`)
     line_of_therapy: LineOfTherapy = "any"
     request: Request = "initial"
     not_applicable: Any = None  # the PathwayResult shown when the request is of the other kind (built once)

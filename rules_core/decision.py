@@ -100,6 +100,10 @@ class PathwayResult:
         Field(description="initial: applies to a first request; renewal: to a continuation (the drug is ongoing). "
               "A pathway for the other kind of request is not_applicable, with no criteria."),
     ] = "initial"
+    name: Annotated[
+        str, Field(description="The pathway in plain words for readers, e.g. 'second line after ESA failure or "
+                   "ineligibility' (ruleset `name`).")
+    ] = ""
 
 
 @dataclass(slots=True)

@@ -130,7 +130,8 @@ def _evaluate_pathway(pathway: Pathway, facts: Facts) -> tuple[PathwayResult, li
     outcomes = [c.check(facts) for c in pathway.criteria]
     status = _PATHWAY_STATUS[all_of([o.status for o in outcomes])]
     criteria = [c.result(o) for c, o in zip(pathway.criteria, outcomes)]  # ~15 per decision, mostly reused
-    return PathwayResult(pathway.id, pathway.title, status, criteria, pathway.line_of_therapy, pathway.request), outcomes
+    return PathwayResult(pathway.id, pathway.title, status, criteria, pathway.line_of_therapy, pathway.request,
+                         pathway.name), outcomes
 
 
 def _missing_facts(pathway_outcomes) -> list[MissingFact]:

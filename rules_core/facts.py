@@ -101,14 +101,14 @@ class Hemoglobin(_Facts):
 class Therapy(_Facts):
     """One past or current therapy. Brand names are normalised to the generic."""
 
-    agent: str = Field(description="Generic or brand name, normalised to the generic.")
-    weeks: int | None = Field(default=None, ge=0, le=520, description="Weeks on the therapy so far (ongoing) or in "
+    agent: str = Field(title="Agent", description="Generic or brand name, normalised to the generic.")
+    weeks: int | None = Field(title="Weeks", default=None, ge=0, le=520, description="Weeks on the therapy so far (ongoing) or in "
                               "total (past), 0–520.", json_schema_extra={
                                   "unit": "weeks", "implausible": "more than 520 weeks (10 years): check it is weeks, not days"})
-    response: Response | None = Field(default=None, description="responding (response achieved and held), none (no "
+    response: Response | None = Field(title="Response", default=None, description="responding (response achieved and held), none (no "
                                       "response), lost (response lost: relapse) or intolerant.")
-    iron_replete: bool | None = Field(default=None, description="Iron repletion verified during the trial (ESAs).")
-    ongoing: bool = Field(default=False, description="true: the patient is on it now, so a request for this drug is a "
+    iron_replete: bool | None = Field(title="Iron replete", default=None, description="Iron repletion verified during the trial (ESAs).")
+    ongoing: bool = Field(title="Ongoing now", default=False, description="true: the patient is on it now, so a request for this drug is a "
                           "renewal (continuation); false (default): a past therapy.")
 
     @field_validator("agent", mode="before")
@@ -125,28 +125,28 @@ class Therapy(_Facts):
 class PatientFacts(_Facts):
     """What is documented about the patient. Absent = not documented."""
 
-    age_years: int | None = Field(default=None, ge=18, le=120, description="Age, in years, 18–120 (adults; not used "
+    age_years: int | None = Field(title="Age", default=None, ge=18, le=120, description="Age, in years, 18–120 (adults; not used "
                                   "by any criterion).", json_schema_extra={
                                       "unit": "years", "implausible": "the ruleset is for adults aged 18–120: check the value"})
-    ipss_r: IpssR | None = Field(default=None, description="IPSS-R risk category.")
-    ipss: Ipss | None = Field(default=None, description="IPSS risk category (used only when IPSS-R is absent).")
-    bone_marrow_blasts_pct: Percent | None = Field(default=None, description="Bone marrow blasts, in percent.",
+    ipss_r: IpssR | None = Field(title="IPSS-R risk", default=None, description="IPSS-R risk category.")
+    ipss: Ipss | None = Field(title="IPSS risk (if no IPSS-R)", default=None, description="IPSS risk category (used only when IPSS-R is absent).")
+    bone_marrow_blasts_pct: Percent | None = Field(title="Bone marrow blasts", default=None, description="Bone marrow blasts, in percent.",
                                                    json_schema_extra={"unit": "%"})
-    ring_sideroblasts_pct: Percent | None = Field(default=None, description="Ring sideroblasts (iron stain), in percent.",
+    ring_sideroblasts_pct: Percent | None = Field(title="Ring sideroblasts", default=None, description="Ring sideroblasts (iron stain), in percent.",
                                                   json_schema_extra={"unit": "%"})
-    sf3b1: Mutation | None = Field(default=None, description="SF3B1 mutation status.")
-    idh1: Mutation | None = Field(default=None, description="IDH1 mutation status.")
-    idh2: Mutation | None = Field(default=None, description="IDH2 mutation status.")
-    del5q: bool | None = Field(default=None, description="del(5q) present in the karyotype.")
-    serum_epo: SerumEpo | None = Field(default=None, description="Serum erythropoietin level with its unit.")
-    hemoglobin: Hemoglobin | None = Field(default=None, description="Hemoglobin with its unit.")
-    rbc_units_last_8_weeks: int | None = Field(default=None, ge=0, le=MAX_RBC_UNITS, description="RBC units transfused in the last "
+    sf3b1: Mutation | None = Field(title="SF3B1", default=None, description="SF3B1 mutation status.")
+    idh1: Mutation | None = Field(title="IDH1", default=None, description="IDH1 mutation status.")
+    idh2: Mutation | None = Field(title="IDH2", default=None, description="IDH2 mutation status.")
+    del5q: bool | None = Field(title="del(5q)", default=None, description="del(5q) present in the karyotype.")
+    serum_epo: SerumEpo | None = Field(title="Serum EPO", default=None, description="Serum erythropoietin level with its unit.")
+    hemoglobin: Hemoglobin | None = Field(title="Hemoglobin", default=None, description="Hemoglobin with its unit.")
+    rbc_units_last_8_weeks: int | None = Field(title="RBC units transfused, last 8 weeks", default=None, ge=0, le=MAX_RBC_UNITS, description="RBC units transfused in the last "
                                                "8 weeks, 0–60.", json_schema_extra={
                                                    "unit": "RBC units / 8 weeks",
                                                    "implausible": "more than 60 units in 8 weeks: check it is the count "
                                                    "for the last 8 weeks, not a total or a volume"})
     therapies: list[Therapy] | None = Field(
-        default=None, description="Absent = history not documented; [] = no prior therapy."
+        title="Prior anemia therapy", default=None, description="Absent = history not documented; [] = no prior therapy."
     )
 
     @field_validator("ipss_r", mode="before")

@@ -130,9 +130,9 @@ def _pathway(pathway_id: str, spec: PathwaySpec, context: _Context, window: _Dru
     if spec.per is not None and spec.per.doc_id not in context.sources:
         raise context.fail(pathway_id, "per.doc_id", f"{spec.per.doc_id!r} is not a source")
     criteria = tuple(_criterion(f"{pathway_id}.{c.id}", c, context, window) for c in spec.criteria)
-    shown = PathwayResult(pathway_id, spec.title, "not_applicable", [], spec.line_of_therapy, spec.request)
-    return Pathway(id=pathway_id, title=spec.title, criteria=criteria, line_of_therapy=spec.line_of_therapy,
-                   request=spec.request, not_applicable=shown)
+    shown = PathwayResult(pathway_id, spec.title, "not_applicable", [], spec.line_of_therapy, spec.request, spec.name)
+    return Pathway(id=pathway_id, title=spec.title, criteria=criteria, name=spec.name,
+                   line_of_therapy=spec.line_of_therapy, request=spec.request, not_applicable=shown)
 
 
 def _criterion(rule_id: str, spec: CriterionSpec, context: _Context, window: _DrugWindow) -> Criterion:

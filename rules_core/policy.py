@@ -30,12 +30,14 @@ class SitePolicy(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
 
     transfusion_dependence_min_rbc_units: int = Field(
+        title="Transfusion-dependent from",
         ge=1, le=8,
         description="RBC transfusion-dependent means at least this many RBC units transfused in the last 8 weeks "
         "(fewer means not transfusion-dependent). Unit: RBC units per 8 weeks.",
         json_schema_extra={"unit": "RBC units / 8 weeks"},
     )
     esa_adequate_trial_weeks: int = Field(
+        title="An ESA trial counts as failed after",
         # The article states 6-8 weeks: a site may choose within that range, not outside it.
         ge=6, le=8,
         description="An ESA trial without response counts as a failure after at least this many weeks "
@@ -43,11 +45,13 @@ class SitePolicy(BaseModel):
         json_schema_extra={"unit": "weeks"},
     )
     anemia_hemoglobin_below_g_per_dl: float = Field(
+        title="Anemic when hemoglobin is below",
         ge=7, le=13, allow_inf_nan=False,
         description="Anemic means hemoglobin below this value. Unit: g/dL (g/L ÷ 10).",
         json_schema_extra={"unit": "g/dL"},
     )
     high_transfusion_burden_min_rbc_units: int = Field(
+        title="High transfusion burden from",
         ge=1, le=16,
         description="A high transfusion burden (ESA warning only) is at least this many RBC units in the "
         "last 8 weeks. Unit: RBC units per 8 weeks.",
@@ -56,24 +60,28 @@ class SitePolicy(BaseModel):
 
 
     imetelstat_response_window_weeks: int = Field(
+        title="Imetelstat response window",
         ge=4, le=52,
         description="Imetelstat renewal: a patient with no response after this many weeks no longer meets "
         "continuation (the sources give no assessment window). Unit: weeks.",
         json_schema_extra={"unit": "weeks"},
     )
     lenalidomide_response_window_weeks: int = Field(
+        title="Lenalidomide response window",
         ge=4, le=52,
         description="Lenalidomide renewal: no response after this many weeks no longer meets continuation "
         "(the sources give no assessment window). Unit: weeks.",
         json_schema_extra={"unit": "weeks"},
     )
     ivosidenib_response_window_weeks: int = Field(
+        title="Ivosidenib response window",
         ge=4, le=52,
         description="Ivosidenib renewal: no response after this many weeks no longer meets continuation "
         "(the sources give no assessment window). Unit: weeks.",
         json_schema_extra={"unit": "weeks"},
     )
     enasidenib_response_window_weeks: int = Field(
+        title="Enasidenib response window",
         ge=4, le=52,
         description="Enasidenib renewal: no response after this many weeks no longer meets continuation "
         "(the sources give no assessment window). Unit: weeks.",

@@ -49,7 +49,7 @@ def _criterion_lines(c: CriterionResult, policy: SitePolicy) -> list[str]:
 
 
 def _pathway_lines(p: PathwayResult, policy: SitePolicy) -> list[str]:
-    lines = [f"[{PATHWAY_LABEL[p.status]}] {p.id}: {p.title}"]
+    lines = [f"[{PATHWAY_LABEL[p.status]}] {p.name or p.id} ({p.id}): {p.title}"]
     for c in p.criteria:
         lines += _criterion_lines(c, policy)
     return lines

@@ -62,8 +62,14 @@ class PerSpec(_Spec):
     basis: str = Field(min_length=1, description="The evidence named in the verdict, e.g. a trial.")
 
 
+# A pathway's name as a reader sees it: words, never an id, a placeholder or a source reference.
+PlainName = Annotated[str, Field(min_length=3, max_length=80, pattern=r"^[^_{}:;]+$",
+                                 description="The pathway in plain words, e.g. 'second line after ESA failure'.")]
+
+
 class PathwaySpec(_Spec):
     id: RuleKey
+    name: PlainName
     title: str = Field(min_length=1)
     line_of_therapy: LineOfTherapy
     request: Request = "initial"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import typing
 
 import pytest
@@ -89,28 +90,101 @@ def test_history_none_and_not_documented_differ():
     assert collect(history=pf.HISTORY_NOT_DOCUMENTED, therapies=[pf.TherapyInput("Procrit")]) == {}
 
 
-def test_each_bad_field_gets_its_own_message_naming_it():
-    patient = collect(
-        age_years="7.5",
-        ring_sideroblasts_pct="120",
-        hemoglobin=pf.FieldInput("95", "g/dL"),
-        serum_epo=pf.FieldInput("abc", "U/L"),
-        history=pf.HISTORY_LISTED,
-        therapies=[pf.TherapyInput("aspirin")],
+def test_each_bad_field_gets_its_own_message_naming_its_label():
+    reading = pf.read_form(
+        pf.field_specs(),
+        {
+            "age_years": pf.FieldInput("7.5"),
+            "ring_sideroblasts_pct": pf.FieldInput("150"),
+            "hemoglobin": pf.FieldInput("95", "g/dL"),
+            "serum_epo": pf.FieldInput("abc", "U/L"),
+        },
+        pf.HISTORY_LISTED,
+        [pf.TherapyInput("aspirin"), pf.TherapyInput("", "8", "none")],
     )
-    facts, errors, _ = pf.validate_patient(patient)
+    assert reading.errors == {"serum_epo": "Serum EPO: cannot read 'abc' as a number; type it like 620 U/L"}
+    facts, errors, _ = pf.validate_patient(reading.patient)
     assert facts is None
-    assert set(errors) == {"age_years", "ring_sideroblasts_pct", "hemoglobin", "serum_epo", "therapies"}
-    assert errors["age_years"].startswith("age_years: expected a whole number")
-    assert errors["ring_sideroblasts_pct"] == "ring_sideroblasts_pct: 120.0 is out of range; must be ≤ 100.0"
-    assert "check the unit" in errors["hemoglobin"]
-    assert errors["serum_epo"].startswith("serum_epo.value: expected a number")
-    assert errors["therapies"].startswith("therapies[0].agent: 'aspirin' is not a known agent")
+    assert set(errors) == {"age_years", "ring_sideroblasts_pct", "hemoglobin", "therapies"}
+    assert errors["age_years"] == "Age (years): expected a whole number, got 7.5"
+    assert errors["ring_sideroblasts_pct"] == "Ring sideroblasts (%): 150 is out of range 0–100"
+    assert errors["hemoglobin"].startswith("Hemoglobin: 95 g/dL is outside 3–20 g/dL") and "check the unit" in errors["hemoglobin"]
+    assert errors["therapies"].startswith("Therapy 1, agent: 'aspirin' is not a known agent")
+    facts, errors, _ = pf.validate_patient({"therapies": [{"weeks": 8}]})
+    assert errors == {"therapies": "Therapy 1, agent: required"}
 
 
-def test_a_quantity_without_a_unit_asks_for_one():
-    _, errors, _ = pf.validate_patient({"serum_epo": {"value": 620.0}})
-    assert errors["serum_epo"].startswith("serum_epo.unit: required; use one of U/L, mU/mL")
+@pytest.mark.parametrize(
+    ("patient", "message"),
+    [
+        ({"rbc_units_last_8_weeks": 99}, "RBC units transfused, last 8 weeks: 99 is out of range 0–60; more than 60"),
+        ({"therapies": [{"agent": "epoetin_alfa"}, {"agent": "luspatercept", "weeks": 900}]},
+         "Therapy 2, weeks: 900 is out of range 0–520; more than 520 weeks"),
+        ({"serum_epo": {"value": 620.0}}, "Serum EPO, unit: required; use one of U/L, mU/mL"),
+        ({"bone_marrow_blasts_pct": -1.0}, "Bone marrow blasts (%): -1 is out of range 0–100"),
+    ],
+)
+def test_messages_use_the_form_labels_never_field_ids(patient, message):
+    _, errors, _ = pf.validate_patient(patient)
+    (only,) = errors.values()
+    assert only.startswith(message), only
+    assert not re.search(r"[a-z]+_[a-z_]+|\[\d\]", only.split(";")[0]), only  # no field ids or paths
+
+
+@pytest.mark.parametrize(
+    ("name", "typed", "unit", "value", "note"),
+    [
+        ("ring_sideroblasts_pct", "20%", None, 20.0, None),
+        ("ring_sideroblasts_pct", "20 percent", None, 20.0, None),
+        ("bone_marrow_blasts_pct", "4,5 %", None, 4.5, None),
+        ("serum_epo", "620 U/L", "mU/mL", {"value": 620, "unit": "U/L"}, "Read as 620 U/L; the unit typed is used, not the unit chosen (mU/mL)."),
+        ("serum_epo", "620 mIU/mL", "U/L", {"value": 620, "unit": "U/L"}, "Read as 620 U/L (same quantity as mIU/mL)."),
+        ("serum_epo", "620", "mU/mL", {"value": 620, "unit": "mU/mL"}, None),
+        ("serum_epo", "620 U/L", "U/L", {"value": 620, "unit": "U/L"}, None),
+        ("hemoglobin", "9.8 g/dL", "g/dL", {"value": 9.8, "unit": "g/dL"}, "Read as 9.8 g/dL (98 g/L)."),
+        ("hemoglobin", "98 g/L", "g/dL", {"value": 98, "unit": "g/L"}, "Read as 98 g/L (9.8 g/dL); the unit typed is used, not the unit chosen (g/dL)."),
+        ("rbc_units_last_8_weeks", "4 units", None, 4, None),
+        ("age_years", "72 years", None, 72, None),
+    ],
+)
+def test_fields_accept_what_people_type(name, typed, unit, value, note):
+    reading = pf.read_form(pf.field_specs(), {name: pf.FieldInput(typed, unit)})
+    assert reading.errors == {}
+    assert reading.patient == {name: value}
+    assert reading.notes.get(name) == note
+    facts, errors, _ = pf.validate_patient(reading.patient)
+    assert errors == {} and facts is not None
+
+
+@pytest.mark.parametrize(
+    ("name", "typed", "unit", "message"),
+    [
+        ("ring_sideroblasts_pct", "20 U/L", None, "Ring sideroblasts (%): '20 U/L' is in U/L; give it in %"),
+        ("serum_epo", "<500", "U/L", "Serum EPO: '<500' is a bound; give the measured value, e.g. 620 U/L"),
+        ("hemoglobin", "9 mg", "g/dL", "Hemoglobin: '9 mg': mg is not a unit for this field; use g/dL or g/L"),
+        ("rbc_units_last_8_weeks", "4 weeks", None, "RBC units transfused, last 8 weeks: '4 weeks' is in weeks; give it in units"),
+        ("bone_marrow_blasts_pct", "3-4%", None, "Bone marrow blasts (%): cannot read '3-4%' as a number"),
+    ],
+)
+def test_a_value_that_cannot_be_read_says_why_by_label(name, typed, unit, message):
+    reading = pf.read_form(pf.field_specs(), {name: pf.FieldInput(typed, unit)})
+    assert reading.errors[name].startswith(message), reading.errors[name]
+    assert name not in reading.patient
+
+
+def test_therapy_weeks_take_a_unit_and_name_the_row():
+    rows = [pf.TherapyInput("Procrit", "8 weeks", "none", "yes"), pf.TherapyInput("Reblozyl", "8 units")]
+    reading = pf.read_form(pf.field_specs(), {}, pf.HISTORY_LISTED, rows)
+    assert reading.errors == {"therapies": "Therapy 2, weeks: '8 units' is in units; give it in weeks"}
+    reading = pf.read_form(pf.field_specs(), {}, pf.HISTORY_LISTED, rows[:1])
+    assert reading.patient == {"therapies": [{"agent": "Procrit", "weeks": 8, "response": "none", "iron_replete": True}]}
+
+
+def test_labels_come_from_the_schema_titles():
+    specs = {s.name: s for s in pf.field_specs()}
+    for name, info in PatientFacts.model_fields.items():
+        assert specs[name].label == info.title
+    assert pf.form_labels()["ring_sideroblasts_pct"] == "Ring sideroblasts (%)"
 
 
 def test_therapy_rows_round_trip():

@@ -8,7 +8,7 @@ import pytest
 
 from bot.models import BotResponse, Check, Citation, Conflict
 from bot.webapp import html
-from rules_core import SUPPORTED_DRUGS, evaluate, evaluate_options
+from rules_core import SUPPORTED_DRUGS, evaluate, evaluate_options, plain
 
 
 def citation(n: int, text: str = "First sentence. Second sentence here.", quote: str = "Second sentence here.") -> Citation:
@@ -153,10 +153,11 @@ def test_decision_banner_table_checklist_and_warnings():
     assert out.count('<tr class="mds-crit ') == sum(len(p["criteria"]) for p in decision["pathways"])
     symbols = set(re.findall(r'<td class="mds-crit-status" title="[^"]+">(.)</td>', out))
     assert symbols <= {"✓", "✗", "?"} and "?" in symbols and "✓" in symbols
-    for item in decision["missing_documentation"]:
-        assert html.text(item) in out
+    for fact in decision["missing_facts"]:  # asked for by label, never by field id
+        assert html.text(fact["label"][:1].upper() + fact["label"][1:]) in out
+        assert html.text(fact["field"]) + " (" not in out
     for warning in decision["warnings"]:
-        assert html.text(warning["text"]) in out
+        assert html.text(plain.plain_text(warning["text"])) in out
     assert f"Ruleset {decision['ruleset']['id']} version {decision['ruleset']['version']}" in out
 
 
@@ -173,7 +174,9 @@ def test_meets_criteria_opens_the_chosen_pathway():
     ).model_dump(mode="json")
     out = html.decision_html(decision)
     assert "mds-banner-meets_criteria" in out
-    assert f"<b>Pathway:</b> {html.text(decision['pathway'])}" in out
+    assert "Luspatercept meets the medical-necessity criteria (second line after ESA failure or ineligibility)." in out
+    assert decision["pathway"] not in out  # no pathway ids, only their names
+    assert "Decision support, not a substitute for clinical judgement." in html.decision_html(decision, notice=True)
     assert out.count("<details class=\"mds-pathway-block mds-pathway-eligible\" open>") == 1
 
 
@@ -181,7 +184,19 @@ def test_options_list_every_supported_drug():
     decisions = [d.model_dump(mode="json") for d in evaluate_options({"ipss_r": "low"})]
     out = html.options_html(decisions)
     for drug in SUPPORTED_DRUGS:
-        assert f"<b>{html.text(drug)}</b>" in out
+        assert f"<b>{html.text(drug.replace('_', ' '))}</b>" in out
+    assert "epoetin_alfa" not in out and "supply" not in out
+
+
+def test_options_say_why_a_drug_does_not_meet():
+    patient = {"ipss_r": "low", "serum_epo": {"value": 150, "unit": "U/L"}, "rbc_units_last_8_weeks": 1,
+               "hemoglobin": {"value": 9.2, "unit": "g/dL"}, "del5q": False, "therapies": []}
+    decisions = [d.model_dump(mode="json") for d in evaluate_options(patient)]
+    out = html.options_html(decisions)
+    luspatercept = next(d for d in decisions if d["drug"] == "luspatercept")
+    assert luspatercept["decision"] == "does_not_meet"
+    row = re.search(r'<tr class="mds-option[^"]*"><td><b>luspatercept</b>.*?</tr>', out).group(0)
+    assert "Second line after ESA failure or ineligibility: not met, 1 RBC units in 8 weeks &lt; 2 units" in row
 
 
 def test_sources_browser_shows_caveats_furniture_and_repairs(corpus):

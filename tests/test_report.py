@@ -7,7 +7,8 @@ from datetime import datetime, timezone
 import pytest
 
 from bot import decision_report as report
-from rules_core import FIELD_LABELS, PatientFacts, evaluate
+from bot import report_pdf
+from rules_core import PatientFacts, evaluate, evaluate_options, plain
 
 WHEN = datetime(2026, 1, 2, 3, 4, 5, tzinfo=timezone.utc)
 PATIENT = {
@@ -40,25 +41,30 @@ def test_markdown_has_decision_ruleset_and_time(decision, markdown):
     assert f"{decision.ruleset.id} version {decision.ruleset.version}" in markdown
     assert decision.ruleset.fingerprint in markdown
     assert "2026-01-02 03:04:05 UTC" in markdown
-    assert f"| Pathway | {decision.pathway} — " in markdown
+    assert "| Pathway | second line after ESA failure or ineligibility |" in markdown
+    assert decision.pathway not in markdown
 
 
 def test_markdown_lists_every_patient_field_documented_or_not(markdown):
-    for name, label in FIELD_LABELS.items():
-        assert f"| {name} ({report._md(label)}) |" in markdown
+    for name, info in PatientFacts.model_fields.items():
+        assert f"| {report._md(info.title)} |" in markdown
+        assert f"| {name} " not in markdown  # labels, never field ids
     assert "| 620 U/L |" in markdown
     assert "| 20% |" in markdown
-    assert "1. epoetin_alfa, 8 weeks, response none, iron replete" in markdown  # brand normalised
-    assert "| age_years (age in years) | not documented |" in markdown
+    assert "1. epoetin alfa, 8 weeks, response none, iron replete" in markdown  # brand normalised, in words
+    assert "| Age | not documented |" in markdown
 
 
 def test_markdown_has_every_criterion_with_status_evidence_and_quote(decision, markdown):
     for pathway in decision.pathways:
-        assert f"### {pathway.id}:" in markdown
+        if pathway.status == "not_applicable":
+            continue
+        assert f"### {pathway.name}:" in markdown
         for c in pathway.criteria:
-            assert f"`{c.id}`" in markdown
+            assert c.id not in markdown  # no ids to decode (they broke mid-word in the PDF)
             assert report._md(c.citation.quote) in markdown
-            assert report._md(c.evidence) in markdown
+            if c.kind == "clinical":
+                assert report._md(plain.plain_text(c.evidence)) in markdown
     assert "✓ met" in markdown and "✗ not met" in markdown
 
 
@@ -66,13 +72,13 @@ def test_markdown_missing_documentation_checklist_and_warnings():
     decision = evaluate("luspatercept", {"ipss_r": "low"})
     text = report.render_markdown(report.build_report(decision, {"ipss_r": "low"}, generated_at=WHEN))
     assert decision.decision == "insufficient_documentation"
-    for item in decision.missing_documentation:
-        assert f"- [ ] {report._md(item)}" in text
+    for fact in decision.missing_facts:
+        assert f"- [ ] {report._md(fact.label)}" in text
     assert "? missing" in text
     warned = evaluate("luspatercept", PATIENT)
     text = report.render_markdown(report.build_report(warned, PATIENT, generated_at=WHEN))
     for w in warned.warnings:
-        assert report._md(w.text) in text
+        assert report._md(plain.plain_text(w.text)) in text
 
 
 def test_markdown_cells_cannot_break_the_table():
@@ -111,7 +117,7 @@ def _is_pdf(data: bytes) -> bool:
 
 
 def test_pdf_with_a_unicode_font(decision):
-    if report.find_unicode_font()[0] is None:
+    if report_pdf.find_unicode_font()[0] is None:
         pytest.skip("no DejaVu Sans on this machine; the fallback is tested below")
     data = report.render_pdf(report.build_report(decision, PATIENT, generated_at=WHEN))
     assert _is_pdf(data)
@@ -119,14 +125,14 @@ def test_pdf_with_a_unicode_font(decision):
 
 
 def test_pdf_without_a_unicode_font_falls_back_to_ascii(decision, monkeypatch):
-    monkeypatch.setattr(report, "find_unicode_font", lambda: (None, None, None))
+    monkeypatch.setattr(report_pdf, "find_unicode_font", lambda: (None, None, None))
     data = report.render_pdf(report.build_report(decision, PATIENT, generated_at=WHEN))
     assert _is_pdf(data)
     assert b"Helvetica" in data
 
 
 def test_ascii_text_spells_out_symbols():
-    assert report.ascii_text("≥ 15% ✓ → ✗ ≤ “x”") == ">= 15% [x] -> [ ] <= \"x\""
+    assert report_pdf.ascii_text("≥ 15% ✓ → ✗ ≤ “x”") == ">= 15% [x] -> [ ] <= \"x\""
 
 
 def test_write_report_writes_both_files(decision, tmp_path):
@@ -143,3 +149,57 @@ def test_every_decision_kind_renders(tmp_path, verdict_patient):
         decision = evaluate(drug, verdict_patient)
         files = report.write_report(decision, verdict_patient, tmp_path / drug, generated_at=WHEN)
         assert report.DECISION_LABEL[decision.decision] in files.markdown.read_text(encoding="utf-8")
+
+
+DETAILS = report.RequestDetails.of(patient_ref="MRN-0042", prescriber="Dr Ada Prescriber", reviewer="Pat Pharmacist")
+
+
+def pdf_text(data: bytes) -> list[str]:
+    """The text of each page, as a payer's system would extract it."""
+    import io
+
+    from pypdf import PdfReader
+
+    return [page.extract_text() for page in PdfReader(io.BytesIO(data)).pages]
+
+
+def test_the_pdf_a_payer_reads_has_the_request_header_notice_signature_and_no_ids(decision):
+    recorded = decision.model_copy(update={"decision_id": "20260102-030405-abcd1234"})
+    pages = pdf_text(report.render_pdf(report.build_report(recorded, PATIENT, generated_at=WHEN, details=DETAILS)))
+    text = "\n".join(pages)
+    flat = " ".join(text.split())
+    for label, value in [("Patient reference", "MRN-0042"), ("Prescriber", "Dr Ada Prescriber"),
+                         ("Reviewer", "Pat Pharmacist"), ("Date of review", "2026-01-02 03:04:05 UTC"),
+                         ("Request type", "Initial request"), ("Decision id", "20260102-030405-abcd1234")]:
+        assert f"{label} {value}" in flat, label
+    assert "Pathway second line after ESA failure or ineligibility" in flat
+    assert "Reviewed by (name, signature): ____" in flat and "Date: ____" in flat
+    assert all(report.NOTICE in " ".join(page.split()) for page in pages)  # on every page, not only at the end
+    assert "Decision support, not a substitute for clinical judgement." in " ".join(pages[0].split()[:120])
+    assert "_" not in text.replace("____", "")  # no ids ("lower_ri sk"), no code names ("epoetin_alfa")
+    assert not any(c.id in flat or c.id.split(".", 1)[1] in flat for p in recorded.pathways for c in p.criteria)
+    for w in recorded.warnings:
+        assert " ".join(plain.plain_text(w.text).split())[:60] in flat
+    assert "Site policy" in flat and "Transfusion-dependent from 2 RBC units / 8 weeks" in flat
+
+
+def test_the_pdf_says_not_recorded_and_not_given_when_so():
+    decision = evaluate("luspatercept", {"ipss_r": "low"})
+    flat = " ".join(" ".join(pdf_text(report.render_pdf(report.build_report(decision, {"ipss_r": "low"}, generated_at=WHEN)))).split())
+    assert "Decision id not recorded" in flat and "Prescriber not given" in flat
+    assert "Provide:" in flat or "documentation is missing" in flat
+
+
+def test_the_all_drugs_report_gives_each_drug_and_why(tmp_path):
+    patient = {"ipss_r": "low", "serum_epo": {"value": 150, "unit": "U/L"}, "rbc_units_last_8_weeks": 1,
+               "hemoglobin": {"value": 9.2, "unit": "g/dL"}, "del5q": False, "therapies": []}
+    decisions = evaluate_options(PatientFacts.model_validate(patient))
+    files = report.write_options_report(decisions, patient, tmp_path, generated_at=WHEN, details=DETAILS)
+    assert files.pdf.name == "mdsbot-options-20260102T030405Z.pdf"
+    flat = " ".join(" ".join(pdf_text(files.pdf.read_bytes())).split())
+    markdown = files.markdown.read_text(encoding="utf-8")
+    for d in decisions:
+        assert f"| {d.drug.replace('_', ' ')} | {report.DECISION_LABEL[d.decision].lower()} | {report._md(plain.options_reason(d))} |" in markdown
+    assert "epoetin alfa" in flat and "epoetin_alfa" not in flat
+    assert "Second line after ESA failure or ineligibility: not met, 1 RBC units in 8 weeks < 2 units" in markdown
+    assert "Patient reference MRN-0042" in flat and report.NOTICE in flat

@@ -15,7 +15,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from bot.decision_report import ReportFiles, write_report
+from bot.decision_report import ReportFiles, RequestDetails, write_options_report, write_report
 from bot.models import BotResponse
 from bot.webapp.lanes import Lanes, TurnTimeout
 from bot.webapp.sessions import SessionStore, UnknownSession
@@ -108,11 +108,19 @@ class Reports:
 
     root: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="mdsbot-reports-")))
 
-    def write(self, decision: Decision, facts: PatientFacts, requested_drug: str | None = None) -> ReportFiles:
+    def write(self, decision: Decision, facts: PatientFacts, requested_drug: str | None = None,
+              details: RequestDetails | None = None) -> ReportFiles:
         folder = Path(tempfile.mkdtemp(dir=self.root))
         return write_report(
-            decision, facts, folder, requested_drug=requested_drug, generated_at=datetime.now(timezone.utc)
+            decision, facts, folder, requested_drug=requested_drug, generated_at=datetime.now(timezone.utc),
+            details=details,
         )
+
+    def write_options(self, decisions: list[Decision], facts: PatientFacts,
+                      details: RequestDetails | None = None) -> ReportFiles:
+        """The "check all drugs" report."""
+        folder = Path(tempfile.mkdtemp(dir=self.root))
+        return write_options_report(decisions, facts, folder, generated_at=datetime.now(timezone.utc), details=details)
 
 
 def ask(

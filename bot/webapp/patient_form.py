@@ -3,9 +3,10 @@
 :func:`field_specs` reads the model's fields and types (choices from Literal
 types, units from the nested quantity models, therapy columns from
 ``Therapy``); the UI renders one widget per spec. :func:`collect_patient`
-turns widget values back into a patient dict and :func:`validate_fields`
+turns widget values back into a patient dict (reading what people type, "20%" or
+"620 U/L", through ``bot.webapp.form_reading``) and :func:`validate_fields`
 validates each field on its own, so every message can be shown next to the
-field it is about (the message text is the rules core's ``describe_error``).
+field it is about, naming it as the form labels it.
 
 No gradio here: the form logic is tested without a browser.
 """
@@ -19,7 +20,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ValidationError
 
-from rules_core import FIELD_LABELS, KNOWN_AGENTS, PatientFacts, Therapy, describe_error
+from bot.webapp.form_reading import FieldProblem, expected_unit, form_message, read_number, read_quantity
+from rules_core import KNOWN_AGENTS, PatientFacts, Therapy
 
 Kind = Literal["choice", "bool", "int", "number", "quantity", "therapies"]
 
@@ -38,7 +40,7 @@ GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("Labs and transfusions", ("serum_epo", "hemoglobin", "rbc_units_last_8_weeks")),
     ("Prior anemia therapy", ("therapies",)),
 )
-UNIT_SUFFIX = {"_pct": "%", "age_years": "years", "rbc_units_last_8_weeks": "units / 8 weeks"}
+UNIT_SUFFIX = {"_pct": "%", "age_years": "years"}  # shown after the label: "Ring sideroblasts (%)"
 
 
 @dataclass(frozen=True)
@@ -90,11 +92,11 @@ def therapy_columns() -> list[TherapyColumn]:
 
 def _spec(name: str, info: Any) -> FieldSpec:
     kind, choices, units = _classify(info.annotation)
-    label = FIELD_LABELS.get(name, name.replace("_", " "))
+    label = info.title or name.replace("_", " ")  # the schema's title (rules_core.facts)
     suffix = next((v for k, v in UNIT_SUFFIX.items() if name.endswith(k) or name == k), "")
     return FieldSpec(
         name=name,
-        label=label[:1].upper() + label[1:],
+        label=label if info.title else label[:1].upper() + label[1:],
         kind=kind,
         choices=choices,
         units=units,
@@ -147,6 +149,15 @@ class FieldInput:
 
 
 @dataclass(frozen=True)
+class FormReading:
+    """The patient JSON read from the widgets, how values were read, and fields that could not be."""
+
+    patient: dict[str, Any]
+    notes: dict[str, str]  # field name → "Read as 98 g/L (9.8 g/dL)."
+    errors: dict[str, str]  # field name → one line naming the field by its label
+
+
+@dataclass(frozen=True)
 class TherapyInput:
     agent: Any = None
     weeks: Any = None
@@ -162,36 +173,64 @@ def collect_patient(
     therapies: Sequence[TherapyInput] = (),
 ) -> dict[str, Any]:
     """Widget values → the patient JSON the rules core takes. Blank = not documented (absent)."""
+    return read_form(specs, values, history, therapies).patient
+
+
+def read_form(
+    specs: Sequence[FieldSpec],
+    values: Mapping[str, FieldInput],
+    history: str = HISTORY_NOT_DOCUMENTED,
+    therapies: Sequence[TherapyInput] = (),
+) -> FormReading:
+    """The patient JSON, a note per value read with a unit, and an error per field that cannot be read."""
     patient: dict[str, Any] = {}
+    notes: dict[str, str] = {}
+    errors: dict[str, str] = {}
     for spec in specs:
-        if spec.kind == "therapies":
-            listed = _therapies(history, therapies)
-            if listed is not None:
-                patient[spec.name] = listed
+        try:
+            if spec.kind == "therapies":
+                read = _therapies(history, therapies)
+                value, note = read, None
+            else:
+                value, note = _field_value(spec, values.get(spec.name, FieldInput()))
+        except FieldProblem as exc:
+            errors[spec.name] = f"{display_label(spec)}: {exc}" if not str(exc).startswith("Therapy ") else str(exc)
             continue
-        value = _field_value(spec, values.get(spec.name, FieldInput()))
         if value is not None:
             patient[spec.name] = value
-    return patient
+        if note:
+            notes[spec.name] = note
+    return FormReading(patient, notes, errors)
 
 
-def _field_value(spec: FieldSpec, given: FieldInput) -> Any:
+def display_label(spec: FieldSpec) -> str:
+    """The label as the form shows it: "Ring sideroblasts (%)"."""
+    return f"{spec.label} ({spec.unit_hint})" if spec.unit_hint else spec.label
+
+
+def _field_value(spec: FieldSpec, given: FieldInput) -> tuple[Any, str | None]:
     value = _blank_to_none(given.value)
     if value is None:
-        return None
+        return None, None
     if spec.kind == "bool":
-        return {YES: True, NO: False}.get(value, value)
-    if spec.kind == "int":
-        return _whole(value)
+        return {YES: True, NO: False}.get(value, value), None
+    if spec.kind in ("int", "number"):
+        return _plain_number(value, expected_unit(spec.name, spec.unit_hint), whole=spec.kind == "int"), None
     if spec.kind == "quantity":
-        quantity = {"value": _number(value)}
-        unit = _blank_to_none(given.unit)
-        if unit is not None:
-            quantity["unit"] = unit
-        return quantity
-    if spec.kind == "number":
-        return _number(value)
-    return value
+        read = read_quantity(str(value), _blank_to_none(given.unit), spec.units)
+        quantity = {"value": read.value} if read.unit is None else {"value": read.value, "unit": read.unit}
+        return quantity, read.note
+    return value, None
+
+
+def _plain_number(value: Any, unit: str | None, *, whole: bool) -> Any:
+    """A number box's value; numbers from code pass through (7.0 → 7 for whole numbers)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+        return value
+    number = read_number(value, unit, whole=whole).value if isinstance(value, str) else value
+    if whole and isinstance(number, float) and number.is_integer():
+        return int(number)
+    return float(number) if not whole and isinstance(number, int) else number
 
 
 def _therapies(history: str, rows: Sequence[TherapyInput]) -> list[dict[str, Any]] | None:
@@ -200,14 +239,18 @@ def _therapies(history: str, rows: Sequence[TherapyInput]) -> list[dict[str, Any
     if history == HISTORY_NONE:
         return []
     listed = []
-    for row in rows:
+    for number, row in enumerate(rows, 1):
         if _blank_to_none(row.agent) is None and all(
             _blank_to_none(v) is None for v in (row.weeks, row.response, row.iron_replete, row.ongoing)
         ):
             continue
-        therapy: dict[str, Any] = {"agent": _blank_to_none(row.agent)}
+        agent = _blank_to_none(row.agent)
+        therapy: dict[str, Any] = {} if agent is None else {"agent": agent}  # absent: "Therapy n, agent: required"
         if _blank_to_none(row.weeks) is not None:
-            therapy["weeks"] = _whole(row.weeks)
+            try:
+                therapy["weeks"] = _plain_number(row.weeks, "weeks", whole=True)
+            except FieldProblem as exc:
+                raise FieldProblem(f"Therapy {number}, weeks: {exc}") from None
         if _blank_to_none(row.response) is not None:
             therapy["response"] = row.response
         if _blank_to_none(row.iron_replete) is not None:
@@ -226,42 +269,23 @@ def _blank_to_none(value: Any) -> Any:
     return value
 
 
-def _whole(value: Any) -> Any:
-    """7.0 → 7 (number boxes give floats); 7.5 stays and fails validation with a clear message."""
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    if isinstance(value, str):
-        try:
-            return _whole(float(value.strip()))
-        except ValueError:
-            return value.strip()
-    return value
-
-
-def _number(value: Any) -> Any:
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, int):
-        return float(value)
-    if isinstance(value, str):
-        try:
-            return float(value.strip())
-        except ValueError:
-            return value.strip()
-    return value
-
-
 # --- validation, field by field ---------------------------------------------------------------
 
 
+def form_labels() -> dict[str, str]:
+    """field name → the label the form shows ("Ring sideroblasts (%)")."""
+    return {spec.name: display_label(spec) for spec in field_specs()}
+
+
 def validate_fields(patient: Mapping[str, Any]) -> dict[str, str]:
-    """field name → one-line message, for each field that does not validate on its own."""
+    """field name → one-line message naming the field by its label, for each field that does not validate on its own."""
+    labels = form_labels()
     errors = {}
     for name, value in patient.items():
         try:
             PatientFacts.model_validate({name: value})
         except ValidationError as exc:
-            errors[name] = describe_error(exc)
+            errors[name] = form_message(exc, labels)
     return errors
 
 
@@ -273,7 +297,7 @@ def validate_patient(patient: Mapping[str, Any]) -> tuple[PatientFacts | None, d
     try:
         return PatientFacts.model_validate(dict(patient)), {}, None
     except ValidationError as exc:  # a rule across fields
-        return None, {}, describe_error(exc)
+        return None, {}, form_message(exc, form_labels())
 
 
 def therapy_rows_from(therapies: Sequence[Mapping[str, Any]] | None) -> tuple[str, list[TherapyInput]]:

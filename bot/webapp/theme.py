@@ -90,6 +90,44 @@ tr.mds-crit-missing td.mds-crit-status { color: #b45309; }
 pre.mds-raw { white-space: pre-wrap; font-size: 0.85em; background: var(--background-fill-secondary); padding: 6px; border-radius: 4px; }
 """
 
+# The Medical necessity tab (bot/webapp/check_tab.py): one screen for a check. On a wide screen the
+# result column stays in view beside the form; the actions stay at the foot of the screen.
+CHECK_CSS = """
+.gradio-container { overflow: clip !important; }  /* clip, not hidden: hidden would stop position: sticky */
+.mds-check-result { position: sticky; top: 8px; align-self: flex-start; max-height: calc(100vh - 16px); overflow-y: auto; }
+@media (max-width: 760px) { .mds-check-result { position: static; max-height: none; overflow: visible; } }
+.mds-actions { position: sticky; bottom: 0; z-index: 100; background: #ffffff !important;
+  padding: 8px 4px; border-top: 1px solid var(--border-color-primary); box-shadow: 0 -4px 8px rgba(0,0,0,0.06); }
+.mds-actions { flex-wrap: nowrap !important; }
+.mds-actions button { padding-left: 6px !important; padding-right: 6px !important; }
+.mds-notice { margin: 6px 0; padding: 6px 10px; border: 1px solid #f59e0b; background: #fffbeb; color: #78350f;
+  border-radius: 6px; font-weight: 600; font-size: 0.9em; }
+.mds-decision-id { margin: 4px 2px; color: var(--body-text-color-subdued); font-size: 0.9em; }
+.mds-reasons { margin: 8px 0; padding: 8px 10px; background: #fef2f2; border: 1px solid #fca5a5; border-radius: 6px; color: #450a0a; }
+.mds-reasons ul { margin: 4px 0 0 0; padding-left: 18px; }
+.mds-reasons-title { font-weight: 700; }
+.mds-pathway-why { margin: 4px 0; color: #991b1b; font-weight: 600; }
+.mds-pathway-basis { margin: 2px 0; color: var(--body-text-color-subdued); font-size: 0.85em; }
+.mds-field-note { color: #1e3a8a; font-size: 0.9em; padding: 2px 4px; }
+.mds-therapy { margin: 6px 0; }
+.mds-therapy-title { font-weight: 600; padding: 6px 10px 0 10px; }
+.mds-options-table { table-layout: fixed; }
+.mds-options-table th:nth-child(1) { width: 24%; }
+.mds-options-table th:nth-child(2) { width: 26%; }
+.mds-options-table td, .mds-criteria td { overflow-wrap: break-word; }
+@media (max-width: 760px) {  /* a criteria table as one card per criterion: no squeezed columns */
+  table.mds-criteria, table.mds-criteria tbody, table.mds-criteria tr, table.mds-criteria td,
+  table.mds-options-table, table.mds-options-table tbody, table.mds-options-table tr, table.mds-options-table td { display: block; width: auto; }
+  table.mds-criteria thead, table.mds-options-table thead { display: none; }
+  table.mds-criteria tr, table.mds-options-table tr { border: 1px solid var(--border-color-primary); border-radius: 4px; margin: 6px 0; padding: 2px 0; }
+  table.mds-criteria td, table.mds-options-table td { border: none; padding: 2px 8px; }
+  table.mds-criteria td.mds-crit-status { text-align: left !important; width: auto; }
+  table.mds-criteria td[data-label]::before, table.mds-options-table td[data-label]::before { content: attr(data-label) ": "; font-weight: 600; }
+}
+.mds-options .mds-pill { white-space: normal; display: inline-block; }
+"""
+APP_CSS += CHECK_CSS
+
 # Clicking a citation marker opens its source passage (a <details>) and scrolls to it.
 APP_JS = """
 () => {

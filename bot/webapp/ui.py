@@ -16,6 +16,7 @@ import gradio as gr
 
 from bot.webapp import actions, html
 from bot.webapp.actions import InputError, Reports, ServiceError
+from bot.records.recorder import DecisionRecorder
 from bot.webapp.check_tab import CheckTab
 from bot.webapp.lanes import Lanes
 from bot.webapp.sessions import SessionStore
@@ -55,18 +56,22 @@ def build_app(engine: Any) -> gr.Blocks:
             with gr.Tab("Chat", id="chat", elem_id="tab-chat"):
                 _chat_tab(engine, lanes)
             with gr.Tab("Medical necessity", id="check", elem_id="tab-check"):
-                CheckTab(reports)
+                CheckTab(reports, DecisionRecorder(_settings(engine), "app_form"))
             with gr.Tab("Sources", id="sources", elem_id="tab-sources"):
                 _sources_tab(engine.corpus)
         _api_endpoints(store, lanes)
     return demo
 
 
-def _lanes(engine: Any) -> Lanes:
-    """Lanes sized by the engine's settings (a BackgroundEngine carries them before the engine loads)."""
+def _settings(engine: Any) -> Any:
+    """The engine's settings (a BackgroundEngine carries them before the engine loads)."""
     from bot.settings import Settings
 
-    settings = getattr(engine, "settings", None) or Settings()
+    return getattr(engine, "settings", None) or Settings()
+
+
+def _lanes(engine: Any) -> Lanes:
+    settings = _settings(engine)
     return Lanes(settings.app_lanes, settings.turn_timeout_seconds)
 
 

@@ -124,7 +124,7 @@ def test_form_check_shows_field_messages_then_a_decision_and_downloads(open_page
     page.click("#check-form")
     error = page.locator("#field-hemoglobin-error")
     error.wait_for(state="visible")
-    assert "hemoglobin: 95 g/dL is outside 3–20 g/dL" in error.inner_text()
+    assert "Hemoglobin: 95 g/dL is outside 3–20 g/dL" in error.inner_text()
     assert page.locator("#download-pdf").is_disabled()
     screenshot(page, "app-check-field-error")
 
@@ -134,7 +134,7 @@ def test_form_check_shows_field_messages_then_a_decision_and_downloads(open_page
     banner.wait_for()
     assert "MEETS CRITERIA" in banner.inner_text()
     assert error.is_hidden()
-    assert "luspatercept.second_line" in page.locator("#decision .mds-pathway").inner_text()
+    assert "(second line after ESA failure or ineligibility)" in page.locator("#decision .mds-summary").inner_text()
     rows = page.locator("#decision table.mds-criteria tr.mds-crit")
     assert rows.count() >= 5
     assert set(page.locator("#decision td.mds-crit-status").all_text_contents()) <= {"✓", "✗", "?"}
@@ -147,8 +147,8 @@ def test_form_check_shows_field_messages_then_a_decision_and_downloads(open_page
     download.value.save_as(markdown)
     text = markdown.read_text(encoding="utf-8")
     assert markdown.suffix == ".md" and "**MEETS CRITERIA**" in text
-    assert "| hemoglobin (hemoglobin level) | 95 g/L |" in text
-    assert "1. epoetin_alfa, 8 weeks" in text
+    assert "| Hemoglobin | 95 g/L |" in text
+    assert "1. epoetin alfa, 8 weeks" in text
     assert re.search(r"\| Ruleset \| \S+ version \S+ \|", text)
     with page.expect_download() as download:
         page.click("#download-pdf")
