@@ -66,6 +66,9 @@ class BatchSpec:
     policy: SitePolicy | None = None
     id_prefix: str | None = None
     source: str | None = None
+    # When set, each chunk's lines are written to this file descriptor, in input order, by the process that
+    # evaluated it (no copy back through a pipe), and Chunk.output is empty; nothing else may write to it meanwhile.
+    out_fd: int | None = None
 
 
 def usable_cores() -> int:
@@ -98,6 +101,15 @@ def _encoder(ruleset: Ruleset) -> DecisionEncoder:
 def evaluate_chunk(task: tuple[int, list[str], BatchSpec]) -> Chunk:
     """One chunk's result lines (and record material), in order."""
     first, lines, spec = task
+    try:
+        return _evaluate_chunk(first, lines, spec)
+    except BaseException:
+        if spec.out_fd is not None:  # give up this chunk's turn, or the later chunks would wait for it forever
+            _write_in_turn((first - 1) // CHUNK_LINES, b"", spec.out_fd)
+        raise
+
+
+def _evaluate_chunk(first: int, lines: list[str], spec: BatchSpec) -> Chunk:
     ruleset = ruleset_for(spec.policy)
     encoder = _encoder(ruleset)
     out: list[bytes] = []
@@ -121,7 +133,40 @@ def evaluate_chunk(task: tuple[int, list[str], BatchSpec]) -> Chunk:
         out.append(b"".join((head, memoryview(body)[1:], orjson.dumps(decision_id), b"}\n")))
         if decision_id is not None:
             decided.append(_decided(number, decision_id, parts, facts, body, encoder))
-    return Chunk(b"".join(out), decided, errors)
+    output = b"".join(out)
+    if spec.out_fd is None:
+        return Chunk(output, decided, errors)
+    _write_in_turn((first - 1) // CHUNK_LINES, output, spec.out_fd)
+    return Chunk(b"", decided, errors)
+
+
+# Turn-taking for out_fd: (condition, index of the next chunk to write, 1 once the reader went away).
+# Set before the worker processes fork (they inherit it), cleared after; None: one process writes in order.
+_TURN = None
+
+
+def _write_in_turn(index: int, data: bytes, fd: int) -> None:
+    if _TURN is None:
+        _write_all(fd, data)
+        return
+    condition, next_index, closed = _TURN
+    with condition:
+        condition.wait_for(lambda: next_index.value == index)
+    try:
+        if not closed.value:
+            _write_all(fd, data)
+    except BrokenPipeError:
+        closed.value = 1
+    finally:
+        with condition:
+            next_index.value = index + 1
+            condition.notify_all()
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
 
 
 def _fast_decision(line: str, number: int, ruleset: Ruleset):
@@ -199,19 +244,27 @@ def _shared_with_workers(tasks: Iterator, workers: int) -> Iterator[Chunk]:
     processes that both compute beat three of which one mostly copies results between them.
     Chunks are handed out a few ahead, so the workers never wait for this process.
     """
+    global _TURN
     context = multiprocessing.get_context("fork")
-    with context.Pool(workers - 1) as pool:
-        pending: deque = deque()
-        for number, task in enumerate(tasks):
-            pending.append(task if number % workers == 0 else pool.apply_async(evaluate_chunk, (task,)))
-            if len(pending) > 2 * workers:
+    _TURN = (context.Condition(), context.Value("q", 0), context.Value("b", 0))
+    try:
+        with context.Pool(workers - 1) as pool:
+            pending: deque = deque()
+            for number, task in enumerate(tasks):
+                pending.append(task if number % workers == 0 else pool.apply_async(evaluate_chunk, (task,)))
+                if len(pending) > 2 * workers:
+                    yield _result(pending.popleft())
+            while pending:
                 yield _result(pending.popleft())
-        while pending:
-            yield _result(pending.popleft())
+    finally:
+        _TURN = None
 
 
 def _result(item) -> Chunk:
-    return evaluate_chunk(item) if isinstance(item, tuple) else item.get()
+    chunk = evaluate_chunk(item) if isinstance(item, tuple) else item.get()
+    if _TURN is not None and _TURN[2].value:  # a process found the reader gone (e.g. `| head`)
+        raise BrokenPipeError("the output was closed")
+    return chunk
 
 
 def evaluate_jsonl_text(lines: Iterable[str], policy: SitePolicy | None = None, workers: int | None = None) -> Iterator[bytes]:

@@ -182,3 +182,14 @@ def test_each_chunk_counts_its_error_lines():
     counted = [chunk.errors for chunk in chunks]
     assert counted == [sum(b'"error":' in line[:200] for line in chunk.output.splitlines()) for chunk in chunks]
     assert counted == [1, 1, 1]  # line 6 (a key given twice), line 2002 (not JSON), the last line (sEPO)
+
+
+def test_workers_writing_their_own_lines_keep_input_order(tmp_path):
+    lines = _batch_lines(3 * CHUNK_LINES + 17)
+    reference = "".join(result + "\n" for result in evaluate_jsonl(lines)).encode()
+    for workers in (1, 2, 3):
+        path = tmp_path / f"out{workers}.jsonl"
+        with path.open("wb") as sink:
+            chunks = list(evaluate_batch(lines, BatchSpec(out_fd=sink.fileno()), workers=workers))
+        assert [c.output for c in chunks] == [b""] * 4 and sum(c.errors for c in chunks) == 3
+        assert path.read_bytes() == reference

@@ -149,9 +149,13 @@ def _check_batch(source: str, as_json: bool, policy, people: dict[str, str | Non
 
     stream = _open_batch(source, as_json)
     recorder = None if people is None else _batch_recorder(policy, people, as_json)
-    spec = BatchSpec(policy, None if recorder is None else _new_batch_prefix(), "stdin" if source == "-" else source)
-    gc.freeze()  # what is loaded now (rules, modules) is never garbage: collections skip it, forked workers share it
     sys.stdout.flush()
+    # JSON lines not recorded first go straight to stdout from the process that made them (recorded ones are
+    # printed here, after their chunk is stored; text is rendered here).
+    direct = _stdout_fd() if as_json and recorder is None else None
+    spec = BatchSpec(policy, None if recorder is None else _new_batch_prefix(), "stdin" if source == "-" else source,
+                     direct)
+    gc.freeze()  # what is loaded now (rules, modules) is never garbage: collections skip it, forked workers share it
     out = sys.stdout.buffer
     failed = False
     try:
@@ -159,7 +163,8 @@ def _check_batch(source: str, as_json: bool, policy, people: dict[str, str | Non
             if recorder is not None:
                 _record_chunk(recorder, chunk.decided, as_json)
             failed = failed or chunk.errors > 0
-            out.write(chunk.output if as_json else _batch_text_block(chunk.output))
+            if direct is None:
+                out.write(chunk.output if as_json else _batch_text_block(chunk.output))
         out.flush()
     except BrokenPipeError:  # reader went away (e.g. `| head`): stop quietly, no traceback
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
@@ -169,6 +174,14 @@ def _check_batch(source: str, as_json: bool, policy, people: dict[str, str | Non
         if recorder is not None:
             recorder.close()
     return EXIT_LINE_FAILED if failed else EXIT_OK
+
+
+def _stdout_fd() -> int | None:
+    """stdout's file descriptor; None when it has none (e.g. captured by a test runner)."""
+    try:
+        return sys.stdout.fileno()
+    except (AttributeError, OSError, ValueError):
+        return None
 
 
 def _open_batch(source: str, as_json: bool):
