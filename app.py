@@ -50,9 +50,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     started = time.perf_counter()
     settings = settings_from(parse_args(argv))
     from bot.webapp.loading import BackgroundEngine
-    from corpus.ingest import load_corpus
+    from bot.engine import load_settings_corpus
 
-    engine = BackgroundEngine(lambda: load_engine(settings), corpus=load_corpus(settings.manifest), settings=settings)
+    engine = BackgroundEngine(lambda: load_engine(settings), corpus=load_settings_corpus(settings), settings=settings)
     demo = build_app(engine)
     from bot.webapp import launch
 

@@ -49,10 +49,10 @@ def main() -> None:
             scores = plain.get_scores([w for w in words(q) if w in {t for p in passages for t in words(p.normalized)}])
             rows["lexical (bm25s, plain words)"].append(rank_of([passages[i].id for i in np.argsort(-scores, kind="stable")], case))
             analysis = retriever.analyze(q)
-            lex = retriever.passage_lexical.scores(analysis.tokens)
+            lex = retriever.lexical.passages.scores(analysis.tokens)
             rows["lexical (+ vocabulary, typo fix)"].append(rank_of([passages[i].id for i in np.argsort(-lex, kind="stable")], case))
             vector = engine.index.embed_query(q)
-            rows["dense (MiniLM, Chroma)"].append(rank_of([pid for pid, _ in engine.index.passage_similarities(vector)], case))
+            rows["dense (MiniLM, Chroma)"].append(rank_of([pid for pid, _ in engine.index.passage_similarities(vector, len(passages))], case))
             rows["hybrid (RRF, 4 rankings)"].append(rank_of([h.passage.id for h in retriever.search(q, k=len(passages))], case))
         print(f"{len(gold)} gold questions, {len(passages)} passages")
         for name, ranks in rows.items():

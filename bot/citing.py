@@ -22,6 +22,7 @@ def make_citation(corpus: Corpus, n: int, passage: Passage, sentences: Iterable[
         doc_id=passage.doc_id,
         doc_title=info.title,
         doc_date=info.stated_date,
+        doc_kind=info.kind,
         section=passage.section,
         passage_id=passage.id,
         text=passage.normalized,

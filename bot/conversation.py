@@ -17,6 +17,7 @@ from bot.guard.instructions import strip_instructions
 from bot.guard.models import GuardContext
 from bot.guard.premises import unsupported_premise
 from bot.models import BotResponse, Citation
+from bot.verdict_text import ask_text, facts_to_ask, plain, verdict_lines
 from corpus.conflicts import for_pathway
 from corpus.lexicon import load_lexicon
 from corpus.text import fold_typed
@@ -49,12 +50,6 @@ _PRONOUN = re.compile(
     r"\b(?:its|it|this drug|that drug|the drug|this agent|that agent|that one|this one|the latter|they|their|them)\b",
     re.IGNORECASE,
 )
-MARK = {"met": "✓", "not_met": "✗", "missing": "?"}
-VERDICT = {
-    "meets_criteria": "meets the medical-necessity criteria",
-    "does_not_meet": "does not meet the medical-necessity criteria",
-    "insufficient_documentation": "cannot be decided yet: documentation is missing",
-}
 
 
 @dataclass
@@ -69,9 +64,10 @@ class ConversationState:
 
 
 class Conversation:
-    def __init__(self, engine: Engine):
+    def __init__(self, engine: Engine, record: Callable[[Decision, Any], Decision] | None = None):
         self.engine = engine
         self.state = ConversationState()
+        self.record = record  # stores a verdict and returns it with its decision_id (the web app's chat and API)
 
     def send(self, text: str) -> BotResponse:
         limit = self.engine.settings.max_question_chars
@@ -194,9 +190,8 @@ class Conversation:
             notes.extend(a.question for a in pending)
             return self._criteria_then_offer(text, drug, decision, facts, notes)
         if decision.decision == "insufficient_documentation":
-            asks = [f"{m.label} ({m.field})" for m in decision.missing_facts]
-            text = f"To check {drug.replace('_', ' ')} I need: " + "; ".join(asks) + "."
-            return _needs(text, facts, notes, [m.field for m in decision.missing_facts], decision)
+            asks = facts_to_ask(decision)  # only what the verdict waits on
+            return _needs(ask_text(drug, asks), facts, notes, [m.field for m in asks], decision)
         return self._decision_response(decision, facts, notes)
 
     def _criteria_then_offer(
@@ -209,29 +204,18 @@ class Conversation:
         response = self.engine.answerer.answer_each([q.format(drug=name) for q in load_lexicon().criteria_questions])
         if response.status != "answered":
             return response
-        asks = "; ".join(m.label.replace("_", " ") for m in decision.missing_facts)
+        wanted = facts_to_ask(decision)  # only what the verdict waits on
+        asks = "; ".join(plain(m.label) for m in wanted)
         offer = f"To check this patient against these criteria for {name}, tell me: {asks}."
         return response.model_copy(
-            update={"notes": [*notes, offer, *response.notes], "missing_facts": [m.field for m in decision.missing_facts],
+            update={"notes": [*notes, offer, *response.notes], "missing_facts": [m.field for m in wanted],
                     "extracted_facts": facts}
         )
 
     def _decision_response(self, decision: Decision, facts: dict[str, Any], notes: list[str]) -> BotResponse:
         citations: list[Citation] = []
-        # A pathway the sources disagree on: the verdict line carries both sides (from the conflicts data).
-        contested = "".join(f"; contested: {c.verdict}" for c in decision.conflicts)
-        renewal = " (renewal)" if decision.request == "renewal" else ""
-        lines = [f"Verdict: {decision.drug.replace('_', ' ')}{renewal} {VERDICT[decision.decision]}"
-                 + (f" (pathway {decision.pathway}){contested}." if decision.pathway else ".")]
-        for pathway in decision.pathways:
-            if pathway.status == "not_applicable":
-                continue  # a pathway for the other kind of request (initial vs renewal)
-            lines.append(f"Pathway {pathway.id} — {pathway.status.replace('_', ' ')}:")
-            if decision.pathway and pathway.id != decision.pathway:
-                continue  # the decisive pathway is enough; the others show their status only
-            for criterion in pathway.criteria:
-                n = self._cite(criterion.citation, citations)
-                lines.append(f"{MARK[criterion.status]} {criterion.statement} — {criterion.evidence} [{n}]")
+        decision, recorded_note = self._recorded(decision, facts)
+        lines = verdict_lines(decision, lambda quote: self._cite(quote, citations))
         for warning in decision.warnings:
             n = self._cite(warning.citation, citations)
             lines.append(f"Warning: {warning.text} [{n}]")
@@ -247,8 +231,21 @@ class Conversation:
             conflicts=conflicts,
             decision=decision,
             extracted_facts=facts,
-            notes=notes + [f"Facts used: {'; '.join(describe_facts(facts)) or 'none'}."],
+            notes=notes + [f"Facts used: {'; '.join(describe_facts(facts)) or 'none'}.", *recorded_note],
         )
+
+    def _recorded(self, decision: Decision, facts: dict[str, Any]) -> tuple[Decision, list[str]]:
+        """The verdict stored through this conversation's recorder (if it has one), carrying its id;
+        a store that cannot be written costs the record, never the verdict (a note says so)."""
+        import rules_core
+        from bot.records import RecordsError
+
+        if self.record is None:
+            return decision, []
+        try:
+            return self.record(decision, rules_core.PatientFacts.model_validate(facts)), []
+        except RecordsError as exc:
+            return decision, [f"This decision was not recorded: {exc}"]
 
     def _cite(self, rule_citation, citations: list[Citation]) -> int:
         """The marker of a rules citation, as a corpus passage citation (added once)."""

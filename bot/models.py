@@ -13,12 +13,13 @@ Route = Literal["retrieval", "rules", "refusal"]
 
 
 class Citation(BaseModel):
-    """One numbered source of an answer: a passage of a shipped document."""
+    """One numbered source of an answer: a passage of a document (shipped or added), spans into its stored text."""
 
     n: int = Field(description="Marker number as it appears in the answer: [n].")
     doc_id: str
     doc_title: str
     doc_date: str | None = Field(default=None, description="Date the document itself states, if any.")
+    doc_kind: str | None = Field(default=None, description="What the document is: label, policy, guideline, review, article.")
     section: str
     passage_id: str
     text: str = Field(description="The passage, cleaned for display (OCR repaired).")

@@ -7,9 +7,10 @@ environment itself.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 
 class FactReading(BaseModel):
@@ -109,6 +110,16 @@ class AnswerTuning(BaseModel):
         default=0.82, gt=0, le=1,
         description="A further sentence joins the answer only if its score is at least this share of the best's.",
     )
+    direct_min_share: float = Field(
+        default=0.6, gt=0, le=1,
+        description="A yes/no question is answered 'Yes'/'No' only from a quoted sentence carrying at least this share "
+        "of its topic terms (calibrated on the development questions; below it the quotes follow with no lead word).",
+    )
+    direct_min_meaning: float = Field(
+        default=0.95, gt=0, le=1,
+        description="A yes/no question with words the sources never use gets 'Yes'/'No' only if it keeps this cosine "
+        "without them ('still' is phrasing, 0.996; 'in Europe' carries meaning, 0.89).",
+    )
     per_entity_ratio: float = Field(
         default=0.5, gt=0, le=1,
         description="A sentence added for another named drug or trial needs at least this share of the best score.",
@@ -142,13 +153,28 @@ class Settings(BaseSettings):
         default=None,
         description="Document manifest (JSON) to serve instead of the shipped corpus/manifest.json.",
     )
+    hidden_documents: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="Shipped document ids left out of answers, comma-separated (MDSBOT_HIDDEN_DOCUMENTS=id1,id2); "
+        "shipped documents are never removed, a site hides them (`mdsbot corpus` lists the ids).",
+    )
     collection: str = Field(default="mdsbot_passages", description="Chroma collection name.")
     database_url: str | None = Field(
         default=None,
         description="SQLAlchemy URL of the decision-record database (e.g. postgresql+psycopg://user@host/db); "
         "unset = SQLite at <data_dir>/decisions.sqlite3.",
     )
+    record_decisions: bool = Field(
+        default=True,
+        description="Store every decision the web app, its chat and its API make (mdsbot decisions list, the "
+        "Decisions tab); false decides without storing, like the CLI's --no-record.",
+    )
     top_k: int = Field(default=6, ge=1, le=50, description="Passages handed to the optional LLM drafter.")
+    retrieval_candidates: int = Field(
+        default=60, ge=10, le=1000,
+        description="Passages (and sentences) each ranking proposes per question: Chroma's dense top-k and BM25's "
+        "top-k. Fusion and sentence selection score only these; no query asks the index for more.",
+    )
     max_sentences: int = Field(default=5, ge=1, le=5, description="Sentences in an extractive answer.")
     llm: str | None = Field(
         default=None,
@@ -191,3 +217,15 @@ class Settings(BaseSettings):
         default_factory=FactReading,
         description="Choices made when reading patient facts from chat (MDSBOT_FACT_READING__<FIELD>).",
     )
+
+    @field_validator("hidden_documents", mode="before")
+    @classmethod
+    def _comma_separated(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [part.strip() for part in value.split(",") if part.strip()]
+        return value
+
+    @property
+    def added_documents(self) -> Path:
+        """Where documents added with `mdsbot ingest PATH` or the app's upload are stored (corpus/library.py)."""
+        return self.data_dir / "documents"

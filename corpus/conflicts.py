@@ -99,7 +99,8 @@ def load_conflicts(corpus: Corpus) -> tuple[KnownConflict, ...]:
     path = corpus.conflicts_file
     if path is None:
         return ()
-    conflicts = _parse(path)
+    # A conflict with a position in a document the site hides (MDSBOT_HIDDEN_DOCUMENTS) is no conflict here.
+    conflicts = [c for c in _parse(path) if not {p.doc_id for p in c.positions} & corpus.hidden]
     for conflict in conflicts:
         _check_positions(path, conflict, corpus)
     return tuple(conflicts)
@@ -136,7 +137,7 @@ def _check_positions(path: Path, conflict: KnownConflict, corpus: Corpus) -> Non
 
 def _sentence_of(position: Position, corpus: Corpus) -> Sentence | None:
     return next(
-        (s for s in corpus.sentences if s.doc_id == position.doc_id and s.normalized.startswith(position.quote)),
+        (s for p in corpus.passages_of(position.doc_id) for s in p.sentences if s.normalized.startswith(position.quote)),
         None,
     )
 

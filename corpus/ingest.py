@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from pathlib import Path
@@ -18,7 +19,17 @@ from corpus.cleaning import (
     remove_reference_markers,
     repair_ocr,
 )
-from corpus.models import DocumentInfo, DroppedBlock, Manifest, ManifestError, Passage, Sentence, load_manifest
+from corpus.library import load_added
+from corpus.models import (
+    AddedDocument,
+    DocumentInfo,
+    DroppedBlock,
+    Manifest,
+    ManifestError,
+    Passage,
+    Sentence,
+    load_manifest,
+)
 from corpus.text import sentence_spans
 
 CORPUS_DIR = Path(__file__).resolve().parent
@@ -26,7 +37,6 @@ MANIFEST = CORPUS_DIR / "manifest.json"
 
 MAX_SENTENCES_PER_PASSAGE = 3
 MAX_PASSAGE_CHARS = 480
-
 
 
 @dataclass(frozen=True)
@@ -46,6 +56,8 @@ class Corpus:
     dropped: tuple[DroppedBlock, ...]
     content_hash: str
     conflicts_file: Path | None = None  # the manifest's known-conflicts file, if it declares one
+    added: Mapping[str, AddedDocument] = field(default_factory=dict, compare=False)  # by id: documents a site added
+    hidden: frozenset[str] = frozenset()  # shipped documents left out (MDSBOT_HIDDEN_DOCUMENTS)
     _by_id: dict[str, Passage] = field(default_factory=dict, compare=False, repr=False)
 
     def document(self, doc_id: str) -> Document:
@@ -64,8 +76,25 @@ class Corpus:
     def sentences(self) -> tuple[Sentence, ...]:
         return tuple(s for p in self.passages for s in p.sentences)
 
+    @cached_property
+    def passage_rows(self) -> dict[str, int]:
+        """Passage id -> its position in `passages` (rows of the lexical state and the stored vectors)."""
+        return {p.id: i for i, p in enumerate(self.passages)}
+
+    @cached_property
+    def sentence_rows(self) -> dict[str, int]:
+        """Sentence id -> its position in `sentences`."""
+        return {s.id: i for i, s in enumerate(self.sentences)}
+
+    @cached_property
+    def _passages_by_doc(self) -> dict[str, tuple[Passage, ...]]:
+        grouped: dict[str, list[Passage]] = {}
+        for p in self.passages:
+            grouped.setdefault(p.doc_id, []).append(p)
+        return {doc_id: tuple(found) for doc_id, found in grouped.items()}
+
     def passages_of(self, doc_id: str) -> list[Passage]:
-        return [p for p in self.passages if p.doc_id == doc_id]
+        return list(self._passages_by_doc.get(doc_id, ()))
 
     def quote_span(self, doc_id: str, quote: str) -> tuple[int, int] | None:
         """Span in the shipped file of a verbatim quote (whitespace and line-break hyphens as in quote_form)."""
@@ -84,39 +113,77 @@ class Corpus:
         return best, start, end
 
 
-def load_corpus(manifest_path: Path | None = None) -> Corpus:
-    """The corpus of a manifest (default: the shipped one), read once per path."""
-    return _load_corpus((manifest_path or MANIFEST).resolve())
+def load_corpus(
+    manifest_path: Path | None = None, added_dir: Path | None = None, hidden: Iterable[str] = ()
+) -> Corpus:
+    """The corpus of a manifest (default: the shipped one), plus the documents a site added
+    (``added_dir``: <data_dir>/documents, corpus/library.py), less the shipped ones it hides.
+    Read once per path and state of the added documents."""
+    added_manifest = added_dir / "manifest.json" if added_dir is not None else None
+    stamp = _file_stamp(added_manifest) if added_manifest is not None else ""
+    return _load_corpus((manifest_path or MANIFEST).resolve(), added_dir, stamp, tuple(sorted(set(hidden))))
+
+
+def _file_stamp(path: Path) -> str:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return ""
 
 
 @lru_cache(maxsize=4)
-def _load_corpus(manifest_path: Path) -> Corpus:
-    """Read the manifest and its files; return passages with exact spans.
+def _load_corpus(manifest_path: Path, added_dir: Path | None, _stamp: str, hidden: tuple[str, ...]) -> Corpus:
+    """Read the manifests and their files; return passages with exact spans.
 
     Each document is cut by its declared layout and cleaned by its declared rules only;
     a rule that does not fit its text is a ManifestError naming the document and the rule.
     """
-    manifest = load_manifest(manifest_path)
+    manifest, entries, added = corpus_entries(manifest_path, added_dir, hidden)
     documents, passages, dropped = [], [], []
-    prefixes = _passage_prefixes(manifest)
-    for info in manifest.documents:
-        raw = _read_text(manifest_path, info)
+    prefixes = _passage_prefixes([info for info, _ in entries])
+    for info, declared_in in entries:
+        raw = read_text(declared_in, info)
         documents.append(Document(info, raw))
         try:
             doc_passages, doc_dropped = _passages_of(info, raw, prefixes[info.id])
         except CleaningRuleError as exc:
-            raise ManifestError(f"{manifest_path}: document {info.id!r}: cleaning.{exc}") from None
+            raise ManifestError(f"{declared_in}: document {info.id!r}: cleaning.{exc}") from None
         except SectionAnchorError as exc:
-            raise ManifestError(f"{manifest_path}: document {info.id!r}: {exc}") from None
+            raise ManifestError(f"{declared_in}: document {info.id!r}: {exc}") from None
         passages.extend(doc_passages)
         dropped.extend(doc_dropped)
-    content_hash = _content_hash(documents, passages)
-    conflicts_file = manifest_path.parent / manifest.conflicts if manifest.conflicts else None
-    by_id = {p.id: p for p in passages}
-    return Corpus(tuple(documents), tuple(passages), tuple(dropped), content_hash, conflicts_file, by_id)
+    return Corpus(
+        tuple(documents), tuple(passages), tuple(dropped), _content_hash(documents, passages),
+        conflicts_file=manifest_path.parent / manifest.conflicts if manifest.conflicts else None,
+        added={record.info.id: record for record in added}, hidden=frozenset(hidden),
+        _by_id={p.id: p for p in passages},
+    )
 
 
-def _read_text(manifest_path: Path, info: DocumentInfo) -> str:
+def corpus_entries(
+    manifest_path: Path, added_dir: Path | None, hidden: tuple[str, ...]
+) -> tuple[Manifest, list[tuple[DocumentInfo, Path]], list[AddedDocument]]:
+    """Which documents make the corpus: the manifest's (less the hidden) and the added ones,
+    each with the manifest file that declares it (its text is read relative to that file)."""
+    manifest = load_manifest(manifest_path)
+    _check_hidden(manifest, hidden)
+    entries = [(info, manifest_path) for info in manifest.documents if info.id not in hidden]
+    added = load_added(added_dir).documents if added_dir is not None else []
+    entries += [(record.info, added_dir / "manifest.json") for record in added]
+    return manifest, entries, added
+
+
+def _check_hidden(manifest: Manifest, hidden: tuple[str, ...]) -> None:
+    shipped = [doc.id for doc in manifest.documents]
+    unknown = [doc_id for doc_id in hidden if doc_id not in shipped]
+    if unknown:
+        raise ManifestError(f"MDSBOT_HIDDEN_DOCUMENTS: {unknown[0]!r} is not a shipped document; one of {', '.join(shipped)}")
+    if len(hidden) == len(shipped):
+        raise ManifestError("MDSBOT_HIDDEN_DOCUMENTS: hides every shipped document; at least one must stay")
+
+
+def read_text(manifest_path: Path, info: DocumentInfo) -> str:
+    """A document's text, read relative to the manifest that declares it."""
     path = manifest_path.parent / info.file
     try:
         return path.read_text(encoding="utf-8")
@@ -157,17 +224,14 @@ def _content_hash(documents: list[Document], passages: list[Passage]) -> str:
     return digest.hexdigest()[:16]
 
 
-def _passage_prefixes(manifest: Manifest) -> dict[str, str]:
+def _passage_prefixes(documents: list[DocumentInfo]) -> dict[str, str]:
     """The id's head before '_' ('000' for '000_<hash>') while no other document shares it; else the whole id."""
-    heads = [doc.id.split("_", 1)[0] for doc in manifest.documents]
+    heads = [doc.id.split("_", 1)[0] for doc in documents]
+    ids = {doc.id for doc in documents}
     return {
-        doc.id: head if heads.count(head) == 1 and head not in _other_ids(manifest, doc.id) else doc.id
-        for doc, head in zip(manifest.documents, heads)
+        doc.id: head if heads.count(head) == 1 and head not in ids - {doc.id} else doc.id
+        for doc, head in zip(documents, heads)
     }
-
-
-def _other_ids(manifest: Manifest, doc_id: str) -> set[str]:
-    return {doc.id for doc in manifest.documents if doc.id != doc_id}
 
 
 # --- wrapped prose: one paragraph wrapped at page edges; sections from the manifest ---

@@ -172,6 +172,15 @@ class Lexicon(BaseModel):
     measurement_concepts: list[str] = Field(
         default_factory=list, description="Concept keys that are measurements with threshold values (hb, sepo...)."
     )
+    premise_words: list[str] = Field(
+        default_factory=list,
+        description="Lower-case words a why/given question presupposes (a failure, a harm, a withdrawal) that the "
+        "sources must say of what is cited, or the premise gets a correction.",
+    )
+    option_cues: list[str] = Field(
+        default_factory=list,
+        description="Regexes that make a question ask for the options (several drugs) rather than one fact.",
+    )
     criteria_questions: list[str] = Field(
         default_factory=list,
         description="Questions ('{drug}' = its label) answered first when a user asks how to get a drug approved.",

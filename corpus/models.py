@@ -196,3 +196,50 @@ class DroppedBlock(BaseModel):
     why: str
     start: int
     end: int
+
+
+# --- documents a site adds (`mdsbot ingest PATH`, the app's upload): corpus/library.py ---
+
+SourceFormat = Literal["pdf", "html", "markdown", "text"]
+
+
+class ExtractionReport(BaseModel):
+    """What reading a file left out or could not read (shown under "How this text was cleaned")."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    format: SourceFormat
+    title: str | None = Field(default=None, description="Title read from the file (PDF metadata, <title>, first heading).")
+    date: str | None = Field(default=None, description="Date read from the file (ISO), if any.")
+    pages: int | None = Field(default=None, description="PDF pages read.")
+    pages_without_text: list[int] = Field(default_factory=list, description="1-based PDF pages with no text layer.")
+    dropped: list[str] = Field(default_factory=list, description="Lines left out as page furniture (the first ones).")
+    dropped_count: int = Field(default=0, ge=0, description="All lines left out as page furniture.")
+
+    @property
+    def warnings(self) -> list[str]:
+        if not self.pages_without_text:
+            return []
+        pages = ", ".join(str(p) for p in self.pages_without_text)
+        return [f"page(s) {pages} of {self.pages} have no text layer (a scanned image or a blank page): "
+                "nothing on them is searchable; OCR the PDF to include them"]
+
+
+class AddedDocument(BaseModel):
+    """A document added to the shipped ones: its manifest entry, where it came from, what reading it left out."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    info: DocumentInfo = Field(description="Its entry; `file` is relative to the added documents' folder.")
+    source: str = Field(description="The absolute path it was read from, or 'upload:<file name>'.")
+    text_sha256: str = Field(description="sha256 of the stored cleaned text: an unchanged file is not re-embedded.")
+    added_at: str = Field(description="ISO time (UTC) it was added or last updated.")
+    extraction: ExtractionReport
+
+
+class AddedManifest(BaseModel):
+    """<data_dir>/documents/manifest.json: the documents a site added."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    documents: list[AddedDocument] = Field(default_factory=list)

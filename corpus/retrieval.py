@@ -6,11 +6,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-import bm25s
 import numpy as np
 
-from corpus.index import VectorIndex
+from corpus.index import PASSAGES, SENTENCES, VectorIndex
 from corpus.ingest import Corpus
+from corpus.lexical import LexicalState, open_state
 from corpus.models import Passage, Sentence
 from corpus.vocabulary import (
     QUESTION_WORDS,
@@ -61,35 +61,31 @@ class QueryAnalysis:
 class RetrievalResult:
     analysis: QueryAnalysis
     hits: list[Hit]
-    sentence_dense: dict[str, float]
-    sentence_lexical: dict[str, float]
-
-
-class LexicalIndex:
-    """bm25s over analysed (stemmed + concept-expanded) text."""
-
-    def __init__(self, texts: list[str]):
-        self.tokens = [analyze(t) for t in texts]
-        self.bm25 = bm25s.BM25()
-        self.bm25.index(self.tokens, show_progress=False)
-        self.vocabulary = {t for doc in self.tokens for t in doc}
-
-    def scores(self, query_tokens: list[str]) -> np.ndarray:
-        known = [t for t in query_tokens if t in self.vocabulary]
-        if not known:
-            return np.zeros(len(self.tokens), dtype=np.float32)
-        return np.asarray(self.bm25.get_scores(known), dtype=np.float32)
+    sentence_dense: dict[str, float]  # candidate sentences only
+    sentence_lexical: dict[str, float]  # candidate sentences only
+    sentences: list[Sentence] = field(default_factory=list)  # the sentences of the candidate passages, corpus order
 
 
 class HybridRetriever:
-    def __init__(self, corpus: Corpus, index: VectorIndex | None):
+    """BM25 and Chroma each propose their top candidates; fusion and sentence scores cover those only.
+
+    No query asks the index for more than `candidates` results, and nothing per query loops over
+    the whole corpus: lexical scores are numpy passes over postings (corpus/lexical.py), dense
+    scores of candidates come from their stored vectors (corpus/vectors.py).
+    """
+
+    def __init__(self, corpus: Corpus, index: VectorIndex | None, lexical: LexicalState | None = None, candidates: int = 60):
         self.corpus = corpus
         self.index = index
+        self.candidates = candidates
+        self.lexical = lexical if lexical is not None else open_state(corpus, None)
         self.sentences: tuple[Sentence, ...] = corpus.sentences
-        self.passage_lexical = LexicalIndex([f"{p.section} {p.normalized}" for p in corpus.passages])
-        self.sentence_lexical = LexicalIndex([s.normalized for s in self.sentences])
-        self.corpus_words = {w for p in corpus.passages for w in words(f"{p.section} {p.normalized}")}
-        self.corpus_stems = {stem(w) for w in self.corpus_words}
+        counts = np.fromiter((len(p.sentences) for p in corpus.passages), dtype=np.int64, count=len(corpus.passages))
+        self._first_sentence = np.concatenate(([0], np.cumsum(counts)))
+        self._sentence_passage = np.repeat(np.arange(len(corpus.passages)), counts)
+        self.passage_row = corpus.passage_rows
+        self.corpus_words = self.lexical.words
+        self.corpus_stems = self.lexical.stems
         self.corrector = SpellingCorrector({w for w in self.corpus_words | vocabulary_words() if w.isalpha()})
 
     # -- query analysis ---------------------------------------------------
@@ -138,22 +134,34 @@ class HybridRetriever:
 
     # -- search -----------------------------------------------------------
 
-    def retrieve(self, query: str, k: int = 6) -> RetrievalResult:
+    def retrieve(self, query: str, k: int | None = 6) -> RetrievalResult:
+        """The k best passages (None: every candidate), with the scores of their sentences."""
         analysis = self.analyze(query)
-        lexical = self.passage_lexical.scores(analysis.tokens)
-        sentence_lexical = self.sentence_lexical.scores(analysis.tokens)
+        lexical = self.lexical.passages.scores(analysis.tokens)
+        sentence_lexical = self.lexical.sentences.scores(analysis.tokens)
+        rows = set(_top(lexical, self.candidates)) | set(self._sentence_passage[_top(sentence_lexical, self.candidates)].tolist())
         dense_by_id: dict[str, float] = {}
         sentence_dense: dict[str, float] = {}
         if self.index is not None:
             vector = self.index.embed_query(self.dense_query(analysis))
-            dense_by_id = dict(self.index.passage_similarities(vector))
-            sentence_dense = self.index.sentence_similarities(vector)
-        hits = self._fuse(lexical, dense_by_id, sentence_lexical, sentence_dense)[:k]
+            dense_by_id = dict(self.index.passage_similarities(vector, self.candidates))
+            neighbours = [sid for sid, _ in self.index.sentence_neighbours(vector, self.candidates)]
+            rows |= {self.passage_row[pid] for pid in dense_by_id if pid in self.passage_row}
+            sentence_row = self.corpus.sentence_rows
+            rows |= {int(self._sentence_passage[sentence_row[sid]]) for sid in neighbours if sid in sentence_row}
+        order = sorted(rows)  # corpus order: ties rank as they would over the whole corpus
+        sentence_rows = [r for i in order for r in range(self._first_sentence[i], self._first_sentence[i + 1])]
+        if self.index is not None:
+            unranked = [self.corpus.passages[i].id for i in order if self.corpus.passages[i].id not in dense_by_id]
+            dense_by_id.update(self.index.similarities(PASSAGES, unranked, vector))
+            sentence_dense = self.index.similarities(SENTENCES, [self.sentences[r].id for r in sentence_rows], vector)
+        hits = self._fuse(order, lexical, dense_by_id, sentence_lexical, sentence_dense)
         return RetrievalResult(
             analysis=analysis,
-            hits=hits,
+            hits=hits if k is None else hits[:k],
             sentence_dense=sentence_dense,
-            sentence_lexical={s.id: float(v) for s, v in zip(self.sentences, sentence_lexical)},
+            sentence_lexical={self.sentences[r].id: float(sentence_lexical[r]) for r in sentence_rows},
+            sentences=[self.sentences[r] for r in sentence_rows],
         )
 
     def meaning_kept(self, analysis: QueryAnalysis) -> float:
@@ -176,37 +184,61 @@ class HybridRetriever:
 
     def _fuse(
         self,
+        order: list[int],
         lexical: np.ndarray,
         dense_by_id: dict[str, float],
         sentence_lexical: np.ndarray,
         sentence_dense: dict[str, float],
     ) -> list[Hit]:
-        """RRF over four rankings: passage and best-sentence, each lexical and dense.
+        """RRF over four rankings of the candidates: passage and best-sentence, each lexical and dense.
 
         The best-sentence rankings keep a long passage findable by its one
         relevant sentence, which whole-passage scores dilute.
         """
-        passages = self.corpus.passages
-        position = {p.id: i for i, p in enumerate(passages)}
-        best_sentence_lexical = np.zeros(len(passages))
-        best_sentence_dense = np.zeros(len(passages))
-        for s, value in zip(self.sentences, sentence_lexical):
-            i = position[s.passage_id]
-            best_sentence_lexical[i] = max(best_sentence_lexical[i], value)
-            best_sentence_dense[i] = max(best_sentence_dense[i], sentence_dense.get(s.id, 0.0))
+        passages = [self.corpus.passages[i] for i in order]
+        best_sentence_lexical = self._best_of_passages(order, sentence_lexical)
+        best_sentence_dense = self._best_of_passages(order, None, sentence_dense)
+        candidate_lexical = lexical[order] if order else np.zeros(0)
         dense = np.asarray([dense_by_id.get(p.id, 0.0) for p in passages])
         fused = np.zeros(len(passages))
-        for scores, dense_side in ((lexical, False), (best_sentence_lexical, False), (dense, True), (best_sentence_dense, True)):
+        for scores, dense_side in (
+            (candidate_lexical, False), (best_sentence_lexical, False), (dense, True), (best_sentence_dense, True)
+        ):
             if dense_side and not dense_by_id:
                 continue
-            order = [i for i in np.argsort(-scores, kind="stable") if dense_side or scores[i] > 0]
-            for rank, i in enumerate(order):
-                fused[i] += 1.0 / (RRF_K + rank + 1)
-        order = sorted(range(len(passages)), key=lambda i: (-fused[i], passages[i].id))
+            ranked = [n for n in np.argsort(-scores, kind="stable") if dense_side or scores[n] > 0]
+            for rank, n in enumerate(ranked):
+                fused[n] += 1.0 / (RRF_K + rank + 1)
+        ranking = sorted(range(len(passages)), key=lambda n: (-fused[n], passages[n].id))
         return [
-            Hit(passages[i], float(fused[i]), float(dense[i]), float(lexical[i]), rank)
-            for rank, i in enumerate(order)
+            Hit(passages[n], float(fused[n]), float(dense[n]), float(candidate_lexical[n]), rank)
+            for rank, n in enumerate(ranking)
         ]
+
+    def _best_of_passages(self, order: list[int], by_row: np.ndarray | None, by_id: dict[str, float] | None = None) -> np.ndarray:
+        """Each candidate passage's best sentence score (0 when none is positive), one numpy pass."""
+        starts = self._first_sentence[order] if order else np.zeros(0, dtype=np.int64)
+        counts = self._first_sentence[np.asarray(order, dtype=np.int64) + 1] - starts if order else starts
+        rows = np.concatenate([np.arange(a, a + n) for a, n in zip(starts.tolist(), counts.tolist())]) if order else starts
+        if by_row is not None:
+            values = by_row[rows].astype(np.float64)
+        else:
+            values = np.asarray([by_id.get(self.sentences[r].id, 0.0) for r in rows.tolist()], dtype=np.float64)
+        best = np.zeros(len(order))
+        filled = counts > 0
+        if values.size:
+            offsets = np.concatenate(([0], np.cumsum(counts)[:-1]))
+            best[filled] = np.maximum.reduceat(values, offsets[filled])
+        return np.maximum(best, 0.0)
+
+
+def _top(scores: np.ndarray, k: int) -> np.ndarray:
+    """Indices of the k highest positive scores (unordered): argpartition, not a sort of everything."""
+    if len(scores) > k:
+        picked = np.argpartition(-scores, k - 1)[:k]
+    else:
+        picked = np.arange(len(scores))
+    return picked[scores[picked] > 0]
 
 
 def _query_tokens(text: str, concepts: list[Concept]) -> list[str]:

@@ -11,6 +11,7 @@ import re
 from functools import lru_cache
 
 import Stemmer
+from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
 from corpus.lexicon import Concept, load_lexicon
@@ -120,23 +121,21 @@ def analyze(text: str) -> list[str]:
 class SpellingCorrector:
     """Maps unknown question words to the closest word the corpus or the vocabulary knows."""
 
-    def __init__(self, known_words: set[str]):
+    def __init__(self, known_words: set[str] | frozenset[str]):
         self.known = known_words
         self._by_length: dict[int, list[str]] = {}
-        for word in known_words:
+        for word in sorted(known_words):  # sorted once: the first of equally close words wins, as always
             self._by_length.setdefault(len(word), []).append(word)
 
     def correct(self, word: str) -> str:
         if word in self.known or len(word) < 5 or not word.isalpha():
             return word
         budget = 1 if len(word) < 8 else 2
-        best, best_distance = word, budget + 1
-        for length in range(len(word) - budget, len(word) + budget + 1):
-            for candidate in sorted(self._by_length.get(length, ())):
-                distance = Levenshtein.distance(word, candidate, score_cutoff=budget)
-                if distance < best_distance:
-                    best, best_distance = candidate, distance
-        return best
+        candidates = [c for n in range(len(word) - budget, len(word) + budget + 1) for c in self._by_length.get(n, ())]
+        # One C call over the words of near length (100,000 passages: tens of thousands of words), closest
+        # first (ties in list order); a word is never corrected into its negation ("eligible" → "ineligible").
+        found = process.extract(word, candidates, scorer=Levenshtein.distance, score_cutoff=budget, limit=None)
+        return next((candidate for candidate, _, _ in found if not _negates(word, candidate)), word)
 
     def correct_text(self, text: str) -> tuple[str, dict[str, str]]:
         """The text with misspelt words replaced, and what was replaced."""
@@ -152,6 +151,15 @@ class SpellingCorrector:
             return original
 
         return re.sub(r"[A-Za-z]+", repl, text), fixes
+
+
+# A negating prefix is a short edit with the opposite meaning: "eligible" is never "ineligible".
+_NEGATING_PREFIXES = ("in", "im", "il", "ir", "un", "non", "dis", "a")
+
+
+def _negates(word: str, candidate: str) -> bool:
+    short, long = sorted((word, candidate), key=len)
+    return any(long == prefix + short or long == prefix + "-" + short for prefix in _NEGATING_PREFIXES)
 
 
 def vocabulary_words() -> set[str]:

@@ -8,9 +8,28 @@ half is read only through this: aggregate pass rates, never questions or answers
 from __future__ import annotations
 
 import json
+import re
+import statistics
 import sys
 from collections import Counter
 from pathlib import Path
+
+_MARKER = re.compile(r"\s*\[\d+\]")
+_DIRECT = ("yes:", "no:", "the sources do not", "the source documents do not", "the sources disagree")
+_FACT_CATEGORIES = {"formal", "typo", "shorthand", "yes_no", "not_stated"}
+
+
+def shape(categories: dict[str, str], results: list[dict]) -> None:
+    """Aggregate answer-shape figures (issue 11): no answer text is printed."""
+    answers = {r["id"]: (r.get("actual") or {}) for r in results}
+    words = [len(_MARKER.sub("", a.get("answer") or "").split()) for i, a in answers.items()
+             if categories.get(i) in _FACT_CATEGORIES and a.get("status") == "answered"]
+    yes_no = [a for i, a in answers.items() if categories.get(i) == "yes_no"]
+    direct = [a for a in yes_no if (a.get("answer") or "").lower().startswith(_DIRECT)]
+    if words:
+        print(f"fact answers: median {statistics.median(words):.0f} words (n={len(words)})")
+    if yes_no:
+        print(f"yes/no answers opening with the answer: {len(direct)}/{len(yes_no)}")
 
 
 def main(cases_path: str, report_dir: str) -> None:
@@ -38,6 +57,7 @@ def main(cases_path: str, report_dir: str) -> None:
     print(f"{'all':24s} {sum(passed[c] for c in total if not c.startswith('(')):3d}/{sum(v for c, v in total.items() if not c.startswith('(')):3d}")
     print(f"false refusals: {total['(answerable)'] - passed['(answerable: not refused)']}/{total['(answerable)']}")
     print(f"out-of-scope refused: {passed['(should refuse: refused)']}/{total['(should refuse)']}")
+    shape(categories, report["cases"])
 
 
 if __name__ == "__main__":

@@ -15,7 +15,7 @@ SHORTHAND = [
 
 # Words the sources never use, but only phrasing: the question is answered.
 PHRASING = [
-    ("What was the control arm in MEDALIST, IMerge and COMMANDS respectively?", ["placebo", "epoetin alfa"]),
+    ("What was the control arm in MEDALIST, IMerge and COMMANDS respectively?", ["placebo", "versus placebo", "ESAs"]),
     ("Which mechanisms does the review cite to explain why anemia worsens outcomes?", ["anemia"]),
 ]
 

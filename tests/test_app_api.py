@@ -60,20 +60,27 @@ class RememberingConversation:
 
 
 class StandInEngine:
-    def __init__(self):
+    def __init__(self, settings):
         from corpus.ingest import load_corpus
 
         self.corpus = load_corpus()
+        self.settings = settings  # its data dir holds the decisions this app records
 
-    def conversation(self) -> RememberingConversation:
+    def conversation(self, record=None) -> RememberingConversation:
         return RememberingConversation()
 
 
 @pytest.fixture(scope="module")
-def app_url():
+def data_dir(tmp_path_factory):
+    return tmp_path_factory.mktemp("records")
+
+
+@pytest.fixture(scope="module")
+def app_url(data_dir):
+    from bot.settings import Settings
     from bot.webapp import build_app, launch
 
-    demo = build_app(StandInEngine())
+    demo = build_app(StandInEngine(Settings(data_dir=data_dir)))
     port = free_port()
     launch(demo, "127.0.0.1", port, block=False, quiet=True)
     yield f"http://127.0.0.1:{port}/"
@@ -91,7 +98,9 @@ def test_only_the_named_endpoints_are_public(client):
     assert set(named) == {"/ask", "/check", "/check_all"}
     assert [p["parameter_name"] for p in named["/ask"]["parameters"]] == ["question", "session_id"]
     assert named["/ask"]["parameters"][1]["parameter_has_default"] is True
-    assert [p["parameter_name"] for p in named["/check"]["parameters"]] == ["drug", "patient_json"]
+    assert [p["parameter_name"] for p in named["/check"]["parameters"]] == [
+        "drug", "patient_json", "patient_ref", "prescriber", "reviewer"]
+    assert all(p["parameter_has_default"] for p in named["/check"]["parameters"][2:])
     assert [p["parameter_name"] for p in named["/check_all"]["parameters"]] == ["patient_json"]
     assert api["unnamed_endpoints"] == {}
 
@@ -162,6 +171,26 @@ def test_check_errors_are_one_line_and_name_the_field(client, drug, patient, mes
     with pytest.raises(gradio_client.exceptions.AppError) as info:
         client.predict(drug, patient, api_name="/check")
     assert message in str(info.value)
+
+
+def test_check_is_recorded_and_returns_its_decision_id(client, data_dir):
+    from bot.records.store import open_store
+
+    decision = client.predict("Reblozyl", json.dumps(PATIENT), "MRN-API-7", "Dr Api", api_name="/check")
+    record = open_store(None, data_dir).get(decision["decision_id"])
+    assert record is not None and record.id == decision["decision_id"]
+    assert (record.surface, record.drug, record.decision) == ("api", "luspatercept", "meets_criteria")
+    assert (record.patient_ref, record.prescriber, record.reviewer) == ("MRN-API-7", "Dr Api", None)
+    assert record.patient["serum_epo"] == PATIENT["serum_epo"] and record.decision_json["pathway"] == decision["pathway"]
+
+
+def test_a_check_that_fails_is_not_recorded(client, data_dir):
+    from bot.records.store import open_store
+
+    before = len(open_store(None, data_dir).list())
+    with pytest.raises(gradio_client.exceptions.AppError):
+        client.predict("aspirin", json.dumps(PATIENT), api_name="/check")
+    assert len(open_store(None, data_dir).list()) == before
 
 
 def test_check_all_lists_the_options(client):

@@ -7,7 +7,7 @@ import re
 import pytest
 
 from bot.models import BotResponse, Check, Citation, Conflict
-from bot.webapp import html
+from bot.webapp import html, sources_html
 from rules_core import SUPPORTED_DRUGS, evaluate, evaluate_options, plain
 
 
@@ -92,22 +92,24 @@ def test_refusal_needs_information_and_blocked_look_distinct():
             status="needs_information",
             route="rules",
             answer="I need more facts.",
-            missing_facts=["serum_epo (serum erythropoietin level)"],
+            missing_facts=["serum_epo"],
         ),
         "b",
     )
     blocked = html.response_html(BotResponse(status="refused", route="refusal", answer="Withheld.", blocked=True), "c")
     answer = html.response_html(answered(), "d")
     assert "mds-badge-refused" in refused and "mds-status-refused" in refused
-    assert "mds-badge-needs" in needs and "☐ serum&#95;epo (serum erythropoietin level)" in needs
+    assert "mds-badge-needs" in needs and "☐ Serum erythropoietin level" in needs
     assert "mds-badge-blocked" in blocked and "mds-blocked" in blocked
     assert "mds-badge" not in answer
 
 
 def test_missing_field_names_get_their_label():
-    out = html.missing_facts_html(["serum_epo", "something else"])
-    assert "☐ Serum erythropoietin level (serum&#95;epo)" in out
-    assert "☐ something else" in out
+    out = html.missing_facts_html(["serum_epo", "something else", "therapies[0].weeks"],
+                                  {"therapies[0].weeks": "weeks of the ESA trial"})
+    assert "☐ Serum erythropoietin level<" in out and "serum&#95;epo" not in out  # words, not field ids
+    assert "☐ Something else" in out
+    assert "☐ Weeks of the ESA trial<" in out  # the decision's own label for a field path
 
 
 def test_conflict_is_flagged_with_both_positions():
@@ -204,7 +206,7 @@ def test_sources_browser_shows_caveats_furniture_and_repairs(corpus):
         passages = corpus.passages_of(doc.id)
         dropped = [b for b in corpus.dropped if b.doc_id == doc.id]
         repairs = doc.info.cleaning.ocr_repairs
-        out = html.document_html(doc, passages, dropped, repairs)
+        out = sources_html.document_html(doc, passages) + sources_html.cleaning_html(doc, dropped)
         for caveat in doc.info.caveats:
             assert html.text(caveat) in out
         for p in passages:
@@ -250,3 +252,10 @@ def test_the_rail_that_repaired_or_blocked_a_reply_is_shown_beside_it():
     assert "🛡 Blocked by the guard (subject)" in html.response_html(blocked, "k")
     passed = repaired.model_copy(update={"checks": checks[:1]})
     assert "mds-guard-action" not in html.response_html(passed, "k")
+
+
+def test_chat_facts_are_listed_in_words_not_field_ids():
+    out = html.facts_html({"ipss_r": "low", "serum_epo": {"value": 620, "unit": "U/L"},
+                           "therapies": [{"agent": "epoetin_alfa", "weeks": 8, "response": "none"}]})
+    assert "<td>Serum EPO</td><td>620 U/L</td>" in out and "<td>IPSS-R</td><td>low</td>" in out
+    assert "serum&#95;epo" not in out and "ipss&#95;r" not in out and "epoetin alfa, 8 weeks" in out

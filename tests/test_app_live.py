@@ -57,3 +57,15 @@ def test_ten_sessions_at_once_each_get_their_own_patient_back(app_url):
         assert facts["ring_sideroblasts_pct"] == 15 + i
         assert facts["rbc_units_last_8_weeks"] == 2 + i
         assert second["decision"]["drug"] == "luspatercept"
+
+
+def test_ask_verdicts_are_recorded_as_api_decisions(app_url, engine):
+    from bot.records.store import open_store
+
+    client = gradio_client.Client(app_url, verbose=False)
+    result = client.predict("Can my patient get Reblozyl? IPSS-R low, RS 20%, SF3B1 mutated, sEPO 620 U/L, "
+                            "4 units in 8 weeks", api_name="/ask")
+    assert result["status"] == "answered" and result["decision"]["decision"] == "meets_criteria"
+    record = open_store(None, engine.settings.data_dir).get(result["decision"]["decision_id"])
+    assert record is not None and record.surface == "api" and record.drug == "luspatercept"
+    assert record.patient == result["extracted_facts"]

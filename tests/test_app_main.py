@@ -81,7 +81,7 @@ def test_background_engine_hands_over_the_engine_or_its_error():
     gate = threading.Event()
 
     class Engine:
-        def conversation(self):
+        def conversation(self, record=None):
             return "conversation"
 
     def slow():

@@ -96,10 +96,10 @@ def test_second_ingest_embeds_nothing(data_dir):
 def test_corpus_lists_documents_with_passage_counts(corpus):
     result = run("corpus", "--json")
     rows = json.loads(result.stdout)
-    assert {r["doc_id"]: r["passages"] for r in rows} == {
+    assert {r["id"]: r["passages"] for r in rows} == {
         d.id: len(corpus.passages_of(d.id)) for d in corpus.documents
     }
-    assert rows[1]["stated_date"] == "2025-12-08" and "related questions" in rows[1]["dropped_blocks"]
+    assert rows[1]["date"] == "2025-12-08" and "related questions" in rows[1]["dropped_blocks"]
 
 
 NO_NETWORK = textwrap.dedent(

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 import rules_core
+from bot.verdict_text import plain
 
 ROOT = Path(__file__).resolve().parents[1]
 CHAT_CASES = [json.loads(x) for x in (ROOT / "tests" / "data" / "eligibility_chat.jsonl").read_text().splitlines() if x.strip()]
@@ -28,8 +29,11 @@ def test_free_text_eligibility_gets_the_rules_core_decision(engine, case):
     if expected == "insufficient_documentation":
         assert response.status == "needs_information"
         assert response.missing_facts, "ask for exactly the missing facts"
+        labels = {m.field: m.label for m in response.decision.missing_facts}
+        assert set(response.missing_facts) <= set(labels), "asks only for facts the decision lacks"
         for field in response.missing_facts:
-            assert field.split("[")[0].split(".")[0] in response.answer
+            assert plain(labels[field]) in response.answer and f"({field})" not in response.answer  # words, no ids
+            assert "_" not in field or field not in response.answer
     else:
         assert response.status == "answered"
         assert response.decision.decision == expected

@@ -180,14 +180,9 @@ def test_any_verbatim_answer_is_kept_whole(guard, corpus, data):
     assert set(failed(reviewed)) <= {"conflict"}
     assert not reviewed.blocked
     assert reviewed.answer.startswith(answer)
-    if failed(reviewed):  # every position of each conflict it lists is cited (corpus/conflicts.yaml)
-        from corpus.conflicts import load_conflicts, position_sentences
-
-        known = {c.topic: c for c in load_conflicts(corpus)}
+    if failed(reviewed):  # a quote on a contested topic lists the conflict; the neutral question adds no position
         assert reviewed.conflicts
-        for conflict in reviewed.conflicts:
-            wanted = {s.passage_id for s in position_sentences(known[conflict.topic], corpus)}
-            assert wanted <= {c.passage_id for c in reviewed.citations}
+        assert reviewed.answer == answer
 
 
 # --- 1. citations -----------------------------------------------------------------------------
@@ -309,13 +304,23 @@ def test_first_line_draft_with_only_the_002_position_gets_the_000_position(guard
 
 @pytest.mark.slow
 def test_every_answer_on_first_line_luspatercept_carries_both_positions(engine, guard):
-    for question in ["Is luspatercept indicated first-line?", "What did COMMANDS show?", "What did MAXILUS do?",
+    for question in ["Is luspatercept indicated first-line?", "What did COMMANDS show?",
                      "Should ESA-naive patients get Reblozyl upfront?"]:
         reviewed = guard.review(engine.answerer.answer(question), question)
         if reviewed.status != "answered":
             continue
         assert {"002-p005", "000-p023"} <= {c.passage_id for c in reviewed.citations}, question
         assert [c.topic for c in reviewed.conflicts] == ["first-line luspatercept"], question
+
+
+def test_an_answer_quoting_the_contested_topic_for_another_question_lists_the_conflict_only(engine, guard):
+    """'What did MAXILUS do?' quotes its upfront-dosing sentence: the disagreement is listed (topic and
+    summary), but the four positions are not appended to an answer about another question."""
+    question = "What did MAXILUS do?"
+    reviewed = guard.review(engine.answerer.answer(question), question)
+    assert [c.topic for c in reviewed.conflicts] == ["first-line luspatercept"]
+    assert "MAXILUS" in reviewed.answer and "NOT indicated as first-line" not in reviewed.answer
+    assert "60.4%" not in reviewed.answer
 
 
 def rules_response(verdict_text: str, decision: dict) -> BotResponse:

@@ -49,7 +49,7 @@ app = typer.Typer(
 
 
 def _load_command_modules() -> None:
-    from bot.cli import decisions, evaluation, qa, rules  # noqa: F401  (each module registers its command on `app`)
+    from bot.cli import decisions, documents, evaluation, qa, rules  # noqa: F401  (each module registers its command on `app`)
 
 
 def main() -> None:

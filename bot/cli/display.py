@@ -19,6 +19,8 @@ def render_text(response: BotResponse) -> str:
     if response.blocked:
         lines.append("[blocked by the guard]")
     lines.append(STATUS_LABEL[response.status] + response.answer)
+    if response.decision is not None and response.decision.decision_id:
+        lines.append(f"decision id: {response.decision.decision_id} (mdsbot decisions show {response.decision.decision_id})")
     for note in response.notes:
         lines.append(f"note: {note}")
     for conflict in response.conflicts:
@@ -33,6 +35,7 @@ def render_text(response: BotResponse) -> str:
 
 def render_citation(citation: Citation) -> str:
     date = f", {citation.doc_date}" if citation.doc_date else ""
+    date = f" ({citation.doc_kind}){date}" if citation.doc_kind else date
     head = f"[{citation.n}] {citation.doc_title}{date} — {citation.section} (chars {citation.start}-{citation.end})"
     quote = textwrap.fill(f'"{citation.quote or citation.text}"', width=100, initial_indent="    ", subsequent_indent="    ")
     return f"{head}\n{quote}"

@@ -1,4 +1,4 @@
-"""`mdsbot ask`, `mdsbot chat`, `mdsbot ingest`, `mdsbot corpus`.
+"""`mdsbot ask`, `mdsbot chat` (`mdsbot ingest` and `mdsbot corpus`: bot/cli/documents.py).
 
 This module is imported at every start of the CLI (also by `mdsbot check`), so
 it imports nothing heavy at module level.
@@ -49,11 +49,11 @@ def _is_knowledge_error(exc: Exception) -> bool:
 
 
 def load_corpus_or_fail(settings: Settings, as_json: bool = False):
-    from corpus.ingest import load_corpus
+    from bot.engine import load_settings_corpus
     from corpus.models import ManifestError
 
     try:
-        return load_corpus(settings.manifest)
+        return load_settings_corpus(settings)
     except ManifestError as exc:
         raise fail(str(exc), as_json, field="MDSBOT_MANIFEST") from None
 
@@ -151,12 +151,20 @@ def _emit(response, as_json: bool) -> None:
 
 
 @app.command()
-def chat(chroma_url: ChromaUrl = None, data_dir: DataDir = None) -> None:
-    """A conversation in the terminal (facts you give are remembered; 'new' starts over, 'quit' ends)."""
+def chat(
+    chroma_url: ChromaUrl = None,
+    data_dir: DataDir = None,
+    no_record: Annotated[bool, typer.Option("--no-record", metavar="", help="Do not store the verdicts of this chat.")] = False,
+) -> None:
+    """A conversation in the terminal (facts you give are remembered; 'new' starts over, 'quit' ends).
+    Each medical-necessity verdict is stored (mdsbot decisions list) unless --no-record is given."""
     from bot.cli.display import render_text
+    from bot.records.recorder import DecisionRecorder
 
-    engine = load_engine(load_settings(chroma_url, data_dir))
-    conversation = engine.conversation()
+    settings = load_settings(chroma_url, data_dir)
+    engine = load_engine(settings)
+    record = None if no_record else DecisionRecorder(settings).for_surface("chat")
+    conversation = engine.conversation(record)
     typer.echo("mdsbot: ask about lower-risk MDS, or whether a drug is medically necessary. 'new' resets, 'quit' ends.")
     while True:
         try:
@@ -167,86 +175,8 @@ def chat(chroma_url: ChromaUrl = None, data_dir: DataDir = None) -> None:
         if text.lower() in {"quit", "exit", ":q"}:
             return
         if text.lower() in {"new", "reset"}:
-            conversation = engine.conversation()
+            conversation = engine.conversation(record)
             typer.echo("mdsbot> New conversation.")
             continue
         if text:
             typer.echo("mdsbot> " + terminal_safe(render_text(conversation.send(text))).replace("\n", "\n       "))
-
-
-@app.command()
-def ingest(
-    force: Annotated[bool, typer.Option("--force", metavar="", help="Re-embed even if the index is current.")] = False,
-    chroma_url: ChromaUrl = None,
-    data_dir: DataDir = None,
-) -> None:
-    """(Re)build the index; does nothing when its content hash is current (unless --force).
-
-    With --force a damaged embedded index is moved aside (``chroma.damaged-<time>``) and built from nothing.
-    """
-    from corpus.encoder import ensure_encoder
-    from corpus.store import IndexDamaged, IndexReadOnly, move_aside
-
-    settings = load_settings(chroma_url, data_dir)
-    corpus = load_corpus_or_fail(settings)
-    try:
-        report = _build(settings, corpus, force)
-    except IndexDamaged as exc:
-        if not force or settings.chroma_url:
-            raise fail(str(exc)) from None
-        moved = move_aside(settings.data_dir)
-        typer.echo(f"the index was damaged; moved it aside to {moved} and building a new one", err=True)
-        report = _build(settings, corpus, force)
-    except (IndexReadOnly, ValueError) as exc:
-        raise fail(str(exc)) from None
-    encoder_note = ensure_encoder(settings.data_dir, force=force)
-    where = settings.chroma_url or settings.data_dir
-    state = "built" if report.rebuilt else "already current (nothing embedded)"
-    typer.echo(
-        f"index {state}: {report.passages} passages, {report.sentences} sentences at {where} "
-        f"in {report.seconds:.1f}s (content hash {corpus.content_hash})"
-    )
-    typer.echo(f"note: {encoder_note}" if encoder_note else "query encoder: onnxruntime (ONNX export current)")
-
-
-def _build(settings: Settings, corpus, force: bool):
-    """Open and (re)build; a store Chroma cannot read, at open or while checking it, is IndexDamaged."""
-    from bot.engine import open_index
-    from corpus.store import IndexDamaged, IndexReadOnly
-
-    index = open_index(settings, corpus)
-    try:
-        return index.ensure(force=force, progress=_progress_bar())
-    except IndexReadOnly:
-        raise
-    except Exception as exc:
-        if settings.chroma_url or not type(exc).__module__.startswith("chromadb"):
-            raise
-        raise IndexDamaged(settings.data_dir / "chroma", exc) from exc
-
-
-@app.command("corpus")
-def corpus_command(as_json: Annotated[bool, typer.Option("--json", metavar="", help="Print JSON instead of text.")] = False) -> None:
-    """List the source documents with their passage counts and caveats."""
-    corpus = load_corpus_or_fail(load_settings(as_json=as_json), as_json)
-    rows = []
-    for doc in corpus.documents:
-        rows.append(
-            {
-                "doc_id": doc.id,
-                "title": doc.info.title,
-                "kind": doc.info.kind,
-                "stated_date": doc.info.stated_date,
-                "passages": len(corpus.passages_of(doc.id)),
-                "dropped_blocks": [d.name for d in corpus.dropped if d.doc_id == doc.id],
-                "caveats": doc.info.caveats,
-            }
-        )
-    if as_json:
-        typer.echo(json.dumps(rows, ensure_ascii=False, indent=2))
-        return
-    for row in rows:
-        typer.echo(f"{row['doc_id']}  {row['passages']} passages  {row['kind']}  date: {row['stated_date'] or 'none stated'}")
-        typer.echo(f"  {row['title']}")
-        if row["dropped_blocks"]:
-            typer.echo(f"  dropped: {', '.join(row['dropped_blocks'])}")

@@ -40,6 +40,7 @@ _ELIGIBILITY = re.compile(
 _NEGATION = re.compile(r"\b(?:not(?! only)|never|no longer|cannot|can't|isn't|aren't|shouldn't|won't|nor)\b", re.IGNORECASE)
 _CLAUSE_BREAK = re.compile(r";|\s(?:but|while|whereas|however)\s|(?<=[.!?])\s+(?=[A-Z])", re.IGNORECASE)
 _LABEL_COLON = re.compile(r"\s*:\s*")
+_COMPARED = re.compile(r"\b(?:over|instead of|rather than|than|versus|vs\.?|compared (?:with|to))\s+(?:the\s+)?$", re.IGNORECASE)
 _DOSE_SCHEDULE = re.compile(
     r"\bevery\s+\d+(?:\s*-\s*\d+)?\s*(?:weeks?|days?|months?)\b|\bq\s*\d+\s*w(?:ee)?k?s?\b"
     r"|\b(?:once|twice|three times)\s+(?:daily|weekly|monthly|a (?:day|week|month))\b|\b(?:daily|weekly)\b",
@@ -118,7 +119,8 @@ def _clause_claim(sentence: str, start: int, end: int, mentions: list[DrugMentio
     if not anchors:
         return None
     at = start + anchors[-1].start()
-    before = [m for m in mentions if start <= m.start and m.end <= at]
+    # "X preferred over Y as first-line": Y is what X is compared with, not the claim's subject.
+    before = [m for m in mentions if start <= m.start and m.end <= at and not _COMPARED.search(sentence, start, m.start)]
     labelled = [m for m in mentions for a in lines if _LABEL_COLON.fullmatch(sentence[start + a.end() : m.start])]
     earlier = [m for m in mentions if m.end <= start]
     subject = before[-1] if before else labelled[0] if labelled else earlier[-1] if earlier else None

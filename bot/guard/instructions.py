@@ -15,7 +15,7 @@ INJECTION_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("ignore instructions",
          # English, German, French, Spanish, Italian: a verb of ignoring, then what is ignored.
          r"\b(?:ignore[rz]?|disregard|forget|bypass|override|ignorier\w*|vergiss|vergessen|missacht\w*|oublie[rz]?"
-         r"|ignora\w*|olvid\w*|dimentica\w*|esque[cç]\w*)\b[^.?!\n]{0,40}\b(?:instructions?|sources?|rules?|context"
+         r"|ignora\w*|olv[ií]d\w*|dimentica\w*|esque[cç]\w*)\b[^.?!\n]{0,40}\b(?:instructions?|sources?|rules?|context"
          r"|guidelines?|documents?|prompts?|citations?|constraints?|guard\w*|passages?|restrictions?|directions?"
          r"|directives?|polic(?:y|ies)|safeguards?|filters?|everything|(?:all|text|messages?) above|previous messages?|anweisungen"
          r"|instru[cç][õo]es|regras|fontes"
@@ -25,12 +25,21 @@ INJECTION_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
          r"\bsystem\s*(?:override|prompt|message|instructions?)\b|<\s*/?\s*system\s*>|\[/?INST\]"
          r"|^\s*(?:system|assistant|developer)\s*:"),
         ("rules disabled",
-         r"\b(?:citations?|safety|guard|grounding)\s*(?:rules?|checks?|requirements?|mode)?\s*(?:are\s+|is\s+)?"
+         r"\b(?:disable|turn off|switch off|deactivate|skip)\s+(?:your |the |all )?(?:citations?|safety|guard\w*|grounding|checks?|filters?)"
+         r"|\b(?:citations?|safety|guard|grounding)\s*(?:rules?|checks?|requirements?|mode)?\s*(?:are\s+|is\s+)?"
          r"(?:now\s+)?(?:disabled|off|suspended|removed|lifted|not required|turned off)\b"),
         ("role change",
          r"\byou are now\b|\bact as\b|\bpretend (?:to be|you are)\b|\bfrom now on\b|\bnew (?:role|persona|instructions?)\b"
          r"|\bdeveloper mode\b|\bjailbreak\w*\b|\bdo anything now\b|\bDAN mode\b|\brole[- ]?play\w*|\bin character\b|\blet'?s pretend\b"
-         r"|\b(?:answer|reply|respond|write)\s+as if\b|\bno (?:source |grounding )?restrictions\b|\bunrestricted\b"),
+         r"|\b(?:answer|reply|respond|write)\s+as if\b|\bno (?:source |grounding )?restrictions\b|\bunrestricted\b"
+         # German, French, Spanish: "from now on", "you are now", "pretend", "without rules/sources".
+         r"|\bab jetzt\b|\bvon nun an\b|\bdu bist (?:jetzt|nun)\b|\bbist du (?:jetzt|nun)\b|\btu es (?:maintenant|d[ée]sormais)\b"
+         r"|\b[àa] partir de maintenant\b|\bfais comme si\b|\bjoue[zs]? le r[ôo]le\b|\beres ahora\b|\bahora eres\b"
+         r"|\ba partir de ahora\b|\bde ahora en adelante\b|\bfinge (?:que|ser)\b|\brollenspiel\b|\bjuego de rol\b"
+         r"|\bohne (?:einschr[äa]nkungen|regeln|quellen)\b|\bsans (?:restrictions?|r[èe]gles|sources)\b"
+         r"|\bsin (?:restricciones|reglas|fuentes)\b"
+         r"|\bimagine (?:that )?you (?:have no|are|were|had no)\b|\b(?:you have|with) no (?:rules|restrictions|limits)\b"
+         r"|\bi am (?:the|your) (?:developer|admin\w*|creator|operator|system)\b"),
         ("prompt extraction",
          r"\b(?:print|reveal|show|repeat|output|display|dump|leak)\b[^.?!\n]{0,30}\b(?:your|the)\s+"
          r"(?:system\s+|hidden\s+|initial\s+)?(?:prompt|instructions)\b"),
@@ -39,7 +48,13 @@ INJECTION_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
          r"|(?:^|[.!?:]\s*)(?:just\s+|only\s+|always\s+)?(?:say|reply|respond|write|answer)\s+(?:only\s+)?"
          r"(?:that|with|exactly|yes|no)\b"
          r"|\b(?:begin|start|open|prefix|end)\s+(?:every|each|your|all)\s+(?:\w+\s+)?(?:answers?|repl(?:y|ies)|responses?)\s+with\b"
-         r"|(?:^|[.!?:,;]\s*)[\"'“‘]?(?:sag(?:e|en sie)?|dites|dis|di|diga|dica)\s*,?\s+(?:dass|que|qu'|che)"),
+         r"|(?:^|[.!?:,;]\s*)[\"'“‘]?(?:sag(?:e|en sie)?|dites|dis|di|diga|dica)\s*,?\s+(?:dass|que|qu'|che)"
+         # "Begin your answer with" in German, French, Spanish.
+         r"|\b(?:beginne|beginnen sie|starte|fange)\s+(?:deine|ihre|die)\s+antwort\s+mit\b"
+         r"|\bcommence[zs]?\s+(?:ta|votre|la)\s+r[ée]ponse\s+(?:par|avec)\b"
+         r"|\b(?:empieza|comienza|empiece|comience)\s+(?:tu|su|la)\s+respuesta\s+con\b"
+         r"|\bantworte(?:n sie)?\s+(?:nur\s+)?mit\b|\br[ée]ponde?[sz]?\s+(?:seulement|uniquement|par)\b"
+         r"|\bresponde\s+(?:solo\s+|solamente\s+)?con\b"),
         ("translated instruction",
          r"\btranslat\w*\b[^.?!\n]{0,60}\b(?:do|follow|obey|execute|carry out)\b[^.?!\n]{0,20}\b(?:says?|asks?|instructs?)\b"),
         ("hidden markup",

@@ -7,15 +7,14 @@ figures of every sentence are computed in ``GuardKnowledge.__init__``. Read-only
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import cached_property
-from types import MappingProxyType
 
 from bot.citing import make_citation
+from bot.guard.corpus_facts import CorpusFacts, corpus_facts
 from bot.guard.claims import DoseFacts, DrugClaim, dose_facts, extract_claims, rules_lines
 from bot.guard.models import LEAD_INS, GuardStatement
-from bot.guard.subject import Coverage
 from bot.models import Citation
 from bot.settings import GuardTuning
 from corpus.conflicts import KnownConflict, load_conflicts, position_sentences
@@ -71,9 +70,33 @@ class ConflictFacts:
         return self.conflict.rules
 
 
+class _Lazy(Mapping):
+    """id -> facts, computed on first use: a start reads no passage; an answer reads the few it cites."""
+
+    def __init__(self, ids: Mapping[str, object], compute: Callable[[str], object]):
+        self._ids = ids
+        self._compute = compute
+        self._done: dict[str, object] = {}
+
+    def __getitem__(self, key: str):
+        found = self._done.get(key)
+        if found is None:
+            if key not in self._ids:
+                raise KeyError(key)
+            found = self._done[key] = self._compute(key)
+        return found
+
+    def __iter__(self):
+        return iter(self._ids)
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+
 class GuardKnowledge:
     def __init__(self, corpus: Corpus, lines: Mapping[str, frozenset[str]] | None = None,
-                 tuning: GuardTuning | None = None, conflicts: Iterable[KnownConflict] | None = None):
+                 tuning: GuardTuning | None = None, conflicts: Iterable[KnownConflict] | None = None,
+                 facts: CorpusFacts | None = None, corpus_words: frozenset[str] | None = None):
         self.corpus = corpus
         self.lexicon: Lexicon = load_lexicon()
         self.tuning = tuning or GuardTuning()
@@ -82,15 +105,18 @@ class GuardKnowledge:
         self.conflicts = tuple(
             ConflictFacts(c, tuple((s, corpus.passage(s.passage_id)) for s in position_sentences(c, corpus))) for c in known
         )
-        self.passages = MappingProxyType({p.id: self._passage_facts(p) for p in corpus.passages})
-        self.sentences = MappingProxyType({s.id: self._sentence_facts(s) for s in corpus.sentences})
+        self.passages = _Lazy(corpus.passage_rows, lambda pid: self._passage_facts(corpus.passage(pid)))
+        self.sentences = _Lazy(corpus.sentence_rows, lambda sid: self._sentence_facts(corpus.sentences[corpus.sentence_rows[sid]]))
+        facts = facts or corpus_facts(corpus, self.lexicon, None)
         # Drugs some source sentence gives a dose or schedule for.
-        self.dosed = frozenset(d for f in self.sentences.values() for d in f.dose.drugs)
+        self.dosed = facts.dosed
         # Drugs, classes, conditions and populations some passage names (the subject rail).
-        self.coverage = Coverage.of((f"{p.section} {p.normalized}" for p in corpus.passages), self.lexicon)
+        self.coverage = facts.coverage
         self.position_ids = frozenset(s.id for c in self.conflicts for s, _ in c.positions)
-        # Every word of the corpus (premise terms no source uses).
-        self.corpus_words = frozenset(w for p in corpus.passages for w in words(f"{p.section} {p.normalized}"))
+        # Every word of the corpus (premise terms no source uses): the lexical state's, when the engine has one.
+        self.corpus_words = corpus_words if corpus_words is not None else frozenset(
+            w for p in corpus.passages for w in words(f"{p.section} {p.normalized}")
+        )
         self.corpus_stems = frozenset(stem(w) for w in self.corpus_words)
 
     # -- built once -------------------------------------------------------------------

@@ -15,7 +15,8 @@ if TYPE_CHECKING:  # pragma: no cover
     from bot.guard.knowledge import GuardKnowledge
 
 Verdict = Literal["allow", "repair", "block"]
-LEAD_INS = ("What they do say: ",)  # the answerer's words before a quote in a dose refusal
+# The answerer's words before a quote: in a dose refusal, and a yes/no question's answer (bot/qa/direct.py).
+LEAD_INS = ("What they do say: ", "Yes: ", "No: ", "The sources disagree: ")
 
 
 class GuardContext(BaseModel):

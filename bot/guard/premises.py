@@ -2,7 +2,8 @@
 
 "Why was <trial> stopped early?", "Given <drug>'s hepatotoxicity, what ...", "Why is <drug> first-line
 for everyone?": the presupposed clause's content words that no corpus passage uses (typos aside), and
-absolute words ("everyone", "always") the cited passages do not use, are what the sources do not support.
+absolute words ("everyone", "always") or presupposed failures and harms (the lexicon's `premise_words`:
+"why did <trial> fail?") that the cited passages do not use, are what the sources do not support.
 The premise rail notes them; the conversation, when the answerer refuses such a question, asks for what
 the sources say about its subject instead.
 """
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from functools import lru_cache
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -22,6 +24,7 @@ _WHY = re.compile(r"^\s*(?:why|how come|what (?:caused|explains|led to|made))\b|
 _GIVEN = re.compile(r"^\s*(?:given|since|because|considering|as|now that|seeing that)\b(?:\s+that)?", re.IGNORECASE)
 _CLAUSE_END = re.compile(r"[,;?]")
 ABSOLUTES = frozenset("everyone everybody anyone all always never universally every".split())
+SUBJECT_REACH = 24  # characters from a drug or trial name to the failure or harm said of it
 _TYPO_CUTOFF = 0.85  # a word this close to a corpus word is a misspelling of it, not a new claim
 
 
@@ -51,6 +54,17 @@ def presupposed_clause(question: str) -> str:
     return question[why.end():] if why else ""
 
 
+def _said_of_subject(clause: str, lexicon: Lexicon) -> set[str]:
+    """The lexicon's premise words said of a drug or trial the clause names ("<trial> fail", "<drug>'s
+    hepatotoxicity", "<drug> is harmful"), not of patients ("patients fail ESA therapy")."""
+    ends = [m.end for m in lexicon.mentions(clause)]
+    found = set()
+    for match in re.finditer(r"[a-z]+", clause.lower()):
+        if match.group(0) in lexicon.premise_words and any(0 <= match.start() - end <= SUBJECT_REACH for end in ends):
+            found.add(match.group(0))
+    return found
+
+
 def unsupported_premise(question: str, lexicon: Lexicon, corpus_words: frozenset[str], corpus_stems: frozenset[str],
                         cited_words: frozenset[str] = frozenset()) -> Premise | None:
     """What the presupposed clause says that the sources do not (None when all of it is theirs)."""
@@ -61,9 +75,29 @@ def unsupported_premise(question: str, lexicon: Lexicon, corpus_words: frozenset
     candidates = [w for w in words(clause) if w.isalpha() and len(w) > 3 and w not in named
                   and w not in STOPWORDS and w not in QUESTION_WORDS and w not in ABSOLUTES]
     terms = [w for w in dict.fromkeys(candidates) if stem(w) not in corpus_stems
-             and not difflib.get_close_matches(w, corpus_words, n=1, cutoff=_TYPO_CUTOFF)]
-    absolutes = [w for w in dict.fromkeys(words(clause)) if w in ABSOLUTES and w not in cited_words] if cited_words else []
+             and not _close_match(w, corpus_words)]
+    claimed = ABSOLUTES | _said_of_subject(clause, lexicon)  # absolutes; failures, harms said of a drug or trial
+    absolutes = [w for w in dict.fromkeys(words(clause)) if w in claimed and w not in cited_words
+                 and w not in terms] if cited_words else []
     if not terms and not absolutes:
         return None
     subject = [lexicon.trial(m.id).label if m.kind == "trial" else m.text for m in lexicon.mentions(question)]
     return Premise(terms=tuple(terms), absolutes=tuple(absolutes), subject=tuple(dict.fromkeys(subject)))
+
+
+def _close_match(word: str, corpus_words: frozenset[str]) -> bool:
+    """Whether some corpus word is within difflib's typo cutoff of the word. Only words of near
+    length can reach it (ratio <= 2*min(len)/(sum of lens)), so only those are compared."""
+    by_length = _by_length(corpus_words)
+    near = [
+        w for n, group in by_length.items() if 2 * min(n, len(word)) >= _TYPO_CUTOFF * (n + len(word)) - 1e-9 for w in group
+    ]
+    return bool(difflib.get_close_matches(word, near, n=1, cutoff=_TYPO_CUTOFF))
+
+
+@lru_cache(maxsize=4)
+def _by_length(corpus_words: frozenset[str]) -> dict[int, list[str]]:
+    grouped: dict[int, list[str]] = {}
+    for w in corpus_words:
+        grouped.setdefault(len(w), []).append(w)
+    return grouped

@@ -81,7 +81,7 @@ def _conflicts(draft: GuardDraft, citations: list[Citation], knowledge: GuardKno
         else:
             ids, summary = {c.passage_id for c in original[topic].positions}, original[topic].summary
         positions = [c for c in citations if c.passage_id in ids]
-        if positions:
+        if positions or topic in known:  # a listed conflict (no position quoted) still shows its summary
             out.append(Conflict(topic=topic, positions=positions, summary=summary))
     return out
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 import importlib
 from collections.abc import Iterable, Mapping
 
+from bot.guard.corpus_facts import CorpusFacts
 from bot.guard.knowledge import GuardKnowledge
 from bot.guard.models import GuardContext, GuardDraft, GuardRail, RailOutcome
 from bot.guard.parse import read_draft
@@ -46,8 +47,9 @@ def load_rails(names: Iterable[str] = RAIL_ORDER) -> tuple[GuardRail, ...]:
 class Guard:
     def __init__(self, corpus: Corpus, lines: Mapping[str, frozenset[str]] | None = None,
                  tuning: GuardTuning | None = None, rails: Iterable[GuardRail] | None = None,
-                 conflicts: Iterable[KnownConflict] | None = None):
-        self.knowledge = GuardKnowledge(corpus, lines, tuning, conflicts)
+                 conflicts: Iterable[KnownConflict] | None = None, facts: CorpusFacts | None = None,
+                 corpus_words: frozenset[str] | None = None):
+        self.knowledge = GuardKnowledge(corpus, lines, tuning, conflicts, facts, corpus_words)
         self.rails = tuple(rails) if rails is not None else load_rails()
 
     @property

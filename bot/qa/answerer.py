@@ -7,25 +7,29 @@ document (OCR repaired), followed by the marker of the passage it came from.
 from __future__ import annotations
 
 from bot.citing import make_citation
-from bot.models import BotResponse, Citation, Conflict
+from bot.models import BotResponse, Citation
 from bot.qa.aspects import aspect_queries
-from bot.qa.not_stated import asked_threshold, threshold_label, threshold_stated
+from bot.qa.conflict_positions import ConflictPositions
+from bot.qa.direct import LEADS, DirectAnswers, is_yes_no
+from bot.qa.not_stated import NotStated
+from bot.qa.not_stated import concept_label as _label
 from bot.qa.scope import NOT_COVERED, ScopeEvidence, refusal_reason
 from bot.qa.selection import (  # noqa: F401  (render_units: re-exported for the guard's tests)
     ScoredSentence,
+    SectionTerms,
     render_units,
     share,
-    states_dose_for,
     whole_lists,
     with_continuations,
 )
+from bot.qa.synthesis import option_cue, option_picks, with_naming_sentences
 from bot.settings import AnswerTuning
 from corpus.conflicts import KnownConflict, conflicts_for, load_conflicts, position_sentences
 from corpus.ingest import Corpus
 from corpus.lexicon import load_lexicon
 from corpus.models import Passage, Sentence
 from corpus.retrieval import HybridRetriever, RetrievalResult
-from corpus.vocabulary import CONCEPTS, OUT_OF_SCOPE_QUALIFIERS, analyze, concepts_in, words
+from corpus.vocabulary import OUT_OF_SCOPE_QUALIFIERS, concepts_in, words
 
 _LEXICON = load_lexicon()
 DRUG_CONCEPTS = _LEXICON.drug_concept_keys
@@ -41,7 +45,7 @@ def coverage_statement(corpus: Corpus) -> str:
     return "They cover: " + "; ".join(scopes) + "."
 
 
-class Answerer:
+class Answerer(NotStated, ConflictPositions, DirectAnswers):
     def __init__(
         self,
         corpus: Corpus,
@@ -56,16 +60,15 @@ class Answerer:
         self.tuning = tuning or AnswerTuning()
         self.conflicts = conflicts if conflicts is not None else load_conflicts(corpus)
         self.coverage = coverage_statement(corpus)
-        self._sentence_terms = {
-            s.id: set(analyze(s.normalized)) | set(words(s.normalized)) for s in corpus.sentences
-        }
-        self._section_terms = {
-            p.id: set(analyze(p.section)) | set(words(p.section)) | self._document_subject(p.doc_id)
-            for p in corpus.passages
-        }
-        self._passage_terms = {p.id: set(analyze(p.normalized)) | set(words(p.normalized)) for p in corpus.passages}
+        # Each unit's topic terms, analysed once per document and stored (corpus/lexical.py): read per candidate.
+        lexical = retriever.lexical
+        self._sentence_terms = lexical.lookup("sentence_terms", corpus)
+        self._passage_terms = lexical.lookup("passage_terms", corpus)
+        self._section_terms = SectionTerms(lexical.lookup("section_terms", corpus), corpus, self._document_subject)
+        self._discussed = lexical.passage_vocabulary
         # Each known conflict's positions as corpus sentences, resolved once (not per answer).
         self._positions = {c.topic: position_sentences(c, corpus) for c in self.conflicts}
+        self._options_cue = option_cue(_LEXICON)
 
     def _document_subject(self, doc_id: str) -> set[str]:
         """Drugs a whole document is about (named in its title): context for every passage."""
@@ -75,7 +78,7 @@ class Answerer:
     # -- public -------------------------------------------------------------
 
     def answer(self, question: str) -> BotResponse:
-        result = self.retriever.retrieve(question, k=len(self.corpus.passages))
+        result = self.retriever.retrieve(question, k=None)
         entities = self._entities(result.analysis.corrected)
         scored = self._score(result, set(entities))
         aspects = self._aspect_picks(result.analysis.corrected, entities)
@@ -85,25 +88,37 @@ class Answerer:
         dose_problem = self._dose_not_stated(result, scored, entities) or self._threshold_not_stated(result, scored)
         if dose_problem is not None:
             return dose_problem
-        touched = conflicts_for(question, self.conflicts)
-        chosen = self._select(self._without_untouched_positions(scored, touched), set(entities), aspects)
-        conflicts = touched or self._conflicts_from_citations(chosen)
-        if conflicts and not touched:  # the evidence itself is on the contested topic: select as usual
-            chosen = self._select(scored, set(entities), aspects)
-            conflicts = self._conflicts_from_citations(chosen)
-        chosen = self._with_conflict_positions(chosen, conflicts)
-        return self._compose(chosen, conflicts)
+        if len(aspects) < 2 and not entities and self._options_cue and self._options_cue.search(result.analysis.corrected):
+            aspects = option_picks(scored, DRUG_CONCEPTS, self._own_terms, self.tuning.per_entity_ratio, self.max_sentences)
+        touched = conflicts_for(result.analysis.corrected, self.conflicts)
+        chosen = self._select(scored, set(entities), aspects)
+        # Every position only when the question is on the contested topic; an answer that merely
+        # quotes a sentence on it lists the conflict (its summary names both sides).
+        chosen = self._with_conflict_positions(chosen, touched)
+        listed = [c for c in self._conflicts_from_citations(chosen) if c not in touched]
+        # On a contested topic the honest first word is that the sources disagree, never yes or no.
+        direct = None if touched else self._direct_answer(question, result, chosen, entities)
+        if touched and is_yes_no(question):
+            response = self._compose(chosen, [*touched, *listed])
+            return response.model_copy(update={"answer": LEADS["disagree"] + response.answer})
+        if direct is None:
+            return self._compose(chosen, [*touched, *listed])
+        point, word = direct  # the sentence on the question's point first, its answer word before it
+        response = self._compose([point, *(c for c in chosen if c is not point)], [*touched, *listed])
+        return response.model_copy(update={"answer": LEADS[word] + response.answer})
 
     def answer_each(self, questions: list[str]) -> BotResponse:
         """One answer to several plain questions: the best evidence of each, in order, each quote
         once (a pharmacist's criteria, documentation list and required prior therapy)."""
         chosen: list[ScoredSentence] = []
         for question in questions:
-            result = self.retriever.retrieve(question, k=len(self.corpus.passages))
+            result = self.retriever.retrieve(question, k=None)
             entities = self._entities(result.analysis.corrected)
             scored = self._score(result, set(entities))
             if self._refusal_reason(result, scored, entities, {}) is not None:
                 continue
+            # The criteria of one drug are never another's: a sentence not about the drug asked is skipped.
+            scored = [c for c in scored if not entities or set(entities) & self._about(c)]
             ids = {c.sentence.id for c in chosen}
             chosen += [c for c in whole_lists(with_continuations(scored[:1])) if c.sentence.id not in ids]
         if not chosen:
@@ -121,12 +136,13 @@ class Answerer:
         passage_rank = {h.passage.id: h.rank for h in result.hits}
         max_lexical = max(result.sentence_lexical.values(), default=0.0) or 1.0
         scored = []
-        for sentence in self.corpus.sentences:
+        for sentence in result.sentences:  # the candidate passages' sentences only
             passage = self.corpus.passage(sentence.passage_id)
-            own = self._sentence_terms[sentence.id] | self._section_terms[passage.id]
+            sentence_terms = self._sentence_terms[sentence.id]
+            own = sentence_terms | self._section_terms[passage.id]
             context = own | self._passage_terms[passage.id]
             # A term only in the section heading counts half: headings are broad.
-            coverage = (share(terms, self._sentence_terms[sentence.id]) + share(terms, own)) / 2
+            coverage = (share(terms, sentence_terms) + share(terms, own)) / 2
             context_coverage = share(terms, context)
             dense = result.sentence_dense.get(sentence.id, 0.0)
             lexical = result.sentence_lexical.get(sentence.id, 0.0) / max_lexical
@@ -149,7 +165,7 @@ class Answerer:
         self, result: RetrievalResult, scored: list[ScoredSentence], named: list[str], aspects: dict[str, ScoredSentence]
     ) -> str | None:
         analysis = result.analysis
-        missing = [e for e in named if not any(e in self._passage_terms[p.id] for p in self.corpus.passages)]
+        missing = [e for e in named if e not in self._discussed]
         if named and len(missing) == len(named):
             return f"The source documents do not discuss {', '.join(_label(m) for m in missing)}."
         qualifiers = [w for w in words(analysis.corrected) if w in OUT_OF_SCOPE_QUALIFIERS and w not in self.retriever.corpus_words]
@@ -181,53 +197,19 @@ class Answerer:
         found by its own search (bot/qa/aspects.py), in the order the question names them."""
         picks: dict[str, ScoredSentence] = {}
         for entity, query in aspect_queries(_LEXICON, text, entities).items():
-            result = self.retriever.retrieve(query, k=len(self.corpus.passages))
+            result = self.retriever.retrieve(query, k=None)
             about = [c for c in self._score(result, {entity}) if entity in self._about(c)]
-            if about and all(about[0].sentence.id != p.sentence.id for p in picks.values()):
-                picks[entity] = about[0]
+            taken = {p.sentence.id for p in picks.values()}
+            # Of the close contenders, the one covering most of the rest of the question ("the control
+            # arm in <trial>": the sentence naming its comparator, not its most similar one).
+            close = [c for c in about if c.score >= self.tuning.select_ratio * about[0].score] if about else []
+            if close and about[0].sentence.id not in taken:
+                picks[entity] = max(close, key=lambda c: (c.coverage, c.score))
         return picks
 
     def _entities(self, text: str) -> list[str]:
         keys = [c.key for c in concepts_in(text) if c.key in DRUG_CONCEPTS]
         return keys + [w for w in words(text) if w in TRIALS]
-
-    def _threshold_not_stated(self, result: RetrievalResult, scored: list[ScoredSentence]) -> BotResponse | None:
-        """'At what Hb do you hold it?': the sources do not state X; they state Y [n]."""
-        measures = asked_threshold(result.analysis)
-        if not measures:
-            return None
-        candidates = [
-            (c.sentence.normalized, self._sentence_terms[c.sentence.id], self._about(c) | self._passage_terms[c.passage.id])
-            for c in scored[:10]
-        ]
-        if threshold_stated(result.analysis, measures, candidates):
-            return None
-        what = threshold_label(measures, _label)
-        return self._not_stated(f"The source documents do not state a {what} threshold for this.", scored[:1])
-
-    def _not_stated(self, text: str, about: list[ScoredSentence]) -> BotResponse:
-        if not about:
-            return self._refuse(text)
-        response = self._compose(about, [])
-        return response.model_copy(update={"status": "refused", "answer": f"{text} What they do say: {response.answer}"})
-
-    def _dose_not_stated(
-        self, result: RetrievalResult, scored: list[ScoredSentence], entities: list[str]
-    ) -> BotResponse | None:
-        """A dose question is answered only by a sentence that states a dose of that drug."""
-        keys = {c.key for c in result.analysis.concepts}
-        if "cdose" not in keys:
-            return None
-        drugs = [k for k in entities if k in DRUG_CONCEPTS]
-        if not drugs:
-            return None
-        for candidate in scored[:10]:
-            if any(states_dose_for(candidate.sentence.normalized, d) for d in drugs):
-                return None
-        about = [s for s in scored if any(d in self._sentence_terms[s.sentence.id] for d in drugs)][:1]
-        names = ", ".join(_label(d) for d in drugs)
-        text = f"The source documents do not state a dose or schedule for {names}."
-        return self._not_stated(text, about)
 
     # -- selection and composition -------------------------------------------
 
@@ -235,7 +217,12 @@ class Answerer:
         self, scored: list[ScoredSentence], entities: set[str], aspects: dict[str, ScoredSentence]
     ) -> list[ScoredSentence]:
         if len(aspects) >= 2:  # synthesis: the best sentence of each named drug or trial
-            return whole_lists(with_continuations(list(aspects.values())[: self.max_sentences]))
+            picks = dict(list(aspects.items())[: self.max_sentences])
+            named = with_naming_sentences(picks, self._own_terms, self._sentence_terms.__getitem__)
+            return whole_lists(with_continuations(named))
+        # The answer opens with a sentence about the drug or trial asked, never another's (issue 12).
+        on_subject = next((c for c in scored if not entities or entities & self._about(c)), scored[0])
+        scored = [on_subject, *(c for c in scored if c is not on_subject)]
         best = scored[0]
         chosen = [best]
         covered = set(self._sentence_terms[best.sentence.id])  # a copy: the cached sets must not grow
@@ -252,6 +239,9 @@ class Answerer:
                 covered |= self._sentence_terms[candidate.sentence.id]
         chosen = self._one_per_entity(scored, chosen, entities, best.score)
         return whole_lists(with_continuations(chosen))
+
+    def _own_terms(self, item: ScoredSentence) -> set[str]:
+        return self._sentence_terms[item.sentence.id]
 
     def _about(self, item: ScoredSentence) -> set[str]:
         return self._sentence_terms[item.sentence.id] | self._section_terms[item.passage.id]
@@ -272,36 +262,6 @@ class Answerer:
             ]
             if about:
                 out.append(max(about, key=lambda c: (c.coverage, c.score)))
-        return out
-
-    def _without_untouched_positions(
-        self, scored: list[ScoredSentence], touched: list[KnownConflict]
-    ) -> list[ScoredSentence]:
-        """A known conflict's positions are quoted only when the question touches its topic (or one is
-        the best evidence): a dose question does not get the first-line disagreement attached."""
-        untouched = {s.id for c in self.conflicts if c not in touched for s in self._positions[c.topic]}
-        return scored[:1] + [s for s in scored[1:] if s.sentence.id not in untouched]
-
-    def _conflicts_from_citations(self, chosen: list[ScoredSentence]) -> list[KnownConflict]:
-        """An answer that quotes one position of a known conflict, or a sentence on its topic
-        (one its triggers name), must show every position (the guard's conflict rail agrees)."""
-        ids = {c.sentence.id for c in chosen}
-        return [
-            conflict
-            for conflict in self.conflicts
-            if any(s.id in ids for s in self._positions[conflict.topic])
-            or any(conflict.applies_to(c.sentence.normalized) for c in chosen)
-        ]
-
-    def _with_conflict_positions(self, chosen: list[ScoredSentence], conflicts: list[KnownConflict]) -> list[ScoredSentence]:
-        out = list(chosen)
-        ids = {c.sentence.id for c in out}
-        for conflict in conflicts:
-            for sentence in self._positions[conflict.topic]:
-                if sentence.id not in ids:
-                    passage = self.corpus.passage(sentence.passage_id)
-                    out.append(ScoredSentence(sentence, passage, 0.0, 0.0, 0.0, 0.0))
-                    ids.add(sentence.id)
         return out
 
     def _compose(self, chosen: list[ScoredSentence], conflicts: list[KnownConflict]) -> BotResponse:
@@ -328,19 +288,6 @@ class Answerer:
             conflicts=conflict_models,
         )
 
-    def _conflict_model(self, conflict: KnownConflict, citations: list[Citation]) -> Conflict:
-        quotes = self._positions[conflict.topic]
-        positions = [c for c in citations if any(c.passage_id == q.passage_id for q in quotes)]
-        return Conflict(topic=conflict.topic, positions=positions, summary=conflict.summary)
-
-    def conflict_with_citations(self, conflict: KnownConflict, citations: list[Citation]) -> Conflict:
-        """The conflict, its positions added to `citations` (numbered after them) where missing."""
-        for sentence in self._positions[conflict.topic]:
-            if not any(c.passage_id == sentence.passage_id for c in citations):
-                passage = self.corpus.passage(sentence.passage_id)
-                citations.append(self.citation(len(citations) + 1, passage, [sentence]))
-        return self._conflict_model(conflict, citations)
-
     def citation(self, n: int, passage: Passage, sentences: list[Sentence]) -> Citation:
         return make_citation(self.corpus, n, passage, sentences)
 
@@ -350,11 +297,3 @@ class Answerer:
             route="refusal",
             answer=f"I can't answer that from the source documents. {reason} {self.coverage}",
         )
-
-
-def _label(key: str) -> str:
-    for concept in CONCEPTS:
-        if concept.key == key:
-            return concept.label
-    trial = next((t for t in _LEXICON.trials if t.id == key), None)
-    return trial.label if trial else key

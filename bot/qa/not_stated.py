@@ -1,10 +1,12 @@
-"""Questions whose answer the sources do not state: "at what Hb do you hold <drug>?".
+"""Questions whose answer the sources do not state: "at what Hb do you hold <drug>?", "<drug> dose?".
 
 A threshold question (a cue from corpus/lexicon.yaml `threshold_cues`, about a measurement
 concept such as Hb or sEPO) is answered only by a sentence that gives a figure for that
 measurement in a passage that also names the question's other topic words (the action:
-"transfuse", "escalate"). When none does, the answer says so first, then what the sources
-do state about it.
+"transfuse", "escalate"). A dose question is answered only by a sentence stating a dose of that
+drug; a question about changing the dose (the `doseadjust` concept) or renal/hepatic dosing
+(`organdose`) only by a sentence stating such a change for it. When none does, the answer says
+so first, then what the sources do state about it.
 """
 
 from __future__ import annotations
@@ -12,13 +14,16 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from bot.models import BotResponse
+from bot.qa.selection import ScoredSentence, states_dose_for
 from corpus.lexicon import load_lexicon
-from corpus.retrieval import QueryAnalysis
+from corpus.retrieval import QueryAnalysis, RetrievalResult
 from corpus.text import extract_figures
-from corpus.vocabulary import stem
+from corpus.vocabulary import CONCEPTS, stem
 
 _LEXICON = load_lexicon()
 _CUES = re.compile(r"(?<![\w-])(?:" + "|".join(_LEXICON.threshold_cues) + r")(?!\w)", re.IGNORECASE) if _LEXICON.threshold_cues else None
+_DRUG_CONCEPTS = _LEXICON.drug_concept_keys
 _MEASURES = frozenset(f"c{key}" for key in _LEXICON.measurement_concepts)
 
 
@@ -49,3 +54,59 @@ def threshold_label(measures: list[str], label_of: Callable[[str], str]) -> str:
 
 # Plain words that name the measurement itself ("level", "value"), not an action.
 _MEASURE_WORDS = frozenset({"level", "valu", "threshold", "cutoff", "limit"})
+
+
+class NotStated:
+    """The Answerer's not-stated steps: a dose, a change of dose, or a threshold the sources do not
+    state for what is asked (it supplies _sentence_terms, _passage_terms, _about, _compose, _refuse)."""
+
+    def _threshold_not_stated(self, result: RetrievalResult, scored: list[ScoredSentence]) -> BotResponse | None:
+        """'At what Hb do you hold it?': the sources do not state X; they state Y [n]."""
+        measures = asked_threshold(result.analysis)
+        if not measures:
+            return None
+        candidates = [
+            (c.sentence.normalized, self._sentence_terms[c.sentence.id], self._about(c) | self._passage_terms[c.passage.id])
+            for c in scored[:10]
+        ]
+        if threshold_stated(result.analysis, measures, candidates):
+            return None
+        what = threshold_label(measures, concept_label)
+        return self._not_stated(f"The source documents do not state a {what} threshold for this.", scored[:1])
+
+    def _not_stated(self, text: str, about: list[ScoredSentence]) -> BotResponse:
+        if not about:
+            return self._refuse(text)
+        response = self._compose(about, [])
+        return response.model_copy(update={"status": "refused", "answer": f"{text} What they do say: {response.answer}"})
+
+    def _dose_not_stated(
+        self, result: RetrievalResult, scored: list[ScoredSentence], entities: list[str]
+    ) -> BotResponse | None:
+        """A dose question is answered only by a sentence that states a dose of that drug."""
+        keys = {c.key for c in result.analysis.concepts}
+        if "cdose" not in keys:
+            return None
+        drugs = [k for k in entities if k in _DRUG_CONCEPTS]
+        if not drugs:
+            return None
+        # "dose reduction for G4 thrombocytopenia", "renal dosing": a change of dose, not the dose.
+        adjusting = next((k for k in ("corgandose", "cdoseadjust") if k in keys), None)
+        for candidate in scored[:10]:
+            terms = self._sentence_terms[candidate.sentence.id]
+            if adjusting and any(d in terms for d in drugs) and adjusting in terms:
+                return None
+            if not adjusting and any(states_dose_for(candidate.sentence.normalized, d) for d in drugs):
+                return None
+        about = [s for s in scored if any(d in self._sentence_terms[s.sentence.id] for d in drugs)][:1]
+        names = ", ".join(concept_label(d) for d in drugs)
+        what = f"the {concept_label(adjusting)}" if adjusting else "a dose or schedule"
+        return self._not_stated(f"The source documents do not state {what} for {names}.", about)
+
+
+def concept_label(key: str) -> str:
+    for concept in CONCEPTS:
+        if concept.key == key:
+            return concept.label
+    trial = next((t for t in _LEXICON.trials if t.id == key), None)
+    return trial.label if trial else key

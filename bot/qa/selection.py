@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from corpus.lexicon import load_lexicon
+from corpus.ingest import Corpus
 from corpus.models import Passage, Sentence
 
 _LEXICON = load_lexicon()
@@ -100,3 +102,19 @@ def render_units(passage: Passage, sentences: list[Sentence]) -> list[str]:
     if not items:
         return heads
     return [" ".join(heads + ["; ".join(items)]).rstrip(".") + "."]
+
+
+class SectionTerms:
+    """Passage id -> its section heading's terms and the drugs its document's title names."""
+
+    def __init__(self, headings: Mapping[str, frozenset[str]], corpus: Corpus, subject_of: Callable[[str], set[str]]):
+        self.headings = headings
+        self.corpus = corpus
+        self.subject_of = subject_of
+        self._subjects: dict[str, set[str]] = {}
+
+    def __getitem__(self, passage_id: str) -> frozenset[str]:
+        doc_id = self.corpus.passage(passage_id).doc_id
+        if doc_id not in self._subjects:
+            self._subjects[doc_id] = self.subject_of(doc_id)
+        return self.headings[passage_id] | self._subjects[doc_id]

@@ -52,6 +52,10 @@ class RecordFilter(BaseModel):
     drug: str | None = Field(default=None, description="Canonical generic name.")
     decision: str | None = Field(default=None, description="meets_criteria, does_not_meet or insufficient_documentation.")
     since: datetime | None = Field(default=None, description="Only records made at or after this time (UTC).")
+    until: datetime | None = Field(default=None, description="Only records made before this time (UTC).")
+    text: str | None = Field(
+        default=None, description="Words found (any case) in the patient reference, prescriber, reviewer or id."
+    )
     limit: int | None = Field(default=None, ge=1, description="At most this many, newest first.")
 
 

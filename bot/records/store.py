@@ -8,7 +8,7 @@ from datetime import timezone
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import create_engine, insert, select
+from sqlalchemy import create_engine, insert, or_, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.engine import Engine as SqlEngine
 from sqlalchemy.exc import SQLAlchemyError
@@ -73,6 +73,10 @@ class DecisionStore:
             query = query.where(decisions.c.decision == where.decision)
         if where.since:
             query = query.where(decisions.c.recorded_at >= where.since)
+        if where.until:
+            query = query.where(decisions.c.recorded_at < where.until)
+        if where.text and where.text.strip():
+            query = query.where(_mentions(where.text.strip()))
         if where.limit:
             query = query.limit(where.limit)
         with self._connect() as connection:
@@ -105,6 +109,12 @@ def open_store(database_url: str | None, data_dir: Path) -> DecisionStore:
         return DecisionStore(database_url)
     data_dir.mkdir(parents=True, exist_ok=True)
     return DecisionStore(f"sqlite:///{(data_dir / SQLITE_FILE).resolve()}")
+
+
+def _mentions(text: str) -> Any:
+    """Any of the people columns or the id contains the text, in any case."""
+    columns = (decisions.c.patient_ref, decisions.c.prescriber, decisions.c.reviewer, decisions.c.id)
+    return or_(*(column.icontains(text, autoescape=True) for column in columns))
 
 
 def _record(row: Any) -> DecisionRecord:

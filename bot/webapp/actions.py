@@ -89,6 +89,18 @@ def check(drug: str | None, patient: dict[str, Any]) -> tuple[Decision, PatientF
     return evaluate(generic, facts), facts
 
 
+def record(recorder: Any, decision: Decision, facts: PatientFacts, surface: str,
+           people: dict[str, str | None] | None = None) -> Decision:
+    """Store the decision (unless recording is off); it comes back with its decision_id. A store that
+    cannot be written is a ServiceError saying so and how to decide without storing."""
+    from bot.records import RecordsError
+
+    try:
+        return recorder.stamp(decision, facts, surface, **(people or {}))
+    except RecordsError as exc:
+        raise ServiceError(f"{exc} (set MDSBOT_RECORD_DECISIONS=false to decide without storing)") from exc
+
+
 def check_all(patient: dict[str, Any]) -> tuple[list[Decision], PatientFacts]:
     facts = validated_patient(patient)
     return evaluate_options(facts), facts

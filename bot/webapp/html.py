@@ -1,4 +1,4 @@
-"""HTML for the web app: bot responses, decisions, the options list and the sources browser.
+"""HTML for the web app: bot responses, decisions and the options list (the sources browser: sources_html.py).
 
 Pure functions of the typed results (no gradio import), so they are cheap to
 test. Every piece of source or user text goes through :func:`text` (HTML and
@@ -8,12 +8,11 @@ characters such as ``*`` or ``[`` that must stay literal.
 
 from __future__ import annotations
 
-import html
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from bot.decision_report import DECISION_LABEL, STATUS_SYMBOL, STATUS_WORD, format_fact, short_titles
+from bot.decision_report import DECISION_LABEL, STATUS_SYMBOL, STATUS_WORD, short_titles
 from bot.models import BotResponse, Citation, Conflict
 from rules_core import plain
 
@@ -38,6 +37,7 @@ STATUS_BADGE = {
 }
 BLOCKED_BADGE = ("mds-badge-blocked", "⛔ Withheld by the safety guard")
 DECISION_ICON = {"meets_criteria": "✓", "does_not_meet": "✗", "insufficient_documentation": "?"}
+OUTCOME_WORD = {"repair": "repaired the reply", "block": "blocked the reply"}
 PATHWAY_STATUS = {"eligible": "eligible", "not_eligible": "not eligible", "incomplete": "incomplete"}
 
 
@@ -59,9 +59,11 @@ def response_html(response: BotResponse, key: str) -> str:
     decision = response.decision.model_dump(mode="json") if response.decision else None
     if decision and response.status == "answered":
         parts.append(decision_banner_html(decision))
+        parts.append(decision_id_html(decision.get("decision_id")))
     parts.append(f'<div class="mds-answer">{answer_with_markers(response.answer, key, response.citations)}</div>')
     if response.missing_facts:
-        parts.append(missing_facts_html(response.missing_facts))
+        labels = {m.field: m.label for m in response.decision.missing_facts} if response.decision else {}
+        parts.append(missing_facts_html(response.missing_facts, labels))
     parts.append(guard_action_html(response))
     if response.notes:
         parts.append('<ul class="mds-notes">' + "".join(f"<li>ℹ︎ {text(n)}</li>" for n in response.notes) + "</ul>")
@@ -129,6 +131,7 @@ def citations_html(citations: Sequence[Citation], key: str) -> str:
 
 def citation_html(c: Citation, key: str, *, open_: bool = False) -> str:
     date = f"stated date {c.doc_date}" if c.doc_date else "no date stated"
+    date = f"{c.doc_kind}, {date}" if c.doc_kind else date
     short = short_titles().get(c.doc_id, c.doc_title)
     summary = (
         f'<span class="mds-cite-n">[{c.n}]</span> <span class="mds-cite-title">{text(short)}</span>'
@@ -186,16 +189,17 @@ def quote_spans(passage: str, quote: str) -> list[tuple[int, int]]:
     return spans
 
 
-def missing_facts_html(missing: Iterable[str]) -> str:
-    """Checklist of what to supply; bare field names get their plain-words label."""
+def missing_facts_html(missing: Iterable[str], labels: Mapping[str, str] | None = None) -> str:
+    """Checklist of what to supply, in words: the decision's label for each field, else the patient model's."""
     from rules_core import FIELD_LABELS
 
-    items = "".join(
-        f"<li>☐ {text(FIELD_LABELS[m][:1].upper() + FIELD_LABELS[m][1:])} ({text(m)})</li>"
-        if m in FIELD_LABELS
-        else f"<li>☐ {text(m)}</li>"
-        for m in missing
-    )
+    named = {**FIELD_LABELS, **(labels or {})}
+
+    def words(field: str) -> str:
+        label = named.get(field, field)
+        return label[:1].upper() + label[1:]
+
+    items = "".join(f"<li>☐ {text(words(m))}</li>" for m in missing)
     return f'<div class="mds-missing"><div class="mds-missing-title">Please provide:</div><ul>{items}</ul></div>'
 
 
@@ -213,32 +217,45 @@ def conflict_html(conflict: Conflict, key: str) -> str:
 
 
 def facts_html(facts: Mapping[str, Any]) -> str:
+    """The facts read so far, in words ('Serum EPO: 620 U/L'), as the chat's notes state them."""
+    from bot.eligibility import describe_facts
+
     rows = "".join(
-        f"<tr><td>{text(name)}</td><td>{text(format_fact(name, value))}</td></tr>"
-        for name, value in facts.items()
-        if value is not None
+        "<tr><td>{}</td><td>{}</td></tr>".format(*(text(part) for part in (line.split(": ", 1) + [""])[:2]))
+        for line in describe_facts(dict(facts))
     )
     return (
         '<details class="mds-facts"><summary>Patient facts read from this conversation</summary>'
-        f'<table class="mds-table"><tr><th>Field</th><th>Value</th></tr>{rows}</table></details>'
+        f'<table class="mds-table"><tr><th>Fact</th><th>Value</th></tr>{rows}</table></details>'
     )
 
 
 def guard_action_html(response: BotResponse) -> str:
-    """Which rails blocked or repaired the reply, shown beside it ('' when every rail passed)."""
+    """Which rails blocked or repaired the reply, in a small collapsed box beside it ('' when every rail passed):
+    the summary names them, the box says what each did and why."""
     failed = [c for c in response.checks if not c.passed]
     if not failed:
         return ""
-    verb = "Blocked" if response.blocked else "Repaired"
-    rows = "".join(f"<li><b>{text(c.name)}</b> ({text(c.outcome or 'failed')}): {text(c.detail)}</li>" for c in failed)
-    return f'<div class="mds-guard-action">🛡 {verb} by the guard ({text(", ".join(c.name for c in failed))})<ul>{rows}</ul></div>'
+    blocking = [c.name for c in failed if c.outcome == "block"]
+    repairing = [c.name for c in failed if c.outcome != "block"]
+    if response.blocked:
+        head = f"Blocked by the guard ({', '.join(blocking or [c.name for c in failed])})"
+        head += f"; repaired first ({', '.join(repairing)})" if blocking and repairing else ""
+    else:
+        head = f"Repaired by the guard ({', '.join(repairing or [c.name for c in failed])})"
+    rows = "".join(
+        f"<li><b>{text(c.name)}</b> {text(OUTCOME_WORD.get(c.outcome or '', 'failed'))}: {text(c.detail)}</li>"
+        for c in failed
+    )
+    return f'<details class="mds-guard-action"><summary>🛡 {text(head)}</summary><ul>{rows}</ul></details>'
 
 
 def checks_html(checks: Sequence[Any]) -> str:
     passed = sum(1 for c in checks if c.passed)
     rows = "".join(
         f'<li class="{"mds-pass" if c.passed else "mds-fail"}">{"✓" if c.passed else "✗"} '
-        f"{text(c.name)}{': ' + text(c.detail) if c.detail else ''}</li>"
+        f"{text(c.name)}{' (' + OUTCOME_WORD[c.outcome] + ')' if not c.passed and c.outcome in OUTCOME_WORD else ''}"
+        f"{': ' + text(c.detail) if c.detail else ''}</li>"
         for c in checks
     )
     return f'<details class="mds-checks"><summary>Guard checks: {passed}/{len(checks)} passed</summary><ul>{rows}</ul></details>'
@@ -248,6 +265,14 @@ def checks_html(checks: Sequence[Any]) -> str:
 
 
 NOTICE = "Decision support, not a substitute for clinical judgement."
+
+
+def decision_id_html(decision_id: str | None) -> str:
+    """Where to find the decision again ('' when it was not recorded)."""
+    if not decision_id:
+        return ""
+    return (f'<div class="mds-decision-id">Decision id <code>{text(decision_id)}</code> '
+            "· stored: find it in the Decisions tab</div>")
 
 
 def decision_banner_html(decision: Mapping[str, Any]) -> str:
@@ -373,65 +398,3 @@ def excerpt(message: str, limit: int = 200) -> str:
 
 def error_html(message: str) -> str:
     return f'<div class="mds-error">⚠ {text(message)}</div>'
-
-
-# --- sources browser --------------------------------------------------------------------------
-
-
-def document_html(document: Any, passages: Sequence[Any], dropped: Sequence[Any], repairs: Sequence[Any]) -> str:
-    """One document: its metadata and caveats, the blocks dropped from it, then every passage."""
-    info = document.info
-    date = info.stated_date_text or info.stated_date or "no date stated in the text"
-    caveats = "".join(f"<li>{text(c)}</li>" for c in info.caveats)
-    parts = [
-        f'<div class="mds-doc"><h3>{text(info.title)}</h3>',
-        f'<div class="mds-doc-meta"><code>{text(info.id)}</code> · {text(info.kind.replace("_", " "))} · '
-        f"{text(date)} · {len(passages)} passages</div>",
-        f'<div class="mds-caveats"><div class="mds-caveats-title">Caveats</div><ul>{caveats}</ul></div>',
-    ]
-    applied = [(r, len(re.findall(r.pattern, document.raw))) for r in repairs]
-    applied = [(r, n) for r, n in applied if n]
-    if applied:
-        rows = "".join(
-            f"<tr><td><code>{text(r.pattern)}</code></td><td>{text(r.replacement)}</td><td>{n}</td><td>{text(r.why)}</td></tr>"
-            for r, n in applied
-        )
-        parts.append(
-            '<details class="mds-repairs" open><summary>OCR repairs applied to this document '
-            f"({len(applied)} kinds)</summary><table class=\"mds-table\"><tr><th>Printed (pattern)</th>"
-            f"<th>Read as</th><th>Times</th><th>Why</th></tr>{rows}</table></details>"
-        )
-    if dropped:
-        items = "".join(
-            f'<details class="mds-dropped-block"><summary>{text(b.name)} (characters {b.start}–{b.end}): {text(b.why)}</summary>'
-            f'<pre class="mds-raw">{html.escape(document.raw[b.start:b.end])}</pre></details>'
-            for b in dropped
-        )
-        parts.append(
-            f'<div class="mds-dropped"><div class="mds-dropped-title">Dropped page furniture ({len(dropped)} blocks, '
-            f"never retrievable or citable)</div>{items}</div>"
-        )
-    section = None
-    for p in passages:
-        if p.section != section:
-            section = p.section
-            parts.append(f'<h4 class="mds-section">{text(section)}</h4>')
-        parts.append(passage_html(p, repairs))
-    parts.append("</div>")
-    return "".join(parts)
-
-
-def passage_html(passage: Any, repairs: Sequence[Any]) -> str:
-    fixed = [r for r in repairs if re.search(r.pattern, passage.text)]
-    repaired = ""
-    if fixed:
-        repaired = '<div class="mds-repaired">OCR repaired: ' + "; ".join(
-            f"{text(r.replacement)} ({text(r.why)})" for r in fixed
-        ) + "</div>"
-    return (
-        f'<div class="mds-passage-card" id="passage-{text(passage.id)}">'
-        f'<div class="mds-passage-head"><code>{text(passage.id)}</code> · {text(passage.kind)} · '
-        f"characters {passage.start}–{passage.end}</div>"
-        f'<div class="mds-passage-text">{text(passage.normalized)}</div>{repaired}'
-        f'<details><summary>As printed in the file</summary><pre class="mds-raw">{html.escape(passage.text)}</pre></details></div>'
-    )

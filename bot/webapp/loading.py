@@ -46,5 +46,47 @@ class BackgroundEngine:
     def wait(self, timeout: float | None = None) -> Any:
         return self._future.result(timeout)
 
-    def conversation(self) -> Any:
-        return self.wait().conversation()
+    def conversation(self, record: Any = None) -> Any:
+        return self.wait().conversation(record)
+
+
+class LiveEngine:
+    """The engine the app serves, replaced when a document is added from the app.
+
+    Conversations hold this object, not an engine: each turn reads the current engine
+    (corpus, retriever, answerer, guard), so an open chat answers from an added document
+    at once. ``corpus`` and ``settings`` never wait for a loading engine.
+    """
+
+    def __init__(self, engine: Any):
+        self._engine = engine
+
+    @property
+    def current(self) -> Any:
+        """The loaded engine (waits while a BackgroundEngine is still loading)."""
+        engine = self._engine
+        return engine.wait() if isinstance(engine, BackgroundEngine) else engine
+
+    @property
+    def corpus(self) -> Any:
+        return self._engine.corpus
+
+    @property
+    def settings(self) -> Any:
+        return getattr(self._engine, "settings", None)
+
+    @property
+    def ready(self) -> bool:
+        return getattr(self._engine, "ready", True)
+
+    def __getattr__(self, name: str) -> Any:  # answerer, retriever, guard, chat_model, index, ...
+        return getattr(self.current, name)
+
+    def conversation(self, record: Any = None) -> Any:
+        conversation = self.current.conversation(record)  # waits for a loading engine, or raises what loading raised
+        if getattr(conversation, "engine", None) is not None:
+            conversation.engine = self  # its later turns read whichever engine is current then
+        return conversation
+
+    def replace(self, engine: Any) -> None:
+        self._engine = engine

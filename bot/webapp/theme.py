@@ -45,7 +45,9 @@ details.mds-cite.mds-flash { box-shadow: 0 0 0 3px #93c5fd; }
 blockquote.mds-passage { margin: 6px 0; padding: 4px 10px; border-left: 3px solid #94a3b8; }
 .mds-msg mark, .mds-passage mark { background: #fde68a; color: inherit; padding: 0 1px; }
 .mds-notes { margin: 6px 0; color: #1e3a8a; }
-.mds-guard-action { margin: 6px 0; padding: 4px 8px; border-left: 3px solid #b45309; background: #fffbeb; color: #78350f; }
+.mds-guard-action { margin: 6px 0; padding: 4px 8px; border-left: 3px solid #b45309; background: #fffbeb; color: #78350f; font-size: 0.9em; }
+details.mds-guard-action > summary { cursor: pointer; font-weight: 600; }
+details.mds-guard-action ul { margin: 4px 0 0 0; padding-left: 18px; }
 .mds-conflict { margin: 8px 0; padding: 8px 10px; background: #fff7ed; border: 1px solid #fb923c; border-left: 5px solid #ea580c; border-radius: 6px; color: #431407; }
 .mds-missing { margin: 8px 0; padding: 8px 10px; background: #fffbeb; border: 1px solid #f59e0b; border-radius: 6px; color: #451a03; }
 .mds-missing ul, .mds-warnings ul, .mds-conflict ul { margin: 4px 0 0 0; padding-left: 18px; }
@@ -87,6 +89,18 @@ tr.mds-crit-missing td.mds-crit-status { color: #b45309; }
 .mds-passage-card { margin: 6px 0; padding: 6px 10px; border: 1px solid var(--border-color-primary); border-radius: 6px; }
 .mds-passage-text { margin: 4px 0; }
 .mds-repaired { font-size: 0.85em; color: #92400e; }
+.mds-hint { color: var(--body-text-color-subdued); font-size: 0.85em; margin-top: -6px; }
+.mds-hint kbd { font-family: inherit; border: 1px solid var(--border-color-primary); border-radius: 4px; padding: 0 4px; }
+.mds-decision-id { margin: 4px 2px; font-size: 0.9em; color: var(--body-text-color-subdued); }
+.mds-decision-id code { user-select: all; }
+.mds-record-head th, .mds-record-basis th { width: 28%; }
+.mds-decisions-count { color: var(--body-text-color-subdued); }
+/* A phone: the question box takes the whole width, the buttons go below it. */
+@media (max-width: 640px) {
+  #chat-input-row { flex-direction: column; }
+  #chat-input-row > * { width: 100%; min-width: 0 !important; flex: 1 1 auto !important; }
+  #chat-buttons { flex-direction: row; }
+}
 pre.mds-raw { white-space: pre-wrap; font-size: 0.85em; background: var(--background-fill-secondary); padding: 6px; border-radius: 4px; }
 """
 

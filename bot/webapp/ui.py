@@ -1,4 +1,5 @@
-"""The Gradio app: Chat (clinicians), Medical necessity (pharmacists, bot/webapp/check_tab.py), Sources; named API endpoints.
+"""The Gradio app: Chat (clinicians), Medical necessity (pharmacists, bot/webapp/check_tab.py), Decisions
+(stored decisions, bot/webapp/decisions_tab.py), Sources; named API endpoints.
 
 ``build_app(engine)`` makes the Blocks; ``launch(demo, host, port)`` serves it
 offline (no analytics, no share link, system fonts only). Per-browser state is a
@@ -14,12 +15,15 @@ from typing import Any
 
 import gradio as gr
 
+from bot.records.recorder import DecisionRecorder
 from bot.webapp import actions, html
 from bot.webapp.actions import InputError, Reports, ServiceError
-from bot.records.recorder import DecisionRecorder
 from bot.webapp.check_tab import CheckTab
+from bot.webapp.decisions_tab import DecisionsTab
 from bot.webapp.lanes import Lanes
+from bot.webapp.loading import LiveEngine
 from bot.webapp.sessions import SessionStore
+from bot.webapp.sources_tab import SourcesTab
 from bot.webapp.theme import APP_CSS, APP_JS, app_theme
 
 EXAMPLE_QUESTIONS = (
@@ -44,7 +48,9 @@ class ChatSession:
 
 def build_app(engine: Any) -> gr.Blocks:
     """The whole app around one loaded engine (``engine.conversation()``, ``engine.corpus``)."""
-    store = SessionStore(engine.conversation)
+    engine = engine if isinstance(engine, LiveEngine) else LiveEngine(engine)  # replaced when a document is added
+    recorder = _recorder(engine)
+    store = SessionStore(lambda: engine.conversation(recorder.for_surface("api")))
     reports = Reports()
     lanes = _lanes(engine)
     with gr.Blocks(title="mdsbot: lower-risk MDS", analytics_enabled=False, fill_width=True) as demo:
@@ -54,12 +60,14 @@ def build_app(engine: Any) -> gr.Blocks:
         )
         with gr.Tabs():
             with gr.Tab("Chat", id="chat", elem_id="tab-chat"):
-                _chat_tab(engine, lanes)
+                _chat_tab(engine, lanes, recorder)
             with gr.Tab("Medical necessity", id="check", elem_id="tab-check"):
-                CheckTab(reports, DecisionRecorder(_settings(engine), "app_form"))
+                CheckTab(reports, DecisionRecorder(recorder.settings, "app_form") if recorder.enabled else None)
+            with gr.Tab("Decisions", id="decisions", elem_id="tab-decisions") as decisions_tab:
+                DecisionsTab(recorder, reports, decisions_tab)
             with gr.Tab("Sources", id="sources", elem_id="tab-sources"):
-                _sources_tab(engine.corpus)
-        _api_endpoints(store, lanes)
+                SourcesTab(engine)
+        _api_endpoints(store, lanes, recorder)
     return demo
 
 
@@ -73,6 +81,11 @@ def _settings(engine: Any) -> Any:
 def _lanes(engine: Any) -> Lanes:
     settings = _settings(engine)
     return Lanes(settings.app_lanes, settings.turn_timeout_seconds)
+
+
+def _recorder(engine: Any) -> DecisionRecorder:
+    """One decision recorder for the app's chat, API and Decisions tab (the store opens on first use)."""
+    return DecisionRecorder(_settings(engine))
 
 
 def launch(
@@ -135,7 +148,7 @@ def _engine_status(engine: Any) -> str:
     return '<div class="mds-loading">Loading the embedding model and index… the first answer waits for it.</div>'
 
 
-def _chat_tab(engine: Any, lanes: Lanes) -> None:
+def _chat_tab(engine: Any, lanes: Lanes, recorder: Any) -> None:
     state = gr.State(None)
     gr.Markdown(
         "Ask about lower-risk MDS. Answers quote the source documents; click a marker such as "
@@ -166,19 +179,21 @@ def _chat_tab(engine: Any, lanes: Lanes) -> None:
         line_breaks=False,
         group_consecutive_messages=False,
     )
-    with gr.Row():
-        message = gr.Textbox(
+    with gr.Row(elem_id="chat-input-row"):
+        message = gr.Textbox(  # one line that grows: Enter sends, Shift+Enter starts a new line (gradio's rule)
             label="Your question",
             placeholder="e.g. How is ESA failure defined?",
-            lines=2,
+            lines=1,
             max_lines=6,
             scale=5,
             elem_id="chat-input",
             submit_btn=False,
         )
-        with gr.Column(scale=1, min_width=140):
+        with gr.Column(scale=1, min_width=140, elem_id="chat-buttons"):
             send = gr.Button("Ask", variant="primary", elem_id="chat-send")
             new = gr.Button("New conversation", elem_id="chat-new")
+    gr.HTML('<div class="mds-hint"><kbd>Enter</kbd> sends · <kbd>Shift</kbd>+<kbd>Enter</kbd> starts a new line</div>',
+            elem_id="chat-hint")
     examples = gr.Dataset(
         components=[message],
         samples=[[q] for q in EXAMPLE_QUESTIONS],
@@ -196,7 +211,7 @@ def _chat_tab(engine: Any, lanes: Lanes) -> None:
             return session.messages, "", session, gr.skip()
         try:
             if session.conversation is None:  # waits while a BackgroundEngine is still loading
-                session.conversation = engine.conversation()
+                session.conversation = engine.conversation(recorder.for_surface("chat"))
             response = actions.turn(lanes, session.conversation, text)
             body = html.response_html(response, secrets.token_hex(4))
             dumped = response.model_dump(mode="json")
@@ -227,49 +242,10 @@ def _chat_tab(engine: Any, lanes: Lanes) -> None:
 # --- Medical necessity ------------------------------------------------------------------------
 
 
-# --- Sources ----------------------------------------------------------------------------------
-
-
-def _sources_tab(corpus: Any) -> None:
-    docs = {d.info.short_title: d for d in corpus.documents}
-    first = next(iter(docs))
-
-    def section_names(title: str) -> list[str]:
-        return ["All sections", *dict.fromkeys(p.section for p in corpus.passages_of(docs[title].id))]
-
-    def sections_of(title: str) -> Any:
-        return gr.update(choices=section_names(title), value="All sections")
-
-    def render(title: str, wanted: str | None) -> str:
-        doc = docs[title]
-        passages = corpus.passages_of(doc.id)
-        if wanted and wanted != "All sections":
-            passages = [p for p in passages if p.section == wanted]
-        dropped = [b for b in corpus.dropped if b.doc_id == doc.id]
-        # The repairs this document declares, which are the ones corpus.ingest applied to it.
-        return html.document_html(doc, passages, dropped, doc.info.cleaning.ocr_repairs)
-
-    gr.Markdown(
-        "The source documents, passage by passage, as the bot retrieves and cites them: cleaned text, "
-        "its exact character span in the shipped file, OCR repairs, and the page furniture that was dropped."
-    )
-    with gr.Row():
-        choice = gr.Radio(list(docs), value=first, label="Document", elem_id="source-doc", scale=3)
-        section = gr.Dropdown(
-            section_names(first), value="All sections", label="Section", elem_id="source-section", scale=2
-        )
-    view = gr.HTML(render(first, "All sections"), elem_id="source-view")
-
-    choice.change(sections_of, [choice], [section], api_visibility="private", queue=False).then(
-        render, [choice, section], [view], api_visibility="private", queue=False
-    )
-    section.input(render, [choice, section], [view], api_visibility="private", queue=False)
-
-
 # --- API --------------------------------------------------------------------------------------
 
 
-def _api_endpoints(store: SessionStore, lanes: Lanes) -> None:
+def _api_endpoints(store: SessionStore, lanes: Lanes, recorder: Any) -> None:
     def ask(question: str, session_id: str = "") -> dict:
         """Ask a question. Omit session_id to start a conversation; pass the returned session_id to continue it.
         Returns the BotResponse as JSON plus session_id."""
@@ -278,12 +254,15 @@ def _api_endpoints(store: SessionStore, lanes: Lanes) -> None:
         except (InputError, ServiceError) as exc:
             raise gr.Error(str(exc)) from exc
 
-    def check(drug: str, patient_json: str) -> dict:
-        """Medical necessity of one drug (generic or brand) for the patient facts (JSON object text).
-        Returns the rules_core Decision as JSON."""
+    def check(drug: str, patient_json: str, patient_ref: str = "", prescriber: str = "", reviewer: str = "") -> dict:
+        """Medical necessity of one drug (generic or brand) for the patient facts (JSON object text); optional
+        patient reference, prescriber and reviewer are stored with it. Returns the rules_core Decision as JSON,
+        with decision_id (null when the app does not record, MDSBOT_RECORD_DECISIONS=false)."""
+        people = {"patient_ref": patient_ref, "prescriber": prescriber, "reviewer": reviewer}
         try:
-            decision, _ = actions.check(drug, actions.parse_patient_json(patient_json))
-        except InputError as exc:
+            decision, facts = actions.check(drug, actions.parse_patient_json(patient_json))
+            decision = actions.record(recorder, decision, facts, "api", people)
+        except (InputError, ServiceError) as exc:
             raise gr.Error(str(exc)) from exc
         return decision.model_dump(mode="json")
 

@@ -86,7 +86,8 @@ def test_eligibility_over_two_turns_asks_then_decides(open_page, screenshot):
     page = open_page()
     first = ask(page, "Can my patient get Reblozyl? IPSS-R low, RS 20%, SF3B1 mutated, sEPO 620 U/L")
     assert first.locator(".mds-badge-needs").is_visible()
-    assert "rbc_units_last_8_weeks" in first.locator(":scope > .mds-missing").inner_text()
+    checklist = first.locator(":scope > .mds-missing").inner_text()
+    assert "RBC units transfused in the last 8 weeks" in checklist and "rbc_units" not in checklist  # words, no ids
     second = ask(page, "4 units in 8 weeks, failed 8 weeks of epoetin with iron replete")
     assert second.locator(".mds-badge-rules").is_visible()
     assert "MEETS CRITERIA" in second.locator(":scope > .mds-banner").inner_text()
@@ -200,10 +201,13 @@ def test_sources_show_passages_and_caveats(open_page, screenshot):
     view = page.locator("#source-view")
     view.locator(".mds-caveats").wait_for()
     assert view.locator(".mds-passage-card").count() > 10
-    assert "OCR repairs applied" in view.inner_text()
+    cleaning = page.locator("#source-cleaning")
+    assert not cleaning.is_visible()  # how the text was cleaned: collapsed until asked for
+    page.locator("#source-cleaning-accordion").get_by_text("How this text was cleaned").click()
+    cleaning.get_by_text("OCR repairs applied").wait_for()
     screenshot(page, "app-sources-review")
     page.locator("#source-doc label", has_text="Article").click()
-    page.wait_for_function("document.querySelector('#source-view').innerText.includes('Dropped page furniture')")
+    page.wait_for_function("document.querySelector('#source-cleaning').innerText.includes('Dropped page furniture')")
     assert "2025" in view.locator(".mds-doc-meta").inner_text()
     screenshot(page, "app-sources-article")
 

@@ -1,0 +1,97 @@
+"""Answers that start with the answer: "Yes: <quote> [1]" / "No: <quote> [1]" for a yes/no question.
+
+A yes/no question ("Were patients ... eligible for <trial>?") is answered "Yes" or "No" only when a
+quoted sentence is on its point: it names every drug or trial the question names, and carries most of
+the question's topic terms. The word follows the negations of the two texts: a topic term negated in
+the sentence and not in the plain question ("no prior lenalidomide or HMAs" for "were patients treated
+with lenalidomide eligible?") answers "No"; the same negations answer "Yes"; a term only the question
+negates ("not yet transfusion dependent") gets no word, nor does a sentence that is one side of a known
+conflict ("has it beaten epoetin alfa?"). Anything less certain gets no lead word: the
+quotes follow as before, and the reader judges. A yes/no question on a known conflict's topic opens
+"The sources disagree: " before every position.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot.qa.selection import ScoredSentence
+from corpus.lexicon import load_lexicon
+from corpus.retrieval import RetrievalResult
+from corpus.vocabulary import fold, stem
+
+_AUX = r"(?:is|are|was|were|does|do|did|has|have|had|can|could|should|will|would|may|might|must)"
+_YES_NO = re.compile(rf"^\W*{_AUX}\b", re.IGNORECASE)
+# "Is it still ongoing, or does it have results?" asks which, not whether.
+_ALTERNATIVE = re.compile(rf",\s*or\b|\bor\s+(?:not\b|{_AUX}\b)|\bor\b[^?]*\bor\b", re.IGNORECASE)
+# A negation cue negates the topic terms that follow it closely; "excluded" those just before it.
+_NEGATION = re.compile(r"\b(?:not|no|never|without|neither|nor|cannot|non|none|lack\w*|fail(?:ed|s)? to)\b|n't\b")
+_NEGATED_BEFORE = re.compile(r"\b(?:excluded|ineligible|not eligible)\b")
+_TOKEN = re.compile(r"[a-z0-9]+(?:\.[0-9]+)?")
+SCOPE_AFTER = 40  # characters a cue reaches forward ("no prior lenalidomide or HMAs")
+SCOPE_BEFORE = 20  # characters "excluded" reaches back ("del(5q) excluded")
+LEADS = {"yes": "Yes: ", "no": "No: ", "disagree": "The sources disagree: "}
+
+
+def is_yes_no(question: str) -> bool:
+    return bool(_YES_NO.match(question)) and not _ALTERNATIVE.search(question)
+
+
+def negated_terms(text: str, terms: set[str]) -> set[str]:
+    """The topic terms (stems or concept keys) a negation in the text scopes over."""
+    folded = fold(text).lower()
+    spans = _term_spans(folded, terms)
+    cues = [m.end() for m in _NEGATION.finditer(folded)]
+    afters = [m.start() for m in _NEGATED_BEFORE.finditer(folded)]
+    out = set()
+    for term, (start, end) in spans:
+        if any(0 <= start - cue <= SCOPE_AFTER for cue in cues) or any(0 <= after - end <= SCOPE_BEFORE for after in afters):
+            out.add(term)
+    return out
+
+
+def _term_spans(folded: str, terms: set[str]) -> list[tuple[str, tuple[int, int]]]:
+    spans = [(stem(m.group(0)), m.span()) for m in _TOKEN.finditer(folded)]
+    spans = [(t, span) for t, span in spans if t in terms]
+    for concept, regex in load_lexicon().concept_regexes:
+        if concept.key in terms:
+            spans += [(concept.key, m.span()) for m in regex.finditer(folded)]
+    return spans
+
+
+def polarity(question: str, sentence: str, shared: set[str]) -> str | None:
+    """'no' when the sentence negates a shared topic term the plain question asserts; 'yes' when the two
+    negate the same terms; None when only the question negates one (the sentence may be about others)."""
+    asked, stated = negated_terms(question, shared), negated_terms(sentence, shared)
+    if stated - asked:
+        return None if asked else "no"
+    return None if asked - stated else "yes"
+
+
+class DirectAnswers:
+    """The Answerer's yes/no step (it supplies tuning, retriever, _positions and _own_terms)."""
+
+    def _direct_answer(
+        self, question: str, result: RetrievalResult, chosen: list[ScoredSentence], entities: list[str]
+    ) -> tuple[ScoredSentence, str] | None:
+        """For a yes/no question: the quoted sentence on its point (bot/qa/direct.py) and 'yes' or 'no'."""
+        terms = set(result.analysis.known_terms)
+        # A word the sources never use that carries meaning ("approved in Europe") is a part of the
+        # question no quote affirms; one that is phrasing ("still") is not.
+        if not terms or not is_yes_no(question) or self._meaning_without_unknown(result) < self.tuning.direct_min_meaning:
+            return None
+        on_point = []
+        for item in chosen:  # the sentence itself must name what is asked: its section heading is not enough
+            shared = terms & self._own_terms(item)
+            if set(entities) <= self._own_terms(item) and len(shared) >= self.tuning.direct_min_share * len(terms):
+                on_point.append((len(shared), item.score, item, shared))
+        if not on_point:
+            return None
+        _, _, point, shared = max(on_point, key=lambda t: (t[0], t[1]))
+        if any(point.sentence.id == s.id for sentences in self._positions.values() for s in sentences):
+            return None  # one side of a known disagreement is no yes or no
+        word = polarity(result.analysis.corrected, point.sentence.normalized, shared)
+        return None if word is None else (point, word)
+
+    def _meaning_without_unknown(self, result: RetrievalResult) -> float:
+        return self.retriever.meaning_kept(result.analysis) if result.analysis.unknown_terms else 1.0

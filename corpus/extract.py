@@ -1,0 +1,114 @@
+"""A user's file -> the cleaned text mdsbot stores and cites: PDF, HTML, Markdown, plain text.
+
+The stored text is laid out as the "blocks" layout expects (corpus/ingest.py): one block
+per line (``# heading``, a paragraph, ``- item``), blank lines between. Citations are spans
+into this stored text. What was left out (page furniture, pages without a text layer) is
+reported in an :class:`Extraction`, never silently lost. trafilatura and pypdf are imported
+only when a file of their format is read.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from pydantic import Field
+
+from corpus.models import ExtractionReport, SourceFormat
+
+FORMATS: dict[str, SourceFormat] = {
+    ".pdf": "pdf", ".html": "html", ".htm": "html", ".md": "markdown", ".markdown": "markdown", ".txt": "text",
+}
+MAX_DROPPED_LINES = 60  # kept for the "How this text was cleaned" view; the rest is counted
+
+
+class ExtractionError(ValueError):
+    """A file that cannot become text (unknown format, unreadable, no text at all); one line."""
+
+
+class Extraction(ExtractionReport):
+    """What reading a file produced: the stored text, and what it left out."""
+
+    text: str = Field(description="The cleaned text that is stored and cited (blocks layout).")
+
+    def report(self) -> ExtractionReport:
+        return ExtractionReport(**self.model_dump(exclude={"text"}))
+
+
+def source_format(path: Path) -> SourceFormat:
+    fmt = FORMATS.get(path.suffix.lower())
+    if fmt is None:
+        allowed = ", ".join(sorted(FORMATS))
+        raise ExtractionError(f"{path.name}: unknown file type {path.suffix or '(none)'!r}; allowed: {allowed}")
+    return fmt
+
+
+def extract(path: Path) -> Extraction:
+    """Read a file of any supported format into stored text; ExtractionError says why not."""
+    fmt = source_format(path)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ExtractionError(f"{path}: cannot read: {exc.strerror}") from None
+    if fmt == "pdf":
+        from corpus.extract_pdf import extract_pdf
+
+        result = extract_pdf(data, path.name)
+    elif fmt == "html":
+        from corpus.extract_html import extract_html
+
+        result = extract_html(data.decode("utf-8", errors="replace"))
+    else:
+        text = data.decode("utf-8", errors="replace")
+        result = Extraction(format=fmt, text=reflow_markdown(text), title=_first_heading(text))
+    if not result.text.strip():
+        raise ExtractionError(f"{path.name}: no text found in the file")
+    return result
+
+
+# --- Markdown and plain text ----------------------------------------------------------------
+
+_HEADING = re.compile(r"^#{1,6}\s+\S")
+_ITEM = re.compile(r"^\s*(?:[-*+•]\s+|\d+[.)]\s+)")
+_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+_EMPHASIS = re.compile(r"(\*\*|__|`)(.+?)\1")
+
+
+def reflow_markdown(text: str) -> str:
+    """One block per line: headings and list items kept, wrapped paragraph lines joined, inline markup dropped."""
+    blocks: list[str] = []
+    paragraph: list[str] = []
+
+    def flush() -> None:
+        if paragraph:
+            blocks.append(" ".join(paragraph))
+            paragraph.clear()
+
+    for line in text.replace("\r\n", "\n").split("\n"):
+        line = _EMPHASIS.sub(r"\2", _LINK.sub(r"\1", line)).rstrip()
+        stripped = line.strip()
+        if not stripped or set(stripped) <= set("-=*_|: "):  # blank, rules, table separators
+            flush()
+        elif _HEADING.match(stripped) or _ITEM.match(line):
+            flush()
+            blocks.append(_block_item(line, stripped))
+        else:
+            paragraph.append(stripped)
+    flush()
+    return "\n\n".join(blocks) + "\n"
+
+
+def _block_item(line: str, stripped: str) -> str:
+    """'- item' for a bullet, '  1. item' for a numbered one (the blocks layout's list forms), or the heading."""
+    if re.match(r"^\s*[-*+•]\s+", line):
+        return "- " + _ITEM.sub("", line).strip()
+    if re.match(r"^\s*\d+[.)]\s+", line):
+        return "  " + re.sub(r"^(\d+)\)", r"\1.", stripped)
+    return stripped
+
+
+def _first_heading(text: str) -> str | None:
+    for line in text.splitlines():
+        if _HEADING.match(line.strip()):
+            return line.strip().lstrip("#").strip()
+    return None

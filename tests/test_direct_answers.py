@@ -1,0 +1,74 @@
+"""Answers that start with the answer (issue 11 item 2): yes/no from the quoted evidence, its negations read."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.qa.direct import is_yes_no, negated_terms, polarity
+from corpus.vocabulary import SpellingCorrector
+
+
+@pytest.mark.parametrize("question, expected", [
+    ("Is luspatercept considered experimental?", True),
+    ("Were patients previously treated with lenalidomide or HMAs eligible for IMerge?", True),
+    ("Is the COMMANDS trial still ongoing, or does it have results?", False),
+    ("What is the dose of luspatercept?", False),
+])
+def test_yes_no_questions_are_told_from_alternatives_and_wh_questions(question, expected):
+    assert is_yes_no(question) is expected
+
+
+def test_negation_scopes_forward_and_excluded_backward():
+    sentence = "In IMerge (non-del(5q); no prior lenalidomide or HMAs), del(5q) excluded"
+    assert {"clenalidomide", "chma", "cdel5q"} <= negated_terms(sentence, {"clenalidomide", "chma", "cdel5q"})
+    assert not negated_terms("imetelstat was given after lenalidomide", {"clenalidomide"})
+
+
+def test_polarity_says_no_only_when_the_sentence_negates_what_the_plain_question_asserts():
+    shared = {"clenalidomide"}
+    assert polarity("Were lenalidomide-treated patients eligible?", "no prior lenalidomide", shared) == "no"
+    assert polarity("Is lenalidomide effective?", "lenalidomide remains effective", shared) == "yes"
+    # Only the question negates: the sentence may be about other patients, so no word at all.
+    assert polarity("Any data in patients not on lenalidomide?", "lenalidomide improved Hb", shared) is None
+
+
+def test_the_spelling_corrector_never_turns_a_word_into_its_negation():
+    corrector = SpellingCorrector({"ineligible", "unresponsive", "tolerant"})
+    assert corrector.correct("eligible") == "eligible"
+    assert corrector.correct("responsive") == "responsive"
+    assert corrector.correct("tolerannt") == "tolerant"
+
+
+@pytest.mark.parametrize("question, start, fact", [
+    ("Is lenalidomide still considered effective for transfusion-dependent del(5q) LR-MDS?", "Yes: ", "extremely effective"),
+    ("Were patients previously treated with lenalidomide or HMAs eligible for IMerge?", "No: ", "no prior lenalidomide"),
+    ("Is luspatercept considered experimental?", "No: ", "not experimental"),
+])
+def test_a_yes_no_question_opens_with_its_answer_quoted_and_cited(engine, question, start, fact):
+    response = engine.ask(question)
+    assert response.answer.startswith(start), response.answer
+    first = response.answer.split("[1]")[0]
+    assert fact in first and response.citations
+
+
+def test_a_yes_no_question_on_a_contested_topic_opens_with_the_disagreement(engine):
+    response = engine.ask("Is luspatercept indicated as first-line therapy in lower-risk MDS?")
+    assert response.answer.startswith("The sources disagree: ")
+    assert "NOT indicated as first-line" in response.answer and "60.4%" in response.answer
+
+
+def test_no_yes_or_no_when_only_the_question_negates(engine):
+    """'not yet transfusion dependent' vs a sentence on transfusion-dependent patients: no verdict word."""
+    answer = engine.ask("Is luspatercept approved for non-transfusion-dependent patients?").answer
+    assert not answer.startswith(("Yes", "No"))
+
+
+def test_no_yes_when_a_word_of_the_question_is_one_the_sources_never_use(engine):
+    """'approved in Europe': the FDA approval sentence shares the other words, but affirms nothing of Europe."""
+    answer = engine.ask("Is luspatercept approved in Europe?").answer
+    assert not answer.startswith(("Yes", "No"))
+
+
+def test_the_guard_keeps_the_lead_word_with_its_quote(engine):
+    response = engine.ask("Is luspatercept considered experimental?")
+    assert all(c.passed for c in response.checks), [c for c in response.checks if not c.passed]

@@ -1,0 +1,88 @@
+"""Reading users' files into stored text (no model): PDF pages without text, web-page furniture, Markdown."""
+
+from __future__ import annotations
+
+import pytest
+
+from corpus.extract import ExtractionError, extract, reflow_markdown
+from corpus.extract_html import drop_furniture_lines, extract_html
+from corpus.library import LibraryError, overrides
+from tests.made_documents import (
+    COOKIE_TEXT,
+    FOOTER_TEXT,
+    LABEL_DOSE,
+    MARKDOWN_FACT,
+    NAV_TEXT,
+    POLICY_FACT,
+    RELATED,
+    write_html,
+    write_markdown,
+    write_pdf,
+)
+
+
+def test_pdf_text_is_read_and_a_page_without_text_is_reported_by_number(tmp_path):
+    got = extract(write_pdf(tmp_path / "label.pdf"))
+    assert got.format == "pdf" and got.pages == 3 and got.pages_without_text == [2]
+    assert "page(s) 2 of 3 have no text layer" in got.warnings[0]
+    assert LABEL_DOSE in got.text
+    assert "Dosage and administration\n" in got.text  # a heading is its own block
+    assert "- Discontinue romiplostim" in got.text  # a bullet is an item
+
+
+def test_a_pdf_without_any_text_layer_is_one_clear_error(tmp_path):
+    with pytest.raises(ExtractionError, match="no page has a text layer"):
+        extract(write_pdf(tmp_path / "scan.pdf", pages=[[], []]))
+
+
+@pytest.mark.parametrize("inside", [True, False])
+def test_web_page_furniture_is_left_out_and_listed(tmp_path, inside):
+    got = extract(write_html(tmp_path / "policy.html", related_inside_article=inside))
+    assert POLICY_FACT in " ".join(got.text.split())
+    for furniture in [COOKIE_TEXT, *NAV_TEXT, FOOTER_TEXT, *RELATED, "Related Questions", "Privacy policy"]:
+        assert furniture not in got.text, furniture
+    dropped = " ".join(got.dropped)
+    for furniture in [COOKIE_TEXT, *NAV_TEXT, *RELATED]:
+        assert furniture in dropped, furniture
+    assert got.title == "Eltrombopag coverage policy"
+
+
+def test_furniture_inside_the_article_is_dropped_by_our_rules():
+    """trafilatura keeps a consent line, a plain related-questions list and a copyright line inside <article>."""
+    page = (
+        "<html><body><article><h1>Policy X</h1><p>Drug A is covered for adults with anemia when hemoglobin is below "
+        "9 g/dL on two checks.</p><p>We use cookies to improve your experience. Accept all cookies.</p>"
+        "<h2>Related questions</h2><ul><li>Is drug A safe when travelling abroad?</li><li>Can drug A be split?</li></ul>"
+        "<h2>Renewal</h2><p>Coverage is renewed every six months after a documented response.</p>"
+        "<p>© 2031 Example Media. All rights reserved.</p></article></body></html>"
+    )
+    got = extract_html(page)
+    assert "Drug A is covered" in got.text and "## Renewal" in got.text and "renewed every six months" in got.text
+    for furniture in ["cookies", "Related questions", "travelling abroad", "split", "All rights reserved"]:
+        assert furniture not in got.text, furniture
+    assert {"Related questions", "Is drug A safe when travelling abroad?"} <= set(got.dropped)
+
+
+def test_related_list_ends_at_the_next_content_block():
+    kept, dropped = drop_furniture_lines(["## You may also like", "- Other page", "A real paragraph follows here."])
+    assert kept == ["A real paragraph follows here."] and dropped == ["## You may also like", "- Other page"]
+
+
+def test_markdown_paragraphs_are_joined_and_inline_markup_dropped(tmp_path):
+    got = extract(write_markdown(tmp_path / "notes.md"))
+    assert MARKDOWN_FACT in got.text and "**" not in got.text and "](" not in got.text
+    assert "small pilot cohort of patients\nwith" not in got.text  # the wrapped line joined its paragraph
+    assert got.title == "Sotatercept pilot cohort notes"
+    assert reflow_markdown("1) first\n2) second\n") == "  1. first\n\n  2. second\n"
+
+
+def test_unknown_file_types_and_bad_overrides_are_one_line_naming_the_field(tmp_path):
+    (tmp_path / "notes.docx").write_bytes(b"PK")
+    with pytest.raises(ExtractionError, match=r"unknown file type '\.docx'; allowed: .*\.pdf"):
+        extract(tmp_path / "notes.docx")
+    with pytest.raises(LibraryError, match="^--kind: 'leaflet' is not one of label, policy, guideline, review, article$"):
+        overrides(kind="leaflet")
+    with pytest.raises(LibraryError, match="^--date: "):
+        overrides(date="2030-02-30")
+    with pytest.raises(LibraryError, match="^--date: 'March 2030' is not a date"):
+        overrides(date="March 2030")
