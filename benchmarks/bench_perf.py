@@ -1,6 +1,6 @@
 """The performance table of issue 16, measured in one run against a naive LangChain RAG.
 
-    .venv/bin/python benchmarks/bench_perf.py [--runs 3] [--batch 100] [--patients 100000] [--app]
+    .venv/bin/python benchmarks/bench_perf.py [--runs 3] [--batch 100] [--patients 100000] [--app] [--checks-only]
 
 mdsbot and benchmarks/naive_rag.py (same model, same Chroma, persisted index, top-3
 chunks, no guard) run alternately, each in a fresh process; figures are medians. Wall
@@ -34,10 +34,10 @@ def load() -> str:
     return f"load {os.getloadavg()[0]:.1f}"
 
 
-def run(command: list[str], stdout=subprocess.DEVNULL) -> tuple[float, float]:
+def run(command: list[str], stdout=subprocess.DEVNULL, env: dict | None = None) -> tuple[float, float]:
     """(wall s, peak RSS MB) of one child process."""
     started = time.perf_counter()
-    proc = subprocess.Popen(command, cwd=ROOT, env=ENV, stdout=stdout, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(command, cwd=ROOT, env=env or ENV, stdout=stdout, stderr=subprocess.PIPE)
     _, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - started
     proc.returncode = os.waitstatus_to_exitcode(status)
@@ -115,17 +115,24 @@ def checks(patients: int, tmp: Path) -> None:
     patient = tmp / "patient.json"
     patient.write_text(json.dumps({"ipss_r": "low", "ring_sideroblasts_pct": 20, "sf3b1": "mutated",
                                    "serum_epo": {"value": 620, "unit": "U/L"}, "rbc_units_last_8_weeks": 4, "therapies": []}))
-    cold = [run([*MDSBOT, "check", "--drug", "Reblozyl", "--patient", str(patient)]) for _ in range(5)]
+    env = {**ENV, "MDSBOT_DATA_DIR": str(tmp / "cold-records")}  # a cold check records its decision
+    cold = [run([*MDSBOT, "check", "--drug", "Reblozyl", "--patient", str(patient)], env=env) for _ in range(5)]
     row("cold `mdsbot check`", f"{statistics.median(w for w, _ in cold):.2f} s ({max(m for _, m in cold):.0f} MB)")
     source, out = tmp / "batch.jsonl", tmp / "out.jsonl"
     with source.open("w", encoding="utf-8") as f:
         for i, (drug, facts) in enumerate(workload(patients, seed=11)):
             f.write(json.dumps({"id": i, "drug": drug, "patient": facts}) + "\n")
     with out.open("wb") as sink:
-        ours, _ = run([*MDSBOT, "check", "--batch", str(source), "--json"], stdout=sink)
+        ours, _ = run([*MDSBOT, "check", "--batch", str(source), "--json", "--no-record"], stdout=sink)
     floor = json_floor(source, out)
-    row(f"`check --batch`, {patients:,} patients", f"{ours:.1f} s",
+    row(f"`check --batch --no-record`, {patients:,} patients", f"{ours:.1f} s",
         f"reading, parsing and writing the JSON alone: {floor:.1f} s", f"{ours / floor:.1f}")
+    records = tmp / "records"  # a new decision store in its own data dir: every decision recorded
+    with out.open("wb") as sink:
+        recorded, _ = run([*MDSBOT, "check", "--batch", str(source), "--json"], stdout=sink,
+                          env={**ENV, "MDSBOT_DATA_DIR": str(records)})
+    size = sum(f.stat().st_size for f in records.iterdir()) / 1e6
+    row(f"`check --batch`, {patients:,} patients, every decision recorded (SQLite, {size:,.0f} MB)", f"{recorded:.1f} s")
 
 
 def json_floor(source: Path, result: Path) -> float:
@@ -148,7 +155,14 @@ def main() -> None:
     parser.add_argument("--batch", type=int, default=100)
     parser.add_argument("--patients", type=int, default=100_000)
     parser.add_argument("--app", action="store_true", help="also 50 concurrent sessions x 5 questions against app.py")
+    parser.add_argument("--checks-only", action="store_true", help="only the `mdsbot check` rows (no index, no naive RAG)")
     args = parser.parse_args()
+    if args.checks_only:
+        with tempfile.TemporaryDirectory() as tmp_name:
+            print(f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, {os.cpu_count()} CPUs, python {sys.version.split()[0]}")
+            print("| figure | mdsbot | naive RAG | ratio | load (1 min) |\n|---|---|---|---|---|")
+            checks(args.patients, Path(tmp_name))
+        return
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
         data_dir, naive_dir = str(tmp / "mdsbot"), str(tmp / "naive")

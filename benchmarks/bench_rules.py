@@ -5,7 +5,7 @@
 Prints three figures against the issue's targets:
   1. cold `mdsbot check` wall time (new process each run, a decision recorded; target ≤ 0.3 s),
   2. in-process `evaluate()` calls per second on one core (target ≥ 40,000 from JSON dicts),
-  3. `mdsbot check --batch --json` throughput for 100,000 patients (one core).
+  3. `mdsbot check --batch --json --no-record` throughput for 100,000 patients (one core).
 The patients are a fixed-seed mix of realistic and partly documented cases.
 Subprocess figures are given as wall time and as CPU time (user + sys of the
 child): on a shared, loaded machine the CPU time is what the work itself costs.
@@ -137,7 +137,7 @@ def bench_batch(n: int) -> dict:
             for i, (drug, patient) in enumerate(workload(n, seed=11)):
                 f.write(json.dumps({"id": i, "drug": drug, "patient": patient}) + "\n")
         with (tmp / "out.jsonl").open("wb") as sink:
-            wall, cpu = timed([*mdsbot_command(), "check", "--batch", str(source), "--json"], stdout=sink)
+            wall, cpu = timed([*mdsbot_command(), "check", "--batch", str(source), "--json", "--no-record"], stdout=sink)
         lines = sum(1 for _ in (tmp / "out.jsonl").open(encoding="utf-8"))
         errors = sum('"error":' in line[:200] for line in (tmp / "out.jsonl").open(encoding="utf-8"))
         return {"patients": n, "results": lines, "errors": errors, "wall_s": wall, "per_s": n / wall,

@@ -45,10 +45,12 @@ def normalise_drug(name: str) -> str:
     if key in DRUG_ALIASES:
         return DRUG_ALIASES[key]
     allowed = f"use one of {', '.join(SUPPORTED_DRUGS)} (or a brand: {_brand_list(SUPPORTED_DRUGS)})"
+    names = [*SUPPORTED_DRUGS, *_brand_list(SUPPORTED_DRUGS).split(", ")]
     if key in AGENT_ALIASES:
         generic = AGENT_ALIASES[key]
-        raise UnknownDrugError(f"{name!r} ({generic}) has no medical-necessity rules in this ruleset; {allowed}", field="drug")
-    raise UnknownDrugError(f"{name!r} is not a supported drug; {allowed}", field="drug")
+        raise UnknownDrugError(f"{name!r} ({generic}) has no medical-necessity rules in this ruleset; {allowed}",
+                               field="drug", allowed=names)
+    raise UnknownDrugError(f"{name!r} is not a supported drug; {allowed}", field="drug", allowed=names)
 
 
 def normalise_agent(name: str) -> str:
@@ -59,5 +61,6 @@ def normalise_agent(name: str) -> str:
     if key in AGENT_ALIASES:
         return AGENT_ALIASES[key]
     raise UnknownAgentError(
-        f"{name!r} is not a known agent; use one of {', '.join(KNOWN_AGENTS)} (or a brand: {_brand_list(KNOWN_AGENTS)})"
+        f"{name!r} is not a known agent; use one of {', '.join(KNOWN_AGENTS)} (or a brand: {_brand_list(KNOWN_AGENTS)})",
+        allowed=[*KNOWN_AGENTS, *_brand_list(KNOWN_AGENTS).split(", ")],
     )

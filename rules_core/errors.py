@@ -13,11 +13,12 @@ from typing import Any
 
 
 class RulesInputError(ValueError):
-    """Bad input to the rules core; ``field`` is where, ``message`` is what is wrong."""
+    """Bad input to the rules core; ``field`` is where, ``message`` is what is wrong, ``allowed`` what would do."""
 
-    def __init__(self, message: str, field: str | None = None) -> None:
+    def __init__(self, message: str, field: str | None = None, allowed: list[str] | None = None) -> None:
         self.message = message
         self.field = field
+        self.allowed = allowed
         super().__init__(f"{field}: {message}" if field else message)
 
 
@@ -53,6 +54,36 @@ def describe_error(exc: BaseException, root: str | None = None) -> str:
     else:
         text = f"{type(exc).__name__}: {exc}"
     return _one_line(text)
+
+
+def error_parts(exc: BaseException, root: str | None = None) -> dict[str, Any]:
+    """The error as data: ``field`` (None when the whole input is wrong), ``message`` (the line without the
+    field) and ``allowed`` (the accepted values or fields, None when they are not a list), for --json."""
+    from pydantic import ValidationError
+
+    text = describe_error(exc, root)
+    if isinstance(exc, ValidationError) and exc.errors(include_url=False):
+        first = exc.errors(include_url=False)[0]
+        field = format_loc(tuple(first["loc"]), root)
+        return {"field": field, "message": text.removeprefix(f"{field}: "), "allowed": _allowed(first, exc.title)}
+    if isinstance(exc, RulesInputError):
+        field = exc.field
+        return {"field": field, "message": text.removeprefix(f"{field}: ") if field else text, "allowed": exc.allowed}
+    return {"field": None, "message": text, "allowed": None}
+
+
+def _allowed(error: dict[str, Any], title: str) -> list[str] | None:
+    loc, kind, ctx = tuple(error["loc"]), error["type"], error.get("ctx") or {}
+    if kind == "extra_forbidden":
+        return _fields_at(title, loc[:-1]) or None
+    if kind in ("missing", "literal_error", "enum"):
+        return re.findall(r"'([^']*)'", str(ctx.get("expected", ""))) or _choices_at(title, loc) or None
+    if kind in _BOUNDS:
+        key, sign = _BOUNDS[kind]
+        return [f"{sign} {ctx.get(key)}"]
+    if kind == "value_error" and isinstance(ctx.get("error"), RulesInputError):
+        return ctx["error"].allowed
+    return None
 
 
 def _one_line(text: str) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from rules_core.criteria import DrugRules, Fact, Outcome, Pathway
 from rules_core.decision import Decision, MissingFact, PathwayResult, WarningItem
@@ -84,7 +84,28 @@ def all_citations() -> list[RuleCitation]:
 
 # --- decision --------------------------------------------------------------------------------
 
+class DecisionParts(NamedTuple):
+    """A decision's fields (the names of Decision's), before any model is built: what a batch serialises."""
+
+    drug: str
+    decision: str
+    pathway: str | None
+    request: str
+    summary: str
+    pathways: list[PathwayResult]
+    missing_documentation: list[str]
+    missing_facts: list[MissingFact]
+    warnings: list[WarningItem]
+    conflicts: list
+
+
 def decide(rules: DrugRules, facts: Facts, ruleset: Ruleset = DEFAULT) -> Decision:
+    # Built from the compiled ruleset's typed parts: validating them again per decision was
+    # a third of a batch's time (tests/test_rules_batch.py compares with a validated Decision).
+    return Decision.model_construct(**decide_parts(rules, facts)._asdict(), ruleset=ruleset.info, policy=ruleset.policy)
+
+
+def decide_parts(rules: DrugRules, facts: Facts) -> DecisionParts:
     request = "renewal" if rules.drug in facts.ongoing else "initial"
     evaluated = [
         _evaluate_pathway(pathway, facts) if pathway.request == request else (pathway.not_applicable, ())
@@ -100,22 +121,9 @@ def decide(rules: DrugRules, facts: Facts, ruleset: Ruleset = DEFAULT) -> Decisi
         missing = _missing_facts(outcomes for result, outcomes in evaluated if result.status == "incomplete")
     else:
         verdict, missing = "does_not_meet", []
-    # Built from the compiled ruleset's typed parts: validating them again per decision was
-    # a third of a batch's time (tests/test_rules_batch.py compares with a validated Decision).
-    return Decision.model_construct(
-        drug=rules.drug,
-        decision=verdict,
-        pathway=chosen,
-        request=request,
-        summary=_summary(rules.drug, verdict, chosen, missing, conflicts),
-        pathways=results,
-        missing_documentation=[str(m) for m in missing],
-        missing_facts=missing,
-        warnings=_warnings(rules, facts, request),
-        conflicts=conflicts,
-        ruleset=ruleset.info,
-        policy=ruleset.policy,
-    )
+    summary = _summary(rules.drug, verdict, chosen, missing, conflicts)
+    return DecisionParts(rules.drug, verdict, chosen, request, summary, results, [str(m) for m in missing], missing,
+                         _warnings(rules, facts, request), conflicts)
 
 
 def _evaluate_pathway(pathway: Pathway, facts: Facts) -> tuple[PathwayResult, list[Outcome]]:

@@ -155,3 +155,30 @@ def test_cli_check_records_and_decisions_recheck_finds_the_change(backend, tmp_p
 def test_decisions_bad_input_is_one_line(args, message, tmp_path):
     out = cli({"MDSBOT_DATA_DIR": str(tmp_path)}, *args)
     assert out.returncode == 2 and message in out.stderr and "Traceback" not in out.stderr
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_check_batch_records_every_decision_in_bulk(backend, tmp_path, request):
+    env = {"MDSBOT_DATA_DIR": str(tmp_path / "data")}
+    if backend == "postgresql":
+        env["MDSBOT_DATABASE_URL"] = request.getfixturevalue("postgres_url")
+        cli(env, "decisions", "list")  # creates the schema
+        with DecisionStore(env["MDSBOT_DATABASE_URL"]).engine.begin() as connection:
+            connection.exec_driver_sql("DELETE FROM decisions")
+    lines = [{"id": "a", "drug": "luspatercept", "patient": AT_THRESHOLD}, {"id": "b", "drug": "aspirin", "patient": {}},
+             {"id": "c", "drug": "Reblozyl", "patient": WELL_ABOVE}]
+    out = cli(env, "check", "--batch", "-", "--json", "--prescriber", "Dr P", stdin="\n".join(map(json.dumps, lines)))
+    assert out.returncode == 1, out.stderr  # line 2 is an error line; the others are decided and stored
+    results = [json.loads(line) for line in out.stdout.splitlines()]
+    ids = [results[0]["decision_id"], results[2]["decision_id"]]
+    assert ids[0].endswith("-1") and ids[1].endswith("-3") and "decision_id" not in results[1]
+    listed = json.loads(cli(env, "decisions", "list", "--json").stdout)
+    assert sorted(r["id"] for r in listed) == sorted(ids)
+    assert {(r["surface"], r["prescriber"]) for r in listed} == {("batch", "Dr P")}
+    shown = json.loads(cli(env, "decisions", "show", ids[1], "--json").stdout)
+    assert shown["decision_json"] == {k: v for k, v in results[2].items() if k not in ("id", "line")} | {"decision_id": None}
+    assert shown["patient"] == as_patient(WELL_ABOVE).model_dump(mode="json", exclude_none=True)
+    policy = tmp_path / "policy.yaml"  # the batch's records recheck like any other
+    policy.write_text("transfusion_dependence_min_rbc_units: 3\n", encoding="utf-8")
+    changes = json.loads(cli(env, "decisions", "recheck", "--policy", str(policy), "--json").stdout)
+    assert [c["id"] for c in changes] == [ids[0]]

@@ -28,6 +28,13 @@ def run(*args: str):
     return CliRunner().invoke(app, list(args))
 
 
+@pytest.fixture(autouse=True)
+def own_data_dir(tmp_path, monkeypatch):
+    """Each test's decisions go to its own record (checks record unless --no-record)."""
+    monkeypatch.setenv("MDSBOT_DATA_DIR", str(tmp_path / "data"))
+    return tmp_path / "data"
+
+
 @pytest.fixture
 def patient_file(tmp_path):
     def write(facts: dict | str) -> str:
@@ -180,9 +187,11 @@ def test_batch_json_one_result_per_line_errors_do_not_stop_it(batch_file):
     assert results[0]["decision"] == "meets_criteria" and results[4]["pathway"] == "epoetin_alfa.first_line"
     assert results[1]["error"].startswith("drug: 'aspirin' is not a supported drug")
     assert results[2]["error"].startswith("patient.serum_epo.unit: 'ng/mL' is not allowed")
-    assert results[3]["error"].startswith("line 4: malformed JSON")
+    assert results[3]["error"] == f"{batch_file} line 4, column 1: malformed JSON, expecting value"  # file, line and column
     decision = {k: v for k, v in results[0].items() if k not in ("id", "line")}
     assert Decision.model_validate(decision).drug == "luspatercept"
+    prefix = results[0]["decision_id"].rsplit("-", 1)[0]  # every decision names its record: <batch>-<line>
+    assert [r.get("decision_id") for r in results] == [f"{prefix}-1", None, None, None, f"{prefix}-5"]
 
 
 def test_batch_text_one_row_per_line(batch_file):
@@ -192,6 +201,7 @@ def test_batch_text_one_row_per_line(batch_file):
     assert len(rows) == 5
     assert "luspatercept" in rows[0] and "meets_criteria" in rows[0] and "luspatercept.second_line" in rows[0]
     assert "error: drug: 'aspirin'" in rows[1]
+    assert rows[0].split()[-2] == "decision" and rows[0].split()[-1].endswith("-1")  # the record's id, as in --json
 
 
 def test_check_imports_no_heavy_library(patient_file):

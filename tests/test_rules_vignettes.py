@@ -114,6 +114,7 @@ def test_bad_input_vignette_via_cli(vignette, tmp_path):
     assert "Traceback" not in result.stderr
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1, result.stderr
-    assert lines[0].startswith(f"error: {expect['field']}: "), lines[0]
+    where = f"{patient_file} " if expect["field"] == "FILE" else f"{expect['field']}: "  # FILE: the file, line and column
+    assert lines[0].startswith(f"error: {where}"), lines[0]
     for fragment in expect["contains"]:
         assert fragment in lines[0]

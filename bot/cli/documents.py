@@ -25,10 +25,10 @@ KIND_HELP = "What the document is: label, policy, guideline, review, article (de
 @app.command()
 def ingest(
     paths: Annotated[Optional[list[Path]], typer.Argument(metavar="PATH", help="PDF, HTML, Markdown or text files to add or update.")] = None,
-    title: Annotated[Optional[str], typer.Option("--title", help="Title (default: read from the file).")] = None,
-    date: Annotated[Optional[str], typer.Option("--date", help="Date the document states, YYYY-MM-DD.")] = None,
-    kind: Annotated[Optional[str], typer.Option("--kind", help=KIND_HELP)] = None,
-    force: Annotated[bool, typer.Option("--force", help="Re-embed every document even if the index is current.")] = False,
+    title: Annotated[Optional[str], typer.Option("--title", metavar="title", help="Title (default: read from the file).")] = None,
+    date: Annotated[Optional[str], typer.Option("--date", metavar="date", help="Date the document states, YYYY-MM-DD.")] = None,
+    kind: Annotated[Optional[str], typer.Option("--kind", metavar="kind", help=KIND_HELP)] = None,
+    force: Annotated[bool, typer.Option("--force", metavar="", help="Re-embed every document even if the index is current.")] = False,
     chroma_url: ChromaUrl = None,
     data_dir: DataDir = None,
 ) -> None:
@@ -153,14 +153,14 @@ app.add_typer(corpus_app, name="corpus")
 @corpus_app.callback(invoke_without_command=True)
 def corpus_list(
     ctx: typer.Context,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", metavar="", help="Print JSON (errors too).")] = False,
     data_dir: DataDir = None,
 ) -> None:
     """List every document: id, title, kind, date, passages, where it came from."""
     if ctx.invoked_subcommand is not None:
         return
-    settings = load_settings(data_dir=data_dir)
-    rows = document_rows(settings, load_corpus_or_fail(settings))
+    settings = load_settings(data_dir=data_dir, as_json=as_json)
+    rows = document_rows(settings, load_corpus_or_fail(settings, as_json))
     if as_json:
         typer.echo(json.dumps(rows, ensure_ascii=False, indent=2))
         return

@@ -17,16 +17,16 @@ from bot.cli import app
 @app.command("eval")
 def eval_command(
     cases: Optional[List[Path]] = typer.Option(
-        None, "--cases", help="Case file (JSON Lines); repeat for several. Default: every eval/cases/*.jsonl."
+        None, "--cases", metavar="cases.jsonl", help="Case file (JSON Lines); repeat for several. Default: every eval/cases/*.jsonl."
     ),
     baseline: Path = typer.Option(
-        None, "--baseline", help="Baseline to gate on (default: eval/baseline.json of the package)."
+        None, "--baseline", metavar="baseline.json", help="Baseline to gate on (default: eval/baseline.json of the package)."
     ),
-    report: Path = typer.Option(Path("eval/reports"), "--report", help="Directory for report.json and report.html."),
+    report: Path = typer.Option(Path("eval/reports"), "--report", metavar="folder", help="Directory for report.json and report.html."),
     update_baseline: bool = typer.Option(
-        False, "--update-baseline", help="Write this run's metrics as the new baseline (no gate)."
+        False, "--update-baseline", metavar="", help="Write this run's metrics as the new baseline (no gate)."
     ),
-    no_progress: bool = typer.Option(False, "--no-progress", help="No progress bar."),
+    no_progress: bool = typer.Option(False, "--no-progress", metavar="", help="No progress bar."),
 ) -> None:
     """Run every gold case; exit 1 when a metric falls below the baseline beyond its tolerance."""
     from rich.console import Console

@@ -21,9 +21,9 @@ if TYPE_CHECKING:  # pragma: no cover
 
 ChromaUrl = Annotated[
     Optional[str],
-    typer.Option("--chroma-url", help="Use a shared `chroma run` server (else MDSBOT_CHROMA_URL, else embedded)."),
+    typer.Option("--chroma-url", metavar="url", help="Use a shared `chroma run` server (else MDSBOT_CHROMA_URL, else embedded)."),
 ]
-DataDir = Annotated[Optional[Path], typer.Option("--data-dir", help="Where the embedded index lives (MDSBOT_DATA_DIR).")]
+DataDir = Annotated[Optional[Path], typer.Option("--data-dir", metavar="folder", help="Where the embedded index lives (MDSBOT_DATA_DIR).")]
 
 
 def load_settings(chroma_url: str | None = None, data_dir: Path | None = None, as_json: bool = False) -> Settings:
@@ -48,14 +48,14 @@ def _is_knowledge_error(exc: Exception) -> bool:
     return isinstance(exc, (ManifestError, ConflictsError))
 
 
-def load_corpus_or_fail(settings: Settings):
+def load_corpus_or_fail(settings: Settings, as_json: bool = False):
     from bot.engine import load_settings_corpus
     from corpus.models import ManifestError
 
     try:
         return load_settings_corpus(settings)
     except ManifestError as exc:
-        raise fail(str(exc)) from None
+        raise fail(str(exc), as_json, field="MDSBOT_MANIFEST") from None
 
 
 def load_engine(settings: Settings, show_progress: bool = True, as_json: bool = False):
@@ -95,16 +95,16 @@ def _progress_bar():
 
 @app.command()
 def ask(
-    question: Annotated[Optional[str], typer.Argument(help="A question about lower-risk MDS.")] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of text (errors too).")] = False,
+    question: Annotated[Optional[str], typer.Argument(metavar="question", help="A question about lower-risk MDS.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", metavar="", help="Print JSON instead of text (errors too).")] = False,
     batch: Annotated[
         Optional[Path],
-        typer.Option("--batch", help="JSONL file of {\"id\", \"question\"}; one result or error line per line; "
+        typer.Option("--batch", metavar="file.jsonl", help="JSONL file of {\"id\", \"question\"}; one result or error line per line; "
                      "exit 1 if any line failed."),
     ] = None,
     resume: Annotated[
         Optional[Path],
-        typer.Option("--resume", help="With --batch: append JSON results to OUT, skipping ids already answered there."),
+        typer.Option("--resume", metavar="out.jsonl", help="With --batch: append JSON results to OUT, skipping ids already answered there."),
     ] = None,
     chroma_url: ChromaUrl = None,
     data_dir: DataDir = None,
@@ -154,7 +154,7 @@ def _emit(response, as_json: bool) -> None:
 def chat(
     chroma_url: ChromaUrl = None,
     data_dir: DataDir = None,
-    no_record: Annotated[bool, typer.Option("--no-record", help="Do not store the verdicts of this chat.")] = False,
+    no_record: Annotated[bool, typer.Option("--no-record", metavar="", help="Do not store the verdicts of this chat.")] = False,
 ) -> None:
     """A conversation in the terminal (facts you give are remembered; 'new' starts over, 'quit' ends).
     Each medical-necessity verdict is stored (mdsbot decisions list) unless --no-record is given."""

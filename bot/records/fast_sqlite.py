@@ -11,14 +11,23 @@ from __future__ import annotations
 import json
 import sqlite3
 from contextlib import closing
-from datetime import timezone
+from datetime import datetime, timezone
 from pathlib import Path
 
 from bot.records.models import DecisionRecord
 
 HEAD_REVISION = "0001_decisions"  # the latest migration in migrations/versions (a test keeps them equal)
-_COLUMNS = tuple(DecisionRecord.model_fields)
-_INSERT = f"INSERT INTO decisions ({', '.join(_COLUMNS)}) VALUES ({', '.join('?' for _ in _COLUMNS)})"
+COLUMNS = tuple(DecisionRecord.model_fields)
+_INSERT = f"INSERT INTO decisions ({', '.join(COLUMNS)}) VALUES ({', '.join('?' for _ in COLUMNS)})"
+
+
+def at_head(db: sqlite3.Connection) -> bool:
+    """The store's schema is the latest migration (else the full store must migrate it first)."""
+    try:
+        row = db.execute("SELECT version_num FROM alembic_version").fetchone()
+    except sqlite3.Error:
+        return False
+    return row is not None and row[0] == HEAD_REVISION
 
 
 def append(path: Path, record: DecisionRecord) -> bool:
@@ -26,20 +35,28 @@ def append(path: Path, record: DecisionRecord) -> bool:
     if not path.is_file():
         return False
     with closing(sqlite3.connect(path, timeout=10)) as db:
-        try:
-            row = db.execute("SELECT version_num FROM alembic_version").fetchone()
-        except sqlite3.Error:
-            return False
-        if row is None or row[0] != HEAD_REVISION:
+        if not at_head(db):
             return False
         with db:
             db.execute(_INSERT, [_encode(name, value) for name, value in record.model_dump(mode="python").items()])
     return True
 
 
+def insert_rows(db: sqlite3.Connection, rows: list[tuple]) -> None:
+    """Many rows in one transaction; each row holds the DecisionRecord columns in order, JSON columns as
+    JSON text and ``recorded_at`` as :func:`sqlite_time` (bot/records/bulk.py builds them)."""
+    with db:
+        db.executemany(_INSERT, rows)
+
+
+def sqlite_time(moment: datetime) -> str:
+    """A time as SQLAlchemy's SQLite dialect stores it (UTC, no zone)."""
+    return moment.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M:%S.%f")
+
+
 def _encode(name: str, value: object) -> object:
     if name == "recorded_at":
-        return value.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M:%S.%f")
+        return sqlite_time(value)
     if isinstance(value, (dict, list)):
         return json.dumps(value)
     return value

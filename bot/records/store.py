@@ -50,11 +50,17 @@ class DecisionStore:
             connection.execute(insert(decisions).values(**record.model_dump(mode="json") | {"recorded_at": record.recorded_at}))
         return record
 
+    def add_rows(self, rows: list[dict[str, Any]]) -> None:
+        """Many records (column → value mappings, as bot/records/bulk.py builds them) in one transaction."""
+        with self._connect() as connection:
+            connection.execute(insert(decisions), rows)
+
     def get(self, record_id: str) -> DecisionRecord | None:
-        """The record with this id, or with this unique id prefix."""
+        """The record with this id, or with this unique id prefix (a batch's ``…-1`` is exact, not ``…-10``'s prefix)."""
+        exact = select(decisions).where(decisions.c.id == record_id)
         query = select(decisions).where(decisions.c.id.startswith(record_id, autoescape=True)).limit(2)
         with self._connect() as connection:
-            rows = connection.execute(query).mappings().all()
+            rows = connection.execute(exact).mappings().all() or connection.execute(query).mappings().all()
         return _record(rows[0]) if len(rows) == 1 else None
 
     def list(self, where: RecordFilter | None = None) -> list[DecisionRecord]:
