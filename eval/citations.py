@@ -15,7 +15,7 @@ from typing import Any, Mapping, Sequence
 import yaml
 from pydantic import BaseModel, Field
 
-from eval.matching import CorpusText, sentence_support, split_cited_sentences
+from eval.matching import CitedSentence, CorpusText, numbers_in, sentence_support, split_cited_sentences
 
 FURNITURE_FILE = Path(__file__).resolve().parent / "gold" / "furniture.yaml"
 
@@ -85,7 +85,8 @@ def citation_report(
         if isinstance(n, int):
             by_marker[n] = (by_marker.get(n, "") + "\n" + evidence).strip()
     answer = summary.get("answer") or ""
-    if summary.get("route") == "rules":
+    rules_route = summary.get("route") == "rules"
+    if rules_route:
         # "✓ Serum EPO < 500 U/L — serum EPO 150 U/L < 500 U/L [4]": the evidence after the dash
         # is the patient's facts, not a claim of the cited source; the criterion before it is.
         answer = _RULES_EVIDENCE.sub(" ", answer)
@@ -93,10 +94,13 @@ def citation_report(
         if phrase.casefold() in answer.casefold():
             leaks.append(f"answer contains page furniture {phrase!r}")
     sentences, _uncited = split_cited_sentences(answer)
+    exempt: frozenset[str] = frozenset()
+    if rules_route:
+        sentences, exempt = _rules_claims(sentences, summary.get("decision"))
     details = []
     supported = 0
     for s in sentences:
-        v = sentence_support(s, by_marker)
+        v = sentence_support(s, by_marker, exempt)
         supported += v.supported
         if not v.supported:
             details.append(
@@ -116,3 +120,13 @@ def citation_report(
         "invalid_citations": invalid,
         "furniture_leaks": leaks,
     }
+
+
+def _rules_claims(sentences: list[CitedSentence], decision: Any) -> tuple[list[CitedSentence], frozenset[str]]:
+    """A verdict is line by line: only the line that carries the markers is the cited claim (the
+    "Verdict:" and "Pathway: … eligible:" lines above it are headings), and the site policy's
+    thresholds in it are the site's, shown as policy in every decision, not the source's."""
+    lines = [CitedSentence(s.text.splitlines()[-1].strip() or s.text, s.markers) for s in sentences]
+    policy = (decision or {}).get("policy") if isinstance(decision, Mapping) else None
+    values = " ".join(str(v) for v in (policy or {}).values())
+    return lines, frozenset(numbers_in(values))

@@ -321,11 +321,14 @@ class SupportVerdict:
     unknown_markers: tuple[int, ...]
 
 
-def sentence_support(sentence: CitedSentence, passages_by_marker: Mapping[int, str]) -> SupportVerdict:
-    """Numbers and key terms of ``sentence`` must all be in the union of its cited passages."""
+def sentence_support(
+    sentence: CitedSentence, passages_by_marker: Mapping[int, str], exempt_numbers: frozenset[str] = frozenset()
+) -> SupportVerdict:
+    """Numbers and key terms of ``sentence`` must all be in the union of its cited passages
+    (``exempt_numbers``: values the response states as its own, e.g. the site policy's thresholds)."""
     unknown = tuple(n for n in sentence.markers if n not in passages_by_marker)
     evidence = "\n".join(passages_by_marker[n] for n in sentence.markers if n in passages_by_marker)
-    missing_numbers = tuple(sorted(numbers_in(sentence.text) - numbers_in(evidence)))
+    missing_numbers = tuple(sorted(numbers_in(sentence.text) - numbers_in(evidence) - exempt_numbers))
     missing_terms = tuple(sorted(key_terms_in(sentence.text) - key_terms_in(evidence)))
     ok = not unknown and not missing_numbers and not missing_terms and bool(evidence)
     return SupportVerdict(ok, missing_numbers, missing_terms, unknown)

@@ -192,3 +192,20 @@ def test_a_citation_or_answer_in_page_furniture_is_a_leak() -> None:
     assert len(leaks) == 2, leaks
     clean = {"answer": "Nothing here [1]", "citations": [{"n": 1, "doc_id": doc_id, "start": 0, "end": 10}]}
     assert citation_report(clean, corpus, furniture)["furniture_leaks"] == []
+
+
+def test_a_verdict_line_is_supported_by_its_quote_with_the_site_policy_threshold_exempt() -> None:
+    """Rules-route answers: the marked line is the claim (headings above it are not), and a site-policy
+    threshold is the site's own; any other number the quote lacks still counts against support."""
+    from eval.citations import citation_report
+
+    corpus = shipped_corpus()
+    quote = {"n": 1, "doc_id": "x", "start": 0, "end": 0, "quote": "Anemia represents the dominant clinical problem"}
+    answer = "Verdict: lenalidomide meets.\nPathway: anemic — eligible:\n✓ Anemia: hemoglobin < 10 g/dL — hemoglobin 9 g/dL [1]"
+    decision = {"policy": {"anemia_hemoglobin_below_g_per_dl": 10.0}}
+    summary = {"answer": answer, "citations": [quote], "route": "rules", "decision": decision}
+    assert citation_report(summary, corpus, {})["supported"] == 1
+    other = {**summary, "decision": {"policy": {"anemia_hemoglobin_below_g_per_dl": 9.5}}}
+    assert citation_report(other, corpus, {})["supported"] == 0  # 10 is then nobody's number
+    prose = {**summary, "route": "retrieval"}
+    assert citation_report(prose, corpus, {})["supported"] == 0  # outside a verdict, every number needs its source
