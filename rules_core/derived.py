@@ -52,7 +52,7 @@ def derive(patient: PatientFacts, adequate_trial_weeks: int) -> Facts:
         if current:
             ongoing = {t.agent: (i, t) for i, t in current}
             esa_responding = _esa_responding(ongoing)
-            failed = failed if esa_responding is None else esa_responding
+            failed = unless_esa_working(failed, esa_responding)
     return Facts(
         patient=patient,
         lower_risk=lower_risk(patient),
@@ -68,11 +68,29 @@ def derive(patient: PatientFacts, adequate_trial_weeks: int) -> Facts:
 
 
 def _esa_responding(ongoing: dict[str, tuple[int, Therapy]]) -> Outcome | None:
-    """An ongoing ESA with a response: ESA failure is not met, whatever an earlier trial did."""
-    for agent, (_, therapy) in ongoing.items():
-        if agent in ESAS and therapy.response == "responding":
+    """An ongoing ESA with a response: ESA failure is not met, whatever an earlier trial did.
+    An ongoing ESA whose response is not documented may be working: MISSING, asking for it."""
+    esas = [(agent, i, t) for agent, (i, t) in ongoing.items() if agent in ESAS]
+    for agent, _, therapy in esas:
+        if therapy.response == "responding":
             return Outcome(NOT_MET, f"{agent} ongoing and responding → ESA benefit not lost")
+    for agent, index, therapy in esas:
+        if therapy.response is None:
+            return Outcome(
+                MISSING, f"{agent} ongoing, response not documented: ESA benefit may not be lost",
+                (fact(f"therapies[{index}].response", f"response to {agent}"),),
+            )
     return None
+
+
+def unless_esa_working(result: Outcome, working: Outcome | None) -> Outcome:
+    """``result`` (a failure or ineligibility) AND NOT an ongoing ESA working (Kleene): a working ESA
+    makes it not met; one of unknown response leaves a met result open (missing)."""
+    if working is None or result.status == NOT_MET:
+        return result
+    if working.status == NOT_MET or result.status == MET:
+        return working
+    return result
 
 
 def _risk_outcomes(scale: str, values: frozenset[str], lower: frozenset[str], prefix: str = "") -> dict:

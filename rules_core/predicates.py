@@ -19,7 +19,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from rules_core.criteria import Outcome, all_outcomes, any_outcomes
-from rules_core.derived import Facts, fact
+from rules_core.derived import Facts, fact, unless_esa_working
 from rules_core.facts import FIELD_LABELS, MAX_RBC_UNITS
 from rules_core.logic import MET, MISSING, NOT_MET
 from rules_core.renewals import continuation, no_prior_failure
@@ -234,9 +234,8 @@ def esa_failed_or_ineligible(sepo_above: float) -> CheckFn:
     ineligible = sepo(">", sepo_above)
 
     def check(facts: Facts) -> Outcome:
-        if facts.esa_responding is not None:  # benefit not lost: neither failure nor ineligibility applies
-            return facts.esa_responding
-        return any_outcomes(facts.esa_failed, ineligible(facts))
+        # A working ESA: benefit not lost, neither failure nor ineligibility applies (facts.esa_failed has it already).
+        return unless_esa_working(any_outcomes(facts.esa_failed, ineligible(facts)), facts.esa_responding)
 
     return check
 
