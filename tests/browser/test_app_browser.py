@@ -6,6 +6,7 @@ import json
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -190,9 +191,10 @@ def test_uploaded_json_check_all_and_load_into_form(open_page, screenshot, tmp_p
 
     page.click("#json-to-form")
     page.get_by_role("tab", name="Form").click()
-    assert page.locator("#field-serum_epo input").input_value() == "150"
-    assert page.locator('#field-ipss_r input[value="low"]').is_checked()
-    assert page.locator('#field-therapies input[value="none: no prior therapy"]').is_checked()
+    # The form is filled by the server's reply: wait for it (a loaded machine answers later).
+    expect(page.locator("#field-serum_epo input")).to_have_value("150")
+    expect(page.locator('#field-ipss_r input[value="low"]')).to_be_checked()
+    expect(page.locator('#field-therapies input[value="none: no prior therapy"]')).to_be_checked()
 
 
 def test_sources_show_passages_and_caveats(open_page, screenshot):
