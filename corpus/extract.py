@@ -60,7 +60,11 @@ def extract(path: Path) -> Extraction:
         result = extract_html(data.decode("utf-8", errors="replace"))
     else:
         text = data.decode("utf-8", errors="replace")
-        result = Extraction(format=fmt, text=reflow_markdown(text), title=_first_heading(text))
+        kept, dropped = drop_furniture_lines(reflow_markdown(text).split("\n\n"))
+        result = Extraction(
+            format=fmt, text="\n\n".join(kept) + "\n", title=_first_heading(text),
+            dropped=dropped[:MAX_DROPPED_LINES], dropped_count=len(dropped),
+        )
     if not result.text.strip():
         raise ExtractionError(f"{path.name}: no text found in the file")
     return result
@@ -112,3 +116,44 @@ def _first_heading(text: str) -> str | None:
         if _HEADING.match(line.strip()):
             return line.strip().lstrip("#").strip()
     return None
+
+
+# --- page furniture, in any format --------------------------------------------------------
+
+# A heading that opens a list of links to other pages: it and the list under it are furniture.
+# Only link-list wording: "Recommended dosage" or "More on renal impairment" are content.
+_RELATED_HEADING = re.compile(
+    r"^#*\s*(?:(?:related|similar|recommended|popular|trending|more)\s+(?:articles?|questions?|posts?|content|topics?"
+    r"|links?|reading|pages?|stories|resources|news|searches|for you|like this|on this topic|from\b.*)"
+    r"|related|trending( now)?|you (?:may|might) also\b.*|see also|read (?:more|next)\b.*|people also ask"
+    r"|further reading on this site)\s*:?\s*$",
+    re.IGNORECASE,
+)
+# Lines that are site chrome wherever they appear.
+_CHROME_LINE = re.compile(
+    r"\b(we use cookies|uses cookies|accept (all )?cookies|cookie (settings|preferences|policy)|manage (your )?preferences"
+    r"|all rights reserved|privacy policy\s*\|)|^(skip to (main )?content|share this (page|article)|subscribe to our newsletter)\b"
+    r"|^©",
+    re.IGNORECASE,
+)
+
+
+def drop_furniture_lines(blocks: list[str]) -> tuple[list[str], list[str]]:
+    """(blocks kept, blocks dropped): chrome lines, and a related-links heading with the items under it."""
+    kept: list[str] = []
+    dropped: list[str] = []
+    in_related = False
+    for block in blocks:
+        stripped = block.strip()
+        if not stripped:
+            continue
+        is_item = stripped.startswith("- ") or bool(re.match(r"^\d+\.\s", stripped))
+        if _RELATED_HEADING.match(stripped) and len(stripped) < 60:
+            in_related = True
+        elif in_related and not is_item:
+            in_related = False
+        if in_related or _CHROME_LINE.search(stripped):
+            dropped.append(stripped)
+        else:
+            kept.append(block)
+    return kept, dropped

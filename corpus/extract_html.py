@@ -2,29 +2,14 @@
 
 trafilatura drops navigation, cookie banners, footers and asides by the page's structure.
 Pages that put furniture inside the article body (a "Related questions" list in the same
-<div>, a consent line in the text) get a second pass by content: the rules below.
+<div>, a consent line in the text) get a second pass by content: corpus.extract's furniture
+rules, the same as for Markdown and plain text.
 """
 
 from __future__ import annotations
 
-import re
 
-from corpus.extract import MAX_DROPPED_LINES, Extraction, reflow_markdown
-
-# A heading that opens a list of links to other pages: it and the list under it are furniture.
-_RELATED_HEADING = re.compile(
-    r"^#*\s*(related|similar|recommended|popular|trending|more)\b.{0,30}$|^#*\s*(you (may|might) also|see also|read (more|next)"
-    r"|people also ask|further reading on this site)\b",
-    re.IGNORECASE,
-)
-# Lines that are site chrome wherever they appear.
-_CHROME_LINE = re.compile(
-    r"\b(we use cookies|uses cookies|accept (all )?cookies|cookie (settings|preferences|policy)|manage (your )?preferences"
-    r"|all rights reserved|privacy policy\s*\|)|^(skip to (main )?content|share this (page|article)|subscribe to our newsletter)\b"
-    r"|^©",
-    re.IGNORECASE,
-)
-
+from corpus.extract import MAX_DROPPED_LINES, Extraction, drop_furniture_lines, reflow_markdown
 
 def extract_html(html: str) -> Extraction:
     import trafilatura
@@ -45,27 +30,6 @@ def extract_html(html: str) -> Extraction:
         dropped=dropped[:MAX_DROPPED_LINES],
         dropped_count=len(dropped),
     )
-
-
-def drop_furniture_lines(blocks: list[str]) -> tuple[list[str], list[str]]:
-    """(blocks kept, blocks dropped): chrome lines, and a related-links heading with the items under it."""
-    kept: list[str] = []
-    dropped: list[str] = []
-    in_related = False
-    for block in blocks:
-        stripped = block.strip()
-        if not stripped:
-            continue
-        is_item = stripped.startswith("- ") or bool(re.match(r"^\d+\.\s", stripped))
-        if _RELATED_HEADING.match(stripped) and len(stripped) < 60:
-            in_related = True
-        elif in_related and not is_item:
-            in_related = False
-        if in_related or _CHROME_LINE.search(stripped):
-            dropped.append(stripped)
-        else:
-            kept.append(block)
-    return kept, dropped
 
 
 _TEXT_BLOCKS = ("p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "button", "td", "th", "dt", "dd", "blockquote", "figcaption", "label")

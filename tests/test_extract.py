@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from corpus.extract import ExtractionError, extract, reflow_markdown
-from corpus.extract_html import drop_furniture_lines, extract_html
+from corpus.extract import drop_furniture_lines
+from corpus.extract_html import extract_html
 from corpus.library import LibraryError, overrides
 from tests.made_documents import (
     COOKIE_TEXT,
@@ -66,6 +67,20 @@ def test_furniture_inside_the_article_is_dropped_by_our_rules():
 def test_related_list_ends_at_the_next_content_block():
     kept, dropped = drop_furniture_lines(["## You may also like", "- Other page", "A real paragraph follows here."])
     assert kept == ["A real paragraph follows here."] and dropped == ["## You may also like", "- Other page"]
+
+
+def test_a_markdown_related_list_is_furniture_but_a_recommended_dosage_section_is_content(tmp_path):
+    page = tmp_path / "policy.md"
+    page.write_text(
+        "# Plan policy\n\n## Recommended dosage\n\n- 750 micrograms once weekly\n\n"
+        "## Related articles\n\n- Best pizza in town\n- Ten tips for travel\n\nWe use cookies to improve this site.\n",
+        encoding="utf-8",
+    )
+    got = extract(page)
+    assert "## Recommended dosage" in got.text and "750 micrograms once weekly" in got.text
+    for furniture in ["Related articles", "Best pizza", "Ten tips", "cookies"]:
+        assert furniture not in got.text, furniture
+    assert got.dropped_count == 4 and "Best pizza in town" in " ".join(got.dropped)
 
 
 def test_markdown_paragraphs_are_joined_and_inline_markup_dropped(tmp_path):
