@@ -20,7 +20,7 @@ offline_environment()
 
 class JsonErrorsGroup(TyperGroup):
     """With --json anywhere on the command line, click's own usage errors (a bad option value, an unknown
-    option) are one JSON line on stderr too, like every error the commands raise (bot/cli/terminal.py)."""
+    option) are one JSON line on stderr too, like every error the CLI raises itself (bot/cli/terminal.py)."""
 
     def main(self, args=None, prog_name=None, standalone_mode=True, **extra):
         argv = sys.argv[1:] if args is None else list(args)
