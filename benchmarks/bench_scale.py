@@ -132,13 +132,9 @@ def child_ask(data_dir: str, manifest: str, url: str | None, questions: int) -> 
 
 
 def _questions() -> list[str]:
-    found = []
-    for path in sorted((ROOT / "eval" / "cases").glob("*.jsonl")):
-        for line in path.read_text().splitlines():
-            case = json.loads(line) if line.strip() else {}
-            if isinstance(case.get("question"), str):
-                found.append(case["question"])
-    return found
+    from eval.cases import QuestionCase, load_cases
+
+    return [case.question for case in load_cases() if isinstance(case, QuestionCase)]
 
 
 def _peak_mb() -> float:

@@ -13,19 +13,15 @@ import numpy as np
 import pytest
 
 from corpus.retrieval import HybridRetriever
+from eval.cases import QuestionCase, load_cases
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
 def _questions() -> list[str]:
-    found = []
-    for path in sorted((ROOT / "eval" / "cases").glob("*.jsonl")):
-        for line in path.read_text().splitlines():
-            case = json.loads(line) if line.strip() else {}
-            if isinstance(case.get("question"), str):
-                found.append(case["question"])
+    asked = [case.question for case in load_cases() if isinstance(case, QuestionCase)]
     gold = (ROOT / "tests" / "data" / "retrieval_gold.jsonl").read_text().splitlines()
-    return found + [json.loads(line)["question"] for line in gold if line.strip()]
+    return asked + [json.loads(line)["question"] for line in gold if line.strip()]
 
 
 QUESTIONS = _questions()
