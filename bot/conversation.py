@@ -61,6 +61,7 @@ class ConversationState:
     read_as_drug: str | None = None  # this turn's question, naming no drug, was read as about this one
     topic_outside: tuple[str, ...] = ()  # lexicon outside_sources entries last talked about (metformin, CMML)
     read_as_outside: tuple[str, ...] = ()  # this turn's pronoun was read as about these
+    patient_outside: tuple[str, ...] = ()  # this turn's patient is outside the sources' (by a stated age, say)
 
 
 class Conversation:
@@ -85,6 +86,7 @@ class Conversation:
         self.state.read_as_drug = None
         self.state.read_as_outside = ()
         routing = route(question, self.state.checking_eligibility, self.engine.settings.fact_reading)
+        self.state.patient_outside = routing.outside
         if routing.intent == "smalltalk":
             response = _scope_refusal("", self.engine.corpus)
         elif routing.intent == "eligibility":
@@ -273,7 +275,8 @@ class Conversation:
 
     def _guard_context(self) -> GuardContext:
         """What the guard must know beyond the text: 'how often is it given?' asks about this drug."""
-        return GuardContext(subject_drug=self.state.read_as_drug, subject_outside=self.state.read_as_outside)
+        return GuardContext(subject_drug=self.state.read_as_drug, subject_outside=self.state.read_as_outside,
+                            patient_outside=self.state.patient_outside)
 
 
 def _verdict_of(drug: str) -> Callable[[dict[str, Any]], tuple[str, str | None]]:

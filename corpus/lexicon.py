@@ -103,6 +103,9 @@ class OutsideEntry(_Entry):
         description="drug; condition / population (never checked by the rules core); risk (a risk group "
         "the rules core reads from the patient's facts)."
     )
+    below_age: int | None = Field(
+        default=None, gt=0, description="A patient whose stated age is below this belongs to it, named or not (children)."
+    )
 
     @property
     def population(self) -> bool:
@@ -340,6 +343,10 @@ class Lexicon(BaseModel):
     def outside_named(self, text: str) -> list[OutsideEntry]:
         """The `outside_sources` entries a text names, in lexicon order."""
         return [entry for entry, regex in self._outside_regexes if regex.search(text)]
+
+    def outside_by_age(self, age_years: int) -> list[OutsideEntry]:
+        """The `outside_sources` populations a patient of this age belongs to ('a 16-year-old': children)."""
+        return [e for e in self.outside_sources if e.below_age is not None and age_years < e.below_age]
 
     def outside(self, entry_id: str) -> OutsideEntry:
         return next(e for e in self.outside_sources if e.id == entry_id)

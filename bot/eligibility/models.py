@@ -62,3 +62,6 @@ class Routing(BaseModel):
     intent: Intent
     reason: str
     extracted: ExtractedFacts
+    outside: tuple[str, ...] = Field(
+        default=(), description="Ids of lexicon `outside_sources` entries that kept the turn from the rules core."
+    )

@@ -16,7 +16,7 @@ import re
 from bot.eligibility.models import ExtractedFacts, Routing
 from bot.eligibility.reader import extract_facts
 from bot.settings import FactReading
-from corpus.lexicon import load_lexicon
+from corpus.lexicon import OutsideEntry, load_lexicon
 
 # Cues that the user asks about a patient, not about the drug in general.
 _STRONG_ELIGIBILITY_CUE = re.compile(
@@ -107,10 +107,17 @@ def is_about_a_patient(text: str, extracted: ExtractedFacts) -> bool:
     return len([f for f in extracted.facts if f != "therapies"]) >= 2
 
 
-def outside_rules_core(text: str) -> list[str]:
-    """Conditions and populations the text names that the rules core's criteria (lower-risk MDS) are not for
-    (lexicon `outside_sources`: CMML, beta thalassemia, children...). A risk group is read by the rules core."""
-    return [e.label for e in load_lexicon().outside_named(text) if e.kind in ("condition", "population")]
+def outside_rules_core(text: str, extracted: ExtractedFacts | None = None) -> list[OutsideEntry]:
+    """Conditions and populations the text names, or the patient's stated age puts them in, that the rules
+    core's criteria (lower-risk MDS, adults) are not for (lexicon `outside_sources`: CMML, beta thalassemia,
+    children...). A named risk group is left to the rules core only when it read the patient's risk category."""
+    lexicon = load_lexicon()
+    facts = extracted.facts if extracted else {}
+    risk_read = bool({"ipss_r", "ipss"} & facts.keys())
+    named = [e for e in lexicon.outside_named(text) if e.kind in ("condition", "population") or (e.kind == "risk" and not risk_read)]
+    age = facts.get("age_years")
+    by_age = lexicon.outside_by_age(age) if isinstance(age, int) else []
+    return named + [e for e in by_age if e not in named]
 
 
 def route(text: str, checking_eligibility: bool, reading: FactReading | None = None) -> Routing:
@@ -118,10 +125,10 @@ def route(text: str, checking_eligibility: bool, reading: FactReading | None = N
     extracted = extract_facts(text, reading)
     if _SMALLTALK.match(text):
         return Routing(intent="smalltalk", reason="greeting or question about the bot", extracted=extracted)
-    outside = outside_rules_core(text)
+    outside = outside_rules_core(text, extracted)
     if outside:  # never checked as if it were lower-risk MDS: the question path says what the sources cover
-        reason = f"names {', '.join(outside)}: not a lower-risk MDS patient for the rules core"
-        return Routing(intent="question", reason=reason, extracted=extracted)
+        reason = f"names {', '.join(e.label for e in outside)}: not a lower-risk MDS patient for the rules core"
+        return Routing(intent="question", reason=reason, extracted=extracted, outside=tuple(e.id for e in outside))
     if _asks_about_eligibility(text, extracted) and is_about_a_patient(text, extracted):
         reason = "a supported drug with eligibility words, about a patient"
         return Routing(intent="eligibility", reason=reason, extracted=extracted)

@@ -29,6 +29,10 @@ class GuardContext(BaseModel):
         default=(), description="Ids of lexicon `outside_sources` entries (drugs, conditions, populations) the previous "
         "turns were about, when this turn names no subject of its own ('what dose of it?' after metformin).",
     )
+    patient_outside: tuple[str, ...] = Field(
+        default=(), description="Ids of `outside_sources` populations this turn's patient belongs to by a stated fact "
+        "(a 16-year-old: children), whatever the question names.",
+    )
 
 
 class DecisionView(BaseModel):

@@ -1,0 +1,56 @@
+"""Near-miss patients are never checked by the rules core as if they had lower-risk MDS (issues 11, 12):
+a condition or population named beside MDS, a risk group the fact reader did not read, a stated age
+under the adult minimum. Real router and lexicon; the conversation tests use the real engine."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.eligibility.routing import route
+from corpus.lexicon import load_lexicon
+
+
+@pytest.mark.parametrize(
+    ("text", "entry"),
+    [
+        ("Is Reblozyl appropriate for my 16-year-old patient with MDS-RS, sEPO 200, 4u q8wk?", "children"),
+        ("can my teenage patient with MDS get luspatercept? sEPO 100, 4 units in 8 weeks", "children"),
+        ("is imetelstat medically necessary for my pt w/ int-2 MDS, 4 u pRBC in 8 wks, failed ESA?", "higher_risk_mds"),
+        ("Is luspatercept medically necessary for my patient with high-risk MDS, RS 20%, 4 units/8 weeks?", "higher_risk_mds"),
+        ("my patient transformed to AML, can she get lusp?", "aml"),
+        ("luspatercept for my patient with hereditary sideroblastic anemia, Hb 8?", "sideroblastic_anemia"),
+        ("my 34 yo pt is expecting, LR-MDS, sEPO 80, Hb 8.5 - can she get darbepoetin?", "pregnancy"),
+    ],
+)
+def test_a_near_miss_patient_goes_to_the_question_path(text, entry):
+    routing = route(text, checking_eligibility=False)
+    assert routing.intent == "question" and entry in routing.outside
+
+
+def test_a_risk_group_the_reader_read_stays_with_the_rules_core():
+    """IPSS-R high is read as a fact: the rules core's verdict says 'not lower-risk' itself."""
+    text = "luspatercept for my pt with IPSS-R high, TD 4u/8wk, RS 20%?"
+    assert route(text, checking_eligibility=False).intent == "eligibility"
+
+
+def test_an_adult_and_a_trial_outcome_are_not_near_misses():
+    assert route("Is luspatercept medically necessary for my 72-year-old patient, IPSS-R low, RS 20%?", False).outside == ()
+    assert load_lexicon().outside_named("what share of patients progressed to AML in MEDALIST?") == []
+    assert load_lexicon().outside_named("expecting a response after 8 weeks of epoetin?") == []
+    assert [e.id for e in load_lexicon().outside_by_age(16)] == ["children"] and load_lexicon().outside_by_age(18) == []
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("text", "named"),
+    [
+        ("Is Reblozyl appropriate for my 16-year-old patient with MDS-RS, sEPO 200, 4u q8wk?", "children"),
+        ("Is luspatercept medically necessary for my patient with high-risk MDS, RS 20%, 4 units/8 weeks?",
+         "higher-risk MDS"),
+        ("best tx approach for an 87 y/o w chronic anemia, MDS and sideroblastic anemia?", "sideroblastic anemia"),
+    ],
+)
+def test_a_near_miss_patient_is_refused_naming_the_population(engine, text, named):
+    shown = engine.conversation().send(text)
+    assert shown.status == "refused" and shown.decision is None
+    assert "speak only of lower-risk MDS" in shown.answer and named in shown.answer
