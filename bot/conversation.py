@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from bot.eligibility import Routing, describe_facts, merge_facts, route
 from bot.eligibility.assumptions import settle_assumptions
+from bot.followup import PRONOUN, Reading, Topic, drug_of, read_turn, remembered
 from bot.guard.instructions import strip_instructions
 from bot.guard.models import GuardContext
 from bot.guard.premises import unsupported_premise
@@ -46,11 +47,6 @@ _ASKS_FOR_CRITERIA = re.compile(
     r"\bwhat\s+(?:documentation|criteria)\b|\bwhat\s+(?:do|does|would)\s+(?:i|we|the\s+payer)\s+need\b",
     re.IGNORECASE,
 )
-_PRONOUN = re.compile(
-    r"\b(?:its|it|this drug|that drug|the drug|this agent|that agent|that one|this one|the latter|they|their|them)\b",
-    re.IGNORECASE,
-)
-
 
 @dataclass
 class ConversationState:
@@ -59,6 +55,7 @@ class ConversationState:
     topic_drug: str | None = None  # the drug last talked about, for "its"/"it"
     checking_eligibility: bool = False
     read_as_drug: str | None = None  # this turn's question, naming no drug, was read as about this one
+    topic: Topic = field(default_factory=Topic)  # the subjects and last question, for follow-ups
     topic_outside: tuple[str, ...] = ()  # lexicon outside_sources entries last talked about (metformin, CMML)
     read_as_outside: tuple[str, ...] = ()  # this turn's pronoun was read as about these
     patient_outside: tuple[str, ...] = ()  # this turn's patient is outside the sources' (by a stated age, say)
@@ -98,15 +95,16 @@ class Conversation:
     # -- question about the sources ---------------------------------------
 
     def _answer_question(self, text: str, routing: Routing) -> BotResponse:
-        query, note = self._resolve_pronouns(text, routing)
+        reading = self._resolve_pronouns(text, routing)
+        query = reading.query
         response = self.engine.answerer.answer(query)
         if response.status == "refused":
             response = self._premise_retry(query, response)
         if self.engine.chat_model is not None and response.status == "answered":
             response = self._llm_draft(query, response)
-        self._remember_topic(text, routing)
-        if note:
-            response = response.model_copy(update={"notes": [note, *response.notes]})
+        self._remember_topic(text, routing, reading)
+        if reading.note:
+            response = response.model_copy(update={"notes": [reading.note, *response.notes]})
         return response
 
     def _llm_draft(self, query: str, extractive: BotResponse) -> BotResponse:
@@ -130,7 +128,7 @@ class Conversation:
         retry = self.engine.answerer.answer(f"What do the sources say about {' and '.join(premise.subject)}?")
         return retry if retry.status == "answered" else refusal
 
-    def _remember_topic(self, text: str, routing: Routing) -> None:
+    def _remember_topic(self, text: str, routing: Routing, reading: Reading) -> None:
         """The drug (any the lexicon knows, covered or not) and outside entries this question named."""
         lexicon = load_lexicon()
         named = [m.id if m.kind == "drug" else lexicon.trial(m.id).drug for m in lexicon.mentions(text) if m.kind != "class"]
@@ -139,25 +137,26 @@ class Conversation:
             self.state.topic_drug = named[0] if named else routing.extracted.drug
         if named or outside:
             self.state.topic_outside = outside
+        self.state.topic = remembered(self.state.topic, reading, lexicon)
 
-    def _resolve_pronouns(self, text: str, routing: Routing) -> tuple[str, str | None]:
-        """'what were its TI rates?' after a luspatercept answer asks about luspatercept;
-        'what dose of it?' after metformin asks about metformin."""
+    def _resolve_pronouns(self, text: str, routing: Routing) -> Reading:
+        """'what were its TI rates?' after a luspatercept answer asks about luspatercept; 'what about
+        imetelstat?' asks the last question about imetelstat (bot/followup.py); 'what dose of it?'
+        after metformin asks about metformin."""
         lexicon = load_lexicon()
+        dose_question = bool(lexicon.dose_question.search(text))
         if routing.extracted.drugs or lexicon.mentions(text) or lexicon.outside_named(text):
-            return text, None
+            return read_turn(text, self.state.topic, lexicon, dose_question)
         # A turn naming no subject is about the conversation's: the guard compares the answer with it.
         self.state.read_as_outside = self.state.topic_outside
-        self.state.read_as_drug = None if self.state.topic_outside else self.state.topic_drug
         if self.state.topic_outside:
+            if not (PRONOUN.search(text) or dose_question):
+                return Reading(query=text)
             name = " and ".join(lexicon.outside(i).label for i in self.state.topic_outside)
-        elif self.state.topic_drug is not None:
-            name = lexicon.label(self.state.topic_drug)
-        else:
-            return text, None
-        if not (_PRONOUN.search(text) or lexicon.dose_question.search(text)):  # "what dose was used?" too
-            return text, None
-        return f"{text} ({name})", f"Read as a question about {name}, discussed before."
+            return Reading(query=f"{text} ({name})", note=f"Read as a question about {name}, discussed before.")
+        reading = read_turn(text, self.state.topic, lexicon, dose_question)
+        self.state.read_as_drug = drug_of(reading.subject, lexicon) or self.state.topic_drug
+        return reading
 
     # -- eligibility --------------------------------------------------------
 
@@ -180,6 +179,8 @@ class Conversation:
             names = ", ".join(d.replace("_", " ") for d in rules_core.SUPPORTED_DRUGS)
             return _needs(f"Which drug should I check? Supported: {names}.", facts, notes, ["drug"])
         self.state.drug = self.state.topic_drug = drug
+        checked = remembered(self.state.topic, Reading(query=text, subject=("drug", drug)), load_lexicon())
+        self.state.topic = checked.model_copy(update={"question": None})  # a patient check is no question to re-ask
         facts, settled_notes, pending = settle_assumptions(extracted.assumptions, facts, _verdict_of(drug))
         notes.extend(settled_notes)
         self.state.facts = facts

@@ -38,7 +38,7 @@ STOPWORDS = frozenset(
     than that the their them then there these they this those through to too under until up very was we were what when
     where which while who whom why will with would you your yours per vs versus e g i.e eg ie tell please show explain
     describe give list say said according source sources paper article review
-    patient patients mds now then okay ok""".split()
+    patient patients mds now then okay ok because actually really still already anyway basically""".split()
 )
 
 # Words of a question that carry no topic: they never make a question out of scope.
@@ -54,7 +54,8 @@ QUESTION_WORDS = frozenset(
     primary endpoint endpoints versus arm arms placebo group groups time times week weeks month months year years
     first second third line lines level levels value values high low higher lower significant significantly
     must met meet meets should can need needs influence influences choice choose choosing decide decision select
-    selection between affect affects share proportion fraction lasting last lasted typical soon quickly fast""".split()
+    selection between affect affects share proportion fraction lasting last lasted typical soon quickly fast
+    point points suggest suggests denied denial appeal""".split()
 )
 
 

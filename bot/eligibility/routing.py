@@ -73,11 +73,28 @@ def _names_a_trial(text: str) -> bool:
     return any(mention.kind == "trial" for mention in load_lexicon().mentions(text))
 
 
+# "<trial>-eligible", "eligible for <trial>", "enrolled in <trial>": a trial's entry criteria, not medical necessity.
+_TRIAL_ENTRY_BEFORE = re.compile(r"(?:eligib\w*|qualif\w*|enrol+(?:ed|ment)?|included|entered)\s+(?:for|in|into|to)\s+(?:the\s+)?$",
+                                 re.IGNORECASE)
+_TRIAL_ENTRY_AFTER = re.compile(r"^[- ](?:eligib\w*|criteria|entry|inclusion|like)", re.IGNORECASE)
+
+
+def asks_about_trial_entry(text: str) -> bool:
+    """The eligibility words are about a trial the text names ('would they have been IMerge-eligible?')."""
+    for mention in load_lexicon().mentions(text):
+        if mention.kind != "trial":
+            continue
+        if _TRIAL_ENTRY_BEFORE.search(text[max(0, mention.start - 30):mention.start]) or \
+                _TRIAL_ENTRY_AFTER.match(text[mention.end:mention.end + 20]):
+            return True
+    return False
+
+
 def _asks_about_eligibility(text: str, extracted: ExtractedFacts) -> bool:
     """Needs a drug asked about plus either eligibility wording or patient facts; a general
     question about a drug ("what did the trial show?", "the dose?") is not one, unless it
     clearly talks about a patient."""
-    if not extracted.drugs:
+    if not extracted.drugs or asks_about_trial_entry(text):
         return False
     if _STRONG_ELIGIBILITY_CUE.search(text):
         return True

@@ -1,0 +1,150 @@
+"""Follow-up questions read against the conversation's subject (issue 12: subject resolution across turns).
+
+- names no subject: a pronoun ("were del5q pts in it?"), a dose wording, or a short elliptical turn
+  ("what was the comparator") is about the last subject named; "the first one" / "the former" and
+  "the latter" / "the second one" pick among the last two named;
+- names only a new subject ("what about imetelstat?", "and darbepoetin?"): the previous question is
+  asked again about it ("common AEs with luspatercept?" -> "common AEs with imetelstat?").
+
+Subjects are the lexicon's mentions (drugs, classes, trials): a trial is kept as the trial, so
+"what was the comparator" after COMMANDS asks about COMMANDS, not every luspatercept trial.
+"""
+
+from __future__ import annotations
+
+import re
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from corpus.lexicon import Lexicon, Mention
+from corpus.vocabulary import QUESTION_WORDS, STOPWORDS, words
+
+PRONOUN = re.compile(
+    r"\b(?:its|it|this drug|that drug|the drug|this agent|that agent|that one|this one|this trial|that trial|"
+    r"the trial|that study|the study|their|them|they(?!\s+(?:say|said|name|report|mention|state|recommend|suggest|"
+    r"describe|give|list|cite)))\b",  # "what do they say": the sources
+    re.IGNORECASE,
+)
+_FIRST = re.compile(r"\b(?:the\s+)?(?:first\s+one|former|first\s+(?:drug|agent|trial))\b", re.IGNORECASE)
+_LATTER = re.compile(r"\b(?:the\s+)?(?:latter|second\s+one|second\s+(?:drug|agent|trial)|last\s+one)\b", re.IGNORECASE)
+_SWITCH_LEAD = re.compile(r"^\s*(?:and|or|what\s+about|how\s+about|same\s+(?:for|with)|and\s+for|what\s+of|vs\.?|versus)\b",
+                          re.IGNORECASE)
+_QUALIFIED_ONE = re.compile(r"\bthe\s+([\w()/-]+)\s+one\b", re.IGNORECASE)
+_QUESTION_LEAD = re.compile(
+    r"^\s*(?:what|which|who|whom|when|where|why|how|is|are|was|were|did|does|do|can|could|any|tell|list|give)\b",
+    re.IGNORECASE,
+)
+ELLIPTICAL_MAX_WORDS = 6  # a turn this short, naming no subject, continues the last one ("what was the comparator")
+SWITCH_MAX_EXTRA_WORDS = 1  # "what about imetelstat?" has no topic words of its own besides the subject
+
+
+class Topic(BaseModel):
+    """What the conversation's questions were about, latest last."""
+
+    model_config = ConfigDict(frozen=True)
+
+    subjects: tuple[tuple[str, str], ...] = Field(default=(), description="(kind, id) of drugs, classes, trials named.")
+    question: str | None = Field(default=None, description="The last question about the sources, as searched.")
+
+
+class Reading(BaseModel):
+    """How one turn is read: the text to search and, when it was completed, a note saying so."""
+
+    model_config = ConfigDict(frozen=True)
+
+    query: str
+    note: str | None = None
+    subject: tuple[str, str] | None = Field(default=None, description="(kind, id) the turn was read as about.")
+
+
+def subjects_of(text: str, lexicon: Lexicon) -> list[tuple[str, str]]:
+    return list(dict.fromkeys((m.kind, m.id) for m in lexicon.mentions(text) if m.kind in ("drug", "class", "trial")))
+
+
+def label_of(subject: tuple[str, str], lexicon: Lexicon) -> str:
+    kind, entity_id = subject
+    if kind == "trial":
+        return lexicon.trial(entity_id).label
+    if kind == "class":
+        return lexicon.drug_class(entity_id).label
+    return lexicon.label(entity_id)
+
+
+def drug_of(subject: tuple[str, str] | None, lexicon: Lexicon) -> str | None:
+    """The drug a subject stands for (a trial: the drug it tested; a class: none)."""
+    if subject is None or subject[0] == "class":
+        return None
+    return lexicon.trial(subject[1]).drug if subject[0] == "trial" else subject[1]
+
+
+def read_turn(text: str, topic: Topic, lexicon: Lexicon, dose_question: bool) -> Reading:
+    """The turn as a question about the sources, completed from the conversation where it leans on it."""
+    named = lexicon.mentions(text)
+    if named:
+        return _switched(text, named, topic, lexicon) or Reading(query=text)
+    if not topic.subjects or lexicon.outside_named(text):  # "and for beta thal pts?" is about them, not the last drug
+        return Reading(query=text)
+    subject = _referred(text, topic, lexicon)
+    if subject is None and not (PRONOUN.search(text) or dose_question or _is_elliptical(text)):
+        return Reading(query=text)
+    subject = subject or topic.subjects[-1]
+    name = label_of(subject, lexicon)
+    if topic.question and _is_elliptical(text) and not (_QUESTION_LEAD.search(text) or PRONOUN.search(text)):
+        # "placebo arm?" after "<trial>: what % reached TI?": the same question, about that part
+        query = f"{topic.question.rstrip(' ?.')}: {text}"
+        return Reading(query=query, note=f"Read as: {query}", subject=subject)
+    return Reading(query=f"{text} ({name})", note=f"Read as a question about {name}, discussed before.", subject=subject)
+
+
+def remembered(topic: Topic, reading: Reading, lexicon: Lexicon) -> Topic:
+    """The topic after a question turn: its subjects (or the one it was read as about) come last."""
+    named = subjects_of(reading.query, lexicon) or ([reading.subject] if reading.subject else [])
+    if not named:
+        return topic.model_copy(update={"question": reading.query})
+    kept = [s for s in topic.subjects if s not in named]
+    return Topic(subjects=tuple([*kept, *named][-4:]), question=reading.query)
+
+
+def _referred(text: str, topic: Topic, lexicon: Lexicon) -> tuple[str, str] | None:
+    """'the first one' / 'the former', 'the latter': one of the last two subjects named; 'the IDH2 one'
+    after a class: the member the lexicon names '<IDH2> <class head word>'."""
+    qualified = _QUALIFIED_ONE.search(text)
+    last = topic.subjects[-1] if topic.subjects else None
+    if qualified and last and last[0] == "class":
+        head = label_of(last, lexicon).split()[-1]
+        members = [m for m in lexicon.mentions(f"{qualified.group(1)} {head}") if m.kind == "drug"]
+        return ("drug", members[0].id) if members else None
+    if len(topic.subjects) < 2:
+        return None
+    if _FIRST.search(text):
+        return topic.subjects[-2]
+    if _LATTER.search(text):
+        return topic.subjects[-1]
+    return None
+
+
+def _is_elliptical(text: str) -> bool:
+    """A short question ('what was the comparator', 'placebo arm?'), never a remark ('Great.')."""
+    topic_words = [w for w in words(text) if w not in STOPWORDS]
+    asks = "?" in text or bool(_QUESTION_LEAD.search(text))
+    return asks and 0 < len(topic_words) and len(words(text)) <= ELLIPTICAL_MAX_WORDS
+
+
+def _switched(text: str, named: list[Mention], topic: Topic, lexicon: Lexicon) -> Reading | None:
+    """'what about imetelstat?': the last question, about the newly named subject instead."""
+    if topic.question is None or not _SWITCH_LEAD.search(text):
+        return None
+    rest = text
+    for mention in named:
+        rest = rest.replace(mention.text, " ")
+    extra = [w for w in words(_SWITCH_LEAD.sub(" ", rest)) if w not in STOPWORDS and w not in QUESTION_WORDS]
+    previous = [m for m in lexicon.mentions(topic.question) if m.kind in ("drug", "class", "trial")]
+    if len(extra) > SWITCH_MAX_EXTRA_WORDS or not previous:
+        return None
+    new = " and ".join(m.text for m in named)
+    query = topic.question
+    for mention in sorted(previous, key=lambda m: m.start, reverse=True):
+        query = query[: mention.start] + new + query[mention.end:] if mention is previous[0] else \
+            query[: mention.start] + query[mention.end:]
+    query = re.sub(r"\s+", " ", query).strip()
+    return Reading(query=query, note=f"Read as: {query}")

@@ -1,0 +1,70 @@
+"""Follow-up turns read against the conversation's subject (bot/followup.py): elliptical questions,
+'what about X?', 'the first one', 'the IDH2 one', a trial kept as the trial. Real lexicon; the
+conversation tests use the real engine and retrieval."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.followup import Reading, Topic, read_turn, remembered
+from corpus.lexicon import load_lexicon
+
+LEXICON = load_lexicon()
+
+
+def _after(*questions: str) -> Topic:
+    topic = Topic()
+    for question in questions:
+        topic = remembered(topic, read_turn(question, topic, LEXICON, dose_question=False), LEXICON)
+    return topic
+
+
+def test_a_short_question_naming_nothing_is_about_the_last_trial():
+    reading = read_turn("what was the comparator", _after("COMMANDS results?"), LEXICON, dose_question=False)
+    assert reading.query.endswith("(COMMANDS)") and reading.subject == ("trial", "commands")
+
+
+def test_what_about_asks_the_last_question_of_the_new_subject():
+    reading = read_turn("what about imetelstat?", _after("common AEs with luspatercept?"), LEXICON, dose_question=False)
+    assert reading.query == "common AEs with imetelstat?"
+
+
+def test_the_first_one_and_the_latter_pick_among_the_last_two():
+    topic = _after("common AEs with luspatercept?", "what about imetelstat?")
+    assert read_turn("grade 3-4 rate for the first one?", topic, LEXICON, False).subject == ("drug", "luspatercept")
+    assert read_turn("and the latter's dose?", topic, LEXICON, True).subject == ("drug", "imetelstat")
+
+
+def test_the_qualified_one_after_a_class_is_its_member():
+    topic = _after("any data for IDH inhibitors in LR-MDS?")
+    assert read_turn("dose of the IDH2 one?", topic, LEXICON, True).subject == ("drug", "enasidenib")
+
+
+def test_a_remark_a_new_population_or_a_long_question_is_not_completed():
+    topic = _after("What did MEDALIST show?")
+    assert read_turn("Great.", topic, LEXICON, False) == Reading(query="Great.")
+    assert read_turn("and for beta thal pts?", topic, LEXICON, False) == Reading(query="and for beta thal pts?")
+    long = "which drug do they name for patients with IDH1 mutations?"
+    assert read_turn(long, topic, LEXICON, False) == Reading(query=long)
+
+
+@pytest.mark.slow
+def test_a_conversation_keeps_its_subject_across_turns(engine):
+    conversation = engine.conversation()
+    assert "38%" in conversation.send("MEDALIST — what % reached TI?").answer
+    placebo = conversation.send("placebo arm?")
+    assert placebo.status == "answered" and "13%" in placebo.answer
+    conversation = engine.conversation()
+    conversation.send("common AEs with luspatercept?")
+    other = conversation.send("what about imetelstat?")
+    assert "thrombocytopenia" in other.answer and "bone pain" not in other.answer
+    first = conversation.send("grade 3-4 rate for the first one?")
+    assert "14%" in first.answer
+
+
+@pytest.mark.slow
+def test_a_dose_of_the_class_member_asked_is_refused(engine):
+    conversation = engine.conversation()
+    conversation.send("any data for IDH inhibitors in LR-MDS?")
+    dose = conversation.send("dose of the IDH2 one?")
+    assert dose.status == "refused" and "enasidenib" in dose.answer and "mg" not in dose.answer
