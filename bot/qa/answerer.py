@@ -85,7 +85,9 @@ class Answerer(NotStated, ConflictPositions, DirectAnswers):
         refusal = self._refusal_reason(result, scored, entities, aspects)
         if refusal is not None:
             return self._refuse(refusal)
-        dose_problem = self._dose_not_stated(result, scored, entities) or self._threshold_not_stated(result, scored)
+        dose_problem = (self._dose_not_stated(result, scored, entities) or self._threshold_not_stated(result, scored)
+                        or self._date_not_stated(result, scored, entities)
+                        or self._comparison_not_stated(result, scored, aspects, entities))
         if dose_problem is not None:
             return dose_problem
         if len(aspects) < 2 and not entities and self._options_cue and self._options_cue.search(result.analysis.corrected):

@@ -24,6 +24,9 @@ from corpus.vocabulary import CONCEPTS, stem
 _LEXICON = load_lexicon()
 _CUES = re.compile(r"(?<![\w-])(?:" + "|".join(_LEXICON.threshold_cues) + r")(?!\w)", re.IGNORECASE) if _LEXICON.threshold_cues else None
 _DRUG_CONCEPTS = _LEXICON.drug_concept_keys
+_COMPARATOR = "comparator"  # the concept a comparison question names ("vs", "compared with", "which is higher")
+_GENERIC_TERMS = frozenset({"c" + _COMPARATOR, "clrmds", "cmds"})
+_CLASS_CONCEPTS = frozenset(f"c{c.key}" for c in _LEXICON.classes)
 _MEASURES = frozenset(f"c{key}" for key in _LEXICON.measurement_concepts)
 
 
@@ -74,6 +77,43 @@ class NotStated:
         what = threshold_label(measures, concept_label)
         return self._not_stated(f"The source documents do not state a {what} threshold for this.", scored[:1])
 
+    def _date_not_stated(
+        self, result: RetrievalResult, scored: list[ScoredSentence], entities: list[str]
+    ) -> BotResponse | None:
+        """'When was <drug> approved?': answered only by a sentence about it that gives a date for the event asked."""
+        if not entities or not _DATE_QUESTION.search(result.analysis.corrected):
+            return None
+        event = set(result.analysis.known_terms) - set(entities)
+        for candidate in scored[:10]:
+            context = self._about(candidate) | self._passage_terms[candidate.passage.id]
+            if set(entities) & self._about(candidate) and _DATE.search(candidate.sentence.normalized) \
+                    and (not event or event & context):
+                return None
+        about = [s for s in scored if set(entities) & self._about(s)][:1]
+        names = ", ".join(concept_label(e) for e in entities)
+        return self._not_stated(f"The source documents do not state when this happened for {names}.", about)
+
+    def _comparison_not_stated(
+        self, result: RetrievalResult, scored: list[ScoredSentence], aspects: dict[str, ScoredSentence], entities: list[str]
+    ) -> BotResponse | None:
+        """'VTE risk <drug A> vs <drug B>, which is higher?': the sources must speak of what is compared for
+        each compared drug or trial (some sentence about it names it); for one they do not, they do not state it."""
+        if len(aspects) < 2 or "c" + _COMPARATOR not in result.analysis.known_terms:
+            return None
+        named = set(entities) | {stem(e) for e in entities}
+        attribute = {t for t in result.analysis.known_terms
+                     if t not in _GENERIC_TERMS | _DRUG_CONCEPTS | _CLASS_CONCEPTS and t not in named}
+        if not attribute:
+            return None
+        speaking = {e: [c for c in scored if e in self._about(c) and len(attribute & self._about(c)) >= len(attribute) / 2]
+                    for e in aspects}
+        lacking = [e for e, found in speaking.items() if not found]
+        if not lacking:
+            return None
+        stated = [found[0] for found in speaking.values() if found][:1]
+        names = ", ".join(concept_label(e) for e in lacking)
+        return self._not_stated(f"The source documents do not state this for {names}, so they do not compare it.", stated)
+
     def _not_stated(self, text: str, about: list[ScoredSentence]) -> BotResponse:
         if not about:
             return self._refuse(text)
@@ -92,9 +132,12 @@ class NotStated:
             return None
         # "dose reduction for G4 thrombocytopenia", "renal dosing": a change of dose, not the dose.
         adjusting = next((k for k in ("corgandose", "cdoseadjust") if k in keys), None)
+        # "When do you escalate <drug>?": a sentence stating that change and when it is made.
+        trigger = _ADJUST_ACTION.search(result.analysis.corrected) if _WHEN.search(result.analysis.corrected) else None
         for candidate in scored[:10]:
             terms = self._sentence_terms[candidate.sentence.id]
-            if adjusting and any(d in terms for d in drugs) and adjusting in terms:
+            if adjusting and any(d in terms for d in drugs) and adjusting in terms and _states_trigger(
+                    candidate.sentence.normalized, trigger):
                 return None
             if not adjusting and any(states_dose_for(candidate.sentence.normalized, d) for d in drugs):
                 return None
@@ -102,6 +145,26 @@ class NotStated:
         names = ", ".join(concept_label(d) for d in drugs)
         what = f"the {concept_label(adjusting)}" if adjusting else "a dose or schedule"
         return self._not_stated(f"The source documents do not state {what} for {names}.", about)
+
+
+_WHEN = re.compile(r"^\s*(?:when|at what point|under what conditions?|in (?:which|what) cases?)\b", re.IGNORECASE)
+_ADJUST_ACTION = re.compile(r"\b(escalat|reduc|lower|decreas|increas|hold|withh[oe]ld|interrupt|delay|modif|adjust)\w*",
+                            re.IGNORECASE)
+_CONDITION = re.compile(r"\b(?:if|when|after|once|unless|until|upon|in case of|in patients? (?:who|with))\b", re.IGNORECASE)
+# "When was <drug> approved?", "what year did <trial> start?": answered only by a sentence giving a date.
+_DATE_QUESTION = re.compile(
+    r"^\s*(?:when\s+(?:was|were|did|is|will|has|have)|what\s+(?:year|date|month)|since\s+when|in\s+what\s+year)\b",
+    re.IGNORECASE,
+)
+_DATE = re.compile(r"\b(?:19|20)\d{2}\b")
+
+
+def _states_trigger(text: str, trigger: re.Match[str] | None) -> bool:
+    """A 'when do you <action>' question needs a sentence naming that action under a condition."""
+    if trigger is None:
+        return True
+    action = trigger.group(1).lower()
+    return bool(_CONDITION.search(text)) and any(w.startswith(action) for w in re.findall(r"[a-z]+", text.lower()))
 
 
 def concept_label(key: str) -> str:

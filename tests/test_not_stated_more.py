@@ -1,0 +1,36 @@
+"""Not-stated questions beyond doses (bot/qa/not_stated.py): a date the sources do not give for that drug,
+a 'when do you <change> the dose' trigger they do not state, a comparison where one side is never
+spoken of for what is compared. Each is answered 'the sources do not state ...' with what they do
+state, while the answerable twin is answered. Real engine, real retrieval."""
+
+from __future__ import annotations
+
+import pytest
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.mark.parametrize(
+    ("unstated", "stated", "figure"),
+    [
+        ("When was imetelstat FDA approved?", "when was luspatercept approved by the FDA?", "April 2020"),
+        ("when do you escalate lusp from 1 mg/kg to the next level?", "what doses of luspatercept were used?", "1.75"),
+        ("VTE risk reblozyl vs retacrit - which is higher?", "compare MEDALIST and IMerge TI rates", "38%"),
+    ],
+)
+def test_what_the_sources_do_not_state_is_said_so(engine, unstated, stated, figure):
+    refused = engine.conversation().send(unstated)
+    assert refused.status == "refused" and refused.answer.startswith("The source documents do not state")
+    assert "What they do say:" in refused.answer and refused.citations  # what they do state, cited
+    answered = engine.conversation().send(stated)
+    assert answered.status == "answered" and figure in answered.answer
+
+
+def test_a_comparison_the_sources_make_for_both_sides_is_answered(engine):
+    shown = engine.conversation().send("how durable was lusp response in COMMANDS compared to MEDALIST?")
+    assert shown.status == "answered"
+
+
+def test_a_price_question_is_refused_naming_no_dose(engine):
+    shown = engine.conversation().send("How much does Reblozyl cost per vial / per month?")
+    assert shown.status == "refused" and "mg/kg" not in shown.answer
