@@ -54,3 +54,15 @@ def test_a_near_miss_patient_is_refused_naming_the_population(engine, text, name
     shown = engine.conversation().send(text)
     assert shown.status == "refused" and shown.decision is None
     assert "speak only of lower-risk MDS" in shown.answer and named in shown.answer
+
+
+@pytest.mark.slow
+def test_an_options_question_is_scoped_by_its_options_evidence(engine):
+    """'Which agent for each?' names no drug: the options' best sentences together cover it (not refused)."""
+    shown = engine.conversation().send("TD del(5q) vs TD non-del(5q) with ring sideroblasts after ESA failure: which agent for each?")
+    assert shown.status == "answered" and "lenalidomide" in shown.answer and "luspatercept" in shown.answer.lower()
+
+
+def test_never_got_a_class_is_history_not_the_drug_asked():
+    routing = route("Pt LR-MDS, RS 20%, TD 2 units/month, sEPO 250, never got an ESA. Will Reblozyl get approved?", False)
+    assert routing.extracted.drugs == ["luspatercept"]

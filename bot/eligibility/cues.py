@@ -33,14 +33,14 @@ HISTORY = re.compile(
 # --------------------------------------------------------------------------- #
 
 NEGATED_BEFORE = re.compile(
-    r"(?:\bnever\s+(?:had|received|been\s+(?:on|given|treated\s+with|exposed\s+to)|tried|taken|used|on|"
+    r"(?:\bnever\s+(?:had|received|got|gotten|been\s+(?:on|given|treated\s+with|exposed\s+to)|tried|taken|used|on|"
     r"exposed\s+to|started|given)"
     r"|\bden(?:ies|ied|ying)\s+(?:any\s+)?(?:prior\s+|previous\s+)?(?:use\s+of\s+|exposure\s+to\s+)?"
     r"|\b(?:has|have)(?:n't|\s+not)\s+(?:yet\s+)?(?:started|been\s+started\s+on|begun)"
     r"|\bnot\s+yet\s+(?:started|on|begun)(?:\s+on)?"
     r"|\bno\s+(?:prior\s+|previous\s+|history\s+of\s+|exposure\s+to\s+)?"
     r"|\bnot\s+(?:previously\s+)?(?:treated\s+with|received|been\s+on|on)"
-    r"|\bhas(?:n't|\s+not)\s+(?:had|received|been\s+on|tried)"
+    r"|\bhas(?:n't|\s+not)\s+(?:had|received|got|gotten|been\s+on|tried)"
     r"|\bwithout\s+(?:prior\s+|previous\s+|any\s+)?|\bna[iï]ve\s+to)\s*(?:an?\s+|any\s+)?$",
     re.IGNORECASE,
 )

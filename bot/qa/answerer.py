@@ -82,6 +82,9 @@ class Answerer(NotStated, ConflictPositions, DirectAnswers):
         entities = self._entities(result.analysis.corrected)
         scored = self._score(result, set(entities))
         aspects = self._aspect_picks(result.analysis.corrected, entities)
+        if len(aspects) < 2 and not entities and self._options_cue and self._options_cue.search(result.analysis.corrected):
+            # "which agent for each?": the options' evidence together decides the scope, as named aspects do
+            aspects = option_picks(scored, DRUG_CONCEPTS, self._own_terms, self.tuning.per_entity_ratio, self.max_sentences)
         refusal = self._refusal_reason(result, scored, entities, aspects)
         if refusal is not None:
             return self._refuse(refusal)
@@ -90,8 +93,6 @@ class Answerer(NotStated, ConflictPositions, DirectAnswers):
                         or self._comparison_not_stated(result, scored, aspects, entities))
         if dose_problem is not None:
             return dose_problem
-        if len(aspects) < 2 and not entities and self._options_cue and self._options_cue.search(result.analysis.corrected):
-            aspects = option_picks(scored, DRUG_CONCEPTS, self._own_terms, self.tuning.per_entity_ratio, self.max_sentences)
         touched = conflicts_for(result.analysis.corrected, self.conflicts)
         chosen = self._select(scored, set(entities), aspects)
         # Every position only when the question is on the contested topic; an answer that merely

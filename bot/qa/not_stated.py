@@ -98,7 +98,8 @@ class NotStated:
     ) -> BotResponse | None:
         """'VTE risk <drug A> vs <drug B>, which is higher?': the sources must speak of what is compared for
         each compared drug or trial (some sentence about it names it); for one they do not, they do not state it."""
-        if len(aspects) < 2 or "c" + _COMPARATOR not in result.analysis.known_terms:
+        # Only drugs or trials the question names are compared (an options question's picks are not).
+        if len([e for e in aspects if e in entities]) < 2 or "c" + _COMPARATOR not in result.analysis.known_terms:
             return None
         named = set(entities) | {stem(e) for e in entities}
         attribute = {t for t in result.analysis.known_terms
