@@ -23,15 +23,21 @@ INJECTION_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
          r"|istruzioni|documenti|fonti|regole)\b"),
         ("system override",
          r"\bsystem\s*(?:override|prompt|message|instructions?)\b|<\s*/?\s*system\s*>|\[/?INST\]"
-         r"|^\s*(?:system|assistant|developer)\s*:"),
+         r"|^\s*(?:system|assistant|developer)\s*:"
+         # chat-template tokens and markdown headers posing as a system turn
+         r"|<\|(?:im_start|im_end|system|user|assistant|endoftext)\|>|^\s*#+\s*(?:system|assistant|developer|admin)\b"),
+        ("sources dismissed",
+         r"\b(?:answer|respond|reply)\s+(?:only\s+)?from\s+(?:memory|your (?:own |general )?(?:knowledge|training))\b"
+         r"|\buse your (?:own |general )?(?:knowledge|training)\b"
+         r"|\bthe (?:sources|documents|passages|articles?) (?:are|is) (?:wrong|outdated|incorrect|irrelevant|fake)\b"),
         ("rules disabled",
          r"\b(?:disable|turn off|switch off|deactivate|skip)\s+(?:your |the |all )?(?:citations?|safety|guard\w*|grounding|checks?|filters?)"
          r"|\b(?:citations?|safety|guard|grounding)\s*(?:rules?|checks?|requirements?|mode)?\s*(?:are\s+|is\s+)?"
          r"(?:now\s+)?(?:disabled|off|suspended|removed|lifted|not required|turned off)\b"),
         ("role change",
-         r"\byou are now\b|\bact as\b|\bpretend (?:to be|you are)\b|\bfrom now on\b|\bnew (?:role|persona|instructions?)\b"
+         r"\byou are now\b|\bact as\b|\bpretend (?:to be|you are)\b|\bfrom now on\b|\bnew (?:role|persona|instructions?)\b|\b(?:new|updated|important)\s+(?:system\s+)?(?:polic(?:y|ies)|rules?)\s*:"
          r"|\bdeveloper mode\b|\bjailbreak\w*\b|\bdo anything now\b|\bDAN mode\b|\brole[- ]?play\w*|\bin character\b|\blet'?s pretend\b"
-         r"|\b(?:answer|reply|respond|write)\s+as if\b|\bno (?:source |grounding )?restrictions\b|\bunrestricted\b"
+         r"|\b(?:answer|reply|respond|write)(?:\s+(?:the|your|this)\s+(?:answer|response|reply))?\s+as if\b|\bno (?:source |grounding )?restrictions\b|\bunrestricted\b"
          # German, French, Spanish: "from now on", "you are now", "pretend", "without rules/sources".
          r"|\bab jetzt\b|\bvon nun an\b|\bdu bist (?:jetzt|nun)\b|\bbist du (?:jetzt|nun)\b|\btu es (?:maintenant|d[ée]sormais)\b"
          r"|\b[àa] partir de maintenant\b|\bfais comme si\b|\bjoue[zs]? le r[ôo]le\b|\beres ahora\b|\bahora eres\b"
@@ -45,6 +51,8 @@ INJECTION_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
          r"(?:system\s+|hidden\s+|initial\s+)?(?:prompt|instructions)\b"),
         ("dictated answer",
          r"\brepeat after me\b|\bthe answer is always\b"
+         r"|\byou (?:must|should|will|have to|are required to)\s+(?:always\s+)?(?:answer|say|reply|respond)\b"
+         r"|\binclude\b[^.?!\n]{0,40}\bin (?:every|each|all|your)\s+(?:answers?|repl(?:y|ies)|responses?)\b"
          r"|(?:^|[.!?:]\s*)(?:just\s+|only\s+|always\s+)?(?:say|reply|respond|write|answer)\s+(?:only\s+)?"
          r"(?:that|with|exactly|yes|no)\b"
          r"|\b(?:begin|start|open|prefix|end)\s+(?:every|each|your|all)\s+(?:\w+\s+)?(?:answers?|repl(?:y|ies)|responses?)\s+with\b"
@@ -74,7 +82,8 @@ _BARE_PAYLOAD = re.compile(
 )
 
 
-_HIDDEN = re.compile(r"<!--.*?(?:-->|$)", re.DOTALL)
+# An HTML comment or a chat-template turn is never part of the question.
+_HIDDEN = re.compile(r"<!--.*?(?:-->|$)|<\|im_start\|>.*?(?:<\|im_end\|>|$)", re.DOTALL)
 
 
 def injection_findings(text: str) -> list[str]:
