@@ -20,6 +20,9 @@ from corpus.lexicon import load_lexicon
         ("my patient transformed to AML, can she get lusp?", "aml"),
         ("luspatercept for my patient with hereditary sideroblastic anemia, Hb 8?", "sideroblastic_anemia"),
         ("my 34 yo pt is expecting, LR-MDS, sEPO 80, Hb 8.5 - can she get darbepoetin?", "pregnancy"),
+        ("my pt with CCUS and anemia, sEPO 100, can she get lusp?", "clonal_cytopenia"),
+        ("IPSS-M moderate high, TD 4 units/8 weeks: is imetelstat medically necessary for my patient?", "higher_risk_mds"),
+        ("secondary AML evolved from MDS, still RBC-TD. can we use luspatercept?", "aml"),
     ],
 )
 def test_a_near_miss_patient_goes_to_the_question_path(text, entry):
@@ -66,3 +69,16 @@ def test_an_options_question_is_scoped_by_its_options_evidence(engine):
 def test_never_got_a_class_is_history_not_the_drug_asked():
     routing = route("Pt LR-MDS, RS 20%, TD 2 units/month, sEPO 250, never got an ESA. Will Reblozyl get approved?", False)
     assert routing.extracted.drugs == ["luspatercept"]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [("SEs of lusp?", "fatigue"), ("bx needed for PA? RS% from BM?", "bone marrow biopsy"),
+     ("PA docs needed for reblozyl?", "must be documented"), ("is lusp given subq?", "sc"),
+     ("Renewal denied b/c no response to luspatercept after 6 months. What alternative do the sources point to?", "imetelstat"),
+     ("has COMMANDS actually read out yet or is it still ongoing?", "ongoing")],
+)
+def test_shorthand_and_filler_words_do_not_refuse_an_answerable_question(engine, question, expected):
+    shown = engine.conversation().send(question)
+    assert shown.status == "answered" and expected in shown.answer
