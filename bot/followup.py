@@ -7,7 +7,7 @@
   asked again about it ("common AEs with luspatercept?" -> "common AEs with imetelstat?").
 
 Subjects are the lexicon's mentions (drugs, classes, trials): a trial is kept as the trial, so
-"what was the comparator" after COMMANDS asks about COMMANDS, not every luspatercept trial.
+"what was the comparator" after a trial asks about that trial, not every trial of its drug.
 """
 
 from __future__ import annotations

@@ -188,6 +188,11 @@ class Lexicon(BaseModel):
         default_factory=list,
         description="Questions ('{drug}' = its label) answered first when a user asks how to get a drug approved.",
     )
+    drug_name_endings: list[str] = Field(
+        default_factory=list,
+        description="Lower-case endings of nonproprietary drug names (USAN/INN stems: '-mab', '-dustat'): a word the "
+        "sources never use that ends so names a drug they do not cover.",
+    )
 
     @model_validator(mode="after")
     def _references_resolve(self) -> Lexicon:

@@ -80,7 +80,7 @@ _TRIAL_ENTRY_AFTER = re.compile(r"^[- ](?:eligib\w*|criteria|entry|inclusion|lik
 
 
 def asks_about_trial_entry(text: str) -> bool:
-    """The eligibility words are about a trial the text names ('would they have been IMerge-eligible?')."""
+    """The eligibility words are about a trial the text names ('would they have been <trial>-eligible?')."""
     for mention in load_lexicon().mentions(text):
         if mention.kind != "trial":
             continue

@@ -13,7 +13,7 @@ from bot.qa.conflict_positions import ConflictPositions
 from bot.qa.direct import LEADS, DirectAnswers, is_yes_no
 from bot.qa.not_stated import NotStated
 from bot.qa.not_stated import concept_label as _label
-from bot.qa.scope import NOT_COVERED, ScopeEvidence, refusal_reason
+from bot.qa.scope import NOT_COVERED, ScopeEvidence, refusal_reason, unnamed_names
 from bot.qa.selection import (  # noqa: F401  (render_units: re-exported for the guard's tests)
     ScoredSentence,
     SectionTerms,
@@ -171,6 +171,9 @@ class Answerer(NotStated, ConflictPositions, DirectAnswers):
         missing = [e for e in named if e not in self._discussed]
         if named and len(missing) == len(named):
             return f"The source documents do not discuss {', '.join(_label(m) for m in missing)}."
+        names = unnamed_names(analysis.corrected, analysis.unknown_terms, tuple(_LEXICON.drug_name_endings))
+        if names:
+            return f"The source documents do not mention {', '.join(names)}."
         qualifiers = [w for w in words(analysis.corrected) if w in OUT_OF_SCOPE_QUALIFIERS and w not in self.retriever.corpus_words]
         if qualifiers:
             return f"The source documents do not address {', '.join(dict.fromkeys(qualifiers))}."

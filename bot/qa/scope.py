@@ -8,6 +8,8 @@ out of scope. The refusal never repeats the user's words back.
 
 from __future__ import annotations
 
+import re
+
 from pydantic import BaseModel, ConfigDict, Field
 
 from bot.settings import AnswerTuning
@@ -32,6 +34,19 @@ class ScopeEvidence(BaseModel):
     top_dense: float = Field(description="Best cosine similarity of the question with a top-5 sentence.")
     on_entity: bool = Field(description="The best sentence is about a drug or trial the question names.")
     aspects: int = Field(default=0, ge=0, description="Drugs and trials the question names.")
+
+
+# A capitalised word inside a sentence ("Is Onureg an option?"), not an acronym ("LFTs", "CBC").
+_PROPER = re.compile(r"(?<![.?!:;]\s)(?<!^)\b([A-Z][a-z]{3,}[A-Za-z0-9-]*)\b")
+
+
+def unnamed_names(corrected: str, unknown_terms: list[str], endings: tuple[str, ...]) -> list[str]:
+    """Names in the question the sources never use: a capitalised word inside a sentence (a brand, a product,
+    a place) or a word with a drug-name ending ('roxadustat'). The refusal names them."""
+    unknown = {w for w in unknown_terms if w.isalpha()}
+    proper = [m.group(1) for m in _PROPER.finditer(corrected.strip()) if m.group(1).lower() in unknown]
+    stems = [w for w in unknown if len(w) > 5 and w.endswith(endings)]
+    return list(dict.fromkeys([*proper, *sorted(stems)]))
 
 
 def refusal_reason(evidence: ScopeEvidence, tuning: AnswerTuning) -> str | None:
