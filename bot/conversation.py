@@ -84,7 +84,8 @@ class Conversation:
                                                self.engine.corpus), text)
         self.state.read_as_drug = None
         self.state.read_as_outside = ()
-        routing = route(question, self.state.checking_eligibility, self.engine.settings.fact_reading)
+        routing = route(question, self.state.checking_eligibility, self.engine.settings.fact_reading,
+                        self.state.topic_drug)
         self.state.patient_outside = routing.outside
         if routing.intent == "smalltalk":
             response = _scope_refusal("", self.engine.corpus)
@@ -176,7 +177,7 @@ class Conversation:
 
         extracted = routing.extracted
         facts = merge_facts(self.state.facts, extracted.facts)
-        drug = extracted.drug or self.state.drug
+        drug = extracted.drug or self.state.drug or routing.subject_drug
         notes = list(extracted.notes)
         self.state.checking_eligibility = True
         try:

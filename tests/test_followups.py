@@ -68,3 +68,21 @@ def test_a_dose_of_the_class_member_asked_is_refused(engine):
     conversation.send("any data for IDH inhibitors in LR-MDS?")
     dose = conversation.send("dose of the IDH2 one?")
     assert dose.status == "refused" and "enasidenib" in dose.answer and "mg" not in dose.answer
+
+
+def test_a_patient_described_after_a_drug_question_is_checked_for_that_drug():
+    from bot.eligibility.routing import route
+
+    text = "My pt: IPSS-R low, RS 20%, SF3B1 mutated, 4 units q8wk, no response to epoetin after 8 wks. Does she qualify?"
+    routing = route(text, checking_eligibility=False, topic_drug="luspatercept")
+    assert routing.intent == "eligibility" and routing.subject_drug == "luspatercept"
+    assert route(text, checking_eligibility=False).intent == "question"  # no drug discussed: nothing to check
+    assert route("What was the median duration in pts with RS?", False, topic_drug="luspatercept").intent == "question"
+
+
+@pytest.mark.slow
+def test_the_check_continues_with_the_drug_discussed(engine):
+    conversation = engine.conversation()
+    conversation.send("Tell me about imetelstat in LR-MDS")
+    shown = conversation.send("pt is 70, IPSS low, TD 6 units/8 weeks, failed ESA and lusp, sEPO 700, non-del5q")
+    assert shown.route == "rules" and shown.decision.drug == "imetelstat"

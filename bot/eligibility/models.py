@@ -65,3 +65,6 @@ class Routing(BaseModel):
     outside: tuple[str, ...] = Field(
         default=(), description="Ids of lexicon `outside_sources` entries that kept the turn from the rules core."
     )
+    subject_drug: str | None = Field(
+        default=None, description="The conversation's drug a patient check continues with when the turn names none."
+    )

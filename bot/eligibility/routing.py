@@ -137,8 +137,19 @@ def outside_rules_core(text: str, extracted: ExtractedFacts | None = None) -> li
     return named + [e for e in by_age if e not in named]
 
 
-def route(text: str, checking_eligibility: bool, reading: FactReading | None = None) -> Routing:
-    """Classify one turn; `checking_eligibility` is true while the conversation has an eligibility check open."""
+def _continues_with_a_patient(text: str, extracted: ExtractedFacts, topic_drug: str | None) -> bool:
+    """'My pt: IPSS-R low, RS 20% ... does she qualify?' after a question about a drug with rules, naming no
+    drug asked: this patient, checked for that drug."""
+    if topic_drug is None or extracted.drugs or not load_lexicon().drug(topic_drug).rules:
+        return False
+    facts = [f for f in extracted.facts if f != "therapies"]
+    return is_about_a_patient(text, extracted) and (len(facts) >= 2 or bool(_STRONG_ELIGIBILITY_CUE.search(text)))
+
+
+def route(text: str, checking_eligibility: bool, reading: FactReading | None = None,
+          topic_drug: str | None = None) -> Routing:
+    """Classify one turn; `checking_eligibility` is true while the conversation has an eligibility check open;
+    `topic_drug` is the drug the conversation was about (a patient described next is checked for it)."""
     extracted = extract_facts(text, reading)
     if _SMALLTALK.match(text):
         return Routing(intent="smalltalk", reason="greeting or question about the bot", extracted=extracted)
@@ -149,6 +160,9 @@ def route(text: str, checking_eligibility: bool, reading: FactReading | None = N
     if _asks_about_eligibility(text, extracted) and is_about_a_patient(text, extracted):
         reason = "a supported drug with eligibility words, about a patient"
         return Routing(intent="eligibility", reason=reason, extracted=extracted)
+    if not checking_eligibility and _continues_with_a_patient(text, extracted, topic_drug):
+        reason = f"a patient described after a question about {topic_drug}: checked for it"
+        return Routing(intent="eligibility", reason=reason, extracted=extracted, subject_drug=topic_drug)
     if checking_eligibility and not _SOURCE_QUESTION.search(text):
         if extracted.facts:
             reason = "patient facts added to the open eligibility check"
