@@ -13,17 +13,15 @@ from typing import TYPE_CHECKING, Any
 
 from bot.eligibility import Routing, describe_facts, merge_facts, route
 from bot.eligibility.assumptions import settle_assumptions
-from bot.correction import correction_query
+from bot.correction import premise_first
 from bot.followup import PRONOUN, Reading, Topic, drug_of, read_turn, remembered
 from bot.guard.instructions import strip_instructions
 from bot.guard.models import GuardContext
-from bot.guard.premises import unsupported_premise
 from bot.models import BotResponse, Citation
 from bot.verdict_text import ask_text, facts_to_ask, plain, verdict_lines
 from corpus.conflicts import for_pathway
 from corpus.lexicon import load_lexicon
 from corpus.text import fold_typed
-from corpus.vocabulary import words
 from rules_core.decision import Decision
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -101,7 +99,7 @@ class Conversation:
         reading = self._resolve_pronouns(text, routing)
         query = reading.query
         response = self.engine.answerer.answer(query)
-        response = self._premise_retry(query, response)
+        response = premise_first(query, response, self.engine.answerer, self.engine.guard.knowledge)
         if self.engine.chat_model is not None and response.status == "answered":
             response = self._llm_draft(query, response)
         self._remember_topic(text, routing, reading)
@@ -119,26 +117,6 @@ class Conversation:
         draft = draft_answer(self.engine.chat_model, query, passages, self.engine.corpus)
         reviewed = self.engine.guard.review(draft, query, self._guard_context())
         return extractive if reviewed.blocked or reviewed.status != "answered" else draft
-
-    def _premise_retry(self, query: str, response: BotResponse) -> BotResponse:
-        """A question presupposing what no source supports ('given imetelstat's hepatotoxicity, ...',
-        'why was <trial> stopped early?'): what corrects it first (bot/correction.py), then the answer;
-        refused, what the sources say about its subject. The guard's premise rail puts its note first."""
-        knowledge = self.engine.guard.knowledge
-        premise = unsupported_premise(query, knowledge.lexicon, knowledge.corpus_words, knowledge.corpus_stems,
-                                      frozenset(words(response.answer)) if response.status == "answered" else frozenset())
-        if premise is None or not premise.subject:
-            return response
-        answerer = self.engine.answerer
-        first = correction_query(query, premise, knowledge.corpus_words)
-        if first:
-            corrected = answerer.answer_each([first, query] if response.status == "answered" else [first])
-            if corrected.status == "answered":
-                return corrected
-        if response.status == "answered":
-            return response
-        retry = answerer.answer(f"What do the sources say about {' and '.join(premise.subject)}?")
-        return retry if retry.status == "answered" else response
 
     def _remember_topic(self, text: str, routing: Routing, reading: Reading) -> None:
         """The drug (any the lexicon knows, covered or not) and outside entries this question named."""

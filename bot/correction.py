@@ -9,7 +9,15 @@ contradicts it comes first. The guard's premise rail then puts its note before b
 
 from __future__ import annotations
 
-from bot.guard.premises import Premise, presupposed_clause
+from typing import TYPE_CHECKING
+
+from bot.guard.premises import Premise, presupposed_clause, unsupported_premise
+from bot.models import BotResponse
+from corpus.vocabulary import words
+
+if TYPE_CHECKING:  # pragma: no cover
+    from bot.guard.knowledge import GuardKnowledge
+    from bot.qa.answerer import Answerer
 
 MIN_HEAD_CHARS = 5  # "toxicity" in "hepatotoxicity"; shorter tails ("city") name nothing
 
@@ -31,3 +39,21 @@ def correction_query(question: str, premise: Premise, corpus_words: frozenset[st
         return f"{' and '.join(premise.subject)} {' '.join(dict.fromkeys(heads))}"
     clause = presupposed_clause(question).strip()
     return clause or None
+
+
+def premise_first(query: str, response: BotResponse, answerer: Answerer, knowledge: GuardKnowledge) -> BotResponse:
+    """The answer to a question presupposing what no source supports: what corrects it first, then the
+    answer; refused, what the sources say about its subject ('why was <trial> stopped early?')."""
+    cited = frozenset(words(response.answer)) if response.status == "answered" else frozenset()
+    premise = unsupported_premise(query, knowledge.lexicon, knowledge.corpus_words, knowledge.corpus_stems, cited)
+    if premise is None or not premise.subject:
+        return response
+    first = correction_query(query, premise, knowledge.corpus_words)
+    if first:
+        corrected = answerer.answer_each([first, query] if response.status == "answered" else [first])
+        if corrected.status == "answered":
+            return corrected
+    if response.status == "answered":
+        return response
+    retry = answerer.answer(f"What do the sources say about {' and '.join(premise.subject)}?")
+    return retry if retry.status == "answered" else response
