@@ -6,7 +6,10 @@ measurement in a passage that also names the question's other topic words (the a
 "transfuse", "escalate"). A dose question is answered only by a sentence stating a dose of that
 drug; a question about changing the dose (the `doseadjust` concept) or renal/hepatic dosing
 (`organdose`) only by a sentence stating such a change for it. When none does, the answer says
-so first, then what the sources do state about it.
+so first, then what the sources do state about it. Likewise a 'when was <drug> approved?' question needs a
+sentence about it giving a date, a 'when do you escalate <drug>?' question a sentence stating that change
+under a condition, and a comparison of named drugs or trials on something (VTE risk) a sentence about each
+of them that speaks of it.
 """
 
 from __future__ import annotations
