@@ -55,7 +55,8 @@ QUESTION_WORDS = frozenset(
     first second third line lines level levels value values high low higher lower significant significantly
     must met meet meets should can need needs influence influences choice choose choosing decide decision select
     selection between affect affects share proportion fraction lasting last lasted typical soon quickly fast
-    point points suggest suggests denied denial appeal""".split()
+    point points suggest suggests denied denial appeal call calls called deem deemed count counts counted
+    classify classified label labelled labeled make makes""".split()
 )
 
 

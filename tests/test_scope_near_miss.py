@@ -82,3 +82,16 @@ def test_never_got_a_class_is_history_not_the_drug_asked():
 def test_shorthand_and_filler_words_do_not_refuse_an_answerable_question(engine, question, expected):
     shown = engine.conversation().send(question)
     assert shown.status == "answered" and expected in shown.answer
+
+
+@pytest.mark.slow
+def test_a_threshold_question_in_shorthand_with_a_plain_verb_is_answered(engine):
+    shown = engine.conversation().send("whats the sEPO cutoff to call a pt ESA inelig?")
+    assert shown.status == "answered" and "500" in shown.answer
+
+
+@pytest.mark.slow
+def test_a_hypothetical_value_is_not_a_premise_about_the_sources(engine):
+    shown = engine.conversation().send("lusp ok w/o SF3B1 if RS 20%?")
+    assert shown.status == "answered" and not shown.answer.startswith("Note:")
+    assert engine.conversation().send("Why did MEDALIST show 70% TI?").answer.startswith("Note: the sources do not report 70%")

@@ -9,6 +9,8 @@ they report 38% [2]." The note is rebuilt on every review, so a repaired answer 
 
 from __future__ import annotations
 
+import re
+
 from bot.eligibility import mentions_a_patient
 from bot.guard.claims import DrugClaim, drug_mentions, extract_claims
 from bot.guard.instructions import strip_instructions
@@ -44,9 +46,14 @@ def false_figures(question: str, cited: list[GuardStatement], knowledge: GuardKn
     question = strip_instructions(question)
     if mentions_a_patient(question):
         return []  # a patient's values, not a claim about the sources
+    question = _HYPOTHETICAL.sub(" ", question)  # "... if RS 20%?": a case's value, not a claim
     pool = [f for s in cited for p in s.passages for f in knowledge.passages[p.id].figures]
     claimed = [f for f in extract_figures(question) if _is_claimed(f, knowledge)]
     return list({f.raw: f for f in unsupported_figures(claimed, pool)}.values())
+
+
+# A condition the question poses ("if RS 20%", "assuming sEPO 650"): its figures describe a case, not the sources.
+_HYPOTHETICAL = re.compile(r"\b(?:if|assuming|suppos\w*|when|whenever)\b[^,;?]*", re.IGNORECASE)
 
 
 def false_premise(question: str, cited: list[GuardStatement], knowledge: GuardKnowledge) -> Premise | None:
