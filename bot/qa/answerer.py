@@ -24,6 +24,7 @@ from bot.qa.selection import (  # noqa: F401  (render_units: re-exported for the
 )
 from bot.qa.synthesis import option_cue, option_picks, with_naming_sentences
 from bot.settings import AnswerTuning
+from corpus.encoder import model_words
 from corpus.conflicts import KnownConflict, conflicts_for, load_conflicts, position_sentences
 from corpus.ingest import Corpus
 from corpus.lexicon import load_lexicon
@@ -171,7 +172,8 @@ class Answerer(NotStated, ConflictPositions, DirectAnswers):
         missing = [e for e in named if e not in self._discussed]
         if named and len(missing) == len(named):
             return f"The source documents do not discuss {', '.join(_label(m) for m in missing)}."
-        names = unnamed_names(analysis.corrected, analysis.unknown_terms, tuple(_LEXICON.drug_name_endings))
+        names = unnamed_names(analysis.corrected, analysis.unknown_terms, tuple(_LEXICON.drug_name_endings),
+                              model_words(), self.retriever.corpus_words)
         if names:
             return f"The source documents do not mention {', '.join(names)}."
         qualifiers = [w for w in words(analysis.corrected) if w in OUT_OF_SCOPE_QUALIFIERS and w not in self.retriever.corpus_words]

@@ -38,15 +38,28 @@ class ScopeEvidence(BaseModel):
 
 # A capitalised word inside a sentence ("Is Onureg an option?"), not an acronym ("LFTs", "CBC").
 _PROPER = re.compile(r"(?<![.?!:;]\s)(?<!^)\b([A-Z][a-z]{3,}[A-Za-z0-9-]*)\b")
+# English word endings a coined brand name does not have ("Infusion", "Treatment").
+_ENGLISH_ENDING = re.compile(r"(?:tion|sion|ment|ness|ity|ing|ed|ous|ive|al|ly|ence|ance|ism|ist|ers?|ies)$")
+MIN_DRUG_NAME = 8  # "roxadustat"; shorter words with a drug ending are English ("accept", "concept")
 
 
-def unnamed_names(corrected: str, unknown_terms: list[str], endings: tuple[str, ...]) -> list[str]:
-    """Names in the question the sources never use: a capitalised word inside a sentence (a brand, a product,
-    a place) or a word with a drug-name ending ('roxadustat'). The refusal names them."""
-    unknown = {w for w in unknown_terms if w.isalpha()}
-    proper = [m.group(1) for m in _PROPER.finditer(corrected.strip()) if m.group(1).lower() in unknown]
-    stems = [w for w in unknown if len(w) > 5 and w.endswith(endings)]
+def unnamed_names(corrected: str, unknown_terms: list[str], endings: tuple[str, ...],
+                  common_words: frozenset[str] = frozenset(), known_words: frozenset[str] = frozenset()) -> list[str]:
+    """Names in the question the sources never use: a capitalised word inside a sentence that is no common
+    word nor a variant of a corpus word (a brand: "Onureg"), or a long word with a drug-name ending
+    ("roxadustat"). The refusal names them."""
+    unknown = {w for w in unknown_terms if w.isalpha() and w not in common_words}
+    proper = [m.group(1) for m in _PROPER.finditer(corrected.strip())
+              if m.group(1).lower() in unknown and not _ENGLISH_ENDING.search(m.group(1).lower())
+              and not _variant_of_known(m.group(1).lower(), known_words)]
+    stems = [w for w in unknown if len(w) >= MIN_DRUG_NAME and w.endswith(endings)]
     return list(dict.fromkeys([*proper, *sorted(stems)]))
+
+
+def _variant_of_known(word: str, known_words: frozenset[str]) -> bool:
+    """'Europe' beside the sources' 'European': a form of a word they use, not a new name."""
+    head = word[:5]
+    return len(word) >= 5 and any(k.startswith(head) for k in known_words)
 
 
 def refusal_reason(evidence: ScopeEvidence, tuning: AnswerTuning) -> str | None:
