@@ -86,3 +86,11 @@ def test_the_check_continues_with_the_drug_discussed(engine):
     conversation.send("Tell me about imetelstat in LR-MDS")
     shown = conversation.send("pt is 70, IPSS low, TD 6 units/8 weeks, failed ESA and lusp, sEPO 700, non-del5q")
     assert shown.route == "rules" and shown.decision.drug == "imetelstat"
+
+
+def test_an_esa_course_given_with_iron_is_iron_replete():
+    from bot.eligibility.reader import extract_facts
+
+    assert extract_facts("no response to epoetin for 10 weeks on IV iron").facts["therapies"][0]["iron_replete"] is True
+    overload = extract_facts("no response to epoetin after 8 weeks with iron overload").facts["therapies"][0]
+    assert "iron_replete" not in overload  # overload says nothing of repletion during the trial

@@ -160,7 +160,10 @@ IRON_DEFICIENT = re.compile(
 IRON_REPLETE = re.compile(
     r"\b(?:iron[- ]replete|iron[- ]repleted|iron\s+repletion|replete\s+iron|(?:adequate|sufficient|normal)\s+iron"
     r"(?:\s+stores?)?|iron[- ]sufficient|"
-    r"iron\s+(?:stores?|studies|status)\s+(?:(?:are|were|is|was)\s+)?(?:adequate|replete|normal|sufficient))\b",
+    r"iron\s+(?:stores?|studies|status)\s+(?:(?:are|were|is|was)\s+)?(?:adequate|replete|normal|sufficient)|"
+    # "failed ESA x 12 wks w/ iron", "on IV iron": the course was given with iron support
+    r"(?:with|w/|on|plus)\s*(?:iv\s+|oral\s+|adequate\s+)?iron(?:\s+(?:supplementation|support|repletion))?"
+    r"(?!\s*(?:deficien|overload|chelat|stores?\s+(?:low|depleted))))\b",
     re.IGNORECASE,
 )
 
