@@ -77,7 +77,8 @@ def test_never_got_a_class_is_history_not_the_drug_asked():
     [("SEs of lusp?", "fatigue"), ("bx needed for PA? RS% from BM?", "bone marrow biopsy"),
      ("PA docs needed for reblozyl?", "must be documented"), ("is lusp given subq?", "sc"),
      ("Renewal denied b/c no response to luspatercept after 6 months. What alternative do the sources point to?", "imetelstat"),
-     ("has COMMANDS actually read out yet or is it still ongoing?", "ongoing")],
+     ("has COMMANDS actually read out yet or is it still ongoing?", "ongoing"),
+     ("Reblozyl auth - what hx needed?", "medically necessary"), ("lusp in HTB vs LTB pts?", "luspatercept")],
 )
 def test_shorthand_and_filler_words_do_not_refuse_an_answerable_question(engine, question, expected):
     shown = engine.conversation().send(question)
