@@ -15,7 +15,7 @@ import io
 import re
 from collections import Counter
 
-from corpus.extract import MAX_DROPPED_LINES, Extraction, ExtractionError
+from corpus.extract import MAX_DROPPED_LINES, Extraction, ExtractionError, drop_furniture_lines
 from corpus.extract_table import table_lines
 
 _ITEM = re.compile(r"^\s*(?:[•\-*]\s+|\d+[.)]\s+)")
@@ -43,7 +43,8 @@ def extract_pdf(data: bytes, name: str) -> Extraction:
         raise ExtractionError(f"{name}: no page has a text layer (a scanned PDF?); OCR it first")
     read = [table_lines(text) for text in pages]
     kept, dropped = drop_running_lines([lines for lines, _ in read])
-    blocks = reflow_lines(kept, {row for _, rows in read for row in rows})
+    blocks, references = drop_furniture_lines(reflow_lines(kept, {row for _, rows in read for row in rows}))
+    dropped += references
     return Extraction(
         format="pdf", text="\n\n".join(blocks) + "\n", title=title, pages=len(pages), pages_without_text=empty,
         dropped=dropped[:MAX_DROPPED_LINES], dropped_count=len(dropped),
