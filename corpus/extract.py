@@ -147,7 +147,11 @@ _RELATED_HEADING = re.compile(
 _CHROME_LINE = re.compile(
     r"\b(we use cookies|uses cookies|accept (all )?cookies|cookie (settings|preferences|policy)|manage (your )?preferences"
     r"|all rights reserved|privacy policy\s*\|)|^(skip to (main )?content|share this (page|article)|subscribe to our newsletter)\b"
-    r"|^©",
+    r"|^©"
+    # a US label's standing pointers within itself: navigation, not statements ("See full prescribing information
+    # for complete boxed warning" would answer "what is the boxed warning?" with a pointer)
+    r"|^(these highlights do not include all the information|see full prescribing information\b"
+    r"|\*?sections or subsections omitted from the full prescribing information)",
     re.IGNORECASE,
 )
 

@@ -63,7 +63,7 @@ def _row_text(heading: list[str] | None, row: list[tuple[str, str]]) -> str:
         parts = [f"{row[0][1]}: {row[1][1]}"]
     else:
         parts = [text for _, text in row if text]
-    return "; ".join(parts).rstrip(".") + "."
+    return "; ".join(parts).rstrip(".")
 
 
 _TEXT_BLOCKS = ("p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "button", "td", "th", "dt", "dd", "blockquote", "figcaption", "label")

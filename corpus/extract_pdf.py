@@ -24,6 +24,8 @@ _END = (".", ":", "?", "!", ";")
 _NUMBERED_HEADING = re.compile(r"^\d{1,2}(?:\.\d{1,2}){0,2}\s+[A-Z][A-Za-z]")
 # "------ INDICATIONS AND USAGE ------": a highlights heading between rules
 _RULED_HEADING = re.compile(r"^[-_=]{3,}\s*(.+?)\s*[-_=]{3,}$")
+# "... with food. (2.1)": a label's pointer to the section that says more; not part of the sentence
+_SECTION_POINTER = re.compile(r"(?<=[.!?])\s*\(\d+(?:\.\d+)*(?:\s*,\s*\d+(?:\.\d+)*)*\)")
 _PAGE_NUMBER = re.compile(r"^(?:page\s*)?\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?$", re.IGNORECASE)
 EDGE_LINES = 3  # a running header or footer is among a page's first or last lines
 
@@ -107,7 +109,7 @@ def reflow_lines(lines: list[str], whole: set[str] = frozenset()) -> list[str]:
             current = []
     if current:
         blocks.append(_join(current, hyphenated))
-    return [_as_block(b) for b in blocks]
+    return [_as_block(_SECTION_POINTER.sub("", b)) for b in blocks]
 
 
 def _is_heading(line: str, width: int) -> bool:

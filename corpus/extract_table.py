@@ -95,4 +95,4 @@ def _rows(segs: list[list[tuple[int, str]]]) -> list[list[str]]:
 def _row_line(heading: list[str], row: list[str]) -> str:
     """'- Heading: cell; Heading: cell.' (a cell with no heading stands alone)."""
     parts = [f"{h}: {c}" if h else c for h, c in zip(heading, row) if c]
-    return "- " + "; ".join(parts).rstrip(".") + "."
+    return "- " + "; ".join(parts).rstrip(".")

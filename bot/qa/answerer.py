@@ -26,10 +26,11 @@ from bot.qa.synthesis import option_cue, option_picks, with_naming_sentences
 from bot.settings import AnswerTuning
 from corpus.conflicts import KnownConflict, conflicts_for, load_conflicts, position_sentences
 from corpus.ingest import Corpus
+from corpus.learned import learned_drugs
 from corpus.lexicon import load_lexicon
 from corpus.models import Passage, Sentence
 from corpus.retrieval import HybridRetriever, RetrievalResult
-from corpus.vocabulary import OUT_OF_SCOPE_QUALIFIERS, concepts_in, words
+from corpus.vocabulary import OUT_OF_SCOPE_QUALIFIERS, concepts_in, stem, words
 
 _LEXICON = load_lexicon()
 DRUG_CONCEPTS = _LEXICON.drug_concept_keys
@@ -62,6 +63,7 @@ class Answerer(NotStated, ConflictPositions, DirectAnswers):
         self.coverage = coverage_statement(corpus)
         # Each unit's topic terms, analysed once per document and stored (corpus/lexical.py): read per candidate.
         lexical = retriever.lexical
+        self._learned = learned_drugs(corpus)
         self._sentence_terms = lexical.lookup("sentence_terms", corpus)
         self._passage_terms = lexical.lookup("passage_terms", corpus)
         self._section_terms = SectionTerms(lexical.lookup("section_terms", corpus), corpus, self._document_subject)
@@ -71,9 +73,11 @@ class Answerer(NotStated, ConflictPositions, DirectAnswers):
         self._options_cue = option_cue(_LEXICON)
 
     def _document_subject(self, doc_id: str) -> set[str]:
-        """Drugs a whole document is about (named in its title): context for every passage."""
+        """Drugs a whole document is about (named in its title, or introduced by it: corpus.learned): context
+        for every passage ('The most common adverse reactions were ...' in a label is about its drug)."""
         title = self.corpus.document(doc_id).info.title
-        return {c.key for c in concepts_in(title) if c.key in DRUG_CONCEPTS}
+        learned = {stem(name.lower()) for d in self._learned if d.doc_id == doc_id for name in (d.generic, d.brand)}
+        return {c.key for c in concepts_in(title) if c.key in DRUG_CONCEPTS} | learned
 
     # -- public -------------------------------------------------------------
 

@@ -9,10 +9,12 @@ from dataclasses import dataclass
 from corpus.lexicon import load_lexicon
 from corpus.ingest import Corpus
 from corpus.models import Passage, Sentence
+from corpus.text import DOSE_UNITS, extract_figures
 
 _LEXICON = load_lexicon()
 _CONTINUES = re.compile(r"(?:It|This|These|They|Such|Its)\b")
-DOSE_IN_TEXT = re.compile(r"\d+(?:\.\d+)?(?:\s*-\s*\d+(?:\.\d+)?)?\s*mg(?:/kg)?\b", re.IGNORECASE)
+# 'units' is a dose only when a schedule follows ('40,000 units once weekly'); else it may be RBC units.
+_SCHEDULED = re.compile(r"\s*(?:once|twice|three times|weekly|daily|every|per week|/week|/kg)\b", re.IGNORECASE)
 
 
 @dataclass
@@ -65,12 +67,19 @@ def states_dose_for(text: str, drug_key: str) -> bool:
     """True when a numeric dose in the text belongs to the drug: the drug is the last one
     named in the 60 characters before it ('imetelstat 7.5 mg/kg', not '...lenalidomide
     or HMAs), imetelstat 7.5 mg/kg')."""
-    for match in DOSE_IN_TEXT.finditer(text):
-        window = text[max(0, match.start() - 60) : match.start()]
+    for at in dose_positions(text):
+        window = text[max(0, at - 60) : at]
         named = _drug_keys_in_order(window)
         if named and named[-1] == drug_key:
             return True
     return False
+
+
+def dose_positions(text: str) -> list[int]:
+    """Where the text states an amount of a drug: a figure in a dose unit of the lexicon (mg, mcg/kg, IU...),
+    or in units followed by a schedule."""
+    return [f.start for f in extract_figures(text)
+            if f.unit in DOSE_UNITS or f.unit == "units" and _SCHEDULED.match(text, f.start + len(f.raw))]
 
 
 def _drug_keys_in_order(text: str) -> list[str]:
