@@ -12,6 +12,7 @@ from corpus.models import Passage, Sentence
 from corpus.text import DOSE_UNITS, extract_figures
 
 _LEXICON = load_lexicon()
+_EVERY_ITEM = re.compile(r"\b(?:all|each|every one|both) of the following\b", re.IGNORECASE)
 _CONTINUES = re.compile(r"(?:It|This|These|They|Such|Its)\b")
 # 'units' is a dose only when a schedule follows ('40,000 units once weekly'); else it may be RBC units.
 _SCHEDULED = re.compile(r"\s*(?:once|twice|three times|weekly|daily|every|per week|/week|/kg)\b", re.IGNORECASE)
@@ -47,7 +48,8 @@ def with_continuations(chosen: list[ScoredSentence]) -> list[ScoredSentence]:
 
 def whole_lists(chosen: list[ScoredSentence]) -> list[ScoredSentence]:
     """A list item alone lacks its context: bring the list's introduction with it; a
-    chosen introduction brings its whole list (the question was about the list)."""
+    chosen introduction brings its whole list (the question was about the list), and so does an item
+    of a list whose introduction requires every item ("all of the following"): one alone misstates it."""
     out = list(chosen)
     ids = {c.sentence.id for c in chosen}
     for item in chosen:
@@ -55,7 +57,8 @@ def whole_lists(chosen: list[ScoredSentence]) -> list[ScoredSentence]:
         if passage.kind != "list":
             continue
         intro = list_intro(passage)
-        wanted = passage.sentences if item.sentence in intro else intro
+        conjunctive = any(_EVERY_ITEM.search(s.normalized) for s in intro)
+        wanted = passage.sentences if item.sentence in intro or conjunctive else intro
         for sentence in wanted:
             if sentence.id not in ids:
                 out.append(ScoredSentence(sentence, passage, item.score, item.coverage, item.context_coverage, item.dense))
