@@ -16,7 +16,7 @@ import re
 from collections import Counter
 
 from corpus.extract import MAX_DROPPED_LINES, Extraction, ExtractionError, drop_furniture_lines
-from corpus.extract_table import table_lines
+from corpus.extract_table import with_tables
 
 _ITEM = re.compile(r"^\s*(?:[•\-*]\s+|\d+[.)]\s+)")
 _END = (".", ":", "?", "!", ";")
@@ -36,14 +36,15 @@ def extract_pdf(data: bytes, name: str) -> Extraction:
 
     try:
         reader = PdfReader(io.BytesIO(data))
-        pages = [page.extract_text(extraction_mode="layout") or "" for page in reader.pages]
+        pages = [page.extract_text() or "" for page in reader.pages]
+        layouts = [page.extract_text(extraction_mode="layout") or "" if text.strip() else "" for page, text in zip(reader.pages, pages)]
         title = (reader.metadata.title if reader.metadata else None) or None
     except (PdfReadError, ValueError, KeyError) as exc:
         raise ExtractionError(f"{name}: not a readable PDF: {' '.join(str(exc).split())}") from None
     empty = [i + 1 for i, text in enumerate(pages) if not text.strip()]
     if len(empty) == len(pages):
         raise ExtractionError(f"{name}: no page has a text layer (a scanned PDF?); OCR it first")
-    read = [table_lines(text) for text in pages]
+    read = [with_tables(_lines(text), layout) for text, layout in zip(pages, layouts)]
     kept, dropped = drop_running_lines([lines for lines, _ in read])
     blocks, references = drop_furniture_lines(reflow_lines(kept, {row for _, rows in read for row in rows}))
     dropped += references
@@ -86,20 +87,20 @@ def drop_running_lines(pages: list[list[str]]) -> tuple[list[str], list[str]]:
 
 def reflow_page(text: str) -> list[str]:
     """One page's lines as blocks (reflow_lines)."""
-    lines, rows = table_lines(text)
-    return reflow_lines(lines, rows)
+    return reflow_lines(_lines(text))
 
 
 def reflow_lines(lines: list[str], whole: set[str] = frozenset()) -> list[str]:
     """Lines as blocks: a heading (numbered, between rules, or a short line without closing punctuation)
     and a table row (``whole``) stand alone; a bullet or number starts an item; other lines join their
     paragraph (hyphens mended)."""
-    width = max((len(line) for line in lines if line not in whole), default=0)
+    widths = _local_widths(lines, whole)
     hyphenated = _compounds(lines)
     blocks: list[str] = []
     current: list[str] = []
-    for line in lines:
-        heading = line in whole or _is_heading(line, width)
+    for i, (line, width) in enumerate(zip(lines, widths)):
+        after_end = i == 0 or not current or lines[i - 1].endswith(_END)
+        heading = line in whole or _is_heading(line, width, after_end)
         if current and (heading or _ITEM.match(line)):
             blocks.append(_join(current, hyphenated))
             current = []
@@ -112,10 +113,25 @@ def reflow_lines(lines: list[str], whole: set[str] = frozenset()) -> list[str]:
     return [_as_block(_SECTION_POINTER.sub("", b)) for b in blocks]
 
 
-def _is_heading(line: str, width: int) -> bool:
-    if _RULED_HEADING.match(line) or _numbered_heading(line):
+def _local_widths(lines: list[str], whole: set[str], around: int = 3) -> list[int]:
+    """Each line's column width: the longest line near it. A short line is a heading only next to longer
+    ones; in a narrow column (a two-column page) every line is short."""
+    sizes = [0 if line in whole else len(line) for line in lines]
+    return [max(sizes[max(0, i - around) : i + around + 1]) for i in range(len(lines))]
+
+
+def _is_heading(line: str, width: int, after_end: bool = True) -> bool:
+    """Numbered, between rules, in capitals ('WARNING: HEPATOTOXICITY'), or a short line without closing
+    punctuation that follows a paragraph's end (in a narrow column, a wrapped line is short too)."""
+    if _RULED_HEADING.match(line) or _numbered_heading(line) or _capitals_heading(line):
         return True
-    return len(line) < max(20, 0.6 * width) and not line.endswith(_END) and not _ITEM.match(line) and line[:1].isupper()
+    short = len(line) < max(20, 0.6 * width)
+    return after_end and short and not line.endswith(_END) and not _ITEM.match(line) and line[:1].isupper()
+
+
+def _capitals_heading(line: str) -> bool:
+    letters = [c for c in line if c.isalpha()]
+    return len(letters) >= 8 and all(c.isupper() for c in letters) and len(line) <= 60 and not line.endswith((*_END, ","))
 
 
 def _numbered_heading(line: str) -> bool:

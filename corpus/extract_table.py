@@ -1,4 +1,6 @@
-"""Tables in a PDF page's layout text (pypdf's layout mode keeps each character's column).
+"""Tables in a PDF page: found in its layout text (pypdf's layout mode keeps each character's column),
+put in place of their cells' lines in the page's plain text (which keeps two-column pages in reading
+order; layout mode would interleave the columns line by line).
 
 A table is found by its columns: lines whose text falls into separate segments (three or more
 spaces apart) at the same columns, with the lines between them (a cell wrapped over lines, a
@@ -21,28 +23,61 @@ def segments(line: str) -> list[tuple[int, str]]:
     return [(m.start(), m.group(0)) for m in _SEGMENT.finditer(line)]
 
 
-def table_lines(layout: str) -> tuple[list[str], set[str]]:
-    """(the page's lines, whitespace collapsed, each table replaced by one line per data row; those rows)."""
-    lines = layout.splitlines()
-    segs = [segments(line) for line in lines]
+def with_tables(lines: list[str], layout: str) -> tuple[list[str], set[str]]:
+    """(the page's plain lines with each table's run of cell lines replaced by one line per data row; those rows).
+    A table whose cells cannot be matched to a run of plain lines is left as the plain text has it."""
+    made: set[str] = set()
+    for rows in tables(layout):
+        cells = _squash("".join(cell for row in rows for cell in row))
+        run = _run(lines, cells)
+        if run is not None:
+            row_lines = [_row_line(rows[0], row) for row in rows[1:]]
+            lines = [*lines[: run[0]], *row_lines, *lines[run[1]:]]
+            made.update(row_lines)
+    return lines, made
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def _run(lines: list[str], cells: str) -> tuple[int, int] | None:
+    """[start, end) of the lines whose text, together, is the table's cells (each one a piece of them)."""
+    for start, line in enumerate(lines):
+        if not _squash(line) or not cells.startswith(_squash(line)[:12]):
+            continue
+        end, covered = start, 0
+        while end < len(lines) and _squash(lines[end]) and _squash(lines[end]) in cells and covered < len(cells):
+            covered += len(_squash(lines[end]))
+            end += 1
+        if covered >= 0.9 * len(cells) and covered <= len(cells) + 2:
+            return start, end
+    return None
+
+
+def tables(layout: str) -> list[list[list[str]]]:
+    """Each table of a page's layout text as rows of cells (the first row: the column headings)."""
+    segs = [segments(line) for line in layout.splitlines()]
     indents = Counter(s[0][0] for s in segs if len(s) == 1)
     body = indents.most_common(1)[0][0] if indents else 0
-    out: list[str] = []
-    table_rows: set[str] = set()
+    found = []
     i = 0
-    while i < len(lines):
+    while i < len(segs):
         region = _region(segs, i, body) if len(segs[i]) >= 2 else None
         rows = _rows(segs[region[0]:region[1]]) if region else []
-        if region and len(rows) >= 3:  # a heading row and two data rows at least
-            out = out[: len(out) - (i - region[0])]  # lines taken back into the table
-            made = [_row_line(rows[0], row) for row in rows[1:]]
-            out.extend(made)
-            table_rows.update(made)
+        if region and _is_table(rows, segs[region[0]:region[1]]):
+            found.append(rows)
             i = region[1]
         else:
-            out.append(" ".join(lines[i].split()))
             i += 1
-    return [line for line in out if line], table_rows
+    return found
+
+
+def _is_table(rows: list[list[str]], segs: list[list[tuple[int, str]]]) -> bool:
+    """A heading row and two data rows at least, rows of a few lines: two columns of running text
+    (a two-column page) make long 'rows' instead."""
+    lines_per_row = sum(1 for line in segs if line) / max(len(rows), 1)
+    return len(rows) >= 3 and lines_per_row <= 3
 
 
 def _region(segs: list[list[tuple[int, str]]], at: int, body: int) -> tuple[int, int]:

@@ -4,7 +4,7 @@
 a boxed warning, a contents list, numbered sections ("2 DOSAGE AND ADMINISTRATION", "2.1 ..."),
 a dose table, a running header and a footer with the page number on every page, and words
 hyphenated at line ends (soft hyphens that must go, and real hyphens that must stay).
-The payer policy page and the journal article are files in tests/data/real_like/.
+Its highlights are set in two columns. The payer policy page and the journal article are files in tests/data/real_like/.
 """
 
 from __future__ import annotations
@@ -30,16 +30,21 @@ MAX_DOSE = "Do not exceed a dosage of 75 mg once daily."
 
 # (kind, text): h = section heading, p = paragraph, b = bullet, box = bordered block, t = table rows ("a|b")
 LABEL: list[tuple[str, str]] = [
-    ("box", "HIGHLIGHTS OF PRESCRIBING INFORMATION\nThese highlights do not include all the information needed to use "
+    ("columns", "HIGHLIGHTS OF PRESCRIBING INFORMATION\nThese highlights do not include all the information needed to use "
             "LUMTRIVA safely and effectively. See full prescribing information for LUMTRIVA.\n"
             "LUMTRIVA (lumatrombopag) tablets, for oral use\nInitial U.S. Approval: 2029\n"
             "WARNING: HEPATOTOXICITY\nSee full prescribing information for complete boxed warning.\n"
-            "----------------------- INDICATIONS AND USAGE -----------------------\n"
+            "--- INDICATIONS AND USAGE ---\n"
             "LUMTRIVA is a thrombopoietin receptor agonist indicated for thrombocytopenia in adults with lower-risk "
             "myelodysplastic syndromes. (1)\n"
-            "------------------- DOSAGE AND ADMINISTRATION -------------------\n"
+            "--- DOSAGE AND ADMINISTRATION ---\n"
             "Starting dosage: 25 mg orally once daily with food. (2.1)\n"
-            "Adjust to keep the platelet count at or above 50 x 10^9/L. (2.2)"),
+            "Adjust to keep the platelet count at or above 50 x 10^9/L. (2.2)\n"
+            "--- WARNINGS AND PRECAUTIONS ---\n"
+            "Hepatotoxicity: measure liver tests before and during treatment. (5.1)\n"
+            "Thrombotic complications: use with caution in patients with known risk factors. (5.2)\n"
+            "--- ADVERSE REACTIONS ---\n"
+            "The most common adverse reactions (at least 20%) were nausea, diarrhea, headache and fatigue. (6)"),
     ("p", "FULL PRESCRIBING INFORMATION: CONTENTS*"),
     ("toc", "WARNING: HEPATOTOXICITY\n1 INDICATIONS AND USAGE\n2 DOSAGE AND ADMINISTRATION\n2.1 Recommended Dosage\n"
             "2.2 Dose Adjustments\n2.3 Discontinuation\n3 DOSAGE FORMS AND STRENGTHS\n4 CONTRAINDICATIONS\n"
@@ -123,6 +128,12 @@ def write_label_pdf(path: Path) -> Path:
 def _block(pdf, kind: str, text: str) -> None:
     if kind == "page":
         pdf.add_page()
+    elif kind == "columns":  # the highlights: two columns, as real labels set them
+        pdf.set_font("Helvetica", "", 8)
+        with pdf.text_columns(ncols=2, gutter=6, balance=True) as columns:
+            for paragraph in text.split("\n"):
+                columns.write(paragraph + "\n")
+        pdf.ln(2)
     elif kind == "h":
         pdf.set_font("Helvetica", "B", 10)
         pdf.ln(2)
