@@ -66,18 +66,23 @@ def _shape(line: str) -> str:
 def drop_running_lines(pages: list[list[str]]) -> tuple[list[str], list[str]]:
     """(the lines kept, in page order; the distinct running lines dropped).
 
-    A line near a page's top or bottom whose shape recurs there on at least half of the pages
-    (and on two or more) is a running header or footer; a bare page number is always one."""
-    with_text = [lines for lines in pages if lines]
-    edges = Counter(shape for lines in with_text for shape in {_shape(x) for x in lines[:EDGE_LINES] + lines[-EDGE_LINES:]})
-    running = {shape for shape, n in edges.items() if n >= 2 and n >= len(with_text) / 2}
+    A line near a page's top or bottom that recurs there on at least half of the pages (and on two or
+    more) is a running header or footer: the same text, or the same text but for the page's own number
+    ('Page 2 of 9'); a bare page number is always one. Body lines that differ only in their figures stay."""
+    with_text = [(n, lines) for n, lines in enumerate(pages, 1) if lines]
+    edges = [(n, line) for n, lines in with_text for line in dict.fromkeys(lines[:EDGE_LINES] + lines[-EDGE_LINES:])]
+    same = Counter(line for _, line in edges)
+    numbered = Counter(_shape(line) for n, line in edges if str(n) in re.findall(r"\d+", line))
+    need = max(2, len(with_text) / 2)
+    running = {line for line, count in same.items() if count >= need}
+    running_shapes = {shape for shape, count in numbered.items() if count >= need}
     kept: list[str] = []
     dropped: list[str] = []
-    for lines in with_text:
+    for _, lines in with_text:
         last = len(lines) - EDGE_LINES
         for i, line in enumerate(lines):
             at_edge = i < EDGE_LINES or i >= last
-            if at_edge and (_shape(line) in running or _PAGE_NUMBER.match(line)):
+            if at_edge and (line in running or _shape(line) in running_shapes or _PAGE_NUMBER.match(line)):
                 if _shape(line) not in {_shape(d) for d in dropped}:
                     dropped.append(line)
             else:

@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict
 
 from corpus.ingest import Corpus
 from corpus.lexicon import Drug, Lexicon, load_lexicon
+from corpus.vocabulary import stem
 
 OPENING_CHARS = 2000  # a label's or policy's title block, highlights and first heading lie within this
 _NAME = r"[A-Za-z][A-Za-z]{3,}(?:-[a-z]{4})?"  # a word; a biosimilar's four-letter suffix ('-epbx') stays on
@@ -122,6 +123,12 @@ def with_synonyms(text: str, names: dict[str, str]) -> str:
             continue
         text = re.sub(rf"\b{re.escape(name)}\b", lambda m: f"{m.group(0)} ({other})", text, count=1, flags=re.IGNORECASE)
     return text
+
+
+def name_terms(drugs: tuple[LearnedDrug, ...], doc_id: str) -> set[str]:
+    """The search terms of the drugs a document introduces: every passage of it is about them ('The most
+    common adverse reactions were ...' in a label is about its drug)."""
+    return {stem(name.lower()) for d in drugs if d.doc_id == doc_id for name in (d.generic, d.brand)}
 
 
 def synonyms(drugs: tuple[LearnedDrug, ...]) -> dict[str, str]:

@@ -163,6 +163,18 @@ def test_the_label_dose_passes_the_number_rail_with_its_citation_and_a_changed_o
     assert "50 mg" not in wrong.answer and not {c.name: c.passed for c in wrong.checks}["numbers"]
 
 
+def test_a_payers_criteria_are_quoted_whole(engine, ids):
+    """'Requires all of the following:' then one criterion would misstate the policy: every item comes."""
+    response = engine.ask("What are the initial approval criteria for ESAs in the payer policy?")
+    assert response.status == "answered" and all(c.passed for c in response.checks)
+    criteria = ["1. The member is 18 years", "2. The diagnosis is lower-risk MDS", "IPSS-R very low, low or intermediate",
+                "3. The pretreatment hemoglobin is below 10 g/dL", "4. The serum erythropoietin level is 500 mU/mL or less",
+                "5. Iron deficiency has been excluded"]
+    answer = response.answer
+    assert all(c in answer for c in criteria) and answer.index(criteria[0]) < answer.index(criteria[-1])
+    assert any(c.doc_id == ids["policy"] and c.section == "Initial approval" for c in response.citations)
+
+
 def test_the_reference_list_is_never_an_answer(engine, ids):
     response = engine.ask("Who wrote about delays in ESA dose escalation?")
     assert "doi:" not in response.answer and "Doe J" not in response.answer

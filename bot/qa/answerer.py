@@ -26,11 +26,11 @@ from bot.qa.synthesis import option_cue, option_picks, with_naming_sentences
 from bot.settings import AnswerTuning
 from corpus.conflicts import KnownConflict, conflicts_for, load_conflicts, position_sentences
 from corpus.ingest import Corpus
-from corpus.learned import learned_drugs
+from corpus.learned import learned_drugs, name_terms
 from corpus.lexicon import load_lexicon
 from corpus.models import Passage, Sentence
 from corpus.retrieval import HybridRetriever, RetrievalResult
-from corpus.vocabulary import OUT_OF_SCOPE_QUALIFIERS, concepts_in, stem, words
+from corpus.vocabulary import OUT_OF_SCOPE_QUALIFIERS, concepts_in, words
 
 _LEXICON = load_lexicon()
 DRUG_CONCEPTS = _LEXICON.drug_concept_keys
@@ -73,11 +73,9 @@ class Answerer(NotStated, ConflictPositions, DirectAnswers):
         self._options_cue = option_cue(_LEXICON)
 
     def _document_subject(self, doc_id: str) -> set[str]:
-        """Drugs a whole document is about (named in its title, or introduced by it: corpus.learned): context
-        for every passage ('The most common adverse reactions were ...' in a label is about its drug)."""
+        """Drugs a whole document is about (named in its title, or introduced by it): context for every passage."""
         title = self.corpus.document(doc_id).info.title
-        learned = {stem(name.lower()) for d in self._learned if d.doc_id == doc_id for name in (d.generic, d.brand)}
-        return {c.key for c in concepts_in(title) if c.key in DRUG_CONCEPTS} | learned
+        return {c.key for c in concepts_in(title) if c.key in DRUG_CONCEPTS} | name_terms(self._learned, doc_id)
 
     # -- public -------------------------------------------------------------
 
