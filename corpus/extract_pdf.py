@@ -27,7 +27,8 @@ _RULED_HEADING = re.compile(r"^[-_=]{3,}\s*(.+?)\s*[-_=]{3,}$")
 # "... with food. (2.1)": a label's pointer to the section that says more; not part of the sentence
 _SECTION_POINTER = re.compile(r"(?<=[.!?])\s*\(\d+(?:\.\d+)*(?:\s*,\s*\d+(?:\.\d+)*)*\)")
 _PAGE_NUMBER = re.compile(r"^(?:page\s*)?\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?$", re.IGNORECASE)
-EDGE_LINES = 3  # a running header or footer is among a page's first or last lines
+EDGE_LINES = 2  # a running header or footer is among a page's first or last lines
+_PAGE_WORDING = re.compile(r"\bpage\s*\d+|\bp\.\s*\d+|\b\d+\s*(?:of|/)\s*\d+\b", re.IGNORECASE)
 
 
 def extract_pdf(data: bytes, name: str) -> Extraction:
@@ -66,13 +67,14 @@ def _shape(line: str) -> str:
 def drop_running_lines(pages: list[list[str]]) -> tuple[list[str], list[str]]:
     """(the lines kept, in page order; the distinct running lines dropped).
 
-    A line near a page's top or bottom that recurs there on at least half of the pages (and on two or
-    more) is a running header or footer: the same text, or the same text but for the page's own number
-    ('Page 2 of 9'); a bare page number is always one. Body lines that differ only in their figures stay."""
+    A line at a page's top or bottom that recurs there on at least half of the pages (and on two or
+    more) is a running header or footer: the same text (not a sentence's lower-case continuation), or
+    the same text but for its page number ('Page 2 of 9'); a bare page number is always one. Body lines
+    that differ only in their figures, or that merely mention the page's number, stay."""
     with_text = [(n, lines) for n, lines in enumerate(pages, 1) if lines]
     edges = [(n, line) for n, lines in with_text for line in dict.fromkeys(lines[:EDGE_LINES] + lines[-EDGE_LINES:])]
-    same = Counter(line for _, line in edges)
-    numbered = Counter(_shape(line) for n, line in edges if str(n) in re.findall(r"\d+", line))
+    same = Counter(line for _, line in edges if not line[:1].islower())
+    numbered = Counter(_shape(line) for n, line in edges if str(n) in re.findall(r"\d+", " ".join(_PAGE_WORDING.findall(line))))
     need = max(2, len(with_text) / 2)
     running = {line for line, count in same.items() if count >= need}
     running_shapes = {shape for shape, count in numbered.items() if count >= need}
