@@ -163,6 +163,15 @@ def test_the_label_dose_passes_the_number_rail_with_its_citation_and_a_changed_o
     assert "50 mg" not in wrong.answer and not {c.name: c.passed for c in wrong.checks}["numbers"]
 
 
+def test_a_follow_up_about_the_new_drug_is_read_as_about_it(engine, ids):
+    chat = engine.conversation()
+    assert chat.send("What is the recommended starting dose of lumatrombopag?").status == "answered"
+    response = chat.send("What is its boxed warning?")
+    assert response.status == "answered" and BOXED.split(". ")[0] in response.answer
+    assert "Read as a question about lumatrombopag, discussed before." in response.notes
+    assert all(c.doc_id == ids["label"] for c in response.citations)
+
+
 def test_a_payers_criteria_are_quoted_whole(engine, ids):
     """'Requires all of the following:' then one criterion would misstate the policy: every item comes."""
     response = engine.ask("What are the initial approval criteria for ESAs in the payer policy?")
