@@ -9,7 +9,6 @@ again. Nothing here names a drug: the pairs come from the documents.
 
 from __future__ import annotations
 
-import hashlib
 import re
 from functools import lru_cache
 
@@ -86,19 +85,22 @@ def _written_as_name(word: str) -> bool:
 
 
 def _abbreviates(short: str, text: str, before: str) -> bool:
-    """'erythropoiesis-stimulating agents (ESAs)': the parenthesised word spells the initials before it."""
-    letters = short.rstrip("s").lower()
-    if not short.isupper() and not short.rstrip("s").isupper() or len(letters) > 6:
-        return False
+    """'erythropoiesis-stimulating agents (ESAs)', 'transferrin saturation (TSAT)', 'hemoglobin (Hb)': the
+    parenthesised word's letters run, in order, through the words before it, from one of their initials."""
+    letters = short.lower()[:-1] if short.endswith("s") and short[:-1].isupper() else short.lower()
+    if len(letters) <= 3:
+        return True
+    if sum(c.isupper() for c in short) < 2:
+        return False  # 'Lumtriva' is written as a name, not as an abbreviation
     at = text.find(f"{before} (")
-    words = re.split(r"[\s-]+", text[:at].strip())[-len(letters) + 1:] + [before] if at >= 0 else [before]
-    return "".join(w[:1].lower() for w in words if w)[-len(letters):] == letters or len(letters) <= 3
+    words = [w.lower() for w in re.split(r"[^A-Za-z]+", text[:at]) if w][-len(letters) + 1:] if at >= 0 else []
+    words.append(before.lower())
+    return any(w[0] == letters[0] and _in_order(letters, "".join(words[i:])) for i, w in enumerate(words))
 
 
-def fingerprint(drugs: tuple[LearnedDrug, ...]) -> str:
-    """Changes when the learned names change (the guard's per-document facts depend on them)."""
-    text = "|".join(sorted(f"{d.generic}={d.brand}" for d in drugs))
-    return hashlib.sha256(text.encode()).hexdigest()[:12] if drugs else "none"
+def _in_order(letters: str, text: str) -> bool:
+    found = iter(text)
+    return all(letter in found for letter in letters)
 
 
 def corpus_lexicon(corpus: Corpus) -> Lexicon:

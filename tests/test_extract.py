@@ -163,6 +163,9 @@ def test_a_drug_pair_is_read_but_abbreviations_and_known_names_are_not():
 
     assert _as_pair("LUMTRIVA", "lumatrombopag", "") == ("lumatrombopag", "LUMTRIVA")
     assert _as_pair("Lumatrombopag", "Lumtriva", "") == ("Lumatrombopag", "Lumtriva")
+    assert _as_pair("lumatrombopag", "LUMTRIVA", "long-term treatment with lumatrombopag (LUMTRIVA)") == (
+        "lumatrombopag", "LUMTRIVA")
     for first, second, text in [("agents", "ESAs", "erythropoiesis-stimulating agents (ESAs)"), ("syndromes", "MDS", ""),
+                                ("saturation", "TSAT", "transferrin saturation (TSAT)"), ("hemoglobin", "Hb", ""),
                                 ("erythropoietin", "sEPO", ""), ("Tablets", "oral", "")]:
         assert _as_pair(first, second, text) is None, (first, second)
