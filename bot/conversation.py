@@ -20,7 +20,6 @@ from bot.guard.models import GuardContext
 from bot.models import BotResponse, Citation
 from bot.verdict_text import ask_text, facts_to_ask, plain, verdict_lines
 from corpus.conflicts import for_pathway
-from corpus.lexicon import load_lexicon
 from corpus.text import fold_typed
 from rules_core.decision import Decision
 
@@ -119,8 +118,9 @@ class Conversation:
         return extractive if reviewed.blocked or reviewed.status != "answered" else draft
 
     def _remember_topic(self, text: str, routing: Routing, reading: Reading) -> None:
-        """The drug (any the lexicon knows, covered or not) and outside entries this question named."""
-        lexicon = load_lexicon()
+        """The drug (any the lexicon knows, covered or not, or an added document introduced) and outside
+        entries this question named."""
+        lexicon = self.engine.guard.knowledge.lexicon
         named = [m.id if m.kind == "drug" else lexicon.trial(m.id).drug for m in lexicon.mentions(text) if m.kind != "class"]
         outside = tuple(e.id for e in lexicon.outside_named(text))
         if named or routing.extracted.drug:
@@ -133,7 +133,7 @@ class Conversation:
         """'what were its TI rates?' after a luspatercept answer asks about luspatercept; 'what about
         imetelstat?' asks the last question about imetelstat (bot/followup.py); 'what dose of it?'
         after metformin asks about metformin."""
-        lexicon = load_lexicon()
+        lexicon = self.engine.guard.knowledge.lexicon  # with the drugs added documents introduce
         dose_question = bool(lexicon.dose_question.search(text))
         if routing.extracted.drugs or lexicon.mentions(text) or lexicon.outside_named(text):
             return read_turn(text, self.state.topic, lexicon, dose_question)
@@ -169,7 +169,8 @@ class Conversation:
             names = ", ".join(d.replace("_", " ") for d in rules_core.SUPPORTED_DRUGS)
             return _needs(f"Which drug should I check? Supported: {names}.", facts, notes, ["drug"])
         self.state.drug = self.state.topic_drug = drug
-        checked = remembered(self.state.topic, Reading(query=text, subject=("drug", drug)), load_lexicon())
+        lexicon = self.engine.guard.knowledge.lexicon
+        checked = remembered(self.state.topic, Reading(query=text, subject=("drug", drug)), lexicon)
         self.state.topic = checked.model_copy(update={"question": None})  # a patient check is no question to re-ask
         facts, settled_notes, pending = settle_assumptions(extracted.assumptions, facts, _verdict_of(drug))
         notes.extend(settled_notes)

@@ -140,7 +140,8 @@ def outside_rules_core(text: str, extracted: ExtractedFacts | None = None) -> li
 def _continues_with_a_patient(text: str, extracted: ExtractedFacts, topic_drug: str | None) -> bool:
     """'My pt: IPSS-R low, RS 20% ... does she qualify?' after a question about a drug with rules, naming no
     drug asked: this patient, checked for that drug."""
-    if topic_drug is None or extracted.drugs or not load_lexicon().drug(topic_drug).rules:
+    known = load_lexicon().drugs_by_id.get(topic_drug) if topic_drug else None  # a drug an added document taught has no rules
+    if known is None or extracted.drugs or not known.rules:
         return False
     facts = [f for f in extracted.facts if f != "therapies"]
     return is_about_a_patient(text, extracted) and (len(facts) >= 2 or bool(_STRONG_ELIGIBILITY_CUE.search(text)))
