@@ -86,7 +86,9 @@ class HybridRetriever:
         self.passage_row = corpus.passage_rows
         self.corpus_words = self.lexical.words
         self.corpus_stems = self.lexical.stems
-        self.corrector = SpellingCorrector({w for w in self.corpus_words | vocabulary_words() if w.isalpha()})
+        self.corrector = SpellingCorrector(
+            {w for w in self.corpus_words | vocabulary_words() if w.isalpha()}, STOPWORDS | QUESTION_WORDS
+        )
 
     # -- query analysis ---------------------------------------------------
 

@@ -39,6 +39,13 @@ def test_the_spelling_corrector_never_turns_a_word_into_its_negation():
     assert corrector.correct("tolerannt") == "tolerant"
 
 
+def test_plain_english_is_never_corrected_into_a_corpus_word(engine):
+    """'there' is no typo for 'these', nor 'define' for 'refine': the question keeps its words."""
+    analysis = engine.retriever.analyze("Is there any data? How does the review define the R/R setting?")
+    assert "there" in analysis.corrected and "define" in analysis.corrected
+    assert not analysis.fixes
+
+
 @pytest.mark.parametrize("question, start, fact", [
     ("Is lenalidomide still considered effective for transfusion-dependent del(5q) LR-MDS?", "Yes: ", "extremely effective"),
     ("Were patients previously treated with lenalidomide or HMAs eligible for IMerge?", "No: ", "no prior lenalidomide"),
