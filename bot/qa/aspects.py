@@ -1,13 +1,18 @@
-"""Synthesis: a question naming several drugs or trials is searched once per named one.
+"""Synthesis: a question naming several drugs, trials or contrasted populations is searched once per aspect.
 
 "Compare the primary endpoints of <trial A>, <trial B> and <trial C>" is three questions
 ("the primary endpoints of <trial A>", ...): each is retrieved and scored on its own, so
 every aspect gets its own best sentence instead of the one passage that names them all.
+A contrasting question ("del(5q) vs ring sideroblasts: which agent for each?") splits the same
+way on the populations and settings it contrasts (lexicon `aspect_concepts`, `contrast_cues`).
 """
 
 from __future__ import annotations
 
+import re
 from corpus.lexicon import Lexicon, Mention
+
+Span = tuple[int, int]
 
 
 def entity_key(lexicon: Lexicon, mention: Mention) -> str | None:
@@ -18,24 +23,55 @@ def entity_key(lexicon: Lexicon, mention: Mention) -> str | None:
 
 
 def aspect_queries(lexicon: Lexicon, text: str, entities: list[str]) -> dict[str, str]:
-    """For each named entity (in order of appearance), the question with the other named ones taken out."""
+    """For each aspect (in order of appearance), the question with the other aspects' mentions taken out."""
+    spans = {**_entity_spans(lexicon, text, entities), **contrasted_concepts(lexicon, text)}
+    if len(spans) < 2:
+        return {}
+    order = sorted(spans, key=lambda key: min((s[0] for s in spans[key]), default=len(text)))
+    # Each aspect's query asks about it alone: the contrast itself ("vs", "each") is no topic of it.
+    cue, _ = _contrast_patterns(lexicon)
+    cues = [m.span() for m in cue.finditer(text)] if cue is not None else []
+    return {
+        key: _without(text, cues + [s for other in order if other != key for s in spans[other] if s not in spans[key]])
+        for key in order
+    }
+
+
+def _entity_spans(lexicon: Lexicon, text: str, entities: list[str]) -> dict[str, list[Span]]:
+    """Named drugs and trials; "<drug> in <its trial>" is one aspect (the trial's passages are about the drug)."""
     mentions = [(m, entity_key(lexicon, m)) for m in lexicon.mentions(text)]
-    # "<drug> in <its trial>" is one aspect: the trial's own passages are about the drug.
     drug_of = {t.id: f"c{lexicon.drug(t.drug).key}" for t in lexicon.trials if t.id in entities}
     aspects = [e for e in entities if e not in drug_of.values()]
-    named = [key for _, key in mentions if key in aspects]
-    order = list(dict.fromkeys(named + [e for e in aspects if e not in named]))
-    if len(order) < 2:
+    if len(aspects) < 2:
         return {}
-    queries = {}
-    for entity in order:
-        keep = {entity, drug_of.get(entity)}
-        others = [m for m, key in mentions if key in entities and key not in keep]
-        queries[entity] = _without(text, others)
-    return queries
+    spans: dict[str, list[Span]] = {e: [] for e in aspects}
+    for mention, key in mentions:
+        if key in spans:
+            spans[key].append((mention.start, mention.end))
+    for trial, drug in drug_of.items():  # the trial's own drug goes with it, never into another aspect's query
+        if trial in spans:
+            spans[trial] += [(m.start, m.end) for m, key in mentions if key == drug]
+    return spans
 
 
-def _without(text: str, mentions: list[Mention]) -> str:
-    for mention in sorted(mentions, key=lambda m: -m.start):
-        text = text[: mention.start] + " " + text[mention.end :]
+def contrasted_concepts(lexicon: Lexicon, text: str) -> dict[str, list[Span]]:
+    """The populations and settings a contrasting question names (two at least), with where it names them."""
+    cue, regexes = _contrast_patterns(lexicon)
+    if cue is None or not cue.search(text):
+        return {}
+    found = {key: [m.span() for m in regex.finditer(text)] for key, regex in regexes}
+    found = {key: spans for key, spans in found.items() if spans}
+    return found if len(found) >= 2 else {}
+
+
+def _contrast_patterns(lexicon: Lexicon) -> tuple[re.Pattern[str] | None, tuple[tuple[str, re.Pattern[str]], ...]]:
+    cues = lexicon.contrast_cues
+    cue = re.compile(r"(?<![\w-])(?:" + "|".join(cues) + r")(?!\w)", re.IGNORECASE) if cues else None
+    wanted = {f"c{key}" for key in lexicon.aspect_concepts}
+    return cue, tuple((c.key, regex) for c, regex in lexicon.concept_regexes if c.key in wanted)
+
+
+def _without(text: str, spans: list[Span]) -> str:
+    for start, end in sorted(set(spans), reverse=True):
+        text = text[:start] + " " + text[end:]
     return text
