@@ -185,6 +185,15 @@ class Lexicon(BaseModel):
         default_factory=list,
         description="Questions ('{drug}' = its label) answered first when a user asks how to get a drug approved.",
     )
+    approval_cues: list[str] = Field(
+        default_factory=list,
+        description="Regexes of prior-authorization language ('approved', 'covered', 'PA', 'renewal'): a message about "
+        "a patient using them gets the sources' criteria first, then the offer to check the patient.",
+    )
+    source_cues: list[str] = Field(
+        default_factory=list,
+        description="Regexes of a message about a patient that asks what the sources say ('data', 'expected to work').",
+    )
     aspect_concepts: list[str] = Field(
         default_factory=list,
         description="Concept keys of populations and settings a question may contrast ('del(5q) vs RS'): each one "
@@ -199,7 +208,7 @@ class Lexicon(BaseModel):
         "more sentences are quoted, and every topic term gets a sentence.",
     )
 
-    _cue_patterns = field_validator("contrast_cues", "broad_cues")(lambda cls, v: _valid_patterns(v))
+    _cue_patterns = field_validator("contrast_cues", "broad_cues", "approval_cues", "source_cues")(lambda cls, v: _valid_patterns(v))
 
     @model_validator(mode="after")
     def _references_resolve(self) -> Lexicon:

@@ -19,6 +19,7 @@ from bot.qa.selection import (  # noqa: F401  (render_units: re-exported for the
     SectionTerms,
     render_units,
     share,
+    states_dose_for,
     whole_lists,
     with_continuations,
 )
@@ -77,14 +78,16 @@ class Answerer(NotStated, ConflictPositions, DirectAnswers):
 
     # -- public -------------------------------------------------------------
 
-    def answer(self, question: str) -> BotResponse:
+    def answer(self, question: str, also: tuple[str, ...] = (), lead: bool = True) -> BotResponse:
+        """The question's answer; then the best evidence of each of `also` (a pharmacist's criteria), each
+        quote once. `lead=False`: no yes/no word (a question about one patient is the rules core's to decide)."""
         result = self.retriever.retrieve(question, k=None)
         entities = self._entities(result.analysis.corrected)
         scored = self._score(result, set(entities))
         aspects = self._aspect_picks(result.analysis.corrected, entities)
         refusal = self._refusal_reason(result, scored, entities, aspects)
         if refusal is not None:
-            return self._refuse(refusal)
+            return self.answer_each(list(also)) if also else self._refuse(refusal)
         dose_problem = self._dose_not_stated(result, scored, entities) or self._threshold_not_stated(result, scored)
         if dose_problem is not None:
             return dose_problem
@@ -95,10 +98,11 @@ class Answerer(NotStated, ConflictPositions, DirectAnswers):
         # Every position only when the question is on the contested topic; an answer that merely
         # quotes a sentence on it lists the conflict (its summary names both sides).
         chosen = self._with_conflict_positions(chosen, touched)
+        chosen += self._best_of_each(list(also), chosen)
         listed = [c for c in self._conflicts_from_citations(chosen) if c not in touched]
         # On a contested topic the honest first word is that the sources disagree, never yes or no.
-        direct = None if touched else self._direct_answer(question, result, chosen, entities)
-        if touched and is_yes_no(question):
+        direct = None if touched or not lead else self._direct_answer(question, result, chosen, entities)
+        if touched and lead and is_yes_no(question):
             response = self._compose(chosen, [*touched, *listed])
             return response.model_copy(update={"answer": LEADS["disagree"] + response.answer})
         if direct is None:
@@ -110,6 +114,13 @@ class Answerer(NotStated, ConflictPositions, DirectAnswers):
     def answer_each(self, questions: list[str]) -> BotResponse:
         """One answer to several plain questions: the best evidence of each, in order, each quote
         once (a pharmacist's criteria, documentation list and required prior therapy)."""
+        chosen = self._best_of_each(questions, [])
+        if not chosen:
+            return self._refuse(NOT_COVERED)
+        return self._compose(chosen, [])
+
+    def _best_of_each(self, questions: list[str], taken: list[ScoredSentence]) -> list[ScoredSentence]:
+        """The best sentence (with its list or continuation) of each question, none already in `taken`."""
         chosen: list[ScoredSentence] = []
         for question in questions:
             result = self.retriever.retrieve(question, k=None)
@@ -119,11 +130,9 @@ class Answerer(NotStated, ConflictPositions, DirectAnswers):
                 continue
             # The criteria of one drug are never another's: a sentence not about the drug asked is skipped.
             scored = [c for c in scored if not entities or set(entities) & self._about(c)]
-            ids = {c.sentence.id for c in chosen}
+            ids = {c.sentence.id for c in [*taken, *chosen]}
             chosen += [c for c in whole_lists(with_continuations(scored[:1])) if c.sentence.id not in ids]
-        if not chosen:
-            return self._refuse(NOT_COVERED)
-        return self._compose(chosen, [])
+        return chosen
 
     # -- scoring ------------------------------------------------------------
 
@@ -199,6 +208,8 @@ class Answerer(NotStated, ConflictPositions, DirectAnswers):
         for entity, query in aspect_queries(_LEXICON, text, entities).items():
             result = self.retriever.retrieve(query, k=None)
             about = [c for c in self._score(result, {entity}) if entity in self._about(c)]
+            if "cdose" in {c.key for c in result.analysis.concepts}:  # "compare dose, route": a sentence dosing it
+                about = [c for c in about if states_dose_for(c.sentence.normalized, entity)] or about
             taken = {p.sentence.id for p in picks.values()}
             # Of the close contenders, the one covering most of the rest of the question ("the control
             # arm in <trial>": the sentence naming its comparator, not its most similar one).
