@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from bot.citing import make_citation
 from bot.models import BotResponse, Citation
-from bot.qa.aspects import aspect_queries
+from bot.qa.aspects import aspect_queries, sub_questions
 from bot.qa.conflict_positions import ConflictPositions
 from bot.qa.direct import LEADS, DirectAnswers, is_yes_no
 from bot.qa.not_stated import NotStated
@@ -95,6 +95,8 @@ class Answerer(NotStated, ConflictPositions, DirectAnswers):
             aspects = option_picks(scored, DRUG_CONCEPTS, self._own_terms, self.tuning.per_entity_ratio, self.max_sentences)
         touched = conflicts_for(result.analysis.corrected, self.conflicts)
         chosen = self._select(scored, set(entities), aspects)
+        # A compound question ("when to start X and how long before calling it a failure?"): each part's best too.
+        chosen += self._best_of_each(sub_questions(_LEXICON, question), chosen)
         # Every position only when the question is on the contested topic; an answer that merely
         # quotes a sentence on it lists the conflict (its summary names both sides).
         chosen = self._with_conflict_positions(chosen, touched)

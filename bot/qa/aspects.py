@@ -75,3 +75,36 @@ def _without(text: str, spans: list[Span]) -> str:
     for start, end in sorted(set(spans), reverse=True):
         text = text[:start] + " " + text[end:]
     return text
+
+
+# "When should ESAs be started and how long before you call them a failure?" is two questions: split where a
+# new question starts (after "?", or "and"/"-"/";" followed by a question word).
+_QUESTION_START = r"(?:what|which|when|where|why|how|who|whose|would|will|is|are|was|were|does|do|did|can|could|should|has|have)\b"
+_CLAUSE_BREAK = re.compile(rf"\?\s+(?=\S)|\s*;\s*|\s+(?:and|but|also|plus|or|-|–)\s+(?={_QUESTION_START})", re.IGNORECASE)
+MIN_CLAUSE_WORDS = 3
+
+
+def sub_questions(lexicon: Lexicon, text: str) -> list[str]:
+    """The questions a compound question asks, each with the statements before them ("TD LR-MDS pt, prior HMA.")
+    and, when it names nothing itself, the names of the whole ("how long before you call them a failure" asks
+    about the ESAs named before it); [] for a single question."""
+    context, questions = _statements_first(text)
+    parts = [p.strip(" ?,.") for p in _CLAUSE_BREAK.split(questions)]
+    parts = [p for p in parts if len(p.split()) >= MIN_CLAUSE_WORDS]
+    if len(parts) < 2:
+        return []
+    named = [m.text for m in lexicon.mentions(questions)]
+    out = []
+    for part in parts:
+        carried = [] if lexicon.mentions(part) else named
+        part = f"{part} ({', '.join(dict.fromkeys(carried))})" if carried else part
+        out.append(f"{context} {part}".strip())
+    return out
+
+
+def _statements_first(text: str) -> tuple[str, str]:
+    """(the statements before the first question, the questions): "Pt on X. Would Y work and is Z ...?"."""
+    first_question = text.find("?")
+    head = text[: first_question if first_question >= 0 else len(text)]
+    cut = head.rfind(". ")
+    return (text[: cut + 1], text[cut + 2 :]) if cut >= 0 else ("", text)
