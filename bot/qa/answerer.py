@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from bot.citing import make_citation
 from bot.models import BotResponse, Citation
-from bot.qa.aspects import aspect_queries, sub_questions
+from bot.qa.aspects import asked_of_each, aspect_queries, sub_questions
 from bot.qa.conflict_positions import ConflictPositions
 from bot.qa.direct import LEADS, DirectAnswers, is_yes_no
 from bot.qa.not_stated import NotStated
@@ -92,7 +92,8 @@ class Answerer(NotStated, ConflictPositions, DirectAnswers):
         if dose_problem is not None:
             return dose_problem
         if len(aspects) < 2 and not entities and self._options_cue and self._options_cue.search(result.analysis.corrected):
-            aspects = option_picks(scored, DRUG_CONCEPTS, self._own_terms, self.tuning.per_entity_ratio, self.max_sentences)
+            options = option_picks(scored, DRUG_CONCEPTS, self._own_terms, self.tuning.per_entity_ratio, self.max_sentences)
+            aspects = {drug: [pick] for drug, pick in options.items()}
         touched = conflicts_for(result.analysis.corrected, self.conflicts)
         chosen = self._select(scored, set(entities), aspects)
         # A compound question ("when to start X and how long before calling it a failure?"): each part's best too.
@@ -173,7 +174,7 @@ class Answerer(NotStated, ConflictPositions, DirectAnswers):
         return t.weight_dense * dense + t.weight_lexical * lexical + t.weight_rank * rank_bonus + t.weight_topic * topic
 
     def _refusal_reason(
-        self, result: RetrievalResult, scored: list[ScoredSentence], named: list[str], aspects: dict[str, ScoredSentence]
+        self, result: RetrievalResult, scored: list[ScoredSentence], named: list[str], aspects: dict[str, list[ScoredSentence]]
     ) -> str | None:
         analysis = result.analysis
         missing = [e for e in named if e not in self._discussed]
@@ -185,11 +186,11 @@ class Answerer(NotStated, ConflictPositions, DirectAnswers):
         return refusal_reason(self._evidence(result, scored, named, aspects), self.tuning)
 
     def _evidence(
-        self, result: RetrievalResult, scored: list[ScoredSentence], named: list[str], aspects: dict[str, ScoredSentence]
+        self, result: RetrievalResult, scored: list[ScoredSentence], named: list[str], aspects: dict[str, list[ScoredSentence]]
     ) -> ScopeEvidence:
         analysis, best = result.analysis, scored[0]
         together: set[str] = set()
-        for pick in aspects.values():
+        for pick in (p for picks in aspects.values() for p in picks):
             together |= self._about(pick) | self._passage_terms[pick.passage.id]
         return ScopeEvidence(
             known_terms=len(analysis.known_terms),
@@ -203,22 +204,34 @@ class Answerer(NotStated, ConflictPositions, DirectAnswers):
             aspects=len(aspects),
         )
 
-    def _aspect_picks(self, text: str, entities: list[str]) -> dict[str, ScoredSentence]:
-        """For a question naming several drugs or trials: the best sentence about each, each
-        found by its own search (bot/qa/aspects.py), in the order the question names them."""
-        picks: dict[str, ScoredSentence] = {}
-        for entity, query in aspect_queries(_LEXICON, text, entities).items():
+    def _aspect_picks(self, text: str, entities: list[str]) -> dict[str, list[ScoredSentence]]:
+        """For a question naming several drugs, trials or contrasted populations: the best sentence about each,
+        each found by its own search (bot/qa/aspects.py), in the order the question names them; and, where
+        another close one says more of what is asked of it, that one too."""
+        picks: dict[str, list[ScoredSentence]] = {}
+        queries = aspect_queries(_LEXICON, text, entities)
+        asked = self.retriever.analyze(asked_of_each(_LEXICON, text, entities)).known_terms if queries else []
+        for entity, query in queries.items():
             result = self.retriever.retrieve(query, k=None)
             about = [c for c in self._score(result, {entity}) if entity in self._about(c)]
             if "cdose" in {c.key for c in result.analysis.concepts}:  # "compare dose, route": a sentence dosing it
                 about = [c for c in about if states_dose_for(c.sentence.normalized, entity)] or about
-            taken = {p.sentence.id for p in picks.values()}
-            # Of the close contenders, the one covering most of the rest of the question ("the control
-            # arm in <trial>": the sentence naming its comparator, not its most similar one).
-            close = [c for c in about if c.score >= self.tuning.select_ratio * about[0].score] if about else []
-            if close and about[0].sentence.id not in taken:
-                picks[entity] = max(close, key=lambda c: (c.coverage, c.score))
+            taken = {p[0].sentence.id for p in picks.values()}
+            if about and about[0].sentence.id not in taken:
+                picks[entity] = self._aspect_evidence(about, asked)
         return picks
+
+    def _aspect_evidence(self, about: list[ScoredSentence], terms: list[str]) -> list[ScoredSentence]:
+        """Of an aspect's close contenders, the one covering most of the rest of the question ("the control arm in
+        <trial>": the sentence naming its comparator); then, among those at half the best score, the one saying
+        more of what is asked of it when the first does not ("durability of TI in <trial>": its duration of TI)."""
+        close = [c for c in about if c.score >= self.tuning.select_ratio * about[0].score]
+        first = max(close, key=lambda c: (c.coverage, c.score))
+        asked = [t for t in terms if t not in DRUG_CONCEPTS and t not in TRIALS]
+        wider = [c for c in about if c.score >= self.tuning.per_entity_ratio * about[0].score]
+        second = max(wider, key=lambda c: (share(asked, self._own_terms(c)), c.coverage, c.score))
+        better = share(asked, self._own_terms(second)) > share(asked, self._own_terms(first))
+        return [first, second] if better and second is not first else [first]
 
     def _entities(self, text: str) -> list[str]:
         keys = [c.key for c in concepts_in(text) if c.key in DRUG_CONCEPTS]
@@ -227,11 +240,11 @@ class Answerer(NotStated, ConflictPositions, DirectAnswers):
     # -- selection and composition -------------------------------------------
 
     def _select(
-        self, scored: list[ScoredSentence], entities: set[str], aspects: dict[str, ScoredSentence]
+        self, scored: list[ScoredSentence], entities: set[str], aspects: dict[str, list[ScoredSentence]]
     ) -> list[ScoredSentence]:
         if len(aspects) >= 2:  # synthesis: the best sentence of each named drug or trial
             picks = dict(list(aspects.items())[: self.max_sentences])
-            named = with_naming_sentences(picks, self._own_terms, self._sentence_terms.__getitem__)
+            named = with_naming_sentences(picks, self._own_terms, self._sentence_terms.__getitem__, self._earlier_in_section)
             return whole_lists(with_continuations(named))
         # The answer opens with a sentence about the drug or trial asked, never another's (issue 12).
         on_subject = next((c for c in scored if not entities or entities & self._about(c)), scored[0])
@@ -252,6 +265,13 @@ class Answerer(NotStated, ConflictPositions, DirectAnswers):
                 covered |= self._sentence_terms[candidate.sentence.id]
         chosen = self._one_per_entity(scored, chosen, entities, best.score)
         return whole_lists(with_continuations(chosen))
+
+    def _earlier_in_section(self, item: ScoredSentence) -> list[tuple[Passage, Sentence]]:
+        """The sentences of the item's section before it, in document order, with their passages."""
+        passage = item.passage
+        section = [p for p in self.corpus.passages_of(passage.doc_id) if p.section == passage.section]
+        pairs = [(p, s) for p in section for s in p.sentences]
+        return pairs[: next(i for i, (_, s) in enumerate(pairs) if s.id == item.sentence.id)]
 
     def _own_terms(self, item: ScoredSentence) -> set[str]:
         return self._sentence_terms[item.sentence.id]

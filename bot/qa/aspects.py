@@ -24,17 +24,32 @@ def entity_key(lexicon: Lexicon, mention: Mention) -> str | None:
 
 def aspect_queries(lexicon: Lexicon, text: str, entities: list[str]) -> dict[str, str]:
     """For each aspect (in order of appearance), the question with the other aspects' mentions taken out."""
-    spans = {**_entity_spans(lexicon, text, entities), **contrasted_concepts(lexicon, text)}
+    spans = _aspect_spans(lexicon, text, entities)
     if len(spans) < 2:
         return {}
     order = sorted(spans, key=lambda key: min((s[0] for s in spans[key]), default=len(text)))
     # Each aspect's query asks about it alone: the contrast itself ("vs", "each") is no topic of it.
-    cue, _ = _contrast_patterns(lexicon)
-    cues = [m.span() for m in cue.finditer(text)] if cue is not None else []
+    cues = _cue_spans(lexicon, text)
     return {
         key: _without(text, cues + [s for other in order if other != key for s in spans[other] if s not in spans[key]])
         for key in order
     }
+
+
+def asked_of_each(lexicon: Lexicon, text: str, entities: list[str]) -> str:
+    """What the question asks of every aspect: the question with all of them (and the contrast) taken out
+    ("durability of TI: <drug> (<trial>) vs <drug> (<trial>)?" -> "durability of TI")."""
+    spans = _aspect_spans(lexicon, text, entities)
+    return _without(text, _cue_spans(lexicon, text) + [s for key in spans for s in spans[key]])
+
+
+def _aspect_spans(lexicon: Lexicon, text: str, entities: list[str]) -> dict[str, list[Span]]:
+    return {**_entity_spans(lexicon, text, entities), **contrasted_concepts(lexicon, text)}
+
+
+def _cue_spans(lexicon: Lexicon, text: str) -> list[Span]:
+    cue, _ = _contrast_patterns(lexicon)
+    return [m.span() for m in cue.finditer(text)] if cue is not None else []
 
 
 def _entity_spans(lexicon: Lexicon, text: str, entities: list[str]) -> dict[str, list[Span]]:
