@@ -10,6 +10,7 @@ from bot.citing import make_citation
 from bot.models import BotResponse, Citation
 from bot.qa.aspects import asked_of_each, aspect_queries, sub_questions
 from bot.qa.conflict_positions import ConflictPositions
+from bot.qa.coverage import broad_cue, fill_uncovered
 from bot.qa.direct import LEADS, DirectAnswers, is_yes_no
 from bot.qa.not_stated import NotStated
 from bot.qa.not_stated import concept_label as _label
@@ -70,6 +71,7 @@ class Answerer(NotStated, ConflictPositions, DirectAnswers):
         # Each known conflict's positions as corpus sentences, resolved once (not per answer).
         self._positions = {c.topic: position_sentences(c, corpus) for c in self.conflicts}
         self._options_cue = option_cue(_LEXICON)
+        self._broad_cue = broad_cue(_LEXICON)
 
     def _document_subject(self, doc_id: str) -> set[str]:
         """Drugs a whole document is about (named in its title): context for every passage."""
@@ -95,7 +97,8 @@ class Answerer(NotStated, ConflictPositions, DirectAnswers):
             options = option_picks(scored, DRUG_CONCEPTS, self._own_terms, self.tuning.per_entity_ratio, self.max_sentences)
             aspects = {drug: [pick] for drug, pick in options.items()}
         touched = conflicts_for(result.analysis.corrected, self.conflicts)
-        chosen = self._select(scored, set(entities), aspects)
+        broad = self._broad_cue is not None and self._broad_cue.search(result.analysis.corrected)
+        chosen = self._select(scored, set(entities), aspects, result.analysis.known_terms if broad else None)
         # A compound question ("when to start X and how long before calling it a failure?"): each part's best too.
         chosen += self._best_of_each(sub_questions(_LEXICON, question), chosen)
         # Every position only when the question is on the contested topic; an answer that merely
@@ -240,8 +243,10 @@ class Answerer(NotStated, ConflictPositions, DirectAnswers):
     # -- selection and composition -------------------------------------------
 
     def _select(
-        self, scored: list[ScoredSentence], entities: set[str], aspects: dict[str, list[ScoredSentence]]
+        self, scored: list[ScoredSentence], entities: set[str], aspects: dict[str, list[ScoredSentence]],
+        broad_terms: list[str] | None = None,
     ) -> list[ScoredSentence]:
+        """The sentences to quote; `broad_terms`: a broad question's topic terms, each to be carried by one."""
         if len(aspects) >= 2:  # synthesis: the best sentence of each named drug or trial
             picks = dict(list(aspects.items())[: self.max_sentences])
             named = with_naming_sentences(picks, self._own_terms, self._sentence_terms.__getitem__, self._earlier_in_section)
@@ -252,8 +257,9 @@ class Answerer(NotStated, ConflictPositions, DirectAnswers):
         best = scored[0]
         chosen = [best]
         covered = set(self._sentence_terms[best.sentence.id])  # a copy: the cached sets must not grow
+        ratio = self.tuning.select_ratio if broad_terms is None else self.tuning.broad_select_ratio
         for candidate in scored[1:]:
-            if len(chosen) >= self.max_sentences or candidate.score < self.tuning.select_ratio * best.score:
+            if len(chosen) >= self.max_sentences or candidate.score < ratio * best.score:
                 break
             if candidate.coverage < self.tuning.min_coverage * best.coverage:
                 continue
@@ -264,6 +270,10 @@ class Answerer(NotStated, ConflictPositions, DirectAnswers):
                 chosen.append(candidate)
                 covered |= self._sentence_terms[candidate.sentence.id]
         chosen = self._one_per_entity(scored, chosen, entities, best.score)
+        if broad_terms:
+            on_topic = [c for c in scored if not entities or entities & self._about(c)]
+            floor = self.tuning.fill_ratio * best.score
+            chosen = fill_uncovered(chosen, on_topic, broad_terms, self._own_terms, floor, self.max_sentences)
         return whole_lists(with_continuations(chosen))
 
     def _earlier_in_section(self, item: ScoredSentence) -> list[tuple[Passage, Sentence]]:
