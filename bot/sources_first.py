@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from bot.models import BotResponse
 from bot.verdict_text import facts_to_ask, plain
-from corpus.lexicon import Lexicon, load_lexicon
+from corpus.lexicon import Lexicon, load_lexicon, whole_words
 from rules_core.decision import Decision
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -31,7 +31,7 @@ _ASKS_FOR_CRITERIA = re.compile(
 
 
 def _cue(patterns: list[str]) -> re.Pattern[str] | None:
-    return re.compile(r"(?<![\w-])(?:" + "|".join(patterns) + r")(?!\w)", re.IGNORECASE) if patterns else None
+    return whole_words(patterns) if patterns else None
 
 
 def asks_for_criteria(text: str, lexicon: Lexicon | None = None) -> bool:

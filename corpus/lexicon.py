@@ -185,6 +185,11 @@ class Lexicon(BaseModel):
         default_factory=list,
         description="Questions ('{drug}' = its label) answered first when a user asks how to get a drug approved.",
     )
+    trial_cues: list[str] = Field(
+        default_factory=list,
+        description="Regexes of a question asking for the trials ('which trials support ...'): answered with the best "
+        "sentence naming each trial the evidence names.",
+    )
     approval_cues: list[str] = Field(
         default_factory=list,
         description="Regexes of prior-authorization language ('approved', 'covered', 'PA', 'renewal'): a message about "
@@ -208,7 +213,9 @@ class Lexicon(BaseModel):
         "more sentences are quoted, and every topic term gets a sentence.",
     )
 
-    _cue_patterns = field_validator("contrast_cues", "broad_cues", "approval_cues", "source_cues")(lambda cls, v: _valid_patterns(v))
+    _cue_patterns = field_validator(
+        "contrast_cues", "broad_cues", "approval_cues", "source_cues", "trial_cues", "option_cues"
+    )(lambda cls, v: _valid_patterns(v))
 
     @model_validator(mode="after")
     def _references_resolve(self) -> Lexicon:

@@ -24,7 +24,7 @@ from bot.qa.selection import (  # noqa: F401  (render_units: re-exported for the
     whole_lists,
     with_continuations,
 )
-from bot.qa.synthesis import option_cue, option_picks, with_naming_sentences
+from bot.qa.synthesis import option_cue, option_picks, trial_cue, with_naming_sentences
 from bot.settings import AnswerTuning
 from corpus.conflicts import KnownConflict, conflicts_for, load_conflicts, position_sentences
 from corpus.ingest import Corpus
@@ -72,6 +72,7 @@ class Answerer(NotStated, ConflictPositions, DirectAnswers):
         self._positions = {c.topic: position_sentences(c, corpus) for c in self.conflicts}
         self._options_cue = option_cue(_LEXICON)
         self._broad_cue = broad_cue(_LEXICON)
+        self._trial_cue = trial_cue(_LEXICON)
 
     def _document_subject(self, doc_id: str) -> set[str]:
         """Drugs a whole document is about (named in its title): context for every passage."""
@@ -93,9 +94,8 @@ class Answerer(NotStated, ConflictPositions, DirectAnswers):
         dose_problem = self._dose_not_stated(result, scored, entities) or self._threshold_not_stated(result, scored)
         if dose_problem is not None:
             return dose_problem
-        if len(aspects) < 2 and not entities and self._options_cue and self._options_cue.search(result.analysis.corrected):
-            options = option_picks(scored, DRUG_CONCEPTS, self._own_terms, self.tuning.per_entity_ratio, self.max_sentences)
-            aspects = {drug: [pick] for drug, pick in options.items()}
+        if len(aspects) < 2:
+            aspects = self._option_aspects(result.analysis.corrected, scored, entities) or aspects
         touched = conflicts_for(result.analysis.corrected, self.conflicts)
         broad = self._broad_cue is not None and self._broad_cue.search(result.analysis.corrected)
         chosen = self._select(scored, set(entities), aspects, result.analysis.known_terms if broad else None)
@@ -235,6 +235,19 @@ class Answerer(NotStated, ConflictPositions, DirectAnswers):
         second = max(wider, key=lambda c: (share(asked, self._own_terms(c)), c.coverage, c.score))
         better = share(asked, self._own_terms(second)) > share(asked, self._own_terms(first))
         return [first, second] if better and second is not first else [first]
+
+    def _option_aspects(self, text: str, scored: list[ScoredSentence], entities: list[str]) -> dict[str, list[ScoredSentence]]:
+        """'Which options after ESA failure?' (no drug named): each drug the evidence names; 'which trials
+        support <drug>?': each trial."""
+        kinds = None
+        if not entities and self._options_cue and self._options_cue.search(text):
+            kinds = DRUG_CONCEPTS
+        elif self._trial_cue and self._trial_cue.search(text) and not set(entities) & TRIALS:
+            kinds = TRIALS
+        if kinds is None:
+            return {}
+        options = option_picks(scored, kinds, self._own_terms, self.tuning.per_entity_ratio, self.max_sentences)
+        return {key: [pick] for key, pick in options.items()}
 
     def _entities(self, text: str) -> list[str]:
         keys = [c.key for c in concepts_in(text) if c.key in DRUG_CONCEPTS]

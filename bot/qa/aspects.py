@@ -10,7 +10,7 @@ way on the populations and settings it contrasts (lexicon `aspect_concepts`, `co
 from __future__ import annotations
 
 import re
-from corpus.lexicon import Lexicon, Mention
+from corpus.lexicon import Lexicon, Mention, whole_words
 
 Span = tuple[int, int]
 
@@ -80,8 +80,7 @@ def contrasted_concepts(lexicon: Lexicon, text: str) -> dict[str, list[Span]]:
 
 
 def _contrast_patterns(lexicon: Lexicon) -> tuple[re.Pattern[str] | None, tuple[tuple[str, re.Pattern[str]], ...]]:
-    cues = lexicon.contrast_cues
-    cue = re.compile(r"(?<![\w-])(?:" + "|".join(cues) + r")(?!\w)", re.IGNORECASE) if cues else None
+    cue = whole_words(lexicon.contrast_cues) if lexicon.contrast_cues else None
     wanted = {f"c{key}" for key in lexicon.aspect_concepts}
     return cue, tuple((c.key, regex) for c, regex in lexicon.concept_regexes if c.key in wanted)
 

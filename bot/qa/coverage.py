@@ -12,12 +12,11 @@ import re
 from collections.abc import Callable
 
 from bot.qa.selection import ScoredSentence
-from corpus.lexicon import Lexicon
+from corpus.lexicon import Lexicon, whole_words
 
 
 def broad_cue(lexicon: Lexicon) -> re.Pattern[str] | None:
-    cues = lexicon.broad_cues
-    return re.compile(r"(?<![\w-])(?:" + "|".join(cues) + r")(?!\w)", re.IGNORECASE) if cues else None
+    return whole_words(lexicon.broad_cues) if lexicon.broad_cues else None
 
 
 def fill_uncovered(

@@ -13,22 +13,26 @@ from collections.abc import Callable
 
 from bot.qa.selection import ScoredSentence
 from corpus.models import Passage, Sentence
-from corpus.lexicon import Lexicon
+from corpus.lexicon import Lexicon, whole_words
 
 # How far down the ranking a drug may be found, and how close to the best its sentence must score.
 OPTION_DEPTH = 12
 
 
 def option_cue(lexicon: Lexicon) -> re.Pattern[str] | None:
-    cues = lexicon.option_cues
-    return re.compile(r"(?<![\w-])(?:" + "|".join(cues) + r")(?!\w)", re.IGNORECASE) if cues else None
+    return whole_words(lexicon.option_cues) if lexicon.option_cues else None
+
+
+def trial_cue(lexicon: Lexicon) -> re.Pattern[str] | None:
+    """'Which trials support <drug>?': answered with the best sentence naming each trial the evidence names."""
+    return whole_words(lexicon.trial_cues) if lexicon.trial_cues else None
 
 
 def option_picks(
-    scored: list[ScoredSentence], drugs: frozenset[str], own_terms: Callable[[ScoredSentence], set[str]],
+    scored: list[ScoredSentence], kinds: frozenset[str], own_terms: Callable[[ScoredSentence], set[str]],
     min_ratio: float, limit: int,
 ) -> dict[str, ScoredSentence]:
-    """The best sentence naming each drug the top evidence names, in order of first appearance."""
+    """The best sentence naming each drug (or trial: `kinds`) the top evidence names, in order of first appearance."""
     if not scored:
         return {}
     floor = min_ratio * scored[0].score
@@ -36,7 +40,7 @@ def option_picks(
     for candidate in scored[:OPTION_DEPTH]:
         if candidate.score < floor or len(picks) >= limit:
             break
-        named = sorted(own_terms(candidate) & drugs - picks.keys())
+        named = sorted(own_terms(candidate) & kinds - picks.keys())
         taken = {p.sentence.id for p in picks.values()}
         if named and candidate.sentence.id not in taken:
             picks[named[0]] = candidate
