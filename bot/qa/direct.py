@@ -30,6 +30,7 @@ _NEGATED_BEFORE = re.compile(r"\b(?:excluded|ineligible|not eligible)\b")
 _TOKEN = re.compile(r"[a-z0-9]+(?:\.[0-9]+)?")
 SCOPE_AFTER = 40  # characters a cue reaches forward ("no prior lenalidomide or HMAs")
 SCOPE_BEFORE = 20  # characters "excluded" reaches back ("del(5q) excluded")
+_TRIALS = load_lexicon().trial_words
 LEADS = {"yes": "Yes: ", "no": "No: ", "disagree": "The sources disagree: "}
 
 
@@ -81,17 +82,26 @@ class DirectAnswers:
         if not terms or not is_yes_no(question) or self._meaning_without_unknown(result) < self.tuning.direct_min_meaning:
             return None
         on_point = []
-        for item in chosen:  # the sentence itself must name what is asked: its section heading is not enough
-            shared = terms & self._own_terms(item)
-            if set(entities) <= self._own_terms(item) and len(shared) >= self.tuning.direct_min_share * len(terms):
-                on_point.append((len(shared), item.score, item, shared))
+        for item in chosen:  # the sentence itself must name what is asked, or its section the trial asked about
+            named = self._own_terms(item) | self._trial_heading(item, entities)
+            shared = terms & named
+            if set(entities) <= named and len(shared) >= self.tuning.direct_min_share * len(terms):
+                # A sentence naming the entities itself beats one whose section heading names the trial.
+                own = set(entities) <= self._own_terms(item)
+                on_point.append((own, len(shared), item.score, item, shared))
         if not on_point:
             return None
-        _, _, point, shared = max(on_point, key=lambda t: (t[0], t[1]))
+        _, _, _, point, shared = max(on_point, key=lambda t: (t[0], t[1], t[2]))
         if any(point.sentence.id == s.id for sentences in self._positions.values() for s in sentences):
             return None  # one side of a known disagreement is no yes or no
         word = polarity(result.analysis.corrected, point.sentence.normalized, shared)
         return None if word is None else (point, word)
+
+    def _trial_heading(self, item: ScoredSentence, entities: list[str]) -> frozenset[str]:
+        """The section heading's terms when it names a trial the question asks about ("Imetelstat: IMerge"):
+        "Was median PFS reached in IMerge?" is answered by a sentence of that section that does not repeat it."""
+        heading = self._section_terms[item.passage.id]
+        return heading if set(entities) & _TRIALS & heading else frozenset()
 
     def _meaning_without_unknown(self, result: RetrievalResult) -> float:
         return self.retriever.meaning_kept(result.analysis) if result.analysis.unknown_terms else 1.0
