@@ -79,3 +79,16 @@ def test_no_yes_when_a_word_of_the_question_is_one_the_sources_never_use(engine)
 def test_the_guard_keeps_the_lead_word_with_its_quote(engine):
     response = engine.ask("Is luspatercept considered experimental?")
     assert all(c.passed for c in response.checks), [c for c in response.checks if not c.passed]
+
+
+def test_a_sentence_of_the_trials_own_section_answers_yes_or_no(engine):
+    """'Median PFS not reached' sits in the IMerge section without naming it: still the point, and a 'No'."""
+    response = engine.ask("Did median PFS get reached in IMerge?")
+    assert response.answer.startswith("No: ") and "median PFS not reached" in response.answer.split("[1]")[0]
+
+
+def test_a_sentence_naming_the_trial_itself_wins_over_its_section(engine):
+    """The section's pooled-analysis sentence ('regardless of prior treatment') must not answer an eligibility
+    question the trial's own sentence answers ('no prior lenalidomide or HMAs')."""
+    response = engine.ask("Could patients who had received HMAs enter IMerge?")
+    assert response.answer.startswith("No: ") and "no prior lenalidomide or HMAs" in response.answer.split("[1]")[0]
