@@ -98,6 +98,8 @@ class Answerer(NotStated, ConflictPositions, DirectAnswers, AspectPicks):
             aspects = self._option_aspects(result.analysis.corrected, scored, entities) or aspects
         touched = conflicts_for(result.analysis.corrected, self.conflicts)
         broad = self._broad_cue is not None and self._broad_cue.search(result.analysis.corrected)
+        if broad or is_yes_no(question):  # whether / why / compare: a disagreement in the evidence is the answer's
+            touched += self._conflicts_in_evidence(scored, touched)
         chosen = self._select(scored, set(entities), aspects, result.analysis.known_terms if broad else None)
         # A compound question ("when to start X and how long before calling it a failure?"): each part's best too.
         chosen += self._best_of_each(sub_questions(_LEXICON, question), chosen)
