@@ -175,13 +175,17 @@ class Conversation:
         notes.extend(settled_notes)
         self.state.facts = facts
         # "Can we get X covered?", "would it be expected to work?" ask the sources first; open questions join the offer.
-        sources_first = asks_the_sources(text)
+        sources_first = asks_the_sources(text, self.engine.answerer.conflicts)
         if pending and not sources_first:
             return _needs(" ".join(a.question for a in pending), facts, notes, [a.field for a in pending])
         decision = rules_core.evaluate(drug, rules_core.PatientFacts.model_validate(facts))
         if sources_first and (pending or decision.decision == "insufficient_documentation"):
-            notes.extend(a.question for a in pending)
-            return answer_then_offer(self.engine.answerer, text, drug, decision, facts, notes)
+            with_open = [*notes, *(a.question for a in pending)]
+            answered = answer_then_offer(self.engine.answerer, text, drug, decision, facts, with_open)
+            if answered is not None:
+                return answered
+            if pending:
+                return _needs(" ".join(a.question for a in pending), facts, notes, [a.field for a in pending])
         if decision.decision == "insufficient_documentation":
             asks = facts_to_ask(decision)  # only what the verdict waits on
             return _needs(ask_text(drug, asks), facts, notes, [m.field for m in asks], decision)

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from bot.models import BotResponse
 from bot.verdict_text import facts_to_ask, plain
+from corpus.conflicts import KnownConflict, conflicts_for
 from corpus.lexicon import Lexicon, load_lexicon, whole_words
 from rules_core.decision import Decision
 
@@ -40,26 +41,30 @@ def asks_for_criteria(text: str, lexicon: Lexicon | None = None) -> bool:
     return bool(_ASKS_FOR_CRITERIA.search(text) or (cue and cue.search(text)))
 
 
-def asks_the_sources(text: str, lexicon: Lexicon | None = None) -> bool:
-    """The message asks something the sources answer (criteria, evidence, options, a trial), not only a verdict."""
+def asks_the_sources(text: str, conflicts: tuple[KnownConflict, ...] = (), lexicon: Lexicon | None = None) -> bool:
+    """The message asks something the sources answer (criteria, evidence, options, a trial), not only a verdict,
+    or touches a topic they disagree on (first-line use: both positions come before any patient check)."""
     lexicon = lexicon or load_lexicon()
     if asks_for_criteria(text, lexicon) or any(m.kind == "trial" for m in lexicon.mentions(text)):
+        return True
+    if conflicts_for(text, conflicts):
         return True
     return any(cue is not None and cue.search(text) for cue in (_cue(lexicon.source_cues), _cue(lexicon.option_cues)))
 
 
 def answer_then_offer(
     answerer: Answerer, text: str, drug: str, decision: Decision, facts: dict[str, Any], notes: list[str]
-) -> BotResponse:
+) -> BotResponse | None:
     """The sources' answer to the message (with the drug's criteria when it asks for them), cited, then the
-    offer to check this patient with the facts the verdict waits on."""
+    offer to check this patient with the facts the verdict waits on; None when the sources do not answer it
+    (then the check asks for its facts, as for any patient)."""
     lexicon = load_lexicon()
     name = lexicon.label(drug)
     criteria = tuple(q.format(drug=name) for q in lexicon.criteria_questions) if asks_for_criteria(text, lexicon) else ()
     # No yes/no word: whether this patient qualifies is the rules core's to say, not a quote's.
     response = answerer.answer(text, also=criteria, lead=False)
     if response.status != "answered":
-        return response
+        return None
     wanted = facts_to_ask(decision)  # only what the verdict waits on
     asks = "; ".join(plain(m.label) for m in wanted)
     offer = f"To check this patient against the criteria for {name}, tell me: {asks}."

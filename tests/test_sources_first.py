@@ -42,3 +42,13 @@ def test_the_offered_check_continues_with_the_facts_that_follow(engine):
 def test_a_plain_check_still_asks_for_the_missing_facts(engine):
     response = engine.conversation().send("Is luspatercept medically necessary for my patient?")
     assert response.status == "needs_information" and response.route == "rules"
+
+
+def test_a_patient_message_on_a_disputed_topic_shows_both_positions_before_the_check(engine):
+    """First-line luspatercept for an ESA-naive patient: the sources disagree, and that comes first."""
+    response = engine.conversation().send("My patient is ESA-naive with RS 20% and 4 units every 8 weeks. Can she get luspatercept first-line?")
+    assert response.status == "answered"
+    topics = {c.topic: c for c in response.conflicts}
+    assert len({c.doc_id for c in topics["first-line luspatercept"].positions}) == 2
+    assert "ongoing" in response.answer and "60.4%" in response.answer
+    assert any("To check this patient" in note for note in response.notes)
