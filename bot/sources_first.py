@@ -52,6 +52,16 @@ def asks_the_sources(text: str, conflicts: tuple[KnownConflict, ...] = (), lexic
     return any(cue is not None and cue.search(text) for cue in (_cue(lexicon.source_cues), _cue(lexicon.option_cues)))
 
 
+def criteria_for(text: str, lexicon: Lexicon | None = None) -> tuple[str, ...]:
+    """A prior-authorization question naming a drug ("reauth for lusp - when do I document response?"): the
+    drug's criteria questions, quoted after its own answer; () for any other question."""
+    lexicon = lexicon or load_lexicon()
+    if not asks_for_criteria(text, lexicon):
+        return ()
+    drugs = [m.id for m in lexicon.mentions(text) if m.kind == "drug" and lexicon.drug(m.id).rules]
+    return tuple(q.format(drug=lexicon.label(drugs[0])) for q in lexicon.criteria_questions) if drugs else ()
+
+
 def answer_then_offer(
     answerer: Answerer, text: str, drug: str, decision: Decision, facts: dict[str, Any], notes: list[str]
 ) -> BotResponse | None:
@@ -63,6 +73,8 @@ def answer_then_offer(
     criteria = tuple(q.format(drug=name) for q in lexicon.criteria_questions) if asks_for_criteria(text, lexicon) else ()
     # No yes/no word: whether this patient qualifies is the rules core's to say, not a quote's.
     response = answerer.answer(text, also=criteria, lead=False)
+    if response.status != "answered" and criteria:  # the criteria asked for, even when the rest is not answered
+        response = answerer.answer_each(list(criteria))
     if response.status != "answered":
         return None
     wanted = facts_to_ask(decision)  # only what the verdict waits on

@@ -90,7 +90,7 @@ class Answerer(NotStated, ConflictPositions, DirectAnswers, AspectPicks):
         aspects = self._aspect_picks(result.analysis.corrected, entities)
         refusal = self._refusal_reason(result, scored, entities, aspects)
         if refusal is not None:
-            return self.answer_each(list(also)) if also else self._refuse(refusal)
+            return self._refuse(refusal)
         dose_problem = self._dose_not_stated(result, scored, entities) or self._threshold_not_stated(result, scored)
         if dose_problem is not None:
             return dose_problem
