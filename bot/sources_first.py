@@ -71,8 +71,10 @@ def answer_then_offer(
     lexicon = load_lexicon()
     name = lexicon.label(drug)
     criteria = tuple(q.format(drug=name) for q in lexicon.criteria_questions) if asks_for_criteria(text, lexicon) else ()
-    # No yes/no word: whether this patient qualifies is the rules core's to say, not a quote's.
-    response = answerer.answer(text, also=criteria, lead=False)
+    if criteria and _ASKS_FOR_CRITERIA.search(text):  # "how can I get X approved?" asks for the criteria alone
+        response = answerer.answer_each(list(criteria))
+    else:  # no yes/no word: whether this patient qualifies is the rules core's to say, not a quote's
+        response = answerer.answer(text, also=criteria, lead=False)
     if response.status != "answered" and criteria:  # the criteria asked for, even when the rest is not answered
         response = answerer.answer_each(list(criteria))
     if response.status != "answered":

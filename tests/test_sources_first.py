@@ -52,3 +52,14 @@ def test_a_patient_message_on_a_disputed_topic_shows_both_positions_before_the_c
     assert len({c.doc_id for c in topics["first-line luspatercept"].positions}) == 2
     assert "ongoing" in response.answer and "60.4%" in response.answer
     assert any("To check this patient" in note for note in response.notes)
+
+
+def test_a_prior_authorization_question_gets_its_answer_then_the_criteria(engine):
+    response = engine.ask("luspatercept renewal for the PA: when is the response assessed?")
+    assert "3-6 months" in response.answer and "must be documented" in response.answer
+    assert response.answer.index("3-6 months") < response.answer.index("must be documented")
+
+
+def test_an_approval_date_question_is_no_prior_authorization_question(engine):
+    response = engine.ask("When did luspatercept receive FDA approval?")
+    assert "April 2020" in response.answer and "must be documented" not in response.answer
