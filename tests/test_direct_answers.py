@@ -92,3 +92,13 @@ def test_a_sentence_naming_the_trial_itself_wins_over_its_section(engine):
     question the trial's own sentence answers ('no prior lenalidomide or HMAs')."""
     response = engine.ask("Could patients who had received HMAs enter IMerge?")
     assert response.answer.startswith("No: ") and "no prior lenalidomide or HMAs" in response.answer.split("[1]")[0]
+
+
+def test_a_how_many_question_opens_with_a_sentence_giving_that_figure(engine):
+    from bot.qa.direct import asked_units
+
+    assert asked_units("After how many weeks is it a failure?") == {"weeks"}
+    assert asked_units("What percentage reached TI?") == {"%"}
+    assert not asked_units("What is the mechanism of luspatercept?")
+    answer = engine.ask("How many weeks of an ESA without a response count as a failure?").answer
+    assert "6-8 weeks" in answer.split("[1]")[0]

@@ -101,6 +101,7 @@ class Answerer(NotStated, ConflictPositions, DirectAnswers, AspectPicks):
         if broad or is_yes_no(question):  # whether / why / compare: a disagreement in the evidence is the answer's
             touched += self._conflicts_in_evidence(scored, touched)
         chosen = self._select(scored, set(entities), aspects, result.analysis.known_terms if broad else None)
+        chosen = self._figure_first(result.analysis.corrected, scored, chosen, entities)
         # A compound question ("when to start X and how long before calling it a failure?"): each part's best too.
         chosen += self._best_of_each(sub_questions(_LEXICON, question), chosen)
         # Every position only when the question is on the contested topic; an answer that merely
