@@ -91,3 +91,12 @@ def test_which_trials_gets_a_sentence_per_trial(engine):
     response = engine.ask("What studies back luspatercept?")
     named = [t for t in ("MEDALIST", "COMMANDS", "PACE-MDS", "MAXILUS") if t in response.answer]
     assert len(named) >= 2 and len(response.citations) >= 2
+
+
+def test_which_members_of_a_class_gets_each_member_the_evidence_names(engine):
+    from bot.qa.aspect_picks import asked_class_members
+
+    assert asked_class_members("Which ESAs are first-line?") == {"cepoetin", "cdarbepoetin"}
+    assert not asked_class_members("Is luspatercept an ESA?")
+    answer = engine.ask("Which ESAs come first in the article's sequencing, before luspatercept?").answer
+    assert "darbepoetin alfa" in answer and "epoetin alfa" in answer

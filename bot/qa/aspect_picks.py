@@ -7,6 +7,8 @@ _options_cue, _trial_cue, _score, _about and _own_terms.
 
 from __future__ import annotations
 
+import re
+
 from bot.qa.aspects import asked_of_each, aspect_queries
 from bot.qa.selection import ScoredSentence, share, states_dose_for
 from bot.qa.synthesis import option_picks
@@ -16,6 +18,17 @@ from corpus.models import Passage, Sentence
 _LEXICON = load_lexicon()
 DRUG_CONCEPTS = _LEXICON.drug_concept_keys
 TRIALS = _LEXICON.trial_words
+
+
+_ASKED = re.compile(r"\b(?:which|what)\s+(?:\w+\s+)?$", re.IGNORECASE)
+
+
+def asked_class_members(text: str) -> frozenset[str]:
+    """The members' keys of a drug class a 'which <class>' question asks for ("Which ESAs count as ...?")."""
+    for mention in _LEXICON.mentions(text):
+        if mention.kind == "class" and _ASKED.search(text[: mention.start]):
+            return frozenset(f"c{_LEXICON.drug(d).key}" for d in _LEXICON.members(mention.id))
+    return frozenset()
 
 
 class AspectPicks:
@@ -54,9 +67,11 @@ class AspectPicks:
 
     def _option_aspects(self, text: str, scored: list[ScoredSentence], entities: list[str]) -> dict[str, list[ScoredSentence]]:
         """'Which options after ESA failure?' (no drug named): each drug the evidence names; 'which trials
-        support <drug>?': each trial."""
-        kinds = None
-        if not entities and self._options_cue and self._options_cue.search(text):
+        support <drug>?': each trial; 'which ESAs ...?': each member of the class the evidence names."""
+        kinds = asked_class_members(text)
+        if kinds:
+            pass
+        elif not entities and self._options_cue and self._options_cue.search(text):
             kinds = DRUG_CONCEPTS
         elif self._trial_cue and self._trial_cue.search(text) and not set(entities) & TRIALS:
             kinds = TRIALS
