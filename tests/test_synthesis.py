@@ -100,3 +100,14 @@ def test_which_members_of_a_class_gets_each_member_the_evidence_names(engine):
     assert not asked_class_members("Is luspatercept an ESA?")
     answer = engine.ask("Which ESAs come first in the article's sequencing, before luspatercept?").answer
     assert "darbepoetin alfa" in answer and "epoetin alfa" in answer
+
+
+def test_a_drug_named_as_failed_is_the_setting_not_the_subject(engine):
+    from bot.qa.aspects import prior_therapies
+
+    lexicon = load_lexicon()
+    assert prior_therapies(lexicon, "failed Reblozyl - what's next?") == {"cluspatercept"}
+    assert prior_therapies(lexicon, "Does imetelstat work after luspatercept failure?") == {"cluspatercept"}
+    assert not prior_therapies(lexicon, "What is the response after luspatercept treatment?")
+    first = engine.ask("failed Reblozyl - what's next?").answer.split("[1]")[0]
+    assert "imetelstat" in first  # the next option, not the failed drug's approval

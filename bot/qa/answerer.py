@@ -9,7 +9,7 @@ from __future__ import annotations
 from bot.citing import make_citation
 from bot.models import BotResponse, Citation
 from bot.qa.aspect_picks import AspectPicks
-from bot.qa.aspects import sub_questions
+from bot.qa.aspects import prior_therapies, sub_questions
 from bot.qa.conflict_positions import ConflictPositions
 from bot.qa.coverage import broad_cue, fill_uncovered
 from bot.qa.direct import LEADS, DirectAnswers, is_yes_no
@@ -150,6 +150,7 @@ class Answerer(NotStated, ConflictPositions, DirectAnswers, AspectPicks):
         # a typed shorthand) says nothing about whether they answer, and never refuses alone.
         terms = result.analysis.known_terms
         trials = entities & TRIALS
+        prior = prior_therapies(_LEXICON, result.analysis.corrected)
         tuning = self.tuning
         passage_rank = {h.passage.id: h.rank for h in result.hits}
         max_lexical = max(result.sentence_lexical.values(), default=0.0) or 1.0
@@ -170,6 +171,8 @@ class Answerer(NotStated, ConflictPositions, DirectAnswers, AspectPicks):
                 score *= tuning.off_subject_factor  # the question names a drug or trial this sentence is not about
             elif trials and not trials & own:
                 score *= tuning.off_subject_factor  # about the drug, but not from the trial the question names
+            elif prior and (own & DRUG_CONCEPTS) <= prior and own & prior:
+                score *= tuning.off_subject_factor  # "after <drug> fails, what next?": not that drug again
             scored.append(ScoredSentence(sentence, passage, score, coverage, context_coverage, dense))
         scored.sort(key=lambda s: (-s.score, s.sentence.id))
         return scored
@@ -211,7 +214,9 @@ class Answerer(NotStated, ConflictPositions, DirectAnswers, AspectPicks):
         )
 
     def _entities(self, text: str) -> list[str]:
-        keys = [c.key for c in concepts_in(text) if c.key in DRUG_CONCEPTS]
+        """The drugs and trials the question asks about; a drug it names as failed before is the setting."""
+        prior = prior_therapies(_LEXICON, text)
+        keys = [c.key for c in concepts_in(text) if c.key in DRUG_CONCEPTS and c.key not in prior]
         return keys + [w for w in words(text) if w in TRIALS]
 
     # -- selection and composition -------------------------------------------

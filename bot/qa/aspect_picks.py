@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from bot.qa.aspects import asked_of_each, aspect_queries
+from bot.qa.aspects import asked_of_each, aspect_queries, prior_therapies
 from bot.qa.selection import ScoredSentence, share, states_dose_for
 from bot.qa.synthesis import option_picks
 from corpus.lexicon import load_lexicon
@@ -72,7 +72,7 @@ class AspectPicks:
         if kinds:
             pass
         elif not entities and self._options_cue and self._options_cue.search(text):
-            kinds = DRUG_CONCEPTS
+            kinds = DRUG_CONCEPTS - prior_therapies(_LEXICON, text)  # "after <drug> fails": the others
         elif self._trial_cue and self._trial_cue.search(text) and not set(entities) & TRIALS:
             kinds = TRIALS
         if kinds is None:

@@ -122,3 +122,24 @@ def _statements_first(text: str) -> tuple[str, str]:
     head = text[: first_question if first_question >= 0 else len(text)]
     cut = head.rfind(". ")
     return (text[: cut + 1], text[cut + 2 :]) if cut >= 0 else ("", text)
+
+
+# "after lusp fails", "failed luspatercept", "lusp-refractory", "no response to lusp": the drug is the setting (a
+# prior therapy), not what the question asks about.
+_FAILED_BEFORE = re.compile(
+    r"(?:\bafter (?:failure of|failing|progression on)|\bfailed|\bfailing|\bpost|\brefractory to|\bresistant to|\bno response to|\bprogress\w* on|\bloss of response to)"
+    r"\s+(?:an?\s+|the\s+)?$", re.IGNORECASE)
+_FAILED_AFTER = re.compile(
+    r"^(?:[- ](?:failed|failure|refractory|r/r|resistant)\b|\s+(?:fail\w*|failure|stop(?:s|ped)? working|lost response|"
+    r"is not working|isn't working|doesn't work|did not work|didn't work)\b)", re.IGNORECASE)
+
+
+def prior_therapies(lexicon: Lexicon, text: str) -> frozenset[str]:
+    """The answerer's keys of drugs the question names as failed before ("after <drug> fails, what next?")."""
+    keys = set()
+    for mention in lexicon.mentions(text):
+        if mention.kind != "drug":
+            continue
+        if _FAILED_BEFORE.search(text[: mention.start]) or _FAILED_AFTER.match(text[mention.end :]):
+            keys.add(f"c{lexicon.drug(mention.id).key}")
+    return frozenset(keys)
