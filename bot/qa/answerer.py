@@ -96,17 +96,7 @@ class Answerer(NotStated, ConflictPositions, DirectAnswers, AspectPicks):
             return dose_problem
         if len(aspects) < 2:
             aspects = self._option_aspects(result.analysis.corrected, scored, entities) or aspects
-        touched = conflicts_for(result.analysis.corrected, self.conflicts)
-        broad = self._broad_cue is not None and self._broad_cue.search(result.analysis.corrected)
-        if broad or is_yes_no(question):  # whether / why / compare: a disagreement in the evidence is the answer's
-            touched += self._conflicts_in_evidence(scored, touched)
-        chosen = self._select(scored, set(entities), aspects, result.analysis.known_terms if broad else None)
-        chosen = self._figure_first(result.analysis.corrected, scored, chosen, entities)
-        # A compound question ("when to start X and how long before calling it a failure?"): each part's best too.
-        chosen += self._best_of_each(sub_questions(_LEXICON, question), chosen)
-        # Every position only when the question is on the contested topic; an answer that merely
-        # quotes a sentence on it lists the conflict (its summary names both sides).
-        chosen = self._with_conflict_positions(chosen, touched)
+        chosen, touched = self._chosen(question, result, scored, entities, aspects)
         chosen += self._best_of_each(list(also), chosen)
         listed = [c for c in self._conflicts_from_citations(chosen) if c not in touched]
         # On a contested topic the honest first word is that the sources disagree, never yes or no.
@@ -119,6 +109,24 @@ class Answerer(NotStated, ConflictPositions, DirectAnswers, AspectPicks):
         point, word = direct  # the sentence on the question's point first, its answer word before it
         response = self._compose([point, *(c for c in chosen if c is not point)], [*touched, *listed])
         return response.model_copy(update={"answer": LEADS[word] + response.answer})
+
+    def _chosen(
+        self, question: str, result: RetrievalResult, scored: list[ScoredSentence], entities: list[str],
+        aspects: dict[str, list[ScoredSentence]],
+    ) -> tuple[list[ScoredSentence], list[KnownConflict]]:
+        """The sentences to quote, and the known conflicts whose topic the question is on."""
+        text = result.analysis.corrected
+        touched = conflicts_for(text, self.conflicts)
+        broad = self._broad_cue is not None and self._broad_cue.search(text)
+        if broad or is_yes_no(question):  # whether / why / compare: a disagreement in the evidence is the answer's
+            touched += self._conflicts_in_evidence(scored, touched)
+        chosen = self._select(scored, set(entities), aspects, result.analysis.known_terms if broad else None)
+        chosen = self._figure_first(text, scored, chosen, entities)
+        # A compound question ("when to start X and how long before calling it a failure?"): each part's best too.
+        chosen += self._best_of_each(sub_questions(_LEXICON, question), chosen)
+        # Every position only when the question is on the contested topic; an answer that merely
+        # quotes a sentence on it lists the conflict (its summary names both sides).
+        return self._with_conflict_positions(chosen, touched), touched
 
     def answer_each(self, questions: list[str]) -> BotResponse:
         """One answer to several plain questions: the best evidence of each, in order, each quote

@@ -134,8 +134,8 @@ class DirectAnswers:
         return [figure, *(c for c in chosen if c.sentence.id != figure.sentence.id)]
 
     def _trial_heading(self, item: ScoredSentence, entities: list[str]) -> frozenset[str]:
-        """The section heading's terms when it names a trial the question asks about ("Imetelstat: IMerge"):
-        "Was median PFS reached in IMerge?" is answered by a sentence of that section that does not repeat it."""
+        """The section heading's terms when it names a trial the question asks about ("<drug>: <trial>"):
+        "Was median PFS reached in <trial>?" is answered by a sentence of that section that does not repeat it."""
         heading = self._section_terms[item.passage.id]
         return heading if set(entities) & _TRIALS & heading else frozenset()
 
