@@ -123,7 +123,7 @@ class Answerer(NotStated, ConflictPositions, DirectAnswers, AspectPicks):
         chosen = self._select(scored, set(entities), aspects, result.analysis.known_terms if broad else None)
         chosen = self._figure_first(text, scored, chosen, entities)
         # A compound question ("when to start X and how long before calling it a failure?"): each part's best too.
-        chosen += self._best_of_each(sub_questions(_LEXICON, question), chosen)
+        chosen += self._best_of_each(sub_questions(_LEXICON, question), chosen, fresh=True)
         # Every position only when the question is on the contested topic; an answer that merely
         # quotes a sentence on it lists the conflict (its summary names both sides).
         return self._with_conflict_positions(chosen, touched), touched
@@ -136,8 +136,9 @@ class Answerer(NotStated, ConflictPositions, DirectAnswers, AspectPicks):
             return self._refuse(NOT_COVERED)
         return self._compose(chosen, [])
 
-    def _best_of_each(self, questions: list[str], taken: list[ScoredSentence]) -> list[ScoredSentence]:
-        """The best sentence (with its list or continuation) of each question, none already in `taken`."""
+    def _best_of_each(self, questions: list[str], taken: list[ScoredSentence], fresh: bool = False) -> list[ScoredSentence]:
+        """The best sentence (with its list or continuation) of each question, none already in `taken`;
+        `fresh`: the best one not yet quoted (each part of a compound question adds evidence of its own)."""
         chosen: list[ScoredSentence] = []
         for question in questions:
             result = self.retriever.retrieve(question, k=None)
@@ -148,6 +149,8 @@ class Answerer(NotStated, ConflictPositions, DirectAnswers, AspectPicks):
             # The criteria of one drug are never another's: a sentence not about the drug asked is skipped.
             scored = [c for c in scored if not entities or set(entities) & self._about(c)]
             ids = {c.sentence.id for c in [*taken, *chosen]}
+            if fresh:
+                scored = [c for c in scored if c.sentence.id not in ids]
             chosen += [c for c in whole_lists(with_continuations(scored[:1])) if c.sentence.id not in ids]
         return chosen
 
