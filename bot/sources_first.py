@@ -1,6 +1,6 @@
 """A message about one patient that asks something of the sources: the sources answer first, the check is offered.
 
-"Pt isn't transfusion dependent yet. Can we get luspatercept covered?" describes a patient, but what the
+"Pt isn't transfusion dependent yet. Can we get <drug> covered?" describes a patient, but what the
 pharmacist needs first is what the sources require (the criteria and the documentation list, cited) and what
 they say about such a patient; the rules-core check of this patient is offered after, with the facts it waits
 on, never instead (issue 11). A plain check ("Is <drug> medically necessary for my patient?") still asks for

@@ -124,7 +124,7 @@ def _statements_first(text: str) -> tuple[str, str]:
     return (text[: cut + 1], text[cut + 2 :]) if cut >= 0 else ("", text)
 
 
-# "after lusp fails", "failed luspatercept", "lusp-refractory", "no response to lusp": the drug is the setting (a
+# "after <drug> fails", "failed <drug>", "<drug>-refractory", "no response to <drug>": the drug is the setting (a
 # prior therapy), not what the question asks about.
 _FAILED_BEFORE = re.compile(
     r"(?:\bafter (?:failure of|failing|progression on)|\bfailed|\bfailing|\bpost|\brefractory to|\bresistant to|\bno response to|\bprogress\w* on|\bloss of response to)"

@@ -15,7 +15,7 @@ from corpus.conflicts import KnownConflict
 class ConflictPositions:
     def _conflicts_in_evidence(self, scored: list[ScoredSentence], touched: list[KnownConflict]) -> list[KnownConflict]:
         """Conflicts the question touches by meaning: its best evidence holds positions of both documents
-        ("lusp vs epoetin head to head?" names no trigger, yet its best sentences are both sides)."""
+        ("<drug> vs <comparator> head to head?" names no trigger, yet its best sentences are both sides)."""
         top = scored[: self.tuning.conflict_evidence_depth]
         found = []
         for conflict in self.conflicts:
