@@ -26,11 +26,12 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+from corpus.chroma_server import ChromaServer  # noqa: E402  (after the path: the one `chroma run` helper)
 ENV = {**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "GRADIO_ANALYTICS_ENABLED": "False",
        "PYTHONPATH": str(ROOT)}
 
@@ -161,39 +162,6 @@ def _in_child(function: str, *args) -> dict:
     return json.loads(lines[-1][7:])
 
 
-class Server:
-    """A `chroma run` on a free 127.0.0.1 port (as tests/conftest.py starts one)."""
-
-    def __init__(self, path: Path):
-        import socket
-
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            self.port = s.getsockname()[1]
-        self.url = f"http://127.0.0.1:{self.port}"
-        chroma = Path(sys.executable).parent / "chroma"
-        self.process = subprocess.Popen([str(chroma), "run", "--path", str(path), "--host", "127.0.0.1", "--port",
-                                         str(self.port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                urllib.request.urlopen(f"{self.url}/api/v2/heartbeat", timeout=1)
-                return
-            except OSError:
-                time.sleep(0.3)
-        raise SystemExit("chroma server did not start")
-
-    def peak_mb(self) -> float:
-        for line in Path(f"/proc/{self.process.pid}/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
-        return 0.0
-
-    def stop(self) -> None:
-        self.process.terminate()
-        self.process.wait(timeout=30)
-
-
 def bench(size: int, mode: str, args, root: Path) -> dict:
     from benchmarks.synthetic_corpus import write_corpus
 
@@ -201,7 +169,7 @@ def bench(size: int, mode: str, args, root: Path) -> dict:
     kept = corpus_dir.joinpath("manifest.json").exists() and args.keep
     manifest = str(corpus_dir / "manifest.json") if kept else str(write_corpus(corpus_dir, size))
     data_dir = str(root / f"data-{size}-{mode}")
-    server = Server(root / f"server-{size}") if mode == "server" else None
+    server = ChromaServer(root / f"server-{size}").start() if mode == "server" else None
     try:
         url = server.url if server else None
         built = _in_child("child_build", data_dir, manifest, url, size > args.embed_up_to)
