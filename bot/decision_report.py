@@ -9,7 +9,8 @@ open, the missing documentation, warnings, conflicts between the sources, the si
 the ruleset and a signature line. No ids a reader has to decode. The all-drugs report ("check all
 drugs") is the same report with a table of the options first.
 
-Used by the web app (downloads) and reusable by the CLI. No heavy imports (the PDF: bot/report_pdf.py).
+Used by the web app (downloads) and reusable by the CLI. No heavy imports. The files: bot/report_files.py
+(Markdown) and bot/report_pdf.py.
 """
 
 from __future__ import annotations
@@ -18,7 +19,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 from rules_core import plain
@@ -105,7 +105,7 @@ def build_report(
     details: RequestDetails | None = None,
 ) -> Report:
     """Decision (model or dict) + patient facts (model or dict) → the report's content."""
-    d = _as_dict(decision)
+    d = as_dict(decision)
     when = _timestamp(generated_at)
     drug = plain.drug_name(d["drug"])
     asked = f" (requested as “{requested_drug}”)" if requested_drug and requested_drug not in (d["drug"], drug) else ""
@@ -139,7 +139,7 @@ def build_options_report(
     decisions: Sequence[Any], patient: Any, *, generated_at: datetime | None = None, details: RequestDetails | None = None
 ) -> Report:
     """"Check all drugs" as one report: the options table, then each drug's pathways and criteria."""
-    ds = [_as_dict(d) for d in decisions]
+    ds = [as_dict(d) for d in decisions]
     when = _timestamp(generated_at)
     pathways = [
         PathwaySection(f"{plain.drug_name(d['drug'])}: {p.name}", p.basis, p.status, p.rows, p.blocked_by)
@@ -328,7 +328,7 @@ def _patient_fields() -> tuple[tuple[str, ...], dict[str, str]]:
 def _patient_dict(patient: Any) -> dict[str, Any]:
     """Validated facts (brand names normalised, units canonical) when they validate; else as given."""
     if patient is None or hasattr(patient, "model_dump"):
-        return _as_dict(patient)
+        return as_dict(patient)
     from pydantic import ValidationError
 
     from rules_core.facts import PatientFacts
@@ -339,7 +339,7 @@ def _patient_dict(patient: Any) -> dict[str, Any]:
         return dict(patient)
 
 
-def _as_dict(value: Any) -> dict[str, Any]:
+def as_dict(value: Any) -> dict[str, Any]:
     if value is None:
         return {}
     if hasattr(value, "model_dump"):
@@ -352,96 +352,3 @@ def _timestamp(when: datetime | None) -> str:
     if when.tzinfo is None:
         when = when.replace(tzinfo=timezone.utc)
     return when.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC")
-
-
-# --- Markdown ---------------------------------------------------------------------------------
-
-
-def render_markdown(report: Report) -> str:
-    lines = [f"# {report.title}", "", f"**{report.decision_label}** — {_md(report.summary)}", "", f"> {report.notice}", ""]
-    lines += ["| | |", "|---|---|", *(f"| {_md(k)} | {_md(v)} |" for k, v in report.header)]
-    if report.options:
-        lines += ["", "## Options", "", "| Drug | Decision | Why |", "|---|---|---|"]
-        lines += [f"| {_md(a)} | {_md(b)} | {_md(c)} |" for a, b, c in report.options]
-    lines += ["", "## Patient facts", "", "| Field | Value |", "|---|---|"]
-    lines += [f"| {_md(k)} | {_md(v)} |" for k, v in report.patient]
-    lines += ["", "## Criteria"]
-    for p in report.pathways:
-        lines += ["", f"### {_md(p.name)}: {PATHWAY_WORD.get(p.status, p.status)}", "", _md(p.basis), ""]
-        if p.blocked_by:
-            lines += [f"Not eligible because: {_md(p.blocked_by)}", ""]
-        lines += ["| Status | Criterion | Evidence | Source |", "|---|---|---|---|"]
-        for r in p.rows:
-            statement = _md(r.statement) + (f"<br>*Ruleset note: {_md(r.note)}*" if r.note else "")
-            status = f"{STATUS_SYMBOL.get(r.status, r.status)} {STATUS_WORD.get(r.status, r.status)}"
-            lines.append(f"| {status} | {statement} | {_md(r.evidence)} | {_md(r.source)} |")
-    lines += ["", "## Missing documentation", "", *([f"- [ ] {_md(m)}" for m in report.missing] or ["None."])]
-    lines += ["", "## Warnings", ""]
-    lines += [f"- {_md(text)} — Source: {_md(source)}" for text, source in report.warnings] or ["None."]
-    lines += ["", "## Conflicts between the sources", ""]
-    lines += [f"- {_md(topic)}: " + "; ".join(_md(p) for p in positions) for topic, positions in report.conflicts] or ["None."]
-    lines += ["", "## Site policy (thresholds the sources do not state)", ""]
-    lines += [f"- {_md(k)}: {_md(v)}" for k, v in report.policy] or ["None."]
-    lines += ["", "## Source documents", "", *(f"- {_md(s)}" for s in report.sources)]
-    lines += ["", "## Review", "", *(f"{label}: ______________________________" for label in report.signature)]
-    lines += ["", "---", "", f"{report.notice} Generated {report.generated_at} by mdsbot. {' '.join(report.notes)}", ""]
-    return "\n".join(lines)
-
-
-def _md(text: str) -> str:
-    """Safe inside a Markdown table cell: no pipes, no line breaks."""
-    return " ".join(str(text).split()).replace("|", "\\|")
-
-
-# --- files ------------------------------------------------------------------------------------
-
-
-def render_pdf(report: Report) -> bytes:
-    from bot.report_pdf import render_pdf as render
-
-    return render(report)
-
-
-@dataclass(frozen=True)
-class ReportFiles:
-    markdown: Path
-    pdf: Path
-
-
-def report_stem(decision: Any, generated_at: datetime | None = None) -> str:
-    d = _as_dict(decision)
-    when = (generated_at or datetime.now(timezone.utc)).astimezone(timezone.utc)
-    return f"mdsbot-decision-{d['drug']}-{when:%Y%m%dT%H%M%SZ}"
-
-
-def write_report(
-    decision: Any,
-    patient: Any,
-    directory: Path,
-    *,
-    requested_drug: str | None = None,
-    generated_at: datetime | None = None,
-    details: RequestDetails | None = None,
-) -> ReportFiles:
-    """Write ``<stem>.md`` and ``<stem>.pdf`` into ``directory`` (created if needed)."""
-    when = generated_at or datetime.now(timezone.utc)
-    report = build_report(decision, patient, requested_drug=requested_drug, generated_at=when, details=details)
-    return _write(report, Path(directory), report_stem(decision, when))
-
-
-def write_options_report(
-    decisions: Sequence[Any], patient: Any, directory: Path, *, generated_at: datetime | None = None,
-    details: RequestDetails | None = None,
-) -> ReportFiles:
-    """The all-drugs report as ``mdsbot-options-<time>.md`` and ``.pdf``."""
-    when = (generated_at or datetime.now(timezone.utc)).astimezone(timezone.utc)
-    report = build_options_report(decisions, patient, generated_at=when, details=details)
-    return _write(report, Path(directory), f"mdsbot-options-{when:%Y%m%dT%H%M%SZ}")
-
-
-def _write(report: Report, directory: Path, stem: str) -> ReportFiles:
-    directory.mkdir(parents=True, exist_ok=True)
-    markdown, pdf = directory / f"{stem}.md", directory / f"{stem}.pdf"
-    markdown.write_text(render_markdown(report), encoding="utf-8")
-    pdf.write_bytes(render_pdf(report))
-    return ReportFiles(markdown, pdf)

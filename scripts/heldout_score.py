@@ -32,6 +32,21 @@ def shape(categories: dict[str, str], results: list[dict]) -> None:
         print(f"yes/no answers opening with the answer: {len(direct)}/{len(yes_no)}")
 
 
+def failure_kinds(results: list[dict]) -> Counter:
+    """How the failed cases failed, by kind only (status, missing term, forbidden content):
+    aggregate figures that say what to work on without showing a sealed case."""
+    kinds: Counter = Counter()
+    for result in results:
+        for failure in result.get("failures") or []:
+            text = failure.split(":", 1)[0]
+            if failure.startswith("status:"):
+                text = "status " + failure.split("got", 1)[-1].strip(" '") + " (expected " + failure.split("'")[1] + ")"
+            elif failure.startswith("turn"):
+                text = "multi-turn " + failure.split(":", 2)[1].strip()
+            kinds[text] += 1
+    return kinds
+
+
 def main(cases_path: str, report_dir: str) -> None:
     categories = {}
     for line in Path(cases_path).read_text(encoding="utf-8").splitlines():
@@ -58,6 +73,10 @@ def main(cases_path: str, report_dir: str) -> None:
     print(f"false refusals: {total['(answerable)'] - passed['(answerable: not refused)']}/{total['(answerable)']}")
     print(f"out-of-scope refused: {passed['(should refuse: refused)']}/{total['(should refuse)']}")
     shape(categories, report["cases"])
+    for category in sorted(c for c in total if not c.startswith("(")):
+        failed = [r for r in report["cases"] if categories.get(r["id"], "?") == category and not r["passed"]]
+        for kind, count in sorted(failure_kinds(failed).items()):
+            print(f"failures, {category}, {kind}: {count}")
 
 
 if __name__ == "__main__":

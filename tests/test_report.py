@@ -7,6 +7,7 @@ from datetime import datetime, timezone
 import pytest
 
 from bot import decision_report as report
+from bot import report_files
 from bot import report_pdf
 from rules_core import PatientFacts, evaluate, evaluate_options, plain
 
@@ -29,7 +30,7 @@ def decision():
 
 @pytest.fixture(scope="module")
 def markdown(decision):
-    return report.render_markdown(
+    return report_files.render_markdown(
         report.build_report(decision, PatientFacts.model_validate(PATIENT), requested_drug="Reblozyl", generated_at=WHEN)
     )
 
@@ -47,7 +48,7 @@ def test_markdown_has_decision_ruleset_and_time(decision, markdown):
 
 def test_markdown_lists_every_patient_field_documented_or_not(markdown):
     for name, info in PatientFacts.model_fields.items():
-        assert f"| {report._md(info.title)} |" in markdown
+        assert f"| {report_files.markdown_cell(info.title)} |" in markdown
         assert f"| {name} " not in markdown  # labels, never field ids
     assert "| 620 U/L |" in markdown
     assert "| 20% |" in markdown
@@ -62,27 +63,27 @@ def test_markdown_has_every_criterion_with_status_evidence_and_quote(decision, m
         assert f"### {pathway.name}:" in markdown
         for c in pathway.criteria:
             assert c.id not in markdown  # no ids to decode (they broke mid-word in the PDF)
-            assert report._md(c.citation.quote) in markdown
+            assert report_files.markdown_cell(c.citation.quote) in markdown
             if c.kind == "clinical":
-                assert report._md(plain.plain_text(c.evidence)) in markdown
+                assert report_files.markdown_cell(plain.plain_text(c.evidence)) in markdown
     assert "✓ met" in markdown and "✗ not met" in markdown
 
 
 def test_markdown_missing_documentation_checklist_and_warnings():
     decision = evaluate("luspatercept", {"ipss_r": "low"})
-    text = report.render_markdown(report.build_report(decision, {"ipss_r": "low"}, generated_at=WHEN))
+    text = report_files.render_markdown(report.build_report(decision, {"ipss_r": "low"}, generated_at=WHEN))
     assert decision.decision == "insufficient_documentation"
     for fact in decision.missing_facts:
-        assert f"- [ ] {report._md(fact.label)}" in text
+        assert f"- [ ] {report_files.markdown_cell(fact.label)}" in text
     assert "? missing" in text
     warned = evaluate("luspatercept", PATIENT)
-    text = report.render_markdown(report.build_report(warned, PATIENT, generated_at=WHEN))
+    text = report_files.render_markdown(report.build_report(warned, PATIENT, generated_at=WHEN))
     for w in warned.warnings:
-        assert report._md(plain.plain_text(w.text)) in text
+        assert report_files.markdown_cell(plain.plain_text(w.text)) in text
 
 
 def test_markdown_cells_cannot_break_the_table():
-    assert report._md("a | b\nc") == "a \\| b c"
+    assert report_files.markdown_cell("a | b\nc") == "a \\| b c"
 
 
 def test_dict_and_model_give_the_same_report(decision):
@@ -119,14 +120,14 @@ def _is_pdf(data: bytes) -> bool:
 def test_pdf_with_a_unicode_font(decision):
     if report_pdf.find_unicode_font()[0] is None:
         pytest.skip("no DejaVu Sans on this machine; the fallback is tested below")
-    data = report.render_pdf(report.build_report(decision, PATIENT, generated_at=WHEN))
+    data = report_files.render_pdf(report.build_report(decision, PATIENT, generated_at=WHEN))
     assert _is_pdf(data)
     assert b"DejaVu" in data  # the embedded font, so ≥ ✓ ✗ print as such
 
 
 def test_pdf_without_a_unicode_font_falls_back_to_ascii(decision, monkeypatch):
     monkeypatch.setattr(report_pdf, "find_unicode_font", lambda: (None, None, None))
-    data = report.render_pdf(report.build_report(decision, PATIENT, generated_at=WHEN))
+    data = report_files.render_pdf(report.build_report(decision, PATIENT, generated_at=WHEN))
     assert _is_pdf(data)
     assert b"Helvetica" in data
 
@@ -136,7 +137,7 @@ def test_ascii_text_spells_out_symbols():
 
 
 def test_write_report_writes_both_files(decision, tmp_path):
-    files = report.write_report(decision, PATIENT, tmp_path / "out", requested_drug="Reblozyl", generated_at=WHEN)
+    files = report_files.write_report(decision, PATIENT, tmp_path / "out", requested_drug="Reblozyl", generated_at=WHEN)
     assert files.markdown.name == "mdsbot-decision-luspatercept-20260102T030405Z.md"
     assert files.pdf.name == "mdsbot-decision-luspatercept-20260102T030405Z.pdf"
     assert "MEETS CRITERIA" in files.markdown.read_text(encoding="utf-8")
@@ -147,7 +148,7 @@ def test_write_report_writes_both_files(decision, tmp_path):
 def test_every_decision_kind_renders(tmp_path, verdict_patient):
     for drug in ("luspatercept", "lenalidomide", "imetelstat"):
         decision = evaluate(drug, verdict_patient)
-        files = report.write_report(decision, verdict_patient, tmp_path / drug, generated_at=WHEN)
+        files = report_files.write_report(decision, verdict_patient, tmp_path / drug, generated_at=WHEN)
         assert report.DECISION_LABEL[decision.decision] in files.markdown.read_text(encoding="utf-8")
 
 
@@ -165,7 +166,7 @@ def pdf_text(data: bytes) -> list[str]:
 
 def test_the_pdf_a_payer_reads_has_the_request_header_notice_signature_and_no_ids(decision):
     recorded = decision.model_copy(update={"decision_id": "20260102-030405-abcd1234"})
-    pages = pdf_text(report.render_pdf(report.build_report(recorded, PATIENT, generated_at=WHEN, details=DETAILS)))
+    pages = pdf_text(report_files.render_pdf(report.build_report(recorded, PATIENT, generated_at=WHEN, details=DETAILS)))
     text = "\n".join(pages)
     flat = " ".join(text.split())
     for label, value in [("Patient reference", "MRN-0042"), ("Prescriber", "Dr Ada Prescriber"),
@@ -185,7 +186,7 @@ def test_the_pdf_a_payer_reads_has_the_request_header_notice_signature_and_no_id
 
 def test_the_pdf_says_not_recorded_and_not_given_when_so():
     decision = evaluate("luspatercept", {"ipss_r": "low"})
-    flat = " ".join(" ".join(pdf_text(report.render_pdf(report.build_report(decision, {"ipss_r": "low"}, generated_at=WHEN)))).split())
+    flat = " ".join(" ".join(pdf_text(report_files.render_pdf(report.build_report(decision, {"ipss_r": "low"}, generated_at=WHEN)))).split())
     assert "Decision id not recorded" in flat and "Prescriber not given" in flat
     assert "Provide:" in flat or "documentation is missing" in flat
 
@@ -194,12 +195,12 @@ def test_the_all_drugs_report_gives_each_drug_and_why(tmp_path):
     patient = {"ipss_r": "low", "serum_epo": {"value": 150, "unit": "U/L"}, "rbc_units_last_8_weeks": 1,
                "hemoglobin": {"value": 9.2, "unit": "g/dL"}, "del5q": False, "therapies": []}
     decisions = evaluate_options(PatientFacts.model_validate(patient))
-    files = report.write_options_report(decisions, patient, tmp_path, generated_at=WHEN, details=DETAILS)
+    files = report_files.write_options_report(decisions, patient, tmp_path, generated_at=WHEN, details=DETAILS)
     assert files.pdf.name == "mdsbot-options-20260102T030405Z.pdf"
     flat = " ".join(" ".join(pdf_text(files.pdf.read_bytes())).split())
     markdown = files.markdown.read_text(encoding="utf-8")
     for d in decisions:
-        assert f"| {d.drug.replace('_', ' ')} | {report.DECISION_LABEL[d.decision].lower()} | {report._md(plain.options_reason(d))} |" in markdown
+        assert f"| {d.drug.replace('_', ' ')} | {report.DECISION_LABEL[d.decision].lower()} | {report_files.markdown_cell(plain.options_reason(d))} |" in markdown
     assert "epoetin alfa" in flat and "epoetin_alfa" not in flat
     assert "Second line after ESA failure or ineligibility: not met, 1 RBC units in 8 weeks < 2 units" in markdown
     assert "Patient reference MRN-0042" in flat and report.NOTICE in flat

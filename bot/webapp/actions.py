@@ -15,7 +15,8 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from bot.decision_report import ReportFiles, RequestDetails, write_options_report, write_report
+from bot.decision_report import RequestDetails
+from bot.report_files import ReportFiles, write_options_report, write_report
 from bot.models import BotResponse
 from bot.webapp.lanes import Lanes, TurnTimeout
 from bot.webapp.sessions import SessionStore, UnknownSession

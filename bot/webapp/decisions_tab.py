@@ -14,7 +14,8 @@ from typing import Any
 
 import gradio as gr
 
-from bot.decision_report import DECISION_LABEL, ReportFiles, RequestDetails, write_report
+from bot.decision_report import DECISION_LABEL, RequestDetails
+from bot.report_files import ReportFiles, write_report
 from bot.records import DecisionRecord, RecordFilter, RecordsError
 from bot.records.recorder import DecisionRecorder
 from bot.verdict_text import plain
