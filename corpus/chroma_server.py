@@ -19,7 +19,8 @@ class ServerDidNotStart(RuntimeError):
 
 
 class ChromaServer:
-    """``.url``, ``.process``, ``.path``; `start()` again after `kill()` or `stop()` serves the same store on the same port."""
+    """``.url``, ``.process``, ``.path``; `start()` again after `kill()` or `stop()` serves the same
+    store on the same port."""
 
     def __init__(self, path: Path, wait_s: float = 60.0):
         with socket.socket() as s:
