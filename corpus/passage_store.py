@@ -124,7 +124,9 @@ class PassageStore:
         self.sentences = Rows(len(columns.sentence_ids), self.sentence)
 
     @classmethod
-    def from_passages(cls, doc_ids: Sequence[str], passages: Sequence[Passage], texts: Mapping[str, str]) -> PassageStore:
+    def from_passages(
+        cls, doc_ids: Sequence[str], passages: Sequence[Passage], texts: Mapping[str, str]
+    ) -> PassageStore:
         """The store of passages cut in memory, in corpus order (grouped by document, in `doc_ids` order)."""
         grouped: dict[str, list[Passage]] = {doc_id: [] for doc_id in doc_ids}
         for p in passages:
