@@ -54,8 +54,8 @@ class Document:
 class Corpus:
     documents: tuple[Document, ...]
     store: PassageStore = field(compare=False, repr=False)  # passages and sentences by row (corpus/passage_store.py)
-    dropped: tuple[DroppedBlock, ...] = ()
-    content_hash: str = ""
+    dropped: tuple[DroppedBlock, ...]
+    content_hash: str
     conflicts_file: Path | None = None  # the manifest's known-conflicts file, if it declares one
     added: Mapping[str, AddedDocument] = field(default_factory=dict, compare=False)  # by id: documents a site added
     hidden: frozenset[str] = frozenset()  # shipped documents left out (MDSBOT_HIDDEN_DOCUMENTS)
