@@ -19,7 +19,6 @@ from bot.guard.premises import unsupported_premise
 from bot.models import BotResponse, Citation
 from bot.verdict_text import ask_text, facts_to_ask, plain, verdict_lines
 from corpus.conflicts import for_pathway
-from corpus.lexicon import load_lexicon
 from corpus.text import fold_typed
 from rules_core.decision import Decision
 
@@ -129,8 +128,9 @@ class Conversation:
         return retry if retry.status == "answered" else refusal
 
     def _remember_topic(self, text: str, routing: Routing) -> None:
-        """The drug (any the lexicon knows, covered or not) and outside entries this question named."""
-        lexicon = load_lexicon()
+        """The drug (any the lexicon knows, covered or not, or an added document introduced) and outside
+        entries this question named."""
+        lexicon = self.engine.guard.knowledge.lexicon
         named = [m.id if m.kind == "drug" else lexicon.trial(m.id).drug for m in lexicon.mentions(text) if m.kind != "class"]
         outside = tuple(e.id for e in lexicon.outside_named(text))
         if named or routing.extracted.drug:
@@ -141,7 +141,7 @@ class Conversation:
     def _resolve_pronouns(self, text: str, routing: Routing) -> tuple[str, str | None]:
         """'what were its TI rates?' after a luspatercept answer asks about luspatercept;
         'what dose of it?' after metformin asks about metformin."""
-        lexicon = load_lexicon()
+        lexicon = self.engine.guard.knowledge.lexicon  # with the drugs added documents introduce
         if routing.extracted.drugs or lexicon.mentions(text) or lexicon.outside_named(text):
             return text, None
         # A turn naming no subject is about the conversation's: the guard compares the answer with it.

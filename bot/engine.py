@@ -81,7 +81,7 @@ class Engine:
         """Load the model once; (re)build the index only if its content hash is stale."""
         from bot.guard.corpus_facts import corpus_facts
         from bot.guard.runner import Guard
-        from corpus.lexicon import load_lexicon
+        from corpus.learned import corpus_lexicon
         from bot.qa.answerer import Answerer
         from corpus.conflicts import load_conflicts
         from corpus.encoder import choose_encoder
@@ -108,7 +108,7 @@ class Engine:
             chat_model = make_chat_model(settings.llm)  # LLMConfigError (a ValueError): one clear line
         guard = Guard(
             corpus, conflicts=conflicts, tuning=settings.guard, corpus_words=lexical.words,
-            facts=corpus_facts(corpus, load_lexicon(), None if index.read_only else settings.data_dir / "guard"),
+            facts=corpus_facts(corpus, corpus_lexicon(corpus), None if index.read_only else settings.data_dir / "guard"),
         )
         return cls(settings, corpus, index, retriever, answerer, guard, build, chat_model, encoder.note)
 

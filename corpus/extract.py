@@ -74,8 +74,14 @@ def extract(path: Path) -> Extraction:
 
 _HEADING = re.compile(r"^#{1,6}\s+\S")
 _ITEM = re.compile(r"^\s*(?:[-*+•]\s+|\d+[.)]\s+)")
-_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")  # an image: its alt text ("Figure 1") is not prose
+_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
 _EMPHASIS = re.compile(r"(\*\*|__|`)(.+?)\1")
+_ITALIC = re.compile(r"(?<![\w*])([*_])(?=\S)(.+?)(?<=\S)\1(?![\w*])")
+_SUPERSCRIPT = re.compile(r"<sup>[^<]*</sup>", re.IGNORECASE)  # affiliation and footnote numbers
+_TAG = re.compile(r"</?[a-zA-Z][^>]*>")
+# "...erythropoietin level.[1,2]", "escalation [3-5]", "[^2]": numbered markers into the references list
+_CITATION_MARKER = re.compile(r"\s?\[(?:\^?\d+(?:\s*[,\u2013-]\s*\d+)*)\]")
 
 
 def reflow_markdown(text: str) -> str:
@@ -89,7 +95,7 @@ def reflow_markdown(text: str) -> str:
             paragraph.clear()
 
     for line in text.replace("\r\n", "\n").split("\n"):
-        line = _EMPHASIS.sub(r"\2", _LINK.sub(r"\1", line)).rstrip()
+        line = _inline(line).rstrip()
         stripped = line.strip()
         if not stripped or set(stripped) <= set("-=*_|: "):  # blank, rules, table separators
             flush()
@@ -102,9 +108,17 @@ def reflow_markdown(text: str) -> str:
     return "\n\n".join(blocks) + "\n"
 
 
+def _inline(line: str) -> str:
+    """A line's text without inline markup: images, links, emphasis, HTML tags, citation markers."""
+    line = _TAG.sub("", _SUPERSCRIPT.sub("", line))
+    line = _LINK.sub(r"\1", _CITATION_MARKER.sub("", _IMAGE.sub("", line)))
+    return _ITALIC.sub(r"\2", _EMPHASIS.sub(r"\2", line))
+
+
 def _block_item(line: str, stripped: str) -> str:
-    """'- item' for a bullet, '  1. item' for a numbered one (the blocks layout's list forms), or the heading."""
-    if re.match(r"^\s*[-*+•]\s+", line):
+    """'- item' for a bullet or a nested item, '  1. item' for a numbered one (the blocks layout's list
+    forms), or the heading. A nested numbered item is a bullet: its number would read as the outer list's."""
+    if re.match(r"^\s*[-*+•]\s+", line) or re.match(r"^\s{2,}\d+[.)]\s+", line):
         return "- " + _ITEM.sub("", line).strip()
     if re.match(r"^\s*\d+[.)]\s+", line):
         return "  " + re.sub(r"^(\d+)\)", r"\1.", stripped)
@@ -133,16 +147,28 @@ _RELATED_HEADING = re.compile(
 _CHROME_LINE = re.compile(
     r"\b(we use cookies|uses cookies|accept (all )?cookies|cookie (settings|preferences|policy)|manage (your )?preferences"
     r"|all rights reserved|privacy policy\s*\|)|^(skip to (main )?content|share this (page|article)|subscribe to our newsletter)\b"
-    r"|^©",
+    r"|^©"
+    # a US label's standing pointers within itself: navigation, not statements ("See full prescribing information
+    # for complete boxed warning" would answer "what is the boxed warning?" with a pointer)
+    r"|^(these highlights do not include all the information|see full prescribing information\b"
+    r"|\*?sections or subsections omitted from the full prescribing information)",
+    re.IGNORECASE,
+)
+
+
+# A bibliography: entries that name other works (titles, journals, DOIs) and answer nothing themselves.
+_REFERENCES_HEADING = re.compile(
+    r"^#*\s*(?:\d+\.?\s+)?(?:references?(?: cited)?|bibliography|works cited|literature cited|reference list)\s*:?\s*$",
     re.IGNORECASE,
 )
 
 
 def drop_furniture_lines(blocks: list[str]) -> tuple[list[str], list[str]]:
-    """(blocks kept, blocks dropped): chrome lines, and a related-links heading with the items under it."""
+    """(blocks kept, blocks dropped): chrome lines, a related-links heading with the items under it,
+    and a references section (up to the next heading)."""
     kept: list[str] = []
     dropped: list[str] = []
-    in_related = False
+    in_related = in_references = False
     for block in blocks:
         stripped = block.strip()
         if not stripped:
@@ -152,8 +178,19 @@ def drop_furniture_lines(blocks: list[str]) -> tuple[list[str], list[str]]:
             in_related = True
         elif in_related and not is_item:
             in_related = False
-        if in_related or _CHROME_LINE.search(stripped):
+        if _REFERENCES_HEADING.match(stripped):
+            in_references = True
+        elif in_references and _ends_references(stripped):
+            in_references = False
+        if in_related or in_references or _CHROME_LINE.search(stripped):
             dropped.append(stripped)
         else:
             kept.append(block)
     return kept, dropped
+
+
+def _ends_references(block: str) -> bool:
+    """The next section: a '#' heading, or (text without '#') a short line with no digits or closing stop."""
+    if block.startswith("#"):
+        return True
+    return len(block) < 60 and not re.search(r"\d|[.:;]$", block)

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 from corpus.extract import MAX_DROPPED_LINES, Extraction, drop_furniture_lines, reflow_markdown
 
+
 def extract_html(html: str) -> Extraction:
     import trafilatura
 
     main = trafilatura.extract(
-        html, output_format="markdown", include_comments=False, include_tables=True, include_images=False,
+        tables_as_lists(html), output_format="markdown", include_comments=False, include_tables=True, include_images=False,
         include_links=False, favor_precision=True, deduplicate=False,
     ) or ""
     kept, dropped_by_rule = drop_furniture_lines(reflow_markdown(main).split("\n\n"))
@@ -32,6 +33,39 @@ def extract_html(html: str) -> Extraction:
     )
 
 
+def tables_as_lists(html: str) -> str:
+    """Each table as a list, one item per data row naming its cells by their headings ('HCPCS code: Q5106;
+    Description: ...'; a row headed by its own first cell: 'Policy number: RX-0457'). A table read as
+    text runs its rows together, and no row's figures stay with what they are for."""
+    import lxml.html
+
+    try:
+        root = lxml.html.fromstring(html)
+    except (ValueError, lxml.etree.ParserError):
+        return html
+    tables = list(root.iter("table"))
+    for table in tables:
+        rows = [[(cell.tag, " ".join(cell.text_content().split())) for cell in row.iter("th", "td")] for row in table.iter("tr")]
+        heading = [text for _, text in rows[0]] if rows and all(tag == "th" for tag, _ in rows[0]) and len(rows) > 1 else None
+        items = lxml.html.fromstring("<ul></ul>")
+        for row in rows[1:] if heading else rows:
+            item = lxml.etree.SubElement(items, "li")
+            item.text = _row_text(heading, row)
+        items.tail = table.tail
+        table.getparent().replace(table, items)
+    return lxml.html.tostring(root, encoding="unicode") if tables else html
+
+
+def _row_text(heading: list[str] | None, row: list[tuple[str, str]]) -> str:
+    if heading:
+        parts = [f"{h}: {text}" if h else text for h, (_, text) in zip(heading, row) if text]
+    elif len(row) == 2 and row[0][0] == "th":
+        parts = [f"{row[0][1]}: {row[1][1]}"]
+    else:
+        parts = [text for _, text in row if text]
+    return "; ".join(parts).rstrip(".")
+
+
 _TEXT_BLOCKS = ("p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "button", "td", "th", "dt", "dd", "blockquote", "figcaption", "label")
 
 
@@ -46,9 +80,25 @@ def _left_out(html: str, kept: str) -> list[str]:
     squashed = " ".join(kept.split())
     out: list[str] = []
     for element in root.iter(*_TEXT_BLOCKS):
-        if any(parent.tag in _TEXT_BLOCKS for parent in element.iterancestors()):
+        if any(parent.tag in _TEXT_BLOCKS for parent in element.iterancestors()) and not _holds_blocks(element.getparent()):
             continue  # its text is in the enclosing block's
-        line = " ".join(element.text_content().split())
+        line = " ".join(_own_text(element).split())
         if line and line not in squashed and line not in out:
             out.append(line)
     return out
+
+
+def _holds_blocks(element) -> bool:
+    return element is not None and any(child.tag in _TEXT_BLOCKS for child in element.iterdescendants())
+
+
+def _own_text(element) -> str:
+    """The element's text less that of text blocks nested in it (a list item's sub-list is read on its own)."""
+    if not _holds_blocks(element):
+        return element.text_content()
+    parts = [element.text or ""]
+    for child in element:
+        if child.tag not in _TEXT_BLOCKS and not _holds_blocks(child):
+            parts.append(child.text_content())
+        parts.append(child.tail or "")
+    return " ".join(parts)

@@ -11,6 +11,7 @@ import numpy as np
 
 from corpus.index import PASSAGES, SENTENCES, VectorIndex
 from corpus.ingest import Corpus
+from corpus.learned import learned_drugs, synonyms, with_synonyms
 from corpus.lexical import LexicalState, open_state
 from corpus.models import Passage, Sentence
 from corpus.vocabulary import (
@@ -85,14 +86,17 @@ class HybridRetriever:
         self._sentence_passage = np.repeat(np.arange(len(corpus.passages)), np.diff(self._first_sentence))
         self.passage_row = corpus.passage_rows
         self.corpus_words = self.lexical.words
+        # A drug an added document introduces by two names ('LUMTRIVA (lumatrombopag)'): either finds the other.
+        self.synonyms = synonyms(learned_drugs(corpus))
         self.corpus_stems = self.lexical.stems
-        self.corrector = SpellingCorrector({w for w in self.corpus_words | vocabulary_words() if w.isalpha()})
+        self.corrector = SpellingCorrector({w for w in self.corpus_words | vocabulary_words() | set(self.synonyms) if w.isalpha()})
 
     # -- query analysis ---------------------------------------------------
 
     def analyze(self, query: str) -> QueryAnalysis:
         # Shorthand first: "tox", "reauth" must not be "corrected" into other words.
-        corrected, fixes = self.corrector.correct_text(_SOURCE_REFERENCE.sub(" ", expand_shorthand(query)))
+        expanded = with_synonyms(expand_shorthand(query), self.synonyms)
+        corrected, fixes = self.corrector.correct_text(_SOURCE_REFERENCE.sub(" ", expanded))
         concepts = concepts_in(corrected)
         covered_by_concepts = words_named_by_concepts(corrected)
         topic_terms: list[str] = []
@@ -101,6 +105,8 @@ class HybridRetriever:
         for word in words(corrected):
             if word in STOPWORDS or word in QUESTION_WORDS or word in covered_by_concepts:
                 continue
+            if word in self.synonyms and stem(word) not in self.corpus_stems:
+                continue  # a learned name the sources write only the other way: the other name (added) counts
             if word.isdigit() and len(word) < 3:
                 continue
             stemmed = stem(word)

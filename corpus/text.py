@@ -245,9 +245,10 @@ def read_typed_value(text: str) -> TypedValue | None:
 
 
 def unsupported_figures(figures, supported) -> list[Figure]:
-    """The figures no supported figure matches."""
+    """The figures no supported figure matches. A dose ('50 mg') needs a source figure in that unit: a bare
+    50 of '50 x 10^9/L' does not state it."""
     pool = tuple(supported)
-    return [f for f in figures if not any(f.matches(p) for p in pool)]
+    return [f for f in figures if not any(f.matches(p) and (f.unit not in DOSE_UNITS or p.unit == f.unit) for p in pool)]
 
 
 # --------------------------------------------------------------------------------------------

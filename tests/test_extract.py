@@ -101,3 +101,71 @@ def test_unknown_file_types_and_bad_overrides_are_one_line_naming_the_field(tmp_
         overrides(date="2030-02-30")
     with pytest.raises(LibraryError, match="^--date: 'March 2030' is not a date"):
         overrides(date="March 2030")
+
+
+# --- real documents' layout (tests/test_real_like_documents.py runs them end to end) -------------
+
+
+def test_running_headers_footers_and_page_numbers_are_dropped_by_repetition():
+    from corpus.extract_pdf import drop_running_lines
+
+    # Body lines that differ only in their figures ("... 7 responses", "... 14 responses") are not furniture.
+    body = [[f"In this cohort, {7 * n + i} patients had a response at week {i + 5}." for i in range(4)] for n in range(3)]
+    pages = [["Drug X tablets", *body[n], f"Reference ID: 123  Page {n + 1} of 3", f"{n + 1}"] for n in range(3)]
+    kept, dropped = drop_running_lines(pages)
+    assert kept == [*body[0], *body[1], *body[2]]
+    assert dropped == ["Drug X tablets", "Reference ID: 123  Page 1 of 3", "1"]  # each running line listed once
+
+
+def test_line_end_hyphens_a_typesetters_go_a_compounds_stay():
+    from corpus.extract_pdf import reflow_lines
+
+    lines = ["Adverse reactions were mostly low-grade and dose-", "dependent; patients were moni-",
+             "tored weekly and the dose-dependent rise was rare."]
+    assert reflow_lines(lines) == [
+        "Adverse reactions were mostly low-grade and dose-dependent; patients were monitored weekly and the "
+        "dose-dependent rise was rare."
+    ]
+
+
+def test_pdf_headings_numbered_ruled_and_in_capitals_and_section_pointers_dropped():
+    from corpus.extract_pdf import reflow_lines
+
+    lines = ["2 DOSAGE AND ADMINISTRATION", "2.1 Recommended Dosage", "The recommended dosage is 25 mg once daily",
+             "with food. (2.1)", "--- ADVERSE REACTIONS ---", "12 patients had nausea and 3 had fatigue, which",
+             "resolved."]
+    assert reflow_lines(lines) == ["2 DOSAGE AND ADMINISTRATION", "2.1 Recommended Dosage",
+                                   "The recommended dosage is 25 mg once daily with food.", "ADVERSE REACTIONS",
+                                   "12 patients had nausea and 3 had fatigue, which resolved."]
+
+
+def test_html_tables_become_one_item_per_row_named_by_headings():
+    from corpus.extract_html import tables_as_lists
+
+    html = ("<table><tr><th>Code</th><th>Description</th></tr><tr><td>Q5106</td><td>Injection, 1000 units</td></tr>"
+            "</table><table><tr><th>Policy number</th><td>RX-1</td></tr></table>")
+    out = tables_as_lists(html)
+    assert "<li>Code: Q5106; Description: Injection, 1000 units</li>" in out and "<li>Policy number: RX-1</li>" in out
+
+
+def test_markdown_inline_markup_citation_markers_images_and_references():
+    text = ("# Study\n\nA. Author<sup>1</sup>, *J Ex*.\n\nESAs are first.[1,2] Doses rose [3].\n\n"
+            "![Figure 1](f.png)\n\n*Figure 1. Response by group.*\n\n## References\n\n1. Doe J. A paper. doi:10.1/x\n\n"
+            "## Appendix\n\nMore text.\n")
+    kept, dropped = drop_furniture_lines(reflow_markdown(text).strip().split("\n\n"))
+    assert kept == ["# Study", "A. Author, J Ex.", "ESAs are first. Doses rose.", "Figure 1. Response by group.",
+                    "## Appendix", "More text."]
+    assert dropped == ["## References", "1. Doe J. A paper. doi:10.1/x"]
+
+
+def test_a_drug_pair_is_read_but_abbreviations_and_known_names_are_not():
+    from corpus.learned import _as_pair
+
+    assert _as_pair("LUMTRIVA", "lumatrombopag", "") == ("lumatrombopag", "LUMTRIVA")
+    assert _as_pair("Lumatrombopag", "Lumtriva", "") == ("Lumatrombopag", "Lumtriva")
+    assert _as_pair("lumatrombopag", "LUMTRIVA", "long-term treatment with lumatrombopag (LUMTRIVA)") == (
+        "lumatrombopag", "LUMTRIVA")
+    for first, second, text in [("agents", "ESAs", "erythropoiesis-stimulating agents (ESAs)"), ("syndromes", "MDS", ""),
+                                ("saturation", "TSAT", "transferrin saturation (TSAT)"), ("hemoglobin", "Hb", ""),
+                                ("erythropoietin", "sEPO", ""), ("Tablets", "oral", "")]:
+        assert _as_pair(first, second, text) is None, (first, second)

@@ -128,7 +128,7 @@ def _build(settings: Settings, corpus: Corpus, force: bool):
     """Open and (re)build; a store Chroma cannot read, at open or while checking it, is IndexDamaged."""
     from bot.engine import open_index, open_lexical
     from bot.guard.corpus_facts import corpus_facts
-    from corpus.lexicon import load_lexicon
+    from corpus.learned import corpus_lexicon
     from corpus.store import IndexDamaged, IndexReadOnly
 
     index = open_index(settings, corpus)
@@ -136,7 +136,7 @@ def _build(settings: Settings, corpus: Corpus, force: bool):
         report = index.ensure(force=force, progress=_progress_bar())
         report.lexical = open_lexical(settings, corpus, index.read_only).report  # BM25 and terms, per changed document
         if not index.read_only:  # the guard's per-document facts, so the first start reads them
-            corpus_facts(corpus, load_lexicon(), settings.data_dir / "guard")
+            corpus_facts(corpus, corpus_lexicon(corpus), settings.data_dir / "guard")
         return report
     except IndexReadOnly:
         raise

@@ -14,7 +14,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from corpus.lexicon import load_lexicon
+from corpus.lexicon import Lexicon, load_lexicon
 from corpus.text import DOSE_UNITS, extract_figures, fold_dashes
 
 Line = Literal["first", "second"]
@@ -80,9 +80,10 @@ class DoseFacts(BaseModel):
     unattributed: bool = False  # a dose or schedule with no drug named in the sentence
 
 
-def drug_mentions(text: str) -> list[DrugMention]:
-    """Drugs and classes named in the text, in order, skipping names that describe a patient's state."""
-    lexicon = load_lexicon()
+def drug_mentions(text: str, lexicon: Lexicon | None = None) -> list[DrugMention]:
+    """Drugs and classes named in the text, in order, skipping names that describe a patient's state.
+    ``lexicon``: the corpus's (corpus.learned: with the drugs added documents introduce); default the shipped one."""
+    lexicon = lexicon or load_lexicon()
     out = []
     for m in lexicon.mentions(text):
         drugs = lexicon.mention_drugs(m)
@@ -94,9 +95,9 @@ def drug_mentions(text: str) -> list[DrugMention]:
     return out
 
 
-def extract_claims(sentence: str) -> list[DrugClaim]:
+def extract_claims(sentence: str, lexicon: Lexicon | None = None) -> list[DrugClaim]:
     """Eligibility and line-of-therapy claims, one per clause."""
-    mentions = drug_mentions(sentence)
+    mentions = drug_mentions(sentence, lexicon)
     if not mentions:
         return []
     claims = []
@@ -131,14 +132,14 @@ def _clause_claim(sentence: str, start: int, end: int, mentions: list[DrugMentio
     return DrugClaim(drugs=subject.drugs, line=line, negated=negated, text=clause.strip())
 
 
-def dose_facts(text: str) -> DoseFacts:
+def dose_facts(text: str, lexicon: Lexicon | None = None) -> DoseFacts:
     """Which drugs a sentence gives an amount or schedule for: the drug named nearest before each
     dose, else the next one named."""
     positions = [f.start for f in extract_figures(text) if f.unit in DOSE_UNITS]
     positions += [m.start() for m in _DOSE_SCHEDULE.finditer(fold_dashes(text))]
     if not positions:
         return DoseFacts()
-    mentions = drug_mentions(text)
+    mentions = drug_mentions(text, lexicon)
     drugs: set[str] = set()
     unattributed = False
     for at in positions:

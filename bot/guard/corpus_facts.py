@@ -5,6 +5,7 @@ a changed or added document is read again alone (`forget_document` when one is r
 
 from __future__ import annotations
 
+import hashlib
 import json
 import shutil
 from dataclasses import dataclass
@@ -26,7 +27,8 @@ class CorpusFacts:
 
 
 def corpus_facts(corpus: Corpus, lexicon: Lexicon, root: Path | None) -> CorpusFacts:
-    stamp = f"{FACTS_FORMAT}|{analyzer_fingerprint()}"
+    # The drugs a document names depend on the lexicon, learned names included (corpus.learned).
+    stamp = f"{FACTS_FORMAT}|{analyzer_fingerprint()}|{drugs_fingerprint(lexicon)}"
     dosed: set[str] = set()
     drugs: set[str] = set()
     classes: set[str] = set()
@@ -39,6 +41,11 @@ def corpus_facts(corpus: Corpus, lexicon: Lexicon, root: Path | None) -> CorpusF
         outside.update(facts["outside"])
     coverage = Coverage(drugs=frozenset(drugs), classes=frozenset(classes), outside=frozenset(outside))
     return CorpusFacts(frozenset(dosed), coverage)
+
+
+def drugs_fingerprint(lexicon: Lexicon) -> str:
+    names = sorted(f"{d.id}={'|'.join(d.surface_patterns)}" for d in lexicon.drugs)
+    return hashlib.sha256("\n".join(names).encode()).hexdigest()[:12]
 
 
 def forget_document(root: Path, doc_id: str) -> None:
@@ -55,7 +62,7 @@ def _document_facts(corpus: Corpus, doc_id: str, lexicon: Lexicon, root: Path | 
     passages = corpus.passages_of(doc_id)
     coverage = Coverage.of((f"{p.section} {p.normalized}" for p in passages), lexicon)
     facts = {
-        "dosed": sorted({d for p in passages for s in p.sentences for d in dose_facts(s.normalized).drugs}),
+        "dosed": sorted({d for p in passages for s in p.sentences for d in dose_facts(s.normalized, lexicon).drugs}),
         "drugs": sorted(coverage.drugs),
         "classes": sorted(coverage.classes),
         "outside": sorted(coverage.outside),

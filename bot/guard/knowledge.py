@@ -19,6 +19,7 @@ from bot.models import Citation
 from bot.settings import GuardTuning
 from corpus.conflicts import KnownConflict, load_conflicts, position_sentences
 from corpus.ingest import Corpus
+from corpus.learned import corpus_lexicon
 from corpus.lexicon import Lexicon, load_lexicon
 from corpus.models import Passage, Sentence
 from corpus.text import Figure, collapse_spaces, extract_figures, fold_dashes
@@ -98,7 +99,9 @@ class GuardKnowledge:
                  tuning: GuardTuning | None = None, conflicts: Iterable[KnownConflict] | None = None,
                  facts: CorpusFacts | None = None, corpus_words: frozenset[str] | None = None):
         self.corpus = corpus
-        self.lexicon: Lexicon = load_lexicon()
+        self.lexicon: Lexicon = corpus_lexicon(corpus)  # with the drugs added documents introduce
+        # Those drugs: the rules core was written without them, so it neither backs nor contradicts their claims.
+        self.learned = frozenset(self.lexicon.drugs_by_id) - frozenset(load_lexicon().drugs_by_id)
         self.tuning = tuning or GuardTuning()
         self.lines = lines if lines is not None else rules_lines()
         known = load_conflicts(corpus) if conflicts is None else tuple(conflicts)
@@ -134,7 +137,7 @@ class GuardKnowledge:
             stems=frozenset(stem(t) for t in tokens),
             concept_keys=frozenset(keys),
             names=frozenset(tokens) | frozenset(keys),
-            claims=tuple(c for s in passage.sentences for c in extract_claims(s.normalized)),
+            claims=tuple(c for s in passage.sentences for c in extract_claims(s.normalized, self.lexicon)),
             negated=bool(set(tokens) & NEGATION_WORDS),
             forms=tuple(sorted(forms, key=lambda pair: (-len(pair[0]), pair[1].id))),
             flat=loose(" ".join(s.normalized for s in passage.sentences)),
@@ -143,7 +146,7 @@ class GuardKnowledge:
     def _sentence_facts(self, sentence: Sentence) -> SentenceFacts:
         text = sentence.normalized
         topics = frozenset(c.topic for c in self.conflicts if c.conflict.applies_to(text))
-        return SentenceFacts(tuple(extract_claims(text)), dose_facts(text), topics)
+        return SentenceFacts(tuple(extract_claims(text, self.lexicon)), dose_facts(text, self.lexicon), topics)
 
     @cached_property
     def covers(self) -> str:
@@ -201,7 +204,7 @@ class GuardKnowledge:
     def claims_of(self, s: GuardStatement) -> list[DrugClaim]:
         if s.verbatim:
             return [c for f in self.quoted_facts(s) for c in f.claims]
-        return extract_claims(s.content)
+        return extract_claims(s.content, self.lexicon)
 
     def disputed(self, drug: str, line: str | None) -> bool:
         """The sources disagree on this drug's line: either side may be stated, with the other."""
@@ -210,6 +213,8 @@ class GuardKnowledge:
     def claim_problem(self, claim: DrugClaim) -> str | None:
         """Why the rules core disagrees with a claim, or None."""
         for drug in claim.drugs:
+            if drug in self.learned:
+                continue
             lines = self.lines.get(drug, frozenset())
             label = self.lexicon.label(drug)
             if not claim.negated:

@@ -26,6 +26,7 @@ from bot.qa.synthesis import option_cue, option_picks, with_naming_sentences
 from bot.settings import AnswerTuning
 from corpus.conflicts import KnownConflict, conflicts_for, load_conflicts, position_sentences
 from corpus.ingest import Corpus
+from corpus.learned import learned_drugs, name_terms
 from corpus.lexicon import load_lexicon
 from corpus.models import Passage, Sentence
 from corpus.retrieval import HybridRetriever, RetrievalResult
@@ -62,6 +63,7 @@ class Answerer(NotStated, ConflictPositions, DirectAnswers):
         self.coverage = coverage_statement(corpus)
         # Each unit's topic terms, analysed once per document and stored (corpus/lexical.py): read per candidate.
         lexical = retriever.lexical
+        self._learned = learned_drugs(corpus)
         self._sentence_terms = lexical.lookup("sentence_terms", corpus)
         self._passage_terms = lexical.lookup("passage_terms", corpus)
         self._section_terms = SectionTerms(lexical.lookup("section_terms", corpus), corpus, self._document_subject)
@@ -71,9 +73,9 @@ class Answerer(NotStated, ConflictPositions, DirectAnswers):
         self._options_cue = option_cue(_LEXICON)
 
     def _document_subject(self, doc_id: str) -> set[str]:
-        """Drugs a whole document is about (named in its title): context for every passage."""
+        """Drugs a whole document is about (named in its title, or introduced by it): context for every passage."""
         title = self.corpus.document(doc_id).info.title
-        return {c.key for c in concepts_in(title) if c.key in DRUG_CONCEPTS}
+        return {c.key for c in concepts_in(title) if c.key in DRUG_CONCEPTS} | name_terms(self._learned, doc_id)
 
     # -- public -------------------------------------------------------------
 

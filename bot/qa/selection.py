@@ -9,10 +9,13 @@ from dataclasses import dataclass
 from corpus.lexicon import load_lexicon
 from corpus.ingest import Corpus
 from corpus.models import Passage, Sentence
+from corpus.text import DOSE_UNITS, extract_figures
 
 _LEXICON = load_lexicon()
+_EVERY_ITEM = re.compile(r"\b(?:all|each|every one|both) of the following\b", re.IGNORECASE)
 _CONTINUES = re.compile(r"(?:It|This|These|They|Such|Its)\b")
-DOSE_IN_TEXT = re.compile(r"\d+(?:\.\d+)?(?:\s*-\s*\d+(?:\.\d+)?)?\s*mg(?:/kg)?\b", re.IGNORECASE)
+# 'units' is a dose only when a schedule follows ('40,000 units once weekly'); else it may be RBC units.
+_SCHEDULED = re.compile(r"\s*(?:once|twice|three times|weekly|daily|every|per week|/week|/kg)\b", re.IGNORECASE)
 
 
 @dataclass
@@ -45,7 +48,8 @@ def with_continuations(chosen: list[ScoredSentence]) -> list[ScoredSentence]:
 
 def whole_lists(chosen: list[ScoredSentence]) -> list[ScoredSentence]:
     """A list item alone lacks its context: bring the list's introduction with it; a
-    chosen introduction brings its whole list (the question was about the list)."""
+    chosen introduction brings its whole list (the question was about the list), and so does an item
+    of a list whose introduction requires every item ("all of the following"): one alone misstates it."""
     out = list(chosen)
     ids = {c.sentence.id for c in chosen}
     for item in chosen:
@@ -53,7 +57,8 @@ def whole_lists(chosen: list[ScoredSentence]) -> list[ScoredSentence]:
         if passage.kind != "list":
             continue
         intro = list_intro(passage)
-        wanted = passage.sentences if item.sentence in intro else intro
+        conjunctive = any(_EVERY_ITEM.search(s.normalized) for s in intro)
+        wanted = passage.sentences if item.sentence in intro or conjunctive else intro
         for sentence in wanted:
             if sentence.id not in ids:
                 out.append(ScoredSentence(sentence, passage, item.score, item.coverage, item.context_coverage, item.dense))
@@ -65,12 +70,19 @@ def states_dose_for(text: str, drug_key: str) -> bool:
     """True when a numeric dose in the text belongs to the drug: the drug is the last one
     named in the 60 characters before it ('imetelstat 7.5 mg/kg', not '...lenalidomide
     or HMAs), imetelstat 7.5 mg/kg')."""
-    for match in DOSE_IN_TEXT.finditer(text):
-        window = text[max(0, match.start() - 60) : match.start()]
+    for at in dose_positions(text):
+        window = text[max(0, at - 60) : at]
         named = _drug_keys_in_order(window)
         if named and named[-1] == drug_key:
             return True
     return False
+
+
+def dose_positions(text: str) -> list[int]:
+    """Where the text states an amount of a drug: a figure in a dose unit of the lexicon (mg, mcg/kg, IU...),
+    or in units followed by a schedule."""
+    return [f.start for f in extract_figures(text)
+            if f.unit in DOSE_UNITS or f.unit == "units" and _SCHEDULED.match(text, f.start + len(f.raw))]
 
 
 def _drug_keys_in_order(text: str) -> list[str]:

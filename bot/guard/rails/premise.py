@@ -62,7 +62,7 @@ def _is_claimed(figure: Figure, knowledge: GuardKnowledge) -> bool:
 
 def false_claims(question: str, knowledge: GuardKnowledge) -> list[DrugClaim]:
     clause = presupposed_clause(question)  # what a why / given / now-that question takes for granted
-    return [c for c in extract_claims(clause) if knowledge.claim_problem(c)] if clause else []
+    return [c for c in extract_claims(clause, knowledge.lexicon) if knowledge.claim_problem(c)] if clause else []
 
 
 def premise_note(draft: GuardDraft, knowledge: GuardKnowledge) -> str:
@@ -92,7 +92,7 @@ def premise_note(draft: GuardDraft, knowledge: GuardKnowledge) -> str:
 
 def _entities(text: str, knowledge: GuardKnowledge) -> set:
     """Trials and drugs a text names (a class as the set of its members)."""
-    return set(knowledge.trials_named(text)) | {m.drugs for m in drug_mentions(text)}
+    return set(knowledge.trials_named(text)) | {m.drugs for m in drug_mentions(text, knowledge.lexicon)}
 
 
 def _reported_figures(draft: GuardDraft, cited: list[GuardStatement], false: list[Figure],
@@ -113,7 +113,7 @@ def _reported_figures(draft: GuardDraft, cited: list[GuardStatement], false: lis
 def _entity_labels(question: str, knowledge: GuardKnowledge) -> list[str]:
     lexicon = knowledge.lexicon
     trials = [lexicon.trial(t).label for t in dict.fromkeys(m.id for m in lexicon.mentions(question) if m.kind == "trial")]
-    drugs = [lexicon.label(d) for m in drug_mentions(question) if not m.is_class for d in m.drugs]
+    drugs = [lexicon.label(d) for m in drug_mentions(question, lexicon) if not m.is_class for d in m.drugs]
     return list(dict.fromkeys(trials + drugs))
 
 

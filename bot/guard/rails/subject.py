@@ -65,11 +65,11 @@ def _about_other_drugs(s: GuardStatement, subject: Subject, dose_question: bool,
     if any(x.id in knowledge.position_ids for x in s.quoted_sentences()):
         return False
     texts = [x.normalized for x in s.quoted_sentences()] or [s.content]
-    dosed = {d for t in texts for d in dose_facts(t).drugs}
+    dosed = {d for t in texts for d in dose_facts(t, knowledge.lexicon).drugs}
     if dose_question and dosed:
         return not dosed & subject.drugs
     lexicon = knowledge.lexicon
-    named = {d for t in texts for m in drug_mentions(t) for d in m.drugs}
+    named = {d for t in texts for m in drug_mentions(t, lexicon) for d in m.drugs}
     named |= {lexicon.trial(t).drug for t in knowledge.trials_named(" ".join(texts))}
     # Any mention of the subject counts, even as a patient's state ("after ESA failure").
     mentioned = {d for t in texts for m in lexicon.mentions(t, treatments=True) for d in lexicon.mention_drugs(m)}

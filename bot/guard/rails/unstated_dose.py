@@ -20,7 +20,7 @@ def check(draft: GuardDraft, knowledge: GuardKnowledge) -> RailOutcome:
     asked = frozenset(asked_doses(draft, knowledge))
     drop, problems = set(), []
     for s in draft.claims():
-        doses = [f.dose for f in knowledge.quoted_facts(s)] if s.verbatim else [dose_facts(s.content)]
+        doses = [f.dose for f in knowledge.quoted_facts(s)] if s.verbatim else [dose_facts(s.content, knowledge.lexicon)]
         unstated = {d for dose in doses for d in dose.drugs | (asked if dose.unattributed else frozenset())}
         unstated -= knowledge.dosed
         if unstated:
@@ -50,7 +50,7 @@ def asked_doses(draft: GuardDraft, knowledge: GuardKnowledge) -> list[str]:
 
 def _question_drugs(draft: GuardDraft, knowledge: GuardKnowledge) -> list[str]:
     """The drugs a question is about: named, tested in a trial it names, or the conversation's drug."""
-    named = [d for m in drug_mentions(draft.question) for d in m.drugs]
+    named = [d for m in drug_mentions(draft.question, knowledge.lexicon) for d in m.drugs]
     named += [knowledge.lexicon.trial(m.id).drug for m in knowledge.lexicon.mentions(draft.question) if m.kind == "trial"]
     if not named and draft.context.subject_drug:
         named = [draft.context.subject_drug]
@@ -63,8 +63,10 @@ def _dose_of_nothing_named(draft: GuardDraft, knowledge: GuardKnowledge) -> bool
     in a unit of blood, is not a drug's dose.)"""
     if draft.subject_refusal or not DOSE_QUESTION.search(draft.question) or _question_drugs(draft, knowledge):
         return False  # already refused by the subject rail (a drug outside the sources), or a drug is named
+    if any(m.kind == "drug" for m in knowledge.lexicon.mentions(draft.question)):
+        return False  # a drug named where it could read as a state ("the dose of epoetin alfa"): named all the same
     return any(dose.drugs for s in draft.claims()
-               for dose in ([f.dose for f in knowledge.quoted_facts(s)] if s.verbatim else [dose_facts(s.content)]))
+               for dose in ([f.dose for f in knowledge.quoted_facts(s)] if s.verbatim else [dose_facts(s.content, knowledge.lexicon)]))
 
 
 def _name_the_drug(knowledge: GuardKnowledge) -> str:
