@@ -95,7 +95,7 @@ def child_build(data_dir: str, manifest: str, url: str | None, random_vectors: b
     ensure_encoder(settings.data_dir)  # the ONNX query encoder, as `mdsbot ingest` builds it
     corpus_facts(corpus, load_lexicon(), settings.data_dir / "guard")  # the guard's per-document facts, as ingest does
     return {"passages": len(corpus.passages), "sentences": len(corpus.sentences), "index_s": index_s, "cut_s": cut_s,
-            "lexical_s": lexical.seconds, "rebuilt": report.rebuilt, "rss_mb": _peak_mb()}
+            "lexical_s": lexical.seconds, "rebuilt": report.rebuilt or not lexical.loaded, "rss_mb": _peak_mb()}
 
 
 def child_ask(data_dir: str, manifest: str, url: str | None, questions: int) -> dict:
