@@ -17,7 +17,8 @@ from bot.guard.instructions import strip_instructions
 from bot.guard.models import GuardContext
 from bot.guard.premises import unsupported_premise
 from bot.models import BotResponse, Citation
-from bot.verdict_text import ask_text, facts_to_ask, plain, verdict_lines
+from bot.sources_first import answer_then_offer, asks_the_sources, criteria_for
+from bot.verdict_text import ask_text, facts_to_ask, verdict_lines
 from corpus.conflicts import for_pathway
 from corpus.text import fold_typed
 from rules_core.decision import Decision
@@ -37,14 +38,6 @@ def scope(corpus: Corpus) -> str:
         "(luspatercept, imetelstat, epoetin alfa, darbepoetin alfa, lenalidomide, ivosidenib, enasidenib)."
     )
 
-# "How can I get <drug> approved ...?", "what documentation do I need ...?": the user asks for the
-# criteria themselves, so the sources' criteria come first and the patient check is offered.
-_ASKS_FOR_CRITERIA = re.compile(
-    r"\bhow\s+(?:can|do|would|should|could)\s+(?:i|we|you)\s+(?:get|obtain|justify|document|support)\b|"
-    r"\bwhat\s+(?:are|is)\s+the\s+(?:\w+\s+)?(?:criteria|requirements?|documentation)\b|"
-    r"\bwhat\s+(?:documentation|criteria)\b|\bwhat\s+(?:do|does|would)\s+(?:i|we|the\s+payer)\s+need\b",
-    re.IGNORECASE,
-)
 _PRONOUN = re.compile(
     r"\b(?:its|it|this drug|that drug|the drug|this agent|that agent|that one|this one|the latter|they|their|them)\b",
     re.IGNORECASE,
@@ -96,7 +89,8 @@ class Conversation:
 
     def _answer_question(self, text: str, routing: Routing) -> BotResponse:
         query, note = self._resolve_pronouns(text, routing)
-        response = self.engine.answerer.answer(query)
+        # A prior-authorization question is answered with the drug's criteria and documentation list too.
+        response = self.engine.answerer.answer(query, also=criteria_for(query))
         if response.status == "refused":
             response = self._premise_retry(query, response)
         if self.engine.chat_model is not None and response.status == "answered":
@@ -181,36 +175,22 @@ class Conversation:
         facts, settled_notes, pending = settle_assumptions(extracted.assumptions, facts, _verdict_of(drug))
         notes.extend(settled_notes)
         self.state.facts = facts
-        # "How can I get X approved ...?" asks for the criteria first; open questions join the offer.
-        asks_for_criteria = bool(_ASKS_FOR_CRITERIA.search(text))
-        if pending and not asks_for_criteria:
+        # "Can we get X covered?", "would it be expected to work?" ask the sources first; open questions join the offer.
+        sources_first = asks_the_sources(text, self.engine.answerer.conflicts)
+        if pending and not sources_first:
             return _needs(" ".join(a.question for a in pending), facts, notes, [a.field for a in pending])
         decision = rules_core.evaluate(drug, rules_core.PatientFacts.model_validate(facts))
-        if asks_for_criteria and (pending or decision.decision == "insufficient_documentation"):
-            notes.extend(a.question for a in pending)
-            return self._criteria_then_offer(text, drug, decision, facts, notes)
+        if sources_first and (pending or decision.decision == "insufficient_documentation"):
+            with_open = [*notes, *(a.question for a in pending)]
+            answered = answer_then_offer(self.engine.answerer, text, drug, decision, facts, with_open)
+            if answered is not None:
+                return answered
+            if pending:
+                return _needs(" ".join(a.question for a in pending), facts, notes, [a.field for a in pending])
         if decision.decision == "insufficient_documentation":
             asks = facts_to_ask(decision)  # only what the verdict waits on
             return _needs(ask_text(drug, asks), facts, notes, [m.field for m in asks], decision)
         return self._decision_response(decision, facts, notes)
-
-    def _criteria_then_offer(
-        self, text: str, drug: str, decision: Decision, facts: dict[str, Any], notes: list[str]
-    ) -> BotResponse:
-        """The sources' criteria and documentation list, cited, then the offer to check this patient."""
-        from corpus.lexicon import load_lexicon
-
-        name = load_lexicon().label(drug)
-        response = self.engine.answerer.answer_each([q.format(drug=name) for q in load_lexicon().criteria_questions])
-        if response.status != "answered":
-            return response
-        wanted = facts_to_ask(decision)  # only what the verdict waits on
-        asks = "; ".join(plain(m.label) for m in wanted)
-        offer = f"To check this patient against these criteria for {name}, tell me: {asks}."
-        return response.model_copy(
-            update={"notes": [*notes, offer, *response.notes], "missing_facts": [m.field for m in wanted],
-                    "extracted_facts": facts}
-        )
 
     def _decision_response(self, decision: Decision, facts: dict[str, Any], notes: list[str]) -> BotResponse:
         citations: list[Citation] = []

@@ -124,6 +124,22 @@ class AnswerTuning(BaseModel):
         default=0.5, gt=0, le=1,
         description="A sentence added for another named drug or trial needs at least this share of the best score.",
     )
+    broad_select_ratio: float = Field(
+        default=0.7, gt=0, le=1,
+        description="select_ratio for a broad question (lexicon broad_cues: why, how should, compare): its answer "
+        "spans several passages.",
+    )
+    fill_ratio: float = Field(
+        default=0.5, gt=0, le=1,
+        description="In a broad question, a topic term no quoted sentence carries gets the best sentence that does, "
+        "if it scores at least this share of the best.",
+    )
+    conflict_evidence_depth: int = Field(
+        default=2, ge=0, le=50,
+        description="A yes/no or broad question is on a known conflict's topic when its best this many sentences hold "
+        "positions of both documents, whatever its words (besides the conflict's triggers); 0 turns this off. "
+        "Deeper pulls the ring-sideroblast positions into every approval question (tried 4 on the dev sets).",
+    )
     weight_dense: float = Field(default=0.25, ge=0, le=1, description="Weight of the sentence's cosine similarity.")
     weight_lexical: float = Field(default=0.1, ge=0, le=1, description="Weight of its BM25 score (normalised to the best).")
     weight_rank: float = Field(default=0.15, ge=0, le=1, description="Weight of 1/(1 + its passage's fused rank).")

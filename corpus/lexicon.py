@@ -185,6 +185,37 @@ class Lexicon(BaseModel):
         default_factory=list,
         description="Questions ('{drug}' = its label) answered first when a user asks how to get a drug approved.",
     )
+    trial_cues: list[str] = Field(
+        default_factory=list,
+        description="Regexes of a question asking for the trials ('which trials support ...'): answered with the best "
+        "sentence naming each trial the evidence names.",
+    )
+    approval_cues: list[str] = Field(
+        default_factory=list,
+        description="Regexes of prior-authorization language ('approved', 'covered', 'PA', 'renewal'): a message about "
+        "a patient using them gets the sources' criteria first, then the offer to check the patient.",
+    )
+    source_cues: list[str] = Field(
+        default_factory=list,
+        description="Regexes of a message about a patient that asks what the sources say ('data', 'expected to work').",
+    )
+    aspect_concepts: list[str] = Field(
+        default_factory=list,
+        description="Concept keys of populations and settings a question may contrast ('del(5q) vs RS'): each one "
+        "named in a contrasting question is an aspect of its own, searched and answered separately.",
+    )
+    contrast_cues: list[str] = Field(
+        default_factory=list, description="Regexes that make a question contrast what it names ('vs', 'each', 'compare')."
+    )
+    broad_cues: list[str] = Field(
+        default_factory=list,
+        description="Regexes of questions whose answer spans several passages ('why', 'how should', 'sequence'): "
+        "more sentences are quoted, and every topic term gets a sentence.",
+    )
+
+    _cue_patterns = field_validator(
+        "contrast_cues", "broad_cues", "approval_cues", "source_cues", "trial_cues", "option_cues"
+    )(lambda cls, v: _valid_patterns(v))
 
     @model_validator(mode="after")
     def _references_resolve(self) -> Lexicon:
@@ -204,6 +235,9 @@ class Lexicon(BaseModel):
         unknown_units = set(self.dose_units) - set(self.units)
         if unknown_units:
             raise ValueError(f"dose_units: {sorted(unknown_units)[0]!r} is not a unit")
+        unknown_aspects = set(self.aspect_concepts) - {c.key for c in self.concepts}
+        if unknown_aspects:
+            raise ValueError(f"aspect_concepts: {sorted(unknown_aspects)[0]!r} is not a concept key")
         keys = [c.key for c in self.all_concepts]
         duplicates = {k for k in keys if keys.count(k) > 1}
         if duplicates:

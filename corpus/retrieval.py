@@ -89,7 +89,9 @@ class HybridRetriever:
         # A drug an added document introduces by two names ('LUMTRIVA (lumatrombopag)'): either finds the other.
         self.synonyms = synonyms(learned_drugs(corpus))
         self.corpus_stems = self.lexical.stems
-        self.corrector = SpellingCorrector({w for w in self.corpus_words | vocabulary_words() | set(self.synonyms) if w.isalpha()})
+        self.corrector = SpellingCorrector(
+            {w for w in self.corpus_words | vocabulary_words() | set(self.synonyms) if w.isalpha()}, STOPWORDS | QUESTION_WORDS
+        )
 
     # -- query analysis ---------------------------------------------------
 

@@ -121,14 +121,17 @@ def analyze(text: str) -> list[str]:
 class SpellingCorrector:
     """Maps unknown question words to the closest word the corpus or the vocabulary knows."""
 
-    def __init__(self, known_words: set[str] | frozenset[str]):
+    def __init__(self, known_words: set[str] | frozenset[str], plain_words: frozenset[str] = frozenset()):
         self.known = known_words
+        # Plain English the question is phrased in ("there", "define") is never a typo for a corpus
+        # word ("these", "refine"), though the corpus may not use it; it is no correction target either.
+        self.plain = plain_words
         self._by_length: dict[int, list[str]] = {}
         for word in sorted(known_words):  # sorted once: the first of equally close words wins, as always
             self._by_length.setdefault(len(word), []).append(word)
 
     def correct(self, word: str) -> str:
-        if word in self.known or len(word) < 5 or not word.isalpha():
+        if word in self.known or word in self.plain or len(word) < 5 or not word.isalpha():
             return word
         budget = 1 if len(word) < 8 else 2
         candidates = [c for n in range(len(word) - budget, len(word) + budget + 1) for c in self._by_length.get(n, ())]

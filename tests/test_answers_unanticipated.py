@@ -87,6 +87,28 @@ def test_conflict_block_only_when_the_question_touches_the_topic(engine):
     assert any(c.topic == "first-line luspatercept" for c in on_topic.conflicts)
 
 
+def test_a_disagreement_named_by_no_trigger_word_is_found_in_the_evidence(engine):
+    """'outperform ... in a direct comparison' names no trigger of the first-line conflict, yet its best two
+    sentences are the two documents' positions: the answer opens with the disagreement and quotes both sides."""
+    response = engine.ask("Did luspatercept outperform epoetin alfa in a direct comparison?")
+    assert response.answer.startswith("The sources disagree: ")
+    topics = {c.topic: c for c in response.conflicts}
+    assert len({c.doc_id for c in topics["first-line luspatercept"].positions}) == 2
+    assert "ongoing" in response.answer and "60.4%" in response.answer
+    plain = engine.ask("What is the FDA approval date of luspatercept?")  # a fact: no disagreement pulled in
+    assert "all subtypes" not in plain.answer
+
+
+def test_non_rs_and_do_the_sources_agree_are_on_the_disagreement(engine):
+    """'non-RS' (the word after a hyphen) and 'do the documents agree' are wordings of the contested topics
+    (corpus/conflicts.yaml triggers): both documents' positions are quoted; a non-TD approval question is not."""
+    response = engine.ask("can lusp be used in non-RS LR-MDS?")
+    assert "15%" in response.answer and "all subtypes" in response.answer
+    topics = {c.topic for c in engine.ask("do the documents agree on lusp's indication?").conflicts}
+    assert {"first-line luspatercept", "luspatercept and ring sideroblasts"} <= topics
+    assert not engine.ask("Is luspatercept approved for non-transfusion-dependent patients?").answer.startswith("The sources disagree")
+
+
 def test_ring_sideroblast_disagreement_shows_both_sources(engine):
     response = engine.ask("Does a patient need ring sideroblasts to benefit from luspatercept?")
     topics = {c.topic: c for c in response.conflicts}

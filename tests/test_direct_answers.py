@@ -39,6 +39,13 @@ def test_the_spelling_corrector_never_turns_a_word_into_its_negation():
     assert corrector.correct("tolerannt") == "tolerant"
 
 
+def test_plain_english_is_never_corrected_into_a_corpus_word(engine):
+    """'there' is no typo for 'these', nor 'define' for 'refine': the question keeps its words."""
+    analysis = engine.retriever.analyze("Is there any data? How does the review define the R/R setting?")
+    assert "there" in analysis.corrected and "define" in analysis.corrected
+    assert not analysis.fixes
+
+
 @pytest.mark.parametrize("question, start, fact", [
     ("Is lenalidomide still considered effective for transfusion-dependent del(5q) LR-MDS?", "Yes: ", "extremely effective"),
     ("Were patients previously treated with lenalidomide or HMAs eligible for IMerge?", "No: ", "no prior lenalidomide"),
@@ -72,3 +79,26 @@ def test_no_yes_when_a_word_of_the_question_is_one_the_sources_never_use(engine)
 def test_the_guard_keeps_the_lead_word_with_its_quote(engine):
     response = engine.ask("Is luspatercept considered experimental?")
     assert all(c.passed for c in response.checks), [c for c in response.checks if not c.passed]
+
+
+def test_a_sentence_of_the_trials_own_section_answers_yes_or_no(engine):
+    """'Median PFS not reached' sits in the IMerge section without naming it: still the point, and a 'No'."""
+    response = engine.ask("Did median PFS get reached in IMerge?")
+    assert response.answer.startswith("No: ") and "median PFS not reached" in response.answer.split("[1]")[0]
+
+
+def test_a_sentence_naming_the_trial_itself_wins_over_its_section(engine):
+    """The section's pooled-analysis sentence ('regardless of prior treatment') must not answer an eligibility
+    question the trial's own sentence answers ('no prior lenalidomide or HMAs')."""
+    response = engine.ask("Could patients who had received HMAs enter IMerge?")
+    assert response.answer.startswith("No: ") and "no prior lenalidomide or HMAs" in response.answer.split("[1]")[0]
+
+
+def test_a_how_many_question_opens_with_a_sentence_giving_that_figure(engine):
+    from bot.qa.direct import asked_units
+
+    assert asked_units("After how many weeks is it a failure?") == {"weeks"}
+    assert asked_units("What percentage reached TI?") == {"%"}
+    assert not asked_units("What is the mechanism of luspatercept?")
+    answer = engine.ask("How many weeks of an ESA without a response count as a failure?").answer
+    assert "6-8 weeks" in answer.split("[1]")[0]

@@ -33,7 +33,7 @@ HISTORY = re.compile(
 # --------------------------------------------------------------------------- #
 
 NEGATED_BEFORE = re.compile(
-    r"(?:\bnever\s+(?:had|received|been\s+(?:on|given|treated\s+with|exposed\s+to)|tried|taken|used|on|"
+    r"(?:\bnever\s+(?:had|received|got|gotten|been\s+(?:on|given|treated\s+with|exposed\s+to)|tried|taken|used|on|"
     r"exposed\s+to|started|given)"
     r"|\bden(?:ies|ied|ying)\s+(?:any\s+)?(?:prior\s+|previous\s+)?(?:use\s+of\s+|exposure\s+to\s+)?"
     r"|\b(?:has|have)(?:n't|\s+not)\s+(?:yet\s+)?(?:started|been\s+started\s+on|begun)"

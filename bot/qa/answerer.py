@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from bot.citing import make_citation
 from bot.models import BotResponse, Citation
-from bot.qa.aspects import aspect_queries
+from bot.qa.aspect_picks import AspectPicks
+from bot.qa.aspects import prior_therapies, sub_questions
 from bot.qa.conflict_positions import ConflictPositions
+from bot.qa.coverage import broad_cue, fill_uncovered
 from bot.qa.direct import LEADS, DirectAnswers, is_yes_no
 from bot.qa.not_stated import NotStated
 from bot.qa.not_stated import concept_label as _label
@@ -22,7 +24,7 @@ from bot.qa.selection import (  # noqa: F401  (render_units: re-exported for the
     whole_lists,
     with_continuations,
 )
-from bot.qa.synthesis import option_cue, option_picks, with_naming_sentences
+from bot.qa.synthesis import option_cue, trial_cue, with_naming_sentences
 from bot.settings import AnswerTuning
 from corpus.conflicts import KnownConflict, conflicts_for, load_conflicts, position_sentences
 from corpus.ingest import Corpus
@@ -46,7 +48,7 @@ def coverage_statement(corpus: Corpus) -> str:
     return "They cover: " + "; ".join(scopes) + "."
 
 
-class Answerer(NotStated, ConflictPositions, DirectAnswers):
+class Answerer(NotStated, ConflictPositions, DirectAnswers, AspectPicks):
     def __init__(
         self,
         corpus: Corpus,
@@ -71,6 +73,8 @@ class Answerer(NotStated, ConflictPositions, DirectAnswers):
         # Each known conflict's positions as corpus sentences, resolved once (not per answer).
         self._positions = {c.topic: position_sentences(c, corpus) for c in self.conflicts}
         self._options_cue = option_cue(_LEXICON)
+        self._broad_cue = broad_cue(_LEXICON)
+        self._trial_cue = trial_cue(_LEXICON)
 
     def _document_subject(self, doc_id: str) -> set[str]:
         """Drugs a whole document is about (named in its title, or introduced by it): context for every passage."""
@@ -79,7 +83,9 @@ class Answerer(NotStated, ConflictPositions, DirectAnswers):
 
     # -- public -------------------------------------------------------------
 
-    def answer(self, question: str) -> BotResponse:
+    def answer(self, question: str, also: tuple[str, ...] = (), lead: bool = True) -> BotResponse:
+        """The question's answer; then the best evidence of each of `also` (a pharmacist's criteria), each
+        quote once. `lead=False`: no yes/no word (a question about one patient is the rules core's to decide)."""
         result = self.retriever.retrieve(question, k=None)
         entities = self._entities(result.analysis.corrected)
         scored = self._score(result, set(entities))
@@ -90,17 +96,14 @@ class Answerer(NotStated, ConflictPositions, DirectAnswers):
         dose_problem = self._dose_not_stated(result, scored, entities) or self._threshold_not_stated(result, scored)
         if dose_problem is not None:
             return dose_problem
-        if len(aspects) < 2 and not entities and self._options_cue and self._options_cue.search(result.analysis.corrected):
-            aspects = option_picks(scored, DRUG_CONCEPTS, self._own_terms, self.tuning.per_entity_ratio, self.max_sentences)
-        touched = conflicts_for(result.analysis.corrected, self.conflicts)
-        chosen = self._select(scored, set(entities), aspects)
-        # Every position only when the question is on the contested topic; an answer that merely
-        # quotes a sentence on it lists the conflict (its summary names both sides).
-        chosen = self._with_conflict_positions(chosen, touched)
+        if len(aspects) < 2:
+            aspects = self._option_aspects(result.analysis.corrected, scored, entities) or aspects
+        chosen, touched = self._chosen(question, result, scored, entities, aspects)
+        chosen += self._best_of_each(list(also), chosen)
         listed = [c for c in self._conflicts_from_citations(chosen) if c not in touched]
         # On a contested topic the honest first word is that the sources disagree, never yes or no.
-        direct = None if touched else self._direct_answer(question, result, chosen, entities)
-        if touched and is_yes_no(question):
+        direct = None if touched or not lead else self._direct_answer(question, result, chosen, entities)
+        if touched and lead and is_yes_no(question):
             response = self._compose(chosen, [*touched, *listed])
             return response.model_copy(update={"answer": LEADS["disagree"] + response.answer})
         if direct is None:
@@ -109,9 +112,35 @@ class Answerer(NotStated, ConflictPositions, DirectAnswers):
         response = self._compose([point, *(c for c in chosen if c is not point)], [*touched, *listed])
         return response.model_copy(update={"answer": LEADS[word] + response.answer})
 
+    def _chosen(
+        self, question: str, result: RetrievalResult, scored: list[ScoredSentence], entities: list[str],
+        aspects: dict[str, list[ScoredSentence]],
+    ) -> tuple[list[ScoredSentence], list[KnownConflict]]:
+        """The sentences to quote, and the known conflicts whose topic the question is on."""
+        text = result.analysis.corrected
+        touched = conflicts_for(text, self.conflicts)
+        broad = self._broad_cue is not None and self._broad_cue.search(text)
+        if broad or is_yes_no(question):  # whether / why / compare: a disagreement in the evidence is the answer's
+            touched += self._conflicts_in_evidence(scored, touched)
+        chosen = self._select(scored, set(entities), aspects, result.analysis.known_terms if broad else None)
+        chosen = self._figure_first(text, scored, chosen, entities)
+        # A compound question ("when to start X and how long before calling it a failure?"): each part's best too.
+        chosen += self._best_of_each(sub_questions(_LEXICON, question), chosen, fresh=True)
+        # Every position only when the question is on the contested topic; an answer that merely
+        # quotes a sentence on it lists the conflict (its summary names both sides).
+        return self._with_conflict_positions(chosen, touched), touched
+
     def answer_each(self, questions: list[str]) -> BotResponse:
         """One answer to several plain questions: the best evidence of each, in order, each quote
         once (a pharmacist's criteria, documentation list and required prior therapy)."""
+        chosen = self._best_of_each(questions, [])
+        if not chosen:
+            return self._refuse(NOT_COVERED)
+        return self._compose(chosen, [])
+
+    def _best_of_each(self, questions: list[str], taken: list[ScoredSentence], fresh: bool = False) -> list[ScoredSentence]:
+        """The best sentence (with its list or continuation) of each question, none already in `taken`;
+        `fresh`: the best one not yet quoted (each part of a compound question adds evidence of its own)."""
         chosen: list[ScoredSentence] = []
         for question in questions:
             result = self.retriever.retrieve(question, k=None)
@@ -121,11 +150,11 @@ class Answerer(NotStated, ConflictPositions, DirectAnswers):
                 continue
             # The criteria of one drug are never another's: a sentence not about the drug asked is skipped.
             scored = [c for c in scored if not entities or set(entities) & self._about(c)]
-            ids = {c.sentence.id for c in chosen}
+            ids = {c.sentence.id for c in [*taken, *chosen]}
+            if fresh:
+                scored = [c for c in scored if c.sentence.id not in ids]
             chosen += [c for c in whole_lists(with_continuations(scored[:1])) if c.sentence.id not in ids]
-        if not chosen:
-            return self._refuse(NOT_COVERED)
-        return self._compose(chosen, [])
+        return chosen
 
     # -- scoring ------------------------------------------------------------
 
@@ -134,6 +163,7 @@ class Answerer(NotStated, ConflictPositions, DirectAnswers):
         # a typed shorthand) says nothing about whether they answer, and never refuses alone.
         terms = result.analysis.known_terms
         trials = entities & TRIALS
+        prior = prior_therapies(_LEXICON, result.analysis.corrected)
         tuning = self.tuning
         passage_rank = {h.passage.id: h.rank for h in result.hits}
         max_lexical = max(result.sentence_lexical.values(), default=0.0) or 1.0
@@ -154,6 +184,8 @@ class Answerer(NotStated, ConflictPositions, DirectAnswers):
                 score *= tuning.off_subject_factor  # the question names a drug or trial this sentence is not about
             elif trials and not trials & own:
                 score *= tuning.off_subject_factor  # about the drug, but not from the trial the question names
+            elif prior and (own & DRUG_CONCEPTS) <= prior and own & prior:
+                score *= tuning.off_subject_factor  # "after <drug> fails, what next?": not that drug again
             scored.append(ScoredSentence(sentence, passage, score, coverage, context_coverage, dense))
         scored.sort(key=lambda s: (-s.score, s.sentence.id))
         return scored
@@ -164,7 +196,7 @@ class Answerer(NotStated, ConflictPositions, DirectAnswers):
         return t.weight_dense * dense + t.weight_lexical * lexical + t.weight_rank * rank_bonus + t.weight_topic * topic
 
     def _refusal_reason(
-        self, result: RetrievalResult, scored: list[ScoredSentence], named: list[str], aspects: dict[str, ScoredSentence]
+        self, result: RetrievalResult, scored: list[ScoredSentence], named: list[str], aspects: dict[str, list[ScoredSentence]]
     ) -> str | None:
         analysis = result.analysis
         missing = [e for e in named if e not in self._discussed]
@@ -176,11 +208,11 @@ class Answerer(NotStated, ConflictPositions, DirectAnswers):
         return refusal_reason(self._evidence(result, scored, named, aspects), self.tuning)
 
     def _evidence(
-        self, result: RetrievalResult, scored: list[ScoredSentence], named: list[str], aspects: dict[str, ScoredSentence]
+        self, result: RetrievalResult, scored: list[ScoredSentence], named: list[str], aspects: dict[str, list[ScoredSentence]]
     ) -> ScopeEvidence:
         analysis, best = result.analysis, scored[0]
         together: set[str] = set()
-        for pick in aspects.values():
+        for pick in (p for picks in aspects.values() for p in picks):
             together |= self._about(pick) | self._passage_terms[pick.passage.id]
         return ScopeEvidence(
             known_terms=len(analysis.known_terms),
@@ -194,33 +226,22 @@ class Answerer(NotStated, ConflictPositions, DirectAnswers):
             aspects=len(aspects),
         )
 
-    def _aspect_picks(self, text: str, entities: list[str]) -> dict[str, ScoredSentence]:
-        """For a question naming several drugs or trials: the best sentence about each, each
-        found by its own search (bot/qa/aspects.py), in the order the question names them."""
-        picks: dict[str, ScoredSentence] = {}
-        for entity, query in aspect_queries(_LEXICON, text, entities).items():
-            result = self.retriever.retrieve(query, k=None)
-            about = [c for c in self._score(result, {entity}) if entity in self._about(c)]
-            taken = {p.sentence.id for p in picks.values()}
-            # Of the close contenders, the one covering most of the rest of the question ("the control
-            # arm in <trial>": the sentence naming its comparator, not its most similar one).
-            close = [c for c in about if c.score >= self.tuning.select_ratio * about[0].score] if about else []
-            if close and about[0].sentence.id not in taken:
-                picks[entity] = max(close, key=lambda c: (c.coverage, c.score))
-        return picks
-
     def _entities(self, text: str) -> list[str]:
-        keys = [c.key for c in concepts_in(text) if c.key in DRUG_CONCEPTS]
+        """The drugs and trials the question asks about; a drug it names as failed before is the setting."""
+        prior = prior_therapies(_LEXICON, text)
+        keys = [c.key for c in concepts_in(text) if c.key in DRUG_CONCEPTS and c.key not in prior]
         return keys + [w for w in words(text) if w in TRIALS]
 
     # -- selection and composition -------------------------------------------
 
     def _select(
-        self, scored: list[ScoredSentence], entities: set[str], aspects: dict[str, ScoredSentence]
+        self, scored: list[ScoredSentence], entities: set[str], aspects: dict[str, list[ScoredSentence]],
+        broad_terms: list[str] | None = None,
     ) -> list[ScoredSentence]:
+        """The sentences to quote; `broad_terms`: a broad question's topic terms, each to be carried by one."""
         if len(aspects) >= 2:  # synthesis: the best sentence of each named drug or trial
             picks = dict(list(aspects.items())[: self.max_sentences])
-            named = with_naming_sentences(picks, self._own_terms, self._sentence_terms.__getitem__)
+            named = with_naming_sentences(picks, self._own_terms, self._sentence_terms.__getitem__, self._earlier_in_section)
             return whole_lists(with_continuations(named))
         # The answer opens with a sentence about the drug or trial asked, never another's (issue 12).
         on_subject = next((c for c in scored if not entities or entities & self._about(c)), scored[0])
@@ -228,8 +249,9 @@ class Answerer(NotStated, ConflictPositions, DirectAnswers):
         best = scored[0]
         chosen = [best]
         covered = set(self._sentence_terms[best.sentence.id])  # a copy: the cached sets must not grow
+        ratio = self.tuning.select_ratio if broad_terms is None else self.tuning.broad_select_ratio
         for candidate in scored[1:]:
-            if len(chosen) >= self.max_sentences or candidate.score < self.tuning.select_ratio * best.score:
+            if len(chosen) >= self.max_sentences or candidate.score < ratio * best.score:
                 break
             if candidate.coverage < self.tuning.min_coverage * best.coverage:
                 continue
@@ -240,6 +262,10 @@ class Answerer(NotStated, ConflictPositions, DirectAnswers):
                 chosen.append(candidate)
                 covered |= self._sentence_terms[candidate.sentence.id]
         chosen = self._one_per_entity(scored, chosen, entities, best.score)
+        if broad_terms:
+            on_topic = [c for c in scored if not entities or entities & self._about(c)]
+            floor = self.tuning.fill_ratio * best.score
+            chosen = fill_uncovered(chosen, on_topic, broad_terms, self._own_terms, floor, self.max_sentences)
         return whole_lists(with_continuations(chosen))
 
     def _own_terms(self, item: ScoredSentence) -> set[str]:
@@ -247,24 +273,6 @@ class Answerer(NotStated, ConflictPositions, DirectAnswers):
 
     def _about(self, item: ScoredSentence) -> set[str]:
         return self._sentence_terms[item.sentence.id] | self._section_terms[item.passage.id]
-
-    def _one_per_entity(
-        self, scored: list[ScoredSentence], chosen: list[ScoredSentence], entities: set[str], best_score: float
-    ) -> list[ScoredSentence]:
-        """'Compare luspatercept and imetelstat' needs a sentence about each of them."""
-        out = list(chosen)
-        for entity in sorted(entities):
-            if len(out) >= self.max_sentences or any(entity in self._about(c) for c in out):
-                continue
-            # The sentence about this entity that best covers the rest of the question
-            # ("compare the safety of X and Y": Y's safety sentence, not Y's first sentence).
-            about = [
-                c for c in scored
-                if c.score >= self.tuning.per_entity_ratio * best_score and entity in self._about(c) and c not in out
-            ]
-            if about:
-                out.append(max(about, key=lambda c: (c.coverage, c.score)))
-        return out
 
     def _compose(self, chosen: list[ScoredSentence], conflicts: list[KnownConflict]) -> BotResponse:
         # Group by passage (first appearance order), document order inside a passage.

@@ -1,13 +1,18 @@
-"""Synthesis: a question naming several drugs or trials is searched once per named one.
+"""Synthesis: a question naming several drugs, trials or contrasted populations is searched once per aspect.
 
 "Compare the primary endpoints of <trial A>, <trial B> and <trial C>" is three questions
 ("the primary endpoints of <trial A>", ...): each is retrieved and scored on its own, so
 every aspect gets its own best sentence instead of the one passage that names them all.
+A contrasting question ("del(5q) vs ring sideroblasts: which agent for each?") splits the same
+way on the populations and settings it contrasts (lexicon `aspect_concepts`, `contrast_cues`).
 """
 
 from __future__ import annotations
 
-from corpus.lexicon import Lexicon, Mention
+import re
+from corpus.lexicon import Lexicon, Mention, whole_words
+
+Span = tuple[int, int]
 
 
 def entity_key(lexicon: Lexicon, mention: Mention) -> str | None:
@@ -18,24 +23,123 @@ def entity_key(lexicon: Lexicon, mention: Mention) -> str | None:
 
 
 def aspect_queries(lexicon: Lexicon, text: str, entities: list[str]) -> dict[str, str]:
-    """For each named entity (in order of appearance), the question with the other named ones taken out."""
+    """For each aspect (in order of appearance), the question with the other aspects' mentions taken out."""
+    spans = _aspect_spans(lexicon, text, entities)
+    if len(spans) < 2:
+        return {}
+    order = sorted(spans, key=lambda key: min((s[0] for s in spans[key]), default=len(text)))
+    # Each aspect's query asks about it alone: the contrast itself ("vs", "each") is no topic of it.
+    cues = _cue_spans(lexicon, text)
+    return {
+        key: _without(text, cues + [s for other in order if other != key for s in spans[other] if s not in spans[key]])
+        for key in order
+    }
+
+
+def asked_of_each(lexicon: Lexicon, text: str, entities: list[str]) -> str:
+    """What the question asks of every aspect: the question with all of them (and the contrast) taken out
+    ("durability of TI: <drug> (<trial>) vs <drug> (<trial>)?" -> "durability of TI")."""
+    spans = _aspect_spans(lexicon, text, entities)
+    return _without(text, _cue_spans(lexicon, text) + [s for key in spans for s in spans[key]])
+
+
+def _aspect_spans(lexicon: Lexicon, text: str, entities: list[str]) -> dict[str, list[Span]]:
+    return {**_entity_spans(lexicon, text, entities), **contrasted_concepts(lexicon, text)}
+
+
+def _cue_spans(lexicon: Lexicon, text: str) -> list[Span]:
+    cue, _ = _contrast_patterns(lexicon)
+    return [m.span() for m in cue.finditer(text)] if cue is not None else []
+
+
+def _entity_spans(lexicon: Lexicon, text: str, entities: list[str]) -> dict[str, list[Span]]:
+    """Named drugs and trials; "<drug> in <its trial>" is one aspect (the trial's passages are about the drug)."""
     mentions = [(m, entity_key(lexicon, m)) for m in lexicon.mentions(text)]
-    # "<drug> in <its trial>" is one aspect: the trial's own passages are about the drug.
     drug_of = {t.id: f"c{lexicon.drug(t.drug).key}" for t in lexicon.trials if t.id in entities}
     aspects = [e for e in entities if e not in drug_of.values()]
-    named = [key for _, key in mentions if key in aspects]
-    order = list(dict.fromkeys(named + [e for e in aspects if e not in named]))
-    if len(order) < 2:
+    if len(aspects) < 2:
         return {}
-    queries = {}
-    for entity in order:
-        keep = {entity, drug_of.get(entity)}
-        others = [m for m, key in mentions if key in entities and key not in keep]
-        queries[entity] = _without(text, others)
-    return queries
+    spans: dict[str, list[Span]] = {e: [] for e in aspects}
+    for mention, key in mentions:
+        if key in spans:
+            spans[key].append((mention.start, mention.end))
+    for trial, drug in drug_of.items():  # the trial's own drug goes with it, never into another aspect's query
+        if trial in spans:
+            spans[trial] += [(m.start, m.end) for m, key in mentions if key == drug]
+    return spans
 
 
-def _without(text: str, mentions: list[Mention]) -> str:
-    for mention in sorted(mentions, key=lambda m: -m.start):
-        text = text[: mention.start] + " " + text[mention.end :]
+def contrasted_concepts(lexicon: Lexicon, text: str) -> dict[str, list[Span]]:
+    """The populations and settings a contrasting question names (two at least), with where it names them."""
+    cue, regexes = _contrast_patterns(lexicon)
+    if cue is None or not cue.search(text):
+        return {}
+    found = {key: [m.span() for m in regex.finditer(text)] for key, regex in regexes}
+    found = {key: spans for key, spans in found.items() if spans}
+    return found if len(found) >= 2 else {}
+
+
+def _contrast_patterns(lexicon: Lexicon) -> tuple[re.Pattern[str] | None, tuple[tuple[str, re.Pattern[str]], ...]]:
+    cue = whole_words(lexicon.contrast_cues) if lexicon.contrast_cues else None
+    wanted = {f"c{key}" for key in lexicon.aspect_concepts}
+    return cue, tuple((c.key, regex) for c, regex in lexicon.concept_regexes if c.key in wanted)
+
+
+def _without(text: str, spans: list[Span]) -> str:
+    for start, end in sorted(set(spans), reverse=True):
+        text = text[:start] + " " + text[end:]
     return text
+
+
+# "When should ESAs be started and how long before you call them a failure?" is two questions: split where a
+# new question starts (after "?", or "and"/"-"/";" followed by a question word).
+_QUESTION_START = r"(?:what|which|when|where|why|how|who|whose|would|will|is|are|was|were|does|do|did|can|could|should|has|have)\b"
+_CLAUSE_BREAK = re.compile(rf"\?\s+(?=\S)|\s*;\s*|\s+(?:and|but|also|plus|or|-|–)\s+(?={_QUESTION_START})", re.IGNORECASE)
+MIN_CLAUSE_WORDS = 3
+
+
+def sub_questions(lexicon: Lexicon, text: str) -> list[str]:
+    """The questions a compound question asks, each with the statements before them ("TD LR-MDS pt, prior HMA.")
+    and, when it names nothing itself, the names of the whole ("how long before you call them a failure" asks
+    about the ESAs named before it); [] for a single question."""
+    context, questions = _statements_first(text)
+    parts = [p.strip(" ?,.") for p in _CLAUSE_BREAK.split(questions)]
+    parts = [p for p in parts if len(p.split()) >= MIN_CLAUSE_WORDS]
+    if len(parts) < 2:
+        return []
+    named = [m.text for m in lexicon.mentions(questions)]
+    out = []
+    for part in parts:
+        carried = [] if lexicon.mentions(part) else named
+        part = f"{part} ({', '.join(dict.fromkeys(carried))})" if carried else part
+        out.append(f"{context} {part}".strip())
+    return out
+
+
+def _statements_first(text: str) -> tuple[str, str]:
+    """(the statements before the first question, the questions): "Pt on X. Would Y work and is Z ...?"."""
+    first_question = text.find("?")
+    head = text[: first_question if first_question >= 0 else len(text)]
+    cut = head.rfind(". ")
+    return (text[: cut + 1], text[cut + 2 :]) if cut >= 0 else ("", text)
+
+
+# "after <drug> fails", "failed <drug>", "<drug>-refractory", "no response to <drug>": the drug is the setting (a
+# prior therapy), not what the question asks about.
+_FAILED_BEFORE = re.compile(
+    r"(?:\bafter (?:failure of|failing|progression on)|\bfailed|\bfailing|\bpost|\brefractory to|\bresistant to|\bno response to|\bprogress\w* on|\bloss of response to)"
+    r"\s+(?:an?\s+|the\s+)?$", re.IGNORECASE)
+_FAILED_AFTER = re.compile(
+    r"^(?:[- ](?:failed|failure|refractory|r/r|resistant)\b|\s+(?:fail\w*|failure|stop(?:s|ped)? working|lost response|"
+    r"is not working|isn't working|doesn't work|did not work|didn't work)\b)", re.IGNORECASE)
+
+
+def prior_therapies(lexicon: Lexicon, text: str) -> frozenset[str]:
+    """The answerer's keys of drugs the question names as failed before ("after <drug> fails, what next?")."""
+    keys = set()
+    for mention in lexicon.mentions(text):
+        if mention.kind != "drug":
+            continue
+        if _FAILED_BEFORE.search(text[: mention.start]) or _FAILED_AFTER.match(text[mention.end :]):
+            keys.add(f"c{lexicon.drug(mention.id).key}")
+    return frozenset(keys)

@@ -13,6 +13,18 @@ from corpus.conflicts import KnownConflict
 
 
 class ConflictPositions:
+    def _conflicts_in_evidence(self, scored: list[ScoredSentence], touched: list[KnownConflict]) -> list[KnownConflict]:
+        """Conflicts the question touches by meaning: its best evidence holds positions of both documents
+        ("<drug> vs <comparator> head to head?" names no trigger, yet its best sentences are both sides)."""
+        top = scored[: self.tuning.conflict_evidence_depth]
+        found = []
+        for conflict in self.conflicts:
+            positions = {s.id for s in self._positions[conflict.topic]}
+            docs = {c.passage.doc_id for c in top if c.sentence.id in positions}
+            if conflict not in touched and len(docs) >= 2:
+                found.append(conflict)
+        return found
+
     def _conflicts_from_citations(self, chosen: list[ScoredSentence]) -> list[KnownConflict]:
         """An answer that quotes one position of a known conflict, or a sentence on its topic
         (one its triggers name), must show every position (the guard's conflict rail agrees)."""

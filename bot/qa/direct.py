@@ -18,6 +18,7 @@ import re
 from bot.qa.selection import ScoredSentence
 from corpus.lexicon import load_lexicon
 from corpus.retrieval import RetrievalResult
+from corpus.text import extract_figures
 from corpus.vocabulary import fold, stem
 
 _AUX = r"(?:is|are|was|were|does|do|did|has|have|had|can|could|should|will|would|may|might|must)"
@@ -30,7 +31,27 @@ _NEGATED_BEFORE = re.compile(r"\b(?:excluded|ineligible|not eligible)\b")
 _TOKEN = re.compile(r"[a-z0-9]+(?:\.[0-9]+)?")
 SCOPE_AFTER = 40  # characters a cue reaches forward ("no prior lenalidomide or HMAs")
 SCOPE_BEFORE = 20  # characters "excluded" reaches back ("del(5q) excluded")
+_TRIALS = load_lexicon().trial_words
+_UNIT_OF = {spelling.lower(): unit for unit, spellings in load_lexicon().units.items() for spelling in spellings}
 LEADS = {"yes": "Yes: ", "no": "No: ", "disagree": "The sources disagree: "}
+
+
+# "How many weeks ...?", "how long ...?", "what percentage ...?": the answer is a figure in that unit.
+_HOW_MANY = re.compile(r"\bhow (?:many|much) (\w+(?:/\w+)?)", re.IGNORECASE)
+_HOW_LONG = re.compile(r"\bhow long\b|\bafter how\b", re.IGNORECASE)
+_WHAT_SHARE = re.compile(r"\bwhat (?:percent(?:age)?|proportion|fraction|share)\b|\bhow many (?:patients|pts)\b", re.IGNORECASE)
+DURATIONS = frozenset({"weeks", "months", "years", "days", "cycles"})
+
+
+def asked_units(question: str) -> frozenset[str]:
+    """The units a figure answering the question is in (none: it asks for no figure)."""
+    if _WHAT_SHARE.search(question):
+        return frozenset({"%"})
+    match = _HOW_MANY.search(question)
+    if match:
+        unit = _UNIT_OF.get(match.group(1).lower())
+        return frozenset({unit}) if unit else frozenset()
+    return DURATIONS if _HOW_LONG.search(question) else frozenset()
 
 
 def is_yes_no(question: str) -> bool:
@@ -81,17 +102,42 @@ class DirectAnswers:
         if not terms or not is_yes_no(question) or self._meaning_without_unknown(result) < self.tuning.direct_min_meaning:
             return None
         on_point = []
-        for item in chosen:  # the sentence itself must name what is asked: its section heading is not enough
-            shared = terms & self._own_terms(item)
-            if set(entities) <= self._own_terms(item) and len(shared) >= self.tuning.direct_min_share * len(terms):
-                on_point.append((len(shared), item.score, item, shared))
+        for item in chosen:  # the sentence itself must name what is asked, or its section the trial asked about
+            named = self._own_terms(item) | self._trial_heading(item, entities)
+            shared = terms & named
+            if set(entities) <= named and len(shared) >= self.tuning.direct_min_share * len(terms):
+                # A sentence naming the entities itself beats one whose section heading names the trial.
+                own = set(entities) <= self._own_terms(item)
+                on_point.append((own, len(shared), item.score, item, shared))
         if not on_point:
             return None
-        _, _, point, shared = max(on_point, key=lambda t: (t[0], t[1]))
+        _, _, _, point, shared = max(on_point, key=lambda t: (t[0], t[1], t[2]))
         if any(point.sentence.id == s.id for sentences in self._positions.values() for s in sentences):
             return None  # one side of a known disagreement is no yes or no
         word = polarity(result.analysis.corrected, point.sentence.normalized, shared)
         return None if word is None else (point, word)
+
+    def _figure_first(
+        self, question: str, scored: list[ScoredSentence], chosen: list[ScoredSentence], entities: list[str]
+    ) -> list[ScoredSentence]:
+        """'After how many weeks ...?': the answer opens with the best close sentence giving a figure in weeks."""
+        units = asked_units(question)
+        if not units or not scored:
+            return chosen
+        if any(f.unit in units for f in extract_figures(chosen[0].sentence.normalized)):
+            return chosen
+        floor = self.tuning.fill_ratio * scored[0].score
+        on_subject = (c for c in scored if c.score >= floor and (not entities or set(entities) & self._about(c)))
+        figure = next((c for c in on_subject if any(f.unit in units for f in extract_figures(c.sentence.normalized))), None)
+        if figure is None:
+            return chosen
+        return [figure, *(c for c in chosen if c.sentence.id != figure.sentence.id)]
+
+    def _trial_heading(self, item: ScoredSentence, entities: list[str]) -> frozenset[str]:
+        """The section heading's terms when it names a trial the question asks about ("<drug>: <trial>"):
+        "Was median PFS reached in <trial>?" is answered by a sentence of that section that does not repeat it."""
+        heading = self._section_terms[item.passage.id]
+        return heading if set(entities) & _TRIALS & heading else frozenset()
 
     def _meaning_without_unknown(self, result: RetrievalResult) -> float:
         return self.retriever.meaning_kept(result.analysis) if result.analysis.unknown_terms else 1.0

@@ -3,7 +3,7 @@
 "Which options exist after ESA failure?" names no drug, yet its answer is several: the drugs the
 best evidence names, each with its own best sentence (instead of three sentences of one passage).
 An aspect's pick that does not name its drug or trial itself ("Of the 222 patients enrolled, ...")
-is quoted after the sentence of its passage that does.
+is quoted after the nearest earlier sentence of its section that does.
 """
 
 from __future__ import annotations
@@ -12,22 +12,27 @@ import re
 from collections.abc import Callable
 
 from bot.qa.selection import ScoredSentence
-from corpus.lexicon import Lexicon
+from corpus.models import Passage, Sentence
+from corpus.lexicon import Lexicon, whole_words
 
 # How far down the ranking a drug may be found, and how close to the best its sentence must score.
 OPTION_DEPTH = 12
 
 
 def option_cue(lexicon: Lexicon) -> re.Pattern[str] | None:
-    cues = lexicon.option_cues
-    return re.compile(r"(?<![\w-])(?:" + "|".join(cues) + r")(?!\w)", re.IGNORECASE) if cues else None
+    return whole_words(lexicon.option_cues) if lexicon.option_cues else None
+
+
+def trial_cue(lexicon: Lexicon) -> re.Pattern[str] | None:
+    """'Which trials support <drug>?': answered with the best sentence naming each trial the evidence names."""
+    return whole_words(lexicon.trial_cues) if lexicon.trial_cues else None
 
 
 def option_picks(
-    scored: list[ScoredSentence], drugs: frozenset[str], own_terms: Callable[[ScoredSentence], set[str]],
+    scored: list[ScoredSentence], kinds: frozenset[str], own_terms: Callable[[ScoredSentence], set[str]],
     min_ratio: float, limit: int,
 ) -> dict[str, ScoredSentence]:
-    """The best sentence naming each drug the top evidence names, in order of first appearance."""
+    """The best sentence naming each drug (or trial: `kinds`) the top evidence names, in order of first appearance."""
     if not scored:
         return {}
     floor = min_ratio * scored[0].score
@@ -35,7 +40,7 @@ def option_picks(
     for candidate in scored[:OPTION_DEPTH]:
         if candidate.score < floor or len(picks) >= limit:
             break
-        named = sorted(own_terms(candidate) & drugs - picks.keys())
+        named = sorted(own_terms(candidate) & kinds - picks.keys())
         taken = {p.sentence.id for p in picks.values()}
         if named and candidate.sentence.id not in taken:
             picks[named[0]] = candidate
@@ -43,17 +48,18 @@ def option_picks(
 
 
 def with_naming_sentences(
-    picks: dict[str, ScoredSentence], own_terms: Callable[[ScoredSentence], set[str]],
-    terms_of: Callable[[str], set[str]],
+    picks: dict[str, list[ScoredSentence]], own_terms: Callable[[ScoredSentence], set[str]],
+    terms_of: Callable[[str], set[str]], before: Callable[[ScoredSentence], list[tuple[Passage, Sentence]]],
 ) -> list[ScoredSentence]:
-    """Each pick, preceded by the nearest earlier sentence of its passage naming its aspect when it does not."""
+    """Each pick, preceded by the nearest earlier sentence of its section naming its aspect when it does not
+    ("Among responders, TI was durable" after the sentence that names the trial)."""
     out: list[ScoredSentence] = []
-    for entity, pick in picks.items():
-        if entity not in own_terms(pick):
-            sentences = pick.passage.sentences
-            before = sentences[: sentences.index(pick.sentence)]
-            naming = next((s for s in reversed(before) if entity in terms_of(s.id)), None)
-            if naming is not None and all(naming.id != o.sentence.id for o in out):
-                out.append(ScoredSentence(naming, pick.passage, pick.score, pick.coverage, pick.context_coverage, pick.dense))
-        out.append(pick)
+    for entity, aspect_picks in picks.items():
+        for pick in aspect_picks:
+            if entity not in own_terms(pick):
+                naming = next(((p, s) for p, s in reversed(before(pick)) if entity in terms_of(s.id)), None)
+                if naming is not None and all(naming[1].id != o.sentence.id for o in out):
+                    out.append(ScoredSentence(naming[1], naming[0], pick.score, pick.coverage, pick.context_coverage, pick.dense))
+            if all(pick.sentence.id != o.sentence.id for o in out):
+                out.append(pick)
     return out

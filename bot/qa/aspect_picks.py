@@ -1,0 +1,106 @@
+"""The Answerer's synthesis steps: the evidence for each aspect of a question (bot/qa/aspects.py), the options
+or trials a question asks for (bot/qa/synthesis.py), and a sentence for each drug or trial it names.
+
+A mixin like NotStated and DirectAnswers: the Answerer supplies retriever, tuning, corpus, max_sentences,
+_options_cue, _trial_cue, _score, _about and _own_terms.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot.qa.aspects import asked_of_each, aspect_queries, prior_therapies
+from bot.qa.selection import ScoredSentence, share, states_dose_for
+from bot.qa.synthesis import option_picks
+from corpus.lexicon import load_lexicon
+from corpus.models import Passage, Sentence
+
+_LEXICON = load_lexicon()
+DRUG_CONCEPTS = _LEXICON.drug_concept_keys
+TRIALS = _LEXICON.trial_words
+
+
+_ASKED = re.compile(r"\b(?:which|what)\s+(?:\w+\s+)?$", re.IGNORECASE)
+
+
+def asked_class_members(text: str) -> frozenset[str]:
+    """The members' keys of a drug class a 'which <class>' question asks for ("Which ESAs count as ...?")."""
+    for mention in _LEXICON.mentions(text):
+        if mention.kind == "class" and _ASKED.search(text[: mention.start]):
+            return frozenset(f"c{_LEXICON.drug(d).key}" for d in _LEXICON.members(mention.id))
+    return frozenset()
+
+
+class AspectPicks:
+    def _aspect_picks(self, text: str, entities: list[str]) -> dict[str, list[ScoredSentence]]:
+        """For a question naming several drugs, trials or contrasted populations: the best sentence about each,
+        each found by its own search (bot/qa/aspects.py), in the order the question names them; and, where
+        another close one says more of what is asked of it, that one too."""
+        picks: dict[str, list[ScoredSentence]] = {}
+        queries = aspect_queries(_LEXICON, text, entities)
+        asked = self.retriever.analyze(asked_of_each(_LEXICON, text, entities)).known_terms if queries else []
+        # "del(5q) vs RS: which agent for each?": each population's answer is a sentence naming a drug.
+        wants_drug = bool(self._options_cue and self._options_cue.search(text))
+        for entity, query in queries.items():
+            result = self.retriever.retrieve(query, k=None)
+            about = [c for c in self._score(result, {entity}) if entity in self._about(c)]
+            if "cdose" in {c.key for c in result.analysis.concepts}:  # "compare dose, route": a sentence dosing it
+                about = [c for c in about if states_dose_for(c.sentence.normalized, entity)] or about
+            if wants_drug:
+                about = [c for c in about if self._own_terms(c) & DRUG_CONCEPTS] or about
+            taken = {p[0].sentence.id for p in picks.values()}
+            if about and about[0].sentence.id not in taken:
+                picks[entity] = self._aspect_evidence(about, asked)
+        return picks
+
+    def _aspect_evidence(self, about: list[ScoredSentence], terms: list[str]) -> list[ScoredSentence]:
+        """Of an aspect's close contenders, the one covering most of the rest of the question ("the control arm in
+        <trial>": the sentence naming its comparator); then, among those at half the best score, the one saying
+        more of what is asked of it when the first does not ("durability of TI in <trial>": its duration of TI)."""
+        close = [c for c in about if c.score >= self.tuning.select_ratio * about[0].score]
+        first = max(close, key=lambda c: (c.coverage, c.score))
+        asked = [t for t in terms if t not in DRUG_CONCEPTS and t not in TRIALS]
+        wider = [c for c in about if c.score >= self.tuning.per_entity_ratio * about[0].score]
+        second = max(wider, key=lambda c: (share(asked, self._own_terms(c)), c.coverage, c.score))
+        better = share(asked, self._own_terms(second)) > share(asked, self._own_terms(first))
+        return [first, second] if better and second is not first else [first]
+
+    def _option_aspects(self, text: str, scored: list[ScoredSentence], entities: list[str]) -> dict[str, list[ScoredSentence]]:
+        """'Which options after ESA failure?' (no drug named): each drug the evidence names; 'which trials
+        support <drug>?': each trial; 'which ESAs ...?': each member of the class the evidence names."""
+        kinds = asked_class_members(text)
+        if kinds:
+            pass
+        elif not entities and self._options_cue and self._options_cue.search(text):
+            kinds = DRUG_CONCEPTS - prior_therapies(_LEXICON, text)  # "after <drug> fails": the others
+        elif self._trial_cue and self._trial_cue.search(text) and not set(entities) & TRIALS:
+            kinds = TRIALS
+        if kinds is None:
+            return {}
+        options = option_picks(scored, kinds, self._own_terms, self.tuning.per_entity_ratio, self.max_sentences)
+        return {key: [pick] for key, pick in options.items()}
+
+    def _earlier_in_section(self, item: ScoredSentence) -> list[tuple[Passage, Sentence]]:
+        """The sentences of the item's section before it, in document order, with their passages."""
+        passage = item.passage
+        section = [p for p in self.corpus.passages_of(passage.doc_id) if p.section == passage.section]
+        pairs = [(p, s) for p in section for s in p.sentences]
+        return pairs[: next(i for i, (_, s) in enumerate(pairs) if s.id == item.sentence.id)]
+
+    def _one_per_entity(
+        self, scored: list[ScoredSentence], chosen: list[ScoredSentence], entities: set[str], best_score: float
+    ) -> list[ScoredSentence]:
+        """'Compare luspatercept and imetelstat' needs a sentence about each of them."""
+        out = list(chosen)
+        for entity in sorted(entities):
+            if len(out) >= self.max_sentences or any(entity in self._about(c) for c in out):
+                continue
+            # The sentence about this entity that best covers the rest of the question
+            # ("compare the safety of X and Y": Y's safety sentence, not Y's first sentence).
+            about = [
+                c for c in scored
+                if c.score >= self.tuning.per_entity_ratio * best_score and entity in self._about(c) and c not in out
+            ]
+            if about:
+                out.append(max(about, key=lambda c: (c.coverage, c.score)))
+        return out

@@ -1,0 +1,37 @@
+"""Broad questions: "why treat anemia?", "how should therapy be sequenced?" are answered by several passages.
+
+A question the lexicon's `broad_cues` mark (why, how should, sequence, compare, what the evidence is) quotes
+the sentences close to its best at a lower ratio (`AnswerTuning.broad_select_ratio`), and each of its topic
+terms that no quoted sentence carries gets the best sentence that does (above `fill_ratio` of the best score):
+an aspect the first passage leaves out is not dropped for it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from bot.qa.selection import ScoredSentence
+from corpus.lexicon import Lexicon, whole_words
+
+
+def broad_cue(lexicon: Lexicon) -> re.Pattern[str] | None:
+    return whole_words(lexicon.broad_cues) if lexicon.broad_cues else None
+
+
+def fill_uncovered(
+    chosen: list[ScoredSentence], scored: list[ScoredSentence], terms: list[str],
+    own_terms: Callable[[ScoredSentence], set[str]], floor: float, limit: int,
+) -> list[ScoredSentence]:
+    """`chosen`, plus for each term none of them carries the best-scored sentence (at or above `floor`) that does."""
+    out = list(chosen)
+    covered = set().union(*(own_terms(c) for c in out)) if out else set()
+    for term in terms:
+        if term in covered or len(out) >= limit:
+            continue
+        ids = {c.sentence.id for c in out}
+        best = next((c for c in scored if c.score >= floor and term in own_terms(c) and c.sentence.id not in ids), None)
+        if best is not None:
+            out.append(best)
+            covered |= own_terms(best)
+    return out

@@ -1,0 +1,88 @@
+"""A message about one patient that asks something of the sources: the sources answer first, the check is offered.
+
+"Pt isn't transfusion dependent yet. Can we get <drug> covered?" describes a patient, but what the
+pharmacist needs first is what the sources require (the criteria and the documentation list, cited) and what
+they say about such a patient; the rules-core check of this patient is offered after, with the facts it waits
+on, never instead (issue 11). A plain check ("Is <drug> medically necessary for my patient?") still asks for
+the missing facts. Which wordings ask the sources is lexicon data (`approval_cues`, `source_cues`,
+`option_cues`), as are the criteria questions.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Any
+
+from bot.models import BotResponse
+from bot.verdict_text import facts_to_ask, plain
+from corpus.conflicts import KnownConflict, conflicts_for
+from corpus.lexicon import Lexicon, load_lexicon, whole_words
+from rules_core.decision import Decision
+
+if TYPE_CHECKING:  # pragma: no cover
+    from bot.qa.answerer import Answerer
+
+# "How can I get <drug> approved ...?", "what documentation do I need ...?": the user asks for the criteria.
+_ASKS_FOR_CRITERIA = re.compile(
+    r"\bhow\s+(?:can|do|would|should|could)\s+(?:i|we|you)\s+(?:get|obtain|justify|document|support)\b|"
+    r"\bwhat\s+(?:are|is)\s+the\s+(?:\w+\s+)?(?:criteria|requirements?|documentation)\b|"
+    r"\bwhat\s+(?:documentation|criteria)\b|\bwhat\s+(?:do|does|would)\s+(?:i|we|the\s+payer)\s+need\b",
+    re.IGNORECASE,
+)
+
+
+def _cue(patterns: list[str]) -> re.Pattern[str] | None:
+    return whole_words(patterns) if patterns else None
+
+
+def asks_for_criteria(text: str, lexicon: Lexicon | None = None) -> bool:
+    """The message asks what a payer requires: the criteria, the documentation, an approval."""
+    cue = _cue((lexicon or load_lexicon()).approval_cues)
+    return bool(_ASKS_FOR_CRITERIA.search(text) or (cue and cue.search(text)))
+
+
+def asks_the_sources(text: str, conflicts: tuple[KnownConflict, ...] = (), lexicon: Lexicon | None = None) -> bool:
+    """The message asks something the sources answer (criteria, evidence, options, a trial), not only a verdict,
+    or touches a topic they disagree on (first-line use: both positions come before any patient check)."""
+    lexicon = lexicon or load_lexicon()
+    if asks_for_criteria(text, lexicon) or any(m.kind == "trial" for m in lexicon.mentions(text)):
+        return True
+    if conflicts_for(text, conflicts):
+        return True
+    return any(cue is not None and cue.search(text) for cue in (_cue(lexicon.source_cues), _cue(lexicon.option_cues)))
+
+
+def criteria_for(text: str, lexicon: Lexicon | None = None) -> tuple[str, ...]:
+    """A prior-authorization question naming a drug ("reauth for lusp - when do I document response?"): the
+    drug's criteria questions, quoted after its own answer; () for any other question."""
+    lexicon = lexicon or load_lexicon()
+    if not asks_for_criteria(text, lexicon):
+        return ()
+    drugs = [m.id for m in lexicon.mentions(text) if m.kind == "drug" and lexicon.drug(m.id).rules]
+    return tuple(q.format(drug=lexicon.label(drugs[0])) for q in lexicon.criteria_questions) if drugs else ()
+
+
+def answer_then_offer(
+    answerer: Answerer, text: str, drug: str, decision: Decision, facts: dict[str, Any], notes: list[str]
+) -> BotResponse | None:
+    """The sources' answer to the message (with the drug's criteria when it asks for them), cited, then the
+    offer to check this patient with the facts the verdict waits on; None when the sources do not answer it
+    (then the check asks for its facts, as for any patient)."""
+    lexicon = load_lexicon()
+    name = lexicon.label(drug)
+    criteria = tuple(q.format(drug=name) for q in lexicon.criteria_questions) if asks_for_criteria(text, lexicon) else ()
+    if criteria and _ASKS_FOR_CRITERIA.search(text):  # "how can I get X approved?" asks for the criteria alone
+        response = answerer.answer_each(list(criteria))
+    else:  # no yes/no word: whether this patient qualifies is the rules core's to say, not a quote's
+        response = answerer.answer(text, also=criteria, lead=False)
+    if response.status != "answered" and criteria:  # the criteria asked for, even when the rest is not answered
+        response = answerer.answer_each(list(criteria))
+    if response.status != "answered":
+        return None
+    wanted = facts_to_ask(decision)  # only what the verdict waits on
+    asks = "; ".join(plain(m.label) for m in wanted)
+    offer = f"To check this patient against the criteria for {name}, tell me: {asks}."
+    return response.model_copy(
+        update={"notes": [*notes, offer, *response.notes], "missing_facts": [m.field for m in wanted],
+                "extracted_facts": facts}
+    )

@@ -1,0 +1,65 @@
+"""A patient message that asks the sources is answered from them first; the check is offered, never instead (issue 11)."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.sources_first import asks_for_criteria, asks_the_sources
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Pt not transfusion dependent yet, Hb 9. Will insurance cover Reblozyl?", True),
+    ("RS 7% with SF3B1, failed epoetin 8 wks. Approvable for lusp?", True),
+    ("Prior HMA, failed ESA and lusp. Would imetelstat be expected to work as well?", True),
+    ("Is luspatercept medically necessary for my patient?", False),
+    ("Can my patient get imetelstat? IPSS-R low, sEPO 800 U/L.", False),
+])
+def test_which_patient_messages_ask_the_sources(text, expected):
+    assert asks_the_sources(text) is expected
+
+
+def test_criteria_are_quoted_only_for_approval_language():
+    assert asks_for_criteria("Will the payer approve Reblozyl for her?")
+    assert not asks_for_criteria("Would imetelstat be expected to work as well for him?")
+
+
+def test_a_coverage_question_about_a_patient_is_answered_then_the_check_offered(engine):
+    response = engine.conversation().send("Pt not transfusion dependent yet, Hb 9. Will insurance cover Reblozyl?")
+    assert response.status == "answered" and response.route == "retrieval"
+    assert "transfusion-dependent" in response.answer and response.citations  # the sources' criteria, cited
+    assert not response.answer.startswith(("Yes:", "No:"))  # whether this patient qualifies is the rules core's
+    assert any("To check this patient" in note for note in response.notes)
+    assert "serum_epo" in response.missing_facts
+
+
+def test_the_offered_check_continues_with_the_facts_that_follow(engine):
+    chat = engine.conversation()
+    chat.send("RS 20%, SF3B1 mutated, IPSS-R low, no response to epoetin after 8 weeks with adequate iron. Approvable for lusp?")
+    follow_up = chat.send("sEPO 300 U/L, 4 units in the last 8 weeks")
+    assert follow_up.route == "rules" and follow_up.decision is not None
+
+
+def test_a_plain_check_still_asks_for_the_missing_facts(engine):
+    response = engine.conversation().send("Is luspatercept medically necessary for my patient?")
+    assert response.status == "needs_information" and response.route == "rules"
+
+
+def test_a_patient_message_on_a_disputed_topic_shows_both_positions_before_the_check(engine):
+    """First-line luspatercept for an ESA-naive patient: the sources disagree, and that comes first."""
+    response = engine.conversation().send("My patient is ESA-naive with RS 20% and 4 units every 8 weeks. Can she get luspatercept first-line?")
+    assert response.status == "answered"
+    topics = {c.topic: c for c in response.conflicts}
+    assert len({c.doc_id for c in topics["first-line luspatercept"].positions}) == 2
+    assert "ongoing" in response.answer and "60.4%" in response.answer
+    assert any("To check this patient" in note for note in response.notes)
+
+
+def test_a_prior_authorization_question_gets_its_answer_then_the_criteria(engine):
+    response = engine.ask("luspatercept renewal for the PA: when is the response assessed?")
+    assert "3-6 months" in response.answer and "must be documented" in response.answer
+    assert response.answer.index("3-6 months") < response.answer.index("must be documented")
+
+
+def test_an_approval_date_question_is_no_prior_authorization_question(engine):
+    response = engine.ask("When did luspatercept receive FDA approval?")
+    assert "April 2020" in response.answer and "must be documented" not in response.answer
