@@ -101,9 +101,11 @@ class Rows(Sequence):
     def __getitem__(self, row):
         if isinstance(row, slice):
             return [self._build(i) for i in range(*row.indices(self._count))]
-        if not -self._count <= row < self._count:
+        if 0 <= row < self._count:  # the common case first: retrieval reads many rows per question
+            return self._build(row)
+        if not -self._count <= row < 0:
             raise IndexError(row)
-        return self._build(row % self._count)
+        return self._build(row + self._count)
 
     def __iter__(self) -> Iterator:
         return (self._build(i) for i in range(self._count))
@@ -120,6 +122,7 @@ class PassageStore:
         self._doc_of_row = np.repeat(np.arange(len(documents)), [d.end - d.first for d in documents])
         self._doc_ids = [d.doc_id for d in documents]
         self._built: dict[int, Passage] = dict(enumerate(built))
+        self._sentences: dict[int, Sentence] = {}  # sentence row -> the one in its built passage
         self.passages = Rows(len(columns.passage_ids), self.passage)
         self.sentences = Rows(len(columns.sentence_ids), self.sentence)
 
@@ -150,8 +153,18 @@ class PassageStore:
         return frozenset(self._built)
 
     def sentence(self, row: int) -> Sentence:
-        owner = int(np.searchsorted(self.columns.first_sentence, row, side="right")) - 1
-        return self.passage(owner).sentences[row - int(self.columns.first_sentence[owner])]
+        found = self._sentences.get(row)
+        if found is None:
+            owner = int(self.sentence_owner[row])
+            found = self.passage(owner).sentences[row - int(self.columns.first_sentence[owner])]
+            self._sentences[row] = found
+        return found
+
+    @cached_property
+    def sentence_owner(self) -> np.ndarray:
+        """Sentence row -> the row of its passage."""
+        counts = np.diff(self.columns.first_sentence)
+        return np.repeat(np.arange(len(counts)), counts)
 
     def _make(self, row: int) -> Passage:
         c = self.columns

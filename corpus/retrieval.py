@@ -83,7 +83,7 @@ class HybridRetriever:
         self.lexical = lexical if lexical is not None else open_state(corpus, None)
         self.sentences: Sequence[Sentence] = corpus.sentences  # built by row when read: candidates only
         self._first_sentence = corpus.store.columns.first_sentence
-        self._sentence_passage = np.repeat(np.arange(len(corpus.passages)), np.diff(self._first_sentence))
+        self._sentence_passage = corpus.store.sentence_owner
         self.passage_row = corpus.passage_rows
         self.corpus_words = self.lexical.words
         # A drug an added document introduces by two names ('LUMTRIVA (lumatrombopag)'): either finds the other.
