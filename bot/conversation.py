@@ -17,7 +17,7 @@ from bot.guard.instructions import strip_instructions
 from bot.guard.models import GuardContext
 from bot.guard.premises import unsupported_premise
 from bot.models import BotResponse, Citation
-from bot.sources_first import answer_then_offer, asks_the_sources, criteria_for
+from bot.sources_first import answer_payer_question, answer_then_offer, asks_the_sources
 from bot.verdict_text import ask_text, facts_to_ask, verdict_lines
 from corpus.conflicts import for_pathway
 from corpus.text import fold_typed
@@ -90,7 +90,7 @@ class Conversation:
     def _answer_question(self, text: str, routing: Routing) -> BotResponse:
         query, note = self._resolve_pronouns(text, routing)
         # A prior-authorization question is answered with the drug's criteria and documentation list too.
-        response = self.engine.answerer.answer(query, also=criteria_for(query))
+        response = answer_payer_question(self.engine.answerer, query)
         if response.status == "refused":
             response = self._premise_retry(query, response)
         if self.engine.chat_model is not None and response.status == "answered":

@@ -63,3 +63,25 @@ def test_a_prior_authorization_question_gets_its_answer_then_the_criteria(engine
 def test_an_approval_date_question_is_no_prior_authorization_question(engine):
     response = engine.ask("When did luspatercept receive FDA approval?")
     assert "April 2020" in response.answer and "must be documented" not in response.answer
+
+
+@pytest.mark.parametrize("question", [
+    "reauthorization of luspatercept for the payer - what is needed?",
+    "what do I need to document for reauth for the payer on lusp?",
+])
+def test_a_renewal_question_in_payer_words_gets_the_criteria_and_the_response_assessment(engine, question):
+    """Payer words the sources never use do not refuse a renewal question about a drug with criteria: its
+    criteria, documentation list and the response assessment the sources set are quoted, cited."""
+    response = engine.ask(question)
+    assert response.status == "answered" and response.citations
+    assert "must be documented" in response.answer and "3-6 months" in response.answer
+
+
+def test_renewal_questions_are_added_only_for_renewal_language():
+    from bot.sources_first import criteria_for
+    from corpus.lexicon import load_lexicon
+
+    lexicon = load_lexicon()
+    plain, renewal = criteria_for("PA for lusp: what is needed?"), criteria_for("reauth for lusp: what is needed?")
+    assert len(plain) == len(lexicon.criteria_questions)
+    assert len(renewal) == len(lexicon.criteria_questions) + len(lexicon.renewal_questions)

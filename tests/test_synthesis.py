@@ -111,3 +111,30 @@ def test_a_drug_named_as_failed_is_the_setting_not_the_subject(engine):
     assert not prior_therapies(lexicon, "What is the response after luspatercept treatment?")
     first = engine.ask("failed Reblozyl - what's next?").answer.split("[1]")[0]
     assert "imetelstat" in first  # the next option, not the failed drug's approval
+
+
+def test_an_answer_with_every_conflict_position_stays_within_the_word_budget(engine):
+    """A comparison naming the disputed trial carries every position, its aspects' evidence, and no more than
+    the budget (AnswerTuning.max_answer_words) of words."""
+    import re
+
+    response = engine.ask("COMMANDS vs MEDALIST primary endpoint duration")
+    positions = {c.topic: c for c in response.conflicts}["first-line luspatercept"].positions
+    assert len({c.doc_id for c in positions}) == 2
+    assert len(re.sub(r"\s*\[\d+\]", "", response.answer).split()) <= engine.settings.answering.max_answer_words
+    assert "12 weeks" in response.answer and "MEDALIST" in response.answer
+
+
+def test_the_budget_keeps_the_opening_and_the_kept_sentences():
+    from bot.qa.budget import within_budget
+    from bot.qa.selection import ScoredSentence
+    from corpus.models import Sentence
+
+    def item(i: int, score: float, n: int) -> ScoredSentence:
+        sentence = Sentence(id=f"s{i}", passage_id="p", doc_id="d", normalized=" ".join(["w"] * n), start=i, end=i + 1)
+        return ScoredSentence(sentence, None, score, 0.0, 0.0, 0.0)
+
+    chosen = [item(0, 0.1, 50), item(1, 0.9, 50), item(2, 0.5, 50), item(3, 0.0, 50)]
+    assert [c.sentence.id for c in within_budget(chosen, {"s3"}, 160)] == ["s0", "s1", "s3"]  # lowest score first
+    assert [c.sentence.id for c in within_budget(chosen, {"s3"}, 120)] == ["s0", "s3"]
+    assert within_budget(chosen, set(), 0) == chosen

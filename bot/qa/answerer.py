@@ -6,8 +6,9 @@ document (OCR repaired), followed by the marker of the passage it came from.
 
 from __future__ import annotations
 
-from bot.citing import make_citation
-from bot.models import BotResponse, Citation
+from bot.models import BotResponse
+from bot.qa.budget import within_budget
+from bot.qa.compose import Composition
 from bot.qa.aspect_picks import AspectPicks
 from bot.qa.aspects import prior_therapies, sub_questions
 from bot.qa.conflict_positions import ConflictPositions
@@ -30,7 +31,6 @@ from corpus.conflicts import KnownConflict, conflicts_for, load_conflicts, posit
 from corpus.ingest import Corpus
 from corpus.learned import learned_drugs, name_terms
 from corpus.lexicon import load_lexicon
-from corpus.models import Passage, Sentence
 from corpus.retrieval import HybridRetriever, RetrievalResult
 from corpus.vocabulary import OUT_OF_SCOPE_QUALIFIERS, concepts_in, words
 
@@ -48,7 +48,7 @@ def coverage_statement(corpus: Corpus) -> str:
     return "They cover: " + "; ".join(scopes) + "."
 
 
-class Answerer(NotStated, ConflictPositions, DirectAnswers, AspectPicks):
+class Answerer(Composition, NotStated, ConflictPositions, DirectAnswers, AspectPicks):
     def __init__(
         self,
         corpus: Corpus,
@@ -103,14 +103,28 @@ class Answerer(NotStated, ConflictPositions, DirectAnswers, AspectPicks):
         listed = [c for c in self._conflicts_from_citations(chosen) if c not in touched]
         # On a contested topic the honest first word is that the sources disagree, never yes or no.
         direct = None if touched or not lead else self._direct_answer(question, result, chosen, entities)
-        if touched and lead and is_yes_no(question):
-            response = self._compose(chosen, [*touched, *listed])
-            return response.model_copy(update={"answer": LEADS["disagree"] + response.answer})
-        if direct is None:
-            return self._compose(chosen, [*touched, *listed])
-        point, word = direct  # the sentence on the question's point first, its answer word before it
-        response = self._compose([point, *(c for c in chosen if c is not point)], [*touched, *listed])
-        return response.model_copy(update={"answer": LEADS[word] + response.answer})
+        if direct is not None:  # the sentence on the question's point first, its answer word before it
+            chosen = [direct[0], *(c for c in chosen if c is not direct[0])]
+        response = self._compose(self._concise(chosen, touched, aspects), [*touched, *listed])
+        word = "disagree" if touched and lead and is_yes_no(question) else direct[1] if direct else None
+        return response.model_copy(update={"answer": LEADS[word] + response.answer}) if word else response
+
+    def _concise(
+        self, chosen: list[ScoredSentence], touched: list[KnownConflict], aspects: dict[str, list[ScoredSentence]]
+    ) -> list[ScoredSentence]:
+        """Within the word budget (bot/qa/budget.py): the positions, the opening and each aspect's first pick stay."""
+        kept = {s.id for conflict in touched for s in self._positions[conflict.topic]}
+        named = set().union(*(self._sentence_terms[i] for i in kept)) if kept else set()
+        ids = [c.sentence.id for c in chosen]
+        for entity, picks in aspects.items():
+            first = picks[0].sentence.id
+            if entity in named:
+                continue  # a position quoting the aspect already carries it
+            kept.add(first)
+            at = ids.index(first) if first in ids else 0
+            if at and entity not in self._own_terms(picks[0]) and entity in self._own_terms(chosen[at - 1]):
+                kept.add(ids[at - 1])  # the sentence naming the aspect, before a pick that does not
+        return within_budget(chosen, kept, self.tuning.max_answer_words)
 
     def _chosen(
         self, question: str, result: RetrievalResult, scored: list[ScoredSentence], entities: list[str],
@@ -273,37 +287,3 @@ class Answerer(NotStated, ConflictPositions, DirectAnswers, AspectPicks):
 
     def _about(self, item: ScoredSentence) -> set[str]:
         return self._sentence_terms[item.sentence.id] | self._section_terms[item.passage.id]
-
-    def _compose(self, chosen: list[ScoredSentence], conflicts: list[KnownConflict]) -> BotResponse:
-        # Group by passage (first appearance order), document order inside a passage.
-        order: list[str] = []
-        by_passage: dict[str, list[Sentence]] = {}
-        for item in chosen:
-            if item.passage.id not in by_passage:
-                order.append(item.passage.id)
-                by_passage[item.passage.id] = []
-            by_passage[item.passage.id].append(item.sentence)
-        parts, citations = [], []
-        for n, passage_id in enumerate(order, start=1):
-            passage = self.corpus.passage(passage_id)
-            sentences = sorted(by_passage[passage_id], key=lambda s: s.start)
-            parts.extend(f"{unit} [{n}]" for unit in render_units(passage, sentences))
-            citations.append(self.citation(n, passage, sentences))
-        conflict_models = [self._conflict_model(c, citations) for c in conflicts]
-        return BotResponse(
-            status="answered",
-            route="retrieval",
-            answer=" ".join(parts),
-            citations=citations,
-            conflicts=conflict_models,
-        )
-
-    def citation(self, n: int, passage: Passage, sentences: list[Sentence]) -> Citation:
-        return make_citation(self.corpus, n, passage, sentences)
-
-    def _refuse(self, reason: str) -> BotResponse:
-        return BotResponse(
-            status="refused",
-            route="refusal",
-            answer=f"I can't answer that from the source documents. {reason} {self.coverage}",
-        )
