@@ -105,25 +105,29 @@ class Answerer(Composition, NotStated, ConflictPositions, DirectAnswers, AspectP
         direct = None if touched or not lead else self._direct_answer(question, result, chosen, entities)
         if direct is not None:  # the sentence on the question's point first, its answer word before it
             chosen = [direct[0], *(c for c in chosen if c is not direct[0])]
-        response = self._compose(self._concise(chosen, touched, aspects), [*touched, *listed])
+        response = self._compose(self._concise(chosen, touched, aspects, entities, result), [*touched, *listed])
         word = "disagree" if touched and lead and is_yes_no(question) else direct[1] if direct else None
         return response.model_copy(update={"answer": LEADS[word] + response.answer}) if word else response
 
     def _concise(
-        self, chosen: list[ScoredSentence], touched: list[KnownConflict], aspects: dict[str, list[ScoredSentence]]
+        self, chosen: list[ScoredSentence], touched: list[KnownConflict], aspects: dict[str, list[ScoredSentence]],
+        entities: list[str], result: RetrievalResult,
     ) -> list[ScoredSentence]:
-        """Within the word budget (bot/qa/budget.py): the positions, the opening and each aspect's first pick stay."""
-        kept = {s.id for conflict in touched for s in self._positions[conflict.topic]}
-        named = set().union(*(self._sentence_terms[i] for i in kept)) if kept else set()
+        """Within the word budget (bot/qa/budget.py): the positions, the opening and each aspect's evidence stay,
+        unless a position naming the aspect says as much of what is asked of it (then it is the aspect's evidence)."""
+        positions = [s.id for conflict in touched for s in self._positions[conflict.topic]]
+        kept = set(positions)
+        asked = self._asked_of_each(result.analysis.corrected, entities) if aspects else []
         ids = [c.sentence.id for c in chosen]
         for entity, picks in aspects.items():
-            first = picks[0].sentence.id
-            if entity in named:
-                continue  # a position quoting the aspect already carries it
-            kept.add(first)
-            at = ids.index(first) if first in ids else 0
-            if at and entity not in self._own_terms(picks[0]) and entity in self._own_terms(chosen[at - 1]):
-                kept.add(ids[at - 1])  # the sentence naming the aspect, before a pick that does not
+            pick = max(picks, key=lambda p: share(asked, self._own_terms(p)))  # the first on a tie
+            best = share(asked, self._own_terms(pick))
+            if any(entity in self._sentence_terms[i] and share(asked, self._sentence_terms[i]) >= best for i in positions):
+                continue
+            kept.add(pick.sentence.id)
+            at = ids.index(pick.sentence.id) if pick.sentence.id in ids else 0
+            if entity not in self._own_terms(pick):  # the sentence naming the aspect, before a pick that does not
+                kept |= {next((i for i in reversed(ids[:at]) if entity in self._sentence_terms[i]), pick.sentence.id)}
         return within_budget(chosen, kept, self.tuning.max_answer_words)
 
     def _chosen(
