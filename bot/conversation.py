@@ -17,7 +17,7 @@ from bot.guard.instructions import strip_instructions
 from bot.guard.models import GuardContext
 from bot.guard.premises import unsupported_premise
 from bot.models import BotResponse, Citation
-from bot.sources_first import answer_payer_question, answer_then_offer, asks_the_sources
+from bot.sources_first import answer_payer_question, answer_then_offer, asks_for_criteria, asks_the_sources
 from bot.verdict_text import ask_text, facts_to_ask, verdict_lines
 from corpus.conflicts import for_pathway
 from corpus.text import fold_typed
@@ -180,9 +180,14 @@ class Conversation:
         if pending and not sources_first:
             return _needs(" ".join(a.question for a in pending), facts, notes, [a.field for a in pending])
         decision = rules_core.evaluate(drug, rules_core.PatientFacts.model_validate(facts))
-        if sources_first and (pending or decision.decision == "insufficient_documentation"):
+        if sources_first and (pending or decision.decision == "insufficient_documentation" or asks_for_criteria(text)):
             with_open = [*notes, *(a.question for a in pending)]
-            answered = answer_then_offer(self.engine.answerer, text, drug, decision, facts, with_open)
+            # payer language with every fact given: the sources' criteria, then this patient's verdict
+            settled = not pending and asks_for_criteria(text)
+            answered = answer_then_offer(self.engine.answerer, text, drug, decision, facts, with_open, settled)
+            if answered is not None and answered.decision is not None:
+                recorded, recorded_note = self._recorded(decision, facts)
+                return answered.model_copy(update={"decision": recorded, "notes": [*answered.notes, *recorded_note]})
             if answered is not None:
                 return answered
             if pending:

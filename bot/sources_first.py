@@ -14,7 +14,7 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from bot.models import BotResponse
-from bot.verdict_text import facts_to_ask, plain
+from bot.verdict_text import facts_to_ask, plain, verdict_lines
 from corpus.conflicts import KnownConflict, conflicts_for
 from corpus.lexicon import Lexicon, load_lexicon, whole_words
 from rules_core.decision import Decision
@@ -82,10 +82,12 @@ def answer_payer_question(answerer: Answerer, text: str) -> BotResponse:
 
 
 def answer_then_offer(
-    answerer: Answerer, text: str, drug: str, decision: Decision, facts: dict[str, Any], notes: list[str]
+    answerer: Answerer, text: str, drug: str, decision: Decision, facts: dict[str, Any], notes: list[str],
+    settled: bool = False,
 ) -> BotResponse | None:
     """The sources' answer to the message (with the drug's criteria when it asks for them), cited, then the
-    offer to check this patient with the facts the verdict waits on; None when the sources do not answer it
+    offer to check this patient with the facts the verdict waits on, or, when the facts settle it, the verdict
+    (the decision attached; `settled`: no assumption is open); None when the sources do not answer it
     (then the check asks for its facts, as for any patient)."""
     lexicon = load_lexicon()
     name = lexicon.label(drug)
@@ -98,6 +100,11 @@ def answer_then_offer(
         response = answerer.answer_each(list(criteria))
     if response.status != "answered":
         return None
+    if settled and decision.decision != "insufficient_documentation":  # the facts settle it: the verdict, after the sources
+        verdict = verdict_lines(decision, lambda _citation: 0)[0]
+        note = f"{verdict} Ask whether {name} is medically necessary for this patient for each criterion, cited."
+        return response.model_copy(update={"notes": [*notes, note, *response.notes], "decision": decision,
+                                           "extracted_facts": facts})
     wanted = facts_to_ask(decision)  # only what the verdict waits on
     asks = "; ".join(plain(m.label) for m in wanted)
     offer = f"To check this patient against the criteria for {name}, tell me: {asks}."

@@ -85,3 +85,26 @@ def test_renewal_questions_are_added_only_for_renewal_language():
     plain, renewal = criteria_for("PA for lusp: what is needed?"), criteria_for("reauth for lusp: what is needed?")
     assert len(plain) == len(lexicon.criteria_questions)
     assert len(renewal) == len(lexicon.criteria_questions) + len(lexicon.renewal_questions)
+
+
+def test_a_payer_question_with_every_fact_gets_the_sources_then_the_verdict(engine):
+    """Payer language and facts that settle the check: the sources' answer first (retrieval, cited), then this
+    patient's verdict as a note, the decision attached (the rules core's, never a quote's yes or no); the check
+    the note offers gives each criterion, cited."""
+    chat = engine.conversation()
+    response = chat.send(
+        "IPSS-R low, RS 2%, SF3B1 wild-type, 4 units in 8 wks, failed epoetin alfa after 8 wks with iron replete, "
+        "sEPO 300. Will the payer approve luspatercept?")
+    assert response.status == "answered" and response.route == "retrieval" and response.citations
+    assert response.decision is not None and response.decision.decision == "does_not_meet"
+    assert any(note.startswith("Verdict: luspatercept does not meet") for note in response.notes)
+    assert not response.answer.startswith(("Yes:", "No:"))
+    check = chat.send("Is luspatercept medically necessary for this patient?")
+    assert check.route == "rules" and check.decision.decision == "does_not_meet" and check.citations
+
+
+def test_an_eligibility_question_without_payer_language_still_gets_the_verdict(engine):
+    response = engine.conversation().send(
+        "Is luspatercept appropriate first line for my patient who has never received an ESA: IPSS-R low, 3 units "
+        "in the last 8 weeks, sEPO 250 U/L, blasts 2%, no del(5q), ring sideroblasts 0%, SF3B1 wild-type?")
+    assert response.route == "rules" and response.decision is not None
