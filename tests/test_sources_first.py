@@ -11,6 +11,7 @@ from bot.sources_first import asks_for_criteria, asks_the_sources
     ("Pt not transfusion dependent yet, Hb 9. Will insurance cover Reblozyl?", True),
     ("RS 7% with SF3B1, failed epoetin 8 wks. Approvable for lusp?", True),
     ("Prior HMA, failed ESA and lusp. Would imetelstat be expected to work as well?", True),
+    ("Why start treatment early in a non-TD del5q pt with Hb 9.5?", True),  # a why asks the sources' rationale
     ("Is luspatercept medically necessary for my patient?", False),
     ("Can my patient get imetelstat? IPSS-R low, sEPO 800 U/L.", False),
 ])
