@@ -12,7 +12,7 @@ from bot.qa.compose import Composition
 from bot.qa.aspect_picks import AspectPicks
 from bot.qa.aspects import prior_therapies, sub_questions
 from bot.qa.conflict_positions import ConflictPositions
-from bot.qa.coverage import broad_cue, fill_uncovered
+from bot.qa.coverage import broad_cue, fill_uncovered, payer_cue
 from bot.qa.direct import LEADS, DirectAnswers, is_yes_no
 from bot.qa.not_stated import NotStated
 from bot.qa.not_stated import concept_label as _label
@@ -74,6 +74,7 @@ class Answerer(Composition, NotStated, ConflictPositions, DirectAnswers, AspectP
         self._positions = {c.topic: position_sentences(c, corpus) for c in self.conflicts}
         self._options_cue = option_cue(_LEXICON)
         self._broad_cue = broad_cue(_LEXICON)
+        self._payer_cue = payer_cue(_LEXICON)
         self._trial_cue = trial_cue(_LEXICON)
 
     def _document_subject(self, doc_id: str) -> set[str]:
@@ -98,55 +99,61 @@ class Answerer(Composition, NotStated, ConflictPositions, DirectAnswers, AspectP
             return dose_problem
         if len(aspects) < 2:
             aspects = self._option_aspects(result.analysis.corrected, scored, entities) or aspects
-        chosen, touched = self._chosen(question, result, scored, entities, aspects)
-        chosen += self._best_of_each(list(also), chosen)
+        chosen, touched, parts = self._chosen(question, result, scored, entities, aspects)
+        criteria = self._best_of_each(list(also), chosen)
+        chosen += criteria
+        # Kept within the budget: each part's and each criterion's best, and the sentences close to the best.
+        parts |= {c.sentence.id for c in [*criteria, *chosen] if c in criteria or c.score >= self.tuning.select_ratio * scored[0].score}
         listed = [c for c in self._conflicts_from_citations(chosen) if c not in touched]
         # On a contested topic the honest first word is that the sources disagree, never yes or no.
         direct = None if touched or not lead else self._direct_answer(question, result, chosen, entities)
         if direct is not None:  # the sentence on the question's point first, its answer word before it
             chosen = [direct[0], *(c for c in chosen if c is not direct[0])]
-        response = self._compose(self._concise(chosen, touched, aspects, entities, result), [*touched, *listed])
+        concise = self._concise(chosen, parts, touched, aspects, entities, result)
+        response = self._compose(concise, [*touched, *listed])
         word = "disagree" if touched and lead and is_yes_no(question) else direct[1] if direct else None
         return response.model_copy(update={"answer": LEADS[word] + response.answer}) if word else response
 
     def _concise(
-        self, chosen: list[ScoredSentence], touched: list[KnownConflict], aspects: dict[str, list[ScoredSentence]],
-        entities: list[str], result: RetrievalResult,
+        self, chosen: list[ScoredSentence], parts: set[str], touched: list[KnownConflict],
+        aspects: dict[str, list[ScoredSentence]], entities: list[str], result: RetrievalResult,
     ) -> list[ScoredSentence]:
-        """Within the word budget (bot/qa/budget.py): the positions, the opening and each aspect's evidence stay,
-        unless a position naming the aspect says as much of what is asked of it (then it is the aspect's evidence)."""
+        """Within the word budget (bot/qa/budget.py): the positions, the opening and each aspect's evidence (with the
+        sentence naming it) stay, unless a position naming the aspect says as much of what is asked of it."""
         positions = [s.id for conflict in touched for s in self._positions[conflict.topic]]
-        kept = set(positions)
+        kept = set(positions) | parts
         asked = self._asked_of_each(result.analysis.corrected, entities) if aspects else []
         ids = [c.sentence.id for c in chosen]
         for entity, picks in aspects.items():
-            pick = max(picks, key=lambda p: share(asked, self._own_terms(p)))  # the first on a tie
-            best = share(asked, self._own_terms(pick))
+            best = max(share(asked, self._own_terms(p)) for p in picks)
             if any(entity in self._sentence_terms[i] and share(asked, self._sentence_terms[i]) >= best for i in positions):
                 continue
-            kept.add(pick.sentence.id)
-            at = ids.index(pick.sentence.id) if pick.sentence.id in ids else 0
-            if entity not in self._own_terms(pick):  # the sentence naming the aspect, before a pick that does not
-                kept |= {next((i for i in reversed(ids[:at]) if entity in self._sentence_terms[i]), pick.sentence.id)}
+            for pick in picks:
+                kept.add(pick.sentence.id)
+                at = ids.index(pick.sentence.id) if pick.sentence.id in ids else 0
+                if entity not in self._own_terms(pick):  # the sentence naming the aspect, before a pick that does not
+                    kept |= {next((i for i in reversed(ids[:at]) if entity in self._sentence_terms[i]), pick.sentence.id)}
         return within_budget(chosen, kept, self.tuning.max_answer_words)
 
     def _chosen(
         self, question: str, result: RetrievalResult, scored: list[ScoredSentence], entities: list[str],
         aspects: dict[str, list[ScoredSentence]],
-    ) -> tuple[list[ScoredSentence], list[KnownConflict]]:
-        """The sentences to quote, and the known conflicts whose topic the question is on."""
+    ) -> tuple[list[ScoredSentence], list[KnownConflict], set[str]]:
+        """The sentences to quote, the known conflicts whose topic the question is on, and the ids of the best
+        sentence of each part of a compound question."""
         text = result.analysis.corrected
         touched = conflicts_for(text, self.conflicts)
         broad = self._broad_cue is not None and self._broad_cue.search(text)
         if broad or is_yes_no(question):  # whether / why / compare: a disagreement in the evidence is the answer's
             touched += self._conflicts_in_evidence(scored, touched)
-        chosen = self._select(scored, set(entities), aspects, result.analysis.known_terms if broad else None)
+        wide = broad or (self._payer_cue is not None and self._payer_cue.search(text))
+        chosen = self._select(scored, set(entities), aspects, result.analysis.known_terms if wide else None)
         chosen = self._figure_first(text, scored, chosen, entities)
         # A compound question ("when to start X and how long before calling it a failure?"): each part's best too.
-        chosen += self._best_of_each(sub_questions(_LEXICON, question), chosen, fresh=True)
+        parts = self._best_of_each(sub_questions(_LEXICON, question), chosen, fresh=True)
         # Every position only when the question is on the contested topic; an answer that merely
         # quotes a sentence on it lists the conflict (its summary names both sides).
-        return self._with_conflict_positions(chosen, touched), touched
+        return self._with_conflict_positions(chosen + parts, touched), touched, {c.sentence.id for c in parts}
 
     def answer_each(self, questions: list[str]) -> BotResponse:
         """One answer to several plain questions: the best evidence of each, in order, each quote

@@ -1,6 +1,6 @@
 """Answers kept concise: over `AnswerTuning.max_answer_words`, the least needed quotes are dropped.
 
-A question on a contested topic ("COMMANDS vs MEDALIST: endpoint duration?") carries every position of the
+A question on a contested topic ("<trial A> vs <trial B>: endpoint duration?") carries every position of the
 conflict (the guard requires them) besides its own evidence; the sum can run past what a reader takes in.
 What must stay: the opening sentence, each aspect's first evidence, and the positions. The rest (second
 evidence of an aspect, continuations, fill-ins) goes lowest score first until the answer fits.
