@@ -279,3 +279,13 @@ def test_an_uncovered_drug_beside_covered_ones_is_noted_and_the_covered_ones_ans
 def test_an_uncovered_drug_alone_is_still_refused(engine):
     response = engine.ask("what TI rate did eltrombopag achieve?")
     assert response.status == "refused" and "eltrombopag" in response.answer
+
+
+@pytest.mark.parametrize("question", [
+    "How much vitamin D should my MDS patient on luspatercept take daily?",  # a dose of the uncovered drug
+    "Is vitamin D safe for a patient on luspatercept?",  # the covered drug is only the patient's treatment
+])
+def test_a_question_about_the_uncovered_drug_is_refused_though_a_covered_one_is_named(engine, question):
+    response = engine.ask(question)
+    assert response.status == "refused" and "vitamin D" in response.answer
+    assert "mg/kg" not in response.answer

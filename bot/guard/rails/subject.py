@@ -11,6 +11,8 @@ answer. Conflict positions stay (the conflict rail requires them). Nothing left:
 
 from __future__ import annotations
 
+import re
+
 from bot.guard.claims import DOSE_QUESTION, dose_facts, drug_mentions
 from bot.guard.instructions import strip_instructions
 from bot.guard.knowledge import GuardKnowledge
@@ -20,6 +22,8 @@ from bot.guard.subject import Subject, subject_of
 from corpus.text import extract_figures
 
 NAME = "subject"
+# Drugs asked about side by side: "A and B", "A or B", "A vs B", "compare A with B", "each", "both".
+_COORDINATED = re.compile(r"\b(?:and|or|vs\.?|versus|compar\w*|each|both|between)\b", re.IGNORECASE)
 ONLY_LR_MDS = "The source documents speak only of lower-risk MDS"
 
 
@@ -63,6 +67,10 @@ def _partly_covered(draft: GuardDraft, subject: Subject, knowledge: GuardKnowled
     covered drug is named, or nothing about one is left (then the question is refused)."""
     covered = subject.drugs & knowledge.coverage.drugs
     if subject.not_for_rules or subject.populations or not covered or not draft.needs_citations:
+        return None
+    # A dose question, or one naming a covered drug only as the patient's treatment ("<uncovered> for my patient
+    # on <drug>?"), asks about the uncovered drug: another drug's evidence is never its answer.
+    if DOSE_QUESTION.search(draft.question) or not _COORDINATED.search(draft.question):
         return None
     off = {s.index for s in draft.claims() if not _names_any(s, covered, knowledge)}
     if not [s for s in draft.claims() if s.index not in off]:
