@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cached_property, lru_cache
+from functools import lru_cache
 from pathlib import Path
 
 from corpus.cleaning import (
@@ -30,6 +30,7 @@ from corpus.models import (
     Sentence,
     load_manifest,
 )
+from corpus.passage_store import PassageStore
 from corpus.text import sentence_spans
 
 CORPUS_DIR = Path(__file__).resolve().parent
@@ -52,13 +53,12 @@ class Document:
 @dataclass(frozen=True)
 class Corpus:
     documents: tuple[Document, ...]
-    passages: tuple[Passage, ...]
+    store: PassageStore = field(compare=False, repr=False)  # passages and sentences by row (corpus/passage_store.py)
     dropped: tuple[DroppedBlock, ...]
     content_hash: str
     conflicts_file: Path | None = None  # the manifest's known-conflicts file, if it declares one
     added: Mapping[str, AddedDocument] = field(default_factory=dict, compare=False)  # by id: documents a site added
     hidden: frozenset[str] = frozenset()  # shipped documents left out (MDSBOT_HIDDEN_DOCUMENTS)
-    _by_id: dict[str, Passage] = field(default_factory=dict, compare=False, repr=False)
 
     def document(self, doc_id: str) -> Document:
         for doc in self.documents:
@@ -66,35 +66,41 @@ class Corpus:
                 return doc
         raise KeyError(doc_id)
 
+    @property
+    def passages(self) -> Sequence[Passage]:
+        """Every passage in corpus order; each is built when first read (a start builds none)."""
+        return self.store.passages
+
+    @property
+    def sentences(self) -> Sequence[Sentence]:
+        return self.store.sentences
+
     def passage(self, passage_id: str) -> Passage:
-        return self._by_id[passage_id]
+        return self.store.passage(self.store.passage_rows[passage_id])
 
     def has_passage(self, passage_id: str) -> bool:
-        return passage_id in self._by_id
+        return passage_id in self.store.passage_rows
 
-    @cached_property
-    def sentences(self) -> tuple[Sentence, ...]:
-        return tuple(s for p in self.passages for s in p.sentences)
-
-    @cached_property
+    @property
     def passage_rows(self) -> dict[str, int]:
         """Passage id -> its position in `passages` (rows of the lexical state and the stored vectors)."""
-        return {p.id: i for i, p in enumerate(self.passages)}
+        return self.store.passage_rows
 
-    @cached_property
+    @property
     def sentence_rows(self) -> dict[str, int]:
         """Sentence id -> its position in `sentences`."""
-        return {s.id: i for i, s in enumerate(self.sentences)}
-
-    @cached_property
-    def _passages_by_doc(self) -> dict[str, tuple[Passage, ...]]:
-        grouped: dict[str, list[Passage]] = {}
-        for p in self.passages:
-            grouped.setdefault(p.doc_id, []).append(p)
-        return {doc_id: tuple(found) for doc_id, found in grouped.items()}
+        return self.store.sentence_rows
 
     def passages_of(self, doc_id: str) -> list[Passage]:
-        return list(self._passages_by_doc.get(doc_id, ()))
+        return [self.store.passage(row) for row in self.store.rows_of(doc_id)]
+
+    def sections_of(self, doc_id: str) -> list[str]:
+        """A document's section titles in order (no passage is built)."""
+        return self.store.sections_of(doc_id)
+
+    def document_digest(self, doc_id: str) -> str:
+        """Digest of a document's passages (ids, sections, cleaned texts): what its derived files are keyed by."""
+        return self.store.documents[doc_id].digest
 
     def quote_span(self, doc_id: str, quote: str) -> tuple[int, int] | None:
         """Span in the shipped file of a verbatim quote (whitespace and line-break hyphens as in quote_form)."""
@@ -152,11 +158,11 @@ def _load_corpus(manifest_path: Path, added_dir: Path | None, _stamp: str, hidde
             raise ManifestError(f"{declared_in}: document {info.id!r}: {exc}") from None
         passages.extend(doc_passages)
         dropped.extend(doc_dropped)
+    store = PassageStore.from_passages([d.id for d in documents], passages, {d.id: d.raw for d in documents})
     return Corpus(
-        tuple(documents), tuple(passages), tuple(dropped), _content_hash(documents, passages),
+        tuple(documents), store, tuple(dropped), _content_hash(documents, passages),
         conflicts_file=manifest_path.parent / manifest.conflicts if manifest.conflicts else None,
         added={record.info.id: record for record in added}, hidden=frozenset(hidden),
-        _by_id={p.id: p for p in passages},
     )
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import shutil
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,14 +34,11 @@ def analyzer_fingerprint() -> str:
     return digest.hexdigest()[:16]
 
 
-def document_key(passages: list[Passage], fingerprint: str) -> str:
-    """Content key of one document's passages (ids, sections, cleaned text)."""
-    digest = hashlib.sha256(fingerprint.encode())
-    for p in passages:
-        digest.update(f"{p.id}|{p.section}|{p.normalized}".encode())
-        for s in p.sentences:
-            digest.update(f"|{s.id}|{s.normalized}".encode())
-    return digest.hexdigest()[:20]
+def document_key(corpus: Corpus, doc_id: str, fingerprint: str) -> str:
+    """Content key of one document's passages (ids, sections, cleaned text) for one kind of derived file.
+
+    From the digest the cut corpus keeps per document: a start builds no passage to key its files."""
+    return hashlib.sha256(f"{fingerprint}|{corpus.document_digest(doc_id)}".encode()).hexdigest()[:20]
 
 
 def terms_of(text: str) -> list[str]:
@@ -56,7 +54,7 @@ class DocumentTerms:
     words: list[str]  # every word of its passages (sections included): spelling and premise checks
 
     @classmethod
-    def analyse(cls, passages: list[Passage]) -> DocumentTerms:
+    def analyse(cls, passages: Sequence[Passage]) -> DocumentTerms:
         sections: dict[str, list[str]] = {}
         fields: dict[str, list[list[str]]] = {name: [] for name in FIELDS}
         found: set[str] = set()
@@ -112,14 +110,13 @@ class DocumentCache:
 
     def terms(self, corpus: Corpus, doc_id: str, fingerprint: str, writable: bool) -> tuple[DocumentTerms, bool]:
         """(the document's terms, whether they had to be analysed now)."""
-        passages = corpus.passages_of(doc_id)
-        path = self.root / safe_name(doc_id) / f"{document_key(passages, fingerprint)}.npz"
+        path = self.root / safe_name(doc_id) / f"{document_key(corpus, doc_id, fingerprint)}.npz"
         if path.exists():
             try:
                 return DocumentTerms.load(path), False
             except (OSError, ValueError, KeyError):
                 pass  # a damaged cache file is analysed again below
-        terms = DocumentTerms.analyse(passages)
+        terms = DocumentTerms.analyse(corpus.passages_of(doc_id))
         if writable:
             self.forget(doc_id)  # older versions of this document
             terms.save(path)

@@ -4,6 +4,7 @@ dense ranking by reciprocal rank fusion (RRF)."""
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -80,10 +81,9 @@ class HybridRetriever:
         self.index = index
         self.candidates = candidates
         self.lexical = lexical if lexical is not None else open_state(corpus, None)
-        self.sentences: tuple[Sentence, ...] = corpus.sentences
-        counts = np.fromiter((len(p.sentences) for p in corpus.passages), dtype=np.int64, count=len(corpus.passages))
-        self._first_sentence = np.concatenate(([0], np.cumsum(counts)))
-        self._sentence_passage = np.repeat(np.arange(len(corpus.passages)), counts)
+        self.sentences: Sequence[Sentence] = corpus.sentences  # built by row when read: candidates only
+        self._first_sentence = corpus.store.columns.first_sentence
+        self._sentence_passage = corpus.store.sentence_owner
         self.passage_row = corpus.passage_rows
         self.corpus_words = self.lexical.words
         # A drug an added document introduces by two names ('LUMTRIVA (lumatrombopag)'): either finds the other.

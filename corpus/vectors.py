@@ -39,10 +39,10 @@ class VectorCache:
         copied = 0
         writable = self.root is not None and _writable(self.root)
         for doc in self.corpus.documents:
-            passages = self.corpus.passages_of(doc.id)
-            key = document_key(passages, stamp)
+            key = document_key(self.corpus, doc.id, stamp)
             loaded = self._load(doc.id, key)
             if loaded is None:
+                passages = self.corpus.passages_of(doc.id)
                 loaded = {kind: self._fetch(collections[kind], read, doc.id, _ids(passages, kind)) for kind in KINDS}
                 copied += 1
                 if writable:

@@ -31,52 +31,14 @@ def engine(index_dir):
 
 @pytest.fixture
 def chroma_run(tmp_path):
-    """A real `chroma run` server on a free 127.0.0.1 port: ``.url``, ``.process``, ``.path``, ``.restart()``."""
+    """A real `chroma run` server on a free 127.0.0.1 port (corpus/chroma_server.py): ``.url``, ``.process``,
+    ``.path``, ``.kill()``, ``.start()`` again on the same store and port."""
+    from corpus.chroma_server import ChromaServer, ServerDidNotStart
+
     server = ChromaServer(tmp_path / "server-db")
-    server.start()
+    try:
+        server.start()
+    except ServerDidNotStart as exc:
+        pytest.fail(str(exc))
     yield server
     server.stop()
-
-
-class ChromaServer:
-    def __init__(self, path):
-        import socket
-
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            self.port = s.getsockname()[1]
-        self.path = path
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.process = None
-
-    def start(self) -> None:
-        import subprocess
-        import sys
-        import time
-        import urllib.request
-        from pathlib import Path
-
-        chroma = Path(sys.executable).parent / "chroma"
-        self.process = subprocess.Popen(
-            [str(chroma), "run", "--path", str(self.path), "--host", "127.0.0.1", "--port", str(self.port)],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                urllib.request.urlopen(f"{self.url}/api/v2/heartbeat", timeout=1)
-                return
-            except OSError:
-                time.sleep(0.3)
-        self.process.kill()
-        pytest.fail("chroma server did not start")
-
-    def kill(self) -> None:
-        self.process.kill()
-        self.process.wait(timeout=20)
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            self.process.wait(timeout=20)

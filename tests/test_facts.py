@@ -352,11 +352,15 @@ def test_no_transfusions(text, units):
     assert extract_facts(text).facts == {"rbc_units_last_8_weeks": units}
 
 
-@pytest.mark.parametrize("text", ["not transfusion dependent", "Not transfusion-dependent."])
+@pytest.mark.parametrize("text", [
+    "not transfusion dependent", "Not transfusion-dependent.", "pt isn't transfusion dependent yet",
+    "he is not yet transfusion-dependent", "not TD yet", "no longer transfusion dependent", "she isn't TD",
+])
 def test_not_transfusion_dependent_is_not_zero_units(text):
     extracted = extract_facts(text)  # below a dependence threshold is not "no transfusions"
     assert extracted.facts == {}
-    assert any("please give RBC units" in note for note in extracted.notes)
+    assert any("is not a unit count" in note for note in extracted.notes)
+    assert not any("dependence stated" in note for note in extracted.notes)
 
 
 def test_transfusion_dependent_without_a_count_asks_for_units():

@@ -50,7 +50,12 @@ _NO_TRANSFUSIONS = re.compile(
     r"|do(?:es)?(?:n't|\s+not)\s+(?:require|need)\s+(?:RBC\s+|any\s+)?transfusions?)",
     re.IGNORECASE,
 )
-_NOT_DEPENDENT = re.compile(r"\bnot\s+(?:RBC[- ])?transfusion[- ]dependent\b", re.IGNORECASE)
+# "not / isn't / no longer / never been (yet) transfusion dependent", "not TD yet": below a threshold
+_NOT_DEPENDENT = re.compile(
+    r"(?:\bnot|n't|\bno\s+longer|\bnever)\s+(?:(?:yet|currently|been|really)\s+)*"
+    r"(?:RBC[- ])?(?:transfusion[- ]dependent\b|TD\b)",
+    re.IGNORECASE,
+)
 _TRANSFUSION_DEPENDENT = re.compile(r"\b(?:RBC[- ])?transfusion[- ]dependen(?:t|ce)\b|\bRBC[- ]TD\b", re.IGNORECASE)
 
 

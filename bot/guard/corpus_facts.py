@@ -53,13 +53,13 @@ def forget_document(root: Path, doc_id: str) -> None:
 
 
 def _document_facts(corpus: Corpus, doc_id: str, lexicon: Lexicon, root: Path | None, stamp: str) -> dict[str, list[str]]:
-    passages = corpus.passages_of(doc_id)
-    path = root / safe_name(doc_id) / f"{document_key(passages, stamp)}.json" if root is not None else None
+    path = root / safe_name(doc_id) / f"{document_key(corpus, doc_id, stamp)}.json" if root is not None else None
     if path is not None and path.exists():
         try:
             return json.loads(path.read_text())
         except (OSError, ValueError):
             pass  # read again below
+    passages = corpus.passages_of(doc_id)
     coverage = Coverage.of((f"{p.section} {p.normalized}" for p in passages), lexicon)
     facts = {
         "dosed": sorted({d for p in passages for s in p.sentences for d in dose_facts(s.normalized, lexicon).drugs}),

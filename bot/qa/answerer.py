@@ -43,7 +43,7 @@ def coverage_statement(corpus: Corpus) -> str:
     """What the documents cover, from the manifest: each one's declared scope, else its section titles."""
     scopes = []
     for doc in corpus.documents:
-        scope = doc.info.covers or ", ".join(dict.fromkeys(p.section for p in corpus.passages_of(doc.id)))
+        scope = doc.info.covers or ", ".join(corpus.sections_of(doc.id))
         scopes.append(f"{scope} ({doc.info.short_title})")
     return "They cover: " + "; ".join(scopes) + "."
 
