@@ -6,7 +6,6 @@ The same engine serves `mdsbot ask` (a fresh conversation per question),
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -18,7 +17,7 @@ from bot.followup import PRONOUN, Reading, Topic, drug_of, read_turn, remembered
 from bot.guard.instructions import strip_instructions
 from bot.guard.models import GuardContext
 from bot.models import BotResponse, Citation
-from bot.sources_first import answer_then_offer, asks_the_sources, criteria_for
+from bot.sources_first import answer_payer_question, answer_then_offer, asks_for_criteria, asks_the_sources
 from bot.verdict_text import ask_text, facts_to_ask, verdict_lines
 from corpus.conflicts import for_pathway
 from corpus.text import fold_typed
@@ -91,7 +90,7 @@ class Conversation:
         reading = self._resolve_pronouns(text, routing)
         query = reading.query
         # A prior-authorization question is answered with the drug's criteria and documentation list too.
-        response = self.engine.answerer.answer(query, also=criteria_for(query))
+        response = answer_payer_question(self.engine.answerer, query)
         response = premise_first(query, response, self.engine.answerer, self.engine.guard.knowledge)
         if self.engine.chat_model is not None and response.status == "answered":
             response = self._llm_draft(query, response)
@@ -174,9 +173,14 @@ class Conversation:
         if pending and not sources_first:
             return _needs(" ".join(a.question for a in pending), facts, notes, [a.field for a in pending])
         decision = rules_core.evaluate(drug, rules_core.PatientFacts.model_validate(facts))
-        if sources_first and (pending or decision.decision == "insufficient_documentation"):
+        if sources_first and (pending or decision.decision == "insufficient_documentation" or asks_for_criteria(text)):
             with_open = [*notes, *(a.question for a in pending)]
-            answered = answer_then_offer(self.engine.answerer, text, drug, decision, facts, with_open)
+            # payer language with every fact given: the sources' criteria, then this patient's verdict
+            settled = not pending and asks_for_criteria(text)
+            answered = answer_then_offer(self.engine.answerer, text, drug, decision, facts, with_open, settled)
+            if answered is not None and answered.decision is not None:
+                recorded, recorded_note = self._recorded(decision, facts)
+                return answered.model_copy(update={"decision": recorded, "notes": [*answered.notes, *recorded_note]})
             if answered is not None:
                 return answered
             if pending:

@@ -140,6 +140,11 @@ class AnswerTuning(BaseModel):
         "positions of both documents, whatever its words (besides the conflict's triggers); 0 turns this off. "
         "Deeper pulls the ring-sideroblast positions into every approval question (tried 4 on the dev sets).",
     )
+    max_answer_words: int = Field(
+        default=250, ge=0, le=2000,
+        description="Words an answer should stay within: over it, the lowest-scored quotes that are neither a known "
+        "conflict's position, the opening sentence nor an aspect's first evidence are dropped; 0 turns this off.",
+    )
     weight_dense: float = Field(default=0.25, ge=0, le=1, description="Weight of the sentence's cosine similarity.")
     weight_lexical: float = Field(default=0.1, ge=0, le=1, description="Weight of its BM25 score (normalised to the best).")
     weight_rank: float = Field(default=0.15, ge=0, le=1, description="Weight of 1/(1 + its passage's fused rank).")

@@ -14,7 +14,7 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from bot.models import BotResponse
-from bot.verdict_text import facts_to_ask, plain
+from bot.verdict_text import facts_to_ask, plain, verdict_lines
 from corpus.conflicts import KnownConflict, conflicts_for
 from corpus.lexicon import Lexicon, load_lexicon, whole_words
 from rules_core.decision import Decision
@@ -59,18 +59,39 @@ def criteria_for(text: str, lexicon: Lexicon | None = None) -> tuple[str, ...]:
     if not asks_for_criteria(text, lexicon):
         return ()
     drugs = [m.id for m in lexicon.mentions(text) if m.kind == "drug" and lexicon.drug(m.id).rules]
-    return tuple(q.format(drug=lexicon.label(drugs[0])) for q in lexicon.criteria_questions) if drugs else ()
+    return _criteria_questions(text, lexicon.label(drugs[0]), lexicon) if drugs else ()
+
+
+def _criteria_questions(text: str, name: str, lexicon: Lexicon) -> tuple[str, ...]:
+    """The drug's criteria questions; a renewal ("reauth", "continue") adds the response assessment's."""
+    renewal = _cue(lexicon.renewal_cues)
+    asked = [*lexicon.criteria_questions, *(lexicon.renewal_questions if renewal and renewal.search(text) else [])]
+    return tuple(q.format(drug=name) for q in asked)
+
+
+def answer_payer_question(answerer: Answerer, text: str) -> BotResponse:
+    """A question about the sources; a prior-authorization one naming a drug with criteria gets them quoted too,
+    and, when its own wording is not answered ("reauth for the payer - what's needed?"), the criteria alone:
+    they are that drug's, never another's (criteria_for)."""
+    criteria = criteria_for(text)
+    response = answerer.answer(text, also=criteria)
+    if response.status == "refused" and criteria:
+        each = answerer.answer_each(list(criteria))
+        return each if each.status == "answered" else response
+    return response
 
 
 def answer_then_offer(
-    answerer: Answerer, text: str, drug: str, decision: Decision, facts: dict[str, Any], notes: list[str]
+    answerer: Answerer, text: str, drug: str, decision: Decision, facts: dict[str, Any], notes: list[str],
+    settled: bool = False,
 ) -> BotResponse | None:
     """The sources' answer to the message (with the drug's criteria when it asks for them), cited, then the
-    offer to check this patient with the facts the verdict waits on; None when the sources do not answer it
+    offer to check this patient with the facts the verdict waits on, or, when the facts settle it, the verdict
+    (the decision attached; `settled`: no assumption is open); None when the sources do not answer it
     (then the check asks for its facts, as for any patient)."""
     lexicon = load_lexicon()
     name = lexicon.label(drug)
-    criteria = tuple(q.format(drug=name) for q in lexicon.criteria_questions) if asks_for_criteria(text, lexicon) else ()
+    criteria = _criteria_questions(text, name, lexicon) if asks_for_criteria(text, lexicon) else ()
     if criteria and _ASKS_FOR_CRITERIA.search(text):  # "how can I get X approved?" asks for the criteria alone
         response = answerer.answer_each(list(criteria))
     else:  # no yes/no word: whether this patient qualifies is the rules core's to say, not a quote's
@@ -79,6 +100,11 @@ def answer_then_offer(
         response = answerer.answer_each(list(criteria))
     if response.status != "answered":
         return None
+    if settled and decision.decision != "insufficient_documentation":  # the facts settle it: the verdict, after the sources
+        verdict = verdict_lines(decision, lambda _citation: 0)[0]
+        note = f"{verdict} Ask whether {name} is medically necessary for this patient for each criterion, cited."
+        return response.model_copy(update={"notes": [*notes, note, *response.notes], "decision": decision,
+                                           "extracted_facts": facts})
     wanted = facts_to_ask(decision)  # only what the verdict waits on
     asks = "; ".join(plain(m.label) for m in wanted)
     offer = f"To check this patient against the criteria for {name}, tell me: {asks}."

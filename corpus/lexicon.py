@@ -193,6 +193,15 @@ class Lexicon(BaseModel):
         description="Lower-case endings of nonproprietary drug names (USAN/INN stems: '-mab', '-dustat'): a word the "
         "sources never use that ends so names a drug they do not cover.",
     )
+    renewal_cues: list[str] = Field(
+        default_factory=list,
+        description="Regexes of renewal language ('reauthorization', 'renewal', 'continue'): a prior-authorization "
+        "question using them gets the `renewal_questions` quoted too.",
+    )
+    renewal_questions: list[str] = Field(
+        default_factory=list,
+        description="Questions ('{drug}' = its label) answered after the criteria when a user asks about a renewal.",
+    )
     trial_cues: list[str] = Field(
         default_factory=list,
         description="Regexes of a question asking for the trials ('which trials support ...'): answered with the best "
@@ -222,7 +231,7 @@ class Lexicon(BaseModel):
     )
 
     _cue_patterns = field_validator(
-        "contrast_cues", "broad_cues", "approval_cues", "source_cues", "trial_cues", "option_cues"
+        "contrast_cues", "broad_cues", "approval_cues", "source_cues", "trial_cues", "option_cues", "renewal_cues"
     )(lambda cls, v: _valid_patterns(v))
 
     @model_validator(mode="after")

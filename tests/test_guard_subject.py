@@ -258,3 +258,34 @@ def test_a_dose_question_naming_no_known_drug_gets_no_drugs_dose(guard):
     shown = guard.review(response, question)
     assert shown.status == "refused" and "mg/kg" not in shown.answer and "by name" in shown.answer
     assert guard.review(response, "What dose was used in MEDALIST?").status == "answered"  # the trial names its drug
+
+
+@pytest.mark.parametrize("question, uncovered", [
+    ("compare luspatercept, imetelstat and romiplostim for transfusion independence", "romiplostim"),
+    ("what TI rates did luspatercept and eltrombopag achieve?", "eltrombopag"),
+])
+def test_an_uncovered_drug_beside_covered_ones_is_noted_and_the_covered_ones_answered(engine, question, uncovered):
+    """The sources' evidence on the covered drugs, after a note that they do not cover the other; every quoted
+    sentence names a covered drug (none could be read as about the uncovered one)."""
+    response = engine.ask(question)
+    assert response.status == "answered"
+    assert response.answer.startswith(f"Note: the sources do not cover {uncovered};")
+    assert "luspatercept" in response.answer and response.citations
+    lexicon = engine.guard.knowledge.lexicon
+    for citation in response.citations:
+        assert {m.kind for m in lexicon.mentions(citation.quote, treatments=True)} & {"drug", "class", "trial"}
+
+
+def test_an_uncovered_drug_alone_is_still_refused(engine):
+    response = engine.ask("what TI rate did eltrombopag achieve?")
+    assert response.status == "refused" and "eltrombopag" in response.answer
+
+
+@pytest.mark.parametrize("question", [
+    "How much vitamin D should my MDS patient on luspatercept take daily?",  # a dose of the uncovered drug
+    "Is vitamin D safe for a patient on luspatercept?",  # the covered drug is only the patient's treatment
+])
+def test_a_question_about_the_uncovered_drug_is_refused_though_a_covered_one_is_named(engine, question):
+    response = engine.ask(question)
+    assert response.status == "refused" and "vitamin D" in response.answer
+    assert "mg/kg" not in response.answer

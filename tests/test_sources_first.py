@@ -11,6 +11,7 @@ from bot.sources_first import asks_for_criteria, asks_the_sources
     ("Pt not transfusion dependent yet, Hb 9. Will insurance cover Reblozyl?", True),
     ("RS 7% with SF3B1, failed epoetin 8 wks. Approvable for lusp?", True),
     ("Prior HMA, failed ESA and lusp. Would imetelstat be expected to work as well?", True),
+    ("Why start treatment early in a non-TD del5q pt with Hb 9.5?", True),  # a why asks the sources' rationale
     ("Is luspatercept medically necessary for my patient?", False),
     ("Can my patient get imetelstat? IPSS-R low, sEPO 800 U/L.", False),
 ])
@@ -63,3 +64,48 @@ def test_a_prior_authorization_question_gets_its_answer_then_the_criteria(engine
 def test_an_approval_date_question_is_no_prior_authorization_question(engine):
     response = engine.ask("When did luspatercept receive FDA approval?")
     assert "April 2020" in response.answer and "must be documented" not in response.answer
+
+
+@pytest.mark.parametrize("question", [
+    "reauthorization of luspatercept for the payer - what is needed?",
+    "what do I need to document for reauth for the payer on lusp?",
+])
+def test_a_renewal_question_in_payer_words_gets_the_criteria_and_the_response_assessment(engine, question):
+    """Payer words the sources never use do not refuse a renewal question about a drug with criteria: its
+    criteria, documentation list and the response assessment the sources set are quoted, cited."""
+    response = engine.ask(question)
+    assert response.status == "answered" and response.citations
+    assert "must be documented" in response.answer and "3-6 months" in response.answer
+
+
+def test_renewal_questions_are_added_only_for_renewal_language():
+    from bot.sources_first import criteria_for
+    from corpus.lexicon import load_lexicon
+
+    lexicon = load_lexicon()
+    plain, renewal = criteria_for("PA for lusp: what is needed?"), criteria_for("reauth for lusp: what is needed?")
+    assert len(plain) == len(lexicon.criteria_questions)
+    assert len(renewal) == len(lexicon.criteria_questions) + len(lexicon.renewal_questions)
+
+
+def test_a_payer_question_with_every_fact_gets_the_sources_then_the_verdict(engine):
+    """Payer language and facts that settle the check: the sources' answer first (retrieval, cited), then this
+    patient's verdict as a note, the decision attached (the rules core's, never a quote's yes or no); the check
+    the note offers gives each criterion, cited."""
+    chat = engine.conversation()
+    response = chat.send(
+        "IPSS-R low, RS 2%, SF3B1 wild-type, 4 units in 8 wks, failed epoetin alfa after 8 wks with iron replete, "
+        "sEPO 300. Will the payer approve luspatercept?")
+    assert response.status == "answered" and response.route == "retrieval" and response.citations
+    assert response.decision is not None and response.decision.decision == "does_not_meet"
+    assert any(note.startswith("Verdict: luspatercept does not meet") for note in response.notes)
+    assert not response.answer.startswith(("Yes:", "No:"))
+    check = chat.send("Is luspatercept medically necessary for this patient?")
+    assert check.route == "rules" and check.decision.decision == "does_not_meet" and check.citations
+
+
+def test_an_eligibility_question_without_payer_language_still_gets_the_verdict(engine):
+    response = engine.conversation().send(
+        "Is luspatercept appropriate first line for my patient who has never received an ESA: IPSS-R low, 3 units "
+        "in the last 8 weeks, sEPO 250 U/L, blasts 2%, no del(5q), ring sideroblasts 0%, SF3B1 wild-type?")
+    assert response.route == "rules" and response.decision is not None

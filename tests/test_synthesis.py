@@ -73,6 +73,9 @@ def test_a_compound_question_gets_the_evidence_of_each_part():
     parts = sub_questions(load_lexicon(), "When is ESA therapy best begun, and how many weeks before it is called a failure?")
     assert len(parts) == 2 and "ESA" in parts[1]  # the second part carries what the first names
     assert sub_questions(load_lexicon(), "What is the dose of luspatercept and imetelstat?") == []
+    # A part naming nothing refers back, never forward to a name a later part gives.
+    first, second = sub_questions(load_lexicon(), "How long do LR-MDS patients live; and what did imetelstat show for survival?")
+    assert "imetelstat" not in first and "imetelstat" in second
 
 
 def test_both_parts_of_a_compound_question_are_answered(engine):
@@ -111,3 +114,33 @@ def test_a_drug_named_as_failed_is_the_setting_not_the_subject(engine):
     assert not prior_therapies(lexicon, "What is the response after luspatercept treatment?")
     first = engine.ask("failed Reblozyl - what's next?").answer.split("[1]")[0]
     assert "imetelstat" in first  # the next option, not the failed drug's approval
+
+
+def test_over_the_word_budget_the_positions_and_the_asked_evidence_stay(engine):
+    """A comparison naming the disputed trial carries every position and, for each aspect, the sentence saying
+    what is asked of it (its duration of TI); other quotes go when the answer is over the budget."""
+    from bot.qa.answerer import Answerer
+    from bot.settings import AnswerTuning
+
+    question = "how long did transfusion independence last with luspatercept in COMMANDS and in MEDALIST?"
+    full = engine.answerer.answer(question)
+    tight = Answerer(engine.corpus, engine.retriever, tuning=AnswerTuning(max_answer_words=150)).answer(question)
+    for response in (full, tight):
+        assert "150" in response.answer and "79.9" in response.answer  # each trial's duration of TI
+        assert "ongoing" in response.answer and "60.4%" in response.answer  # both documents' positions
+    assert {c.quote for c in tight.citations} <= {c.quote for c in full.citations}  # dropped, never added
+
+
+def test_the_budget_keeps_the_opening_and_the_kept_sentences():
+    from bot.qa.budget import within_budget
+    from bot.qa.selection import ScoredSentence
+    from corpus.models import Sentence
+
+    def item(i: int, score: float, n: int) -> ScoredSentence:
+        sentence = Sentence(id=f"s{i}", passage_id="p", doc_id="d", normalized=" ".join(["w"] * n), start=i, end=i + 1)
+        return ScoredSentence(sentence, None, score, 0.0, 0.0, 0.0)
+
+    chosen = [item(0, 0.1, 50), item(1, 0.9, 50), item(2, 0.5, 50), item(3, 0.0, 50)]
+    assert [c.sentence.id for c in within_budget(chosen, {"s3"}, 160)] == ["s0", "s1", "s3"]  # lowest score first
+    assert [c.sentence.id for c in within_budget(chosen, {"s3"}, 120)] == ["s0", "s3"]
+    assert within_budget(chosen, set(), 0) == chosen

@@ -140,6 +140,7 @@ class GuardDraft(BaseModel):
     note: str | None = None  # premise note to prefix
     dose_refusal: tuple[str, ...] = ()  # drug labels: turn the answer into "no dose stated" refusal
     subject_refusal: str | None = None  # why the sources cannot answer about this subject: the answer becomes a refusal
+    subject_note: str | None = None  # what the question names that the sources do not cover, the rest answered
     removed: int = 0  # statements dropped before the draft was settled (read again after a rebuild)
 
     @property

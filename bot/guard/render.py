@@ -90,7 +90,7 @@ def settle(draft: GuardDraft, knowledge: GuardKnowledge) -> GuardDraft:
     """The repaired answer read again: final markers, nothing pending but refusal and note."""
     settled = read_draft(render_answer(draft, knowledge), draft.question, knowledge, draft.context)
     return settled.model_copy(update={"dose_refusal": draft.dose_refusal, "note": draft.note,
-                                      "subject_refusal": draft.subject_refusal,
+                                      "subject_refusal": draft.subject_refusal, "subject_note": draft.subject_note,
                                       "removed": draft.removed + len(draft.dropped)})
 
 
@@ -104,6 +104,8 @@ def finish(draft: GuardDraft, rendered: BotResponse) -> BotResponse:
         rendered = rendered.model_copy(update={"status": "refused", "answer": f"{head} {LEAD_INS[0]}{rendered.answer.strip()}"})
     elif draft.note is not None:
         rendered = rendered.model_copy(update={"answer": f"{draft.note} {rendered.answer}"})
+    if draft.subject_note is not None and not draft.dose_refusal:
+        rendered = rendered.model_copy(update={"answer": f"{draft.subject_note} {rendered.answer}"})
     removed = draft.removed + len(draft.dropped)
     if removed:
         line = f"The guard removed {removed} statement(s) of the draft that the sources do not support."

@@ -6,12 +6,13 @@ document (OCR repaired), followed by the marker of the passage it came from.
 
 from __future__ import annotations
 
-from bot.citing import make_citation
-from bot.models import BotResponse, Citation
+from bot.models import BotResponse
+from bot.qa.budget import within_budget
+from bot.qa.compose import Composition
 from bot.qa.aspect_picks import AspectPicks
 from bot.qa.aspects import prior_therapies, sub_questions
 from bot.qa.conflict_positions import ConflictPositions
-from bot.qa.coverage import broad_cue, fill_uncovered
+from bot.qa.coverage import broad_cue, fill_uncovered, payer_cue
 from bot.qa.direct import LEADS, DirectAnswers, is_yes_no
 from bot.qa.not_stated import NotStated
 from bot.qa.not_stated import concept_label as _label
@@ -31,7 +32,6 @@ from corpus.conflicts import KnownConflict, conflicts_for, load_conflicts, posit
 from corpus.ingest import Corpus
 from corpus.learned import learned_drugs, name_terms
 from corpus.lexicon import load_lexicon
-from corpus.models import Passage, Sentence
 from corpus.retrieval import HybridRetriever, RetrievalResult
 from corpus.vocabulary import OUT_OF_SCOPE_QUALIFIERS, concepts_in, words
 
@@ -49,7 +49,7 @@ def coverage_statement(corpus: Corpus) -> str:
     return "They cover: " + "; ".join(scopes) + "."
 
 
-class Answerer(NotStated, ConflictPositions, DirectAnswers, AspectPicks):
+class Answerer(Composition, NotStated, ConflictPositions, DirectAnswers, AspectPicks):
     def __init__(
         self,
         corpus: Corpus,
@@ -75,6 +75,7 @@ class Answerer(NotStated, ConflictPositions, DirectAnswers, AspectPicks):
         self._positions = {c.topic: position_sentences(c, corpus) for c in self.conflicts}
         self._options_cue = option_cue(_LEXICON)
         self._broad_cue = broad_cue(_LEXICON)
+        self._payer_cue = payer_cue(_LEXICON)
         self._trial_cue = trial_cue(_LEXICON)
 
     def _document_subject(self, doc_id: str) -> set[str]:
@@ -101,37 +102,61 @@ class Answerer(NotStated, ConflictPositions, DirectAnswers, AspectPicks):
             return dose_problem
         if len(aspects) < 2:
             aspects = self._option_aspects(result.analysis.corrected, scored, entities) or aspects
-        chosen, touched = self._chosen(question, result, scored, entities, aspects)
-        chosen += self._best_of_each(list(also), chosen)
+        chosen, touched, parts = self._chosen(question, result, scored, entities, aspects)
+        criteria = self._best_of_each(list(also), chosen)
+        chosen += criteria
+        # Kept within the budget: each part's and each criterion's best, and the sentences close to the best.
+        parts |= {c.sentence.id for c in [*criteria, *chosen] if c in criteria or c.score >= self.tuning.select_ratio * scored[0].score}
         listed = [c for c in self._conflicts_from_citations(chosen) if c not in touched]
         # On a contested topic the honest first word is that the sources disagree, never yes or no.
         direct = None if touched or not lead else self._direct_answer(question, result, chosen, entities)
-        if touched and lead and is_yes_no(question):
-            response = self._compose(chosen, [*touched, *listed])
-            return response.model_copy(update={"answer": LEADS["disagree"] + response.answer})
-        if direct is None:
-            return self._compose(chosen, [*touched, *listed])
-        point, word = direct  # the sentence on the question's point first, its answer word before it
-        response = self._compose([point, *(c for c in chosen if c is not point)], [*touched, *listed])
-        return response.model_copy(update={"answer": LEADS[word] + response.answer})
+        if direct is not None:  # the sentence on the question's point first, its answer word before it
+            chosen = [direct[0], *(c for c in chosen if c is not direct[0])]
+        concise = self._concise(chosen, parts, touched, aspects, entities, result)
+        response = self._compose(concise, [*touched, *listed])
+        word = "disagree" if touched and lead and is_yes_no(question) else direct[1] if direct else None
+        return response.model_copy(update={"answer": LEADS[word] + response.answer}) if word else response
+
+    def _concise(
+        self, chosen: list[ScoredSentence], parts: set[str], touched: list[KnownConflict],
+        aspects: dict[str, list[ScoredSentence]], entities: list[str], result: RetrievalResult,
+    ) -> list[ScoredSentence]:
+        """Within the word budget (bot/qa/budget.py): the positions, the opening and each aspect's evidence (with the
+        sentence naming it) stay, unless a position naming the aspect says as much of what is asked of it."""
+        positions = [s.id for conflict in touched for s in self._positions[conflict.topic]]
+        kept = set(positions) | parts
+        asked = self._asked_of_each(result.analysis.corrected, entities) if aspects else []
+        ids = [c.sentence.id for c in chosen]
+        for entity, picks in aspects.items():
+            best = max(share(asked, self._own_terms(p)) for p in picks)
+            if any(entity in self._sentence_terms[i] and share(asked, self._sentence_terms[i]) >= best for i in positions):
+                continue
+            for pick in picks:
+                kept.add(pick.sentence.id)
+                at = ids.index(pick.sentence.id) if pick.sentence.id in ids else 0
+                if entity not in self._own_terms(pick):  # the sentence naming the aspect, before a pick that does not
+                    kept |= {next((i for i in reversed(ids[:at]) if entity in self._sentence_terms[i]), pick.sentence.id)}
+        return within_budget(chosen, kept, self.tuning.max_answer_words)
 
     def _chosen(
         self, question: str, result: RetrievalResult, scored: list[ScoredSentence], entities: list[str],
         aspects: dict[str, list[ScoredSentence]],
-    ) -> tuple[list[ScoredSentence], list[KnownConflict]]:
-        """The sentences to quote, and the known conflicts whose topic the question is on."""
+    ) -> tuple[list[ScoredSentence], list[KnownConflict], set[str]]:
+        """The sentences to quote, the known conflicts whose topic the question is on, and the ids of the best
+        sentence of each part of a compound question."""
         text = result.analysis.corrected
         touched = conflicts_for(text, self.conflicts)
         broad = self._broad_cue is not None and self._broad_cue.search(text)
         if broad or is_yes_no(question):  # whether / why / compare: a disagreement in the evidence is the answer's
             touched += self._conflicts_in_evidence(scored, touched)
-        chosen = self._select(scored, set(entities), aspects, result.analysis.known_terms if broad else None)
+        wide = broad or (self._payer_cue is not None and self._payer_cue.search(text))
+        chosen = self._select(scored, set(entities), aspects, result.analysis.known_terms if wide else None)
         chosen = self._figure_first(text, scored, chosen, entities)
         # A compound question ("when to start X and how long before calling it a failure?"): each part's best too.
-        chosen += self._best_of_each(sub_questions(_LEXICON, question), chosen, fresh=True)
+        parts = self._best_of_each(sub_questions(_LEXICON, question), chosen, fresh=True)
         # Every position only when the question is on the contested topic; an answer that merely
         # quotes a sentence on it lists the conflict (its summary names both sides).
-        return self._with_conflict_positions(chosen, touched), touched
+        return self._with_conflict_positions(chosen + parts, touched), touched, {c.sentence.id for c in parts}
 
     def answer_each(self, questions: list[str]) -> BotResponse:
         """One answer to several plain questions: the best evidence of each, in order, each quote
@@ -280,37 +305,3 @@ class Answerer(NotStated, ConflictPositions, DirectAnswers, AspectPicks):
 
     def _about(self, item: ScoredSentence) -> set[str]:
         return self._sentence_terms[item.sentence.id] | self._section_terms[item.passage.id]
-
-    def _compose(self, chosen: list[ScoredSentence], conflicts: list[KnownConflict]) -> BotResponse:
-        # Group by passage (first appearance order), document order inside a passage.
-        order: list[str] = []
-        by_passage: dict[str, list[Sentence]] = {}
-        for item in chosen:
-            if item.passage.id not in by_passage:
-                order.append(item.passage.id)
-                by_passage[item.passage.id] = []
-            by_passage[item.passage.id].append(item.sentence)
-        parts, citations = [], []
-        for n, passage_id in enumerate(order, start=1):
-            passage = self.corpus.passage(passage_id)
-            sentences = sorted(by_passage[passage_id], key=lambda s: s.start)
-            parts.extend(f"{unit} [{n}]" for unit in render_units(passage, sentences))
-            citations.append(self.citation(n, passage, sentences))
-        conflict_models = [self._conflict_model(c, citations) for c in conflicts]
-        return BotResponse(
-            status="answered",
-            route="retrieval",
-            answer=" ".join(parts),
-            citations=citations,
-            conflicts=conflict_models,
-        )
-
-    def citation(self, n: int, passage: Passage, sentences: list[Sentence]) -> Citation:
-        return make_citation(self.corpus, n, passage, sentences)
-
-    def _refuse(self, reason: str) -> BotResponse:
-        return BotResponse(
-            status="refused",
-            route="refusal",
-            answer=f"I can't answer that from the source documents. {reason} {self.coverage}",
-        )

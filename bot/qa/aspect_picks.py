@@ -38,7 +38,7 @@ class AspectPicks:
         another close one says more of what is asked of it, that one too."""
         picks: dict[str, list[ScoredSentence]] = {}
         queries = aspect_queries(_LEXICON, text, entities)
-        asked = self.retriever.analyze(asked_of_each(_LEXICON, text, entities)).known_terms if queries else []
+        asked = self._asked_of_each(text, entities) if queries else []
         # "del(5q) vs RS: which agent for each?": each population's answer is a sentence naming a drug.
         wants_drug = bool(self._options_cue and self._options_cue.search(text))
         for entity, query in queries.items():
@@ -53,13 +53,17 @@ class AspectPicks:
                 picks[entity] = self._aspect_evidence(about, asked)
         return picks
 
-    def _aspect_evidence(self, about: list[ScoredSentence], terms: list[str]) -> list[ScoredSentence]:
+    def _asked_of_each(self, text: str, entities: list[str]) -> list[str]:
+        """The topic terms asked of every aspect ("durability of TI" in "durability of TI: <trial> vs <trial>")."""
+        terms = self.retriever.analyze(asked_of_each(_LEXICON, text, entities)).known_terms
+        return [t for t in terms if t not in DRUG_CONCEPTS and t not in TRIALS]
+
+    def _aspect_evidence(self, about: list[ScoredSentence], asked: list[str]) -> list[ScoredSentence]:
         """Of an aspect's close contenders, the one covering most of the rest of the question ("the control arm in
         <trial>": the sentence naming its comparator); then, among those at half the best score, the one saying
         more of what is asked of it when the first does not ("durability of TI in <trial>": its duration of TI)."""
         close = [c for c in about if c.score >= self.tuning.select_ratio * about[0].score]
         first = max(close, key=lambda c: (c.coverage, c.score))
-        asked = [t for t in terms if t not in DRUG_CONCEPTS and t not in TRIALS]
         wider = [c for c in about if c.score >= self.tuning.per_entity_ratio * about[0].score]
         second = max(wider, key=lambda c: (share(asked, self._own_terms(c)), c.coverage, c.score))
         better = share(asked, self._own_terms(second)) > share(asked, self._own_terms(first))

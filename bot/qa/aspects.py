@@ -100,17 +100,22 @@ MIN_CLAUSE_WORDS = 3
 
 def sub_questions(lexicon: Lexicon, text: str) -> list[str]:
     """The questions a compound question asks, each with the statements before them ("TD LR-MDS pt, prior HMA.")
-    and, when it names nothing itself, the names of the whole ("how long before you call them a failure" asks
+    and, when it names nothing itself, the names before it ("how long before you call them a failure" asks
     about the ESAs named before it); [] for a single question."""
     context, questions = _statements_first(text)
     parts = [p.strip(" ?,.") for p in _CLAUSE_BREAK.split(questions)]
     parts = [p for p in parts if len(p.split()) >= MIN_CLAUSE_WORDS]
     if len(parts) < 2:
         return []
-    named = [m.text for m in lexicon.mentions(questions)]
+    # A part that names nothing refers back: it carries the names of the parts before it (or, for the first, of
+    # the statements before the questions), never of a later part ("give the survival loss vs the general
+    # population and what <trial> showed": the first part is not about the trial).
+    named = [m.text for m in lexicon.mentions(context)]
     out = []
     for part in parts:
-        carried = [] if lexicon.mentions(part) else named
+        own = [m.text for m in lexicon.mentions(part)]
+        carried = [] if own else named
+        named = [*named, *own]
         part = f"{part} ({', '.join(dict.fromkeys(carried))})" if carried else part
         out.append(f"{context} {part}".strip())
     return out

@@ -19,6 +19,12 @@ def broad_cue(lexicon: Lexicon) -> re.Pattern[str] | None:
     return whole_words(lexicon.broad_cues) if lexicon.broad_cues else None
 
 
+def payer_cue(lexicon: Lexicon) -> re.Pattern[str] | None:
+    """Prior-authorization language (`approval_cues`): what a payer accepts is several pieces of evidence (status,
+    criteria, documentation), so such a question is quoted as widely as a broad one."""
+    return whole_words(lexicon.approval_cues) if lexicon.approval_cues else None
+
+
 def fill_uncovered(
     chosen: list[ScoredSentence], scored: list[ScoredSentence], terms: list[str],
     own_terms: Callable[[ScoredSentence], set[str]], floor: float, limit: int,

@@ -11,15 +11,19 @@ answer. Conflict positions stay (the conflict rail requires them). Nothing left:
 
 from __future__ import annotations
 
+import re
+
 from bot.guard.claims import DOSE_QUESTION, dose_facts, drug_mentions
 from bot.guard.instructions import strip_instructions
 from bot.guard.knowledge import GuardKnowledge
 from bot.guard.models import GuardDraft, GuardRail, GuardStatement, RailOutcome, allow, repair
-from bot.guard.parse import short
+from bot.guard.parse import NOTE_PREFIX, short
 from bot.guard.subject import Subject, subject_of
 from corpus.text import extract_figures
 
 NAME = "subject"
+# Drugs asked about side by side: "A and B", "A or B", "A vs B", "compare A with B", "each", "both".
+_COORDINATED = re.compile(r"\b(?:and|or|vs\.?|versus|compar\w*|each|both|between)\b", re.IGNORECASE)
 ONLY_LR_MDS = "The source documents speak only of lower-risk MDS"
 
 
@@ -27,7 +31,7 @@ def check(draft: GuardDraft, knowledge: GuardKnowledge) -> RailOutcome:
     subject = subject_of(strip_instructions(draft.question) or draft.question, draft.context,
                          knowledge.lexicon, knowledge.coverage)
     if subject.uncovered:
-        return _uncovered(draft, subject, knowledge)
+        return _partly_covered(draft, subject, knowledge) or _uncovered(draft, subject, knowledge)
     if not subject.drugs or draft.rules_route or draft.response.status == "needs_information":
         return allow(NAME, "the answer is about what the question asks" if subject.drugs else "no subject to compare")
     dose_question = bool(DOSE_QUESTION.search(draft.question))
@@ -54,6 +58,38 @@ def _uncovered(draft: GuardDraft, subject: Subject, knowledge: GuardKnowledge) -
         return allow(NAME, f"names {named}, not covered by the sources; refused")
     return repair(NAME, f"the question names {named}, which no source passage covers (refused)",
                   _refusal(draft, f"{why} {knowledge.covers}"))
+
+
+def _partly_covered(draft: GuardDraft, subject: Subject, knowledge: GuardKnowledge) -> RailOutcome | None:
+    """Uncovered drugs named beside covered ones ("<drug A> vs <uncovered drug>"): the covered drugs' evidence
+    stays, after a note that the sources do not cover the others; a statement naming none of the covered drugs
+    goes, as it could be read as about an uncovered one. None: a population or condition is uncovered, no
+    covered drug is named, or nothing about one is left (then the question is refused)."""
+    covered = subject.drugs & knowledge.coverage.drugs
+    if subject.not_for_rules or subject.populations or not covered or not draft.needs_citations:
+        return None
+    # A dose question, or one naming a covered drug only as the patient's treatment ("<uncovered> for my patient
+    # on <drug>?"), asks about the uncovered drug: another drug's evidence is never its answer.
+    if DOSE_QUESTION.search(draft.question) or not _COORDINATED.search(draft.question):
+        return None
+    off = {s.index for s in draft.claims() if not _names_any(s, covered, knowledge)}
+    if not [s for s in draft.claims() if s.index not in off]:
+        return None
+    named, lexicon = " or ".join(subject.uncovered), knowledge.lexicon
+    note = f"{NOTE_PREFIX}cover {named}; what they say of {' and '.join(lexicon.label(d) for d in sorted(covered))} follows."
+    if not off and (draft.subject_note == note or draft.response.answer.startswith(note)):  # a re-check of the repair
+        return allow(NAME, f"names {named}, not covered by the sources, beside covered drugs: noted")
+    detail = f"names {named}, not covered by the sources, beside covered drugs (noted; {len(off)} statement(s) dropped)"
+    return repair(NAME, detail, (draft.dropping(off) if off else draft).model_copy(update={"subject_note": note}))
+
+
+def _names_any(s: GuardStatement, drugs: frozenset[str], knowledge: GuardKnowledge) -> bool:
+    """The statement is a conflict position, or its quoted sentences name one of `drugs` (a class: its members)."""
+    if any(x.id in knowledge.position_ids for x in s.quoted_sentences()):
+        return True
+    lexicon = knowledge.lexicon
+    texts = [x.normalized for x in s.quoted_sentences()] or [s.content]
+    return any(d in drugs for t in texts for m in lexicon.mentions(t, treatments=True) for d in lexicon.mention_drugs(m))
 
 
 def _refusal(draft: GuardDraft, why: str) -> GuardDraft:
