@@ -230,8 +230,12 @@ class Answerer(Composition, NotStated, ConflictPositions, DirectAnswers, AspectP
         missing = [e for e in named if e not in self._discussed]
         if named and len(missing) == len(named):
             return f"The source documents do not discuss {', '.join(_label(m) for m in missing)}."
-        names = unnamed_names(analysis.corrected, analysis.unknown_terms, tuple(_LEXICON.drug_name_endings),
-                              model_words(), self.retriever.corpus_words)
+        # Names the lexicon knows (a drug the sources do not cover) are the subject rail's: it refuses them
+        # alone and notes them beside covered drugs; only names nobody knows are refused here.
+        outside = _LEXICON.outside_named(analysis.corrected)
+        lexicon_words = {n.lower() for e in outside if e.kind == "drug" for n in e.names}
+        names = [n for n in unnamed_names(analysis.corrected, analysis.unknown_terms, tuple(_LEXICON.drug_name_endings),
+                                          model_words(), self.retriever.corpus_words) if n.lower() not in lexicon_words]
         if names:
             return f"The source documents do not mention {', '.join(names)}."
         qualifiers = [w for w in words(analysis.corrected) if w in OUT_OF_SCOPE_QUALIFIERS and w not in self.retriever.corpus_words]
