@@ -36,6 +36,14 @@ def test_a_risk_group_the_reader_read_stays_with_the_rules_core():
     assert route(text, checking_eligibility=False).intent == "eligibility"
 
 
+@pytest.mark.slow
+def test_a_dose_question_for_a_higher_risk_patient_is_refused_not_given_the_lower_risk_dose(engine):
+    """'IPSS-R high ... dose?' asks the sources, which dose imetelstat only in lower-risk MDS."""
+    shown = engine.conversation().send("IPSS-R high, 8% blasts, TD. imetelstat dose?")
+    assert shown.status == "refused" and "mg/kg" not in shown.answer
+    assert "speak only of lower-risk MDS" in shown.answer and "higher-risk MDS" in shown.answer
+
+
 def test_an_adult_and_a_trial_outcome_are_not_near_misses():
     assert route("Is luspatercept medically necessary for my 72-year-old patient, IPSS-R low, RS 20%?", False).outside == ()
     assert load_lexicon().outside_named("what share of patients progressed to AML in MEDALIST?") == []
