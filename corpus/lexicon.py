@@ -165,6 +165,10 @@ class Lexicon(BaseModel):
     dose_question_words: list[str] = Field(
         default_factory=list, description="Regexes that, beside the `dose` concept, make a question a dose question."
     )
+    regimen_dose_words: list[str] = Field(
+        default_factory=list,
+        description="Regexes in which 'dose' names a regimen ('low-dose lenalidomide'), not a question of dose.",
+    )
     outside_sources: list[OutsideEntry] = Field(
         default_factory=list, description="Drugs, conditions, populations near the sources' subject (coverage read from the corpus)."
     )
@@ -174,6 +178,11 @@ class Lexicon(BaseModel):
     )
     measurement_concepts: list[str] = Field(
         default_factory=list, description="Concept keys that are measurements with threshold values (hb, sepo...)."
+    )
+    threshold_words: list[str] = Field(
+        default_factory=list,
+        description="Lower-case words a threshold question names the measurement or its meaning with ('level', "
+        "'cutoff', 'predicts', 'selects'), never an action the sources must name ('hold', 'transfuse').",
     )
     premise_words: list[str] = Field(
         default_factory=list,
@@ -383,6 +392,15 @@ class Lexicon(BaseModel):
         """Any wording of a dose question: the `dose` concept's names and `dose_question_words`."""
         dose = next((c.names for c in self.concepts if c.key == "dose"), [])
         return whole_words([*dose, *self.dose_question_words])
+
+    @cached_property
+    def _regimen_doses(self) -> re.Pattern[str] | None:
+        return whole_words(self.regimen_dose_words) if self.regimen_dose_words else None
+
+    def asks_dose(self, text: str) -> bool:
+        """Whether a text asks a dose: a dose wording left once regimen names ("low dose <drug>") are taken out."""
+        plain = self._regimen_doses.sub(" ", text) if self._regimen_doses else text
+        return bool(self.dose_question.search(plain))
 
     @cached_property
     def _outside_regexes(self) -> tuple[tuple[OutsideEntry, re.Pattern[str]], ...]:

@@ -154,6 +154,7 @@ class Answerer(Composition, NotStated, ConflictPositions, DirectAnswers, AspectP
         chosen = self._figure_first(text, scored, chosen, entities)
         # A compound question ("when to start X and how long before calling it a failure?"): each part's best too.
         parts = self._best_of_each(sub_questions(_LEXICON, question), chosen, fresh=True)
+        parts += self._threshold_of_each_document(result, scored, chosen + parts, entities)
         # Every position only when the question is on the contested topic; an answer that merely
         # quotes a sentence on it lists the conflict (its summary names both sides).
         return self._with_conflict_positions(chosen + parts, touched), touched, {c.sentence.id for c in parts}

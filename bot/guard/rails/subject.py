@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from bot.guard.claims import DOSE_QUESTION, dose_facts, drug_mentions
+from bot.guard.claims import asks_dose, dose_facts, drug_mentions
 from bot.guard.instructions import strip_instructions
 from bot.guard.knowledge import GuardKnowledge
 from bot.guard.models import GuardDraft, GuardRail, GuardStatement, RailOutcome, allow, repair
@@ -34,7 +34,7 @@ def check(draft: GuardDraft, knowledge: GuardKnowledge) -> RailOutcome:
         return _partly_covered(draft, subject, knowledge) or _uncovered(draft, subject, knowledge)
     if not subject.drugs or draft.rules_route or draft.response.status == "needs_information":
         return allow(NAME, "the answer is about what the question asks" if subject.drugs else "no subject to compare")
-    dose_question = bool(DOSE_QUESTION.search(draft.question))
+    dose_question = bool(asks_dose(draft.question))
     off = [s for s in draft.claims() if _about_other_drugs(s, subject, dose_question, knowledge)]
     if not off:
         return allow(NAME, f"every statement is about {_labels(subject, knowledge)} or names no other drug")
@@ -70,7 +70,7 @@ def _partly_covered(draft: GuardDraft, subject: Subject, knowledge: GuardKnowled
         return None
     # A dose question, or one naming a covered drug only as the patient's treatment ("<uncovered> for my patient
     # on <drug>?"), asks about the uncovered drug: another drug's evidence is never its answer.
-    if DOSE_QUESTION.search(draft.question) or not _COORDINATED.search(draft.question):
+    if asks_dose(draft.question) or not _COORDINATED.search(draft.question):
         return None
     off = {s.index for s in draft.claims() if not _names_any(s, covered, knowledge)}
     if not [s for s in draft.claims() if s.index not in off]:
