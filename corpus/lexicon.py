@@ -162,6 +162,11 @@ class Lexicon(BaseModel):
     units: dict[str, list[str]] = Field(description="Canonical unit -> lower-case spellings.")
     dose_units: list[str] = Field(description="Canonical units that make a figure a dose.")
     out_of_scope_qualifiers: list[str] = Field(description="Lower-case words that put a question outside the sources.")
+    measured_qualifiers: list[str] = Field(
+        default_factory=list,
+        description="Qualifiers that are a patient's laboratory value: given a value ('ferritin low', 'ferritin 1800') "
+        "they describe the patient, not what is asked, and refuse nothing by themselves.",
+    )
     dose_question_words: list[str] = Field(
         default_factory=list, description="Regexes that, beside the `dose` concept, make a question a dose question."
     )

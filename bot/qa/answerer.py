@@ -16,7 +16,7 @@ from bot.qa.coverage import broad_cue, fill_uncovered, payer_cue
 from bot.qa.direct import LEADS, DirectAnswers, is_yes_no
 from bot.qa.not_stated import NotStated
 from bot.qa.not_stated import concept_label as _label
-from bot.qa.scope import NOT_COVERED, ScopeEvidence, refusal_reason, unnamed_names
+from bot.qa.scope import NOT_COVERED, ScopeEvidence, refusal_reason, stated_values, unnamed_names
 from bot.qa.selection import (  # noqa: F401  (render_units: re-exported for the guard's tests)
     ScoredSentence,
     SectionTerms,
@@ -239,7 +239,9 @@ class Answerer(Composition, NotStated, ConflictPositions, DirectAnswers, AspectP
                                           model_words(), self.retriever.corpus_words) if n.lower() not in lexicon_words]
         if names:
             return f"The source documents do not mention {', '.join(names)}."
-        qualifiers = [w for w in words(analysis.corrected) if w in OUT_OF_SCOPE_QUALIFIERS and w not in self.retriever.corpus_words]
+        facts = stated_values(analysis.corrected, _LEXICON.measured_qualifiers)  # "ferritin low": the patient's value
+        qualifiers = [w for w in words(analysis.corrected)
+                      if w in OUT_OF_SCOPE_QUALIFIERS and w not in self.retriever.corpus_words and w not in facts]
         if qualifiers:
             return f"The source documents do not address {', '.join(dict.fromkeys(qualifiers))}."
         return refusal_reason(self._evidence(result, scored, named, aspects), self.tuning)
