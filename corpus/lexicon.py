@@ -106,6 +106,11 @@ class OutsideEntry(_Entry):
     below_age: int | None = Field(
         default=None, gt=0, description="A patient whose stated age is below this belongs to it, named or not (children)."
     )
+    criteria_concepts: list[str] = Field(
+        default_factory=list,
+        description="A risk group: concept keys of the statements that answer whether it qualifies ('which IPSS-R "
+        "categories qualify - would a high-risk patient?': the covered categories, after a note). Never a dose.",
+    )
 
     @property
     def population(self) -> bool:
@@ -221,6 +226,10 @@ class Lexicon(BaseModel):
         description="Regexes of a question asking for the trials ('which trials support ...'): answered with the best "
         "sentence naming each trial the evidence names.",
     )
+    eligibility_cues: list[str] = Field(
+        default_factory=list,
+        description="Regexes of a question asking who qualifies (eligible, criteria, categories, covered).",
+    )
     approval_cues: list[str] = Field(
         default_factory=list,
         description="Regexes of prior-authorization language ('approved', 'covered', 'PA', 'renewal'): a message about "
@@ -245,7 +254,8 @@ class Lexicon(BaseModel):
     )
 
     _cue_patterns = field_validator(
-        "contrast_cues", "broad_cues", "approval_cues", "source_cues", "trial_cues", "option_cues", "renewal_cues"
+        "contrast_cues", "broad_cues", "approval_cues", "source_cues", "trial_cues", "option_cues", "renewal_cues",
+        "eligibility_cues",
     )(lambda cls, v: _valid_patterns(v))
 
     @model_validator(mode="after")
@@ -269,6 +279,10 @@ class Lexicon(BaseModel):
         unknown_aspects = set(self.aspect_concepts) - {c.key for c in self.concepts}
         if unknown_aspects:
             raise ValueError(f"aspect_concepts: {sorted(unknown_aspects)[0]!r} is not a concept key")
+        for entry in self.outside_sources:
+            unknown_criteria = set(entry.criteria_concepts) - {c.key for c in self.concepts}
+            if unknown_criteria:
+                raise ValueError(f"outside_sources {entry.id}: criteria_concepts {sorted(unknown_criteria)[0]!r} is not a concept key")
         keys = [c.key for c in self.all_concepts]
         duplicates = {k for k in keys if keys.count(k) > 1}
         if duplicates:
