@@ -205,8 +205,8 @@ class Answerer(Composition, NotStated, ConflictPositions, DirectAnswers, AspectP
         scored = []
         for sentence in result.sentences:  # the candidate passages' sentences only
             passage = self.corpus.passage(sentence.passage_id)
-            sentence_terms = self._sentence_terms[sentence.id]
-            own = with_trial_drugs(sentence_terms | self._section_terms[passage.id])
+            sentence_terms = with_trial_drugs(self._sentence_terms[sentence.id])
+            own = sentence_terms | with_trial_drugs(self._section_terms[passage.id])
             context = own | self._passage_terms[passage.id]
             # A term only in the section heading counts half: headings are broad.
             coverage = (share(terms, sentence_terms) + share(terms, own)) / 2

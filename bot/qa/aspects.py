@@ -131,8 +131,12 @@ def question_after_statements(lexicon: Lexicon, text: str) -> list[str]:
         return []
     if lexicon.mentions(question):
         return [question]
-    named = [m.text for m in lexicon.mentions(context)]
+    named = [m.text for m in lexicon.mentions(context) if not _failed_before(context, m)]  # a prior therapy is the setting
     return [f"{question} ({', '.join(dict.fromkeys(named))})"] if named else []
+
+
+def _failed_before(text: str, mention) -> bool:
+    return bool(_FAILED_BEFORE.search(text[: mention.start]) or _FAILED_AFTER.match(text[mention.end :]))
 
 
 def _statements_first(text: str) -> tuple[str, str]:
@@ -159,6 +163,6 @@ def prior_therapies(lexicon: Lexicon, text: str) -> frozenset[str]:
     for mention in lexicon.mentions(text):
         if mention.kind != "drug":
             continue
-        if _FAILED_BEFORE.search(text[: mention.start]) or _FAILED_AFTER.match(text[mention.end :]):
+        if _failed_before(text, mention):
             keys.add(f"c{lexicon.drug(mention.id).key}")
     return frozenset(keys)
