@@ -138,3 +138,42 @@ def test_which_risk_categories_qualify_is_answered_with_the_covered_ones(engine,
 def test_a_higher_risk_question_that_asks_no_categories_is_still_refused(engine, question):
     shown = engine.conversation().send(question)
     assert shown.status == "refused" and "higher-risk MDS" in shown.answer and "mg/kg" not in shown.answer
+
+
+def test_the_question_after_statements_is_asked_alone_with_their_names():
+    from bot.qa.aspects import question_after_statements
+
+    lexicon = load_lexicon()
+    assert question_after_statements(lexicon, "Payer calls lusp investigational. is it experimental?") == [
+        "is it experimental (lusp)"]
+    # a drug named as failed before is the setting, not carried
+    assert question_after_statements(lexicon, "appeal for lusp after ESA failure. which pivotal trial do I cite") == [
+        "which pivotal trial do I cite (lusp)"]
+    assert question_after_statements(lexicon, "is luspatercept experimental?") == []
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "question",
+    [
+        "the plan's denial calls lusp investigational. is it experimental?",
+        "Insurer says Reblozyl is investigational for MDS. Is luspatercept experimental?",
+        "Payer letter calls luspatercept investigational. Is it experimental?",
+    ],
+)
+def test_the_question_asked_after_payer_statements_is_answered(engine, question):
+    shown = engine.conversation().send(question)
+    assert shown.status == "answered" and "not experimental" in shown.answer
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("need to justify lusp to the plan. which pivotal study number do I quote?", "38%"),
+        ("drafting an appeal for luspatercept. which pivotal trial result supports it?", "MEDALIST"),
+    ],
+)
+def test_a_sentence_about_a_drugs_trial_answers_for_the_drug(engine, question, expected):
+    shown = engine.conversation().send(question)
+    assert shown.status == "answered" and expected in shown.answer
