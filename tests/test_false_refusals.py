@@ -177,3 +177,19 @@ def test_the_question_asked_after_payer_statements_is_answered(engine, question)
 def test_a_sentence_about_a_drugs_trial_answers_for_the_drug(engine, question, expected):
     shown = engine.conversation().send(question)
     assert shown.status == "answered" and expected in shown.answer
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Is an ESA still the standard first-line choice for anemia in LR-MDS without del(5q)?",
+        "do ESAs remain the preferred first-line treatment in lower-risk MDS?",
+    ],
+)
+def test_whether_esas_are_still_preferred_first_line_shows_the_disagreement(engine, question):
+    """One source keeps ESAs first and luspatercept second-line; the other also calls luspatercept a first-line
+    option (corpus/conflicts.yaml): both sides are quoted, never a plain yes."""
+    shown = engine.conversation().send(question)
+    assert shown.status == "answered" and shown.answer.startswith("The sources disagree")
+    assert "first-line option" in shown.answer and "NOT indicated as first-line" in shown.answer
