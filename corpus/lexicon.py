@@ -392,7 +392,8 @@ class Lexicon(BaseModel):
         return tuple((e, whole_words(e.names)) for e in self.outside_sources)
 
     def outside_named(self, text: str) -> list[OutsideEntry]:
-        """The `outside_sources` entries a text names, in lexicon order."""
+        """The `outside_sources` entries a text names, in lexicon order (shorthand read as words: "AML pts")."""
+        text = self.expand_shorthand(text)
         return [entry for entry, regex in self._outside_regexes if regex.search(text)]
 
     def outside_by_age(self, age_years: int) -> list[OutsideEntry]:
