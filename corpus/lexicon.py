@@ -165,6 +165,9 @@ class Lexicon(BaseModel):
     dose_question_words: list[str] = Field(
         default_factory=list, description="Regexes that, beside the `dose` concept, make a question a dose question."
     )
+    foreign_question_words: list[str] = Field(
+        default_factory=list, description="Lower-case function words of other languages: grammar, never a topic."
+    )
     dose_modifiers: list[str] = Field(
         default_factory=list, description="Lower-case words that qualify a dose without naming what is dosed ('starting dose')."
     )

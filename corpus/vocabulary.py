@@ -57,7 +57,7 @@ QUESTION_WORDS = frozenset(
     selection between affect affects share proportion fraction lasting last lasted typical soon quickly fast
     point points suggest suggests denied denial appeal call calls called deem deemed count counts counted
     classify classified label labelled labeled make makes""".split()
-)
+) | frozenset(_LEXICON.foreign_question_words)  # "Welche ... wurde ... verwendet?": the grammar, not the topic
 
 
 @lru_cache(maxsize=1)
