@@ -40,6 +40,8 @@ def test_the_dosed_thing_is_read_next_to_the_dose_noun(question, target, corpus_
         "what dose was it escalated to in the pivotal trial?",
         "How many units of pRBC per 8 weeks define TD?",
         "max dose of epoetin alfa?",
+        "how many days between lusp doses?",
+        "how much per week of imetelstat",
     ],
 )
 def test_modifiers_drugs_and_source_words_are_not_targets(question, corpus_words):
@@ -66,3 +68,13 @@ def test_the_drug_the_patient_is_on_is_still_answered_when_its_dose_is_asked(eng
     response = engine.ask("lusp dose for my pt on aspirin?")
     assert response.status == "answered"
     assert "1.75 mg/kg" in response.answer
+
+
+@pytest.mark.parametrize(
+    "question, figure",
+    [("lusp inj every how many days?", "every 3 weeks"), ("how many weeks between imetelstat infusions", "every 4 weeks")],
+)
+def test_an_interval_asked_in_days_or_weeks_is_a_dose_question_answered(engine, question, figure):
+    response = engine.ask(question)
+    assert response.status == "answered"
+    assert figure in response.answer

@@ -17,11 +17,11 @@ from corpus.vocabulary import QUESTION_WORDS, STOPWORDS, concepts_in
 
 _WORD = r"[a-z][a-z0-9-]*"
 _DOSE_NOUN = r"(?:dose|doses|dosing|dosage|dosages|posology|regimen)"
-# Up to two words before the dose noun, or after "dose of/for", or after "how much/many".
+# Up to two words before the dose noun, or after "dose of/for", or after "how much".
 _TARGETS = (
     re.compile(rf"((?:{_WORD}\s+)?{_WORD})\s+{_DOSE_NOUN}\b", re.IGNORECASE),
     re.compile(rf"\b{_DOSE_NOUN}\s+(?:of|for)\s+({_WORD}(?:\s+{_WORD})?)", re.IGNORECASE),
-    re.compile(rf"\bhow\s+(?:much|many)\s+({_WORD}(?:\s+{_WORD})?)", re.IGNORECASE),
+    re.compile(rf"\bhow\s+much\s+({_WORD}(?:\s+{_WORD})?)", re.IGNORECASE),
 )
 
 
@@ -54,7 +54,7 @@ def _is_unnamed(phrase: str, lexicon: Lexicon, known: frozenset[str]) -> bool:
     """Some word of the phrase is a name no source, lexicon entry or dose modifier accounts for."""
     if lexicon.mentions(phrase) or lexicon.outside_named(phrase):
         return False  # a drug, class or trial the lexicon knows (or lists as outside): other rails judge it
-    modifiers = frozenset(lexicon.dose_modifiers)
+    modifiers = frozenset(lexicon.dose_modifiers) | {u for spellings in lexicon.units.values() for u in spellings}
     return any(
         len(word) >= 3 and word.isalpha() and word not in known and word not in modifiers and not concepts_in(word)
         for word in re.split(r"[\s-]+", phrase)
