@@ -64,6 +64,20 @@ def test_a_yes_no_question_on_a_contested_topic_opens_with_the_disagreement(engi
     assert "NOT indicated as first-line" in response.answer and "60.4%" in response.answer
 
 
+@pytest.mark.parametrize("question", ["Was MEDALIST blinded?", "was the MEDALIST trial double-blind?"])
+def test_a_position_of_a_conflict_answers_yes_or_no_on_a_point_the_other_side_never_speaks_of(engine, question):
+    """The sentence is one side of the ring-sideroblast disagreement, but the other document's side says
+    nothing of blinding or of the trial: the question is not on the contested point."""
+    response = engine.ask(question)
+    assert response.answer.startswith("Yes: "), response.answer
+    assert "double-blind" in response.answer.split("[1]")[0]
+
+
+def test_a_position_still_gives_no_yes_or_no_on_the_contested_point(engine):
+    response = engine.ask("Is luspatercept approved for all subtypes?")
+    assert response.answer.startswith("The sources disagree: ")
+
+
 def test_no_yes_or_no_when_only_the_question_negates(engine):
     """'not yet transfusion dependent' vs a sentence on transfusion-dependent patients: no verdict word."""
     answer = engine.ask("Is luspatercept approved for non-transfusion-dependent patients?").answer
