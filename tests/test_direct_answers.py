@@ -116,3 +116,15 @@ def test_a_how_many_question_opens_with_a_sentence_giving_that_figure(engine):
     assert not asked_units("What is the mechanism of luspatercept?")
     answer = engine.ask("How many weeks of an ESA without a response count as a failure?").answer
     assert "6-8 weeks" in answer.split("[1]")[0]
+
+
+@pytest.mark.parametrize("typo, word", [("elegibility", "eligibility"), ("requirments", "requirements"), ("recomended", "recommended")])
+def test_a_misspelt_question_word_is_corrected_to_it_when_no_corpus_word_is_close(engine, typo, word):
+    analysis = engine.retriever.analyze(f"lusp {typo}?")
+    assert analysis.fixes.get(typo) == word
+
+
+def test_a_question_with_a_misspelt_question_word_is_not_refused(engine):
+    response = engine.ask("ring sideroblats cutoff for lusp elegibility?")
+    assert response.status == "answered"
+    assert "15%" in response.answer
