@@ -57,7 +57,7 @@ QUESTION_WORDS = frozenset(
     must met meet meets should can need needs influence influences choice choose choosing decide decision select
     selection between affect affects share proportion fraction lasting last lasted typical soon quickly fast
     point points suggest suggests denied denial appeal call calls called deem deemed count counts counted
-    classify classified label labelled labeled make makes""".split()
+    classify classified label labelled labeled make makes inclusion exclusion""".split()
 ) | frozenset(_LEXICON.foreign_question_words)  # "Welche ... wurde ... verwendet?": the grammar, not the topic
 
 

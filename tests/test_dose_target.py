@@ -78,3 +78,21 @@ def test_an_interval_asked_in_days_or_weeks_is_a_dose_question_answered(engine, 
     response = engine.ask(question)
     assert response.status == "answered"
     assert figure in response.answer
+
+
+@pytest.mark.parametrize(
+    "question, figure",
+    [("luspatrecept dose in MEDALSIT?", "1.75 mg/kg"), ("imetlestat dose?", "7.5 mg/kg"), ("IMerge inclusion critiera?", "500")],
+)
+def test_a_misspelt_drug_or_trial_is_read_by_the_guard_as_retrieval_reads_it(engine, question, figure):
+    """The guard spells the question as retrieval does: a dose question about 'luspatrecept' is about
+    luspatercept, not about a drug no source names."""
+    response = engine.ask(question)
+    assert response.status == "answered"
+    assert figure in response.answer
+
+
+def test_spelling_never_turns_an_uncovered_drug_into_a_covered_one(engine):
+    response = engine.ask("lusptercept for thalasemia dose?")
+    assert response.status == "refused"
+    assert "1.75 mg/kg" not in response.answer

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from bot.guard.premises import close_to_corpus_word
 from corpus.lexicon import Lexicon
 from corpus.vocabulary import QUESTION_WORDS, STOPWORDS, concepts_in
 
@@ -28,7 +29,7 @@ _TARGETS = (
 def unnamed_dose_targets(question: str, lexicon: Lexicon, corpus_words: Iterable[str]) -> list[str]:
     """The phrases a dose question asks the dose of that neither the sources nor the lexicon name."""
     text = lexicon.expand_shorthand(question)
-    known = frozenset(corpus_words)
+    known = corpus_words if isinstance(corpus_words, frozenset) else frozenset(corpus_words)
     found = []
     for pattern in _TARGETS:
         for match in pattern.finditer(text):
@@ -57,5 +58,6 @@ def _is_unnamed(phrase: str, lexicon: Lexicon, known: frozenset[str]) -> bool:
     modifiers = frozenset(lexicon.dose_modifiers) | {u for spellings in lexicon.units.values() for u in spellings}
     return any(
         len(word) >= 3 and word.isalpha() and word not in known and word not in modifiers and not concepts_in(word)
+        and not close_to_corpus_word(word, known)  # a misspelt source word ("luspatrecept") names what they dose
         for word in re.split(r"[\s-]+", phrase)
     )

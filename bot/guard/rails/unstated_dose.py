@@ -55,8 +55,9 @@ def asked_doses(draft: GuardDraft, knowledge: GuardKnowledge) -> list[str]:
 
 def _question_drugs(draft: GuardDraft, knowledge: GuardKnowledge) -> list[str]:
     """The drugs a question is about: named, tested in a trial it names, or the conversation's drug."""
-    named = [d for m in drug_mentions(draft.question, knowledge.lexicon) for d in m.drugs]
-    named += [knowledge.lexicon.trial(m.id).drug for m in knowledge.lexicon.mentions(draft.question) if m.kind == "trial"]
+    question = knowledge.spelled(draft.question)
+    named = [d for m in drug_mentions(question, knowledge.lexicon) for d in m.drugs]
+    named += [knowledge.lexicon.trial(m.id).drug for m in knowledge.lexicon.mentions(question) if m.kind == "trial"]
     if not named and draft.context.subject_drug:
         named = [draft.context.subject_drug]
     return list(dict.fromkeys(named))
@@ -68,7 +69,7 @@ def _dose_of_nothing_named(draft: GuardDraft, knowledge: GuardKnowledge) -> bool
     in a unit of blood, is not a drug's dose.)"""
     if draft.subject_refusal or not DOSE_QUESTION.search(draft.question) or _question_drugs(draft, knowledge):
         return False  # already refused by the subject rail (a drug outside the sources), or a drug is named
-    if any(m.kind == "drug" for m in knowledge.lexicon.mentions(draft.question)):
+    if any(m.kind == "drug" for m in knowledge.lexicon.mentions(knowledge.spelled(draft.question))):
         return False  # a drug named where it could read as a state ("the dose of epoetin alfa"): named all the same
     return any(dose.drugs for s in draft.claims()
                for dose in ([f.dose for f in knowledge.quoted_facts(s)] if s.verbatim else [dose_facts(s.content, knowledge.lexicon)]))
@@ -78,7 +79,7 @@ def _unnamed_targets(draft: GuardDraft, knowledge: GuardKnowledge) -> list[str]:
     """What a dose question asks the dose of that no source names ('aspirin dose for a pt on luspatercept')."""
     if draft.subject_refusal or not DOSE_QUESTION.search(draft.question):
         return []
-    return unnamed_dose_targets(draft.question, knowledge.lexicon, knowledge.corpus_words)
+    return unnamed_dose_targets(knowledge.spelled(draft.question), knowledge.lexicon, knowledge.corpus_words)
 
 
 def _not_dosed(targets: list[str], knowledge: GuardKnowledge) -> str:
