@@ -31,7 +31,7 @@ _ELIGIBILITY = whole_words(load_lexicon().eligibility_cues) if load_lexicon().el
 
 
 def check(draft: GuardDraft, knowledge: GuardKnowledge) -> RailOutcome:
-    subject = subject_of(strip_instructions(draft.question) or draft.question, draft.context,
+    subject = subject_of(knowledge.spelled(strip_instructions(draft.question) or draft.question), draft.context,
                          knowledge.lexicon, knowledge.coverage)
     if subject.uncovered:
         return (_partly_covered(draft, subject, knowledge) or _risk_categories(draft, subject, knowledge)
