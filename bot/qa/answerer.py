@@ -85,9 +85,10 @@ class Answerer(Composition, NotStated, ConflictPositions, DirectAnswers, AspectP
 
     # -- public -------------------------------------------------------------
 
-    def answer(self, question: str, also: tuple[str, ...] = (), lead: bool = True) -> BotResponse:
+    def answer(self, question: str, also: tuple[str, ...] = (), lead: bool = True, first: tuple[str, ...] = ()) -> BotResponse:
         """The question's answer; then the best evidence of each of `also` (a pharmacist's criteria), each
-        quote once. `lead=False`: no yes/no word (a question about one patient is the rules core's to decide)."""
+        quote once. `lead=False`: no yes/no word (a question about one patient is the rules core's to decide).
+        `first`: questions whose best sentence opens the answer (what corrects an unsupported premise)."""
         result = self.retriever.retrieve(question, k=None)
         entities = self._entities(result.analysis.corrected)
         scored = self._score(result, set(entities))
@@ -109,10 +110,13 @@ class Answerer(Composition, NotStated, ConflictPositions, DirectAnswers, AspectP
         parts |= {c.sentence.id for c in [*criteria, *chosen] if c in criteria or c.score >= self.tuning.select_ratio * scored[0].score}
         listed = [c for c in self._conflicts_from_citations(chosen) if c not in touched]
         # On a contested topic the honest first word is that the sources disagree, never yes or no.
-        direct = None if touched or not lead else self._direct_answer(question, result, chosen, entities)
+        direct = None if touched or not lead or first else self._direct_answer(question, result, chosen, entities)
         if direct is not None:  # the sentence on the question's point first, its answer word before it
             chosen = [direct[0], *(c for c in chosen if c is not direct[0])]
+        opening = self._best_of_each(list(first), [])
         concise = self._concise(chosen, parts, touched, aspects, entities, result)
+        opened = {c.sentence.id for c in opening}
+        concise = [*opening, *(c for c in concise if c.sentence.id not in opened)]
         response = self._compose(concise, [*touched, *listed])
         word = "disagree" if touched and lead and is_yes_no(question) else direct[1] if direct else None
         return response.model_copy(update={"answer": LEADS[word] + response.answer}) if word else response
