@@ -94,6 +94,8 @@ class Answerer(Composition, NotStated, ConflictPositions, DirectAnswers, AspectP
         scored = self._score(result, set(entities))
         aspects = self._aspect_picks(result.analysis.corrected, entities)
         refusal = self._refusal_reason(result, scored, entities, aspects)
+        if refusal == NOT_COVERED and self._parts_covered(question):
+            refusal = None  # a compound question each of whose parts the sources answer
         if refusal is not None:
             return self._refuse(refusal)
         dose_problem = (self._dose_not_stated(result, scored, entities) or self._threshold_not_stated(result, scored)
@@ -185,7 +187,8 @@ class Answerer(Composition, NotStated, ConflictPositions, DirectAnswers, AspectP
             ids = {c.sentence.id for c in [*taken, *chosen]}
             if fresh:
                 scored = [c for c in scored if c.sentence.id not in ids]
-            chosen += [c for c in whole_lists(with_continuations(scored[:1])) if c.sentence.id not in ids]
+            best = self._figure_first(question, scored, scored[:1], entities)[:1]  # a part asking a share: a figure
+            chosen += [c for c in whole_lists(with_continuations(best)) if c.sentence.id not in ids]
         return chosen
 
     # -- scoring ------------------------------------------------------------

@@ -2,14 +2,14 @@
 or trials a question asks for (bot/qa/synthesis.py), and a sentence for each drug or trial it names.
 
 A mixin like NotStated and DirectAnswers: the Answerer supplies retriever, tuning, corpus, max_sentences,
-_options_cue, _trial_cue, _score, _about and _own_terms.
+_options_cue, _trial_cue, _score, _about, _own_terms, _entities and _refusal_reason.
 """
 
 from __future__ import annotations
 
 import re
 
-from bot.qa.aspects import asked_of_each, aspect_queries, prior_therapies
+from bot.qa.aspects import asked_of_each, aspect_queries, prior_therapies, sub_questions
 from bot.qa.selection import ScoredSentence, share, states_dose_for
 from bot.qa.synthesis import option_picks
 from corpus.lexicon import load_lexicon
@@ -52,6 +52,20 @@ class AspectPicks:
             if about and about[0].sentence.id not in taken:
                 picks[entity] = self._aspect_evidence(about, asked)
         return picks
+
+    def _parts_covered(self, question: str) -> bool:
+        """Whether the question is compound and the sources answer each of its parts on its own ("Best-supported
+        agent, and how much of the pivotal trial's population carried the mutation?"): the whole question's
+        words are spread over passages that no single one covers."""
+        parts = sub_questions(_LEXICON, question)
+        return len(parts) >= 2 and all(self._part_covered(part) for part in parts)
+
+    def _part_covered(self, part: str) -> bool:
+        result = self.retriever.retrieve(part, k=None)
+        entities = self._entities(result.analysis.corrected)
+        scored = self._score(result, set(entities))
+        aspects = self._aspect_picks(result.analysis.corrected, entities)
+        return bool(scored) and self._refusal_reason(result, scored, entities, aspects) is None
 
     def _asked_of_each(self, text: str, entities: list[str]) -> list[str]:
         """The topic terms asked of every aspect ("durability of TI" in "durability of TI: <trial> vs <trial>")."""

@@ -39,7 +39,8 @@ LEADS = {"yes": "Yes: ", "no": "No: ", "disagree": "The sources disagree: "}
 # "How many weeks ...?", "how long ...?", "what percentage ...?": the answer is a figure in that unit.
 _HOW_MANY = re.compile(r"\bhow (?:many|much) (\w+(?:/\w+)?)", re.IGNORECASE)
 _HOW_LONG = re.compile(r"\bhow long\b|\bafter how\b", re.IGNORECASE)
-_WHAT_SHARE = re.compile(r"\bwhat (?:percent(?:age)?|proportion|fraction|share)\b|\bhow many (?:patients|pts)\b", re.IGNORECASE)
+_WHAT_SHARE = re.compile(r"\bwhat (?:percent(?:age)?|proportion|fraction|share)\b|\bhow many (?:patients|pts)\b|\bhow much of\b",
+                         re.IGNORECASE)
 DURATIONS = frozenset({"weeks", "months", "years", "days", "cycles"})
 
 
