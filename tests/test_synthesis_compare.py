@@ -149,3 +149,33 @@ def test_no_yes_or_no_from_a_sentence_about_another_drug(engine, question):
 def test_the_premise_correction_opens_the_whole_answer(engine, question):
     answer = engine.ask(question).answer
     assert "6.3 years" in answer
+
+
+# -- what a question sets aside; each side's own evidence; where a drug fits ------------------------------------
+
+
+def test_what_a_question_sets_aside_is_not_asked_of_each_aspect():
+    from bot.qa.aspects import asked_of_each, side_by_side
+    from corpus.lexicon import load_lexicon
+
+    lexicon, drugs = load_lexicon(), ["cluspatercept", "cimetelstat"]
+    asked = asked_of_each(lexicon, "Do luspatercept and imetelstat do more than just correct anemia, e.g. survival?", drugs)
+    assert "anemia" not in asked and "survival" in asked
+    assert side_by_side(lexicon, "luspatercept or imetelstat: survival?", drugs)
+    assert not side_by_side(lexicon, "the role of imetelstat after ESA and luspatercept", ["cimetelstat", "cluspatercept"])
+
+
+@pytest.mark.parametrize("question", [
+    "Do luspatercept and imetelstat offer anything other than anemia correction, such as survival benefit or disease modification?",
+    "Beyond correcting anemia, what do the sources report for luspatercept or imetelstat on survival and disease modification?",
+])
+def test_evidence_beyond_anemia_quotes_each_drugs_own_survival_or_disease_evidence(engine, question):
+    answer = engine.ask(question).answer
+    assert "47.7%" in answer and "variant allele frequency" in answer
+
+
+@pytest.mark.parametrize("question", ["Where does luspatercept fit in the sources?", "where would imetelstat fit, per the documents?"])
+def test_where_a_drug_fits_is_answered_with_the_sequencing(engine, question):
+    response = engine.ask(question)  # a broad question: the sequencing sentence among several, each cited
+    assert response.status == "answered" and "Evidence-based sequencing" in response.answer
+    assert len(response.citations) >= 2

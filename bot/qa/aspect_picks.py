@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from bot.qa.aspects import asked_of_each, aspect_queries, prior_therapies, sub_questions
+from bot.qa.aspects import asked_of_each, aspect_queries, prior_therapies, side_by_side, sub_questions
 from bot.qa.selection import ScoredSentence, share, states_dose_for
 from bot.qa.synthesis import option_picks
 from corpus.lexicon import load_lexicon
@@ -41,6 +41,7 @@ class AspectPicks:
         asked = self._asked_of_each(text, entities) if queries else []
         # "del(5q) vs RS: which agent for each?": each population's answer is a sentence naming a drug.
         wants_drug = bool(self._options_cue and self._options_cue.search(text))
+        apart = side_by_side(_LEXICON, text, entities)  # "<A> or <B>": each one's own evidence, not a sentence naming both
         for entity, query in queries.items():
             result = self.retriever.retrieve(query, k=None)
             about = [c for c in self._score(result, {entity}) if entity in self._about(c)]
@@ -50,7 +51,7 @@ class AspectPicks:
                 about = [c for c in about if self._own_terms(c) & DRUG_CONCEPTS] or about
             taken = {p[0].sentence.id for p in picks.values()}
             if about and about[0].sentence.id not in taken:
-                picks[entity] = self._aspect_evidence(about, asked)
+                picks[entity] = self._aspect_evidence(about, asked, set(queries) - {entity} if apart else set())
         return picks
 
     def _parts_covered(self, question: str) -> bool:
@@ -72,13 +73,15 @@ class AspectPicks:
         terms = self.retriever.analyze(asked_of_each(_LEXICON, text, entities)).known_terms
         return [t for t in terms if t not in DRUG_CONCEPTS and t not in TRIALS]
 
-    def _aspect_evidence(self, about: list[ScoredSentence], asked: list[str]) -> list[ScoredSentence]:
+    def _aspect_evidence(self, about: list[ScoredSentence], asked: list[str], others: set[str]) -> list[ScoredSentence]:
         """Of an aspect's close contenders, the one covering most of the rest of the question ("the control arm in
         <trial>": the sentence naming its comparator); then, among those at half the best score, the one saying
-        more of what is asked of it when the first does not ("durability of TI in <trial>": its duration of TI)."""
+        more of what is asked of it when the first does not ("durability of TI in <trial>": its duration of TI).
+        Each names no other aspect where a close one does not: a sentence naming both is no more this one's than theirs."""
         close = [c for c in about if c.score >= self.tuning.select_ratio * about[0].score]
-        first = max(close, key=lambda c: (c.coverage, c.score))
-        wider = [c for c in about if c.score >= self.tuning.per_entity_ratio * about[0].score]
+        first = max(close, key=lambda c: (not others & self._own_terms(c), c.coverage, c.score))
+        wider = [c for c in about if c.score >= self.tuning.per_entity_ratio * about[0].score
+                 and not others & self._own_terms(c)] or [first]
         second = max(wider, key=lambda c: (share(asked, self._own_terms(c)), c.coverage, c.score))
         better = share(asked, self._own_terms(second)) > share(asked, self._own_terms(first))
         return [first, second] if better and second is not first else [first]

@@ -36,11 +36,32 @@ def aspect_queries(lexicon: Lexicon, text: str, entities: list[str]) -> dict[str
     }
 
 
+_BETWEEN_SIDES = re.compile(r"^(?:\W|\b(?:and|or|nor|vs|versus|with|to|compared|than|either)\b)*$", re.IGNORECASE)
+
+
+def side_by_side(lexicon: Lexicon, text: str, entities: list[str]) -> bool:
+    """Whether the aspects are named side by side ("<A> or <B>", "<A> vs <B>", "<A>, <B> and <C>"), not related to
+    each other ("<A> after <B>": then a sentence naming both is the answer)."""
+    spans = sorted(s for key_spans in _aspect_spans(lexicon, text, entities).values() for s in key_spans)
+    return len(spans) >= 2 and all(_BETWEEN_SIDES.match(text[a[1]:b[0]]) for a, b in zip(spans, spans[1:]) if a[1] <= b[0])
+
+
 def asked_of_each(lexicon: Lexicon, text: str, entities: list[str]) -> str:
     """What the question asks of every aspect: the question with all of them (and the contrast) taken out
     ("durability of TI: <drug> (<trial>) vs <drug> (<trial>)?" -> "durability of TI")."""
     spans = _aspect_spans(lexicon, text, entities)
-    return _without(text, _cue_spans(lexicon, text) + [s for key in spans for s in spans[key]])
+    return _without(text, _cue_spans(lexicon, text) + _aside_spans(lexicon, text) + [s for key in spans for s in spans[key]])
+
+
+_ASIDE_WORDS = r"((?:\s+[\w-]+){1,3})"  # the few words after the cue, never across punctuation
+
+
+def _aside_spans(lexicon: Lexicon, text: str) -> list[Span]:
+    """What the question sets aside ("more than just fix anemia"): its cue and the words after it."""
+    if not lexicon.aside_cues:
+        return []
+    regex = re.compile(whole_words(lexicon.aside_cues).pattern[:-len(r"(?!\w)")] + _ASIDE_WORDS, re.IGNORECASE)
+    return [m.span() for m in regex.finditer(text)]
 
 
 def _aspect_spans(lexicon: Lexicon, text: str, entities: list[str]) -> dict[str, list[Span]]:
