@@ -179,3 +179,23 @@ def test_where_a_drug_fits_is_answered_with_the_sequencing(engine, question):
     response = engine.ask(question)  # a broad question: the sequencing sentence among several, each cited
     assert response.status == "answered" and "Evidence-based sequencing" in response.answer
     assert len(response.citations) >= 2
+
+
+# -- a request in the imperative is a part of its own ---------------------------------------------------------------
+
+
+def test_an_imperative_request_starts_a_part_that_asks_its_own_object():
+    from bot.qa.aspects import sub_questions
+    from corpus.lexicon import load_lexicon
+
+    parts = sub_questions(load_lexicon(), "Summarize the MAXILUS cohorts and contrast it with the dose advice for responders.")
+    assert parts == ["the MAXILUS cohorts", "the dose advice for responders"]  # "it" is the other side, not carried
+
+
+@pytest.mark.parametrize("question", [
+    "Summarize the MAXILUS design (cohorts, dose) and compare it with the article's dose advice once a response is achieved.",
+    "Explain the MAXILUS dosing and contrast it with the dose advice for patients who respond in the medical-necessity article.",
+])
+def test_a_trial_design_contrasted_with_another_documents_advice_quotes_both(engine, question):
+    answer = engine.ask(question).answer
+    assert "1.75 mg/kg" in answer and "decreased dose" in answer

@@ -114,7 +114,9 @@ def _without(text: str, spans: list[Span]) -> str:
 
 # "When should ESAs be started and how long before you call them a failure?" is two questions: split where a
 # new question starts (after "?", or "and"/"-"/";" followed by a question word).
-_QUESTION_START = r"(?:what|which|when|where|why|how|who|whose|would|will|is|are|was|were|does|do|did|can|could|should|has|have)\b"
+# A request in the imperative starts a part too ("describe X and contrast it with Y", "... and give Z").
+_QUESTION_START = (r"(?:what|which|when|where|why|how|who|whose|would|will|is|are|was|were|does|do|did|can|could|should|has|have|"
+                   r"describe|explain|give|list|contrast|compare|summari[sz]e|state|name|tell)\b")
 _CLAUSE_BREAK = re.compile(rf"\?\s+(?=\S)|\s*;\s*|\s+(?:and|but|also|plus|or|-|–)\s+(?={_QUESTION_START})", re.IGNORECASE)
 MIN_CLAUSE_WORDS = 3
 
@@ -135,11 +137,19 @@ def sub_questions(lexicon: Lexicon, text: str) -> list[str]:
     out = []
     for part in parts:
         own = [m.text for m in lexicon.mentions(part)]
-        carried = [] if own else named
+        carried = [] if own or _CONTRASTED_WITH.match(part) else named
         named = [*named, *own]
+        part = _REQUEST.sub("", part) or part  # "contrast it with the dose advice": the dose advice is asked
         part = f"{part} ({', '.join(dict.fromkeys(carried))})" if carried else part
         out.append(f"{context} {part}".strip())
     return out
+
+
+# The request words that open a part ("list", "contrast it with"): no topic of it.
+_REQUEST = re.compile(r"^(?:describe|explain|give|list|contrast|compare|summari[sz]e|state|name|tell(?: me)?)\s+"
+                      r"(?:(?:it|this|that|them|these|those)\s+(?:with|to|against)\s+)?", re.IGNORECASE)
+# "... and contrast it with <Y>": the part asks about Y; what "it" stands for is the other side, already asked.
+_CONTRASTED_WITH = re.compile(r"^(?:contrast|compare)\s+(?:it|this|that|them|these|those)\s+(?:with|to|against)\b", re.IGNORECASE)
 
 
 def _statements_first(text: str) -> tuple[str, str]:
