@@ -169,7 +169,7 @@ def _states_trigger(text: str, trigger: re.Match[str] | None) -> bool:
     return bool(_CONDITION.search(text)) and any(w.startswith(action) for w in re.findall(r"[a-z]+", text.lower()))
 
 
-# Each class's members' keys: a class a compared drug belongs to ("retacrit" adds the ESA concept) is a side, not
+# Each class's members' keys: a class a compared drug belongs to (an epoetin brand adds the ESA concept) is a side, not
 # what is compared; a class no compared drug belongs to ("how did the trials differ re prior ESA?") is.
 _CLASS_MEMBERS = {f"c{c.key}": frozenset(f"c{_LEXICON.drug(d).key}" for d in _LEXICON.members(c.id)) for c in _LEXICON.classes}
 
