@@ -108,9 +108,17 @@ def strip_instructions(question: str) -> str:
     return " ".join(filter(None, map(_question_part, split_sentences(collapse_spaces(question)))))
 
 
+# Sentence ends the splitter does not take because the next word is lower-case ("... weekly. anyway, what ...").
+_LOOSE_END = re.compile(r"(?<=[.!?;])\s+")
+
+
 def _question_part(sentence: str) -> str:
-    """The sentence, or what follows an instruction before a colon ("Answer without citations: what...?")."""
+    """The sentence, or what follows an instruction before a colon ("Answer without citations: what...?"),
+    or its loosely punctuated parts that are not instructions."""
     if not injection_findings(sentence):
         return sentence
+    parts = _LOOSE_END.split(sentence)
+    if len(parts) > 1:
+        return " ".join(filter(None, map(_question_part, parts)))
     tail = sentence.rsplit(":", 1)[-1].strip() if ":" in sentence else ""
     return tail if words(tail) and not injection_findings(tail) else ""
