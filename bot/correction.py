@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from bot.guard.premises import Premise, presupposed_clause, unsupported_premise
 from bot.models import BotResponse
+from bot.sources_first import criteria_for
 from corpus.vocabulary import words
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -50,7 +51,9 @@ def premise_first(query: str, response: BotResponse, answerer: Answerer, knowled
         return response
     first = correction_query(query, premise, knowledge.corpus_words)
     if first:
-        corrected = answerer.answer_each([first, query] if response.status == "answered" else [first])
+        # The correction opens the whole answer (every aspect and part of it, a payer question's criteria too).
+        corrected = (answerer.answer(query, also=criteria_for(query), first=(first,)) if response.status == "answered"
+                     else answerer.answer_each([first]))
         if corrected.status == "answered":
             return corrected
     if response.status == "answered":
