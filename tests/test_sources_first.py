@@ -12,6 +12,8 @@ from bot.sources_first import asks_for_criteria, asks_the_sources
     ("RS 7% with SF3B1, failed epoetin 8 wks. Approvable for lusp?", True),
     ("Prior HMA, failed ESA and lusp. Would imetelstat be expected to work as well?", True),
     ("Why start treatment early in a non-TD del5q pt with Hb 9.5?", True),  # a why asks the sources' rationale
+    ("my pt is not transfusion dependent, is luspatercept indicated for him?", True),  # the label's to say
+    ("is it off-label to give lusp to a pt who was never transfused?", True),
     ("Is luspatercept medically necessary for my patient?", False),
     ("Can my patient get imetelstat? IPSS-R low, sEPO 800 U/L.", False),
 ])
@@ -38,6 +40,18 @@ def test_the_offered_check_continues_with_the_facts_that_follow(engine):
     chat.send("RS 20%, SF3B1 mutated, IPSS-R low, no response to epoetin after 8 weeks with adequate iron. Approvable for lusp?")
     follow_up = chat.send("sEPO 300 U/L, 4 units in the last 8 weeks")
     assert follow_up.route == "rules" and follow_up.decision is not None
+
+
+@pytest.mark.parametrize("message", [
+    "my pt is not transfusion dependent yet - is luspatercept indicated for him?",
+    "can a pt who isn't transfusion dependent receive Reblozyl within its approved indication?",
+])
+def test_an_indication_question_about_a_kind_of_patient_is_answered_from_the_label_first(engine, message):
+    """What the drug is indicated for answers it (transfusion-dependent patients); the check is offered after."""
+    response = engine.conversation().send(message)
+    assert response.status == "answered" and response.citations
+    assert "transfusion-dependent" in response.answer
+    assert any("To check this patient" in note for note in response.notes)
 
 
 def test_a_plain_check_still_asks_for_the_missing_facts(engine):
