@@ -75,7 +75,8 @@ def answer_payer_question(answerer: Answerer, text: str) -> BotResponse:
     they are that drug's, never another's (criteria_for)."""
     criteria = criteria_for(text)
     response = answerer.answer(text, also=criteria)
-    if response.status == "refused" and criteria:
+    # A refusal quoting what the sources do say ("they do not state how long an approval lasts") is the answer.
+    if response.status == "refused" and criteria and not response.citations:
         each = answerer.answer_each(list(criteria))
         return each if each.status == "answered" else response
     return response

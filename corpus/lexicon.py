@@ -227,6 +227,11 @@ class Lexicon(BaseModel):
         default_factory=list,
         description="Questions ('{drug}' = its label) answered after the criteria when a user asks about a renewal.",
     )
+    validity_cues: list[str] = Field(
+        default_factory=list,
+        description="Regexes of a question asking how long something granted lasts ('how long is it good for', 'expire'): "
+        "with approval wording, answered only by a sentence giving a duration for an approval or authorization.",
+    )
     trial_cues: list[str] = Field(
         default_factory=list,
         description="Regexes of a question asking for the trials ('which trials support ...'): answered with the best "
@@ -266,7 +271,7 @@ class Lexicon(BaseModel):
 
     _cue_patterns = field_validator(
         "contrast_cues", "aside_cues", "broad_cues", "approval_cues", "source_cues", "trial_cues", "option_cues",
-        "renewal_cues", "eligibility_cues",
+        "renewal_cues", "eligibility_cues", "validity_cues",
     )(lambda cls, v: _valid_patterns(v))
 
     @model_validator(mode="after")

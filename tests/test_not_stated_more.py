@@ -34,3 +34,24 @@ def test_a_comparison_the_sources_make_for_both_sides_is_answered(engine):
 def test_a_price_question_is_refused_naming_no_dose(engine):
     shown = engine.conversation().send("How much does Reblozyl cost per vial / per month?")
     assert shown.status == "refused" and "mg/kg" not in shown.answer
+
+
+@pytest.mark.parametrize("question", [
+    "how long does a luspatercept reauth last once approved?",
+    "how many months is a luspatercept approval valid for?",
+])
+def test_how_long_an_approval_lasts_is_not_stated(engine, question):
+    """No source gives an authorization period: said so, with the closest time they do give (response at 3-6
+    months), never a period of their own and never the criteria in its place."""
+    refused = engine.conversation().send(question)
+    assert refused.answer.startswith("The source documents do not state how long an approval")
+    assert refused.status == "refused" and "3-6 months" in refused.answer and refused.citations
+
+
+@pytest.mark.parametrize(("question", "figure"), [
+    ("how long did RBC-TI last in MEDALIST?", "1 year"),  # how long a response lasts is stated
+    ("when was luspatercept approved?", "April 2020"),
+])
+def test_how_long_a_response_lasts_is_no_approval_question(engine, question, figure):
+    answered = engine.conversation().send(question)
+    assert answered.status == "answered" and figure in answered.answer

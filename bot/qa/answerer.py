@@ -103,11 +103,9 @@ class Answerer(Composition, NotStated, ConflictPositions, DirectAnswers, AspectP
             refusal = None  # a compound question each of whose parts the sources answer
         if refusal is not None:
             return self._refuse(refusal)
-        dose_problem = (self._dose_not_stated(result, scored, entities) or self._threshold_not_stated(result, scored)
-                        or self._date_not_stated(result, scored, entities)
-                        or self._comparison_not_stated(result, scored, aspects, entities))
-        if dose_problem is not None:
-            return dose_problem
+        unstated = self._unstated(result, scored, aspects, entities)
+        if unstated is not None:
+            return unstated
         if len(aspects) < 2:
             aspects = self._option_aspects(result.analysis.corrected, scored, entities) or aspects
         chosen, touched, parts = self._chosen(question, result, scored, entities, aspects)

@@ -9,7 +9,7 @@ drug; a question about changing the dose (the `doseadjust` concept) or renal/hep
 so first, then what the sources do state about it. Likewise a 'when was <drug> approved?' question needs a
 sentence about it giving a date, a 'when do you escalate <drug>?' question a sentence stating that change
 under a condition, and a comparison of named drugs or trials on something (VTE risk) a sentence about each
-of them that speaks of it.
+of them that speaks of it, and 'how long is a prior auth good for?' a sentence giving a duration for an approval.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from collections.abc import Callable
 
 from bot.models import BotResponse
 from bot.qa.selection import ScoredSentence, states_dose_for
-from corpus.lexicon import load_lexicon
+from corpus.lexicon import load_lexicon, whole_words
 from corpus.retrieval import QueryAnalysis, RetrievalResult
 from corpus.text import extract_figures
 from corpus.vocabulary import CONCEPTS, stem
@@ -66,7 +66,7 @@ _MEASURE_WORDS = frozenset(stem(w) for w in _LEXICON.threshold_words)
 
 class NotStated:
     """The Answerer's not-stated steps: a dose, a change of dose, or a threshold the sources do not
-    state for what is asked (it supplies _sentence_terms, _passage_terms, _about, _compose, _refuse)."""
+    state for what is asked (it supplies _sentence_terms, _passage_terms, _about, _compose, _refuse, _best_of_each)."""
 
     def _threshold_not_stated(self, result: RetrievalResult, scored: list[ScoredSentence]) -> BotResponse | None:
         """'At what Hb do you hold it?': the sources do not state X; they state Y [n]."""
@@ -142,6 +142,30 @@ class NotStated:
         names = ", ".join(concept_label(e) for e in lacking)
         return self._not_stated(f"The source documents do not state this for {names}, so they do not compare it.", stated)
 
+    def _unstated(
+        self, result: RetrievalResult, scored: list[ScoredSentence], aspects: dict[str, list[ScoredSentence]],
+        entities: list[str],
+    ) -> BotResponse | None:
+        """The first thing asked that the sources do not state (a dose, a threshold, a date, a comparison, how long
+        an approval lasts), said so before what they do state; None when they state it."""
+        return (self._dose_not_stated(result, scored, entities) or self._threshold_not_stated(result, scored)
+                or self._date_not_stated(result, scored, entities) or self._validity_not_stated(result, scored)
+                or self._comparison_not_stated(result, scored, aspects, entities))
+
+    def _validity_not_stated(self, result: RetrievalResult, scored: list[ScoredSentence]) -> BotResponse | None:
+        """'How long is a <drug> prior auth good for?': answered only by a sentence giving a duration for an approval
+        or authorization; a response assessment at 3-6 months is no approval period."""
+        if not asks_validity(result.analysis.corrected):
+            return None
+        timed = [c for c in scored[:10] if _DURATION.search(c.sentence.normalized)]
+        if any(_GRANTED.search(c.sentence.normalized) for c in timed):
+            return None
+        # What they do say: when a named drug's response is assessed (its renewal questions, lexicon data).
+        drugs = [m.id for m in _LEXICON.mentions(result.analysis.corrected) if m.kind == "drug"][:1]
+        renewal = [q.format(drug=_LEXICON.label(d)) for d in drugs for q in _LEXICON.renewal_questions[:1]]
+        about = self._best_of_each(renewal, []) or timed[:1] or scored[:1]
+        return self._not_stated("The source documents do not state how long an approval or authorization lasts.", about)
+
     def _not_stated(self, text: str, about: list[ScoredSentence]) -> BotResponse:
         if not about:
             return self._refuse(text)
@@ -185,6 +209,18 @@ _DATE_QUESTION = re.compile(
     re.IGNORECASE,
 )
 _DATE = re.compile(r"\b(?:19|20)\d{2}\b")
+_VALIDITY = whole_words(_LEXICON.validity_cues) if _LEXICON.validity_cues else None
+_APPROVAL = whole_words(_LEXICON.approval_cues + ["approv\\w*", "authori[sz]\\w*"])
+# A sentence that answers how long an approval lasts: a duration beside what is granted.
+_DURATION = re.compile(r"\b\d+(?:\s*[-\u2013]\s*\d+)?\s*(?:days?|weeks?|months?|years?)\b|\b(?:annual\w*|yearly)\b", re.IGNORECASE)
+# What is granted, as a noun ("approval", "authorization", "renewal"): "the maximum approved dose" grants nothing.
+_GRANTED = re.compile(r"\b(?:re-?)?(?:approvals?|authori[sz]ations?|coverage|renewals?|valid\w*|expir\w*)\b|"
+                      r"\b(?:approved|authori[sz]ed|covered) for (?:a period of |up to )?\d", re.IGNORECASE)
+
+
+def asks_validity(text: str) -> bool:
+    """How long an approval or authorization lasts ('how long is a PA good for?'), not how long a response lasts."""
+    return bool(_VALIDITY and _VALIDITY.search(text) and _APPROVAL.search(text))
 
 
 def _states_trigger(text: str, trigger: re.Match[str] | None) -> bool:
