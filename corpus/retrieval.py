@@ -14,6 +14,7 @@ from corpus.ingest import Corpus
 from corpus.learned import learned_drugs, synonyms, with_synonyms
 from corpus.lexical import LexicalState, open_state
 from corpus.models import Passage, Sentence
+from corpus.source_reference import SourceDescriptions
 from corpus.vocabulary import (
     QUESTION_WORDS,
     STOPWORDS,
@@ -30,12 +31,6 @@ from corpus.vocabulary import (
 
 RRF_K = 60
 
-# "according to the review", "in the medical necessity article": which source, not what topic.
-_SOURCE_REFERENCE = re.compile(
-    r"\b(?:according to|as per|per|in|from|does|do|did)\s+(?:the\s+)?(?:medical[- ]necessity\s+)?"
-    r"(?:article|review|paper|documents?|sources?|web\s*page)\b",
-    re.IGNORECASE,
-)
 
 
 @dataclass(frozen=True)
@@ -57,6 +52,7 @@ class QueryAnalysis:
     unknown_terms: list[str]  # topic words the corpus never uses
     known_terms: list[str] = field(default_factory=list)  # topic terms the corpus uses: what coverage is measured on
     tokens: list[str] = field(default_factory=list)
+    documents: tuple[str, ...] = ()  # the one document the question refers to by description, if any
 
 
 @dataclass
@@ -89,6 +85,7 @@ class HybridRetriever:
         # A drug an added document introduces by two names ('LUMTRIVA (lumatrombopag)'): either finds the other.
         self.synonyms = synonyms(learned_drugs(corpus))
         self.corpus_stems = self.lexical.stems
+        self.sources = SourceDescriptions(corpus)  # "the review", "the medical necessity article": which document
         self.corrector = SpellingCorrector(
             {w for w in self.corpus_words | vocabulary_words() | set(self.synonyms) if w.isalpha()}, STOPWORDS | QUESTION_WORDS
         )
@@ -98,7 +95,8 @@ class HybridRetriever:
     def analyze(self, query: str) -> QueryAnalysis:
         # Shorthand first: "tox", "reauth" must not be "corrected" into other words.
         expanded = with_synonyms(expand_shorthand(query), self.synonyms)
-        corrected, fixes = self.corrector.correct_text(_SOURCE_REFERENCE.sub(" ", expanded))
+        references = self.sources.read(expanded)  # which source, not what topic
+        corrected, fixes = self.corrector.correct_text(references.text)
         concepts = concepts_in(corrected)
         covered_by_concepts = words_named_by_concepts(corrected)
         topic_terms: list[str] = []
@@ -128,6 +126,7 @@ class HybridRetriever:
             unknown_terms=list(dict.fromkeys(unknown)),
             known_terms=list(dict.fromkeys(known)),
             tokens=_query_tokens(corrected, concepts),
+            documents=references.documents,
         )
 
     def dense_query(self, analysis: QueryAnalysis) -> str:
@@ -157,6 +156,8 @@ class HybridRetriever:
             rows |= {self.passage_row[pid] for pid in dense_by_id if pid in self.passage_row}
             sentence_row = self.corpus.sentence_rows
             rows |= {int(self._sentence_passage[sentence_row[sid]]) for sid in neighbours if sid in sentence_row}
+        if analysis.documents:  # "how does the review define it?": that document's passages answer
+            rows = {r for r in rows if self.corpus.passages[r].doc_id in analysis.documents}
         order = sorted(rows)  # corpus order: ties rank as they would over the whole corpus
         sentence_rows = [r for i in order for r in range(self._first_sentence[i], self._first_sentence[i + 1])]
         if self.index is not None:
