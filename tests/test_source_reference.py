@@ -46,3 +46,20 @@ def test_a_definition_asked_of_a_described_document_is_its_defining_sentence(eng
     assert response.status == "answered"
     assert "6-8 weeks" in response.answer and "iron repletion" in response.answer
     assert {c.doc_kind for c in response.citations} == {"article"}
+
+
+@pytest.mark.parametrize("question", [
+    "lusp PA: ESA failure defn?",
+    "defn of ESA failure for the lusp PA",
+])
+def test_a_definition_question_opens_with_the_sentence_stating_the_condition(engine, question):
+    """Payer words bring in the criteria list, but the answer opens with the sentence defining ESA failure."""
+    response = engine.ask(question)
+    first = response.answer.split("[1]")[0]
+    assert "6-8 weeks" in first and "iron repletion" in first
+
+
+def test_a_definition_the_sources_do_not_give_opens_with_no_other_definition(engine):
+    """'Primary efficacy defined as ...' defines an endpoint, not transfusion dependence: it does not open."""
+    response = engine.ask("what counts as transfusion dependence for luspatercept coverage?")
+    assert "primary efficacy defined as" not in response.answer.split("[1]")[0]

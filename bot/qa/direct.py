@@ -42,6 +42,10 @@ _HOW_LONG = re.compile(r"\bhow long\b|\bafter how\b", re.IGNORECASE)
 _WHAT_SHARE = re.compile(r"\bwhat (?:percent(?:age)?|proportion|fraction|share)\b|\bhow many (?:patients|pts)\b|\bhow much of\b",
                          re.IGNORECASE)
 DURATIONS = frozenset({"weeks", "months", "years", "days", "cycles"})
+# "How is ESA failure defined?", "what counts as TD?": a sentence stating the condition ("<X> when:", "<X> documented
+# by lack of response after 6-8 weeks"), with its figure, answers; a criteria list naming X does not define it.
+_DEFINES = re.compile(r"\b(?:defin(?:e|ed|es|ing|itions?)|what (?:counts|qualifies) as|meaning of)\b", re.IGNORECASE)
+_STATES_CONDITION = re.compile(r"\bwhen\s*:|\b(?:documented by|(?:is|are) defined as|means|refers to)\b", re.IGNORECASE)
 
 
 def asked_units(question: str) -> frozenset[str]:
@@ -144,6 +148,8 @@ class DirectAnswers:
     ) -> list[ScoredSentence]:
         """'After how many weeks ...?': the answer opens with the best close sentence giving a figure in weeks."""
         units = asked_units(question)
+        if _DEFINES.search(question) and scored:
+            return self._definition_first(scored, chosen, entities)
         if not units or not scored:
             return chosen
         if any(f.unit in units for f in extract_figures(chosen[0].sentence.normalized)):
@@ -154,6 +160,21 @@ class DirectAnswers:
         if figure is None:
             return chosen
         return [figure, *(c for c in chosen if c.sentence.id != figure.sentence.id)]
+
+    def _definition_first(
+        self, scored: list[ScoredSentence], chosen: list[ScoredSentence], entities: list[str]
+    ) -> list[ScoredSentence]:
+        """A definition question opens with the close sentence stating the condition, covering as much of the question
+        as the current opening does."""
+        floor, opening = self.tuning.fill_ratio * scored[0].score, chosen[0] if chosen else scored[0]
+        for candidate in scored:
+            text = candidate.sentence.normalized
+            if candidate.score < floor:
+                break
+            if (not entities or set(entities) & self._about(candidate)) and candidate.coverage >= opening.coverage \
+                    and _STATES_CONDITION.search(text) and extract_figures(text):
+                return [candidate, *(c for c in chosen if c.sentence.id != candidate.sentence.id)]
+        return chosen
 
     def _trial_heading(self, item: ScoredSentence, entities: list[str]) -> frozenset[str]:
         """The section heading's terms when it names a trial the question asks about ("<drug>: <trial>"):
