@@ -73,7 +73,8 @@ RESPONSES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
                  r"\bnot\s+respon\w*|\bdid(?:n't|\s+not)\s+respond\b|\bnever\s+responded\b|\brefractory\b|"
                  r"\bresistant\b|\b(?:inadequate|insufficient|suboptimal|poor)\s+response\b|"
                  r"\bwithout\s+(?:a\s+|any\s+)?response\b|\bno\s+(?:Hb\s+|hemoglobin\s+|erythroid\s+)?improvement\b"),
-        ("responding", r"\brespon(?:ding|sive|ded)\b|\bresponse\s+(?:ongoing|maintained)\b|\bgood\s+response\b"),
+        ("responding", r"\brespon(?:ding|sive|ded)\b|\bresponse\s+(?:ongoing|maintained)\b|\bgood\s+response\b|"
+                       r"\bwith\s+(?:a\s+|good\s+|ongoing\s+)?response\b"),
     )
 )
 # A response cue right after these is denied ("did not fail", "never lost response", "not intolerant").
@@ -82,6 +83,14 @@ NEGATED_CUE = re.compile(
     r"\s+(?:yet\s+|really\s+|actually\s+|been\s+)?$",
     re.IGNORECASE,
 )
+# A response cue in a condition or a plan is not an outcome ("add imetelstat if luspatercept fails",
+# "switch in case the ESA fails", "should she fail len").
+HYPOTHETICAL_CUE = re.compile(
+    r"\b(?:if|unless|in\s+case|should|whether)\s+(?:\S+\s+){0,3}$",
+    re.IGNORECASE,
+)
+# "Not ESA-naive", "no longer treatment-naive": exposed, the opposite of naive.
+NOT_NAIVE_BEFORE = re.compile(r"\b(?:not|no\s+longer|isn't|wasn't)\s*$", re.IGNORECASE)
 # Mentions joined by these share a role and a response ("never had len or HMA", "lenalidomide and
 # azacitidine both failed", "luspatercept for 16 weeks and imetelstat for 24 weeks, both stopped").
 JOINED = re.compile(
@@ -110,6 +119,10 @@ OTHER_PERSON = re.compile(
     r"daughter|sibling|twin|relative|cousin|aunt|uncle)\b|\bfamily\s+history\b",
     re.IGNORECASE,
 )
+# A value after these in its clause is a goal or a cut-off, not the patient's ("transfusion threshold is
+# Hb 8 g/dL", "target Hb above 10", "goal: transfusion independence").
+TARGET_BEFORE = re.compile(r"\b(?:thresholds?|targets?(?:ed|ing)?|goals?|aim(?:ed|ing)?\s+(?:for|at)|"
+                           r"trigger|cut-?offs?)\b", re.IGNORECASE)
 # "Not on any ESA now": a current status, not a history without that drug.
 NOW_AFTER = re.compile(r"^\s*(?:\w+\s+)?(?:now|currently|at\s+present|at\s+the\s+moment)\b", re.IGNORECASE)
 # "epoetin beta": a different agent that shares a name stem; not read as the lexicon's drug.
@@ -133,7 +146,7 @@ CONJUNCTION = re.compile(r"^\s*(?:,|/|&|\band\b|\bor\b|\bthen\b|followed\s+by|,\
 
 WEEKS_BEFORE = re.compile(
     rf"(?P<num>\d+|{NUMBER_WORD})[- ]?(?P<period>weeks?|wks?|wk|months?|mos?)(?:[- ]long)?\s+"
-    r"(?:(?:adequate\s+|full\s+)?(?:trial|course)\s+)?(?:of|on|with)\s+(?:therapy\s+with\s+|treatment\s+with\s+)?$",
+    r"(?:(?:adequate\s+|full\s+)?(?:trial|course)\s+)?(?:of|on|with|into)\s+(?:therapy\s+with\s+|treatment\s+with\s+)?$",
     re.IGNORECASE,
 )
 WEEKS_AFTER = re.compile(

@@ -23,6 +23,8 @@ _AGE_NOW = re.compile(r"[^.;\d]{0,30}?\bnow\s+(?:aged?\s+)?(?P<num>\d{2,3})\b(?!
 
 
 def extract_age(draft: Draft) -> None:
+    """Every stated age: two different ones ("72-year-old man. Age 68.") are weighed by Draft.settle,
+    never the first one taken."""
     for pattern in _AGE_PATTERNS:
         for match in pattern.finditer(draft.text):
             age = int(match.group("num"))
@@ -31,7 +33,6 @@ def extract_age(draft: Draft) -> None:
                 if later and 0 < int(later.group("num")) < draft.reading.max_age_years:
                     draft.state("age_years", int(later.group("num")), later.start("num"), later.end("num"),
                                 f"now {later.group('num')}")
-                return
 
 
 _IPSSR_LABEL = r"(?:IPSS[- ]?R|R[- ]?IPSS|revised\s+IPSS|IPSS\s+revised)(?!\w)"
