@@ -121,3 +121,54 @@ def test_a_later_bare_percentage_is_the_same_count_again(text, facts, unresolved
     extracted = extract_facts(text)
     assert extracted.facts == facts
     assert extracted.unresolved == unresolved
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Blasts 1% in PB, marrow blasts 6%.", {"bone_marrow_blasts_pct": 6}),
+        ("Marrow blasts 5%, 2% in the peripheral blood.", {"bone_marrow_blasts_pct": 5}),
+    ],
+)
+def test_peripheral_blood_blasts_after_the_value_are_not_the_marrow_count(text, expected):
+    assert extract_facts(text).facts == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("R-IPSS VH", {"ipss_r": "very_high"}),
+        ("IPSS-R: lo risk", {"ipss_r": "low"}),
+        ("marrow bl 2.5%, 18% RS", {"bone_marrow_blasts_pct": 2.5, "ring_sideroblasts_pct": 18}),
+        ("SF3B1 and IDH2 both wild-type", {"sf3b1": "wild_type", "idh2": "wild_type"}),
+    ],
+)
+def test_shorthand_categories_labels_and_shared_status(text, expected):
+    assert extract_facts(text).facts == expected
+
+
+@pytest.mark.parametrize(
+    "text, therapies",
+    [
+        ("Darbepoetin x 10 wks, intol.", [{"agent": "darbepoetin_alfa", "weeks": 10, "response": "intolerant"}]),
+        ("Azacitidine then decitabine; none of them helped.",
+         [{"agent": "azacitidine", "response": "none"}, {"agent": "decitabine", "response": "none"}]),
+        ("Lenalidomide did not work.", [{"agent": "lenalidomide", "response": "none"}]),
+        ("Imetelstat NR at 16 wks.", [{"agent": "imetelstat", "weeks": 16, "response": "none"}]),
+        ("8 wk darbepoetin alfa, no response.", [{"agent": "darbepoetin_alfa", "weeks": 8, "response": "none"}]),
+        ("Taking darbepoetin alfa plus lenalidomide.", [{"agent": "darbepoetin_alfa"}, {"agent": "lenalidomide"}]),
+    ],
+)
+def test_shorthand_responses_durations_and_plus(text, therapies):
+    assert extract_facts(text).facts["therapies"] == therapies
+
+
+@pytest.mark.parametrize(
+    "text, hemoglobin",
+    [
+        ("Hb 10.2 g/dL initial, 7.8 g/dL at this visit", 7.8),
+        ("Initial Hgb 9.9 g/dL; Hgb 8.0 g/dL now", 8.0),
+    ],
+)
+def test_initial_is_past_and_this_visit_is_current(text, hemoglobin):
+    assert extract_facts(text).facts["hemoglobin"]["value"] == hemoglobin

@@ -14,7 +14,7 @@ _GENE_UNKNOWN_AFTER = re.compile(
     re.IGNORECASE,
 )
 _GENE_WILD_AFTER = re.compile(
-    r"^[\s:(]*(?:(?:is|was|status)\s*:?\s*)?(?:wild[- ]?type|WT\b|negative|neg\b|unmutated|non[- ]?mutated|"
+    r"^[\s:(]*(?:(?:is|was|status|all|both|are|were)\s*:?\s*)*(?:wild[- ]?type|WT\b|negative|neg\b|unmutated|non[- ]?mutated|"
     r"not\s+mutated|-(?![\w])|−|mutations?\s+(?:was\s+|were\s+)?(?:not\s+(?:detected|found|present|seen)|"
     r"negative|absent)|not\s+detected|absent|no\s+mutation|not(?=\s*(?:[,;.]|$)))",
     re.IGNORECASE,

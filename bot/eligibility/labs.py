@@ -12,10 +12,14 @@ from corpus.text import NUMBER, format_number, parse_number_as_written
 # Percentages: blasts, ring sideroblasts
 # --------------------------------------------------------------------------- #
 
-_BLASTS_LABEL = r"(?:(?:bone[- ]marrow|BM|marrow)\s+)?(?:myelo)?blasts?(?:\s+count)?"
+# "bl 4%": shorthand only right before a percentage
+_BLASTS_LABEL = (r"(?:(?:(?:bone[- ]marrow|BM|marrow)\s+)?(?:myelo)?blasts?(?:\s+count)?|"
+                 r"(?:BM\s+)?bl(?=\s*:?\s*\d[\d.]*\s*%))")
 _RS_LABEL = r"(?:RS|ring(?:ed)?[- ]?sideroblasts?|ring(?:ed)?[- ]sids?|sideroblasts)"
 _NOT_MARROW = re.compile(r"(?:\bPB|peripheral(?:\s+blood)?|circulating|blood)\s*$", re.IGNORECASE)
 _NOT_MARROW_LOOKBACK = 30  # characters before a blast count searched for "peripheral blood"
+_NOT_MARROW_AFTER = re.compile(r"\s*(?:in|on|of)\s+(?:the\s+)?(?:PB|peripheral(?:\s+blood)?|blood|circulation|smear)\b",
+                               re.IGNORECASE)  # "1% in peripheral blood"
 
 
 def _label_first(label: str) -> re.Pattern[str]:
@@ -35,7 +39,8 @@ _PERCENT_FIELDS = (
 
 def _record_percent(draft: Draft, name: str, display: str, match: re.Match[str]) -> None:
     before = draft.text[max(0, match.start() - _NOT_MARROW_LOOKBACK):match.start()]
-    if name == "bone_marrow_blasts_pct" and _NOT_MARROW.search(before):
+    if name == "bone_marrow_blasts_pct" and (_NOT_MARROW.search(before)
+                                             or _NOT_MARROW_AFTER.match(draft.text, match.end())):
         return  # peripheral-blood blasts are not the marrow count the criteria use
     if _is_negative(draft, match):
         _refuse_value(draft, name, match, "a negative value is an error")
@@ -66,8 +71,9 @@ def _read_later_percents(draft: Draft, name: str, match: re.Match[str]) -> None:
         if not _SAME_COUNT_WORDS.fullmatch(draft.text, match.end(), later.start()):
             return
         word = _WORD_AFTER.match(draft.text, later.end())
-        if word and not _SAME_COUNT_WORDS.fullmatch(word.group("word")):
-            return  # "blasts 4%, 20% ring sideroblasts": the next value has its own label
+        if word and not _SAME_COUNT_WORDS.fullmatch(word.group("word")) or _NOT_MARROW_AFTER.match(
+                draft.text, later.end()):
+            return  # "blasts 4%, 20% ring sideroblasts", "1% in peripheral blood": not this count
         value = parse_number_as_written(later.group("num"))
         if draft.is_free(later.start(), later.end()) and 0 <= value <= 100:
             draft.state(name, value, later.start(), later.end(), fragment(later))

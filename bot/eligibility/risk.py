@@ -37,7 +37,8 @@ def extract_age(draft: Draft) -> None:
 
 _IPSSR_LABEL = r"(?:IPSS[- ]?R|R[- ]?IPSS|revised\s+IPSS|IPSS\s+revised)(?!\w)"
 _IPSS_LABEL = r"(?<![\w-])(?<!R\s)IPSS(?![- ]?[RM](?!\w))(?!\w)"
-_IPSSR_CATEGORY = r"(?P<cat>very[- ]?low|very[- ]?high|low|high|intermediate|int)(?!\w)"
+# "VL", "lo", "hi": the shorthand pharmacists write
+_IPSSR_CATEGORY = r"(?P<cat>very[- ]?low|very[- ]?high|VL|VH|low|lo|high|hi|intermediate|int)(?!\w)"
 _IPSS_CATEGORY = (
     r"(?P<cat>low|high|int(?:ermediate)?[- ]?(?:1|2|II|I|one|two)(?![\w])|intermediate)(?![\w-]\d)(?!\w)"
 )
@@ -60,7 +61,8 @@ def _category_from_score(bands: tuple[tuple[float, str], ...], above: str) -> Ca
 
 def _ipssr_category(word: str) -> str:
     word = re.sub(r"[- ]", "", word.lower())
-    return {"verylow": "very_low", "veryhigh": "very_high", "int": "intermediate"}.get(word, word)
+    return {"verylow": "very_low", "veryhigh": "very_high", "vl": "very_low", "vh": "very_high", "lo": "low",
+            "hi": "high", "int": "intermediate"}.get(word, word)
 
 
 def _ipss_category(word: str) -> str | None:
