@@ -172,3 +172,15 @@ def test_shorthand_responses_durations_and_plus(text, therapies):
 )
 def test_initial_is_past_and_this_visit_is_current(text, hemoglobin):
     assert extract_facts(text).facts["hemoglobin"]["value"] == hemoglobin
+
+
+@pytest.mark.parametrize(
+    "text, category",
+    [
+        ("IPSS-R very low in 2020, upgraded to high after the repeat marrow.", "high"),
+        ("IPSS-R intermediate initially, re-stratified as low after restaging.", "low"),
+        ("IPSS-R low, platelets now low too.", "low"),  # "now low" is not a re-scoring
+    ],
+)
+def test_a_rescored_risk_category_is_the_current_one(text, category):
+    assert extract_facts(text).facts["ipss_r"] == category

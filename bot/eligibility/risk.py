@@ -109,6 +109,22 @@ _RISK_SYSTEMS = (
 _UNSCORED_LOWER_RISK = re.compile(r"\b(?:lower|low)[- ]risk\b|\bLR[- ]MDS\b", re.IGNORECASE)
 
 
+# "IPSS-R low at diagnosis, re-scored as intermediate this month": a later category of the same score.
+_RESCORED = re.compile(
+    r"[^.;]{0,60}?\b(?:re-?scored|re-?stratified|re-?classified|re-?assessed|upgraded|downgraded)\s+"
+    r"(?:(?:as|to|at)\s+)?(?:an?\s+)?" + _IPSSR_CATEGORY + r"(?![- ]dose)",
+    re.IGNORECASE,
+)
+
+
+def _read_rescored(draft: Draft, system: _RiskSystem, match: re.Match[str]) -> None:
+    later = _RESCORED.match(draft.text, match.end())
+    value = system.parse_category(later.group("cat")) if later else None
+    if later and value and draft.is_free(later.start("cat"), later.end("cat")):
+        shown = draft.text[later.start("cat"):later.end()].strip()
+        draft.state(system.field, value, later.start("cat"), later.end("cat"), f"{shown} (re-scored)")
+
+
 def _read_category(draft: Draft, system: _RiskSystem) -> None:
     for pattern in system.category_patterns:
         for match in pattern.finditer(draft.text):
@@ -119,7 +135,8 @@ def _read_category(draft: Draft, system: _RiskSystem) -> None:
                 draft.note(f"{system.display} '{fragment(match)}': intermediate-1 or -2? Not recorded.")
                 draft.claim(match.start(), match.end())
                 continue
-            draft.record(system.field, value, match)
+            if draft.record(system.field, value, match) and system.field == "ipss_r":
+                _read_rescored(draft, system, match)
 
 
 def _read_score(draft: Draft, system: _RiskSystem) -> None:
