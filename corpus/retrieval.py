@@ -52,7 +52,6 @@ class QueryAnalysis:
     unknown_terms: list[str]  # topic words the corpus never uses
     known_terms: list[str] = field(default_factory=list)  # topic terms the corpus uses: what coverage is measured on
     tokens: list[str] = field(default_factory=list)
-    documents: tuple[str, ...] = ()  # the one document the question refers to by description, if any
 
 
 @dataclass
@@ -126,7 +125,6 @@ class HybridRetriever:
             unknown_terms=list(dict.fromkeys(unknown)),
             known_terms=list(dict.fromkeys(known)),
             tokens=_query_tokens(corrected, concepts),
-            documents=references.documents,
         )
 
     def dense_query(self, analysis: QueryAnalysis) -> str:
@@ -156,8 +154,6 @@ class HybridRetriever:
             rows |= {self.passage_row[pid] for pid in dense_by_id if pid in self.passage_row}
             sentence_row = self.corpus.sentence_rows
             rows |= {int(self._sentence_passage[sentence_row[sid]]) for sid in neighbours if sid in sentence_row}
-        if analysis.documents:  # "how does the review define it?": that document's passages answer
-            rows = {r for r in rows if self.corpus.passages[r].doc_id in analysis.documents}
         order = sorted(rows)  # corpus order: ties rank as they would over the whole corpus
         sentence_rows = [r for i in order for r in range(self._first_sentence[i], self._first_sentence[i + 1])]
         if self.index is not None:

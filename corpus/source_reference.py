@@ -29,7 +29,7 @@ _GENERIC = frozenset({"paper", "document", "source", "webpage"})  # any document
 @dataclass(frozen=True)
 class SourceReferences:
     text: str  # the question without the references a document's description fits
-    documents: tuple[str, ...]  # the one document each reference names; () when any names none in particular
+    documents: tuple[str, ...]  # the one document the whole question refers to; () when none in particular
 
 
 def _singular(word: str) -> str:
