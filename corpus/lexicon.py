@@ -232,6 +232,11 @@ class Lexicon(BaseModel):
         description="Regexes of a question asking for the trials ('which trials support ...'): answered with the best "
         "sentence naming each trial the evidence names.",
     )
+    basis_cues: list[str] = Field(
+        default_factory=list,
+        description="Regexes of a question asking what something rests on ('what was the approval based on?'): the best "
+        "sentence naming a trial is quoted when none of the answer's does.",
+    )
     eligibility_cues: list[str] = Field(
         default_factory=list,
         description="Regexes of a question asking who qualifies (eligible, criteria, categories, covered).",
@@ -266,7 +271,7 @@ class Lexicon(BaseModel):
 
     _cue_patterns = field_validator(
         "contrast_cues", "aside_cues", "broad_cues", "approval_cues", "source_cues", "trial_cues", "option_cues",
-        "renewal_cues", "eligibility_cues",
+        "renewal_cues", "eligibility_cues", "basis_cues",
     )(lambda cls, v: _valid_patterns(v))
 
     @model_validator(mode="after")
