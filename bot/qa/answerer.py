@@ -162,7 +162,7 @@ class Answerer(Composition, NotStated, ConflictPositions, DirectAnswers, AspectP
             touched += self._conflicts_in_evidence(scored, touched)
         wide = broad or (self._payer_cue is not None and self._payer_cue.search(text))
         chosen = self._select(scored, set(entities), aspects, result.analysis.known_terms if wide else None)
-        chosen = self._figure_first(text, scored, chosen, entities)
+        chosen = self._with_trial(text, scored, self._figure_first(text, scored, chosen, entities), entities)
         # A compound question ("when to start X and how long before calling it a failure?"): each part's best too.
         parts = self._best_of_each(sub_questions(_LEXICON, question), chosen, fresh=True) \
             or self._best_of_each(question_after_statements(_LEXICON, question), chosen)

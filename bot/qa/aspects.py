@@ -188,12 +188,19 @@ _FAILED_AFTER = re.compile(
     r"is not working|isn't working|doesn't work|did not work|didn't work)\b)", re.IGNORECASE)
 
 
+# "failed ESA and then lusp", "failed ESA, lusp": a drug joined to a failed one shares its failure.
+_JOINED = re.compile(r"^\s*(?:,|/|\band\b|\bor\b|\bthen\b|\s)*\s*$", re.IGNORECASE)
+
+
 def prior_therapies(lexicon: Lexicon, text: str) -> frozenset[str]:
     """The answerer's keys of drugs the question names as failed before ("after <drug> fails, what next?")."""
     keys = set()
-    for mention in lexicon.mentions(text):
-        if mention.kind != "drug":
-            continue
-        if _failed_before(text, mention):
+    before = None  # the drug mention just before, if it failed
+    for mention in (m for m in lexicon.mentions(text) if m.kind == "drug"):
+        joined = before is not None and bool(_JOINED.match(text[before.end : mention.start]))
+        if _failed_before(text, mention) or joined:
             keys.add(f"c{lexicon.drug(mention.id).key}")
+            before = mention
+        else:
+            before = None
     return frozenset(keys)
