@@ -195,12 +195,10 @@ _JOINED = re.compile(r"^\s*(?:,|/|\band\b|\bor\b|\bthen\b|\s)*\s*$", re.IGNORECA
 def prior_therapies(lexicon: Lexicon, text: str) -> frozenset[str]:
     """The answerer's keys of drugs the question names as failed before ("after <drug> fails, what next?")."""
     keys = set()
-    before = None  # the drug mention just before, if it failed
-    for mention in (m for m in lexicon.mentions(text) if m.kind == "drug"):
+    before = None  # the mention just before (a drug or a class), if it failed
+    for mention in lexicon.mentions(text):
         joined = before is not None and bool(_JOINED.match(text[before.end : mention.start]))
-        if _failed_before(text, mention) or joined:
+        before = mention if _failed_before(text, mention) or joined else None
+        if before is not None and mention.kind == "drug":
             keys.add(f"c{lexicon.drug(mention.id).key}")
-            before = mention
-        else:
-            before = None
     return frozenset(keys)
