@@ -317,7 +317,7 @@ class Answerer(Composition, NotStated, ConflictPositions, DirectAnswers, AspectP
         if broad_terms:
             on_topic = [c for c in scored if not entities or entities & self._about(c)]
             floor = self.tuning.fill_ratio * best.score
-            chosen = fill_uncovered(chosen, on_topic, broad_terms, self._own_terms, floor, self.max_sentences)
+            chosen = fill_uncovered(chosen, on_topic, broad_terms, self._own_terms, floor, self.max_sentences, bool(entities))
         return whole_lists(with_continuations(chosen))
 
     def _own_terms(self, item: ScoredSentence) -> set[str]:
