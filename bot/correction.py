@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from bot.guard.premises import Premise, presupposed_clause, unsupported_premise
+from bot.guard.premises import Premise, presupposed_clause, unsupported_event, unsupported_premise
 from bot.models import BotResponse
 from corpus.vocabulary import words
 
@@ -44,6 +44,9 @@ def correction_query(question: str, premise: Premise, corpus_words: frozenset[st
 def premise_first(query: str, response: BotResponse, answerer: Answerer, knowledge: GuardKnowledge) -> BotResponse:
     """The answer to a question presupposing what no source supports: what corrects it first, then the
     answer; refused, what the sources say about its subject ('why was <trial> stopped early?')."""
+    event = unsupported_event(query, knowledge.lexicon, knowledge.corpus_words, knowledge.corpus_stems)
+    if event is not None:  # nothing of theirs to correct it with: any cause given would be invented
+        return no_such_event(event, answerer.coverage)
     cited = frozenset(words(response.answer)) if response.status == "answered" else frozenset()
     premise = unsupported_premise(query, knowledge.lexicon, knowledge.corpus_words, knowledge.corpus_stems, cited)
     if premise is None or not premise.subject:
@@ -57,3 +60,13 @@ def premise_first(query: str, response: BotResponse, answerer: Answerer, knowled
         return response
     retry = answerer.answer(f"What do the sources say about {' and '.join(premise.subject)}?")
     return retry if retry.status == "answered" else response
+
+
+def no_such_event(event: Premise, coverage: str) -> BotResponse:
+    """The refusal of a why-question about an event the sources never mention (a withdrawal, a recall)."""
+    said = " or ".join(f"'{t}'" for t in event.terms)
+    return BotResponse(
+        status="refused", route="refusal",
+        answer=f"I can't answer that from the source documents. They do not state that this happened to "
+               f"{' and '.join(event.subject)}: they never mention {said}, so they give no reason for it. {coverage}",
+    )

@@ -37,3 +37,38 @@ def test_a_false_premise_is_corrected_by_the_sentence_that_contradicts_it(engine
     shown = engine.conversation().send(question)
     assert shown.status == "answered" and shown.answer.startswith("Note: the sources do not support")
     assert correcting in shown.answer.split("[1]", 2)[1]  # the first cited sentence after the note corrects it
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["Why was luspatercept recalled?", "why was enasidenib taken off the market?"],
+)
+def test_a_why_question_about_an_event_the_sources_never_mention_is_found(engine, question):
+    from bot.guard.premises import unsupported_event
+
+    knowledge = engine.guard.knowledge
+    event = unsupported_event(question, knowledge.lexicon, knowledge.corpus_words, knowledge.corpus_stems)
+    assert event is not None and event.subject and event.terms
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["Why did the FDA reject luspatercept for MDS?",  # the sources speak of its FDA approval: they correct it
+     "Why was COMMANDS stopped early?",  # 'early' is theirs ('ongoing' corrects it)
+     "Given imetelstat's hepatotoxicity, how often should we check LFTs?",  # not a why-question
+     "Why does anemia matter in lower-risk MDS?"],  # no drug or trial: nothing presupposed of one
+)
+def test_a_premise_the_sources_speak_to_is_not_an_unmentioned_event(engine, question):
+    from bot.guard.premises import unsupported_event
+
+    knowledge = engine.guard.knowledge
+    assert unsupported_event(question, knowledge.lexicon, knowledge.corpus_words, knowledge.corpus_stems) is None
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("question", ["Why was luspatercept recalled by the manufacturer?",
+                                      "why did they pull imetelstat off the market?"])
+def test_no_cause_is_given_for_an_event_the_sources_never_mention(engine, question):
+    shown = engine.conversation().send(question)
+    assert shown.status == "refused" and not shown.citations
+    assert "do not state that this happened" in shown.answer and "because" not in shown.answer

@@ -85,6 +85,32 @@ def unsupported_premise(question: str, lexicon: Lexicon, corpus_words: frozenset
     return Premise(terms=tuple(terms), absolutes=tuple(absolutes), subject=tuple(dict.fromkeys(subject)))
 
 
+def unsupported_event(question: str, lexicon: Lexicon, corpus_words: frozenset[str],
+                      corpus_stems: frozenset[str]) -> Premise | None:
+    """A why-question about an event of which the sources use not one word ("why was <drug> withdrawn
+    from the market?", "why was <drug> recalled?"): there is no cause in them to give, and no sentence of
+    theirs corrects it. None when some word of the clause, beyond its drug, trial and disease names, is theirs
+    ("why did the FDA reject <drug>?" is met by their FDA approval; "why was <trial> stopped early?" by 'ongoing');
+    absolutes are the premise rail's."""
+    why = _WHY.search(strip_instructions(question))
+    if not why or _GIVEN.match(strip_instructions(question)):
+        return None
+    clause = presupposed_clause(question)
+    mentions = lexicon.mentions(clause)
+    if not mentions:
+        return None
+    named = {w for m in mentions for w in words(m.text)}
+    content = [w for w in dict.fromkeys(words(clause)) if w.isalpha() and len(w) > 2 and w not in named
+               and w not in STOPWORDS and w not in QUESTION_WORDS and w not in ABSOLUTES]
+    known = words_named_by_concepts(clause)  # a concept the lexicon knows ("FDA", "approved") is the sources' topic
+    unsupported = [w for w in content if w not in known and stem(w) not in corpus_stems
+                   and not _close_match(w, corpus_words)]
+    if not unsupported or len(unsupported) < len(content):
+        return None
+    subject = [lexicon.trial(m.id).label if m.kind == "trial" else m.text for m in mentions]
+    return Premise(terms=tuple(unsupported), subject=tuple(dict.fromkeys(subject)))
+
+
 def _close_match(word: str, corpus_words: frozenset[str]) -> bool:
     """Whether some corpus word is within difflib's typo cutoff of the word. Only words of near
     length can reach it (ratio <= 2*min(len)/(sum of lens)), so only those are compared."""
