@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from bot.guard.premises import Premise, presupposed_clause, unsupported_event, unsupported_premise
+from bot.guard.premises import Premise, class_claim, presupposed_clause, unsupported_event, unsupported_premise
 from bot.models import BotResponse
 from corpus.vocabulary import words
 
@@ -47,6 +47,12 @@ def premise_first(query: str, response: BotResponse, answerer: Answerer, knowled
     event = unsupported_event(query, knowledge.lexicon, knowledge.corpus_words, knowledge.corpus_stems)
     if event is not None:  # nothing of theirs to correct it with: any cause given would be invented
         return no_such_event(event, answerer.coverage)
+    claim = class_claim(query, knowledge.lexicon, knowledge.corpus_words)
+    if claim is not None:  # "<drug> is just another ESA": what the drug is, as the sources say, comes first
+        first = f"{claim.drug} mechanism of action" + (f" compared with {claim.versus}" if claim.versus else "")
+        corrected = answerer.answer_each([first, query] if response.status == "answered" else [first])
+        if corrected.status == "answered":
+            return corrected
     cited = frozenset(words(response.answer)) if response.status == "answered" else frozenset()
     premise = unsupported_premise(query, knowledge.lexicon, knowledge.corpus_words, knowledge.corpus_stems, cited)
     if premise is None or not premise.subject:

@@ -72,3 +72,41 @@ def test_no_cause_is_given_for_an_event_the_sources_never_mention(engine, questi
     shown = engine.conversation().send(question)
     assert shown.status == "refused" and not shown.citations
     assert "do not state that this happened" in shown.answer and "because" not in shown.answer
+
+
+@pytest.mark.parametrize(
+    ("question", "claimed"),
+    [("Since imetelstat is basically a hypomethylating agent, can it replace HMAs?", "hypomethylating agent"),
+     ("Given that lenalidomide is a BCL2 inhibitor, how well does it work?", "BCL2 inhibitor"),
+     ("luspatercept as an mTOR inhibitor: any mouth ulcers?", "mTOR inhibitor")],
+)
+def test_a_drug_called_a_member_of_a_class_it_is_not_is_found(engine, question, claimed):
+    from bot.guard.premises import class_claim
+
+    knowledge = engine.guard.knowledge
+    claim = class_claim(question, knowledge.lexicon, knowledge.corpus_words)
+    assert claim is not None and claim.claimed == claimed
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["Is darbepoetin just another ESA?", "darbepoetin is just another ESA, right?",  # it is one
+     "imetelstat is a telomerase inhibitor; what did IMerge show?",  # one of its names in the lexicon
+     "ivosidenib is an IDH1 inhibitor, so which mutation is needed?"],
+)
+def test_a_drug_called_what_it_is_is_no_class_claim(engine, question):
+    from bot.guard.premises import class_claim
+
+    knowledge = engine.guard.knowledge
+    assert class_claim(question, knowledge.lexicon, knowledge.corpus_words) is None
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("question", "what_it_is"),
+    [("Since lusp is basically an ESA, does it work on early progenitors too?", "distinct mechanism"),
+     ("luspatercept being a BTK inhibitor, is bleeding a concern?", "activin")],
+)
+def test_what_the_drug_is_comes_first_when_the_question_calls_it_something_else(engine, question, what_it_is):
+    shown = engine.conversation().send(question)
+    assert shown.status == "answered" and what_it_is in shown.answer.split("[1]", 1)[0]
