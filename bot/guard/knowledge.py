@@ -157,6 +157,14 @@ class GuardKnowledge:
 
     # -- lookups ------------------------------------------------------------------------
 
+    @cached_property
+    def trials_covered(self) -> frozenset[str]:
+        """Trials some passage names by their label as written ("PACE", not the word "pace"); read when first asked."""
+        labels = {t.id: t.label for t in self.lexicon.trials}
+        found = {tid for p in self.corpus.passages for tid, label in labels.items()
+                 if re.search(rf"(?<!\w){re.escape(label)}(?!\w)", p.text)}
+        return frozenset(found)
+
     def trials_named(self, text: str) -> frozenset[str]:
         return frozenset(m.id for m in self.lexicon.mentions(text) if m.kind == "trial")
 
