@@ -119,3 +119,19 @@ def test_a_mutation_defined_aml_or_aml_set_against_mds_is_named_as_aml(text):
                                   "enasidenib in IDH2-mutated LR-MDS: response?"])
 def test_aml_as_an_outcome_or_an_idh_mutated_mds_is_not_aml_treatment(text):
     assert "aml" not in {e.id for e in load_lexicon().outside_named(text)}
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["my MDS pt on decitabine is going to allogeneic transplant, Hb 7.8: can she get darbepoetin?",
+     "is imetelstat medically necessary for a pt being bridged to HSCT, 6u/8wk?"],
+)
+def test_a_transplant_candidate_goes_to_the_question_path(text):
+    routing = route(text, checking_eligibility=False)
+    assert routing.intent == "question" and "transplant" in routing.outside
+
+
+@pytest.mark.slow
+def test_a_transplant_question_is_refused_by_name(engine):
+    shown = engine.conversation().send("Should lusp be stopped before a bone marrow transplant?")
+    assert shown.status == "refused" and "stem cell transplantation" in shown.answer and not shown.citations
