@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from bot.guard.claims import extract_claims
 from bot.guard.premises import Premise, class_claim, presupposed_clause, unsupported_event, unsupported_premise
 from bot.models import BotResponse
 from corpus.vocabulary import words
@@ -41,6 +42,14 @@ def correction_query(question: str, premise: Premise, corpus_words: frozenset[st
     return clause or None
 
 
+def line_queries(question: str, knowledge: GuardKnowledge) -> list[str]:
+    """A presupposed line of therapy ("since lusp is first-line for every pt"): the line the sources give each
+    drug is asked too, so the correction says what it is, not only what it is not."""
+    claims = extract_claims(presupposed_clause(question), knowledge.lexicon)
+    drugs = dict.fromkeys(d for c in claims if c.line for d in c.drugs)
+    return [f"which line of therapy is {knowledge.lexicon.label(d)} indicated for" for d in drugs]
+
+
 def premise_first(query: str, response: BotResponse, answerer: Answerer, knowledge: GuardKnowledge) -> BotResponse:
     """The answer to a question presupposing what no source supports: what corrects it first, then the
     answer; refused, what the sources say about its subject ('why was <trial> stopped early?')."""
@@ -59,7 +68,9 @@ def premise_first(query: str, response: BotResponse, answerer: Answerer, knowled
         return response
     first = correction_query(query, premise, knowledge.corpus_words)
     if first:
-        corrected = answerer.answer_each([first, query] if response.status == "answered" else [first])
+        lines = line_queries(query, knowledge)
+        firsts = [first, *lines]
+        corrected = answerer.answer_each([*firsts, query] if response.status == "answered" else firsts, fresh=bool(lines))
         if corrected.status == "answered":
             return corrected
     if response.status == "answered":

@@ -110,3 +110,22 @@ def test_a_drug_called_what_it_is_is_no_class_claim(engine, question):
 def test_what_the_drug_is_comes_first_when_the_question_calls_it_something_else(engine, question, what_it_is):
     shown = engine.conversation().send(question)
     assert shown.status == "answered" and what_it_is in shown.answer.split("[1]", 1)[0]
+
+
+@pytest.mark.parametrize(
+    ("question", "drug"),
+    [("Since imetelstat is first-line for everyone, which dose?", "imetelstat"),
+     ("Given that Reblozyl is the first-line agent for all TD pts, do I still need an ESA trial?", "luspatercept")],
+)
+def test_a_presupposed_line_of_therapy_asks_the_line_the_sources_give(engine, question, drug):
+    from bot.correction import line_queries
+
+    assert line_queries(question, engine.guard.knowledge) == [f"which line of therapy is {drug} indicated for"]
+    assert line_queries("Why is imetelstat effective after luspatercept?", engine.guard.knowledge) == []
+
+
+@pytest.mark.slow
+def test_a_first_line_premise_is_answered_with_the_line_the_sources_give(engine):
+    shown = engine.conversation().send("Given that Reblozyl is the first-line agent for all TD pts, do I still need an ESA trial?")
+    first_two = " ".join(shown.answer.split("[2]", 1)[:1])
+    assert shown.status == "answered" and "NOT indicated as first-line" in first_two and "second-line" in first_two

@@ -158,10 +158,11 @@ class Answerer(Composition, NotStated, ConflictPositions, DirectAnswers, AspectP
         # quotes a sentence on it lists the conflict (its summary names both sides).
         return self._with_conflict_positions(chosen + parts, touched), touched, {c.sentence.id for c in parts}
 
-    def answer_each(self, questions: list[str]) -> BotResponse:
+    def answer_each(self, questions: list[str], fresh: bool = False) -> BotResponse:
         """One answer to several plain questions: the best evidence of each, in order, each quote
-        once (a pharmacist's criteria, documentation list and required prior therapy)."""
-        chosen = self._best_of_each(questions, [])
+        once (a pharmacist's criteria, documentation list and required prior therapy); `fresh`: each
+        question's best sentence not already quoted (a question asked to add what another's answer lacks)."""
+        chosen = self._best_of_each(questions, [], fresh=fresh)
         if not chosen:
             return self._refuse(NOT_COVERED)
         return self._compose(chosen, [])
