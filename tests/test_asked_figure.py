@@ -67,3 +67,9 @@ def test_an_unstated_share_is_refused_not_answered_with_other_figures(engine, qu
     shown = engine.conversation().send(question)
     assert shown.status == "refused" and "do not state what share of patients" in shown.answer
     assert "%" not in shown.answer
+
+
+@pytest.mark.parametrize("question", ["does the blast % for the PA have to come from an aspirate?",
+                                      "what percentage RS does a patient have to have for luspatercept?"])
+def test_a_percentage_as_a_measure_or_an_obligation_is_no_share_of_an_event(question):
+    assert asked_figure.asked_event(question) is None

@@ -22,9 +22,9 @@ NAME = "asked_figure"
 
 # "what percentage / proportion / % of ... <verb> <event> <on|with|in ...|?>"
 _ASKED = re.compile(
-    r"(?:\b(?:percentage|percent|proportion|fraction|share|how many)\b|%)[^?.;]*?\b"
+    r"(?:\b(?:percentage|percent|proportion|fraction|share)\s+of\b|%\s*of\b|\bhow many\b)[^?.;]*?\b"
     r"(?:developed|develop|experienced|experience|had|have|has|suffered|got|get|reported|report)\s+"
-    r"(?:an?\s+|any\s+)?(?P<event>[\w()/-]+(?:\s+[\w()/-]+){0,4}?)"
+    r"(?!to\b)(?:an?\s+|any\s+)?(?P<event>[\w()/-]+(?:\s+[\w()/-]+){0,4}?)"
     r"(?=\s+(?:on|with|in|during|after|while|under|at|from|receiving|taking|versus|vs)\b|\s*[?.,;]|\s*$)",
     re.IGNORECASE,
 )
