@@ -131,3 +131,14 @@ def test_the_age_now_wins_over_the_age_at_diagnosis():
 def test_a_time_word_belongs_to_the_value_it_precedes():
     assert extract_facts("Hb 8 now 9").facts["hemoglobin"]["value"] == 9
     assert extract_facts("age 71, Hb 8 now 9").facts["age_years"] == 71  # "now 9" is the Hb, not the age
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [("R-IPSS lo risk, sEPO 90", "low"), ("IPSS-R: VH, RS 20%", "very_high"), ("revised IPSS vl; Hb 8.1", "very_low"),
+     ("Hi IPSS-R is low", "low")],  # a greeting before the label is no category
+)
+def test_chart_shorthand_for_an_ipss_r_category_after_its_label(text, category):
+    from bot.eligibility import extract_facts
+
+    assert extract_facts(text).facts.get("ipss_r") == category
