@@ -142,3 +142,17 @@ def test_chart_shorthand_for_an_ipss_r_category_after_its_label(text, category):
     from bot.eligibility import extract_facts
 
     assert extract_facts(text).facts.get("ipss_r") == category
+
+
+@pytest.mark.parametrize(("text", "blasts"), [("marrow aspirate: bl 2%", 2), ("BMB bl 1%, RS 30%", 1)])
+def test_chart_shorthand_bl_after_a_marrow_word_is_the_blast_count(text, blasts):
+    from bot.eligibility import extract_facts
+
+    assert extract_facts(text).facts.get("bone_marrow_blasts_pct") == blasts
+
+
+@pytest.mark.parametrize("text", ["bl 3% on the smear", "PB bl 2%, Hb 8"])
+def test_bl_alone_or_in_blood_is_no_marrow_blast_count(text):
+    from bot.eligibility import extract_facts
+
+    assert extract_facts(text).facts.get("bone_marrow_blasts_pct") is None
