@@ -156,3 +156,21 @@ def test_bl_alone_or_in_blood_is_no_marrow_blast_count(text):
     from bot.eligibility import extract_facts
 
     assert extract_facts(text).facts.get("bone_marrow_blasts_pct") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "field", "value"),
+    [("neither del 5q nor any IDH1 mutation", "idh1", "wild_type"), ("neither del 5q nor any IDH1 mutation", "del5q", False),
+     ("Neither 5q- nor an IDH2 variant on NGS.", "idh2", "wild_type"), ("Neither 5q- nor an IDH2 variant on NGS.", "del5q", False)],
+)
+def test_neither_nor_negates_every_item_even_with_an_article(text, field, value):
+    from bot.eligibility import extract_facts
+
+    assert extract_facts(text).facts.get(field) == value
+
+
+def test_a_negated_list_does_not_reach_a_gene_stated_mutated_after_it():
+    from bot.eligibility import extract_facts
+
+    facts = extract_facts("no del 5q, SF3B1 mutated").facts
+    assert facts.get("del5q") is False and facts.get("sf3b1") == "mutated"
