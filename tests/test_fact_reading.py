@@ -174,3 +174,15 @@ def test_a_negated_list_does_not_reach_a_gene_stated_mutated_after_it():
 
     facts = extract_facts("no del 5q, SF3B1 mutated").facts
     assert facts.get("del5q") is False and facts.get("sf3b1") == "mutated"
+
+
+@pytest.mark.parametrize(
+    ("text", "status", "genes"),
+    [("SF3B1 and IDH2 both mutated", "mutated", ("sf3b1", "idh2")),
+     ("IDH1 and IDH2 are both negative", "wild_type", ("idh1", "idh2"))],
+)
+def test_all_or_both_before_a_status_gives_it_to_the_whole_group(text, status, genes):
+    from bot.eligibility import extract_facts
+
+    facts = extract_facts(text).facts
+    assert all(facts.get(g) == status for g in genes)

@@ -14,13 +14,13 @@ _GENE_UNKNOWN_AFTER = re.compile(
     re.IGNORECASE,
 )
 _GENE_WILD_AFTER = re.compile(
-    r"^[\s:(]*(?:(?:is|was|status)\s*:?\s*)?(?:wild[- ]?type|WT\b|negative|neg\b|unmutated|non[- ]?mutated|"
+    r"^[\s:(]*(?:(?:is|was|were|are|status)\s*:?\s*)?(?:(?:all|both)\s+)?(?:wild[- ]?type|WT\b|negative|neg\b|unmutated|non[- ]?mutated|"
     r"not\s+mutated|-(?![\w])|−|mutations?\s+(?:was\s+|were\s+)?(?:not\s+(?:detected|found|present|seen)|"
     r"negative|absent)|not\s+detected|absent|no\s+mutation|not(?=\s*(?:[,;.]|$)))",
     re.IGNORECASE,
 )
 _GENE_MUTATED_AFTER = re.compile(
-    r"^[\s:(-]*(?:(?:is|was|status)\s*:?\s*)?(?:mutated|mutations?|mutant|mut\b|mt\b|m\b|positive|pos\b|\+|"
+    r"^[\s:(-]*(?:(?:is|was|were|are|status)\s*:?\s*)?(?:(?:all|both)\s+)?(?:mutated|mutations?|mutant|mut\b|mt\b|m\b|positive|pos\b|\+|"
     r"detected|present|variant|[A-Z]\d{2,4}[A-Z*]|VAF)",
     re.IGNORECASE,
 )
