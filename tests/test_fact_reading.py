@@ -186,3 +186,16 @@ def test_all_or_both_before_a_status_gives_it_to_the_whole_group(text, status, g
 
     facts = extract_facts(text).facts
     assert all(facts.get(g) == status for g in genes)
+
+
+@pytest.mark.parametrize(
+    ("text", "therapies"),
+    [("His wife failed epoetin alfa after 12 weeks; he is ESA-naive.", []),
+     ("She failed epoetin alfa after 12 weeks; her sister is on luspatercept.",
+      [{"agent": "epoetin_alfa", "weeks": 12, "response": "none"}])],
+)
+def test_a_relatives_course_is_not_the_patients_therapy(text, therapies):
+    from bot.eligibility import extract_facts
+
+    read = extract_facts(text)
+    assert (read.facts.get("therapies") or []) == therapies and any("someone other" in n for n in read.notes)

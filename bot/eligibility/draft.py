@@ -61,7 +61,7 @@ class Draft:
     def state(self, name: str, value: Any, start: int, end: int, shown: str, note: str | None = None,
               alternatives: list[Any] | None = None) -> None:
         """Record that [start, end) states ``name`` = ``value`` (shown to the user as ``shown``)."""
-        if self._about_someone_else(start):
+        if self.about_someone_else(start):
             self.note(f"'{shown}' is about someone other than the patient: not recorded.")
             self.claim(start, end)
             return
@@ -73,7 +73,8 @@ class Draft:
             if note:
                 self.note(note)
 
-    def _about_someone_else(self, start: int) -> bool:
+    def about_someone_else(self, start: int) -> bool:
+        """Whether the sentence names another person (a relative) before this point."""
         sentence_start = max(self.text.rfind(".", 0, start), self.text.rfind(";", 0, start), 0)
         return bool(cues.OTHER_PERSON.search(self.text, sentence_start, start))
 
