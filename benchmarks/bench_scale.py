@@ -76,7 +76,7 @@ def child_build(data_dir: str, manifest: str, url: str | None, random_vectors: b
     from bot.guard.corpus_facts import corpus_facts
     from corpus.encoder import ensure_encoder
     from corpus.lexicon import load_lexicon
-    from corpus.index import load_embeddings, passage_document
+    from corpus.embedding import load_embeddings, passage_document
     from corpus.ingest import load_corpus
 
     settings = _settings(data_dir, manifest, url)

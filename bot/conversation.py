@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from bot.eligibility import Routing, describe_facts, merge_facts, route
 from bot.eligibility.assumptions import settle_assumptions
+from bot.eligibility.models import Assumption
 from bot.correction import premise_first
 from bot.followup import PRONOUN, Reading, Topic, drug_of, read_turn, remembered
 from bot.guard.instructions import strip_instructions
@@ -163,34 +164,52 @@ class Conversation:
         if drug is None:
             names = ", ".join(d.replace("_", " ") for d in rules_core.SUPPORTED_DRUGS)
             return _needs(f"Which drug should I check? Supported: {names}.", facts, notes, ["drug"])
+        self._open_check(drug, text)
+        facts, settled_notes, pending = settle_assumptions(extracted.assumptions, facts, _verdict_of(drug))
+        notes.extend(settled_notes)
+        self.state.facts = facts
+        return self._verdict_or_sources(drug, text, facts, notes, pending)
+
+    def _open_check(self, drug: str, text: str) -> None:
+        """The checked drug becomes the conversation's subject."""
         self.state.drug = self.state.topic_drug = drug
         lexicon = self.engine.guard.knowledge.lexicon
         checked = remembered(self.state.topic, Reading(query=text, subject=("drug", drug)), lexicon)
         self.state.topic = checked.model_copy(update={"question": None})  # a patient check is no question to re-ask
-        facts, settled_notes, pending = settle_assumptions(extracted.assumptions, facts, _verdict_of(drug))
-        notes.extend(settled_notes)
-        self.state.facts = facts
+
+    def _verdict_or_sources(
+        self, drug: str, text: str, facts: dict[str, Any], notes: list[str], pending: list[Assumption]
+    ) -> BotResponse:
+        import rules_core
+
         # "Can we get X covered?", "would it be expected to work?" ask the sources first; open questions join the offer.
         sources_first = asks_the_sources(text, self.engine.answerer.conflicts)
         if pending and not sources_first:
-            return _needs(" ".join(a.question for a in pending), facts, notes, [a.field for a in pending])
+            return _ask_pending(pending, facts, notes)
         decision = rules_core.evaluate(drug, rules_core.PatientFacts.model_validate(facts))
         if sources_first and (pending or decision.decision == "insufficient_documentation" or asks_for_criteria(text)):
-            with_open = [*notes, *(a.question for a in pending)]
-            # payer language with every fact given: the sources' criteria, then this patient's verdict
-            settled = not pending and asks_for_criteria(text)
-            answered = answer_then_offer(self.engine.answerer, text, drug, decision, facts, with_open, settled)
-            if answered is not None and answered.decision is not None:
-                recorded, recorded_note = self._recorded(decision, facts)
-                return answered.model_copy(update={"decision": recorded, "notes": [*answered.notes, *recorded_note]})
+            answered = self._sources_then_offer(text, drug, decision, facts, notes, pending)
             if answered is not None:
                 return answered
-            if pending:
-                return _needs(" ".join(a.question for a in pending), facts, notes, [a.field for a in pending])
         if decision.decision == "insufficient_documentation":
             asks = facts_to_ask(decision)  # only what the verdict waits on
             return _needs(ask_text(drug, asks), facts, notes, [m.field for m in asks], decision)
         return self._decision_response(decision, facts, notes)
+
+    def _sources_then_offer(
+        self, text: str, drug: str, decision: Decision, facts: dict[str, Any], notes: list[str], pending: list[Assumption]
+    ) -> BotResponse | None:
+        """The sources' answer offering the check (its verdict recorded), or the open facts asked; else None."""
+        with_open = [*notes, *(a.question for a in pending)]
+        # payer language with every fact given: the sources' criteria, then this patient's verdict
+        settled = not pending and asks_for_criteria(text)
+        answered = answer_then_offer(self.engine.answerer, text, drug, decision, facts, with_open, settled)
+        if answered is not None and answered.decision is not None:
+            recorded, recorded_note = self._recorded(decision, facts)
+            return answered.model_copy(update={"decision": recorded, "notes": [*answered.notes, *recorded_note]})
+        if answered is None and pending:
+            return _ask_pending(pending, facts, notes)
+        return answered
 
     def _decision_response(self, decision: Decision, facts: dict[str, Any], notes: list[str]) -> BotResponse:
         citations: list[Citation] = []
@@ -266,6 +285,11 @@ def _verdict_of(drug: str) -> Callable[[dict[str, Any]], tuple[str, str | None]]
         return decision.decision, decision.pathway
 
     return verdict
+
+
+def _ask_pending(pending: list[Assumption], facts: dict[str, Any], notes: list[str]) -> BotResponse:
+    """Ask about the assumptions the verdict would turn on."""
+    return _needs(" ".join(a.question for a in pending), facts, notes, [a.field for a in pending])
 
 
 def _needs(

@@ -12,7 +12,8 @@ if TYPE_CHECKING:  # pragma: no cover
     from bot.guard.runner import Guard
     from bot.models import BotResponse
     from bot.qa.answerer import Answerer
-    from corpus.index import BuildReport, VectorIndex
+    from corpus.index import VectorIndex
+    from corpus.index_sync import BuildReport
     from corpus.ingest import Corpus
     from corpus.lexical import LexicalState
     from corpus.retrieval import HybridRetriever
@@ -43,8 +44,9 @@ def load_settings_corpus(settings: Settings) -> Corpus:
 def open_index(settings: Settings, corpus: Corpus, embeddings: Any = None, encoder: Any = None) -> VectorIndex:
     """The index the settings name: read-only dirs through a snapshot, a damaged store as IndexDamaged,
     and (embedded, writable) a way to reconnect after another process rebuilt it."""
-    from corpus.index import VectorIndex, load_embeddings, open_client
-    from corpus.store import reopen_embedded
+    from corpus.embedding import load_embeddings
+    from corpus.index import VectorIndex
+    from corpus.store import open_client, reopen_embedded
 
     client, read_only = open_client(settings.data_dir, settings.chroma_url)
     writable = not settings.chroma_url and not read_only
@@ -85,7 +87,7 @@ class Engine:
         from bot.qa.answerer import Answerer
         from corpus.conflicts import load_conflicts
         from corpus.encoder import choose_encoder
-        from corpus.index import load_embeddings
+        from corpus.embedding import load_embeddings
         from corpus.retrieval import HybridRetriever
 
         settings = settings or Settings()

@@ -11,8 +11,9 @@ from pathlib import Path
 from typing import Any
 
 from bot.decision_report import (
-    PATHWAY_WORD, STATUS_SYMBOL, STATUS_WORD, Report, RequestDetails, as_dict, build_options_report, build_report,
+    PATHWAY_WORD, STATUS_SYMBOL, STATUS_WORD, Report, RequestDetails, build_options_report, build_report,
 )
+from bot.report_facts import as_dict
 
 
 # --- Markdown ---------------------------------------------------------------------------------

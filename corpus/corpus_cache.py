@@ -26,7 +26,7 @@ from corpus.models import DroppedBlock, manifest_fingerprint
 from corpus.passage_store import Columns, DocumentRows, PassageStore
 
 CACHE_FORMAT = "3"
-_CUTTING_CODE = ("ingest.py", "cleaning.py", "text.py", "models.py", "passage_store.py", "lexicon.yaml")
+_CUTTING_CODE = ("ingest.py", "cutting.py", "cleaning.py", "text.py", "models.py", "passage_store.py", "lexicon.yaml")
 _ARRAYS = ("section", "kind", "span", "sentence_span", "first_sentence", "text_offsets")
 
 

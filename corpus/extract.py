@@ -1,6 +1,6 @@
 """A user's file -> the cleaned text mdsbot stores and cites: PDF, HTML, Markdown, plain text.
 
-The stored text is laid out as the "blocks" layout expects (corpus/ingest.py): one block
+The stored text is laid out as the "blocks" layout expects (corpus/cutting.py): one block
 per line (``# heading``, a paragraph, ``- item``), blank lines between. Citations are spans
 into this stored text. What was left out (page furniture, pages without a text layer) is
 reported in an :class:`Extraction`, never silently lost. trafilatura and pypdf are imported

@@ -165,6 +165,12 @@ class Lexicon(BaseModel):
     dose_question_words: list[str] = Field(
         default_factory=list, description="Regexes that, beside the `dose` concept, make a question a dose question."
     )
+    foreign_question_words: list[str] = Field(
+        default_factory=list, description="Lower-case function words of other languages: grammar, never a topic."
+    )
+    dose_modifiers: list[str] = Field(
+        default_factory=list, description="Lower-case words that qualify a dose without naming what is dosed ('starting dose')."
+    )
     outside_sources: list[OutsideEntry] = Field(
         default_factory=list, description="Drugs, conditions, populations near the sources' subject (coverage read from the corpus)."
     )
@@ -396,7 +402,8 @@ class Lexicon(BaseModel):
         return tuple((e, whole_words(e.names)) for e in self.outside_sources)
 
     def outside_named(self, text: str) -> list[OutsideEntry]:
-        """The `outside_sources` entries a text names, in lexicon order."""
+        """The `outside_sources` entries a text names, in lexicon order (shorthand read as words: "AML pts")."""
+        text = self.expand_shorthand(text)
         return [entry for entry, regex in self._outside_regexes if regex.search(text)]
 
     def outside_by_age(self, age_years: int) -> list[OutsideEntry]:

@@ -5,7 +5,7 @@ offsets into one UTF-8 blob of cleaned texts; corpus/corpus_cache.py keeps them 
 and builds no `Passage` or `Sentence`: at 100,000 passages building them all took most of a start.
 Retrieval returns candidates by row; `passage(row)` then builds that passage (its `text` is the
 document's characters [start:end], its sentences with it) once and keeps it. What leaves the store
-are the same models `corpus/ingest.py` cuts: tests/test_passage_store.py compares them.
+are the same models `corpus/cutting.py` cuts: tests/test_passage_store.py compares them.
 """
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
-"""Opening the embedded Chroma store: read-only installs, damaged files, rebuilding from nothing.
+"""Opening the Chroma store: a server, or the embedded store with read-only installs, damaged files,
+rebuilding from nothing.
 
 Chroma's embedded client writes to its database when it starts, so a data dir
 that cannot be written (a shared, read-only install) is opened through a private
@@ -15,6 +16,9 @@ import tempfile
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING
+from urllib.parse import urlparse
+
+from corpus.offline import offline_environment
 
 if TYPE_CHECKING:  # pragma: no cover
     import chromadb
@@ -60,6 +64,28 @@ def is_writable(folder: Path) -> bool:
             return True
     except OSError:
         return False
+
+
+def open_client(data_dir: Path, chroma_url: str | None) -> tuple[chromadb.ClientAPI, bool]:
+    """(client, read_only): an HttpClient when a server URL is configured, else the embedded store
+    (a read-only data dir is served from a snapshot)."""
+    offline_environment()
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
+    chroma_settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
+    if chroma_url:
+        url = urlparse(chroma_url if "://" in chroma_url else f"http://{chroma_url}")
+        if not url.hostname:
+            raise ValueError(f"chroma_url: {chroma_url!r} is not a URL; use http://host:port")
+        client = chromadb.HttpClient(
+            host=url.hostname,
+            port=url.port or (443 if url.scheme == "https" else 8000),
+            ssl=url.scheme == "https",
+            settings=chroma_settings,
+        )
+        return client, False
+    return open_embedded(data_dir, chroma_settings)
 
 
 def open_embedded(data_dir: Path, settings: object) -> tuple[chromadb.ClientAPI, bool]:

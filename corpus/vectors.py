@@ -117,7 +117,7 @@ def _ids(passages: list, kind: str) -> list[str]:
 
 
 def vectors_stamp(index_hash: str) -> str:
-    """Vectors change with the model and what is embedded (index.py's hash without the corpus part)."""
+    """Vectors change with the model and what is embedded (corpus/embedding.py index_hash without the corpus part)."""
     return hashlib.sha256(index_hash.split("|", 1)[-1].encode()).hexdigest()[:12]
 
 

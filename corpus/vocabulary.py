@@ -8,6 +8,7 @@ expanded with the same concept tokens (from corpus/lexicon.yaml), so a brand fin
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from functools import lru_cache
 
 import Stemmer
@@ -56,8 +57,8 @@ QUESTION_WORDS = frozenset(
     must met meet meets should can need needs influence influences choice choose choosing decide decision select
     selection between affect affects share proportion fraction lasting last lasted typical soon quickly fast
     point points suggest suggests denied denial appeal call calls called deem deemed count counts counted
-    classify classified label labelled labeled make makes""".split()
-)
+    classify classified label labelled labeled make makes inclusion exclusion""".split()
+) | frozenset(_LEXICON.foreign_question_words)  # "Welche ... wurde ... verwendet?": the grammar, not the topic
 
 
 @lru_cache(maxsize=1)
@@ -128,19 +129,24 @@ class SpellingCorrector:
         # Plain English the question is phrased in ("there", "define") is never a typo for a corpus
         # word ("these", "refine"), though the corpus may not use it; it is no correction target either.
         self.plain = plain_words
-        self._by_length: dict[int, list[str]] = {}
-        for word in sorted(known_words):  # sorted once: the first of equally close words wins, as always
-            self._by_length.setdefault(len(word), []).append(word)
+        self._by_length = _by_length(known_words)
+        # Failing a corpus word, a long misspelt question word is that word ("elegibility", "critera"):
+        # left unknown, it made the question look off-topic.
+        self._plain_by_length = _by_length(w for w in plain_words if len(w) >= PLAIN_TARGET_MIN)
 
     def correct(self, word: str) -> str:
         if word in self.known or word in self.plain or len(word) < 5 or not word.isalpha():
             return word
+        return self._closest(word, self._by_length) or self._closest(word, self._plain_by_length) or word
+
+    @staticmethod
+    def _closest(word: str, by_length: dict[int, list[str]]) -> str | None:
         budget = 1 if len(word) < 8 else 2
-        candidates = [c for n in range(len(word) - budget, len(word) + budget + 1) for c in self._by_length.get(n, ())]
+        candidates = [c for n in range(len(word) - budget, len(word) + budget + 1) for c in by_length.get(n, ())]
         # One C call over the words of near length (100,000 passages: tens of thousands of words), closest
         # first (ties in list order); a word is never corrected into its negation ("eligible" → "ineligible").
         found = process.extract(word, candidates, scorer=Levenshtein.distance, score_cutoff=budget, limit=None)
-        return next((candidate for candidate, _, _ in found if not _negates(word, candidate)), word)
+        return next((candidate for candidate, _, _ in found if not _negates(word, candidate)), None)
 
     def correct_text(self, text: str) -> tuple[str, dict[str, str]]:
         """The text with misspelt words replaced, and what was replaced."""
@@ -156,6 +162,17 @@ class SpellingCorrector:
             return original
 
         return re.sub(r"[A-Za-z]+", repl, text), fixes
+
+
+PLAIN_TARGET_MIN = 7  # shorter plain words are too close to too many others ("there", "these")
+
+
+def _by_length(words_: Iterable[str]) -> dict[int, list[str]]:
+    """Words grouped by length, each group sorted: the first of equally close words wins."""
+    grouped: dict[int, list[str]] = {}
+    for word in sorted(words_):
+        grouped.setdefault(len(word), []).append(word)
+    return grouped
 
 
 # A negating prefix is a short edit with the opposite meaning: "eligible" is never "ineligible".

@@ -64,6 +64,20 @@ def test_a_yes_no_question_on_a_contested_topic_opens_with_the_disagreement(engi
     assert "NOT indicated as first-line" in response.answer and "60.4%" in response.answer
 
 
+@pytest.mark.parametrize("question", ["Was MEDALIST blinded?", "was the MEDALIST trial double-blind?"])
+def test_a_position_of_a_conflict_answers_yes_or_no_on_a_point_the_other_side_never_speaks_of(engine, question):
+    """The sentence is one side of the ring-sideroblast disagreement, but the other document's side says
+    nothing of blinding or of the trial: the question is not on the contested point."""
+    response = engine.ask(question)
+    assert response.answer.startswith("Yes: "), response.answer
+    assert "double-blind" in response.answer.split("[1]")[0]
+
+
+def test_a_position_still_gives_no_yes_or_no_on_the_contested_point(engine):
+    response = engine.ask("Is luspatercept approved for all subtypes?")
+    assert response.answer.startswith("The sources disagree: ")
+
+
 def test_no_yes_or_no_when_only_the_question_negates(engine):
     """'not yet transfusion dependent' vs a sentence on transfusion-dependent patients: no verdict word."""
     answer = engine.ask("Is luspatercept approved for non-transfusion-dependent patients?").answer
@@ -102,3 +116,15 @@ def test_a_how_many_question_opens_with_a_sentence_giving_that_figure(engine):
     assert not asked_units("What is the mechanism of luspatercept?")
     answer = engine.ask("How many weeks of an ESA without a response count as a failure?").answer
     assert "6-8 weeks" in answer.split("[1]")[0]
+
+
+@pytest.mark.parametrize("typo, word", [("elegibility", "eligibility"), ("requirments", "requirements"), ("recomended", "recommended")])
+def test_a_misspelt_question_word_is_corrected_to_it_when_no_corpus_word_is_close(engine, typo, word):
+    analysis = engine.retriever.analyze(f"lusp {typo}?")
+    assert analysis.fixes.get(typo) == word
+
+
+def test_a_question_with_a_misspelt_question_word_is_not_refused(engine):
+    response = engine.ask("ring sideroblats cutoff for lusp elegibility?")
+    assert response.status == "answered"
+    assert "15%" in response.answer

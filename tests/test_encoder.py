@@ -18,7 +18,7 @@ pytestmark = pytest.mark.slow
 
 def _texts(corpus) -> list[str]:
     """A few hundred real texts: every passage and sentence as embedded, and every eval and gold question."""
-    from corpus.index import passage_document
+    from corpus.embedding import passage_document
 
     texts = [passage_document(p) for p in corpus.passages] + [s.normalized for s in corpus.sentences]
     for path in [*sorted((ROOT / "eval/cases").glob("*.jsonl")), ROOT / "tests/data/retrieval_gold.jsonl"]:

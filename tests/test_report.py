@@ -1,4 +1,4 @@
-"""The decision report (bot/decision_report.py): what a pharmacist files, in Markdown and PDF."""
+"""The decision report (bot/decision_report.py and its parts): what a pharmacist files, in Markdown and PDF."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 import pytest
 
 from bot import decision_report as report
-from bot import report_files
+from bot import report_facts, report_files
 from bot import report_pdf
 from rules_core import PatientFacts, evaluate, evaluate_options, plain
 
@@ -110,7 +110,7 @@ def test_naive_time_is_taken_as_utc(decision):
     ],
 )
 def test_format_fact(name, value, shown):
-    assert report.format_fact(name, value) == shown
+    assert report_facts.format_fact(name, value) == shown
 
 
 def _is_pdf(data: bytes) -> bool:

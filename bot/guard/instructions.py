@@ -145,13 +145,19 @@ _JOINED_REQUEST = re.compile(
     re.IGNORECASE,
 )
 _QUOTED = re.compile(r"[\"“'‘][^\"”'’]{2,200}[\"”'’]")
+# Sentence ends the splitter does not take because the next word is lower-case ("... weekly. anyway, what ...").
+_LOOSE_END = re.compile(r"(?<=[.!?;])\s+")
 
 
 def _question_part(sentence: str) -> str:
     """The sentence, or what follows an instruction before a colon ("Answer without citations: what...?"),
-    or the request joined to it ("... and then tell me what MEDALIST showed")."""
+    or the request joined to it ("... and then tell me what MEDALIST showed"), or its loosely punctuated
+    parts that are not instructions."""
     if not injection_findings(sentence):
         return sentence
+    parts = _LOOSE_END.split(sentence)
+    if len(parts) > 1:
+        return " ".join(filter(None, map(_question_part, parts)))
     tail = sentence.rsplit(":", 1)[-1].strip() if ":" in sentence else ""
     if words(tail) and not injection_findings(tail):
         return tail

@@ -23,7 +23,7 @@ from corpus.learned import corpus_lexicon
 from corpus.lexicon import Lexicon, load_lexicon
 from corpus.models import Passage, Sentence
 from corpus.text import Figure, collapse_spaces, extract_figures, fold_dashes
-from corpus.vocabulary import concepts_in, stem, words
+from corpus.vocabulary import QUESTION_WORDS, STOPWORDS, SpellingCorrector, concepts_in, stem, vocabulary_words, words
 
 NEGATION_WORDS = frozenset({"not", "no", "never", "neither", "nor", "cannot", "lack"})
 _SEPARATOR = re.compile(r"[\s;.]*")
@@ -155,6 +155,11 @@ class GuardKnowledge:
 
         return coverage_statement(self.corpus)
 
+    @cached_property
+    def _corrector(self) -> SpellingCorrector:
+        known = {w for w in self.corpus_words | vocabulary_words() if w.isalpha()}
+        return SpellingCorrector(known, STOPWORDS | QUESTION_WORDS)
+
     # -- lookups ------------------------------------------------------------------------
 
     @cached_property
@@ -164,6 +169,11 @@ class GuardKnowledge:
         found = {tid for p in self.corpus.passages for tid, label in labels.items()
                  if re.search(rf"(?<!\w){re.escape(label)}(?!\w)", p.text)}
         return frozenset(found)
+
+    def spelled(self, text: str) -> str:
+        """The text with misspelt words read as the corpus's, as retrieval reads them: a question about
+        'luspatrecept' names luspatercept, and a dose question about it is not one about an unknown drug."""
+        return self._corrector.correct_text(text)[0]
 
     def trials_named(self, text: str) -> frozenset[str]:
         return frozenset(m.id for m in self.lexicon.mentions(text) if m.kind == "trial")

@@ -75,7 +75,7 @@ def unsupported_premise(question: str, lexicon: Lexicon, corpus_words: frozenset
     candidates = [w for w in words(clause) if w.isalpha() and len(w) > 3 and w not in named
                   and w not in STOPWORDS and w not in QUESTION_WORDS and w not in ABSOLUTES]
     terms = [w for w in dict.fromkeys(candidates) if stem(w) not in corpus_stems
-             and not _close_match(w, corpus_words)]
+             and not close_to_corpus_word(w, corpus_words)]
     claimed = ABSOLUTES | _said_of_subject(clause, lexicon)  # absolutes; failures, harms said of a drug or trial
     absolutes = [w for w in dict.fromkeys(words(clause)) if w in claimed and w not in cited_words
                  and w not in terms] if cited_words else []
@@ -104,7 +104,7 @@ def unsupported_event(question: str, lexicon: Lexicon, corpus_words: frozenset[s
                and w not in STOPWORDS and w not in QUESTION_WORDS and w not in ABSOLUTES]
     known = words_named_by_concepts(clause)  # a concept the lexicon knows ("FDA", "approved") is the sources' topic
     unsupported = [w for w in content if w not in known and stem(w) not in corpus_stems
-                   and not _close_match(w, corpus_words)]
+                   and not close_to_corpus_word(w, corpus_words)]
     if not unsupported or len(unsupported) < len(content):
         return None
     subject = [lexicon.trial(m.id).label if m.kind == "trial" else m.text for m in mentions]
@@ -155,7 +155,7 @@ def class_claim(question: str, lexicon: Lexicon, corpus_words: frozenset[str]) -
     return None
 
 
-def _close_match(word: str, corpus_words: frozenset[str]) -> bool:
+def close_to_corpus_word(word: str, corpus_words: frozenset[str]) -> bool:
     """Whether some corpus word is within difflib's typo cutoff of the word. Only words of near
     length can reach it (ratio <= 2*min(len)/(sum of lens)), so only those are compared."""
     by_length = _by_length(corpus_words)

@@ -90,7 +90,7 @@ def polarity(question: str, sentence: str, shared: set[str]) -> str | None:
 
 
 class DirectAnswers:
-    """The Answerer's yes/no step (it supplies tuning, retriever, _positions and _own_terms)."""
+    """The Answerer's yes/no step (it supplies tuning, retriever, corpus, _positions, _sentence_terms and _own_terms)."""
 
     def _direct_answer(
         self, question: str, result: RetrievalResult, chosen: list[ScoredSentence], entities: list[str]
@@ -112,10 +112,21 @@ class DirectAnswers:
         if not on_point:
             return None
         _, _, _, point, shared = max(on_point, key=lambda t: (t[0], t[1], t[2]))
-        if any(point.sentence.id == s.id for sentences in self._positions.values() for s in sentences):
+        if self._contested(point, shared):
             return None  # one side of a known disagreement is no yes or no
         word = polarity(result.analysis.corrected, point.sentence.normalized, shared)
         return None if word is None else (point, word)
+
+    def _contested(self, point: ScoredSentence, shared: set[str]) -> bool:
+        """The sentence is one side of a known disagreement whose other document's side speaks of what is
+        asked. "Was <trial> blinded?" answered by a position on another point (the approval's scope) is
+        not contested: the other side says nothing of blinding or of that trial."""
+        for sentences in self._positions.values():
+            if any(point.sentence.id == s.id for s in sentences):
+                other_side = [s for s in sentences if self.corpus.passage(s.passage_id).doc_id != point.passage.doc_id]
+                if any(shared & self._sentence_terms[s.id] for s in other_side):
+                    return True
+        return False
 
     def _figure_first(
         self, question: str, scored: list[ScoredSentence], chosen: list[ScoredSentence], entities: list[str]

@@ -12,8 +12,9 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from bot.decision_report import DECISION_LABEL, STATUS_SYMBOL, STATUS_WORD, short_titles
+from bot.decision_report import DECISION_LABEL, STATUS_SYMBOL, STATUS_WORD
 from bot.models import BotResponse, Citation, Conflict
+from bot.report_sections import short_titles
 from rules_core import plain
 
 # One pass, character by character: HTML specials and the characters Markdown would act on.

@@ -34,6 +34,12 @@ def check(draft: GuardDraft, knowledge: GuardKnowledge) -> RailOutcome:
     premise = false_premise(draft.question, cited, knowledge)
     if not figures and not claims and not premise:
         return allow(NAME, "no figure, claim or presupposition in the question contradicts the sources")
+    asked_unknown = premise_asked_about(draft.question, premise)
+    if asked_unknown:
+        why = (f"The source documents say nothing of {', '.join(asked_unknown)}, which the question both takes "
+               "for granted and asks about.")
+        return repair(NAME, f"question presupposes and asks about {', '.join(asked_unknown)}, which no source uses (refused)",
+                      draft.model_copy(update={"subject_refusal": why}))
     said = [f.raw for f in figures] + [f"'{c.text}'" for c in claims] + [f"'{w}'" for w in (premise.said if premise else ())]
     settled = settle(draft, knowledge)
     noted = settled.model_copy(update={"note": premise_note(settled, knowledge)})
@@ -61,6 +67,19 @@ def false_premise(question: str, cited: list[GuardStatement], knowledge: GuardKn
     absolutes the cited passages lack)."""
     cited_words = frozenset(w for s in cited for p in s.passages for w in knowledge.passages[p.id].names)
     return unsupported_premise(question, knowledge.lexicon, knowledge.corpus_words, knowledge.corpus_stems, cited_words)
+
+
+def premise_asked_about(question: str, premise: Premise | None) -> list[str]:
+    """The presupposed words no source uses that the asked part repeats ("since <drug> requires REMS,
+    what are the REMS steps?"): what is asked is then absent from the sources, and a note followed by
+    whatever they say of the drug would answer another question."""
+    if not premise or not premise.terms:
+        return []
+    clause = presupposed_clause(question)
+    at = question.lower().find(clause.lower()) if clause else -1
+    asked = question[at + len(clause):] if at >= 0 else ""
+    found = [re.search(rf"\b{re.escape(t)}\w*", asked, re.IGNORECASE) for t in premise.terms]
+    return [m.group(0) for m in found if m]
 
 
 def _is_claimed(figure: Figure, knowledge: GuardKnowledge) -> bool:

@@ -28,7 +28,7 @@ ONLY_LR_MDS = "The source documents speak only of lower-risk MDS"
 
 
 def check(draft: GuardDraft, knowledge: GuardKnowledge) -> RailOutcome:
-    subject = subject_of(strip_instructions(draft.question) or draft.question, draft.context,
+    subject = subject_of(knowledge.spelled(strip_instructions(draft.question) or draft.question), draft.context,
                          knowledge.lexicon, knowledge.coverage)
     if subject.uncovered:
         return _partly_covered(draft, subject, knowledge) or _uncovered(draft, subject, knowledge)

@@ -9,6 +9,7 @@ answered dose question about such a drug becomes a refusal that says so, then wh
 from __future__ import annotations
 
 from bot.guard.claims import DOSE_QUESTION, dose_facts, drug_mentions
+from bot.guard.dose_target import unnamed_dose_targets
 from bot.guard.knowledge import GuardKnowledge
 from bot.guard.models import GuardDraft, GuardRail, RailOutcome, allow, repair
 from bot.guard.parse import short
@@ -29,6 +30,10 @@ def check(draft: GuardDraft, knowledge: GuardKnowledge) -> RailOutcome:
             problems.append(f"a dose or schedule for {names}, which the sources do not state ('{short(s.text, 40)}')")
     answered = draft.response.status == "answered" and not draft.rules_route
     refuse = [knowledge.lexicon.label(d) for d in asked_doses(draft, knowledge)] if answered else []
+    unnamed = _unnamed_targets(draft, knowledge) if answered else []
+    if unnamed:
+        return repair(NAME, f"a dose question about {', '.join(unnamed)}, which no source names, answered with a dose (refused)",
+                      draft.model_copy(update={"subject_refusal": _not_dosed(unnamed, knowledge)}))
     if answered and _dose_of_nothing_named(draft, knowledge):
         return repair(NAME, "a dose question naming no drug the sources know, answered with a dose (refused)",
                       draft.model_copy(update={"subject_refusal": _name_the_drug(knowledge)}))
@@ -50,8 +55,9 @@ def asked_doses(draft: GuardDraft, knowledge: GuardKnowledge) -> list[str]:
 
 def _question_drugs(draft: GuardDraft, knowledge: GuardKnowledge) -> list[str]:
     """The drugs a question is about: named, tested in a trial it names, or the conversation's drug."""
-    named = [d for m in drug_mentions(draft.question, knowledge.lexicon) for d in m.drugs]
-    named += [knowledge.lexicon.trial(m.id).drug for m in knowledge.lexicon.mentions(draft.question) if m.kind == "trial"]
+    question = knowledge.spelled(draft.question)
+    named = [d for m in drug_mentions(question, knowledge.lexicon) for d in m.drugs]
+    named += [knowledge.lexicon.trial(m.id).drug for m in knowledge.lexicon.mentions(question) if m.kind == "trial"]
     if not named and draft.context.subject_drug:
         named = [draft.context.subject_drug]
     return list(dict.fromkeys(named))
@@ -63,10 +69,22 @@ def _dose_of_nothing_named(draft: GuardDraft, knowledge: GuardKnowledge) -> bool
     in a unit of blood, is not a drug's dose.)"""
     if draft.subject_refusal or not DOSE_QUESTION.search(draft.question) or _question_drugs(draft, knowledge):
         return False  # already refused by the subject rail (a drug outside the sources), or a drug is named
-    if any(m.kind == "drug" for m in knowledge.lexicon.mentions(draft.question)):
+    if any(m.kind == "drug" for m in knowledge.lexicon.mentions(knowledge.spelled(draft.question))):
         return False  # a drug named where it could read as a state ("the dose of epoetin alfa"): named all the same
     return any(dose.drugs for s in draft.claims()
                for dose in ([f.dose for f in knowledge.quoted_facts(s)] if s.verbatim else [dose_facts(s.content, knowledge.lexicon)]))
+
+
+def _unnamed_targets(draft: GuardDraft, knowledge: GuardKnowledge) -> list[str]:
+    """What a dose question asks the dose of that no source names ('aspirin dose for a pt on luspatercept')."""
+    if draft.subject_refusal or not DOSE_QUESTION.search(draft.question):
+        return []
+    return unnamed_dose_targets(knowledge.spelled(draft.question), knowledge.lexicon, knowledge.corpus_words)
+
+
+def _not_dosed(targets: list[str], knowledge: GuardKnowledge) -> str:
+    dosed = ", ".join(sorted(knowledge.lexicon.label(d) for d in knowledge.dosed))
+    return f"The source documents do not state a dose of {', '.join(targets)}; they state doses only for {dosed}."
 
 
 def _name_the_drug(knowledge: GuardKnowledge) -> str:
