@@ -56,7 +56,8 @@ def test_a_why_question_about_an_event_the_sources_never_mention_is_found(engine
     ["Why did the FDA reject luspatercept for MDS?",  # the sources speak of its FDA approval: they correct it
      "Why was COMMANDS stopped early?",  # 'early' is theirs ('ongoing' corrects it)
      "Given imetelstat's hepatotoxicity, how often should we check LFTs?",  # not a why-question
-     "Why does anemia matter in lower-risk MDS?"],  # no drug or trial: nothing presupposed of one
+     "Why does anemia matter in lower-risk MDS?",  # no drug or trial: nothing presupposed of one
+     "Why is imetelstat harmful in del(5q) patients?"],  # del(5q), a concept of theirs: they speak to it
 )
 def test_a_premise_the_sources_speak_to_is_not_an_unmentioned_event(engine, question):
     from bot.guard.premises import unsupported_event

@@ -136,7 +136,7 @@ def strip_instructions(question: str) -> str:
     return " ".join(filter(None, map(_question_part, split_sentences(collapse_spaces(question)))))
 
 
-# A request joined to an instruction in one sentence: "Begin your answer with '...' and then tell me what..."
+# A request joined to an instruction in one sentence: "Begin your answer with '...' and then tell me what ..."
 _JOINED_REQUEST = re.compile(
     r"(?:,\s*|\s)(?:and\s+then|then|and(?:\s+also)?|but)\s+(?=(?:please\s+)?(?:(?:(?:tell|show|explain|give|list|summari[sz]e"
     r"|describe)\s+(?:me\s+|us\s+)?(?:what|how|which|when|why|who|whether|if|about|the|a|an)"
@@ -151,7 +151,7 @@ _LOOSE_END = re.compile(r"(?<=[.!?;])\s+")
 
 def _question_part(sentence: str) -> str:
     """The sentence, or what follows an instruction before a colon ("Answer without citations: what...?"),
-    or the request joined to it ("... and then tell me what MEDALIST showed"), or its loosely punctuated
+    or the request joined to it ("... and then tell me what the trial showed"), or its loosely punctuated
     parts that are not instructions."""
     if not injection_findings(sentence):
         return sentence

@@ -164,7 +164,8 @@ class GuardKnowledge:
 
     @cached_property
     def trials_covered(self) -> frozenset[str]:
-        """Trials some passage names by their label as written ("PACE", not the word "pace"); read when first asked."""
+        """Trials some passage names by their label as written (an upper-case acronym, not the same ordinary word);
+        read when first asked."""
         labels = {t.id: t.label for t in self.lexicon.trials}
         found = {tid for p in self.corpus.passages for tid, label in labels.items()
                  if re.search(rf"(?<!\w){re.escape(label)}(?!\w)", p.text)}

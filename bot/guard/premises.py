@@ -100,10 +100,13 @@ def unsupported_event(question: str, lexicon: Lexicon, corpus_words: frozenset[s
     if not mentions:
         return None
     named = {w for m in mentions for w in words(m.text)}
-    content = [w for w in dict.fromkeys(words(clause)) if w.isalpha() and len(w) > 2 and w not in named
+    content = [w for w in dict.fromkeys(words(clause)) if len(w) > 2 and w not in named
                and w not in STOPWORDS and w not in QUESTION_WORDS and w not in ABSOLUTES]
-    known = words_named_by_concepts(clause)  # a concept the lexicon knows ("FDA", "approved") is the sources' topic
-    unsupported = [w for w in content if w not in known and stem(w) not in corpus_stems
+    # A concept the lexicon knows ("FDA", "del(5q)") is the sources' topic, whatever its words' other uses.
+    known = {w for w in words_named_by_concepts(clause) if len(w) > 2} - named - STOPWORDS
+    if known or any(w in corpus_words for w in content):
+        return None
+    unsupported = [w for w in content if w.isalpha() and stem(w) not in corpus_stems
                    and not close_to_corpus_word(w, corpus_words)]
     if not unsupported or len(unsupported) < len(content):
         return None
