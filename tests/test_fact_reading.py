@@ -199,3 +199,17 @@ def test_a_relatives_course_is_not_the_patients_therapy(text, therapies):
 
     read = extract_facts(text)
     assert (read.facts.get("therapies") or []) == therapies and any("someone other" in n for n in read.notes)
+
+
+@pytest.mark.parametrize("text", ["darbepoetin continued with a response, Hb 10.2 g/dL", "Epoetin alfa ongoing with good response."])
+def test_a_course_going_on_with_a_response_is_responding(text):
+    from bot.eligibility import extract_facts
+
+    assert extract_facts(text).facts["therapies"][0]["response"] == "responding"
+
+
+def test_a_failure_and_a_response_said_of_the_same_course_are_asked_not_guessed():
+    from bot.eligibility import extract_facts
+
+    read = extract_facts("No response to darbepoetin; darbepoetin continuing with good response.")
+    assert not read.facts.get("therapies") and "therapies" in read.unresolved

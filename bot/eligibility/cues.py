@@ -73,7 +73,8 @@ RESPONSES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
                  r"\bnot\s+respon\w*|\bdid(?:n't|\s+not)\s+respond\b|\bnever\s+responded\b|\brefractory\b|"
                  r"\bresistant\b|\b(?:inadequate|insufficient|suboptimal|poor)\s+response\b|"
                  r"\bwithout\s+(?:a\s+|any\s+)?response\b|\bno\s+(?:Hb\s+|hemoglobin\s+|erythroid\s+)?improvement\b"),
-        ("responding", r"\brespon(?:ding|sive|ded)\b|\bresponse\s+(?:ongoing|maintained)\b|\bgood\s+response\b"),
+        ("responding", r"\brespon(?:ding|sive|ded)\b|\bresponse\s+(?:ongoing|maintained)\b|\bgood\s+response\b|"
+                       r"\b(?:ongoing|continu\w*)\s+with\s+(?:a\s+|good\s+)?response\b"),
     )
 )
 # A response cue right after these is denied ("did not fail", "never lost response", "not intolerant").
