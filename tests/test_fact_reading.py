@@ -213,3 +213,15 @@ def test_a_failure_and_a_response_said_of_the_same_course_are_asked_not_guessed(
 
     read = extract_facts("No response to darbepoetin; darbepoetin continuing with good response.")
     assert not read.facts.get("therapies") and "therapies" in read.unresolved
+
+
+@pytest.mark.parametrize(
+    ("text", "agents"),
+    [("Tried epoetin alfa for 10 weeks, it didn't work.", ["epoetin_alfa"]),
+     ("lenalidomide and azacitidine: none of them helped", ["lenalidomide", "azacitidine"])],
+)
+def test_it_did_not_work_or_none_helped_is_no_response(text, agents):
+    from bot.eligibility import extract_facts
+
+    therapies = extract_facts(text).facts["therapies"]
+    assert [t["agent"] for t in therapies] == agents and all(t["response"] == "none" for t in therapies)

@@ -72,7 +72,9 @@ RESPONSES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
                  r"\bdespite\b|\bno\s+(?:\w+\s+)?response\b|\bnon[- ]?respon\w*|\bunresponsive\b|"
                  r"\bnot\s+respon\w*|\bdid(?:n't|\s+not)\s+respond\b|\bnever\s+responded\b|\brefractory\b|"
                  r"\bresistant\b|\b(?:inadequate|insufficient|suboptimal|poor)\s+response\b|"
-                 r"\bwithout\s+(?:a\s+|any\s+)?response\b|\bno\s+(?:Hb\s+|hemoglobin\s+|erythroid\s+)?improvement\b"),
+                 r"\bwithout\s+(?:a\s+|any\s+)?response\b|\bno\s+(?:Hb\s+|hemoglobin\s+|erythroid\s+)?improvement\b|"
+                 # "neither worked", "it didn't work", "nothing helped"
+                 r"\b(?:neither|none)\s+(?:of\s+them\s+)?(?:worked|helped)\b|\b(?:did(?:n't|\s+not)|never)\s+(?:work|help)(?:ed)?\b"),
         ("responding", r"\brespon(?:ding|sive|ded)\b|\bresponse\s+(?:ongoing|maintained)\b|\bgood\s+response\b|"
                        r"\b(?:ongoing|continu\w*)\s+with\s+(?:a\s+|good\s+)?response\b"),
     )
