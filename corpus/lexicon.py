@@ -106,6 +106,11 @@ class OutsideEntry(_Entry):
     below_age: int | None = Field(
         default=None, gt=0, description="A patient whose stated age is below this belongs to it, named or not (children)."
     )
+    criteria_concepts: list[str] = Field(
+        default_factory=list,
+        description="A risk group: concept keys of the statements that answer whether it qualifies ('which IPSS-R "
+        "categories qualify - would a high-risk patient?': the covered categories, after a note). Never a dose.",
+    )
 
     @property
     def population(self) -> bool:
@@ -162,8 +167,17 @@ class Lexicon(BaseModel):
     units: dict[str, list[str]] = Field(description="Canonical unit -> lower-case spellings.")
     dose_units: list[str] = Field(description="Canonical units that make a figure a dose.")
     out_of_scope_qualifiers: list[str] = Field(description="Lower-case words that put a question outside the sources.")
+    measured_qualifiers: list[str] = Field(
+        default_factory=list,
+        description="Qualifiers that are a patient's laboratory value: given a value ('ferritin low', 'ferritin 1800') "
+        "they describe the patient, not what is asked, and refuse nothing by themselves.",
+    )
     dose_question_words: list[str] = Field(
         default_factory=list, description="Regexes that, beside the `dose` concept, make a question a dose question."
+    )
+    regimen_dose_words: list[str] = Field(
+        default_factory=list,
+        description="Regexes in which 'dose' names a regimen ('low-dose lenalidomide'), not a question of dose.",
     )
     foreign_question_words: list[str] = Field(
         default_factory=list, description="Lower-case function words of other languages: grammar, never a topic."
@@ -180,6 +194,11 @@ class Lexicon(BaseModel):
     )
     measurement_concepts: list[str] = Field(
         default_factory=list, description="Concept keys that are measurements with threshold values (hb, sepo...)."
+    )
+    threshold_words: list[str] = Field(
+        default_factory=list,
+        description="Lower-case words a threshold question names the measurement or its meaning with ('level', "
+        "'cutoff', 'predicts', 'selects'), never an action the sources must name ('hold', 'transfuse').",
     )
     premise_words: list[str] = Field(
         default_factory=list,
@@ -213,6 +232,10 @@ class Lexicon(BaseModel):
         description="Regexes of a question asking for the trials ('which trials support ...'): answered with the best "
         "sentence naming each trial the evidence names.",
     )
+    eligibility_cues: list[str] = Field(
+        default_factory=list,
+        description="Regexes of a question asking who qualifies (eligible, criteria, categories, covered).",
+    )
     approval_cues: list[str] = Field(
         default_factory=list,
         description="Regexes of prior-authorization language ('approved', 'covered', 'PA', 'renewal'): a message about "
@@ -244,7 +267,7 @@ class Lexicon(BaseModel):
 
     _cue_patterns = field_validator(
         "contrast_cues", "broad_cues", "approval_cues", "source_cues", "trial_cues", "option_cues", "renewal_cues",
-        "overview_cues",
+        "overview_cues", "eligibility_cues",
     )(lambda cls, v: _valid_patterns(v))
 
     @model_validator(mode="after")
@@ -268,6 +291,10 @@ class Lexicon(BaseModel):
         unknown_aspects = set(self.aspect_concepts) - {c.key for c in self.concepts}
         if unknown_aspects:
             raise ValueError(f"aspect_concepts: {sorted(unknown_aspects)[0]!r} is not a concept key")
+        for entry in self.outside_sources:
+            unknown_criteria = set(entry.criteria_concepts) - {c.key for c in self.concepts}
+            if unknown_criteria:
+                raise ValueError(f"outside_sources {entry.id}: criteria_concepts {sorted(unknown_criteria)[0]!r} is not a concept key")
         keys = [c.key for c in self.all_concepts]
         duplicates = {k for k in keys if keys.count(k) > 1}
         if duplicates:
@@ -396,6 +423,15 @@ class Lexicon(BaseModel):
         """Any wording of a dose question: the `dose` concept's names and `dose_question_words`."""
         dose = next((c.names for c in self.concepts if c.key == "dose"), [])
         return whole_words([*dose, *self.dose_question_words])
+
+    @cached_property
+    def _regimen_doses(self) -> re.Pattern[str] | None:
+        return whole_words(self.regimen_dose_words) if self.regimen_dose_words else None
+
+    def asks_dose(self, text: str) -> bool:
+        """Whether a text asks a dose: a dose wording left once regimen names ("low dose <drug>") are taken out."""
+        plain = self._regimen_doses.sub(" ", text) if self._regimen_doses else text
+        return bool(self.dose_question.search(plain))
 
     @cached_property
     def _outside_regexes(self) -> tuple[tuple[OutsideEntry, re.Pattern[str]], ...]:

@@ -49,6 +49,7 @@ _DOSE_SCHEDULE = re.compile(
 # Any wording of a dose ("dose", "how often", "posology", "mcg per week": the lexicon's), as whole
 # words: "low-dose lenalidomide" is an adjective, not a question of dose.
 DOSE_QUESTION = load_lexicon().dose_question
+asks_dose = load_lexicon().asks_dose  # "low dose lenalidomide" (a regimen's name) asks no dose
 
 
 class DrugMention(BaseModel):

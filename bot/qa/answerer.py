@@ -10,13 +10,13 @@ from bot.models import BotResponse
 from bot.qa.budget import within_budget
 from bot.qa.compose import Composition
 from bot.qa.aspect_picks import AspectPicks
-from bot.qa.aspects import prior_therapies, sub_questions
+from bot.qa.aspects import prior_therapies, question_after_statements, sub_questions
 from bot.qa.conflict_positions import ConflictPositions
 from bot.qa.coverage import broad_cue, fill_uncovered, payer_cue
 from bot.qa.direct import LEADS, DirectAnswers, is_yes_no
 from bot.qa.not_stated import NotStated
 from bot.qa.not_stated import concept_label as _label
-from bot.qa.scope import NOT_COVERED, ScopeEvidence, refusal_reason, unnamed_names
+from bot.qa.scope import NOT_COVERED, ScopeEvidence, refusal_reason, stated_values, unnamed_names
 from bot.qa.selection import (  # noqa: F401  (render_units: re-exported for the guard's tests)
     ScoredSentence,
     SectionTerms,
@@ -38,6 +38,11 @@ from corpus.vocabulary import OUT_OF_SCOPE_QUALIFIERS, concepts_in, words
 _LEXICON = load_lexicon()
 DRUG_CONCEPTS = _LEXICON.drug_concept_keys
 TRIALS = _LEXICON.trial_words
+_TRIAL_DRUGS = {t.id: "c" + t.drug for t in _LEXICON.trials}  # a sentence about a drug's trial is about the drug
+
+
+def with_trial_drugs(terms: set[str] | frozenset[str]) -> set[str]:
+    return set(terms) | {drug for trial, drug in _TRIAL_DRUGS.items() if trial in terms}
 
 
 def coverage_statement(corpus: Corpus) -> str:
@@ -153,7 +158,9 @@ class Answerer(Composition, NotStated, ConflictPositions, DirectAnswers, AspectP
         chosen = self._select(scored, set(entities), aspects, result.analysis.known_terms if wide else None)
         chosen = self._figure_first(text, scored, chosen, entities)
         # A compound question ("when to start X and how long before calling it a failure?"): each part's best too.
-        parts = self._best_of_each(sub_questions(_LEXICON, question), chosen, fresh=True)
+        parts = self._best_of_each(sub_questions(_LEXICON, question), chosen, fresh=True) \
+            or self._best_of_each(question_after_statements(_LEXICON, question), chosen)
+        parts += self._threshold_of_each_document(result, scored, chosen + parts, entities)
         # Every position only when the question is on the contested topic; an answer that merely
         # quotes a sentence on it lists the conflict (its summary names both sides).
         return self._with_conflict_positions(chosen + parts, touched), touched, {c.sentence.id for c in parts}
@@ -199,8 +206,8 @@ class Answerer(Composition, NotStated, ConflictPositions, DirectAnswers, AspectP
         scored = []
         for sentence in result.sentences:  # the candidate passages' sentences only
             passage = self.corpus.passage(sentence.passage_id)
-            sentence_terms = self._sentence_terms[sentence.id]
-            own = sentence_terms | self._section_terms[passage.id]
+            sentence_terms = with_trial_drugs(self._sentence_terms[sentence.id])
+            own = sentence_terms | with_trial_drugs(self._section_terms[passage.id])
             context = own | self._passage_terms[passage.id]
             # A term only in the section heading counts half: headings are broad.
             coverage = (share(terms, sentence_terms) + share(terms, own)) / 2
@@ -239,7 +246,9 @@ class Answerer(Composition, NotStated, ConflictPositions, DirectAnswers, AspectP
                                           model_words(), self.retriever.corpus_words) if n.lower() not in lexicon_words]
         if names:
             return f"The source documents do not mention {', '.join(names)}."
-        qualifiers = [w for w in words(analysis.corrected) if w in OUT_OF_SCOPE_QUALIFIERS and w not in self.retriever.corpus_words]
+        facts = stated_values(analysis.corrected, _LEXICON.measured_qualifiers)  # "ferritin low": the patient's value
+        qualifiers = [w for w in words(analysis.corrected)
+                      if w in OUT_OF_SCOPE_QUALIFIERS and w not in self.retriever.corpus_words and w not in facts]
         if qualifiers:
             return f"The source documents do not address {', '.join(dict.fromkeys(qualifiers))}."
         return refusal_reason(self._evidence(result, scored, named, aspects), self.tuning)
@@ -309,4 +318,4 @@ class Answerer(Composition, NotStated, ConflictPositions, DirectAnswers, AspectP
         return self._sentence_terms[item.sentence.id]
 
     def _about(self, item: ScoredSentence) -> set[str]:
-        return self._sentence_terms[item.sentence.id] | self._section_terms[item.passage.id]
+        return with_trial_drugs(self._sentence_terms[item.sentence.id] | self._section_terms[item.passage.id])

@@ -121,6 +121,24 @@ def sub_questions(lexicon: Lexicon, text: str) -> list[str]:
     return out
 
 
+def question_after_statements(lexicon: Lexicon, text: str) -> list[str]:
+    """The one question a message asks after its statements ("denial letter says <drug> is investigational.
+    is it experimental?"), alone, with the statements' names when it names nothing itself: what is asked,
+    which the statements' own words ("denial", "appeal") must not outweigh; [] without statements."""
+    context, question = _statements_first(text)
+    question = question.strip(" ?,.")
+    if not context or len(question.split()) < MIN_CLAUSE_WORDS:
+        return []
+    if lexicon.mentions(question):
+        return [question]
+    named = [m.text for m in lexicon.mentions(context) if not _failed_before(context, m)]  # a prior therapy is the setting
+    return [f"{question} ({', '.join(dict.fromkeys(named))})"] if named else []
+
+
+def _failed_before(text: str, mention) -> bool:
+    return bool(_FAILED_BEFORE.search(text[: mention.start]) or _FAILED_AFTER.match(text[mention.end :]))
+
+
 def _statements_first(text: str) -> tuple[str, str]:
     """(the statements before the first question, the questions): "Pt on X. Would Y work and is Z ...?"."""
     first_question = text.find("?")
@@ -145,6 +163,6 @@ def prior_therapies(lexicon: Lexicon, text: str) -> frozenset[str]:
     for mention in lexicon.mentions(text):
         if mention.kind != "drug":
             continue
-        if _FAILED_BEFORE.search(text[: mention.start]) or _FAILED_AFTER.match(text[mention.end :]):
+        if _failed_before(text, mention):
             keys.add(f"c{lexicon.drug(mention.id).key}")
     return frozenset(keys)

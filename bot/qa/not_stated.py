@@ -45,7 +45,9 @@ def threshold_stated(
 ) -> bool:
     """Whether a candidate (sentence text, its own terms, its passage's terms) states a figure for
     one of the measures where every other topic word of the question is named."""
-    action = [t for t in analysis.known_terms if not t.startswith("c") and t not in _MEASURE_WORDS]
+    # A figure the question offers ("200 or 500?") is a candidate answer, not an action.
+    action = [t for t in analysis.known_terms if not t.startswith("c") and t not in _MEASURE_WORDS
+              and not any(ch.isdigit() for ch in t)]
     if any(w.isalpha() and stem(w) not in _MEASURE_WORDS for w in analysis.unknown_terms):
         return False  # the question's own words for the action are never used by the sources
     for text, own, context in candidates:
@@ -58,8 +60,8 @@ def threshold_label(measures: list[str], label_of: Callable[[str], str]) -> str:
     return " or ".join(label_of(m) for m in measures)
 
 
-# Plain words that name the measurement itself ("level", "value"), not an action.
-_MEASURE_WORDS = frozenset({"level", "valu", "threshold", "cutoff", "limit"})
+# Words that name the measurement or what its figure tells ("level", "predicts"), not an action (lexicon data).
+_MEASURE_WORDS = frozenset(stem(w) for w in _LEXICON.threshold_words)
 
 
 class NotStated:
@@ -79,6 +81,30 @@ class NotStated:
             return None
         what = threshold_label(measures, concept_label)
         return self._not_stated(f"The source documents do not state a {what} threshold for this.", scored[:1])
+
+    def _threshold_of_each_document(
+        self, result: RetrievalResult, scored: list[ScoredSentence], chosen: list[ScoredSentence], entities: list[str]
+    ) -> list[ScoredSentence]:
+        """A threshold question the sources answer: each other document's best sentence giving a figure for the
+        measurement beside every concept asked ("sEPO cutoff for ESA": one source says <200 U/L, another <=500),
+        so a difference between the sources is shown, not hidden. A trial's entry criteria are not a threshold
+        unless the question names the trial."""
+        measures = set(asked_threshold(result.analysis))
+        if not measures:
+            return []
+        asked = {t for t in result.analysis.known_terms if t.startswith("c") and t not in _GENERIC_TERMS}
+        documents = {c.passage.doc_id for c in chosen  # a document whose quote gives no figure for it still gets one
+                     if measures & self._sentence_terms[c.sentence.id] and extract_figures(c.sentence.normalized)}
+        picks = []
+        for candidate in scored:
+            own = self._sentence_terms[candidate.sentence.id]
+            trials = {w for w in own if w in _LEXICON.trial_words}
+            if candidate.passage.doc_id in documents or not asked <= own or trials - set(entities) \
+                    or not set(entities) <= self._about(candidate) or not extract_figures(candidate.sentence.normalized):
+                continue
+            picks.append(candidate)
+            documents.add(candidate.passage.doc_id)
+        return picks
 
     def _date_not_stated(
         self, result: RetrievalResult, scored: list[ScoredSentence], entities: list[str]
@@ -129,7 +155,7 @@ class NotStated:
     ) -> BotResponse | None:
         """A dose question is answered only by a sentence that states a dose of that drug."""
         keys = {c.key for c in result.analysis.concepts}
-        if "cdose" not in keys:
+        if "cdose" not in keys or not _LEXICON.asks_dose(result.analysis.corrected):
             return None
         drugs = [k for k in entities if k in _DRUG_CONCEPTS]
         if not drugs:

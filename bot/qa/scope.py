@@ -86,3 +86,20 @@ def required_meaning(evidence: ScopeEvidence, tuning: AnswerTuning) -> float:
     total = evidence.known_terms + evidence.unknown_words
     unknown_share = evidence.unknown_words / total if total else 0.0
     return tuning.min_meaning_kept + tuning.unknown_share_penalty * max(0.0, unknown_share - 0.5)
+
+
+# A value given to a measurement: "ferritin low", "low ferritin", "ferritin 1800", "ferritin of 40 ng/mL".
+_VALUE_WORDS = r"(?:very\s+)?(?:low|high|normal|elevated|raised|rising|climbing|increased|decreased|reduced|borderline)"
+_BEFORE = r"(?:\d[\d.,]*|" + _VALUE_WORDS + r")\s+(?:serum\s+)?{0}"
+_AFTER = r"{0}\s+(?:(?:level\s+)?(?:is|was|of|at|=|:)\s*|now\s+)?(?:~|<|>)?\s*(?:\d|" + _VALUE_WORDS + r"\b)"
+
+
+def stated_values(text: str, measured: list[str]) -> set[str]:
+    """The measured qualifiers the text gives a value for (a patient fact, not the question's topic)."""
+    found = set()
+    for word in measured:
+        name = re.escape(word)
+        if re.search(_BEFORE.format(name), text, re.IGNORECASE) or re.search(_AFTER.format(name), text, re.IGNORECASE):
+            found.add(word)
+    return found
+

@@ -13,28 +13,32 @@ from __future__ import annotations
 
 import re
 
-from bot.guard.claims import DOSE_QUESTION, dose_facts, drug_mentions
+from bot.guard.claims import asks_dose, dose_facts, drug_mentions
 from bot.guard.instructions import strip_instructions
 from bot.guard.knowledge import GuardKnowledge
 from bot.guard.models import GuardDraft, GuardRail, GuardStatement, RailOutcome, allow, repair
 from bot.guard.parse import NOTE_PREFIX, short
 from bot.guard.subject import Subject, subject_of
+from corpus.lexicon import load_lexicon, whole_words
 from corpus.text import extract_figures
+from corpus.vocabulary import concepts_in
 
 NAME = "subject"
 # Drugs asked about side by side: "A and B", "A or B", "A vs B", "compare A with B", "each", "both".
 _COORDINATED = re.compile(r"\b(?:and|or|vs\.?|versus|compar\w*|each|both|between)\b", re.IGNORECASE)
 ONLY_LR_MDS = "The source documents speak only of lower-risk MDS"
+_ELIGIBILITY = whole_words(load_lexicon().eligibility_cues) if load_lexicon().eligibility_cues else None
 
 
 def check(draft: GuardDraft, knowledge: GuardKnowledge) -> RailOutcome:
     subject = subject_of(knowledge.spelled(strip_instructions(draft.question) or draft.question), draft.context,
                          knowledge.lexicon, knowledge.coverage)
     if subject.uncovered:
-        return _partly_covered(draft, subject, knowledge) or _uncovered(draft, subject, knowledge)
+        return (_partly_covered(draft, subject, knowledge) or _risk_categories(draft, subject, knowledge)
+                or _uncovered(draft, subject, knowledge))
     if not subject.drugs or draft.rules_route or draft.response.status == "needs_information":
         return allow(NAME, "the answer is about what the question asks" if subject.drugs else "no subject to compare")
-    dose_question = bool(DOSE_QUESTION.search(draft.question))
+    dose_question = bool(asks_dose(draft.question))
     off = [s for s in draft.claims() if _about_other_drugs(s, subject, dose_question, knowledge)]
     if not off:
         return allow(NAME, f"every statement is about {_labels(subject, knowledge)} or names no other drug")
@@ -70,7 +74,7 @@ def _partly_covered(draft: GuardDraft, subject: Subject, knowledge: GuardKnowled
         return None
     # A dose question, or one naming a covered drug only as the patient's treatment ("<uncovered> for my patient
     # on <drug>?"), asks about the uncovered drug: another drug's evidence is never its answer.
-    if DOSE_QUESTION.search(draft.question) or not _COORDINATED.search(draft.question):
+    if asks_dose(draft.question) or not _COORDINATED.search(draft.question):
         return None
     off = {s.index for s in draft.claims() if not _names_any(s, covered, knowledge)}
     if not [s for s in draft.claims() if s.index not in off]:
@@ -81,6 +85,33 @@ def _partly_covered(draft: GuardDraft, subject: Subject, knowledge: GuardKnowled
         return allow(NAME, f"names {named}, not covered by the sources, beside covered drugs: noted")
     detail = f"names {named}, not covered by the sources, beside covered drugs (noted; {len(off)} statement(s) dropped)"
     return repair(NAME, detail, (draft.dropping(off) if off else draft).model_copy(update={"subject_note": note}))
+
+
+def _risk_categories(draft: GuardDraft, subject: Subject, knowledge: GuardKnowledge) -> RailOutcome | None:
+    """A risk group the sources do not cover, asked about with who qualifies ("which IPSS-R categories qualify -
+    would a high-risk patient?"): the statements giving the categories they cover stay (its `criteria_concepts`),
+    after a note that they do not cover it. None: a dose question (never a lower-risk dose for it), no eligibility
+    wording, anything else uncovered, or no such statement (then the question is refused)."""
+    question, lexicon = strip_instructions(draft.question) or draft.question, knowledge.lexicon
+    groups = [e for e in lexicon.outside_named(question) if e.label in subject.uncovered and e.criteria_concepts]
+    if len(groups) != len(subject.uncovered) or not draft.needs_citations or draft.rules_route or asks_dose(question) \
+            or _ELIGIBILITY is None or not _ELIGIBILITY.search(question):
+        return None
+    concepts = {"c" + k for e in groups for k in e.criteria_concepts}
+    off = {s.index for s in draft.claims() if not _states_concept(s, concepts)}
+    if not [s for s in draft.claims() if s.index not in off]:
+        return None
+    named = " or ".join(subject.uncovered)
+    note = f"{NOTE_PREFIX}cover {named}: they speak only of lower-risk MDS, and the risk categories they cover follow."
+    if not off and (draft.subject_note == note or draft.response.answer.startswith(note)):  # a re-check of the repair
+        return allow(NAME, f"names {named}, not covered by the sources, in an eligibility question: noted")
+    detail = f"names {named}, not covered by the sources, in an eligibility question (noted; {len(off)} statement(s) dropped)"
+    return repair(NAME, detail, (draft.dropping(off) if off else draft).model_copy(update={"subject_note": note}))
+
+
+def _states_concept(s: GuardStatement, concepts: set[str]) -> bool:
+    texts = [x.normalized for x in s.quoted_sentences()] or [s.content]
+    return any(c.key in concepts for t in texts for c in concepts_in(t))
 
 
 def _names_any(s: GuardStatement, drugs: frozenset[str], knowledge: GuardKnowledge) -> bool:

@@ -8,7 +8,7 @@ answered dose question about such a drug becomes a refusal that says so, then wh
 
 from __future__ import annotations
 
-from bot.guard.claims import DOSE_QUESTION, dose_facts, drug_mentions
+from bot.guard.claims import asks_dose, dose_facts, drug_mentions
 from bot.guard.dose_target import unnamed_dose_targets
 from bot.guard.knowledge import GuardKnowledge
 from bot.guard.models import GuardDraft, GuardRail, RailOutcome, allow, repair
@@ -48,7 +48,7 @@ def check(draft: GuardDraft, knowledge: GuardKnowledge) -> RailOutcome:
 
 def asked_doses(draft: GuardDraft, knowledge: GuardKnowledge) -> list[str]:
     """Drugs the question asks a dose or schedule of that the sources give none for."""
-    if not DOSE_QUESTION.search(draft.question):
+    if not asks_dose(draft.question):
         return []
     return [d for d in _question_drugs(draft, knowledge) if d not in knowledge.dosed]
 
@@ -67,7 +67,7 @@ def _dose_of_nothing_named(draft: GuardDraft, knowledge: GuardKnowledge) -> bool
     """A dose question about no drug the lexicon knows ('the dose of zorblat'), answered with a drug's
     dose: whichever drug it is, it is not the one asked about. (A dose of no drug, such as the iron
     in a unit of blood, is not a drug's dose.)"""
-    if draft.subject_refusal or not DOSE_QUESTION.search(draft.question) or _question_drugs(draft, knowledge):
+    if draft.subject_refusal or not asks_dose(draft.question) or _question_drugs(draft, knowledge):
         return False  # already refused by the subject rail (a drug outside the sources), or a drug is named
     if any(m.kind == "drug" for m in knowledge.lexicon.mentions(knowledge.spelled(draft.question))):
         return False  # a drug named where it could read as a state ("the dose of epoetin alfa"): named all the same
@@ -77,7 +77,7 @@ def _dose_of_nothing_named(draft: GuardDraft, knowledge: GuardKnowledge) -> bool
 
 def _unnamed_targets(draft: GuardDraft, knowledge: GuardKnowledge) -> list[str]:
     """What a dose question asks the dose of that no source names ('aspirin dose for a pt on luspatercept')."""
-    if draft.subject_refusal or not DOSE_QUESTION.search(draft.question):
+    if draft.subject_refusal or not asks_dose(draft.question):
         return []
     return unnamed_dose_targets(knowledge.spelled(draft.question), knowledge.lexicon, knowledge.corpus_words)
 
