@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from bot.guard.claims import extract_claims
 from bot.guard.premises import Premise, class_claim, presupposed_clause, unsupported_event, unsupported_premise
 from bot.models import BotResponse
+from bot.sources_first import criteria_for
 from corpus.vocabulary import words
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -68,9 +69,11 @@ def premise_first(query: str, response: BotResponse, answerer: Answerer, knowled
         return response
     first = correction_query(query, premise, knowledge.corpus_words)
     if first:
-        lines = line_queries(query, knowledge)
-        firsts = [first, *lines]
-        corrected = answerer.answer_each([*firsts, query] if response.status == "answered" else firsts, fresh=bool(lines))
+        # The correction opens the whole answer (every aspect and part of it, a payer question's criteria too);
+        # a presupposed line of therapy also asks which line the sources give.
+        firsts = (first, *line_queries(query, knowledge))
+        corrected = (answerer.answer(query, also=criteria_for(query), first=firsts) if response.status == "answered"
+                     else answerer.answer_each(list(firsts), fresh=len(firsts) > 1))
         if corrected.status == "answered":
             return corrected
     if response.status == "answered":

@@ -253,6 +253,11 @@ class Lexicon(BaseModel):
     contrast_cues: list[str] = Field(
         default_factory=list, description="Regexes that make a question contrast what it names ('vs', 'each', 'compare')."
     )
+    aside_cues: list[str] = Field(
+        default_factory=list,
+        description="Regexes before what a question sets aside ('more than just', 'beyond'): the next few words are "
+        "what the answer already assumes, not what is asked of each aspect ('beyond anemia (survival)?').",
+    )
     broad_cues: list[str] = Field(
         default_factory=list,
         description="Regexes of questions whose answer spans several passages ('why', 'how should', 'sequence'): "
@@ -266,8 +271,8 @@ class Lexicon(BaseModel):
     )
 
     _cue_patterns = field_validator(
-        "contrast_cues", "broad_cues", "approval_cues", "source_cues", "trial_cues", "option_cues", "renewal_cues",
-        "overview_cues", "eligibility_cues",
+        "contrast_cues", "aside_cues", "broad_cues", "approval_cues", "source_cues", "trial_cues", "option_cues",
+        "renewal_cues", "eligibility_cues", "overview_cues",
     )(lambda cls, v: _valid_patterns(v))
 
     @model_validator(mode="after")

@@ -59,6 +59,7 @@ QUESTION_WORDS = frozenset(
     point points suggest suggests denied denial appeal call calls called deem deemed count counts counted
     classify classified label labelled labeled make makes inclusion exclusion""".split()
 ) | frozenset(_LEXICON.foreign_question_words)  # "Welche ... wurde ... verwendet?": the grammar, not the topic
+QUESTION_WORDS |= frozenset(_LEXICON.threshold_words)  # "cutoff for entry": asks a figure; the measure names the topic
 
 
 @lru_cache(maxsize=1)
@@ -146,7 +147,9 @@ class SpellingCorrector:
         # One C call over the words of near length (100,000 passages: tens of thousands of words), closest
         # first (ties in list order); a word is never corrected into its negation ("eligible" → "ineligible").
         found = process.extract(word, candidates, scorer=Levenshtein.distance, score_cutoff=budget, limit=None)
-        return next((candidate for candidate, _, _ in found if not _negates(word, candidate)), None)
+        kept = [(distance, not _inflects(word, candidate), i, candidate)
+                for i, (candidate, distance, _) in enumerate(found) if not _negates(word, candidate)]
+        return min(kept)[3] if kept else None
 
     def correct_text(self, text: str) -> tuple[str, dict[str, str]]:
         """The text with misspelt words replaced, and what was replaced."""
@@ -173,6 +176,13 @@ def _by_length(words_: Iterable[str]) -> dict[int, list[str]]:
     for word in sorted(words_):
         grouped.setdefault(len(word), []).append(word)
     return grouped
+
+
+def _inflects(word: str, candidate: str) -> bool:
+    """One is the other with an ending ('blast' / 'blasts'): among equally close words, the same word wins
+    over another one ('blast' is never 'last')."""
+    shorter, longer = sorted((word, candidate), key=len)
+    return longer.startswith(shorter)
 
 
 # A negating prefix is a short edit with the opposite meaning: "eligible" is never "ineligible".

@@ -39,7 +39,9 @@ _WEAK_ELIGIBILITY_CUE = re.compile(
 _PATIENT_REFERENCE = re.compile(
     r"\b(?:my|our|this|that|the)\s+(?:[\w-]+\s+){0,3}?(?:patient|pt|client|man|woman|gentleman|lady)\b"
     r"|\ba patient (?:with|who|whose|on|after)\b|\bpatient\s+(?:has|had|is|was|with|who)\b"
-    r"|\b(?:she|he|her|him|his)\b|\b\d{1,3}\s*[- ]?(?:years?[- ]old|yo\b|y/o)|\bpt\b",  # not "1-year TI"
+    r"|\b(?:she|he|her|him|his)\b|\b\d{1,3}\s*[- ]?(?:years?[- ]old|yo\b|y/o)|\bpt\b"  # not "1-year TI"
+    # a pasted note ("Patient note: 70M ...", "case: 68 F"): an adult age and sex, upper-case (not "6m", months)
+    r"|\b(?:patient|pt)\s+(?:note|summary|case|profile)\b|\b(?:1[89]|[2-9]\d)\s?(?-i:[MF])\b",
     re.IGNORECASE,
 )
 # A question about the literature (a trial named counts too: see _names_a_trial).

@@ -90,14 +90,17 @@ class Answerer(Composition, NotStated, ConflictPositions, DirectAnswers, AspectP
 
     # -- public -------------------------------------------------------------
 
-    def answer(self, question: str, also: tuple[str, ...] = (), lead: bool = True) -> BotResponse:
+    def answer(self, question: str, also: tuple[str, ...] = (), lead: bool = True, first: tuple[str, ...] = ()) -> BotResponse:
         """The question's answer; then the best evidence of each of `also` (a pharmacist's criteria), each
-        quote once. `lead=False`: no yes/no word (a question about one patient is the rules core's to decide)."""
+        quote once. `lead=False`: no yes/no word (a question about one patient is the rules core's to decide).
+        `first`: questions whose best sentence opens the answer (what corrects an unsupported premise)."""
         result = self.retriever.retrieve(question, k=None)
         entities = self._entities(result.analysis.corrected)
         scored = self._score(result, set(entities))
         aspects = self._aspect_picks(result.analysis.corrected, entities)
         refusal = self._refusal_reason(result, scored, entities, aspects)
+        if refusal == NOT_COVERED and self._parts_covered(question):
+            refusal = None  # a compound question each of whose parts the sources answer
         if refusal is not None:
             return self._refuse(refusal)
         dose_problem = (self._dose_not_stated(result, scored, entities) or self._threshold_not_stated(result, scored)
@@ -114,10 +117,13 @@ class Answerer(Composition, NotStated, ConflictPositions, DirectAnswers, AspectP
         parts |= {c.sentence.id for c in [*criteria, *chosen] if c in criteria or c.score >= self.tuning.select_ratio * scored[0].score}
         listed = [c for c in self._conflicts_from_citations(chosen) if c not in touched]
         # On a contested topic the honest first word is that the sources disagree, never yes or no.
-        direct = None if touched or not lead else self._direct_answer(question, result, chosen, entities)
+        direct = None if touched or not lead or first else self._direct_answer(question, result, chosen, entities)
         if direct is not None:  # the sentence on the question's point first, its answer word before it
             chosen = [direct[0], *(c for c in chosen if c is not direct[0])]
+        opening = self._best_of_each(list(first), [], fresh=True)  # each opening question adds its own evidence
         concise = self._concise(chosen, parts, touched, aspects, entities, result)
+        opened = {c.sentence.id for c in opening}
+        concise = [*opening, *(c for c in concise if c.sentence.id not in opened)]
         response = self._compose(concise, [*touched, *listed])
         word = "disagree" if touched and lead and is_yes_no(question) else direct[1] if direct else None
         return response.model_copy(update={"answer": LEADS[word] + response.answer}) if word else response
@@ -189,7 +195,8 @@ class Answerer(Composition, NotStated, ConflictPositions, DirectAnswers, AspectP
             ids = {c.sentence.id for c in [*taken, *chosen]}
             if fresh:
                 scored = [c for c in scored if c.sentence.id not in ids]
-            chosen += [c for c in whole_lists(with_continuations(scored[:1])) if c.sentence.id not in ids]
+            best = self._figure_first(question, scored, scored[:1], entities)[:1]  # a part asking a share: a figure
+            chosen += [c for c in whole_lists(with_continuations(best)) if c.sentence.id not in ids]
         return chosen
 
     # -- scoring ------------------------------------------------------------

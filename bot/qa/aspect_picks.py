@@ -2,14 +2,14 @@
 or trials a question asks for (bot/qa/synthesis.py), and a sentence for each drug or trial it names.
 
 A mixin like NotStated and DirectAnswers: the Answerer supplies retriever, tuning, corpus, max_sentences,
-_options_cue, _trial_cue, _score, _about and _own_terms.
+_options_cue, _trial_cue, _score, _about, _own_terms, _entities and _refusal_reason.
 """
 
 from __future__ import annotations
 
 import re
 
-from bot.qa.aspects import asked_of_each, aspect_queries, prior_therapies
+from bot.qa.aspects import asked_of_each, aspect_queries, prior_therapies, side_by_side, sub_questions
 from bot.qa.selection import ScoredSentence, share, states_dose_for
 from bot.qa.synthesis import option_picks
 from corpus.lexicon import load_lexicon
@@ -41,6 +41,7 @@ class AspectPicks:
         asked = self._asked_of_each(text, entities) if queries else []
         # "del(5q) vs RS: which agent for each?": each population's answer is a sentence naming a drug.
         wants_drug = bool(self._options_cue and self._options_cue.search(text))
+        apart = side_by_side(_LEXICON, text, entities)  # "<A> or <B>": each one's own evidence, not a sentence naming both
         for entity, query in queries.items():
             result = self.retriever.retrieve(query, k=None)
             about = [c for c in self._score(result, {entity}) if entity in self._about(c)]
@@ -50,21 +51,37 @@ class AspectPicks:
                 about = [c for c in about if self._own_terms(c) & DRUG_CONCEPTS] or about
             taken = {p[0].sentence.id for p in picks.values()}
             if about and about[0].sentence.id not in taken:
-                picks[entity] = self._aspect_evidence(about, asked)
+                picks[entity] = self._aspect_evidence(about, asked, set(queries) - {entity} if apart else set())
         return picks
+
+    def _parts_covered(self, question: str) -> bool:
+        """Whether the question is compound and the sources answer each of its parts on its own ("Best-supported
+        agent, and how much of the pivotal trial's population carried the mutation?"): the whole question's
+        words are spread over passages that no single one covers."""
+        parts = sub_questions(_LEXICON, question)
+        return len(parts) >= 2 and all(self._part_covered(part) for part in parts)
+
+    def _part_covered(self, part: str) -> bool:
+        result = self.retriever.retrieve(part, k=None)
+        entities = self._entities(result.analysis.corrected)
+        scored = self._score(result, set(entities))
+        aspects = self._aspect_picks(result.analysis.corrected, entities)
+        return bool(scored) and self._refusal_reason(result, scored, entities, aspects) is None
 
     def _asked_of_each(self, text: str, entities: list[str]) -> list[str]:
         """The topic terms asked of every aspect ("durability of TI" in "durability of TI: <trial> vs <trial>")."""
         terms = self.retriever.analyze(asked_of_each(_LEXICON, text, entities)).known_terms
         return [t for t in terms if t not in DRUG_CONCEPTS and t not in TRIALS]
 
-    def _aspect_evidence(self, about: list[ScoredSentence], asked: list[str]) -> list[ScoredSentence]:
+    def _aspect_evidence(self, about: list[ScoredSentence], asked: list[str], others: set[str]) -> list[ScoredSentence]:
         """Of an aspect's close contenders, the one covering most of the rest of the question ("the control arm in
         <trial>": the sentence naming its comparator); then, among those at half the best score, the one saying
-        more of what is asked of it when the first does not ("durability of TI in <trial>": its duration of TI)."""
+        more of what is asked of it when the first does not ("durability of TI in <trial>": its duration of TI).
+        Each names no other aspect where a close one does not: a sentence naming both is no more this one's than theirs."""
         close = [c for c in about if c.score >= self.tuning.select_ratio * about[0].score]
-        first = max(close, key=lambda c: (c.coverage, c.score))
-        wider = [c for c in about if c.score >= self.tuning.per_entity_ratio * about[0].score]
+        first = max(close, key=lambda c: (not others & self._own_terms(c), c.coverage, c.score))
+        wider = [c for c in about if c.score >= self.tuning.per_entity_ratio * about[0].score
+                 and not others & self._own_terms(c)] or [first]
         second = max(wider, key=lambda c: (share(asked, self._own_terms(c)), c.coverage, c.score))
         better = share(asked, self._own_terms(second)) > share(asked, self._own_terms(first))
         return [first, second] if better and second is not first else [first]

@@ -36,11 +36,32 @@ def aspect_queries(lexicon: Lexicon, text: str, entities: list[str]) -> dict[str
     }
 
 
+_BETWEEN_SIDES = re.compile(r"^(?:\W|\b(?:and|or|nor|vs|versus|with|to|compared|than|either)\b)*$", re.IGNORECASE)
+
+
+def side_by_side(lexicon: Lexicon, text: str, entities: list[str]) -> bool:
+    """Whether the aspects are named side by side ("<A> or <B>", "<A> vs <B>", "<A>, <B> and <C>"), not related to
+    each other ("<A> after <B>": then a sentence naming both is the answer)."""
+    spans = sorted(s for key_spans in _aspect_spans(lexicon, text, entities).values() for s in key_spans)
+    return len(spans) >= 2 and all(_BETWEEN_SIDES.match(text[a[1]:b[0]]) for a, b in zip(spans, spans[1:]) if a[1] <= b[0])
+
+
 def asked_of_each(lexicon: Lexicon, text: str, entities: list[str]) -> str:
     """What the question asks of every aspect: the question with all of them (and the contrast) taken out
     ("durability of TI: <drug> (<trial>) vs <drug> (<trial>)?" -> "durability of TI")."""
     spans = _aspect_spans(lexicon, text, entities)
-    return _without(text, _cue_spans(lexicon, text) + [s for key in spans for s in spans[key]])
+    return _without(text, _cue_spans(lexicon, text) + _aside_spans(lexicon, text) + [s for key in spans for s in spans[key]])
+
+
+_ASIDE_WORDS = r"((?:\s+[\w-]+){1,3})"  # the few words after the cue, never across punctuation
+
+
+def _aside_spans(lexicon: Lexicon, text: str) -> list[Span]:
+    """What the question sets aside ("more than just fix anemia"): its cue and the words after it."""
+    if not lexicon.aside_cues:
+        return []
+    regex = re.compile(whole_words(lexicon.aside_cues).pattern[:-len(r"(?!\w)")] + _ASIDE_WORDS, re.IGNORECASE)
+    return [m.span() for m in regex.finditer(text)]
 
 
 def _aspect_spans(lexicon: Lexicon, text: str, entities: list[str]) -> dict[str, list[Span]]:
@@ -93,7 +114,9 @@ def _without(text: str, spans: list[Span]) -> str:
 
 # "When should ESAs be started and how long before you call them a failure?" is two questions: split where a
 # new question starts (after "?", or "and"/"-"/";" followed by a question word).
-_QUESTION_START = r"(?:what|which|when|where|why|how|who|whose|would|will|is|are|was|were|does|do|did|can|could|should|has|have)\b"
+# A request in the imperative starts a part too ("describe X and contrast it with Y", "... and give Z").
+_QUESTION_START = (r"(?:what|which|when|where|why|how|who|whose|would|will|is|are|was|were|does|do|did|can|could|should|has|have|"
+                   r"describe|explain|give|list|contrast|compare|summari[sz]e|state|name|tell)\b")
 _CLAUSE_BREAK = re.compile(rf"\?\s+(?=\S)|\s*;\s*|\s+(?:and|but|also|plus|or|-|–)\s+(?={_QUESTION_START})", re.IGNORECASE)
 MIN_CLAUSE_WORDS = 3
 
@@ -114,8 +137,9 @@ def sub_questions(lexicon: Lexicon, text: str) -> list[str]:
     out = []
     for part in parts:
         own = [m.text for m in lexicon.mentions(part)]
-        carried = [] if own else named
+        carried = [] if own or _CONTRASTED_WITH.match(part) else named
         named = [*named, *own]
+        part = _REQUEST.sub("", part) or part  # "contrast it with the dose advice": the dose advice is asked
         part = f"{part} ({', '.join(dict.fromkeys(carried))})" if carried else part
         out.append(f"{context} {part}".strip())
     return out
@@ -137,6 +161,13 @@ def question_after_statements(lexicon: Lexicon, text: str) -> list[str]:
 
 def _failed_before(text: str, mention) -> bool:
     return bool(_FAILED_BEFORE.search(text[: mention.start]) or _FAILED_AFTER.match(text[mention.end :]))
+
+
+# The request words that open a part ("list", "contrast it with"): no topic of it.
+_REQUEST = re.compile(r"^(?:describe|explain|give|list|contrast|compare|summari[sz]e|state|name|tell(?: me)?)\s+"
+                      r"(?:(?:it|this|that|them|these|those)\s+(?:with|to|against)\s+)?", re.IGNORECASE)
+# "... and contrast it with <Y>": the part asks about Y; what "it" stands for is the other side, already asked.
+_CONTRASTED_WITH = re.compile(r"^(?:contrast|compare)\s+(?:it|this|that|them|these|those)\s+(?:with|to|against)\b", re.IGNORECASE)
 
 
 def _statements_first(text: str) -> tuple[str, str]:

@@ -39,7 +39,8 @@ LEADS = {"yes": "Yes: ", "no": "No: ", "disagree": "The sources disagree: "}
 # "How many weeks ...?", "how long ...?", "what percentage ...?": the answer is a figure in that unit.
 _HOW_MANY = re.compile(r"\bhow (?:many|much) (\w+(?:/\w+)?)", re.IGNORECASE)
 _HOW_LONG = re.compile(r"\bhow long\b|\bafter how\b", re.IGNORECASE)
-_WHAT_SHARE = re.compile(r"\bwhat (?:percent(?:age)?|proportion|fraction|share)\b|\bhow many (?:patients|pts)\b", re.IGNORECASE)
+_WHAT_SHARE = re.compile(r"\bwhat (?:percent(?:age)?|proportion|fraction|share)\b|\bhow many (?:patients|pts)\b|\bhow much of\b",
+                         re.IGNORECASE)
 DURATIONS = frozenset({"weeks", "months", "years", "days", "cycles"})
 
 
@@ -89,6 +90,15 @@ def polarity(question: str, sentence: str, shared: set[str]) -> str | None:
     return None if asked - stated else "yes"
 
 
+def subject_asked(sentence: str, entities: list[str]) -> bool:
+    """Whether the first drug the sentence names is one the question asks about: "Pooled analyses of <drug A>
+    treated patients ... regardless of prior exposures (<drug B>)" answers no yes/no question about drug B."""
+    lexicon = load_lexicon()
+    drugs = [f"c{lexicon.drug(m.id).key}" for m in lexicon.mentions(sentence) if m.kind == "drug"]
+    asked = [e for e in entities if e not in _TRIALS]
+    return not drugs or not asked or drugs[0] in asked
+
+
 class DirectAnswers:
     """The Answerer's yes/no step (it supplies tuning, retriever, corpus, _positions, _sentence_terms and _own_terms)."""
 
@@ -105,7 +115,8 @@ class DirectAnswers:
         for item in chosen:  # the sentence itself must name what is asked, or its section the trial asked about
             named = self._own_terms(item) | self._trial_heading(item, entities)
             shared = terms & named
-            if set(entities) <= named and len(shared) >= self.tuning.direct_min_share * len(terms):
+            if set(entities) <= named and len(shared) >= self.tuning.direct_min_share * len(terms) \
+                    and subject_asked(item.sentence.normalized, entities):
                 # A sentence naming the entities itself beats one whose section heading names the trial.
                 own = set(entities) <= self._own_terms(item)
                 on_point.append((own, len(shared), item.score, item, shared))

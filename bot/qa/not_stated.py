@@ -130,9 +130,7 @@ class NotStated:
         # Only drugs or trials the question names are compared (an options question's picks are not).
         if len([e for e in aspects if e in entities]) < 2 or "c" + _COMPARATOR not in result.analysis.known_terms:
             return None
-        named = set(entities) | {stem(e) for e in entities}
-        attribute = {t for t in result.analysis.known_terms
-                     if t not in _GENERIC_TERMS | _DRUG_CONCEPTS | _CLASS_CONCEPTS and t not in named}
+        attribute = compared_attribute(result.analysis.known_terms, entities)
         if not attribute:
             return None
         speaking = {e: [c for c in scored if e in self._about(c) and len(attribute & self._about(c)) >= len(attribute) / 2]
@@ -195,6 +193,25 @@ def _states_trigger(text: str, trigger: re.Match[str] | None) -> bool:
         return True
     action = trigger.group(1).lower()
     return bool(_CONDITION.search(text)) and any(w.startswith(action) for w in re.findall(r"[a-z]+", text.lower()))
+
+
+# Each class's members' keys: a class a compared drug belongs to (an epoetin brand adds the ESA concept) is a side, not
+# what is compared; a class no compared drug belongs to ("how did the trials differ re prior ESA?") is.
+_CLASS_MEMBERS = {f"c{c.key}": frozenset(f"c{_LEXICON.drug(d).key}" for d in _LEXICON.members(c.id)) for c in _LEXICON.classes}
+
+
+def compared_attribute(known_terms: list[str], entities: list[str]) -> set[str]:
+    """What a comparison of the named drugs or trials compares: the question's lexicon concepts (an outcome, a
+    population, a class) when it names any, else its plain words. The plain words around a concept ("reached",
+    "at least", "active") are phrasing that a source sentence on the same outcome need not repeat."""
+    named = set(entities) | {stem(e) for e in entities}
+    sides = {c for c, members in _CLASS_MEMBERS.items() if members & named}
+    attribute = {t for t in known_terms if t not in _GENERIC_TERMS | _DRUG_CONCEPTS | sides and t not in named}
+    concepts = attribute & _CONCEPT_TERMS
+    return concepts or attribute
+
+
+_CONCEPT_TERMS = frozenset(c.key for c in CONCEPTS)
 
 
 def concept_label(key: str) -> str:
