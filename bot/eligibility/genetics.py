@@ -14,7 +14,7 @@ _GENE_UNKNOWN_AFTER = re.compile(
     re.IGNORECASE,
 )
 _GENE_WILD_AFTER = re.compile(
-    r"^[\s:(]*(?:(?:is|was|were|are|status)\s*:?\s*)?(?:(?:all|both)\s+)?(?:wild[- ]?type|WT\b|negative|neg\b|unmutated|non[- ]?mutated|"
+    r"^[\s:(]*(?:(?:is|was|status|all|both|are|were)\s*:?\s*)*(?:wild[- ]?type|WT\b|negative|neg\b|unmutated|non[- ]?mutated|"
     r"not\s+mutated|-(?![\w])|−|mutations?\s+(?:was\s+|were\s+)?(?:not\s+(?:detected|found|present|seen)|"
     r"negative|absent)|not\s+detected|absent|no\s+mutation|not(?=\s*(?:[,;.]|$)))",
     re.IGNORECASE,
@@ -25,7 +25,7 @@ _GENE_MUTATED_AFTER = re.compile(
     re.IGNORECASE,
 )
 _GENE_WILD_BEFORE = re.compile(
-    r"(?:\bno|\bneither|\bwithout|negative\s+for|absence\s+of|lack(?:s|ing)?(?:\s+of)?|\bnot|wild[- ]?type|\bWT|"
+    r"(?:\bno|\bneither|\bnor|\bwithout|negative\s+for|absence\s+of|lack(?:s|ing)?(?:\s+of)?|\bnot|wild[- ]?type|\bWT|"
     r"unmutated|non[- ]?mutated)(?:\s+(?:an?|any|detectable|pathogenic|somatic))?"
     r"(?:\s+(?:mutations?|variants?)\s*(?:in|of)?)?\s*$",
     re.IGNORECASE,
@@ -156,7 +156,7 @@ _DEL5Q = re.compile(
     re.IGNORECASE,
 )
 _DEL5Q_NEGATED_BEFORE = re.compile(
-    r"(?:\bno|\bnon|\bwithout|negative\s+for|absence\s+of|\bnot|lack(?:s|ing)?(?:\s+of)?|\bneither|\bnor|\brule[sd]?\s+out)"
+    r"(?:\bno|\bnon|\bneither|\bwithout|negative\s+for|absence\s+of|\bnot|lack(?:s|ing)?(?:\s+of)?|\bnor|\brule[sd]?\s+out)"
     r"[- ]?(?:\s*(?:an?|any|evidence\s+of|the|isolated|a\s+diagnosis\s+of))?\s*[- ]?$",
     re.IGNORECASE,
 )

@@ -23,6 +23,8 @@ _AGE_NOW = re.compile(r"[^.;\d]{0,30}?\bnow\s+(?:aged?\s+)?(?P<num>\d{2,3})\b(?!
 
 
 def extract_age(draft: Draft) -> None:
+    """Every stated age: two different ones ("72-year-old man. Age 68.") are weighed by Draft.settle,
+    never the first one taken."""
     for pattern in _AGE_PATTERNS:
         for match in pattern.finditer(draft.text):
             age = int(match.group("num"))
@@ -31,7 +33,6 @@ def extract_age(draft: Draft) -> None:
                 if later and 0 < int(later.group("num")) < draft.reading.max_age_years:
                     draft.state("age_years", int(later.group("num")), later.start("num"), later.end("num"),
                                 f"now {later.group('num')}")
-                return
 
 
 _IPSSR_LABEL = r"(?:IPSS[- ]?R|R[- ]?IPSS|revised\s+IPSS|IPSS\s+revised)(?!\w)"
@@ -109,6 +110,22 @@ _RISK_SYSTEMS = (
 _UNSCORED_LOWER_RISK = re.compile(r"\b(?:lower|low)[- ]risk\b|\bLR[- ]MDS\b", re.IGNORECASE)
 
 
+# "IPSS-R low at diagnosis, re-scored as intermediate this month": a later category of the same score.
+_RESCORED = re.compile(
+    r"[^.;]{0,60}?\b(?:re-?scored|re-?stratified|re-?classified|re-?assessed|upgraded|downgraded)\s+"
+    r"(?:(?:as|to|at)\s+)?(?:an?\s+)?" + _IPSSR_CATEGORY + r"(?![- ]dose)",
+    re.IGNORECASE,
+)
+
+
+def _read_rescored(draft: Draft, system: _RiskSystem, match: re.Match[str]) -> None:
+    later = _RESCORED.match(draft.text, match.end())
+    value = system.parse_category(later.group("cat")) if later else None
+    if later and value and draft.is_free(later.start("cat"), later.end("cat")):
+        shown = draft.text[later.start("cat"):later.end()].strip()
+        draft.state(system.field, value, later.start("cat"), later.end("cat"), f"{shown} (re-scored)")
+
+
 def _read_category(draft: Draft, system: _RiskSystem) -> None:
     for pattern in system.category_patterns:
         for match in pattern.finditer(draft.text):
@@ -119,7 +136,8 @@ def _read_category(draft: Draft, system: _RiskSystem) -> None:
                 draft.note(f"{system.display} '{fragment(match)}': intermediate-1 or -2? Not recorded.")
                 draft.claim(match.start(), match.end())
                 continue
-            draft.record(system.field, value, match)
+            if draft.record(system.field, value, match) and system.field == "ipss_r":
+                _read_rescored(draft, system, match)
 
 
 def _read_score(draft: Draft, system: _RiskSystem) -> None:
