@@ -269,9 +269,15 @@ class Lexicon(BaseModel):
         "more sentences are quoted, and every topic term gets a sentence.",
     )
 
+    overview_cues: list[str] = Field(
+        default_factory=list,
+        description="Regexes of a request for an overview of one drug ('rundown', 'overview'): it is searched with the "
+        "drug's trials the sources name, so the evidence it rests on is quoted too.",
+    )
+
     _cue_patterns = field_validator(
         "contrast_cues", "aside_cues", "broad_cues", "approval_cues", "source_cues", "trial_cues", "option_cues",
-        "renewal_cues", "eligibility_cues", "basis_cues",
+        "renewal_cues", "eligibility_cues", "basis_cues", "overview_cues",
     )(lambda cls, v: _valid_patterns(v))
 
     @model_validator(mode="after")

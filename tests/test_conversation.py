@@ -154,3 +154,13 @@ def test_a_denied_failure_is_not_read_as_failure(engine):
     assert denied.extracted_facts["therapies"] == [{"agent": "epoetin_alfa", "weeks": 12, "response": "responding"}]
     assert failed.extracted_facts["therapies"] == [{"agent": "epoetin_alfa", "weeks": 12, "response": "none"}]
     assert not any("no response" in note for note in denied.notes)
+
+
+def test_the_chat_reads_paired_lists_and_leaves_targets_and_others_out(engine):
+    reply = engine.conversation().send(
+        "Can she get luspatercept? IPSS-R low, SF3B1 mutated, RS and blasts: 22% and 2%, sEPO 620 U/L, "
+        "4 units in 8 weeks, no del(5q). Transfusion trigger is Hb 7.5 g/dL; her sister is on lenalidomide.")
+    facts = reply.extracted_facts
+    assert facts["ring_sideroblasts_pct"] == 22 and facts["bone_marrow_blasts_pct"] == 2
+    assert "hemoglobin" not in facts
+    assert not facts.get("therapies")

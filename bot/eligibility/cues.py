@@ -63,7 +63,7 @@ LAB_LOOKBACK = 12  # characters searched for LAB_BEFORE
 RESPONSES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (response, re.compile(pattern, re.IGNORECASE))
     for response, pattern in (
-        ("intolerant", r"\bintoleran(?:t|ce)\b|\b(?:did|could)(?:n't|\s+not)\s+tolerate\b|\bnot\s+tolerated\b|"
+        ("intolerant", r"\bintol(?:eran(?:t|ce))?\b|\b(?:did|could)(?:n't|\s+not)\s+tolerate\b|\bnot\s+tolerated\b|"
                        r"\b(?:stopped|discontinued)\s+(?:due\s+to|because\s+of|for)\s+"
                        r"(?:side[- ]effects|toxicity|adverse)"),
         ("lost", r"\blost\s+(?:the\s+|her\s+|his\s+|their\s+)?(?:response|resp)\b|\bloss\s+of\s+(?:\w+\s+)?response\b|"
@@ -72,8 +72,10 @@ RESPONSES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
                  r"\bdespite\b|\bno\s+(?:\w+\s+)?response\b|\bnon[- ]?respon\w*|\bunresponsive\b|"
                  r"\bnot\s+respon\w*|\bdid(?:n't|\s+not)\s+respond\b|\bnever\s+responded\b|\brefractory\b|"
                  r"\bresistant\b|\b(?:inadequate|insufficient|suboptimal|poor)\s+response\b|"
-                 r"\bwithout\s+(?:a\s+|any\s+)?response\b|\bno\s+(?:Hb\s+|hemoglobin\s+|erythroid\s+)?improvement\b"),
-        ("responding", r"\brespon(?:ding|sive|ded)\b|\bresponse\s+(?:ongoing|maintained)\b|\bgood\s+response\b"),
+                 r"\bwithout\s+(?:a\s+|any\s+)?response\b|\b(?:neither|none)\s+(?:of\s+them\s+)?(?:worked|helped)\b|"
+                 r"\bdid(?:n't|\s+not)\s+work\b|\bineffective\b|\bno\s+(?:Hb\s+|hemoglobin\s+|erythroid\s+)?improvement\b"),
+        ("responding", r"\brespon(?:ding|sive|ded)\b|\bresponse\s+(?:ongoing|maintained)\b|\bgood\s+response\b|"
+                       r"\bwith\s+(?:a\s+|good\s+|ongoing\s+)?response\b"),
     )
 )
 # A response cue right after these is denied ("did not fail", "never lost response", "not intolerant").
@@ -82,11 +84,19 @@ NEGATED_CUE = re.compile(
     r"\s+(?:yet\s+|really\s+|actually\s+|been\s+)?$",
     re.IGNORECASE,
 )
+# A response cue in a condition or a plan is not an outcome ("add imetelstat if luspatercept fails",
+# "switch in case the ESA fails", "should she fail len").
+HYPOTHETICAL_CUE = re.compile(
+    r"\b(?:if|unless|in\s+case|should|whether)\s+(?:\S+\s+){0,3}$",
+    re.IGNORECASE,
+)
+# "Not ESA-naive", "no longer treatment-naive": exposed, the opposite of naive.
+NOT_NAIVE_BEFORE = re.compile(r"\b(?:not|no\s+longer|isn't|wasn't)\s*$", re.IGNORECASE)
 # Mentions joined by these share a role and a response ("never had len or HMA", "lenalidomide and
 # azacitidine both failed", "luspatercept for 16 weeks and imetelstat for 24 weeks, both stopped").
 JOINED = re.compile(
     r"^\s*(?:(?:for|x|×)?\s*\d+\s*(?:weeks?|wks?|months?|mos?|cycles?)\s*)?"
-    r"(?:,|/|&|\band\b|\bor\b|\bnor\b|\bthen\b|,\s*(?:and|or|nor|then)\b|\band\s+then(?:\s+to)?\b)\s*(?:to\s+)?$",
+    r"(?:,|/|&|\band\b|\bor\b|\bnor\b|\bthen\b|\bplus\b|,\s*(?:and|or|nor|then)\b|\band\s+then(?:\s+to)?\b)\s*(?:to\s+)?$",
     re.IGNORECASE,
 )
 
@@ -110,6 +120,10 @@ OTHER_PERSON = re.compile(
     r"daughter|sibling|twin|relative|cousin|aunt|uncle)\b|\bfamily\s+history\b",
     re.IGNORECASE,
 )
+# A value after these in its clause is a goal or a cut-off, not the patient's ("transfusion threshold is
+# Hb 8 g/dL", "target Hb above 10", "goal: transfusion independence").
+TARGET_BEFORE = re.compile(r"\b(?:thresholds?|targets?(?:ed|ing)?|goals?|aim(?:ed|ing)?\s+(?:for|at)|"
+                           r"trigger|cut-?offs?)\b", re.IGNORECASE)
 # "Not on any ESA now": a current status, not a history without that drug.
 NOW_AFTER = re.compile(r"^\s*(?:\w+\s+)?(?:now|currently|at\s+present|at\s+the\s+moment)\b", re.IGNORECASE)
 # "epoetin beta": a different agent that shares a name stem; not read as the lexicon's drug.
@@ -124,7 +138,7 @@ FORWARD_FILLER = re.compile(
 )
 ONLY_SPACE_OR_HYPHEN = re.compile(r"[\s-]*")  # "ESA-refractory", "ESA failure"
 # Drugs listed together share a role ("failed epoetin and darbepoetin", "luspatercept or imetelstat").
-CONJUNCTION = re.compile(r"^\s*(?:,|/|&|\band\b|\bor\b|\bthen\b|followed\s+by|,\s*(?:and|or|then)\b)\s*$",
+CONJUNCTION = re.compile(r"^\s*(?:,|/|&|\band\b|\bor\b|\bthen\b|\bplus\b|followed\s+by|,\s*(?:and|or|then)\b)\s*$",
                          re.IGNORECASE)
 
 # --------------------------------------------------------------------------- #
@@ -133,14 +147,14 @@ CONJUNCTION = re.compile(r"^\s*(?:,|/|&|\band\b|\bor\b|\bthen\b|followed\s+by|,\
 
 WEEKS_BEFORE = re.compile(
     rf"(?P<num>\d+|{NUMBER_WORD})[- ]?(?P<period>weeks?|wks?|wk|months?|mos?)(?:[- ]long)?\s+"
-    r"(?:(?:adequate\s+|full\s+)?(?:trial|course)\s+)?(?:of|on|with)\s+(?:therapy\s+with\s+|treatment\s+with\s+)?$",
+    r"(?:(?:adequate\s+|full\s+)?(?:trial|course)\s+)?(?:(?:of|on|with|into)\s+)?(?:therapy\s+with\s+|treatment\s+with\s+)?$",
     re.IGNORECASE,
 )
 WEEKS_AFTER = re.compile(
     r"^\s*\)?\s*(?:[\d,.]+\s*k?\s*(?:units|U|IU|mcg|µg|ug|mg/kg|mg)?\s*"
     r"(?:/\s*wk|weekly|q\.?\s*\d+\s*(?:weeks?|wks?|w|days?|d)\b|q\s*\w+|every\s+\w+\s+(?:weeks?|days?))?"
     r"(?=\s*(?:x|×|for|over|during)\b)\s*)?"
-    r"(?:therapy|treatment)?\s*(?:\(\s*|(?:[a-z-]+\s+){0,3}?(?:for|over|during|after|lasted|lasting)\s+|x\s*|×\s*)?"
+    r"(?:therapy|treatment)?\s*(?:\(\s*|(?:[a-z-]+\s+){0,3}?(?:for|over|during|after|lasted|lasting|at)\s+|x\s*|×\s*)?"
     rf"(?P<num>\d+|{NUMBER_WORD})\s*-?\s*(?P<period>weeks?|wks?|wk|w|months?|mos?)(?![\w])"
     r"(?!\s+(?:of|on)\b)",  # "... after 8 weeks of epoetin" describes the next drug
     re.IGNORECASE,
@@ -172,12 +186,12 @@ IRON_REPLETE = re.compile(
 # --------------------------------------------------------------------------- #
 
 CURRENT = re.compile(
-    r"\b(?:now|today|currently|current|latest|most\s+recent(?:ly)?|recent|this\s+(?:week|morning|month)|"
+    r"\b(?:now|today|currently|current|latest|most\s+recent(?:ly)?|recent|this\s+(?:week|morning|month|visit)|"
     r"repeat(?:ed)?|presently|at\s+present|nowadays)\b",
     re.IGNORECASE,
 )
 PAST = re.compile(
-    r"\b(?:last\s+(?:year|spring|summer|autumn|fall|winter)|previous(?:ly)?|initially|originally|"
+    r"\b(?:last\s+(?:year|spring|summer|autumn|fall|winter)|previous(?:ly)?|initial(?:ly)?|originally|"
     r"at\s+(?:diagnosis|baseline|presentation)|in\s+(?:19|20)\d\d|ago|was|were|used\s+to\s+be|formerly|"
     r"(?:before|prior\s+to)\s+(?:starting|start|treatment|therapy|an?\s+ESA|ESA))\b",
     re.IGNORECASE,

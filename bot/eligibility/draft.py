@@ -61,8 +61,12 @@ class Draft:
     def state(self, name: str, value: Any, start: int, end: int, shown: str, note: str | None = None,
               alternatives: list[Any] | None = None) -> None:
         """Record that [start, end) states ``name`` = ``value`` (shown to the user as ``shown``)."""
-        if self._about_someone_else(start):
+        if self.about_someone_else(start):
             self.note(f"'{shown}' is about someone other than the patient: not recorded.")
+            self.claim(start, end)
+            return
+        if self._a_target(start):
+            self.note(f"'{shown}' is a threshold or target, not the patient's value: not recorded.")
             self.claim(start, end)
             return
         self.statements.setdefault(name, []).append(Statement(value, start, end, shown, note, alternatives))
@@ -73,9 +77,15 @@ class Draft:
             if note:
                 self.note(note)
 
-    def _about_someone_else(self, start: int) -> bool:
+    def about_someone_else(self, start: int) -> bool:
+        """Whether the sentence names another person (a relative) before this point."""
         sentence_start = max(self.text.rfind(".", 0, start), self.text.rfind(";", 0, start), 0)
         return bool(cues.OTHER_PERSON.search(self.text, sentence_start, start))
+
+    def _a_target(self, start: int) -> bool:
+        """"Transfusion threshold is Hb 8", "target above 10 g/dL": a goal, not a measurement."""
+        clause_start = max(self.text.rfind(c, 0, start) for c in ".;,(")
+        return bool(cues.TARGET_BEFORE.search(self.text, clause_start + 1, start))
 
     def settle(self, display: dict[str, str]) -> None:
         """Fields stated with different values: the current one wins, or none is filled and the user is asked.

@@ -12,10 +12,14 @@ from corpus.text import NUMBER, format_number, parse_number_as_written
 # Percentages: blasts, ring sideroblasts
 # --------------------------------------------------------------------------- #
 
-_BLASTS_LABEL = r"(?:(?:bone[- ]marrow|BM|marrow)\s+)?(?:myelo)?blasts?(?:\s+count)?"
+_BLASTS_LABEL = (r"(?:(?:(?:bone[- ]marrow|BM|marrow)\s+)?(?:myelo)?blasts?(?:\s+count)?"
+                 # chart shorthand "BM bl 3%", "BMBx: bl 4%": "bl" is blasts only after a marrow word
+                 r"|(?:bone[- ]marrow|BM|marrow|BMBx|BMB|BMA)(?:\s*(?:bx|biopsy|aspirate))?\s*:?\s*bl(?!\w))")
 _RS_LABEL = r"(?:RS|ring(?:ed)?[- ]?sideroblasts?|ring(?:ed)?[- ]sids?|sideroblasts)"
 _NOT_MARROW = re.compile(r"(?:\bPB|peripheral(?:\s+blood)?|circulating|blood)\s*$", re.IGNORECASE)
 _NOT_MARROW_LOOKBACK = 30  # characters before a blast count searched for "peripheral blood"
+_NOT_MARROW_AFTER = re.compile(r"\s*(?:in|on|of)\s+(?:the\s+)?(?:PB|peripheral(?:\s+blood)?|blood|circulation|smear)\b",
+                               re.IGNORECASE)  # "1% in peripheral blood"
 
 
 def _label_first(label: str) -> re.Pattern[str]:
@@ -35,7 +39,8 @@ _PERCENT_FIELDS = (
 
 def _record_percent(draft: Draft, name: str, display: str, match: re.Match[str]) -> None:
     before = draft.text[max(0, match.start() - _NOT_MARROW_LOOKBACK):match.start()]
-    if name == "bone_marrow_blasts_pct" and _NOT_MARROW.search(before):
+    if name == "bone_marrow_blasts_pct" and (_NOT_MARROW.search(before)
+                                             or _NOT_MARROW_AFTER.match(draft.text, match.end())):
         return  # peripheral-blood blasts are not the marrow count the criteria use
     if _is_negative(draft, match):
         _refuse_value(draft, name, match, "a negative value is an error")
@@ -46,10 +51,41 @@ def _record_percent(draft: Draft, name: str, display: str, match: re.Match[str])
                      alternatives=bound_alternatives(match, value, draft.reading.strict_bound_step, ceiling=100))
 
 
+# A later bare percentage is the same count again ("blasts 4% at diagnosis; repeat marrow showed 2%",
+# "blasts 3% and 6% on two reads") only when nothing but these words comes between: any other word
+# may be another measure's label ("SF3B1 VAF 35%", "cellularity 40%").
+_SAME_COUNT_WORDS = re.compile(
+    r"(?:[\s,;:()-]|\b(?:and|or|then|vs|versus|to|now|on|at|in|of|the|a|was|were|is|showed|shows|showing|"
+    r"repeat(?:ed)?|marrow|bone|biopsy|aspirate|BMBx|re-?biopsy|follow-?up|diagnosis|baseline|last|this|month|"
+    r"week|year|today|latest|recent(?:ly)?|current(?:ly)?|later|since|after|down|up|rose|fell|from|"
+    r"reads?|second|first|initial(?:ly)?|(?:19|20)\d\d)\b)*",
+    re.IGNORECASE,
+)
+_WORD_AFTER = re.compile(r"\s*(?:of\s+)?(?P<word>[A-Za-z][\w-]*)")  # "20% RS", "30% cellular"
+_LATER_PERCENT = re.compile(rf"(?<![\w.,-])(?P<num>{NUMBER})(?![.,]?\d)\s*%")
+
+
+def _read_later_percents(draft: Draft, name: str, match: re.Match[str]) -> None:
+    end = _sentence_end(draft, match.end())
+    for later in _LATER_PERCENT.finditer(draft.text, match.end(), end):
+        if not _SAME_COUNT_WORDS.fullmatch(draft.text, match.end(), later.start()):
+            return
+        word = _WORD_AFTER.match(draft.text, later.end())
+        if word and not _SAME_COUNT_WORDS.fullmatch(word.group("word")) or _NOT_MARROW_AFTER.match(
+                draft.text, later.end()):
+            return  # "blasts 4%, 20% ring sideroblasts", "1% in peripheral blood": not this count
+        value = parse_number_as_written(later.group("num"))
+        if draft.is_free(later.start(), later.end()) and 0 <= value <= 100:
+            draft.state(name, value, later.start(), later.end(), fragment(later))
+
+
 def extract_percentages_label_first(draft: Draft) -> None:
     for name, display, label_first, _ in _PERCENT_FIELDS:
         for match in label_first.finditer(draft.text):
-            _record_percent(draft, name, display, match)
+            if draft.is_free(match.start(), match.end()):
+                _record_percent(draft, name, display, match)
+                if not match.group("cmp") and name in draft.statements:
+                    _read_later_percents(draft, name, match)
 
 
 def extract_percentages_value_first(draft: Draft) -> None:

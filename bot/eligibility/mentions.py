@@ -23,7 +23,7 @@ class DrugMention:
     agent: str
     class_id: str | None = None  # set when a class name ("ESA") stood for the agent
     assumed_note: str | None = None  # "ESA not named: assumed epoetin alfa."
-    role: str = "asked"  # asked | history | negated
+    role: str = "asked"  # asked | history | negated | other (someone else's)
     response: str | None = None
     response_rank: int = -1
     weeks: int | None = None
@@ -102,8 +102,11 @@ def _assign_responses(draft: Draft, mentions: list[DrugMention]) -> None:
             if any(cue.start() < e and cue.end() > s for s, e in claimed):
                 continue  # "no longer responding" is a loss, not also a response
             claimed.append((cue.start(), cue.end()))
-            if cues.NEGATED_CUE.search(draft.text, max(0, cue.start() - _NEGATION_LOOKBACK), cue.start()):
+            lookback = max(0, cue.start() - _NEGATION_LOOKBACK)
+            if cues.NEGATED_CUE.search(draft.text, lookback, cue.start()):
                 continue  # "did not fail", "never lost response": the cue is denied
+            if cues.HYPOTHETICAL_CUE.search(draft.text, lookback, cue.start()):
+                continue  # "if luspatercept fails": a plan, not an outcome
             target = _cue_target(draft, mentions, cue.start(), cue.end())
             if target is not None and (target.response is None or rank < target.response_rank):
                 target.response, target.response_rank = response, rank
@@ -168,6 +171,9 @@ def _classify(draft: Draft, mentions: list[DrugMention]) -> None:
         left_limit = max(previous.end if previous else 0, clause_bounds(draft, mention.start, mention.end)[0],
                          text.rfind(",", 0, mention.start) + 1)
         left = text[left_limit:mention.start]
+        if cues.NEGATED_AFTER.match(text[mention.end:]) and cues.NOT_NAIVE_BEFORE.search(left):
+            mention.role = "history"  # "not ESA-naive": exposed
+            continue
         if cues.NEGATED_BEFORE.search(left) or cues.NEGATED_AFTER.match(text[mention.end:]):
             mention.role = "negated"
             continue
@@ -195,4 +201,15 @@ def read_mentions(draft: Draft) -> list[DrugMention]:
     _assign_responses(draft, mentions)
     _assign_weeks(draft, mentions)
     _classify(draft, mentions)
+    _set_aside_others(draft, mentions)
     return mentions
+
+
+def _set_aside_others(draft: Draft, mentions: list[DrugMention]) -> None:
+    """"Her brother, 80, is on luspatercept": a course someone else had is not the patient's history.
+    A drug asked about keeps its role ("her husband asks if she can get it")."""
+    for mention in mentions:
+        if mention.role != "asked" and draft.about_someone_else(mention.start):
+            mention.role = "other"
+            draft.note(f"'{draft.text[mention.start:mention.end]}' is about someone other than the patient: "
+                       "not recorded.")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from bot.eligibility.coordination import extract_coordinated
 from bot.eligibility.draft import Draft
 from bot.eligibility.genetics import extract_del5q, extract_mutations
 from bot.eligibility.labs import (
@@ -46,6 +47,7 @@ FIELD_LABELS = {
 def extract_facts(text: str, reading: FactReading | None = None) -> ExtractedFacts:
     """Read the patient facts and the drug(s) asked about from one message."""
     draft = Draft(text=text, reading=reading or FactReading())
+    extract_coordinated(draft, FIELD_EXTRACTORS)  # "RS and blasts: 20% and 3%" before "blasts: 20%" is read
     for extractor in FIELD_EXTRACTORS:
         extractor(draft)
     drugs = extract_drugs_and_therapies(draft)

@@ -23,6 +23,8 @@ _AGE_NOW = re.compile(r"[^.;\d]{0,30}?\bnow\s+(?:aged?\s+)?(?P<num>\d{2,3})\b(?!
 
 
 def extract_age(draft: Draft) -> None:
+    """Every stated age: two different ones ("72-year-old man. Age 68.") are weighed by Draft.settle,
+    never the first one taken."""
     for pattern in _AGE_PATTERNS:
         for match in pattern.finditer(draft.text):
             age = int(match.group("num"))
@@ -31,12 +33,13 @@ def extract_age(draft: Draft) -> None:
                 if later and 0 < int(later.group("num")) < draft.reading.max_age_years:
                     draft.state("age_years", int(later.group("num")), later.start("num"), later.end("num"),
                                 f"now {later.group('num')}")
-                return
 
 
 _IPSSR_LABEL = r"(?:IPSS[- ]?R|R[- ]?IPSS|revised\s+IPSS|IPSS\s+revised)(?!\w)"
 _IPSS_LABEL = r"(?<![\w-])(?<!R\s)IPSS(?![- ]?[RM](?!\w))(?!\w)"
 _IPSSR_CATEGORY = r"(?P<cat>very[- ]?low|very[- ]?high|low|high|intermediate|int)(?!\w)"
+# Chart shorthand ("IPSS-R VL", "IPSS-R lo", "IPSS-R hi"), read only right after the label: before it, "hi" greets.
+_IPSSR_SHORT_CATEGORY = r"(?P<cat>very[- ]?low|very[- ]?high|vl|vh|low|lo|high|hi|intermediate|int)(?!\w)"
 _IPSS_CATEGORY = (
     r"(?P<cat>low|high|int(?:ermediate)?[- ]?(?:1|2|II|I|one|two)(?![\w])|intermediate)(?![\w-]\d)(?!\w)"
 )
@@ -59,7 +62,8 @@ def _category_from_score(bands: tuple[tuple[float, str], ...], above: str) -> Ca
 
 def _ipssr_category(word: str) -> str:
     word = re.sub(r"[- ]", "", word.lower())
-    return {"verylow": "very_low", "veryhigh": "very_high", "int": "intermediate"}.get(word, word)
+    return {"verylow": "very_low", "veryhigh": "very_high", "int": "intermediate", "vl": "very_low", "vh": "very_high",
+            "lo": "low", "hi": "high"}.get(word, word)
 
 
 def _ipss_category(word: str) -> str | None:
@@ -82,12 +86,12 @@ class _RiskSystem:
 
 def _risk_system(field_name: str, display: str, label: str, category: str,
                  parse_category: Callable[[str], str | None],
-                 category_from_score: Callable[[float], str]) -> _RiskSystem:
+                 category_from_score: Callable[[float], str], after_label: str | None = None) -> _RiskSystem:
     return _RiskSystem(
         field=field_name,
         display=display,
         category_patterns=(
-            re.compile(label + _LABEL_TO_CATEGORY + category, re.IGNORECASE),
+            re.compile(label + _LABEL_TO_CATEGORY + (after_label or category), re.IGNORECASE),
             re.compile(r"(?<![\w-])" + category + _CATEGORY_TO_LABEL + label, re.IGNORECASE),
         ),
         score_pattern=re.compile(label + _SCORE, re.IGNORECASE),
@@ -99,11 +103,27 @@ def _risk_system(field_name: str, display: str, label: str, category: str,
 # IPSS-R first: its label contains "IPSS", and its matches claim the text.
 _RISK_SYSTEMS = (
     _risk_system("ipss_r", "IPSS-R", _IPSSR_LABEL, _IPSSR_CATEGORY, _ipssr_category,
-                 _category_from_score(_IPSSR_BANDS, "very_high")),
+                 _category_from_score(_IPSSR_BANDS, "very_high"), _IPSSR_SHORT_CATEGORY),
     _risk_system("ipss", "IPSS", _IPSS_LABEL, _IPSS_CATEGORY, _ipss_category,
                  _category_from_score(_IPSS_BANDS, "high")),
 )
 _UNSCORED_LOWER_RISK = re.compile(r"\b(?:lower|low)[- ]risk\b|\bLR[- ]MDS\b", re.IGNORECASE)
+
+
+# "IPSS-R low at diagnosis, re-scored as intermediate this month": a later category of the same score.
+_RESCORED = re.compile(
+    r"[^.;]{0,60}?\b(?:re-?scored|re-?stratified|re-?classified|re-?assessed|upgraded|downgraded)\s+"
+    r"(?:(?:as|to|at)\s+)?(?:an?\s+)?" + _IPSSR_CATEGORY + r"(?![- ]dose)",
+    re.IGNORECASE,
+)
+
+
+def _read_rescored(draft: Draft, system: _RiskSystem, match: re.Match[str]) -> None:
+    later = _RESCORED.match(draft.text, match.end())
+    value = system.parse_category(later.group("cat")) if later else None
+    if later and value and draft.is_free(later.start("cat"), later.end("cat")):
+        shown = draft.text[later.start("cat"):later.end()].strip()
+        draft.state(system.field, value, later.start("cat"), later.end("cat"), f"{shown} (re-scored)")
 
 
 def _read_category(draft: Draft, system: _RiskSystem) -> None:
@@ -116,7 +136,8 @@ def _read_category(draft: Draft, system: _RiskSystem) -> None:
                 draft.note(f"{system.display} '{fragment(match)}': intermediate-1 or -2? Not recorded.")
                 draft.claim(match.start(), match.end())
                 continue
-            draft.record(system.field, value, match)
+            if draft.record(system.field, value, match) and system.field == "ipss_r":
+                _read_rescored(draft, system, match)
 
 
 def _read_score(draft: Draft, system: _RiskSystem) -> None:

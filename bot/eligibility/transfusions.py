@@ -18,9 +18,13 @@ _RBC_UNITS = (
 )
 _TRANSFUSED = r"(?:\s+(?:transfused|transfusions?|required|needed|received|given))?"
 _TIMES = r"(?P<times>once|twice|thrice|(?:\d+|two|three|four)\s+times)"
-_PER = (r"(?:(?:in|over|within|during|per|every|each|a|an|q\.?|/)\s*(?:the\s+)?"
+_PER = (r"(?:(?P<per>in|over|within|during|per|every|each|a|an|q\.?|/)\s*(?:the\s+)?"
         r"(?:last|past|prior|previous|preceding|most\s+recent)?|last|past|(?:in\s+)?(?:the\s+)?most\s+recent)\s*")
-_PERIOD = rf"(?P<length>\d+|{NUMBER_WORD})?\s*-?\s*(?P<period>weeks?|wks?|wk|w|months?|mos?|mo|days?)(?![\w])"
+# "(?!\s*\d)": "2 units in week 1" names a week, it is not a rate of 2 units a week.
+_PERIOD = rf"(?P<length>\d+|{NUMBER_WORD})?\s*-?\s*(?P<period>weeks?|wks?|wk|w|months?|mos?|mo|days?)(?![\w])(?!\s*\d)"
+# A count over a window ("in / over the last 4 weeks"), not a rate ("per", "every", "q"): a window shorter
+# than the criteria's says nothing of the weeks before it.
+_RATE_WORDS = frozenset({"per", "every", "each", "a", "an", "q", "q.", "/"})
 _FREQUENCY = r"(?P<freq>monthly|weekly|fortnightly|every\s+other\s+week)(?![\w])"
 _FREQUENCY_WEEKS = {"weekly": 1, "fortnightly": 2, "every other week": 2}  # "monthly": a month, from settings
 _TRANSFUSION_NOUN = r"transfus\w*(?:[- ]dependent)?(?:\s+(?:with\s+)?(?:p?RBCs?|PRBCs?|blood))?"
@@ -92,10 +96,23 @@ def _burden_note(draft: Draft, match: re.Match[str], exact: float, units: int, a
     return note + (f" ({'; '.join(explained)})." if explained else ".")
 
 
+def _short_window(match: re.Match[str], weeks: float) -> bool:
+    """ "6 units over the last 4 weeks": weeks 5-8 are unknown, so the count is not scaled up."""
+    groups = match.groupdict()
+    if groups.get("freq") or groups.get("times") or weeks >= _WINDOW_WEEKS - _FLOAT_SLACK:
+        return False
+    return (groups.get("per") or "").lower() not in _RATE_WORDS and groups.get("length") is not None
+
+
 def _record_transfusions(draft: Draft, match: re.Match[str], count: float, assumed_unit: bool) -> bool:
     weeks, from_months = _period_weeks(draft, match)
     if weeks <= 0 or not draft.is_free(match.start(), match.end()):
         return False
+    if "per" in match.groupdict() and _short_window(match, weeks):
+        draft.note(f"RBC transfusions '{fragment(match)}' cover less than the last {_WINDOW_WEEKS} weeks: "
+                   f"not recorded; please give the units in the last {_WINDOW_WEEKS} weeks.")
+        draft.claim(match.start(), match.end())
+        return True
     exact = count * _times(match) * _WINDOW_WEEKS / weeks
     units = math.floor(exact + _FLOAT_SLACK)  # floor: never lifts a burden over an integer threshold
     note = None

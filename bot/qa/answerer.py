@@ -120,7 +120,7 @@ class Answerer(Composition, NotStated, ConflictPositions, DirectAnswers, AspectP
         direct = None if touched or not lead or first else self._direct_answer(question, result, chosen, entities)
         if direct is not None:  # the sentence on the question's point first, its answer word before it
             chosen = [direct[0], *(c for c in chosen if c is not direct[0])]
-        opening = self._best_of_each(list(first), [])
+        opening = self._best_of_each(list(first), [], fresh=True)  # each opening question adds its own evidence
         concise = self._concise(chosen, parts, touched, aspects, entities, result)
         opened = {c.sentence.id for c in opening}
         concise = [*opening, *(c for c in concise if c.sentence.id not in opened)]
@@ -171,10 +171,11 @@ class Answerer(Composition, NotStated, ConflictPositions, DirectAnswers, AspectP
         # quotes a sentence on it lists the conflict (its summary names both sides).
         return self._with_conflict_positions(chosen + parts, touched), touched, {c.sentence.id for c in parts}
 
-    def answer_each(self, questions: list[str]) -> BotResponse:
+    def answer_each(self, questions: list[str], fresh: bool = False) -> BotResponse:
         """One answer to several plain questions: the best evidence of each, in order, each quote
-        once (a pharmacist's criteria, documentation list and required prior therapy)."""
-        chosen = self._best_of_each(questions, [])
+        once (a pharmacist's criteria, documentation list and required prior therapy); `fresh`: each
+        question's best sentence not already quoted (a question asked to add what another's answer lacks)."""
+        chosen = self._best_of_each(questions, [], fresh=fresh)
         if not chosen:
             return self._refuse(NOT_COVERED)
         return self._compose(chosen, [])

@@ -26,6 +26,19 @@ def payer_cue(lexicon: Lexicon) -> re.Pattern[str] | None:
     return whole_words(lexicon.approval_cues) if lexicon.approval_cues else None
 
 
+def with_trials(question: str, lexicon: Lexicon, covered: frozenset[str]) -> str:
+    """An overview request about one drug (`overview_cues`), naming no trial, with the trials of that drug the
+    sources name appended: "quick rundown on <drug>?" quotes its pivotal trial's result, not only its place."""
+    cue = whole_words(lexicon.overview_cues) if lexicon.overview_cues else None
+    mentions = lexicon.mentions(question)
+    drugs = {m.id for m in mentions if m.kind == "drug"}
+    if cue is None or not cue.search(question) or len(drugs) != 1 or any(m.kind == "trial" for m in mentions):
+        return question
+    (drug,) = drugs
+    trials = [t.label for t in lexicon.trials if t.drug == drug and t.id in covered]  # `covered`: trial ids the sources name
+    return f"{question} ({', '.join(trials)})" if trials else question
+
+
 def fill_uncovered(
     chosen: list[ScoredSentence], scored: list[ScoredSentence], terms: list[str],
     own_terms: Callable[[ScoredSentence], set[str]], floor: float, limit: int, findings: bool = False,
