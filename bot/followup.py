@@ -16,7 +16,8 @@ import re
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from corpus.lexicon import Lexicon, Mention
+from corpus.lexicon import Lexicon
+from corpus.lexicon_entries import Mention
 from corpus.vocabulary import QUESTION_WORDS, STOPWORDS, words
 
 PRONOUN = re.compile(

@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 
 from bot.qa.aspects import prior_therapies
-from corpus.lexicon import load_lexicon, whole_words
+from corpus.lexicon import load_lexicon
+from corpus.lexicon_entries import whole_words
 from corpus.vocabulary import concepts_in
 
 

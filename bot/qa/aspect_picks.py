@@ -12,7 +12,8 @@ import re
 from bot.qa.aspects import asked_of_each, aspect_queries, prior_therapies, side_by_side, sub_questions
 from bot.qa.selection import ScoredSentence, share, states_dose_for, whole_lists
 from bot.qa.synthesis import option_picks
-from corpus.lexicon import load_lexicon, whole_words
+from corpus.lexicon import load_lexicon
+from corpus.lexicon_entries import whole_words
 from corpus.models import Passage, Sentence
 from corpus.text import extract_figures
 

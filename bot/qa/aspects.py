@@ -10,7 +10,8 @@ way on the populations and settings it contrasts (lexicon `aspect_concepts`, `co
 from __future__ import annotations
 
 import re
-from corpus.lexicon import Lexicon, Mention, whole_words
+from corpus.lexicon import Lexicon
+from corpus.lexicon_entries import Mention, whole_words
 
 Span = tuple[int, int]
 

@@ -12,7 +12,8 @@ import re
 from collections.abc import Callable
 
 from bot.qa.selection import ScoredSentence
-from corpus.lexicon import Lexicon, whole_words
+from corpus.lexicon import Lexicon
+from corpus.lexicon_entries import whole_words
 from corpus.text import extract_figures
 
 
