@@ -18,6 +18,7 @@ from bot.followup import PRONOUN, Reading, Topic, drug_of, read_turn, remembered
 from bot.guard.instructions import strip_instructions
 from bot.guard.models import GuardContext
 from bot.models import BotResponse, Citation
+from bot.qa.coverage import with_trials
 from bot.sources_first import answer_payer_question, answer_then_offer, asks_for_criteria, asks_the_sources
 from bot.verdict_text import ask_text, facts_to_ask, verdict_lines
 from corpus.conflicts import for_pathway
@@ -89,7 +90,8 @@ class Conversation:
 
     def _answer_question(self, text: str, routing: Routing) -> BotResponse:
         reading = self._resolve_pronouns(text, routing)
-        query = reading.query
+        knowledge = self.engine.guard.knowledge
+        query = with_trials(reading.query, knowledge.lexicon, knowledge.trials_covered)
         # A prior-authorization question is answered with the drug's criteria and documentation list too.
         response = answer_payer_question(self.engine.answerer, query)
         response = premise_first(query, response, self.engine.answerer, self.engine.guard.knowledge)

@@ -16,7 +16,8 @@ import re
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from corpus.lexicon import Lexicon, Mention
+from corpus.lexicon import Lexicon
+from corpus.lexicon_entries import Mention
 from corpus.vocabulary import QUESTION_WORDS, STOPWORDS, words
 
 PRONOUN = re.compile(
@@ -27,8 +28,12 @@ PRONOUN = re.compile(
 )
 _FIRST = re.compile(r"\b(?:the\s+)?(?:first\s+one|former|first\s+(?:drug|agent|trial))\b", re.IGNORECASE)
 _LATTER = re.compile(r"\b(?:the\s+)?(?:latter|second\s+one|second\s+(?:drug|agent|trial)|last\s+one)\b", re.IGNORECASE)
-_SWITCH_LEAD = re.compile(r"^\s*(?:and|or|what\s+about|how\s+about|same\s+(?:for|with)|and\s+for|what\s+of|vs\.?|versus)\b",
-                          re.IGNORECASE)
+_SWITCH_LEAD = re.compile(
+    # "ok and imetelstat's?", "thanks - what about X?": an acknowledgement before the switch is no topic of its own
+    r"^\s*(?:(?:ok(?:ay)?|alright|all right|right|so|sure|thanks|thank you|great|cool|got it|i see)\b[\s,.!-]*)?"
+    r"(?:and|or|what\s+about|how\s+about|same\s+(?:for|with)|and\s+for|what\s+of|vs\.?|versus)\b",
+    re.IGNORECASE,
+)
 _QUALIFIED_ONE = re.compile(r"\bthe\s+([\w()/-]+)\s+one\b", re.IGNORECASE)
 _QUESTION_LEAD = re.compile(
     r"^\s*(?:what|which|who|whom|when|where|why|how|is|are|was|were|did|does|do|can|could|any|tell|list|give)\b",
@@ -90,8 +95,9 @@ def read_turn(text: str, topic: Topic, lexicon: Lexicon, dose_question: bool) ->
     subject = subject or topic.subjects[-1]
     name = label_of(subject, lexicon)
     if topic.question and _is_elliptical(text) and not (_QUESTION_LEAD.search(text) or PRONOUN.search(text)):
+        # "EMA?" after "when did <drug> get FDA approval?": the same question, the named alternative swapped in;
         # "placebo arm?" after "<trial>: what % reached TI?": the same question, about that part
-        query = f"{topic.question.rstrip(' ?.')}: {text}"
+        query = _sibling_swapped(text, topic.question, lexicon) or f"{topic.question.rstrip(' ?.')}: {text}"
         return Reading(query=query, note=f"Read as: {query}", subject=subject)
     return Reading(query=f"{text} ({name})", note=f"Read as a question about {name}, discussed before.", subject=subject)
 
@@ -148,3 +154,23 @@ def _switched(text: str, named: list[Mention], topic: Topic, lexicon: Lexicon) -
             query[: mention.start] + query[mention.end:]
     query = re.sub(r"\s+", " ", query).strip()
     return Reading(query=query, note=f"Read as: {query}")
+
+
+def _sibling_swapped(text: str, question: str, lexicon: Lexicon) -> str | None:
+    """The question with one literal name of a concept replaced by another the turn names ("FDA" by "EMA",
+    both names of regulatory approval), when the turn names only that and the question exactly one sibling."""
+    for concept, regex in lexicon.concept_regexes:
+        literals = [p for p in concept.patterns if re.escape(p) == p.replace(" ", "\\ ")]  # names, not patterns
+        said = [m for m in regex.finditer(text) if _is_literal(m.group(0), literals)]
+        if len(said) != 1 or [w for w in words(text) if w not in words(said[0].group(0)) and w not in STOPWORDS]:
+            continue
+        new = said[0].group(0)
+        siblings = [m for m in regex.finditer(question) if _is_literal(m.group(0), literals)
+                    and m.group(0).lower() != new.lower()]
+        if len(siblings) == 1:
+            return question[: siblings[0].start()] + new + question[siblings[0].end():]
+    return None
+
+
+def _is_literal(found: str, literals: list[str]) -> bool:
+    return found.lower() in (p.lower() for p in literals)

@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING, Any
 from bot.models import BotResponse
 from bot.verdict_text import facts_to_ask, plain, verdict_lines
 from corpus.conflicts import KnownConflict, conflicts_for
-from corpus.lexicon import Lexicon, load_lexicon, whole_words
+from corpus.lexicon import Lexicon, load_lexicon
+from corpus.lexicon_entries import whole_words
 from rules_core.decision import Decision
 
 if TYPE_CHECKING:  # pragma: no cover

@@ -15,7 +15,8 @@ from functools import lru_cache
 from pydantic import BaseModel, ConfigDict
 
 from corpus.ingest import Corpus
-from corpus.lexicon import Drug, Lexicon, load_lexicon
+from corpus.lexicon import Lexicon, load_lexicon
+from corpus.lexicon_entries import Drug
 from corpus.vocabulary import stem
 
 OPENING_CHARS = 2000  # a label's or policy's title block, highlights and first heading lie within this

@@ -1,4 +1,5 @@
-"""The lexicon (corpus/lexicon.yaml), validated, and the one entity finder built on it.
+"""The lexicon (corpus/lexicon.yaml), validated; its entries are in corpus/lexicon_entries.py and the one
+entity finder built on it in corpus/entity_finder.py.
 
 Import-light on purpose (re, yaml, pydantic): the rules core normalises drug names
 with it and must start fast. Everything that needs to know what a drug, class,
@@ -10,153 +11,27 @@ from __future__ import annotations
 import re
 from functools import cached_property, lru_cache
 from pathlib import Path
-from typing import Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from corpus.entity_finder import EntityFinder
+from corpus.lexicon_entries import (  # the entries (other modules import them from corpus.lexicon_entries)
+    Concept,
+    ConceptEntry,
+    Drug,
+    DrugClass,
+    OutsideEntry,
+    Shorthand,
+    Trial,
+    valid_patterns,
+    whole_words,
+)
+
 LEXICON_PATH = Path(__file__).resolve().parent / "lexicon.yaml"
 
-EntityKind = Literal["drug", "class", "trial", "concept"]
 
-
-def _valid_patterns(patterns: list[str]) -> list[str]:
-    for pattern in patterns:
-        try:
-            re.compile(pattern)
-        except re.error as exc:
-            raise ValueError(f"bad pattern {pattern!r}: {exc}") from None
-    return patterns
-
-
-def whole_words(patterns: list[str] | tuple[str, ...]) -> re.Pattern[str]:
-    """One case-insensitive regex matching any of the patterns as whole words."""
-    return re.compile(r"(?<![\w-])(?:" + "|".join(patterns) + r")(?!\w)", re.IGNORECASE)
-
-
-class _Entry(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    label: str = Field(description="How mdsbot writes the name to a user.")
-    names: list[str] = Field(default_factory=list, description="Case-insensitive regexes of its surface forms.")
-
-    _patterns = field_validator("names")(lambda cls, v: _valid_patterns(v))
-
-
-class Drug(_Entry):
-    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$", description="Canonical generic name, snake_case.")
-    key: str = Field(pattern=r"^[a-z0-9]+$", description="Search token for the drug (indexed as 'c' + key).")
-    rules: bool = Field(description="The rules core has medical-necessity rules for this drug.")
-    brands: list[str] = Field(default_factory=list, description="Brand names, matched as plain words.")
-    classes: list[str] = Field(default_factory=list, description="Ids of the drug classes it belongs to.")
-    aliases: list[str] = Field(default_factory=list, description="Further plain names accepted for the drug.")
-
-    @property
-    def surface_patterns(self) -> list[str]:
-        return [*self.names, *(re.escape(b) for b in self.brands)]
-
-
-class DrugClass(_Entry):
-    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
-    key: str = Field(pattern=r"^[a-z0-9]+$", description="Search token for the class (indexed as 'c' + key).")
-    names_patient_state: bool = Field(
-        default=False,
-        description="Its names (and its members') also describe a patient's state ('ESA failure', 'ESA-naive'):"
-        " such a mention is not the drug.",
-    )
-    short_label: str | None = Field(default=None, description="How a sentence names the class ('ESA').")
-    treatment_names: list[str] = Field(
-        default_factory=list,
-        description="Regexes naming the class only where a treatment is meant ('EPO' is also a lab); not searched.",
-    )
-    assumed_member: str | None = Field(
-        default=None, description="Drug id fact reading records (and says so) when only the class is named."
-    )
-
-    _treatment_patterns = field_validator("treatment_names")(lambda cls, v: _valid_patterns(v))
-
-
-class Trial(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    id: str = Field(pattern=r"^[a-z0-9]+$", description="Lower-case trial name, as a word of a text.")
-    label: str = Field(description="The trial's name as written.")
-    drug: str = Field(description="Id of the drug the trial tested.")
-    spellings: list[str] = Field(default_factory=list, description="Further lower-case spellings of the name.")
-
-
-class ConceptEntry(_Entry):
-    key: str = Field(pattern=r"^[a-z0-9]+$", description="Search token (indexed as 'c' + key).")
-
-
-OutsideKind = Literal["drug", "condition", "population", "risk"]
-
-
-class OutsideEntry(_Entry):
-    """A drug, condition or population users ask about that lies next to the sources' subject.
-
-    Whether the sources cover it is read from the corpus (guard), never stated here.
-    """
-
-    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
-    kind: OutsideKind = Field(
-        description="drug; condition / population (never checked by the rules core); risk (a risk group "
-        "the rules core reads from the patient's facts)."
-    )
-    below_age: int | None = Field(
-        default=None, gt=0, description="A patient whose stated age is below this belongs to it, named or not (children)."
-    )
-    criteria_concepts: list[str] = Field(
-        default_factory=list,
-        description="A risk group: concept keys of the statements that answer whether it qualifies ('which IPSS-R "
-        "categories qualify - would a high-risk patient?': the covered categories, after a note). Never a dose.",
-    )
-
-    @property
-    def population(self) -> bool:
-        """Patients other than the sources' (a disease, a group, a risk level), not a drug."""
-        return self.kind != "drug"
-
-
-class Concept(BaseModel):
-    """One searchable concept: a drug, a class (with its members' names) or a clinical concept."""
-
-    model_config = ConfigDict(frozen=True)
-
-    key: str = Field(description="Token added to expanded text, e.g. 'cluspatercept'.")
-    label: str
-    patterns: tuple[str, ...]
-    kind: EntityKind
-    entity_id: str = Field(description="Id of the drug or class it stands for; the key's stem for concepts.")
-
-
-class Shorthand(BaseModel):
-    """A shorthand as users type it ("pt", "q8wk") and what it means, read before searching."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    pattern: str = Field(description="Case-insensitive regex matched as a whole word; groups feed `means`.")
-    means: str = Field(description="The plain words it stands for (may use \\1 for the pattern's groups).")
-
-    @field_validator("pattern")
-    @classmethod
-    def _compiles(cls, value: str) -> str:
-        return _valid_patterns([value])[0]
-
-
-class Mention(BaseModel):
-    """One entity named in a text."""
-
-    model_config = ConfigDict(frozen=True)
-
-    kind: EntityKind
-    id: str
-    start: int = Field(description="Character offset of the mention in the text searched.")
-    end: int = Field(description="End offset (exclusive).")
-    text: str
-
-
-class Lexicon(BaseModel):
+class Lexicon(EntityFinder, BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     version: int
@@ -237,6 +112,11 @@ class Lexicon(BaseModel):
         description="Regexes of a question asking for the trials ('which trials support ...'): answered with the best "
         "sentence naming each trial the evidence names.",
     )
+    basis_cues: list[str] = Field(
+        default_factory=list,
+        description="Regexes of a question asking what something rests on ('what was the approval based on?'): the best "
+        "sentence naming a trial is quoted when none of the answer's does.",
+    )
     eligibility_cues: list[str] = Field(
         default_factory=list,
         description="Regexes of a question asking who qualifies (eligible, criteria, categories, covered).",
@@ -269,10 +149,16 @@ class Lexicon(BaseModel):
         "more sentences are quoted, and every topic term gets a sentence.",
     )
 
+    overview_cues: list[str] = Field(
+        default_factory=list,
+        description="Regexes of a request for an overview of one drug ('rundown', 'overview'): it is searched with the "
+        "drug's trials the sources name, so the evidence it rests on is quoted too.",
+    )
+
     _cue_patterns = field_validator(
         "contrast_cues", "aside_cues", "broad_cues", "approval_cues", "source_cues", "trial_cues", "option_cues",
-        "renewal_cues", "eligibility_cues", "validity_cues",
-    )(lambda cls, v: _valid_patterns(v))
+        "renewal_cues", "eligibility_cues", "basis_cues", "overview_cues", "validity_cues",
+    )(lambda cls, v: valid_patterns(v))
 
     @model_validator(mode="after")
     def _references_resolve(self) -> Lexicon:
@@ -368,100 +254,6 @@ class Lexicon(BaseModel):
     @cached_property
     def concept_regexes(self) -> tuple[tuple[Concept, re.Pattern[str]], ...]:
         return tuple((c, whole_words(c.patterns)) for c in self.all_concepts)
-
-    # -- shorthand ----------------------------------------------------------------
-
-    @cached_property
-    def _shorthand_regexes(self) -> tuple[tuple[re.Pattern[str], str], ...]:
-        # Whole words, except that a form ending in a symbol ("w/", "s/p") may touch the next word.
-        return tuple(
-            (re.compile(rf"(?<![\w-])(?:{s.pattern})(?:(?<=\W)|(?!\w))", re.IGNORECASE), s.means)
-            for s in self.shorthand
-        )
-
-    def expand_shorthand(self, text: str) -> str:
-        """The text with each shorthand ("pt", "tx", "q8wk") written out, in the lexicon's order."""
-        for regex, means in self._shorthand_regexes:
-            text = regex.sub(lambda m, means=means: m.expand(means), text)
-        return text
-
-    # -- the entity finder --------------------------------------------------------
-
-    def _entity_regex(self, treatments: bool) -> re.Pattern[str]:
-        """Drugs and classes in one alternation (longest match first at each position)."""
-        groups = [f"(?P<d_{d.id}>{'|'.join(d.surface_patterns)})" for d in self.drugs]
-        groups += [f"(?P<k_{c.id}>{'|'.join(c.names + (c.treatment_names if treatments else []))})" for c in self.classes]
-        groups += [f"(?P<t_{t.id}>{re.escape(t.label)})" for t in self.trials]
-        return re.compile(r"(?<![\w-])(?:" + "|".join(groups) + r")(?!\w)", re.IGNORECASE)
-
-    @cached_property
-    def _entity_regexes(self) -> dict[bool, re.Pattern[str]]:
-        return {treatments: self._entity_regex(treatments) for treatments in (False, True)}
-
-    def mentions(self, text: str, *, treatments: bool = False) -> list[Mention]:
-        """Drugs, drug classes and trials named in the text, in order of appearance.
-
-        ``treatments``: the text speaks of a patient's treatment, so a class's
-        ``treatment_names`` count too ("failed EPO").
-        """
-        kinds = {"d": "drug", "k": "class", "t": "trial"}
-        found = []
-        for match in self._entity_regexes[treatments].finditer(text):
-            prefix, _, entity_id = (match.lastgroup or "").partition("_")
-            found.append(Mention(kind=kinds[prefix], id=entity_id, start=match.start(), end=match.end(), text=match.group(0)))
-        return found
-
-    def mention_drugs(self, mention: Mention) -> tuple[str, ...]:
-        """The drug ids a mention stands for: the drug, a class's members, none for a trial."""
-        if mention.kind == "drug":
-            return (mention.id,)
-        return self.members(mention.id) if mention.kind == "class" else ()
-
-    @cached_property
-    def state_drugs(self) -> frozenset[str]:
-        """Drugs whose names may describe a patient's state (members of names_patient_state classes)."""
-        return frozenset(d for c in self.classes if c.names_patient_state for d in self.members(c.id))
-
-    @cached_property
-    def dose_question(self) -> re.Pattern[str]:
-        """Any wording of a dose question: the `dose` concept's names and `dose_question_words`."""
-        dose = next((c.names for c in self.concepts if c.key == "dose"), [])
-        return whole_words([*dose, *self.dose_question_words])
-
-    @cached_property
-    def _regimen_doses(self) -> re.Pattern[str] | None:
-        return whole_words(self.regimen_dose_words) if self.regimen_dose_words else None
-
-    def asks_dose(self, text: str) -> bool:
-        """Whether a text asks a dose: a dose wording left once regimen names ("low dose <drug>") are taken out."""
-        plain = self._regimen_doses.sub(" ", text) if self._regimen_doses else text
-        return bool(self.dose_question.search(plain))
-
-    @cached_property
-    def _outside_regexes(self) -> tuple[tuple[OutsideEntry, re.Pattern[str]], ...]:
-        return tuple((e, whole_words(e.names)) for e in self.outside_sources)
-
-    def outside_named(self, text: str) -> list[OutsideEntry]:
-        """The `outside_sources` entries a text names, in lexicon order (shorthand read as words: "AML pts")."""
-        text = self.expand_shorthand(text)
-        return [entry for entry, regex in self._outside_regexes if regex.search(text)]
-
-    def outside_by_age(self, age_years: int) -> list[OutsideEntry]:
-        """The `outside_sources` populations a patient of this age belongs to ('a 16-year-old': children)."""
-        return [e for e in self.outside_sources if e.below_age is not None and age_years < e.below_age]
-
-    def outside(self, entry_id: str) -> OutsideEntry:
-        return next(e for e in self.outside_sources if e.id == entry_id)
-
-    def trial(self, trial_id: str) -> Trial | None:
-        return next((t for t in self.trials if t.id == trial_id), None)
-
-    def drugs_named(self, text: str) -> list[str]:
-        """Drug ids named in the text (a class counts as all its members), first mention first."""
-        named: list[str] = []
-        for mention in self.mentions(text):
-            named.extend(i for i in self.mention_drugs(mention) if i not in named)
-        return named
 
     # -- name normalisation (rules core, CLI) ------------------------------------
 

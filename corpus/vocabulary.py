@@ -15,7 +15,8 @@ import Stemmer
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
-from corpus.lexicon import Concept, load_lexicon
+from corpus.lexicon import load_lexicon
+from corpus.lexicon_entries import Concept
 
 _LEXICON = load_lexicon()
 # Drugs, classes and clinical concepts, in the lexicon's order; every concept is matched independently.

@@ -133,3 +133,30 @@ def test_answer_thresholds_are_settings_not_constants(engine) -> None:
     answerer = Answerer(engine.corpus, engine.retriever, tuning=strict)
     assert answerer.answer(question).status == "refused"
     assert Settings(_env_file=None, answering={"min_dense": 0.9}).answering.min_dense == 0.9
+
+
+@pytest.mark.parametrize(
+    ("question", "expanded"),
+    [("Give me the big picture on luspatercept in LR-MDS", "(MEDALIST, COMMANDS, MAXILUS, PACE)"),  # PACE-MDS: the article names it
+     ("in a nutshell, what about imetelstat?", "(IMerge)")],
+)
+def test_an_overview_of_one_drug_is_searched_with_the_trials_the_sources_name(engine, question, expanded):
+    from bot.qa.coverage import with_trials
+
+    knowledge = engine.guard.knowledge
+    assert with_trials(question, knowledge.lexicon, knowledge.trials_covered) == f"{question} {expanded}"
+
+
+@pytest.mark.parametrize("question", ["overview of MEDALIST and luspatercept", "What is the imetelstat dose?",
+                                      "overview of luspatercept versus imetelstat"])
+def test_a_question_naming_a_trial_or_two_drugs_or_no_overview_is_searched_as_asked(engine, question):
+    from bot.qa.coverage import with_trials
+
+    knowledge = engine.guard.knowledge
+    assert with_trials(question, knowledge.lexicon, knowledge.trials_covered) == question
+
+
+@pytest.mark.slow
+def test_a_rundown_of_a_drug_quotes_its_pivotal_trial(engine):
+    shown = engine.conversation().send("can you bring me up to speed on imetelstat?")
+    assert shown.status == "answered" and "IMerge" in shown.answer

@@ -131,3 +131,97 @@ def test_the_age_now_wins_over_the_age_at_diagnosis():
 def test_a_time_word_belongs_to_the_value_it_precedes():
     assert extract_facts("Hb 8 now 9").facts["hemoglobin"]["value"] == 9
     assert extract_facts("age 71, Hb 8 now 9").facts["age_years"] == 71  # "now 9" is the Hb, not the age
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [("R-IPSS lo risk, sEPO 90", "low"), ("IPSS-R: VH, RS 20%", "very_high"), ("revised IPSS vl; Hb 8.1", "very_low"),
+     ("Hi IPSS-R is low", "low")],  # a greeting before the label is no category
+)
+def test_chart_shorthand_for_an_ipss_r_category_after_its_label(text, category):
+    from bot.eligibility import extract_facts
+
+    assert extract_facts(text).facts.get("ipss_r") == category
+
+
+@pytest.mark.parametrize(("text", "blasts"), [("marrow aspirate: bl 2%", 2), ("BMB bl 1%, RS 30%", 1)])
+def test_chart_shorthand_bl_after_a_marrow_word_is_the_blast_count(text, blasts):
+    from bot.eligibility import extract_facts
+
+    assert extract_facts(text).facts.get("bone_marrow_blasts_pct") == blasts
+
+
+@pytest.mark.parametrize("text", ["bl 3% on the smear", "PB bl 2%, Hb 8"])
+def test_bl_alone_or_in_blood_is_no_marrow_blast_count(text):
+    from bot.eligibility import extract_facts
+
+    assert extract_facts(text).facts.get("bone_marrow_blasts_pct") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "field", "value"),
+    [("neither del 5q nor any IDH1 mutation", "idh1", "wild_type"), ("neither del 5q nor any IDH1 mutation", "del5q", False),
+     ("Neither 5q- nor an IDH2 variant on NGS.", "idh2", "wild_type"), ("Neither 5q- nor an IDH2 variant on NGS.", "del5q", False)],
+)
+def test_neither_nor_negates_every_item_even_with_an_article(text, field, value):
+    from bot.eligibility import extract_facts
+
+    assert extract_facts(text).facts.get(field) == value
+
+
+def test_a_negated_list_does_not_reach_a_gene_stated_mutated_after_it():
+    from bot.eligibility import extract_facts
+
+    facts = extract_facts("no del 5q, SF3B1 mutated").facts
+    assert facts.get("del5q") is False and facts.get("sf3b1") == "mutated"
+
+
+@pytest.mark.parametrize(
+    ("text", "status", "genes"),
+    [("SF3B1 and IDH2 both mutated", "mutated", ("sf3b1", "idh2")),
+     ("IDH1 and IDH2 are both negative", "wild_type", ("idh1", "idh2"))],
+)
+def test_all_or_both_before_a_status_gives_it_to_the_whole_group(text, status, genes):
+    from bot.eligibility import extract_facts
+
+    facts = extract_facts(text).facts
+    assert all(facts.get(g) == status for g in genes)
+
+
+@pytest.mark.parametrize(
+    ("text", "therapies"),
+    [("His wife failed epoetin alfa after 12 weeks; he is ESA-naive.", []),
+     ("She failed epoetin alfa after 12 weeks; her sister is on luspatercept.",
+      [{"agent": "epoetin_alfa", "weeks": 12, "response": "none"}])],
+)
+def test_a_relatives_course_is_not_the_patients_therapy(text, therapies):
+    from bot.eligibility import extract_facts
+
+    read = extract_facts(text)
+    assert (read.facts.get("therapies") or []) == therapies and any("someone other" in n for n in read.notes)
+
+
+@pytest.mark.parametrize("text", ["darbepoetin continued with a response, Hb 10.2 g/dL", "Epoetin alfa ongoing with good response."])
+def test_a_course_going_on_with_a_response_is_responding(text):
+    from bot.eligibility import extract_facts
+
+    assert extract_facts(text).facts["therapies"][0]["response"] == "responding"
+
+
+def test_a_failure_and_a_response_said_of_the_same_course_are_asked_not_guessed():
+    from bot.eligibility import extract_facts
+
+    read = extract_facts("No response to darbepoetin; darbepoetin continuing with good response.")
+    assert not read.facts.get("therapies") and "therapies" in read.unresolved
+
+
+@pytest.mark.parametrize(
+    ("text", "agents"),
+    [("Tried epoetin alfa for 10 weeks, it didn't work.", ["epoetin_alfa"]),
+     ("lenalidomide and azacitidine: none of them helped", ["lenalidomide", "azacitidine"])],
+)
+def test_it_did_not_work_or_none_helped_is_no_response(text, agents):
+    from bot.eligibility import extract_facts
+
+    therapies = extract_facts(text).facts["therapies"]
+    assert [t["agent"] for t in therapies] == agents and all(t["response"] == "none" for t in therapies)

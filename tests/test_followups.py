@@ -94,3 +94,33 @@ def test_an_esa_course_given_with_iron_is_iron_replete():
     assert extract_facts("no response to epoetin for 10 weeks on IV iron").facts["therapies"][0]["iron_replete"] is True
     overload = extract_facts("no response to epoetin after 8 weeks with iron overload").facts["therapies"][0]
     assert "iron_replete" not in overload  # overload says nothing of repletion during the trial
+
+
+@pytest.mark.parametrize("turn", ["okay, and imetelstat?", "thanks - what about imetelstat?"])
+def test_an_acknowledgement_before_a_switch_still_switches(turn):
+    reading = read_turn(turn, _after("common AEs with luspatercept?"), LEXICON, dose_question=False)
+    assert reading.query == "common AEs with imetelstat?"
+
+
+@pytest.mark.parametrize(
+    ("first", "turn", "query"),
+    [("was luspatercept approved by the EMA?", "FDA?", "was luspatercept approved by the FDA?"),
+     ("what did the FDA approve imetelstat for", "and the European Medicines Agency?",
+      "what did the European Medicines Agency approve imetelstat for")],
+)
+def test_a_turn_naming_only_another_name_of_a_concept_swaps_it_into_the_last_question(first, turn, query):
+    reading = read_turn(turn, _after(first), LEXICON, dose_question=False)
+    assert reading.query == query
+
+
+def test_a_turn_with_words_of_its_own_is_not_a_swap():
+    reading = read_turn("EMA timing differences?", _after("when did luspatercept get FDA approval?"), LEXICON, False)
+    assert "FDA" in reading.query
+
+
+@pytest.mark.slow
+def test_the_other_regulator_asked_after_an_approval_question_is_answered_for_it(engine):
+    conversation = engine.conversation()
+    conversation.send("did luspatercept get approved by the FDA?")
+    shown = conversation.send("and the European Medicines Agency?")
+    assert shown.status == "answered" and "European Medicines Agency approval occurred simultaneously" in shown.answer

@@ -18,8 +18,8 @@ from bot.qa.answerer import render_units
 from corpus.text import extract_figures, unsupported_figures
 
 CHECK_NAMES = [
-    "citations", "support", "numbers", "eligibility", "subject", "unstated_dose", "injection", "conflict", "decision_verdict",
-    "premise",
+    "citations", "support", "numbers", "eligibility", "subject", "unstated_dose", "asked_figure", "injection", "conflict",
+    "decision_verdict", "premise",
 ]
 NEUTRAL = "What do the sources say about this?"
 

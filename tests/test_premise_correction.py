@@ -37,3 +37,96 @@ def test_a_false_premise_is_corrected_by_the_sentence_that_contradicts_it(engine
     shown = engine.conversation().send(question)
     assert shown.status == "answered" and shown.answer.startswith("Note: the sources do not support")
     assert correcting in shown.answer.split("[1]", 2)[1]  # the first cited sentence after the note corrects it
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["Why was luspatercept recalled?", "why was enasidenib taken off the market?"],
+)
+def test_a_why_question_about_an_event_the_sources_never_mention_is_found(engine, question):
+    from bot.guard.premises import unsupported_event
+
+    knowledge = engine.guard.knowledge
+    event = unsupported_event(question, knowledge.lexicon, knowledge.corpus_words, knowledge.corpus_stems)
+    assert event is not None and event.subject and event.terms
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["Why did the FDA reject luspatercept for MDS?",  # the sources speak of its FDA approval: they correct it
+     "Why was COMMANDS stopped early?",  # 'early' is theirs ('ongoing' corrects it)
+     "Given imetelstat's hepatotoxicity, how often should we check LFTs?",  # not a why-question
+     "Why does anemia matter in lower-risk MDS?",  # no drug or trial: nothing presupposed of one
+     "Why is imetelstat harmful in del(5q) patients?"],  # del(5q), a concept of theirs: they speak to it
+)
+def test_a_premise_the_sources_speak_to_is_not_an_unmentioned_event(engine, question):
+    from bot.guard.premises import unsupported_event
+
+    knowledge = engine.guard.knowledge
+    assert unsupported_event(question, knowledge.lexicon, knowledge.corpus_words, knowledge.corpus_stems) is None
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("question", ["Why was luspatercept recalled by the manufacturer?",
+                                      "why did they pull imetelstat off the market?"])
+def test_no_cause_is_given_for_an_event_the_sources_never_mention(engine, question):
+    shown = engine.conversation().send(question)
+    assert shown.status == "refused" and not shown.citations
+    assert "do not state that this happened" in shown.answer and "because" not in shown.answer
+
+
+@pytest.mark.parametrize(
+    ("question", "claimed"),
+    [("Since imetelstat is basically a hypomethylating agent, can it replace HMAs?", "hypomethylating agent"),
+     ("Given that lenalidomide is a BCL2 inhibitor, how well does it work?", "BCL2 inhibitor"),
+     ("luspatercept as an mTOR inhibitor: any mouth ulcers?", "mTOR inhibitor")],
+)
+def test_a_drug_called_a_member_of_a_class_it_is_not_is_found(engine, question, claimed):
+    from bot.guard.premises import class_claim
+
+    knowledge = engine.guard.knowledge
+    claim = class_claim(question, knowledge.lexicon, knowledge.corpus_words)
+    assert claim is not None and claim.claimed == claimed
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["Is darbepoetin just another ESA?", "darbepoetin is just another ESA, right?",  # it is one
+     "imetelstat is a telomerase inhibitor; what did IMerge show?",  # one of its names in the lexicon
+     "ivosidenib is an IDH1 inhibitor, so which mutation is needed?"],
+)
+def test_a_drug_called_what_it_is_is_no_class_claim(engine, question):
+    from bot.guard.premises import class_claim
+
+    knowledge = engine.guard.knowledge
+    assert class_claim(question, knowledge.lexicon, knowledge.corpus_words) is None
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("question", "what_it_is"),
+    [("Since lusp is basically an ESA, does it work on early progenitors too?", "distinct mechanism"),
+     ("luspatercept being a BTK inhibitor, is bleeding a concern?", "activin")],
+)
+def test_what_the_drug_is_comes_first_when_the_question_calls_it_something_else(engine, question, what_it_is):
+    shown = engine.conversation().send(question)
+    assert shown.status == "answered" and what_it_is in shown.answer.split("[1]", 1)[0]
+
+
+@pytest.mark.parametrize(
+    ("question", "drug"),
+    [("Since imetelstat is first-line for everyone, which dose?", "imetelstat"),
+     ("Given that Reblozyl is the first-line agent for all TD pts, do I still need an ESA trial?", "luspatercept")],
+)
+def test_a_presupposed_line_of_therapy_asks_the_line_the_sources_give(engine, question, drug):
+    from bot.correction import line_queries
+
+    assert line_queries(question, engine.guard.knowledge) == [f"which line of therapy is {drug} indicated for"]
+    assert line_queries("Why is imetelstat effective after luspatercept?", engine.guard.knowledge) == []
+
+
+@pytest.mark.slow
+def test_a_first_line_premise_is_answered_with_the_line_the_sources_give(engine):
+    shown = engine.conversation().send("Given that Reblozyl is the first-line agent for all TD pts, do I still need an ESA trial?")
+    first_two = " ".join(shown.answer.split("[2]", 1)[:1])
+    assert shown.status == "answered" and "NOT indicated as first-line" in first_two and "second-line" in first_two

@@ -104,3 +104,34 @@ def test_a_hypothetical_value_is_not_a_premise_about_the_sources(engine):
     shown = engine.conversation().send("lusp ok w/o SF3B1 if RS 20%?")
     assert shown.status == "answered" and not shown.answer.startswith("Note:")
     assert engine.conversation().send("Why did MEDALIST show 70% TI?").answer.startswith("Note: the sources do not report 70%")
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["FLT3-mutated AML: what response rate does ivosidenib give?", "NPM1-mutant acute myeloid leukemia outcomes with imetelstat?",
+     "for AML, not MDS, what does enasidenib achieve?"],
+)
+def test_a_mutation_defined_aml_or_aml_set_against_mds_is_named_as_aml(text):
+    assert "aml" in {e.id for e in load_lexicon().outside_named(text)}
+
+
+@pytest.mark.parametrize("text", ["What is the AML progression rate with imetelstat?",
+                                  "enasidenib in IDH2-mutated LR-MDS: response?"])
+def test_aml_as_an_outcome_or_an_idh_mutated_mds_is_not_aml_treatment(text):
+    assert "aml" not in {e.id for e in load_lexicon().outside_named(text)}
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["my MDS pt on decitabine is going to allogeneic transplant, Hb 7.8: can she get darbepoetin?",
+     "is imetelstat medically necessary for a pt being bridged to HSCT, 6u/8wk?"],
+)
+def test_a_transplant_candidate_goes_to_the_question_path(text):
+    routing = route(text, checking_eligibility=False)
+    assert routing.intent == "question" and "transplant" in routing.outside
+
+
+@pytest.mark.slow
+def test_a_transplant_question_is_refused_by_name(engine):
+    shown = engine.conversation().send("Should lusp be stopped before a bone marrow transplant?")
+    assert shown.status == "refused" and "stem cell transplantation" in shown.answer and not shown.citations

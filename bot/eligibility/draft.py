@@ -78,6 +78,7 @@ class Draft:
                 self.note(note)
 
     def about_someone_else(self, start: int) -> bool:
+        """Whether the sentence names another person (a relative) before this point."""
         sentence_start = max(self.text.rfind(".", 0, start), self.text.rfind(";", 0, start), 0)
         return bool(cues.OTHER_PERSON.search(self.text, sentence_start, start))
 

@@ -20,7 +20,7 @@ _GENE_WILD_AFTER = re.compile(
     re.IGNORECASE,
 )
 _GENE_MUTATED_AFTER = re.compile(
-    r"^[\s:(-]*(?:(?:is|was|status)\s*:?\s*)?(?:mutated|mutations?|mutant|mut\b|mt\b|m\b|positive|pos\b|\+|"
+    r"^[\s:(-]*(?:(?:is|was|were|are|status)\s*:?\s*)?(?:(?:all|both)\s+)?(?:mutated|mutations?|mutant|mut\b|mt\b|m\b|positive|pos\b|\+|"
     r"detected|present|variant|[A-Z]\d{2,4}[A-Z*]|VAF)",
     re.IGNORECASE,
 )
@@ -45,7 +45,7 @@ _GENE_NOUN = re.compile(r"\s*(?:mutations?|variants?)\b", re.IGNORECASE)
 _GROUP_JOINER = re.compile(r"^\s*(?:,|/|&|\band\b|\bor\b|\bnor\b|,\s*(?:and|or)\b)\s*$", re.IGNORECASE)
 # A negation in front of a list covers every gene in it ("neither SF3B1 nor IDH1 mutated",
 # "no del(5q), SF3B1 or IDH1/IDH2 mutations"); "neither" even against a trailing "mutated".
-_LIST_ITEM = r"[\w()/-]+\s*(?:,|\bor\b|\bnor\b)\s*(?:(?:an?|any)\s+)?"  # "neither del(5q) nor an SF3B1 ..."
+_LIST_ITEM = r"[\w()/-]+(?:\s+[\w()/-]+)?\s*(?:,|\bor\b|\bnor\b)\s*(?:(?:an?|any)\s+)?"  # "neither del(5q) nor an SF3B1 mutation"
 _NEITHER_LIST = re.compile(rf"\bneither\s+(?:{_LIST_ITEM})*$", re.IGNORECASE)
 _NO_LIST = re.compile(rf"(?:\bno|\bwithout|negative\s+for)\s+(?:{_LIST_ITEM})+$", re.IGNORECASE)
 _LIST_LOOKBACK = 80  # characters before a gene searched for a negated list

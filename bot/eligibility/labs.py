@@ -12,9 +12,9 @@ from corpus.text import NUMBER, format_number, parse_number_as_written
 # Percentages: blasts, ring sideroblasts
 # --------------------------------------------------------------------------- #
 
-# "bl 4%": shorthand only right before a percentage
-_BLASTS_LABEL = (r"(?:(?:(?:bone[- ]marrow|BM|marrow)\s+)?(?:myelo)?blasts?(?:\s+count)?|"
-                 r"(?:BM\s+)?bl(?=\s*:?\s*\d[\d.]*\s*%))")
+_BLASTS_LABEL = (r"(?:(?:(?:bone[- ]marrow|BM|marrow)\s+)?(?:myelo)?blasts?(?:\s+count)?"
+                 # chart shorthand "BM bl 3%", "BMBx: bl 4%": "bl" is blasts only after a marrow word
+                 r"|(?:bone[- ]marrow|BM|marrow|BMBx|BMB|BMA)(?:\s*(?:bx|biopsy|aspirate))?\s*:?\s*bl(?!\w))")
 _RS_LABEL = r"(?:RS|ring(?:ed)?[- ]?sideroblasts?|ring(?:ed)?[- ]sids?|sideroblasts)"
 _NOT_MARROW = re.compile(r"(?:\bPB|peripheral(?:\s+blood)?|circulating|blood)\s*$", re.IGNORECASE)
 _NOT_MARROW_LOOKBACK = 30  # characters before a blast count searched for "peripheral blood"

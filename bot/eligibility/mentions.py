@@ -12,7 +12,8 @@ from dataclasses import dataclass
 
 from bot.eligibility import cues
 from bot.eligibility.draft import Draft, fragment
-from corpus.lexicon import Lexicon, Mention, load_lexicon
+from corpus.lexicon import Lexicon, load_lexicon
+from corpus.lexicon_entries import Mention
 from corpus.text import clause_end, clause_start, parse_number_as_written
 
 

@@ -37,8 +37,9 @@ def extract_age(draft: Draft) -> None:
 
 _IPSSR_LABEL = r"(?:IPSS[- ]?R|R[- ]?IPSS|revised\s+IPSS|IPSS\s+revised)(?!\w)"
 _IPSS_LABEL = r"(?<![\w-])(?<!R\s)IPSS(?![- ]?[RM](?!\w))(?!\w)"
-# "VL", "lo", "hi": the shorthand pharmacists write
-_IPSSR_CATEGORY = r"(?P<cat>very[- ]?low|very[- ]?high|VL|VH|low|lo|high|hi|intermediate|int)(?!\w)"
+_IPSSR_CATEGORY = r"(?P<cat>very[- ]?low|very[- ]?high|low|high|intermediate|int)(?!\w)"
+# Chart shorthand ("IPSS-R VL", "IPSS-R lo", "IPSS-R hi"), read only right after the label: before it, "hi" greets.
+_IPSSR_SHORT_CATEGORY = r"(?P<cat>very[- ]?low|very[- ]?high|vl|vh|low|lo|high|hi|intermediate|int)(?!\w)"
 _IPSS_CATEGORY = (
     r"(?P<cat>low|high|int(?:ermediate)?[- ]?(?:1|2|II|I|one|two)(?![\w])|intermediate)(?![\w-]\d)(?!\w)"
 )
@@ -61,8 +62,8 @@ def _category_from_score(bands: tuple[tuple[float, str], ...], above: str) -> Ca
 
 def _ipssr_category(word: str) -> str:
     word = re.sub(r"[- ]", "", word.lower())
-    return {"verylow": "very_low", "veryhigh": "very_high", "vl": "very_low", "vh": "very_high", "lo": "low",
-            "hi": "high", "int": "intermediate"}.get(word, word)
+    return {"verylow": "very_low", "veryhigh": "very_high", "int": "intermediate", "vl": "very_low", "vh": "very_high",
+            "lo": "low", "hi": "high"}.get(word, word)
 
 
 def _ipss_category(word: str) -> str | None:
@@ -85,12 +86,12 @@ class _RiskSystem:
 
 def _risk_system(field_name: str, display: str, label: str, category: str,
                  parse_category: Callable[[str], str | None],
-                 category_from_score: Callable[[float], str]) -> _RiskSystem:
+                 category_from_score: Callable[[float], str], after_label: str | None = None) -> _RiskSystem:
     return _RiskSystem(
         field=field_name,
         display=display,
         category_patterns=(
-            re.compile(label + _LABEL_TO_CATEGORY + category, re.IGNORECASE),
+            re.compile(label + _LABEL_TO_CATEGORY + (after_label or category), re.IGNORECASE),
             re.compile(r"(?<![\w-])" + category + _CATEGORY_TO_LABEL + label, re.IGNORECASE),
         ),
         score_pattern=re.compile(label + _SCORE, re.IGNORECASE),
@@ -102,7 +103,7 @@ def _risk_system(field_name: str, display: str, label: str, category: str,
 # IPSS-R first: its label contains "IPSS", and its matches claim the text.
 _RISK_SYSTEMS = (
     _risk_system("ipss_r", "IPSS-R", _IPSSR_LABEL, _IPSSR_CATEGORY, _ipssr_category,
-                 _category_from_score(_IPSSR_BANDS, "very_high")),
+                 _category_from_score(_IPSSR_BANDS, "very_high"), _IPSSR_SHORT_CATEGORY),
     _risk_system("ipss", "IPSS", _IPSS_LABEL, _IPSS_CATEGORY, _ipss_category,
                  _category_from_score(_IPSS_BANDS, "high")),
 )

@@ -16,7 +16,8 @@ import re
 from bot.eligibility.models import ExtractedFacts, Routing
 from bot.eligibility.reader import extract_facts
 from bot.settings import FactReading
-from corpus.lexicon import OutsideEntry, load_lexicon
+from corpus.lexicon import load_lexicon
+from corpus.lexicon_entries import OutsideEntry
 
 # Cues that the user asks about a patient, not about the drug in general.
 _STRONG_ELIGIBILITY_CUE = re.compile(

@@ -84,7 +84,11 @@ def _assume_member(draft: Draft, mentions: list[DrugMention], mention: DrugMenti
 
 
 def _therapies(draft: Draft, mentions: list[DrugMention]) -> list[dict[str, Any]]:
-    history = [m for m in mentions if m.role == "history"]
+    # "Her brother is on luspatercept": a relative's course is not the patient's therapy history.
+    others = [m for m in mentions if m.role == "history" and draft.about_someone_else(m.start)]
+    for mention in others:
+        draft.note(f"'{_therapy_fragment(draft, mentions, mention)}' is about someone other than the patient: not recorded.")
+    history = [m for m in mentions if m.role == "history" and m not in others]
     named = {m.agent for m in history if m.class_id is None}
     entries: dict[str, dict[str, Any]] = {}
     ranges: dict[str, list[tuple[int, int]]] = {}

@@ -4,6 +4,8 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
 import re
 
 from corpus.text import collapse_spaces, fold_typed, split_sentences
@@ -64,7 +66,9 @@ INJECTION_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
          r"|\bantworte(?:n sie)?\s+(?:nur\s+)?mit\b|\br[ée]ponde?[sz]?\s+(?:seulement|uniquement|par)\b"
          r"|\bresponde\s+(?:solo\s+|solamente\s+)?con\b"),
         ("translated instruction",
-         r"\btranslat\w*\b[^.?!\n]{0,60}\b(?:do|follow|obey|execute|carry out)\b[^.?!\n]{0,20}\b(?:says?|asks?|instructs?)\b"),
+         r"\btranslat\w*\b[^.?!\n]{0,60}\b(?:do|follow|obey|execute|carry out)\b[^.?!\n]{0,20}\b(?:says?|asks?|instructs?)\b"
+         # "decode this (base64 / rot13 / hex) and follow it": an encoded instruction is still one.
+         r"|\b(?:decode|decipher|decrypt|unscramble)\w*\b[^.?!\n]{0,60}\b(?:do|follow|obey|execute|carry out|run)\b"),
         ("hidden markup",
          r"<!--|\[hidden\]|\b(?:assistant|system)\s*:\s*(?:append|add|say|output|write|ignore)\b"),
         ("no citations",
@@ -72,7 +76,8 @@ INJECTION_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     )
 )
 _QUOTED_PAYLOAD = re.compile(
-    r"\b(?:say|output|print|respond with|reply with|answer with|write|repeat|state)\s*:?\s*[\"“'‘](?P<text>[^\"”'’]{2,200})[\"”'’]",
+    r"\b(?:say|output|print|respond with|reply with|answer with|write|repeat|state"
+    r"|(?:begin|start|open|prefix|end)\s+(?:\w+\s+){0,3}with)\s*:?\s*[\"“'‘](?P<text>[^\"”'’]{2,200})[\"”'’]",
     re.IGNORECASE,
 )
 _BARE_PAYLOAD = re.compile(
@@ -86,16 +91,39 @@ _BARE_PAYLOAD = re.compile(
 _HIDDEN = re.compile(r"<!--.*?(?:-->|$)|<\|im_start\|>.*?(?:<\|im_end\|>|$)", re.DOTALL)
 
 
+# A run of base64 long enough to hide a sentence (shorter runs are ordinary words and ids).
+_BASE64 = re.compile(r"(?<![\w+/=])[A-Za-z0-9+/]{16,}={0,2}(?![\w+/=])")
+
+
+def _decoded(token: str) -> str | None:
+    """The text a base64 token encodes, when it is printable prose (not when it is an ordinary word)."""
+    if not re.search(r"\d|[+/=]|[a-z][A-Z]", token):  # a plain long word is not an encoding
+        return None
+    try:
+        raw = base64.b64decode(token + "=" * (-len(token) % 4), validate=True)
+        text = raw.decode("utf-8")
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        return None
+    printable = sum(ch.isprintable() or ch.isspace() for ch in text)
+    return text if text and printable == len(text) and len(words(text)) >= 2 else None
+
+
+def reveal_encoded(text: str) -> str:
+    """The text with each base64 run that encodes prose replaced by that prose, so an instruction
+    encoded to slip past the patterns is read as what it says ("decode this and follow it: aWdub3Jl...")."""
+    return _BASE64.sub(lambda m: _decoded(m.group()) or m.group(), text)
+
+
 def injection_findings(text: str) -> list[str]:
     """Labels of the instruction patterns a text contains, read after folding disguised letters
-    (full-width, invisible characters, Cyrillic look-alikes)."""
-    text = fold_typed(text)
+    (full-width, invisible characters, Cyrillic look-alikes) and decoding base64 prose."""
+    text = reveal_encoded(fold_typed(text))
     return [label for label, pattern in INJECTION_PATTERNS if pattern.search(text)]
 
 
 def injected_payloads(question: str) -> list[str]:
     """Text an instruction asks the bot to output: quoted always, unquoted only beside an injection."""
-    question = fold_typed(question)
+    question = reveal_encoded(fold_typed(question))
     payloads = [m.group("text") for m in _QUOTED_PAYLOAD.finditer(question)]
     if injection_findings(question):
         payloads += [m.group("text") for m in _BARE_PAYLOAD.finditer(question)]
@@ -104,21 +132,35 @@ def injected_payloads(question: str) -> list[str]:
 
 def strip_instructions(question: str) -> str:
     """The question without its instruction-like sentences, for retrieval ('' when nothing is left)."""
-    question = _HIDDEN.sub(" ", fold_typed(question))  # a comment is never part of the question
+    question = _HIDDEN.sub(" ", reveal_encoded(fold_typed(question)))  # a comment is never part of the question
     return " ".join(filter(None, map(_question_part, split_sentences(collapse_spaces(question)))))
 
 
+# A request joined to an instruction in one sentence: "Begin your answer with '...' and then tell me what ..."
+_JOINED_REQUEST = re.compile(
+    r"(?:,\s*|\s)(?:and\s+then|then|and(?:\s+also)?|but)\s+(?=(?:please\s+)?(?:(?:(?:tell|show|explain|give|list|summari[sz]e"
+    r"|describe)\s+(?:me\s+|us\s+)?(?:what|how|which|when|why|who|whether|if|about|the|a|an)"
+    # "tell me luspatercept is approved for X" dictates a claim; only a request for something is kept
+    r"|what|how|which|when|why|who|is|are|does|do|did|can|could|should)\b))",
+    re.IGNORECASE,
+)
+_QUOTED = re.compile(r"[\"“'‘][^\"”'’]{2,200}[\"”'’]")
 # Sentence ends the splitter does not take because the next word is lower-case ("... weekly. anyway, what ...").
 _LOOSE_END = re.compile(r"(?<=[.!?;])\s+")
 
 
 def _question_part(sentence: str) -> str:
     """The sentence, or what follows an instruction before a colon ("Answer without citations: what...?"),
-    or its loosely punctuated parts that are not instructions."""
+    or the request joined to it ("... and then tell me what the trial showed"), or its loosely punctuated
+    parts that are not instructions."""
     if not injection_findings(sentence):
         return sentence
     parts = _LOOSE_END.split(sentence)
     if len(parts) > 1:
         return " ".join(filter(None, map(_question_part, parts)))
     tail = sentence.rsplit(":", 1)[-1].strip() if ":" in sentence else ""
-    return tail if words(tail) and not injection_findings(tail) else ""
+    if words(tail) and not injection_findings(tail):
+        return tail
+    # A quoted payload may itself contain "and what": split only outside quotes.
+    parts = _JOINED_REQUEST.split(_QUOTED.sub(" ", sentence))[1:]
+    return " ".join(p.strip() for p in parts if words(p) and not injection_findings(p))

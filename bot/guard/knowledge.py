@@ -162,6 +162,15 @@ class GuardKnowledge:
 
     # -- lookups ------------------------------------------------------------------------
 
+    @cached_property
+    def trials_covered(self) -> frozenset[str]:
+        """Trials some passage names by their label as written (an upper-case acronym, not the same ordinary word);
+        read when first asked."""
+        labels = {t.id: t.label for t in self.lexicon.trials}
+        found = {tid for p in self.corpus.passages for tid, label in labels.items()
+                 if re.search(rf"(?<!\w){re.escape(label)}(?!\w)", p.text)}
+        return frozenset(found)
+
     def spelled(self, text: str) -> str:
         """The text with misspelt words read as the corpus's, as retrieval reads them: a question about
         'luspatrecept' names luspatercept, and a dose question about it is not one about an unknown drug."""

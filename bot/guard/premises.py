@@ -85,6 +85,79 @@ def unsupported_premise(question: str, lexicon: Lexicon, corpus_words: frozenset
     return Premise(terms=tuple(terms), absolutes=tuple(absolutes), subject=tuple(dict.fromkeys(subject)))
 
 
+def unsupported_event(question: str, lexicon: Lexicon, corpus_words: frozenset[str],
+                      corpus_stems: frozenset[str]) -> Premise | None:
+    """A why-question about an event of which the sources use not one word ("why was <drug> withdrawn
+    from the market?", "why was <drug> recalled?"): there is no cause in them to give, and no sentence of
+    theirs corrects it. None when some word of the clause, beyond its drug, trial and disease names, is theirs
+    ("why did the FDA reject <drug>?" is met by their FDA approval; "why was <trial> stopped early?" by 'ongoing');
+    absolutes are the premise rail's."""
+    why = _WHY.search(strip_instructions(question))
+    if not why or _GIVEN.match(strip_instructions(question)):
+        return None
+    clause = presupposed_clause(question)
+    mentions = lexicon.mentions(clause)
+    if not mentions:
+        return None
+    named = {w for m in mentions for w in words(m.text)}
+    content = [w for w in dict.fromkeys(words(clause)) if len(w) > 2 and w not in named
+               and w not in STOPWORDS and w not in QUESTION_WORDS and w not in ABSOLUTES]
+    # A concept the lexicon knows ("FDA", "del(5q)") is the sources' topic, whatever its words' other uses.
+    known = {w for w in words_named_by_concepts(clause) if len(w) > 2} - named - STOPWORDS
+    if known or any(w in corpus_words for w in content):
+        return None
+    unsupported = [w for w in content if w.isalpha() and stem(w) not in corpus_stems
+                   and not close_to_corpus_word(w, corpus_words)]
+    if not unsupported or len(unsupported) < len(content):
+        return None
+    subject = [lexicon.trial(m.id).label if m.kind == "trial" else m.text for m in mentions]
+    return Premise(terms=tuple(unsupported), subject=tuple(dict.fromkeys(subject)))
+
+
+# "<drug> is just another ESA", "<drug> being a JAK2 inhibitor": what the question calls the drug.
+_CALLED = re.compile(
+    r"^\s*(?:'s\s+)?(?:is|being|as|was|acts as|works as)\s+(?:(?:just|simply|basically|merely|essentially|really|only)\s+)?"
+    r"(?:another|an?|one more|yet another)\s+(?:(?:kind|type|form|sort) of\s+)?(?P<kind>[\w()/-]+(?:\s+[\w()/-]+){0,2})",
+    re.IGNORECASE,
+)
+_KIND_END = re.compile(r"\b(?:inhibitors?|agonists?|antagonists?|blockers?|antibod(?:y|ies)|agents?|chemotherap(?:y|ies)"
+                       r"|steroids?|analog(?:ue)?s?|hormones?|immunomodulators?|imids?)$", re.IGNORECASE)
+
+
+class ClassClaim(BaseModel):
+    """A question calling a drug a member of a class it is not ("luspatercept is just another ESA")."""
+
+    model_config = ConfigDict(frozen=True)
+
+    drug: str = Field(description="The drug as the lexicon labels it.")
+    claimed: str = Field(description="What the question calls it, as typed.")
+    versus: str | None = Field(default=None, description="The lexicon class claimed, by its short label, if it is one.")
+
+
+def class_claim(question: str, lexicon: Lexicon, corpus_words: frozenset[str]) -> ClassClaim | None:
+    """The first drug the question calls a member of a lexicon class it is not in, or an "<X> inhibitor/agent"
+    whose X the sources never use (None when what it is called is its own class or one of its names)."""
+    for mention in (m for m in lexicon.mentions(question) if m.kind == "drug"):
+        called = _CALLED.match(question[mention.end:])
+        if called is None:
+            continue
+        kind = called.group("kind")
+        drug = lexicon.drugs_by_id[mention.id]
+        classes = [m for m in lexicon.mentions(kind) if m.start == 0]
+        if classes and classes[0].kind == "class":
+            if classes[0].id not in drug.classes:
+                cls = lexicon.drug_class(classes[0].id)
+                return ClassClaim(drug=drug.label, claimed=classes[0].text, versus=cls.short_label or cls.label)
+            continue
+        ending = _KIND_END.search(kind)
+        named = {m.id for m in lexicon.mentions(kind)}
+        if ending and mention.id not in named:
+            distinctive = [w for w in words(kind[: ending.start()]) if w not in STOPWORDS]
+            if distinctive and not any(w in corpus_words for w in distinctive):
+                return ClassClaim(drug=drug.label, claimed=" ".join(kind[: ending.end()].split()))
+    return None
+
+
 def close_to_corpus_word(word: str, corpus_words: frozenset[str]) -> bool:
     """Whether some corpus word is within difflib's typo cutoff of the word. Only words of near
     length can reach it (ratio <= 2*min(len)/(sum of lens)), so only those are compared."""

@@ -118,7 +118,7 @@ class Answerer(Composition, NotStated, ConflictPositions, DirectAnswers, AspectP
         direct = None if touched or not lead or first else self._direct_answer(question, result, chosen, entities)
         if direct is not None:  # the sentence on the question's point first, its answer word before it
             chosen = [direct[0], *(c for c in chosen if c is not direct[0])]
-        opening = self._best_of_each(list(first), [])
+        opening = self._best_of_each(list(first), [], fresh=True)  # each opening question adds its own evidence
         concise = self._concise(chosen, parts, touched, aspects, entities, result)
         opened = {c.sentence.id for c in opening}
         concise = [*opening, *(c for c in concise if c.sentence.id not in opened)]
@@ -160,7 +160,7 @@ class Answerer(Composition, NotStated, ConflictPositions, DirectAnswers, AspectP
             touched += self._conflicts_in_evidence(scored, touched)
         wide = broad or (self._payer_cue is not None and self._payer_cue.search(text))
         chosen = self._select(scored, set(entities), aspects, result.analysis.known_terms if wide else None)
-        chosen = self._figure_first(text, scored, chosen, entities)
+        chosen = self._with_trial(text, scored, self._figure_first(text, scored, chosen, entities), entities)
         # A compound question ("when to start X and how long before calling it a failure?"): each part's best too.
         parts = self._best_of_each(sub_questions(_LEXICON, question), chosen, fresh=True) \
             or self._best_of_each(question_after_statements(_LEXICON, question), chosen)
@@ -169,10 +169,11 @@ class Answerer(Composition, NotStated, ConflictPositions, DirectAnswers, AspectP
         # quotes a sentence on it lists the conflict (its summary names both sides).
         return self._with_conflict_positions(chosen + parts, touched), touched, {c.sentence.id for c in parts}
 
-    def answer_each(self, questions: list[str]) -> BotResponse:
+    def answer_each(self, questions: list[str], fresh: bool = False) -> BotResponse:
         """One answer to several plain questions: the best evidence of each, in order, each quote
-        once (a pharmacist's criteria, documentation list and required prior therapy)."""
-        chosen = self._best_of_each(questions, [])
+        once (a pharmacist's criteria, documentation list and required prior therapy); `fresh`: each
+        question's best sentence not already quoted (a question asked to add what another's answer lacks)."""
+        chosen = self._best_of_each(questions, [], fresh=fresh)
         if not chosen:
             return self._refuse(NOT_COVERED)
         return self._compose(chosen, [])
@@ -315,7 +316,7 @@ class Answerer(Composition, NotStated, ConflictPositions, DirectAnswers, AspectP
         if broad_terms:
             on_topic = [c for c in scored if not entities or entities & self._about(c)]
             floor = self.tuning.fill_ratio * best.score
-            chosen = fill_uncovered(chosen, on_topic, broad_terms, self._own_terms, floor, self.max_sentences)
+            chosen = fill_uncovered(chosen, on_topic, broad_terms, self._own_terms, floor, self.max_sentences, bool(entities))
         return whole_lists(with_continuations(chosen))
 
     def _own_terms(self, item: ScoredSentence) -> set[str]:

@@ -10,17 +10,27 @@ from __future__ import annotations
 import re
 
 from bot.qa.aspects import asked_of_each, aspect_queries, prior_therapies, side_by_side, sub_questions
-from bot.qa.selection import ScoredSentence, share, states_dose_for
+from bot.qa.selection import ScoredSentence, share, states_dose_for, whole_lists
 from bot.qa.synthesis import option_picks
 from corpus.lexicon import load_lexicon
+from corpus.lexicon_entries import whole_words
 from corpus.models import Passage, Sentence
+from corpus.text import extract_figures
 
 _LEXICON = load_lexicon()
 DRUG_CONCEPTS = _LEXICON.drug_concept_keys
 TRIALS = _LEXICON.trial_words
 
 
+_BASIS = whole_words(_LEXICON.basis_cues) if _LEXICON.basis_cues else None
 _ASKED = re.compile(r"\b(?:which|what)\s+(?:\w+\s+)?$", re.IGNORECASE)
+
+
+def new_figures(item: ScoredSentence, other: ScoredSentence) -> bool:
+    """Whether the item states figures and none of them is one the other states (a distinct finding)."""
+    theirs = extract_figures(other.sentence.normalized)
+    mine = extract_figures(item.sentence.normalized)
+    return bool(mine) and not any(f.matches(g) for f in mine for g in theirs)
 
 
 def asked_class_members(text: str) -> frozenset[str]:
@@ -76,15 +86,19 @@ class AspectPicks:
     def _aspect_evidence(self, about: list[ScoredSentence], asked: list[str], others: set[str]) -> list[ScoredSentence]:
         """Of an aspect's close contenders, the one covering most of the rest of the question ("the control arm in
         <trial>": the sentence naming its comparator); then, among those at half the best score, the one saying
-        more of what is asked of it when the first does not ("durability of TI in <trial>": its duration of TI).
+        more of what is asked of it when the first does not ("durability of TI in <trial>": its duration of TI), else
+        the best saying as much with figures of its own (a second finding: median duration, and TI beyond a year).
         Each names no other aspect where a close one does not: a sentence naming both is no more this one's than theirs."""
         close = [c for c in about if c.score >= self.tuning.select_ratio * about[0].score]
         first = max(close, key=lambda c: (not others & self._own_terms(c), c.coverage, c.score))
         wider = [c for c in about if c.score >= self.tuning.per_entity_ratio * about[0].score
                  and not others & self._own_terms(c)] or [first]
         second = max(wider, key=lambda c: (share(asked, self._own_terms(c)), c.coverage, c.score))
-        better = share(asked, self._own_terms(second)) > share(asked, self._own_terms(first))
-        return [first, second] if better and second is not first else [first]
+        said = share(asked, self._own_terms(first))
+        if share(asked, self._own_terms(second)) <= said:  # as much said with figures of its own: a second finding
+            second = next((c for c in wider if c is not first and share(asked, self._own_terms(c)) >= said > 0
+                           and new_figures(c, first)), first)
+        return [first, second] if second is not first else [first]
 
     def _option_aspects(self, text: str, scored: list[ScoredSentence], entities: list[str]) -> dict[str, list[ScoredSentence]]:
         """'Which options after ESA failure?' (no drug named): each drug the evidence names; 'which trials
@@ -100,6 +114,16 @@ class AspectPicks:
             return {}
         options = option_picks(scored, kinds, self._own_terms, self.tuning.per_entity_ratio, self.max_sentences)
         return {key: [pick] for key, pick in options.items()}
+
+    def _with_trial(self, text: str, scored: list[ScoredSentence], chosen: list[ScoredSentence], entities: list[str]) -> list[ScoredSentence]:
+        """'What was <drug>'s approval based on?' (`basis_cues`) asks the trial behind it: when no quoted sentence names
+        one, the best sentence about the drug that does (above `fill_ratio` of the best) is quoted too."""
+        if not scored or not (_BASIS and _BASIS.search(text)) or any(self._own_terms(c) & TRIALS for c in chosen):
+            return chosen
+        floor = self.tuning.fill_ratio * scored[0].score
+        trial = next((c for c in scored if c.score >= floor and self._own_terms(c) & TRIALS
+                      and (not entities or set(entities) & self._about(c))), None)
+        return [*chosen, *whole_lists([trial])] if trial is not None else chosen
 
     def _earlier_in_section(self, item: ScoredSentence) -> list[tuple[Passage, Sentence]]:
         """The sentences of the item's section before it, in document order, with their passages."""

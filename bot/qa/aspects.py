@@ -10,7 +10,8 @@ way on the populations and settings it contrasts (lexicon `aspect_concepts`, `co
 from __future__ import annotations
 
 import re
-from corpus.lexicon import Lexicon, Mention, whole_words
+from corpus.lexicon import Lexicon
+from corpus.lexicon_entries import Mention, whole_words
 
 Span = tuple[int, int]
 
@@ -188,12 +189,17 @@ _FAILED_AFTER = re.compile(
     r"is not working|isn't working|doesn't work|did not work|didn't work)\b)", re.IGNORECASE)
 
 
+# "failed ESA and then lusp", "failed ESA, lusp": a drug joined to a failed one shares its failure.
+_JOINED = re.compile(r"^\s*(?:,|/|\band\b|\bor\b|\bthen\b|\s)*\s*$", re.IGNORECASE)
+
+
 def prior_therapies(lexicon: Lexicon, text: str) -> frozenset[str]:
     """The answerer's keys of drugs the question names as failed before ("after <drug> fails, what next?")."""
     keys = set()
+    before = None  # the mention just before (a drug or a class), if it failed
     for mention in lexicon.mentions(text):
-        if mention.kind != "drug":
-            continue
-        if _failed_before(text, mention):
+        joined = before is not None and bool(_JOINED.match(text[before.end : mention.start]))
+        before = mention if _failed_before(text, mention) or joined else None
+        if before is not None and mention.kind == "drug":
             keys.add(f"c{lexicon.drug(mention.id).key}")
     return frozenset(keys)

@@ -12,7 +12,9 @@ import re
 from collections.abc import Callable
 
 from bot.qa.selection import ScoredSentence
-from corpus.lexicon import Lexicon, whole_words
+from corpus.lexicon import Lexicon
+from corpus.lexicon_entries import whole_words
+from corpus.text import extract_figures
 
 
 def broad_cue(lexicon: Lexicon) -> re.Pattern[str] | None:
@@ -25,11 +27,25 @@ def payer_cue(lexicon: Lexicon) -> re.Pattern[str] | None:
     return whole_words(lexicon.approval_cues) if lexicon.approval_cues else None
 
 
+def with_trials(question: str, lexicon: Lexicon, covered: frozenset[str]) -> str:
+    """An overview request about one drug (`overview_cues`), naming no trial, with the trials of that drug the
+    sources name appended: "quick rundown on <drug>?" quotes its pivotal trial's result, not only its place."""
+    cue = whole_words(lexicon.overview_cues) if lexicon.overview_cues else None
+    mentions = lexicon.mentions(question)
+    drugs = {m.id for m in mentions if m.kind == "drug"}
+    if cue is None or not cue.search(question) or len(drugs) != 1 or any(m.kind == "trial" for m in mentions):
+        return question
+    (drug,) = drugs
+    trials = [t.label for t in lexicon.trials if t.drug == drug and t.id in covered]  # `covered`: trial ids the sources name
+    return f"{question} ({', '.join(trials)})" if trials else question
+
+
 def fill_uncovered(
     chosen: list[ScoredSentence], scored: list[ScoredSentence], terms: list[str],
-    own_terms: Callable[[ScoredSentence], set[str]], floor: float, limit: int,
+    own_terms: Callable[[ScoredSentence], set[str]], floor: float, limit: int, findings: bool = False,
 ) -> list[ScoredSentence]:
-    """`chosen`, plus for each term none of them carries the best-scored sentence (at or above `floor`) that does."""
+    """`chosen`, plus for each term none of them carries the best-scored sentence (at or above `floor`) that does;
+    `findings` (a question on a named drug or trial): each further finding of the best sentence's section too."""
     out = list(chosen)
     covered = set().union(*(own_terms(c) for c in out)) if out else set()
     for term in terms:
@@ -40,4 +56,19 @@ def fill_uncovered(
         if best is not None:
             out.append(best)
             covered |= own_terms(best)
+    return with_section_findings(out, scored, floor, limit) if findings else out
+
+
+def with_section_findings(chosen: list[ScoredSentence], scored: list[ScoredSentence], floor: float, limit: int) -> list[ScoredSentence]:
+    """`chosen`, plus each sentence of the best one's section (at or above `floor`) stating figures none of them states:
+    a summary of the evidence gives each finding ("extremely effective", then "time to TD ~66.3 vs 11.6 months")."""
+    out = list(chosen)
+    section = (out[0].passage.doc_id, out[0].passage.section)
+    for item in scored:
+        if len(out) >= limit or item.score < floor or (item.passage.doc_id, item.passage.section) != section:
+            continue
+        stated = [f for c in out for f in extract_figures(c.sentence.normalized)]
+        figures = extract_figures(item.sentence.normalized)
+        if figures and item not in out and not any(f.matches(g) for f in figures for g in stated):
+            out.append(item)
     return out

@@ -19,7 +19,8 @@ from collections.abc import Callable
 
 from bot.models import BotResponse
 from bot.qa.selection import ScoredSentence, states_dose_for
-from corpus.lexicon import load_lexicon, whole_words
+from corpus.lexicon import load_lexicon
+from corpus.lexicon_entries import whole_words
 from corpus.retrieval import QueryAnalysis, RetrievalResult
 from corpus.text import extract_figures
 from corpus.vocabulary import CONCEPTS, stem

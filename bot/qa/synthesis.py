@@ -13,7 +13,8 @@ from collections.abc import Callable
 
 from bot.qa.selection import ScoredSentence
 from corpus.models import Passage, Sentence
-from corpus.lexicon import Lexicon, whole_words
+from corpus.lexicon import Lexicon
+from corpus.lexicon_entries import whole_words
 
 # How far down the ranking a drug may be found, and how close to the best its sentence must score.
 OPTION_DEPTH = 12

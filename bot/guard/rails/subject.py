@@ -19,7 +19,8 @@ from bot.guard.knowledge import GuardKnowledge
 from bot.guard.models import GuardDraft, GuardRail, GuardStatement, RailOutcome, allow, repair
 from bot.guard.parse import NOTE_PREFIX, short
 from bot.guard.subject import Subject, subject_of
-from corpus.lexicon import load_lexicon, whole_words
+from corpus.lexicon import load_lexicon
+from corpus.lexicon_entries import whole_words
 from corpus.text import extract_figures
 from corpus.vocabulary import concepts_in
 

@@ -13,7 +13,7 @@ import re
 from bot.guard.knowledge import NEGATION_WORDS, GuardKnowledge, PassageFacts
 from bot.guard.models import GuardDraft, GuardRail, GuardStatement, RailOutcome, allow, repair
 from bot.guard.parse import short
-from corpus.lexicon import Concept
+from corpus.lexicon_entries import Concept
 from corpus.vocabulary import STOPWORDS, concepts_in, stem, words
 
 NAME = "support"
