@@ -128,3 +128,13 @@ def test_a_question_with_a_misspelt_question_word_is_not_refused(engine):
     response = engine.ask("ring sideroblats cutoff for lusp elegibility?")
     assert response.status == "answered"
     assert "15%" in response.answer
+
+
+@pytest.mark.parametrize("question", ["Is it true MEDALIST showed 70% TI?", "did imetelstat give 60% 8-week TI in IMerge?"])
+def test_no_yes_when_the_question_states_a_figure_the_sentence_does_not_give(engine, question):
+    answer = engine.ask(question).answer
+    assert "Yes:" not in answer and answer.startswith("Note: the sources do not report")
+
+
+def test_yes_when_the_stated_figure_is_the_sentences(engine):
+    assert engine.ask("did MEDALIST show 38% TI?").answer.startswith("Yes: ")

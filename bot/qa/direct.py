@@ -103,6 +103,12 @@ def subject_asked(sentence: str, entities: list[str]) -> bool:
     return not drugs or not asked or drugs[0] in asked
 
 
+def _figures_not_in(question: str, sentence: str) -> bool:
+    """The question states a figure (with its unit) that the sentence does not give."""
+    given = {(f.value, f.unit) for f in extract_figures(sentence)}
+    return any(f.unit and (f.value, f.unit) not in given for f in extract_figures(question))
+
+
 class DirectAnswers:
     """The Answerer's yes/no step (it supplies tuning, retriever, corpus, _positions, _sentence_terms and _own_terms)."""
 
@@ -129,6 +135,8 @@ class DirectAnswers:
         _, _, _, point, shared = max(on_point, key=lambda t: (t[0], t[1], t[2]))
         if self._contested(point, shared):
             return None  # one side of a known disagreement is no yes or no
+        if _figures_not_in(question, point.sentence.normalized):
+            return None  # "did <trial> show 70%?" answered by a sentence saying 38%: never "Yes"
         word = polarity(result.analysis.corrected, point.sentence.normalized, shared)
         return None if word is None else (point, word)
 

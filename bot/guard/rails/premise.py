@@ -13,7 +13,7 @@ import re
 
 from bot.eligibility import mentions_a_patient
 from bot.guard.claims import DrugClaim, drug_mentions, extract_claims
-from bot.guard.instructions import strip_instructions
+from bot.guard.instructions import injection_findings, strip_instructions
 from bot.guard.knowledge import GuardKnowledge
 from bot.guard.models import GuardDraft, GuardRail, GuardStatement, RailOutcome, allow, repair
 from bot.guard.parse import NOTE_PREFIX
@@ -101,7 +101,9 @@ def premise_note(draft: GuardDraft, knowledge: GuardKnowledge) -> str:
         subject = f" for {', '.join(about)}" if about else ""
         reported = _reported_figures(draft, cited, figures, knowledge)
         tail = f"; they report {', '.join(reported)}" if reported else ""
-        parts.append(f"{NOTE_PREFIX}report {', '.join(f.raw for f in figures)}{subject}{tail}.")
+        # A message that also carries an instruction may be dictating its figures: never repeat them.
+        said = "the figures the message gives" if injection_findings(draft.question) else ", ".join(f.raw for f in figures)
+        parts.append(f"{NOTE_PREFIX}report {said}{subject}{tail}.")
     premise = false_premise(draft.question, cited, knowledge)
     if premise and not parts:  # one correction first: a figure note already says what they report
         about = f" about {', '.join(premise.subject)}" if premise.subject else ""
