@@ -24,7 +24,6 @@ from corpus.vocabulary import (
     concepts_in,
     expand_shorthand,
     stem,
-    vocabulary_words,
     words,
     words_named_by_concepts,
 )
@@ -85,9 +84,7 @@ class HybridRetriever:
         self.synonyms = synonyms(learned_drugs(corpus))
         self.corpus_stems = self.lexical.stems
         self.sources = SourceDescriptions(corpus)  # "the review", "the medical necessity article": which document
-        self.corrector = SpellingCorrector(
-            {w for w in self.corpus_words | vocabulary_words() | set(self.synonyms) if w.isalpha()}, STOPWORDS | QUESTION_WORDS
-        )
+        self.corrector = SpellingCorrector.for_corpus(self.corpus_words, self.synonyms)
 
     # -- query analysis ---------------------------------------------------
 

@@ -59,8 +59,9 @@ QUESTION_WORDS = frozenset(
     selection between affect affects share proportion fraction lasting last lasted typical soon quickly fast
     point points suggest suggests denied denial appeal call calls called deem deemed count counts counted
     classify classified label labelled labeled make makes inclusion exclusion""".split()
-) | frozenset(_LEXICON.foreign_question_words)  # "Welche ... wurde ... verwendet?": the grammar, not the topic
-QUESTION_WORDS |= frozenset(_LEXICON.threshold_words)  # "cutoff for entry": asks a figure; the measure names the topic
+    # "Welche ... wurde ... verwendet?": the grammar, not the topic; "cutoff for entry": asks a figure, and the
+    # measure named beside it is the topic
+) | frozenset(_LEXICON.foreign_question_words) | frozenset(_LEXICON.threshold_words)
 
 
 @lru_cache(maxsize=1)
@@ -135,6 +136,13 @@ class SpellingCorrector:
         # Failing a corpus word, a long misspelt question word is that word ("elegibility", "critera"):
         # left unknown, it made the question look off-topic.
         self._plain_by_length = _by_length(w for w in plain_words if len(w) >= PLAIN_TARGET_MIN)
+
+    @classmethod
+    def for_corpus(cls, corpus_words: Iterable[str], extra: Iterable[str] = ()) -> SpellingCorrector:
+        """The one corrector retrieval and the guard read questions with: corrections to the corpus's words
+        and the vocabulary's (brands included), plain question words never corrected."""
+        known = {w for w in [*corpus_words, *vocabulary_words(), *extra] if w.isalpha()}
+        return cls(known, STOPWORDS | QUESTION_WORDS)
 
     def correct(self, word: str) -> str:
         if word in self.known or word in self.plain or len(word) < 5 or not word.isalpha():

@@ -23,7 +23,7 @@ from corpus.learned import corpus_lexicon
 from corpus.lexicon import Lexicon, load_lexicon
 from corpus.models import Passage, Sentence
 from corpus.text import Figure, collapse_spaces, extract_figures, fold_dashes
-from corpus.vocabulary import QUESTION_WORDS, STOPWORDS, SpellingCorrector, concepts_in, stem, vocabulary_words, words
+from corpus.vocabulary import SpellingCorrector, concepts_in, stem, words
 
 NEGATION_WORDS = frozenset({"not", "no", "never", "neither", "nor", "cannot", "lack"})
 _SEPARATOR = re.compile(r"[\s;.]*")
@@ -157,8 +157,7 @@ class GuardKnowledge:
 
     @cached_property
     def _corrector(self) -> SpellingCorrector:
-        known = {w for w in self.corpus_words | vocabulary_words() if w.isalpha()}
-        return SpellingCorrector(known, STOPWORDS | QUESTION_WORDS)
+        return SpellingCorrector.for_corpus(self.corpus_words)
 
     # -- lookups ------------------------------------------------------------------------
 
