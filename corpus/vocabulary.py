@@ -132,10 +132,10 @@ class SpellingCorrector:
         # Plain English the question is phrased in ("there", "define") is never a typo for a corpus
         # word ("these", "refine"), though the corpus may not use it; it is no correction target either.
         self.plain = plain_words
-        self._by_length = _by_length(known_words)
+        self._by_length = words_by_length(known_words)
         # Failing a corpus word, a long misspelt question word is that word ("elegibility", "critera"):
         # left unknown, it made the question look off-topic.
-        self._plain_by_length = _by_length(w for w in plain_words if len(w) >= PLAIN_TARGET_MIN)
+        self._plain_by_length = words_by_length(w for w in plain_words if len(w) >= PLAIN_TARGET_MIN)
 
     @classmethod
     def for_corpus(cls, corpus_words: Iterable[str], extra: Iterable[str] = ()) -> SpellingCorrector:
@@ -179,7 +179,7 @@ class SpellingCorrector:
 PLAIN_TARGET_MIN = 7  # shorter plain words are too close to too many others ("there", "these")
 
 
-def _by_length(words_: Iterable[str]) -> dict[int, list[str]]:
+def words_by_length(words_: Iterable[str]) -> dict[int, list[str]]:
     """Words grouped by length, each group sorted: the first of equally close words wins."""
     grouped: dict[int, list[str]] = {}
     for word in sorted(words_):

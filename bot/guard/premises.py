@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from bot.guard.instructions import strip_instructions
 from corpus.lexicon import Lexicon
-from corpus.vocabulary import QUESTION_WORDS, STOPWORDS, stem, words, words_named_by_concepts
+from corpus.vocabulary import QUESTION_WORDS, STOPWORDS, stem, words, words_by_length, words_named_by_concepts
 
 _WHY = re.compile(r"^\s*(?:why|how come|what (?:caused|explains|led to|made))\b|\bexplain why\b", re.IGNORECASE)
 _GIVEN = re.compile(r"^\s*(?:given|since|because|considering|as|now that|seeing that)\b(?:\s+that)?", re.IGNORECASE)
@@ -170,7 +170,4 @@ def close_to_corpus_word(word: str, corpus_words: frozenset[str]) -> bool:
 
 @lru_cache(maxsize=4)
 def _by_length(corpus_words: frozenset[str]) -> dict[int, list[str]]:
-    grouped: dict[int, list[str]] = {}
-    for w in corpus_words:
-        grouped.setdefault(len(w), []).append(w)
-    return grouped
+    return words_by_length(corpus_words)  # grouped once per corpus
