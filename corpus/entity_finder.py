@@ -27,6 +27,11 @@ class EntityFinder:
             text = regex.sub(lambda m, means=means: m.expand(means), text)
         return text
 
+    @cached_property
+    def shorthand_words(self) -> frozenset[str]:
+        """The words shorthand is written out as ("PA" -> "prior authorization"): the lexicon's own words."""
+        return frozenset(w for s in self.shorthand for w in re.findall(r"[a-z][a-z-]+", s.means.lower()))
+
     # -- the entity finder --------------------------------------------------------
 
     def _entity_regex(self, treatments: bool) -> re.Pattern[str]:
@@ -73,6 +78,19 @@ class EntityFinder:
     @cached_property
     def _regimen_doses(self) -> re.Pattern[str] | None:
         return whole_words(self.regimen_dose_words) if self.regimen_dose_words else None
+
+    @cached_property
+    def hedged(self) -> re.Pattern[str]:
+        """Tentative wording ('could be improved', 'ongoing'): a sentence stating no settled yes or no."""
+        return whole_words(self.hedge_words) if self.hedge_words else re.compile(r"(?!)")
+
+    @cached_property
+    def _existence(self) -> re.Pattern[str]:
+        return whole_words(self.existence_cues) if self.existence_cues else re.compile(r"(?!)")
+
+    def asks_existence(self, question: str) -> bool:
+        """Whether a question asks only whether evidence exists ('is there any data on ...?')."""
+        return bool(self._existence.search(question))
 
     def asks_dose(self, text: str) -> bool:
         """Whether a text asks a dose: a dose wording left once regimen names ("low dose <drug>") are taken out."""

@@ -54,6 +54,16 @@ class Lexicon(EntityFinder, BaseModel):
         default_factory=list,
         description="Regexes in which 'dose' names a regimen ('low-dose lenalidomide'), not a question of dose.",
     )
+    hedge_words: list[str] = Field(
+        default_factory=list,
+        description="Regexes of tentative wording ('could be', 'potentially', 'ongoing'): a sentence so worded states no "
+        "settled yes or no, so it never follows a 'Yes:' or 'No:' lead word.",
+    )
+    existence_cues: list[str] = Field(
+        default_factory=list,
+        description="Regexes of a question asking whether evidence exists ('is there any data on'): a tentative finding "
+        "still answers it 'Yes'.",
+    )
     foreign_question_words: list[str] = Field(
         default_factory=list, description="Lower-case function words of other languages: grammar, never a topic."
     )
@@ -158,6 +168,7 @@ class Lexicon(EntityFinder, BaseModel):
     _cue_patterns = field_validator(
         "contrast_cues", "aside_cues", "broad_cues", "approval_cues", "source_cues", "trial_cues", "option_cues",
         "renewal_cues", "eligibility_cues", "basis_cues", "overview_cues", "validity_cues",
+        "hedge_words", "existence_cues", "regimen_dose_words", "dose_question_words",
     )(lambda cls, v: valid_patterns(v))
 
     @model_validator(mode="after")

@@ -138,3 +138,19 @@ def test_no_yes_when_the_question_states_a_figure_the_sentence_does_not_give(eng
 
 def test_yes_when_the_stated_figure_is_the_sentences(engine):
     assert engine.ask("did MEDALIST show 38% TI?").answer.startswith("Yes: ")
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["should we start reblozyl at the maximum dose instead of epo first?",
+     "Does prior exposure to lenalidomide stop imetelstat from working?"],
+)
+def test_a_tentative_finding_is_no_yes_or_no(engine, question):
+    """'could be improved by ...', 'pooled analyses suggest ...': quoted, but no lead word claims more than they do."""
+    answer = engine.ask(question).answer
+    assert not answer.startswith(("Yes", "No"))
+
+
+def test_a_tentative_finding_still_answers_whether_there_is_evidence(engine):
+    answer = engine.ask("Is there any evidence on luspatercept in patients not yet transfusion dependent?").answer
+    assert answer.startswith("Yes: ")

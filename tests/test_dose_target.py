@@ -42,6 +42,8 @@ def test_the_dosed_thing_is_read_next_to_the_dose_noun(question, target, corpus_
         "max dose of epoetin alfa?",
         "how many days between lusp doses?",
         "how much per week of imetelstat",
+        "dose for PA form - lusp mg/kg per the review",
+        "imetelstat dose for the prior auth renewal?",
     ],
 )
 def test_modifiers_drugs_and_source_words_are_not_targets(question, corpus_words):
@@ -96,3 +98,26 @@ def test_spelling_never_turns_an_uncovered_drug_into_a_covered_one(engine):
     response = engine.ask("lusptercept for thalasemia dose?")
     assert response.status == "refused"
     assert "1.75 mg/kg" not in response.answer
+
+
+@pytest.mark.parametrize(
+    "question, figure",
+    [("dose for PA form - lusp mg/kg per the review", "1.75 mg/kg"), ("what imetelstat dose do I put on the prior auth?", "7.5 mg/kg")],
+)
+def test_a_dose_for_a_payer_form_is_the_named_drugs_dose(engine, question, figure):
+    """'PA' is written out by the lexicon as 'prior authorization': a form the dose goes on, not a drug."""
+    response = engine.ask(question)
+    assert response.status == "answered"
+    assert figure in response.answer
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["upfront lusp at max dose vs ESA first - which do the sources favour?",
+     "is starting reblozyl at the maximum approved dose better than an ESA first?"],
+)
+def test_a_drug_given_at_a_named_dose_is_no_dose_question_about_the_other_drug(engine, question):
+    """'at max dose' says how luspatercept is given; the question compares strategies, not an ESA's dose."""
+    response = engine.ask(question)
+    assert response.status == "answered"
+    assert "MAXILUS" in response.answer

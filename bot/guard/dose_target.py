@@ -55,7 +55,9 @@ def _is_unnamed(phrase: str, lexicon: Lexicon, known: frozenset[str]) -> bool:
     """Some word of the phrase is a name no source, lexicon entry or dose modifier accounts for."""
     if lexicon.mentions(phrase) or lexicon.outside_named(phrase):
         return False  # a drug, class or trial the lexicon knows (or lists as outside): other rails judge it
-    modifiers = frozenset(lexicon.dose_modifiers) | {u for spellings in lexicon.units.values() for u in spellings}
+    # Words the lexicon itself writes out ("dose for PA" -> "dose for prior authorization") name no drug.
+    modifiers = (frozenset(lexicon.dose_modifiers) | lexicon.shorthand_words
+                 | {u for spellings in lexicon.units.values() for u in spellings})
     return any(
         len(word) >= 3 and word.isalpha() and word not in known and word not in modifiers and not concepts_in(word)
         and not close_to_corpus_word(word, known)  # a misspelt source word ("luspatrecept") names what they dose

@@ -137,6 +137,9 @@ class DirectAnswers:
             return None  # one side of a known disagreement is no yes or no
         if _figures_not_in(question, point.sentence.normalized):
             return None  # "did <trial> show 70%?" answered by a sentence saying 38%: never "Yes"
+        lexicon = load_lexicon()
+        if lexicon.hedged.search(point.sentence.normalized) and not lexicon.asks_existence(question):
+            return None  # "could be improved by ..." (an ongoing trial's suggestion) is no settled yes or no
         word = polarity(result.analysis.corrected, point.sentence.normalized, shared)
         return None if word is None else (point, word)
 
