@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 
+from corpus.lexicon import load_lexicon
 from corpus.vocabulary import SpellingCorrector
 
 
@@ -32,3 +33,19 @@ def test_a_cutoff_the_sources_do_not_give_is_still_not_stated(engine):
     response = engine.ask("At what Hb do you hold luspatercept?")
     assert response.status == "refused"
     assert "do not state" in response.answer
+
+
+@pytest.mark.parametrize("question", ["IMerge sEPO cutoff to call pt ESA-inelig",
+                                      "what EPO level made pts ESA-ineligible for imetelstat in IMerge"])
+def test_a_trial_entry_level_written_epo_with_a_comparator_is_the_serum_level(engine, question):
+    """'ESA-ineligible with EPO >500 mU/mL' states the sEPO threshold: 'EPO' before a comparator is a serum level."""
+    response = engine.ask(question)
+    assert response.status == "answered"
+    assert "500 mU/mL" in response.answer
+
+
+def test_epo_as_a_treatment_is_not_read_as_the_serum_level():
+    lexicon = load_lexicon()
+    keys = lambda text: {c.key for c, regex in lexicon.concept_regexes if regex.search(text)}
+    assert "csepo" in keys("ESA-ineligible with EPO >500 mU/mL")
+    assert "csepo" not in keys("failed EPO after 12 weeks")
