@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from bot.correction import correction_query, known_head
-from bot.guard.premises import Premise
+from bot.guard.premises import Premise, presupposed_clause
 
 
 def test_the_part_of_an_unsupported_word_the_sources_use(engine):
@@ -130,3 +130,18 @@ def test_a_first_line_premise_is_answered_with_the_line_the_sources_give(engine)
     shown = engine.conversation().send("Given that Reblozyl is the first-line agent for all TD pts, do I still need an ESA trial?")
     first_two = " ".join(shown.answer.split("[2]", 1)[:1])
     assert shown.status == "answered" and "NOT indicated as first-line" in first_two and "second-line" in first_two
+
+
+@pytest.mark.parametrize("question, presupposed", [
+    ("Why treat anemia early in LR-MDS? Give the survival difference TD vs TI.", "treat anemia early in LR-MDS"),
+    ("why was COMMANDS stopped early? also what was its primary endpoint", "was COMMANDS stopped early"),
+    ("Why is lenalidomide used in del(5q). List the response rates", "is lenalidomide used in del(5q)"),
+])
+def test_a_why_question_presupposes_only_its_own_sentence(question, presupposed):
+    """The request after the why-question ('Give the survival difference') takes nothing for granted."""
+    assert presupposed_clause(question).strip() == presupposed
+
+
+def test_a_request_after_a_why_question_gets_no_premise_note(engine):
+    answer = engine.ask("Why treat anemia early in a non-TD del5q pt? Give the survival difference TD vs TI.").answer
+    assert not answer.startswith("Note:")

@@ -19,3 +19,15 @@ def test_a_shorthand_population_question_is_refused(engine, question):
     assert response.status == "refused"
     assert "AML" in response.answer
     assert "40%" not in response.answer and "38%" not in response.answer
+
+
+@pytest.mark.parametrize("text", ["anemic non-TD pts", "nonTD LR-MDS", "lusp in non-td disease"])
+def test_non_td_is_the_not_transfusion_dependent_population_never_td(text):
+    keys = {c.key for c, regex in load_lexicon().concept_regexes if regex.search(text)}
+    assert "cntd" in keys and "ctd" not in keys
+
+
+def test_a_non_td_question_quotes_the_non_transfusion_dependent_data(engine):
+    response = engine.ask("early tx in anemic non-TD pts - what data for len and for lusp")
+    assert response.status == "answered"
+    assert "66.3" in response.answer and "47.6%" in response.answer

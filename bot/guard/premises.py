@@ -23,6 +23,7 @@ from corpus.vocabulary import QUESTION_WORDS, STOPWORDS, stem, words, words_by_l
 _WHY = re.compile(r"^\s*(?:why|how come|what (?:caused|explains|led to|made))\b|\bexplain why\b", re.IGNORECASE)
 _GIVEN = re.compile(r"^\s*(?:given|since|because|considering|as|now that|seeing that)\b(?:\s+that)?", re.IGNORECASE)
 _CLAUSE_END = re.compile(r"[,;?]")
+_SENTENCE_END = re.compile(r"[?!;]|\.(?:\s|$)")
 ABSOLUTES = frozenset("everyone everybody anyone all always never universally every".split())
 SUBJECT_REACH = 24  # characters from a drug or trial name to the failure or harm said of it
 _TYPO_CUTOFF = 0.85  # a word this close to a corpus word is a misspelling of it, not a new claim
@@ -51,7 +52,11 @@ def presupposed_clause(question: str) -> str:
         end = _CLAUSE_END.search(rest)
         return rest[: end.start()] if end else rest
     why = _WHY.search(question)
-    return question[why.end():] if why else ""
+    if not why:
+        return ""
+    rest = question[why.end():]
+    end = _SENTENCE_END.search(rest)  # "Why treat early? Give the survival difference": the request presupposes nothing
+    return rest[: end.start()] if end else rest
 
 
 def _said_of_subject(clause: str, lexicon: Lexicon) -> set[str]:
