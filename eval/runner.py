@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import sys
 import time
-from typing import Any, Callable, Iterable, Mapping, Sequence
+from typing import Any, Callable, Iterable, Sequence
 
 from eval.cases import (
     EXPECT_STATUS,
@@ -27,122 +27,15 @@ from eval.cases import (
 )
 from eval.citations import citation_report, furniture_spans
 from eval.fact_scoring import score_fields
-from eval.matching import (
-    CorpusText,
-    find_terms,
-    flatten_text,
-    gold_rank,
-    passage_fields,
-    shipped_corpus,
-)
+from eval.matching import CorpusText, gold_rank, passage_fields, shipped_corpus
 from eval.protocols import EngineLike, EvalSetupError, RulesLike, load_engine, load_rules
+from eval.responses import Timer, check_expectations, error_text, summarise_response
+from eval.rules_cases import RulesCases
 
 RETRIEVAL_K = 10  # hits asked of the retriever for recall@1/@5 and MRR@10
 
-# ---------------------------------------------------------------------------
-# response normalisation
 
-
-def as_dict(obj: Any) -> dict[str, Any]:
-    if obj is None:
-        return {}
-    if isinstance(obj, Mapping):
-        return dict(obj)
-    dump = getattr(obj, "model_dump", None)
-    if callable(dump):
-        try:
-            return dump(mode="json")
-        except TypeError:
-            return dump()
-    return dict(vars(obj))
-
-
-_CITATION_KEYS = ("n", "doc_id", "doc_title", "section", "passage_id", "text", "start", "end", "quote")
-
-
-def summarise_response(resp: Any) -> dict[str, Any]:
-    d = as_dict(resp)
-    decision = d.get("decision")
-    decision = as_dict(decision) if decision is not None else None
-    return {
-        "status": d.get("status"),
-        "route": d.get("route"),
-        "answer": d.get("answer") or "",
-        "citations": [{k: as_dict(c).get(k) for k in _CITATION_KEYS} for c in d.get("citations") or []],
-        "decision": decision,
-        "missing_facts": list(d.get("missing_facts") or []),
-        "extracted_facts": d.get("extracted_facts"),
-        "blocked": bool(d.get("blocked", False)),
-        "checks": [as_dict(c) for c in d.get("checks") or []],
-        "conflicts": len(d.get("conflicts") or []),
-    }
-
-
-def decision_value(decision: Mapping[str, Any] | None) -> str | None:
-    if not decision:
-        return None
-    value = decision.get("decision")
-    return None if value is None else str(getattr(value, "value", value))
-
-
-def haystack(summary: Mapping[str, Any]) -> str:
-    """What must_include / must_not_include are matched against: the answer, plus the rendered decision."""
-    parts = [summary.get("answer") or ""]
-    if summary.get("decision"):
-        parts.append(flatten_text(summary["decision"]))
-    return "\n".join(parts)
-
-
-# ---------------------------------------------------------------------------
-# checks shared by questions and conversation turns
-
-
-def check_expectations(
-    summary: Mapping[str, Any],
-    *,
-    status: str | None,
-    route: str | None,
-    decision: str | None,
-    must_include: Sequence[str],
-    must_not_include: Sequence[str],
-) -> tuple[list[str], dict[str, Any]]:
-    """Failures (human-readable) and the matching details of one response."""
-    failures: list[str] = []
-    if status is not None and summary.get("status") != status:
-        failures.append(f"status: expected {status!r}, got {summary.get('status')!r}")
-    if route is not None and summary.get("route") != route:
-        failures.append(f"route: expected {route!r}, got {summary.get('route')!r}")
-    got_decision = decision_value(summary.get("decision"))
-    if decision is not None and got_decision != decision:
-        failures.append(f"decision: expected {decision!r}, got {got_decision!r}")
-    hay = haystack(summary)
-    found, missing = find_terms(hay, must_include)
-    forbidden, _ = find_terms(hay, must_not_include)
-    if missing:
-        failures.append("missing: " + ", ".join(repr(m) for m in missing))
-    if forbidden:
-        failures.append("forbidden content: " + ", ".join(repr(f) for f in forbidden))
-    return failures, {"found": found, "missing": missing, "forbidden": forbidden}
-
-
-# ---------------------------------------------------------------------------
-# the runner
-
-
-class _Timer:
-    def __enter__(self) -> "_Timer":
-        self.t0 = time.perf_counter()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.ms = (time.perf_counter() - self.t0) * 1000.0
-
-
-def _error_text(exc: BaseException) -> str:
-    return f"{type(exc).__name__}: {exc}".splitlines()[0][:500]
-
-
-class Runner:
+class Runner(RulesCases):
     def __init__(
         self,
         engine: EngineLike | None = None,
@@ -230,13 +123,13 @@ class Runner:
         if case.gold_quote:
             rec["retrieval"] = self._retrieve(case.question, case.gold_quote, rec)
         try:
-            with _Timer() as t:
+            with Timer() as t:
                 resp = self.engine.ask(case.question)
             summary = summarise_response(resp)
         except EvalSetupError:
             raise
         except Exception as exc:  # the product failed on this case: record, go on
-            rec["error"] = _error_text(exc)
+            rec["error"] = error_text(exc)
             rec["failures"].append(f"engine error: {rec['error']}")
             rec["actual"] = {"status": None, "route": None, "answer": "", "citations": [], "decision": None}
             rec["facts"] = {"total": len(case.must_include), "found": 0}
@@ -264,12 +157,12 @@ class Runner:
     def _retrieve(self, query: str, quote: str, rec: dict[str, Any]) -> dict[str, Any]:
         try:
             retriever = self.engine.retriever
-            with _Timer() as t:
+            with Timer() as t:
                 hits = list(retriever.search(query, k=self.retrieval_k))
         except EvalSetupError:
             raise
         except Exception as exc:
-            return {"rank": None, "error": _error_text(exc), "top": []}
+            return {"rank": None, "error": error_text(exc), "top": []}
         rec["latency"].append({"route": "search", "ms": t.ms})
         passages = [passage_fields(h) for h in hits[: self.retrieval_k]]
         rank = gold_rank(passages, quote, self.corpus)
@@ -281,92 +174,6 @@ class Runner:
             ],
         }
 
-    def run_vignette(self, case: VignetteCase) -> dict[str, Any]:
-        rec = self._base(
-            case,
-            {
-                "drug": case.drug,
-                "patient": case.patient,
-                "decision": case.expect_decision,
-                "pathway": case.expect_pathway,
-                "warning_mentions": case.expect_warning_mentions,
-            },
-        )
-        rec["drug"] = case.drug
-        try:
-            with _Timer() as t:
-                decision = self.rules.evaluate(case.drug, case.patient)
-        except EvalSetupError:
-            raise
-        except Exception as exc:
-            rec["error"] = _error_text(exc)
-            rec["failures"].append(f"rules core raised on a valid patient: {rec['error']}")
-            rec["actual"] = {"decision": None, "pathway": None, "warnings": []}
-            return rec
-        rec["latency"].append({"route": "rules_core", "ms": t.ms})
-        d = as_dict(decision)
-        warnings_text = flatten_text(d.get("warnings") or [])
-        rec["actual"] = {
-            "decision": decision_value(d),
-            "pathway": d.get("pathway"),
-            "warnings": d.get("warnings") or [],
-            "missing_documentation": d.get("missing_documentation") or [],
-            "pathways": [
-                {"id": as_dict(p).get("id"), "status": as_dict(p).get("status")} for p in d.get("pathways") or []
-            ],
-        }
-        decision_ok = rec["actual"]["decision"] == case.expect_decision
-        pathway_ok = case.expect_pathway is None or rec["actual"]["pathway"] == case.expect_pathway
-        found, missing = find_terms(warnings_text, case.expect_warning_mentions)
-        rec["checks"] = {
-            "decision": decision_ok,
-            "pathway": None if case.expect_pathway is None else pathway_ok,
-            "warnings_found": len(found),
-            "warnings_total": len(case.expect_warning_mentions),
-        }
-        if not decision_ok:
-            rec["failures"].append(f"decision: expected {case.expect_decision!r}, got {rec['actual']['decision']!r}")
-        if not pathway_ok:
-            rec["failures"].append(f"pathway: expected {case.expect_pathway!r}, got {rec['actual']['pathway']!r}")
-        if missing:
-            rec["failures"].append("warnings do not mention: " + ", ".join(repr(m) for m in missing))
-        rec["passed"] = not rec["failures"]
-        return rec
-
-    def run_bad_input(self, case: BadInputCase) -> dict[str, Any]:
-        rec = self._base(case, {"drug": case.drug, "patient": case.patient, "error_mentions": case.expect_error_mentions})
-        rec["drug"] = case.drug
-        rules = self.rules
-        try:
-            with _Timer() as t:
-                result = rules.evaluate(case.drug, case.patient)
-        except EvalSetupError:
-            raise
-        except ValueError as exc:  # pydantic.ValidationError is a ValueError
-            rec["latency"].append({"route": "rules_core", "ms": t.ms})
-            try:
-                message = str(rules.format_error(exc))
-            except Exception as fmt_exc:
-                message = ""
-                rec["failures"].append(f"format_error raised: {_error_text(fmt_exc)}")
-            rec["actual"] = {"raised": type(exc).__name__, "message": message}
-            found, missing = find_terms(message, case.expect_error_mentions)
-            if missing:
-                rec["failures"].append(
-                    "error message does not name: " + ", ".join(repr(m) for m in missing) + f" (got {message!r})"
-                )
-            if "\n" in message.strip() or "Traceback" in message:
-                rec["failures"].append("error message is not one line")
-            rec["passed"] = not rec["failures"]
-            return rec
-        except Exception as exc:
-            rec["actual"] = {"raised": type(exc).__name__, "message": _error_text(exc)}
-            rec["failures"].append(f"bad input crashed with {type(exc).__name__}, not a validation error")
-            return rec
-        rec["actual"] = {"raised": None, "decision": decision_value(as_dict(result))}
-        rec["failures"].append(f"bad input was accepted (decision {rec['actual']['decision']!r})")
-        return rec
-
     def run_fact_extraction(self, case: FactCase) -> dict[str, Any]:
         return run_fact_extraction(case)
 
@@ -377,7 +184,7 @@ class Runner:
         except EvalSetupError:
             raise
         except Exception as exc:
-            rec["error"] = _error_text(exc)
+            rec["error"] = error_text(exc)
             rec["failures"].append(f"engine.conversation() failed: {rec['error']}")
             rec["turns"] = []
             return rec
@@ -393,11 +200,11 @@ class Runner:
     def _run_turn(self, conv: Any, i: int, user: str, expect: TurnExpect, rec: dict[str, Any]) -> dict[str, Any]:
         out: dict[str, Any] = {"turn": i, "user": user, "expect": expect.model_dump(), "failures": []}
         try:
-            with _Timer() as t:
+            with Timer() as t:
                 resp = conv.send(user)
             summary = summarise_response(resp)
         except Exception as exc:
-            out["error"] = _error_text(exc)
+            out["error"] = error_text(exc)
             out["failures"].append(f"engine error: {out['error']}")
             out["actual"] = {"status": None, "route": None, "answer": "", "citations": [], "decision": None}
             out["passed"] = False
@@ -431,10 +238,10 @@ def run_fact_extraction(case: FactCase) -> dict[str, Any]:
         "expected": {"text": case.text, **labels}, "passed": False, "failures": [], "latency": [],
     }
     try:
-        with _Timer() as t:
+        with Timer() as t:
             extracted = extract_facts(case.text)
     except Exception as exc:  # the product failed on this case: record, go on
-        rec["error"] = _error_text(exc)
+        rec["error"] = error_text(exc)
         rec["failures"].append(f"fact reader error: {rec['error']}")
         rec["actual"], rec["fields"] = {"facts": {}, "notes": []}, {}
         return rec
