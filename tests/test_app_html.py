@@ -8,6 +8,7 @@ import pytest
 
 from bot.models import BotResponse, Check, Citation, Conflict
 from bot.webapp import html, sources_html
+from bot.webapp import decision_html as decision_view
 from rules_core import SUPPORTED_DRUGS, evaluate, evaluate_options, plain
 
 
@@ -150,7 +151,7 @@ def test_decision_banner_table_checklist_and_warnings():
             "ring_sideroblasts_pct": 20,
         },
     ).model_dump(mode="json")
-    out = html.decision_html(decision)
+    out = decision_view.decision_html(decision)
     assert "INSUFFICIENT DOCUMENTATION" in out
     assert out.count('<tr class="mds-crit ') == sum(len(p["criteria"]) for p in decision["pathways"])
     symbols = set(re.findall(r'<td class="mds-crit-status" title="[^"]+">(.)</td>', out))
@@ -174,17 +175,17 @@ def test_meets_criteria_opens_the_chosen_pathway():
             "rbc_units_last_8_weeks": 4,
         },
     ).model_dump(mode="json")
-    out = html.decision_html(decision)
+    out = decision_view.decision_html(decision)
     assert "mds-banner-meets_criteria" in out
     assert "Luspatercept meets the medical-necessity criteria (second line after ESA failure or ineligibility)." in out
     assert decision["pathway"] not in out  # no pathway ids, only their names
-    assert "Decision support, not a substitute for clinical judgement." in html.decision_html(decision, notice=True)
+    assert "Decision support, not a substitute for clinical judgement." in decision_view.decision_html(decision, notice=True)
     assert out.count("<details class=\"mds-pathway-block mds-pathway-eligible\" open>") == 1
 
 
 def test_options_list_every_supported_drug():
     decisions = [d.model_dump(mode="json") for d in evaluate_options({"ipss_r": "low"})]
-    out = html.options_html(decisions)
+    out = decision_view.options_html(decisions)
     for drug in SUPPORTED_DRUGS:
         assert f"<b>{html.text(drug.replace('_', ' '))}</b>" in out
     assert "epoetin_alfa" not in out and "supply" not in out
@@ -194,7 +195,7 @@ def test_options_say_why_a_drug_does_not_meet():
     patient = {"ipss_r": "low", "serum_epo": {"value": 150, "unit": "U/L"}, "rbc_units_last_8_weeks": 1,
                "hemoglobin": {"value": 9.2, "unit": "g/dL"}, "del5q": False, "therapies": []}
     decisions = [d.model_dump(mode="json") for d in evaluate_options(patient)]
-    out = html.options_html(decisions)
+    out = decision_view.options_html(decisions)
     luspatercept = next(d for d in decisions if d["drug"] == "luspatercept")
     assert luspatercept["decision"] == "does_not_meet"
     row = re.search(r'<tr class="mds-option[^"]*"><td><b>luspatercept</b>.*?</tr>', out).group(0)

@@ -17,6 +17,7 @@ import gradio as gr
 
 from bot.decision_report import RequestDetails
 from bot.webapp import actions, html
+from bot.webapp import decision_html as decision_view
 from bot.webapp.actions import InputError, Reports
 from bot.webapp.form_widgets import PatientForm
 from bot.webapp.patient_form import FormReading, drug_choices, validate_patient
@@ -109,7 +110,7 @@ class CheckTab:
             self.to_form = gr.Button("Load into form", elem_id="json-to-form", min_width=60)
 
     def _result_panel(self) -> None:
-        self.result = gr.HTML(f'<div class="mds-empty">The decision appears here.<br>{html.text(html.NOTICE)}</div>',
+        self.result = gr.HTML(f'<div class="mds-empty">The decision appears here.<br>{html.text(decision_view.NOTICE)}</div>',
                               elem_id="decision", min_height=120)
         with gr.Row():
             self.download_md = gr.DownloadButton(
@@ -169,7 +170,7 @@ class CheckTab:
                       details: RequestDetails) -> dict[Any, Any]:
         decision, problem = self._recorded(decision, facts, details)
         files = self.reports.write(decision, facts, requested_drug=drug_text, details=details)
-        body = html.decision_html(decision.model_dump(mode="json"), notice=True)
+        body = decision_view.decision_html(decision.model_dump(mode="json"), notice=True)
         out[self.result] = (html.error_html(problem) if problem else "") + body
         out[self.decision_json] = decision.model_dump(mode="json")
         out[self.download_md] = gr.update(value=str(files.markdown), interactive=True, label="Download report (Markdown)")
@@ -191,7 +192,7 @@ class CheckTab:
 
     def show_options(self, out: dict[Any, Any], decisions: list[Any], facts: Any, details: RequestDetails) -> dict[Any, Any]:
         files = self.reports.write_options(decisions, facts, details=details)
-        out[self.result] = html.options_html([d.model_dump(mode="json") for d in decisions])
+        out[self.result] = decision_view.options_html([d.model_dump(mode="json") for d in decisions])
         out[self.decision_json] = [d.model_dump(mode="json") for d in decisions]
         out[self.download_md] = gr.update(value=str(files.markdown), interactive=True,
                                           label="Download all-drugs report (Markdown)")

@@ -16,7 +16,8 @@ from bot.decision_report import DECISION_LABEL
 from bot.eligibility import describe_facts
 from bot.records.models import DecisionRecord
 from bot.verdict_text import plain
-from bot.webapp.html import decision_html, text
+from bot.webapp.decision_html import decision_html
+from bot.webapp.escape import text
 
 TABLE_COLUMNS = ("Decision id", "Recorded (UTC)", "Where", "Drug", "Request", "Decision", "Pathway",
                  "Patient ref", "Prescriber", "Reviewer")

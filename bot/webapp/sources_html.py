@@ -1,6 +1,6 @@
 """HTML of the Sources tab: a document's passages (cited text with spans), and how its text was cleaned.
 
-Pure functions (no gradio import). Source text goes through :func:`bot.webapp.html.text`.
+Pure functions (no gradio import). Source text goes through :func:`bot.webapp.escape.text`.
 """
 
 from __future__ import annotations
