@@ -16,7 +16,8 @@ from pydantic import BaseModel, Field, field_validator
 from rules_core.derived import Facts, drug_trial_failed
 from rules_core.drugs import KNOWN_AGENTS
 from rules_core.logic import MET, NOT_MET
-from rules_core.predicates import NoParams, Params, num
+from rules_core.params import NoParams, Params
+from rules_core.predicates import num
 from rules_core.renewals import DrugContext
 
 Fields = dict[str, str]

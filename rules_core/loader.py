@@ -29,7 +29,8 @@ from rules_core.derived import Facts, derive
 from rules_core.drugs import SUPPORTED_DRUGS
 from rules_core.facts import PatientFacts
 from rules_core.policy import SitePolicy, default_policy, policy_text
-from rules_core.predicates import PREDICATES, num
+from rules_core.predicates import num
+from rules_core.registry import PREDICATES
 from rules_core.renewals import DrugContext
 from rules_core.spec import (  # noqa: F401  (RulesetError, parse_ruleset: the loader's public names)
     RULESET_FILE,

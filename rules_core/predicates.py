@@ -1,8 +1,7 @@
 """Criterion checks: small factories that return ``Facts -> Outcome`` functions.
 
-``PREDICATES`` names them for ruleset.yaml: each entry is a factory, the
-pydantic model of the parameters it takes, and the site-policy values it reads
-through the derived facts. The thresholds themselves are data, never here.
+``rules_core.registry.PREDICATES`` names them for ruleset.yaml. The thresholds
+themselves are data, never here.
 
 Comparisons are exact (sEPO 500 is neither > 500 nor < 500) and every
 evidence string shows the patient's value, its unit and the threshold.
@@ -11,18 +10,12 @@ evidence string shows the patient's value, its unit and the threshold.
 from __future__ import annotations
 
 import operator
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
-from types import MappingProxyType
-from typing import Annotated, Literal
-
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from collections.abc import Callable
 
 from rules_core.criteria import Outcome, all_outcomes, any_outcomes
 from rules_core.derived import Facts, fact, unless_esa_working
 from rules_core.facts import FIELD_LABELS, MAX_RBC_UNITS
 from rules_core.logic import MET, MISSING, NOT_MET
-from rules_core.renewals import continuation, no_prior_failure
 
 CheckFn = Callable[[Facts], Outcome]
 
@@ -269,99 +262,3 @@ def ring_sideroblasts_or_sf3b1(at_least: float, with_sf3b1_at_least: float) -> C
         return any_outcomes(rs_high(facts), all_outcomes(rs_low(facts), sf3b1(facts)))
 
     return check
-
-
-# --- the registry: the names ruleset.yaml may use -----------------------------------------------
-
-Op = Literal[">", ">=", "<", "<="]
-Threshold = Annotated[float, Field(ge=0, allow_inf_nan=False)]
-
-
-class Params(BaseModel):
-    """Parameters of a named predicate or condition, as ruleset.yaml writes them (strict, no extras)."""
-
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
-
-
-class NoParams(Params):
-    pass
-
-
-class Comparison(Params):
-    op: Op = Field(description="How the patient's value compares with the limit.")
-    limit: Threshold = Field(description="The threshold, in the field's unit (U/L, units, %, g/dL).")
-
-
-class GeneParams(Params):
-    field: Literal["sf3b1", "idh1", "idh2"] = Field(description="The patient field holding the mutation status.")
-    gene: str = Field(min_length=1, description="The gene as evidence names it, e.g. IDH1.")
-
-
-class Del5qParams(Params):
-    present: bool = Field(description="true: del(5q) required; false: its absence must be documented.")
-
-
-class DocumentedParams(Params):
-    field: str = Field(description="A PatientFacts field that must be on file.")
-
-    @field_validator("field")
-    @classmethod
-    def _known(cls, value: str) -> str:
-        if value not in FIELD_LABELS:
-            raise ValueError(f"{value!r} is not a patient field; use one of {', '.join(FIELD_LABELS)}")
-        return value
-
-
-class SepoAboveParams(Params):
-    sepo_above: Threshold = Field(description="Serum EPO above this (U/L) makes the patient ESA-ineligible.")
-
-
-class RingSideroblastParams(Params):
-    at_least: Threshold = Field(description="Ring sideroblasts (%) that suffice alone.")
-    with_sf3b1_at_least: Threshold = Field(description="Ring sideroblasts (%) that suffice with SF3B1 mutated.")
-
-
-class AnemiaParams(Params):
-    hb_below: Threshold = Field(description="Hemoglobin below this (g/dL) is anemia.")
-
-
-class EsaResponseParams(Params):
-    sepo_at_least: Threshold = Field(description="Serum EPO (U/L) from which an ESA response is unlikely.")
-    units_at_least: int = Field(ge=1, description="RBC units in 8 weeks from which an ESA response is unlikely.")
-
-
-@dataclass(frozen=True, slots=True)
-class Predicate:
-    """A named check factory, the parameters it takes, and the policy values it reads through the derived facts.
-
-    ``needs_drug``: the factory also takes ``drug`` (a DrugContext: the drug's name and response window).
-    """
-
-    factory: Callable[..., CheckFn]
-    params: type[BaseModel]
-    implicit_policy: tuple[str, ...] = ()
-    needs_drug: bool = False
-
-
-_ESA_FAILURE_POLICY = ("esa_adequate_trial_weeks",)  # ESA failure needs an adequate trial (site policy length)
-
-PREDICATES: Mapping[str, Predicate] = MappingProxyType({
-    "lower_risk": Predicate(lower_risk, NoParams),
-    "lower_risk_by_ipss_r": Predicate(lower_risk_by_ipss_r, NoParams),
-    "esa_naive": Predicate(esa_naive, NoParams),
-    "no_prior_esa_failure": Predicate(no_prior_esa_failure, NoParams, _ESA_FAILURE_POLICY),
-    "esa_failed_or_ineligible": Predicate(esa_failed_or_ineligible, SepoAboveParams, _ESA_FAILURE_POLICY),
-    "ring_sideroblasts_or_sf3b1": Predicate(ring_sideroblasts_or_sf3b1, RingSideroblastParams),
-    "sepo": Predicate(sepo, Comparison),
-    "rbc_units": Predicate(rbc_units, Comparison),
-    "blasts": Predicate(blasts, Comparison),
-    "ring_sideroblasts": Predicate(ring_sideroblasts, Comparison),
-    "hemoglobin": Predicate(hemoglobin, Comparison),
-    "mutated": Predicate(mutated, GeneParams),
-    "del5q": Predicate(del5q, Del5qParams),
-    "documented": Predicate(documented, DocumentedParams),
-    "anemic": Predicate(anemic, AnemiaParams),
-    "esa_response_unlikely": Predicate(esa_response_unlikely, EsaResponseParams),
-    "continuation": Predicate(continuation, NoParams, needs_drug=True),
-    "no_prior_failure": Predicate(no_prior_failure, NoParams, needs_drug=True),
-})

@@ -18,7 +18,7 @@ from rules_core.conditions import CONDITIONS
 from rules_core.drugs import BRANDS
 from rules_core.loader import RulesetError, compile_ruleset, parse_ruleset, shipped_spec
 from rules_core.policy import PolicyError, default_policy
-from rules_core.predicates import PREDICATES
+from rules_core.registry import PREDICATES
 from rules_core.ruleset import RULES, RULESET
 
 REPO = Path(__file__).resolve().parents[1]
