@@ -23,6 +23,11 @@ from corpus.vocabulary import QUESTION_WORDS, STOPWORDS, stem, words, words_by_l
 _WHY = re.compile(r"^\s*(?:why|how come|what (?:caused|explains|led to|made))\b|\bexplain why\b", re.IGNORECASE)
 _GIVEN = re.compile(r"^\s*(?:given|since|because|considering|as|now that|seeing that)\b(?:\s+that)?", re.IGNORECASE)
 _CLAUSE_END = re.compile(r"[,;?]")
+# "<claim>, so <question>?": what the question draws its consequence from is taken for granted (a claim, not
+# a question of its own: "what did X show, and so what?").
+_SO = re.compile(r"^(?!\s*(?:what|how|which|when|who|where|is|are|was|were|does|do|did|can|could|should|would|will)\b)"
+                 r"(?P<clause>[^?]{12,}?)\s*[,;:]?\s+(?:so|therefore|hence|thus|which means|meaning)\b(?=[^?]*\?\s*$)",
+                 re.IGNORECASE)
 ABSOLUTES = frozenset("everyone everybody anyone all always never universally every".split())
 SUBJECT_REACH = 24  # characters from a drug or trial name to the failure or harm said of it
 _TYPO_CUTOFF = 0.85  # a word this close to a corpus word is a misspelling of it, not a new claim
@@ -51,7 +56,10 @@ def presupposed_clause(question: str) -> str:
         end = _CLAUSE_END.search(rest)
         return rest[: end.start()] if end else rest
     why = _WHY.search(question)
-    return question[why.end():] if why else ""
+    if why:
+        return question[why.end():]
+    so = _SO.match(question)
+    return so.group("clause") if so else ""
 
 
 def _said_of_subject(clause: str, lexicon: Lexicon) -> set[str]:
