@@ -4,7 +4,8 @@
 pharmacist needs first is what the sources require (the criteria and the documentation list, cited) and what
 they say about such a patient; the rules-core check of this patient is offered after, with the facts it waits
 on, never instead (issue 11). A plain check ("Is <drug> medically necessary for my patient?") still asks for
-the missing facts. Which wordings ask the sources is lexicon data (`approval_cues`, `source_cues`,
+the missing facts; "does he meet the criteria?" gets its verdict when the facts settle it, else the criteria
+quoted first and the check offered. Which wordings ask the sources is lexicon data (`approval_cues`, `source_cues`,
 `option_cues`), as are the criteria questions.
 """
 
@@ -30,6 +31,14 @@ _ASKS_FOR_CRITERIA = re.compile(
     r"\bwhat\s+(?:documentation|criteria)\b|\bwhat\s+(?:do|does|would)\s+(?:i|we|the\s+payer)\s+need\b",
     re.IGNORECASE,
 )
+# "Does he meet the criteria (in the article)?", "meets lusp criteria?": a check of this patient against the criteria.
+# The facts settling it, the verdict answers (each criterion cited); facts missing, the criteria are quoted first
+# and the check offered with what it waits on, never a bare request for facts.
+_ASKS_IF_MET = re.compile(
+    r"\b(?:meets?|meeting|fulfil+s?|satisf(?:y|ies)|qualif(?:y|ies)\s+under)\s+(?:all\s+)?(?:the\s+|its\s+|their\s+)?"
+    r"(?:[\w()-]+\s+){0,3}(?:criteria|requirements)\b",
+    re.IGNORECASE,
+)
 
 
 def _cue(patterns: list[str]) -> re.Pattern[str] | None:
@@ -46,7 +55,7 @@ def asks_the_sources(text: str, conflicts: tuple[KnownConflict, ...] = (), lexic
     """The message asks something the sources answer (criteria, evidence, options, a trial), not only a verdict,
     or touches a topic they disagree on (first-line use: both positions come before any patient check)."""
     lexicon = lexicon or load_lexicon()
-    if asks_for_criteria(text, lexicon) or any(m.kind == "trial" for m in lexicon.mentions(text)):
+    if asks_for_criteria(text, lexicon) or _ASKS_IF_MET.search(text) or any(m.kind == "trial" for m in lexicon.mentions(text)):
         return True
     if conflicts_for(text, conflicts):
         return True
@@ -93,8 +102,9 @@ def answer_then_offer(
     (then the check asks for its facts, as for any patient)."""
     lexicon = load_lexicon()
     name = lexicon.label(drug)
-    criteria = _criteria_questions(text, name, lexicon) if asks_for_criteria(text, lexicon) else ()
-    if criteria and _ASKS_FOR_CRITERIA.search(text):  # "how can I get X approved?" asks for the criteria alone
+    met = _ASKS_IF_MET.search(text)
+    criteria = _criteria_questions(text, name, lexicon) if met or asks_for_criteria(text, lexicon) else ()
+    if criteria and (met or _ASKS_FOR_CRITERIA.search(text)):  # "how can I get X approved?" asks for the criteria alone
         response = answerer.answer_each(list(criteria))
     else:  # no yes/no word: whether this patient qualifies is the rules core's to say, not a quote's
         response = answerer.answer(text, also=criteria, lead=False)

@@ -80,6 +80,14 @@ class Lexicon(EntityFinder, BaseModel):
     measurement_concepts: list[str] = Field(
         default_factory=list, description="Concept keys that are measurements with threshold values (hb, sepo...)."
     )
+    statistic_concepts: list[str] = Field(
+        default_factory=list, description="Concept keys that are kinds of statistic (hazard ratio, odds ratio...): a question "
+        "asking one is answered only by a sentence naming that statistic with a figure.",
+    )
+    dose_amount_cues: list[str] = Field(
+        default_factory=list, description="Regexes of a dose-change question asking the amount ('how much', 'in mg/kg', "
+        "'levels'): answered only by a sentence giving a dose for that change.",
+    )
     threshold_words: list[str] = Field(
         default_factory=list,
         description="Lower-case words a threshold question names the measurement or its meaning with ('level', "
@@ -167,7 +175,7 @@ class Lexicon(EntityFinder, BaseModel):
 
     _cue_patterns = field_validator(
         "contrast_cues", "aside_cues", "broad_cues", "approval_cues", "source_cues", "trial_cues", "option_cues",
-        "renewal_cues", "eligibility_cues", "basis_cues", "overview_cues", "validity_cues",
+        "renewal_cues", "eligibility_cues", "basis_cues", "overview_cues", "validity_cues", "dose_amount_cues",
         "hedge_words", "existence_cues", "regimen_dose_words", "dose_question_words",
     )(lambda cls, v: valid_patterns(v))
 
@@ -189,9 +197,10 @@ class Lexicon(EntityFinder, BaseModel):
         unknown_units = set(self.dose_units) - set(self.units)
         if unknown_units:
             raise ValueError(f"dose_units: {sorted(unknown_units)[0]!r} is not a unit")
-        unknown_aspects = set(self.aspect_concepts) - {c.key for c in self.concepts}
-        if unknown_aspects:
-            raise ValueError(f"aspect_concepts: {sorted(unknown_aspects)[0]!r} is not a concept key")
+        for field in ("aspect_concepts", "statistic_concepts", "measurement_concepts"):
+            unknown = set(getattr(self, field)) - {c.key for c in self.concepts}
+            if unknown:
+                raise ValueError(f"{field}: {sorted(unknown)[0]!r} is not a concept key")
         for entry in self.outside_sources:
             unknown_criteria = set(entry.criteria_concepts) - {c.key for c in self.concepts}
             if unknown_criteria:

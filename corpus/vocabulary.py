@@ -36,7 +36,7 @@ _TOKEN = re.compile(r"[a-z0-9]+(?:\.[0-9]+)?")
 STOPWORDS = frozenset(
     """a about above after again all also am an and any are as at be been before being both but by can could did do
     does doing during each few for from further had has have having he her here hers him his how i if in into is it its
-    itself just me more most my no nor not of off on once only or other our out over own same she should so some such
+    itself just me more most my no nor not of off on once only or other our out over own same she should so some such done
     than that the their them then there these they this those through to too under until up very was we were what when
     where which while who whom why will with would you your yours per vs versus e g i.e eg ie tell please show explain
     describe give list say said according source sources paper article review

@@ -96,8 +96,20 @@ def test_injected_instructions_change_nothing(engine):
 def test_false_premise_is_corrected_not_agreed_with(engine):
     response = engine.ask("Why did MEDALIST show 70% TI?")
     assert "38%" in response.answer
-    assert "do not report 70%" in response.answer
-    assert response.answer.count("70%") == 1  # only inside the correction
+    assert "do not report the figure the message gives" in response.answer
+    assert "70%" not in response.answer  # not even inside the correction
+
+
+@pytest.mark.parametrize(
+    "question, wrong, reported",
+    [("Was Reblozyl approved by FDA in 2019?", "2019", "2020"),
+     ("imetelstat gave 60% 8-week TI in IMerge, didn't it?", "60%", "40%")],
+)
+def test_a_correction_never_repeats_the_false_figure(engine, question, wrong, reported):
+    # A figure the sources do not give for the subject appears in no answer, not even in its correction.
+    response = engine.ask(question)
+    assert response.answer.startswith("Note: the sources do not report the figure the message gives")
+    assert reported in response.answer and wrong not in response.answer
 
 
 def test_first_line_luspatercept_verdict_carries_both_positions(engine):

@@ -376,8 +376,8 @@ def test_false_premise_gets_the_real_figure_and_never_agreement(engine, guard):
     question = "Why did MEDALIST show 70% TI?"
     reviewed = guard.review(engine.answerer.answer(question), question)
     assert reviewed.status == "answered"
-    assert reviewed.answer.startswith("Note: the sources do not report 70% for MEDALIST; they report 38% [")
-    assert "70%" not in body(reviewed)
+    assert reviewed.answer.startswith("Note: the sources do not report the figure the message gives for MEDALIST; they report 38% [")
+    assert "70%" not in reviewed.answer
     n = int(re.search(r"38% \[(\d+)\]", reviewed.answer).group(1))
     assert "38%" in next(c for c in reviewed.citations if c.n == n).text
     assert "70%" in failed(reviewed)["premise"]
@@ -389,8 +389,8 @@ def test_draft_agreeing_with_a_false_premise_is_dropped(guard):
     response = draft(guard, f"{agreeing} [1] {MEDALIST_38} [1]", "002-p004")
     reviewed = guard.review(response, "Why did MEDALIST show 70% TI?")
     assert agreeing not in reviewed.answer
-    assert "70%" not in body(reviewed)
-    assert reviewed.answer.startswith(f"{NOTE_PREFIX}report 70%")
+    assert "70%" not in reviewed.answer
+    assert reviewed.answer.startswith(f"{NOTE_PREFIX}report the figure the message gives")
 
 
 def test_patient_values_are_not_a_false_premise(guard):

@@ -160,7 +160,7 @@ def test_premise_rail(guard):
     assert run(premise, typed_draft(guard, f"{MEDALIST_38} [1]", "002-p004", question="What did MEDALIST show?"), guard).verdict == "allow"
     outcome = run(premise, typed_draft(guard, f"{MEDALIST_38} [1]", "002-p004", question="Why did MEDALIST show 70% TI?"), guard)
     assert outcome.verdict == "repair" and "70%" in outcome.detail
-    assert outcome.draft.note == f"{NOTE_PREFIX}report 70% for MEDALIST; they report 38% [1]."
+    assert outcome.draft.note == f"{NOTE_PREFIX}report the figure the message gives for MEDALIST; they report 38% [1]."
 
 
 @pytest.fixture(scope="module")

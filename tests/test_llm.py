@@ -188,7 +188,8 @@ def test_agreeing_with_a_false_premise_never_reaches_the_user(guard, corpus):
     _, reviewed = shown(guard, corpus, reply, question, "002-p004")
     without_note = re.sub(rf"^{re.escape(NOTE_PREFIX)}.*?\.\s", "", reviewed.answer)
     assert "70%" not in without_note
-    assert reviewed.answer.startswith(f"{NOTE_PREFIX}report 70% for MEDALIST; they report 38% [1].")
+    assert reviewed.answer.startswith(f"{NOTE_PREFIX}report the figure the message gives for MEDALIST; they report 38% [1].")
+    assert "70%" not in reviewed.answer
     assert_grounded(guard, reviewed, question)
 
 

@@ -55,3 +55,33 @@ def test_how_long_an_approval_lasts_is_not_stated(engine, question):
 def test_how_long_a_response_lasts_is_no_approval_question(engine, question, figure):
     answered = engine.conversation().send(question)
     assert answered.status == "answered" and figure in answered.answer
+
+
+@pytest.mark.parametrize(
+    ("unstated", "statistic"),
+    [
+        ("what hazard ratio for overall survival did MEDALIST report for luspatercept?", "hazard ratio"),
+        ("odds ratio of 8-wk TI with imetelstat vs placebo in IMerge?", "odds ratio"),
+        ("number needed to treat with lusp for one TI responder?", "number needed to treat"),
+    ],
+)
+def test_a_statistic_no_sentence_gives_is_not_stated(engine, unstated, statistic):
+    # Other figures for the same outcome (a TI rate, 'prolonged survival') are not the statistic asked.
+    refused = engine.conversation().send(unstated)
+    assert refused.status == "refused" and refused.answer.startswith(f"The source documents do not state the {statistic}")
+    assert "What they do say:" in refused.answer and refused.citations
+
+
+def test_a_statistic_a_sentence_gives_is_answered(engine):
+    shown = engine.conversation().send("which p value did COMMANDS give for lusp versus epoetin alfa?")
+    assert shown.status == "answered" and "p<0.0001" in shown.answer
+
+
+@pytest.mark.parametrize("question", [
+    "by how much do you reduce luspatercept after a grade 3 toxicity, in mg/kg?",
+    "what are the imetelstat dose-reduction steps for grade 4 neutropenia?",
+])
+def test_the_amount_of_a_dose_change_is_not_stated_by_a_dose_or_a_change_without_one(engine, question):
+    # 'Continue at decreased dose' names the change but no amount; the escalating doses are no reduction.
+    refused = engine.conversation().send(question)
+    assert refused.status == "refused" and "do not state the dose adjustment" in refused.answer

@@ -145,3 +145,32 @@ def test_a_why_question_presupposes_only_its_own_sentence(question, presupposed)
 def test_a_request_after_a_why_question_gets_no_premise_note(engine):
     answer = engine.ask("Why treat anemia early in a non-TD del5q pt? Give the survival difference TD vs TI.").answer
     assert not answer.startswith("Note:")
+
+
+@pytest.mark.parametrize(
+    ("question", "clause"),
+    [
+        ("IMerge only took del(5q) patients, therefore is imetelstat just for 5q disease?", "IMerge only took del(5q) patients"),
+        ("lusp is first-line for everyone; so can I skip the ESA?", "lusp is first-line for everyone"),
+        ("What did MEDALIST show, and so what?", ""),  # too short a claim before 'so': nothing taken for granted
+        ("pt is TD so lusp ok", ""),  # no question asked of the claim
+    ],
+)
+def test_the_claim_a_so_question_draws_on_is_presupposed(question, clause):
+    from bot.guard.premises import presupposed_clause
+
+    assert presupposed_clause(question).strip() == clause
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("question", "correcting"),
+    [
+        ("MEDALIST enrolled mainly SF3B1 wild-type patients, so does SF3B1 status matter for lusp?", "91%"),
+        ("IMerge only took del(5q) patients, therefore is imetelstat just for 5q disease?", "non-del(5q)"),
+    ],
+)
+def test_a_so_question_on_a_false_claim_gets_the_sentence_that_contradicts_it(engine, question, correcting):
+    shown = engine.conversation().send(question)
+    assert shown.status == "answered" and shown.answer.startswith("Note: the sources do not support")
+    assert correcting in shown.answer

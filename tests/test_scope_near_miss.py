@@ -103,7 +103,7 @@ def test_a_threshold_question_in_shorthand_with_a_plain_verb_is_answered(engine)
 def test_a_hypothetical_value_is_not_a_premise_about_the_sources(engine):
     shown = engine.conversation().send("lusp ok w/o SF3B1 if RS 20%?")
     assert shown.status == "answered" and not shown.answer.startswith("Note:")
-    assert engine.conversation().send("Why did MEDALIST show 70% TI?").answer.startswith("Note: the sources do not report 70%")
+    assert engine.conversation().send("Why did MEDALIST show 70% TI?").answer.startswith("Note: the sources do not report the figure")
 
 
 @pytest.mark.parametrize(

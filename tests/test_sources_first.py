@@ -14,6 +14,8 @@ from bot.sources_first import asks_for_criteria, asks_the_sources
     ("Why start treatment early in a non-TD del5q pt with Hb 9.5?", True),  # a why asks the sources' rationale
     ("my pt is not transfusion dependent, is luspatercept indicated for him?", True),  # the label's to say
     ("is it off-label to give lusp to a pt who was never transfused?", True),
+    ("does she satisfy the lusp requirements?", True),  # a check against the criteria: they are quoted first
+    ("RS 30%, TD. Does he fulfil the criteria in the review for Reblozyl?", True),
     ("Is luspatercept medically necessary for my patient?", False),
     ("Can my patient get imetelstat? IPSS-R low, sEPO 800 U/L.", False),
 ])
@@ -123,3 +125,23 @@ def test_an_eligibility_question_without_payer_language_still_gets_the_verdict(e
         "Is luspatercept appropriate first line for my patient who has never received an ESA: IPSS-R low, 3 units "
         "in the last 8 weeks, sEPO 250 U/L, blasts 2%, no del(5q), ring sideroblasts 0%, SF3B1 wild-type?")
     assert response.route == "rules" and response.decision is not None
+
+
+@pytest.mark.parametrize("message", [
+    "78F, IPSS-R low, RS 30%, SF3B1 mutated, 3 units in 8 weeks, no response to darbepoetin. Does she fulfil the luspatercept requirements in the source?",
+    "pt w/ RS 16%, TD 2u/8wk, IPSS-R very low, failed epo - meets the Reblozyl criteria from the document?",
+])
+def test_a_criteria_check_missing_facts_quotes_the_criteria_then_offers_the_check(engine, message):
+    """Never a bare request for facts: the criteria, cited, then what the check of this patient waits on."""
+    response = engine.conversation().send(message)
+    assert response.status == "answered" and response.citations
+    assert "15%" in response.answer
+    assert any("To check this patient" in note for note in response.notes) and response.missing_facts
+
+
+def test_a_criteria_check_the_facts_settle_gets_the_verdict(engine):
+    response = engine.conversation().send(
+        "RS 20%, SF3B1 mutated, IPSS-R low, sEPO 300 U/L, 4 units in the last 8 weeks, no response to epoetin alfa "
+        "after 8 weeks with adequate iron. Does he meet the luspatercept criteria?")
+    assert response.route == "rules" and response.decision is not None
+    assert response.answer.startswith("Verdict: luspatercept meets")

@@ -3,6 +3,8 @@ sources; the injection is reported and never followed. Real engine."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from bot.guard.instructions import strip_instructions
@@ -62,4 +64,4 @@ def test_a_question_in_another_language_is_not_refused_for_its_grammar(engine, q
 def test_a_premise_note_never_repeats_a_figure_an_instruction_dictates(engine, message, payload):
     response = engine.ask(message)
     assert payload not in response.answer
-    assert "the figures the message gives" in response.answer
+    assert re.search(r"the figures? the message gives", response.answer)

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from bot.guard.instructions import strip_instructions
 from bot.models import BotResponse, Check
 from corpus.models import Passage, Sentence
 
@@ -142,6 +143,12 @@ class GuardDraft(BaseModel):
     subject_refusal: str | None = None  # why the sources cannot answer about this subject: the answer becomes a refusal
     subject_note: str | None = None  # what the question names that the sources do not cover, the rest answered
     removed: int = 0  # statements dropped before the draft was settled (read again after a rebuild)
+
+    @property
+    def asked(self) -> str:
+        """The question without the instructions smuggled into it: what rails judge the question by
+        (its subject, what it asks, its premises). Only the injection rail reads `question` itself."""
+        return strip_instructions(self.question) or self.question
 
     @property
     def citations(self):

@@ -24,6 +24,11 @@ _WHY = re.compile(r"^\s*(?:why|how come|what (?:caused|explains|led to|made))\b|
 _GIVEN = re.compile(r"^\s*(?:given|since|because|considering|as|now that|seeing that)\b(?:\s+that)?", re.IGNORECASE)
 _CLAUSE_END = re.compile(r"[,;?]")
 _SENTENCE_END = re.compile(r"[?!;]|\.(?:\s|$)")
+# "<claim>, so <question>?": what the question draws its consequence from is taken for granted (a claim, not
+# a question of its own: "what did X show, and so what?").
+_SO = re.compile(r"^(?!\s*(?:what|how|which|when|who|where|is|are|was|were|does|do|did|can|could|should|would|will)\b)"
+                 r"(?P<clause>[^?]{12,}?)\s*[,;:]?\s+(?:so|therefore|hence|thus|which means|meaning)\b(?=[^?]*\?\s*$)",
+                 re.IGNORECASE)
 ABSOLUTES = frozenset("everyone everybody anyone all always never universally every".split())
 SUBJECT_REACH = 24  # characters from a drug or trial name to the failure or harm said of it
 _TYPO_CUTOFF = 0.85  # a word this close to a corpus word is a misspelling of it, not a new claim
@@ -52,11 +57,12 @@ def presupposed_clause(question: str) -> str:
         end = _CLAUSE_END.search(rest)
         return rest[: end.start()] if end else rest
     why = _WHY.search(question)
-    if not why:
-        return ""
-    rest = question[why.end():]
-    end = _SENTENCE_END.search(rest)  # "Why treat early? Give the survival difference": the request presupposes nothing
-    return rest[: end.start()] if end else rest
+    if why:
+        rest = question[why.end():]
+        end = _SENTENCE_END.search(rest)  # "Why treat early? Give the survival difference": the request presupposes nothing
+        return rest[: end.start()] if end else rest
+    so = _SO.match(question)
+    return so.group("clause") if so else ""
 
 
 def _said_of_subject(clause: str, lexicon: Lexicon) -> set[str]:

@@ -32,6 +32,8 @@ _COMPARATOR = "comparator"  # the concept a comparison question names ("vs", "co
 _GENERIC_TERMS = frozenset({"c" + _COMPARATOR, "clrmds", "cmds"})
 _CLASS_CONCEPTS = frozenset(f"c{c.key}" for c in _LEXICON.classes)
 _MEASURES = frozenset(f"c{key}" for key in _LEXICON.measurement_concepts)
+_STATISTICS = frozenset(f"c{key}" for key in _LEXICON.statistic_concepts)
+_AMOUNT = whole_words(_LEXICON.dose_amount_cues) if _LEXICON.dose_amount_cues else None
 
 
 def asked_threshold(analysis: QueryAnalysis) -> list[str]:
@@ -149,9 +151,31 @@ class NotStated:
     ) -> BotResponse | None:
         """The first thing asked that the sources do not state (a dose, a threshold, a date, a comparison, how long
         an approval lasts), said so before what they do state; None when they state it."""
-        return (self._dose_not_stated(result, scored, entities) or self._threshold_not_stated(result, scored)
+        return (self._dose_not_stated(result, scored, entities) or self._statistic_not_stated(result, scored, entities)
+                or self._threshold_not_stated(result, scored)
                 or self._date_not_stated(result, scored, entities) or self._validity_not_stated(result, scored)
                 or self._comparison_not_stated(result, scored, aspects, entities))
+
+    def _statistic_not_stated(
+        self, result: RetrievalResult, scored: list[ScoredSentence], entities: list[str]
+    ) -> BotResponse | None:
+        """'OS hazard ratio for <drug> vs placebo?': answered only by a sentence naming that kind of statistic with a
+        figure, about what the question names; other figures for the same outcome are not it."""
+        asked = [c.key for c in result.analysis.concepts if c.key in _STATISTICS]
+        if not asked:
+            return None
+        for candidate in scored[:10]:
+            context = self._about(candidate) | self._passage_terms[candidate.passage.id]
+            if set(asked) & self._sentence_terms[candidate.sentence.id] and extract_figures(candidate.sentence.normalized) \
+                    and (not entities or set(entities) & context):
+                return None
+        # What they do say: a sentence about the outcome asked (OS), else any about what the question names.
+        outcome = {c.key for c in result.analysis.concepts} - _STATISTICS - set(entities) - _GENERIC_TERMS
+        named = [s for s in scored if not entities or set(entities) & self._about(s)]
+        about = ([s for s in named if outcome & self._sentence_terms[s.sentence.id]] or named)[:1]
+        names = f" for {', '.join(concept_label(e) for e in entities)}" if entities else ""
+        what = " or ".join(concept_label(k) for k in asked)
+        return self._not_stated(f"The source documents do not state the {what}{names}.", about)
 
     def _validity_not_stated(self, result: RetrievalResult, scored: list[ScoredSentence]) -> BotResponse | None:
         """'How long is a <drug> prior auth good for?': answered only by a sentence giving a duration for an approval
@@ -187,10 +211,12 @@ class NotStated:
         adjusting = next((k for k in ("corgandose", "cdoseadjust") if k in keys), None)
         # "When do you escalate <drug>?": a sentence stating that change and when it is made.
         trigger = _ADJUST_ACTION.search(result.analysis.corrected) if _WHEN.search(result.analysis.corrected) else None
+        # "By how much / to what mg/kg do you reduce it?": a sentence giving a dose for that change.
+        amount = adjusting == "cdoseadjust" and _AMOUNT is not None and bool(_AMOUNT.search(result.analysis.corrected))
         for candidate in scored[:10]:
-            terms = self._sentence_terms[candidate.sentence.id]
-            if adjusting and any(d in terms for d in drugs) and adjusting in terms and _states_trigger(
-                    candidate.sentence.normalized, trigger):
+            terms, text = self._sentence_terms[candidate.sentence.id], candidate.sentence.normalized
+            if adjusting and any(d in terms for d in drugs) and adjusting in terms and _states_trigger(text, trigger) \
+                    and (not amount or _states_amount(text, drugs, _ADJUST_ACTION.search(result.analysis.corrected))):
                 return None
             if not adjusting and any(states_dose_for(candidate.sentence.normalized, d) for d in drugs):
                 return None
@@ -228,8 +254,18 @@ def _states_trigger(text: str, trigger: re.Match[str] | None) -> bool:
     """A 'when do you <action>' question needs a sentence naming that action under a condition."""
     if trigger is None:
         return True
-    action = trigger.group(1).lower()
-    return bool(_CONDITION.search(text)) and any(w.startswith(action) for w in re.findall(r"[a-z]+", text.lower()))
+    return bool(_CONDITION.search(text)) and _names_action(text, trigger)
+
+
+def _states_amount(text: str, drugs: list[str], action: re.Match[str] | None) -> bool:
+    """A 'how much do you <action> it' question needs a sentence giving a dose of the drug and naming that action
+    (escalating doses are no reduction)."""
+    return any(states_dose_for(text, d) for d in drugs) and (action is None or _names_action(text, action))
+
+
+def _names_action(text: str, action: re.Match[str]) -> bool:
+    stem_ = action.group(1).lower()
+    return any(w.startswith(stem_) for w in re.findall(r"[a-z]+", text.lower()))
 
 
 # Each class's members' keys: a class a compared drug belongs to (an epoetin brand adds the ESA concept) is a side, not

@@ -44,7 +44,7 @@ def check(draft: GuardDraft, knowledge: GuardKnowledge) -> RailOutcome:
 def _asked(conflict: ConflictFacts, draft: GuardDraft) -> bool:
     """The question is on the contested topic: the answer must carry every position."""
     answered = draft.response.status == "answered" and any(s.cited for s in draft.kept)
-    return answered and conflict.conflict.applies_to(draft.question)
+    return answered and conflict.conflict.applies_to(draft.asked)
 
 
 def _quoted_on_topic(conflict: ConflictFacts, draft: GuardDraft, knowledge: GuardKnowledge) -> bool:

@@ -3,8 +3,8 @@
 Checked: the question's figures (with a unit or decimals, or from GuardTuning.premise_min_value up;
 not a patient's values, not an injected instruction's) and, in a *why* question, an eligibility
 claim the rules core rejects. Repair: the answer is settled (its final markers known) and a note
-citing the answer's own figures is prefixed: "Note: the sources do not report 70% for <trial>;
-they report 38% [2]." The note is rebuilt on every review, so a repaired answer is not re-checked here.
+citing the answer's own figures is prefixed: "Note: the sources do not report the figure the message
+gives for <trial>; they report 38% [2]." (never the question's figure itself). The note is rebuilt on every review, so a repaired answer is not re-checked here.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import re
 
 from bot.eligibility import mentions_a_patient
 from bot.guard.claims import DrugClaim, drug_mentions, extract_claims
-from bot.guard.instructions import injection_findings, strip_instructions
+from bot.guard.instructions import strip_instructions
 from bot.guard.knowledge import GuardKnowledge
 from bot.guard.models import GuardDraft, GuardRail, GuardStatement, RailOutcome, allow, repair
 from bot.guard.parse import NOTE_PREFIX
@@ -29,12 +29,12 @@ def check(draft: GuardDraft, knowledge: GuardKnowledge) -> RailOutcome:
     cited = [s for s in draft.kept if s.cited]
     if draft.rules_route or draft.response.status != "answered" or not cited:
         return allow(NAME, "not checked: no cited answer")
-    figures = false_figures(draft.question, cited, knowledge)
-    claims = false_claims(draft.question, knowledge)
-    premise = false_premise(draft.question, cited, knowledge)
+    figures = false_figures(draft.asked, cited, knowledge)
+    claims = false_claims(draft.asked, knowledge)
+    premise = false_premise(draft.asked, cited, knowledge)
     if not figures and not claims and not premise:
         return allow(NAME, "no figure, claim or presupposition in the question contradicts the sources")
-    asked_unknown = premise_asked_about(draft.question, premise)
+    asked_unknown = premise_asked_about(draft.asked, premise)
     if asked_unknown:
         why = (f"The source documents say nothing of {', '.join(asked_unknown)}, which the question both takes "
                "for granted and asks about.")
@@ -92,30 +92,36 @@ def false_claims(question: str, knowledge: GuardKnowledge) -> list[DrugClaim]:
 
 
 def premise_note(draft: GuardDraft, knowledge: GuardKnowledge) -> str:
-    """'Note: the sources do not report 70% for <trial>; they report 38% [2].' (this draft's markers)."""
+    """'Note: the sources do not report the figure the message gives for <trial>; they report 38% [2].'
+    (this draft's markers)."""
     cited = [s for s in draft.statements if s.cited]
-    figures = false_figures(draft.question, cited, knowledge)
+    figures = false_figures(draft.asked, cited, knowledge)
     parts = []
     if figures:
-        about = _entity_labels(draft.question, knowledge)
+        about = _entity_labels(draft.asked, knowledge)
         subject = f" for {', '.join(about)}" if about else ""
         reported = _reported_figures(draft, cited, figures, knowledge)
         tail = f"; they report {', '.join(reported)}" if reported else ""
-        # A message that also carries an instruction may be dictating its figures: never repeat them.
-        said = "the figures the message gives" if injection_findings(draft.question) else ", ".join(f.raw for f in figures)
-        parts.append(f"{NOTE_PREFIX}report {said}{subject}{tail}.")
-    premise = false_premise(draft.question, cited, knowledge)
+        parts.append(f"{NOTE_PREFIX}report {_figures_given(figures)}{subject}{tail}.")
+    premise = false_premise(draft.asked, cited, knowledge)
     if premise and not parts:  # one correction first: a figure note already says what they report
         about = f" about {', '.join(premise.subject)}" if premise.subject else ""
         nothing = ", ".join(f"'{w}'" for w in premise.said)
         parts.append(f"{NOTE_PREFIX}support the question's premise (they say nothing of {nothing}); "
                      f"what they say{about} is below [{next(n for n in cited[0].markers if n in draft.valid)}].")
-    for claim in false_claims(draft.question, knowledge):
+    for claim in false_claims(draft.asked, knowledge):
         line = f" as {claim.line}-line therapy" if claim.line else ""
         drugs = " or ".join(knowledge.lexicon.label(d) for d in claim.drugs)
         parts.append(f"{NOTE_PREFIX}support that {drugs} is {'not ' if claim.negated else ''}indicated{line}; "
                      "what they say is below.")
     return " ".join(parts)
+
+
+def _figures_given(figures: list[Figure]) -> str:
+    """How a note names the question's unsupported figures: never by their value. A figure the sources do not
+    give for the subject must not appear in an answer, even inside its correction (and a message carrying an
+    instruction may be dictating it)."""
+    return "the figure the message gives" if len(figures) == 1 else "the figures the message gives"
 
 
 def _entities(text: str, knowledge: GuardKnowledge) -> set:
@@ -127,7 +133,7 @@ def _reported_figures(draft: GuardDraft, cited: list[GuardStatement], false: lis
                       knowledge: GuardKnowledge) -> list[str]:
     """The answer's own figures of the same kind, preferring statements about what the question names."""
     units = {f.unit for f in false}
-    asked = _entities(draft.question, knowledge)
+    asked = _entities(draft.asked, knowledge)
     about = [s for s in cited if asked & _entities(s.content, knowledge)]
     out: dict[str, None] = {}
     for s in about or cited:

@@ -14,7 +14,6 @@ from __future__ import annotations
 import re
 
 from bot.guard.claims import asks_dose, dose_facts, drug_mentions
-from bot.guard.instructions import strip_instructions
 from bot.guard.knowledge import GuardKnowledge
 from bot.guard.models import GuardDraft, GuardRail, GuardStatement, RailOutcome, allow, repair
 from bot.guard.parse import NOTE_PREFIX, short
@@ -32,14 +31,14 @@ _ELIGIBILITY = whole_words(load_lexicon().eligibility_cues) if load_lexicon().el
 
 
 def check(draft: GuardDraft, knowledge: GuardKnowledge) -> RailOutcome:
-    subject = subject_of(knowledge.spelled(strip_instructions(draft.question) or draft.question), draft.context,
+    subject = subject_of(knowledge.spelled(draft.asked), draft.context,
                          knowledge.lexicon, knowledge.coverage)
     if subject.uncovered:
         return (_partly_covered(draft, subject, knowledge) or _risk_categories(draft, subject, knowledge)
                 or _uncovered(draft, subject, knowledge))
     if not subject.drugs or draft.rules_route or draft.response.status == "needs_information":
         return allow(NAME, "the answer is about what the question asks" if subject.drugs else "no subject to compare")
-    dose_question = bool(asks_dose(draft.question))
+    dose_question = bool(asks_dose(draft.asked))
     off = [s for s in draft.claims() if _about_other_drugs(s, subject, dose_question, knowledge)]
     if not off:
         return allow(NAME, f"every statement is about {_labels(subject, knowledge)} or names no other drug")
@@ -75,7 +74,7 @@ def _partly_covered(draft: GuardDraft, subject: Subject, knowledge: GuardKnowled
         return None
     # A dose question, or one naming a covered drug only as the patient's treatment ("<uncovered> for my patient
     # on <drug>?"), asks about the uncovered drug: another drug's evidence is never its answer.
-    if asks_dose(draft.question) or not _COORDINATED.search(draft.question):
+    if asks_dose(draft.asked) or not _COORDINATED.search(draft.asked):
         return None
     off = {s.index for s in draft.claims() if not _names_any(s, covered, knowledge)}
     if not [s for s in draft.claims() if s.index not in off]:
@@ -93,7 +92,7 @@ def _risk_categories(draft: GuardDraft, subject: Subject, knowledge: GuardKnowle
     would a high-risk patient?"): the statements giving the categories they cover stay (its `criteria_concepts`),
     after a note that they do not cover it. None: a dose question (never a lower-risk dose for it), no eligibility
     wording, anything else uncovered, or no such statement (then the question is refused)."""
-    question, lexicon = strip_instructions(draft.question) or draft.question, knowledge.lexicon
+    question, lexicon = draft.asked, knowledge.lexicon
     groups = [e for e in lexicon.outside_named(question) if e.label in subject.uncovered and e.criteria_concepts]
     if len(groups) != len(subject.uncovered) or not draft.needs_citations or draft.rules_route or asks_dose(question) \
             or _ELIGIBILITY is None or not _ELIGIBILITY.search(question):
