@@ -7,8 +7,16 @@ Patterns only; therapies.py decides which drug each cue belongs to.
 from __future__ import annotations
 
 import re
+from functools import cache
 
+from corpus.lexicon import load_lexicon
 from corpus.text import NUMBER_WORD
+
+
+@cache
+def lexicon_cue(role: str) -> str:
+    """The lexicon's `fact_cues` words for ``role`` as one regex alternation (a group, no anchors)."""
+    return "(?:" + "|".join(load_lexicon().fact_cues[role]) + ")"
 
 # Words that put the next drug in the question ("can she get", "eligible for").
 ASKED = re.compile(
@@ -78,6 +86,16 @@ RESPONSES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
                        r"\bwith\s+(?:a\s+|good\s+|ongoing\s+)?response\b"),
     )
 )
+# "Tolerating it well": not a response, but it denies intolerance of the same drug (therapies.py asks).
+TOLERATING = "tolerating"
+
+
+@cache
+def responses() -> tuple[tuple[str, re.Pattern[str]], ...]:
+    """RESPONSES, then tolerating (the lexicon's `tolerating`), ranked last: any stated response outranks it."""
+    return (*RESPONSES, (TOLERATING, re.compile(rf"(?<!\w){lexicon_cue('tolerating')}(?!\w)", re.IGNORECASE)))
+
+
 # A response cue right after these is denied ("did not fail", "never lost response", "not intolerant").
 NEGATED_CUE = re.compile(
     r"(?:\b(?:did|does|do|has|have|had|is|was|were|are)(?:n't|\s+not)|\bnever|\bnot|\bno\s+sign\s+of|\bwithout)"
@@ -152,13 +170,20 @@ WEEKS_BEFORE = re.compile(
 )
 WEEKS_AFTER = re.compile(
     r"^\s*\)?\s*(?:[\d,.]+\s*k?\s*(?:units|U|IU|mcg|µg|ug|mg/kg|mg)?\s*"
-    r"(?:/\s*wk|weekly|q\.?\s*\d+\s*(?:weeks?|wks?|w|days?|d)\b|q\s*\w+|every\s+\w+\s+(?:weeks?|days?))?"
+    r"(?:/\s*(?:wk|week|w|day|d)\b|weekly|daily|q\.?\s*\d+\s*(?:weeks?|wks?|w|days?|d)\b|q\s*\w+|"
+    r"every\s+\w+\s+(?:weeks?|days?))?"
     r"(?=\s*(?:x|×|for|over|during)\b)\s*)?"
     r"(?:therapy|treatment)?\s*(?:\(\s*|(?:[a-z-]+\s+){0,3}?(?:for|over|during|after|lasted|lasting|at)\s+|x\s*|×\s*)?"
     rf"(?P<num>\d+|{NUMBER_WORD})\s*-?\s*(?P<period>weeks?|wks?|wk|w|months?|mos?)(?![\w])"
     r"(?!\s+(?:of|on)\b)",  # "... after 8 weeks of epoetin" describes the next drug
     re.IGNORECASE,
 )
+@cache
+def week_now() -> re.Pattern[str]:
+    """ "Luspatercept ..., now at week 15": a running course's week so far (the lexicon's `week_now`)."""
+    return re.compile(rf"(?<!\w){lexicon_cue('week_now')}\s+(?P<num>\d+)(?P<period>)(?!\w)", re.IGNORECASE)
+
+
 # A therapy's fragment shown back is cut at these.
 FRAGMENT_BREAK = re.compile(r",\s|\s(?:and|but)\s", re.IGNORECASE)
 

@@ -98,7 +98,7 @@ def _cue_target(draft: Draft, mentions: list[DrugMention], start: int, end: int)
 
 def _assign_responses(draft: Draft, mentions: list[DrugMention]) -> None:
     claimed: list[tuple[int, int]] = []
-    for rank, (response, pattern) in enumerate(cues.RESPONSES):
+    for rank, (response, pattern) in enumerate(cues.responses()):
         for cue in pattern.finditer(draft.text):
             if any(cue.start() < e and cue.end() > s for s, e in claimed):
                 continue  # "no longer responding" is a loss, not also a response
@@ -148,7 +148,8 @@ def _assign_weeks(draft: Draft, mentions: list[DrugMention]) -> None:
     for i, mention in enumerate(mentions):
         left, right = _neighbour_limits(draft, mentions, i)
         duration = (cues.WEEKS_BEFORE.search(text[left:mention.start]) or cues.WEEKS_AFTER.match(
-            text[mention.end:right]) or cues.WEEKS_AGO.match(text[mention.end:right]))
+            text[mention.end:right]) or cues.WEEKS_AGO.match(text[mention.end:right])
+                    or cues.week_now().search(text[mention.end:right]))
         if not duration:
             continue
         amount = int(parse_number_as_written(duration.group("num")))

@@ -62,7 +62,13 @@ def _add_course(draft: Draft, entry: dict[str, Any], mention: DrugMention) -> No
         entry["weeks"] = mention.weeks
         if mention.weeks_note:
             draft.note(mention.weeks_note)
-    if mention.response and entry.get("response") not in (None, mention.response):
+    if mention.response == cues.TOLERATING:
+        # "intolerant of X; tolerating X well": a contradiction, asked; tolerating alone states no response
+        entry["conflict"] = entry.get("conflict") or entry.get("response") == "intolerant"
+        entry["tolerated"] = True
+    elif mention.response == "intolerant" and entry.get("tolerated"):
+        entry["conflict"] = True
+    elif mention.response and entry.get("response") not in (None, mention.response):
         entry["conflict"] = True  # "X: responding. X: no response." -- asked, not guessed
     elif mention.response:
         entry["response"] = mention.response
@@ -102,6 +108,8 @@ def _therapies(draft: Draft, mentions: list[DrugMention]) -> list[dict[str, Any]
     for agent, agent_ranges in ranges.items():
         draft.spans[f"therapies.{agent}"] = " | ".join(
             squash(draft.text[start:end]).strip(" ,") for start, end in _union(agent_ranges))
+    for entry in entries.values():
+        entry.pop("tolerated", None)
     for agent in [a for a, entry in entries.items() if entry.pop("conflict", False)]:
         del entries[agent]
         draft.unresolved.append("therapies")

@@ -1,0 +1,95 @@
+"""Issue #12 classes of fact reading, each on wordings that are not in eval/cases: transfusion counts
+(listed, repeated, zero, rate first, non-red-cell products), course weeks after a dose, a running
+course's week, and tolerance that contradicts intolerance."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.eligibility.reader import extract_facts
+
+UNITS = "rbc_units_last_8_weeks"
+
+
+@pytest.mark.parametrize(
+    "text, units",
+    [
+        # counts listed under one window are summed
+        ("She got 1 unit in week 2, 2 units in week 4 and 1 unit in week 7 of the past 8 weeks.", 4),
+        ("3 units on day 5 and 3 units on day 40 over the last 8 weeks.", 6),
+        # a product that is not red cells is left out of the sum
+        ("4 units of pRBC plus 6 units of platelets over the last 8 weeks.", 4),
+        ("1 unit of RBC and 2 units of FFP within the past 8 weeks.", 1),
+        # a count repeated on each occasion
+        ("3 units at each of 2 visits in the past 8 weeks.", 6),
+        ("Given 1 unit on each of four occasions during the last 8 weeks.", 4),
+        # the rate first, the count after
+        ("Every 4 weeks, transfusions of 3 units.", 6),
+        ("weekly RBC transfusions of one unit", 8),
+        # zero over a window of at least 8 weeks
+        ("Transfused 8 units last spring; zero units over the past 12 weeks.", 0),
+        ("Needed 4 units in 2023, none in the past 8 weeks.", 0),
+    ],
+)
+def test_transfusion_counts_read_over_the_window(text, units):
+    assert extract_facts(text).facts.get(UNITS) == units
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2 units of platelets and 1 unit of FFP in the last 8 weeks.",  # no red cells at all
+        "3 units at 2 separate visits over the past 8 weeks.",  # 3 in all, or 3 at each? not said
+        "No response to epoetin; none in the last 8 weeks.",  # "none" of what? no count named
+        "Received 4 units before, none in the last 4 weeks.",  # a window shorter than the criteria's
+    ],
+)
+def test_a_count_the_text_does_not_fix_is_not_recorded(text):
+    assert UNITS not in extract_facts(text).facts
+
+
+def test_platelets_are_named_as_not_counted():
+    notes = extract_facts("4 units of pRBC plus 6 units of platelets over the last 8 weeks.").notes
+    assert any("6 units of platelets" in note and "not red cells" in note for note in notes)
+
+
+@pytest.mark.parametrize(
+    "text, course",
+    [
+        ("Lenalidomide 5 mg/day for 20 weeks, no response.", {"agent": "lenalidomide", "weeks": 20, "response": "none"}),
+        ("Darbepoetin 500 mcg/week for 10 weeks without response.",
+         {"agent": "darbepoetin_alfa", "weeks": 10, "response": "none"}),
+        ("Epoetin alfa 40,000 IU weekly for 9 weeks.", {"agent": "epoetin_alfa", "weeks": 9}),
+        ("Darbepoetin 300 mcg q2w, currently in week 10, no response.",
+         {"agent": "darbepoetin_alfa", "weeks": 10, "response": "none"}),
+        ("Imetelstat 7.5 mg/kg q4w - now at week 20 and responding.",
+         {"agent": "imetelstat", "weeks": 20, "response": "responding"}),
+    ],
+)
+def test_course_weeks_after_a_dose_or_the_week_it_is_in(text, course):
+    assert extract_facts(text).facts["therapies"] == [course]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Tolerating luspatercept fine, but intolerant of luspatercept per the pharmacy note.",
+        "Imetelstat: not tolerated. Imetelstat well tolerated per clinic.",
+    ],
+)
+def test_tolerating_and_intolerant_of_one_drug_is_asked(text):
+    extracted = extract_facts(text)
+    assert "therapies" not in extracted.facts
+    assert "therapies" in extracted.unresolved
+
+
+@pytest.mark.parametrize(
+    "text, therapies",
+    [
+        ("Luspatercept well tolerated, responding.", [{"agent": "luspatercept", "response": "responding"}]),
+        ("Could not tolerate darbepoetin; now tolerating epoetin alfa well.",
+         [{"agent": "darbepoetin_alfa", "response": "intolerant"}, {"agent": "epoetin_alfa"}]),
+    ],
+)
+def test_tolerating_alone_states_no_response(text, therapies):
+    assert extract_facts(text).facts["therapies"] == therapies
