@@ -93,3 +93,46 @@ def test_tolerating_and_intolerant_of_one_drug_is_asked(text):
 )
 def test_tolerating_alone_states_no_response(text, therapies):
     assert extract_facts(text).facts["therapies"] == therapies
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("IPSS-R not low but intermediate.", {"ipss_r": "intermediate"}),
+        ("R-IPSS: not very low, it's low", {"ipss_r": "low"}),
+        ("IPSS not int-2, it is int-1", {"ipss": "int1"}),
+        ("IPSS-R is not high.", {}),  # only denied: nothing stated
+    ],
+)
+def test_a_denied_risk_category_gives_way_to_the_one_stated_after_it(text, expected):
+    assert extract_facts(text).facts == expected
+
+
+@pytest.mark.parametrize(
+    "text, age",
+    [
+        ("She was 70 at diagnosis; turned 74 this year.", 74),
+        ("He turned 80 last week.", 80),
+    ],
+)
+def test_the_latest_age_wins(text, age):
+    assert extract_facts(text).facts["age_years"] == age
+
+
+def test_a_future_birthday_is_not_the_age():
+    assert "age_years" not in extract_facts("Turns 75 next month.").facts
+
+
+@pytest.mark.parametrize(
+    "text, facts",
+    [
+        ("Iron stain: RS none.", {"ring_sideroblasts_pct": 0}),
+        ("no RS identified; blasts 2%", {"ring_sideroblasts_pct": 0, "bone_marrow_blasts_pct": 2}),
+        ("Ring sideroblasts absent.", {"ring_sideroblasts_pct": 0}),
+        ("No RS reported yet.", {}),  # not done is not none seen
+        ("RS: none documented.", {}),
+        ("No RS percentage available.", {}),
+    ],
+)
+def test_ring_sideroblasts_reported_absent_read_as_zero(text, facts):
+    assert extract_facts(text).facts == facts

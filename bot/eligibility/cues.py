@@ -211,7 +211,7 @@ IRON_REPLETE = re.compile(
 # --------------------------------------------------------------------------- #
 
 CURRENT = re.compile(
-    r"\b(?:now|today|currently|current|latest|most\s+recent(?:ly)?|recent|this\s+(?:week|morning|month|visit)|"
+    r"\b(?:now|today|currently|current|latest|most\s+recent(?:ly)?|recent|this\s+(?:week|morning|month|visit|year)|"
     r"repeat(?:ed)?|presently|at\s+present|nowadays)\b",
     re.IGNORECASE,
 )

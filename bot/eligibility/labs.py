@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+from functools import cache
 
+from bot.eligibility.cues import lexicon_cue
 from bot.eligibility.draft import Draft, fragment
 from bot.eligibility.values import COMPARATOR, LINK, PERCENT, VALUE, bound_alternatives, bounded_value
 from corpus.text import NUMBER, format_number, parse_number_as_written
@@ -92,6 +94,25 @@ def extract_percentages_value_first(draft: Draft) -> None:
     for name, display, _, value_first in _PERCENT_FIELDS:
         for match in value_first.finditer(draft.text):
             _record_percent(draft, name, display, match)
+    _read_absent_ring_sideroblasts(draft)
+
+
+@cache
+def _ring_sideroblasts_absent() -> re.Pattern[str]:
+    """ "No ring sideroblasts seen on the iron stain", "RS: none", "ring sideroblasts absent" (the lexicon's cues)."""
+    seen = lexicon_cue("not_seen")
+    return re.compile(
+        rf"(?<![\w-])(?:no|zero)\s+{_RS_LABEL}(?:\s+(?:were|was|are|is))?(?:\s+{seen}(?!\w)|\s*(?=[.;,]|$)|"
+        rf"\s+(?=on\s+(?:the\s+)?iron\s+stain))"
+        rf"|(?<![\w-]){_RS_LABEL}\s*(?::|\b(?:were|was|are|is)\b)?\s*{lexicon_cue('absent')}(?!\w)"
+        rf"(?!\s+{lexicon_cue('not_stated')}(?!\w))",  # "RS: none documented" is a value not given
+        re.IGNORECASE,
+    )
+
+
+def _read_absent_ring_sideroblasts(draft: Draft) -> None:
+    for match in _ring_sideroblasts_absent().finditer(draft.text):
+        draft.record("ring_sideroblasts_pct", 0, match, note=f"'{fragment(match)}' read as ring sideroblasts 0%.")
 
 
 # --------------------------------------------------------------------------- #

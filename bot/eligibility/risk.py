@@ -15,6 +15,10 @@ _AGE_PATTERNS = (
     re.compile(r"\bage[d]?\s*(?:[:=]|\bof\b|\bis\b)?\s*(?P<num>\d{1,3})\b", re.IGNORECASE),
     re.compile(r"\b(?P<num>\d{1,3})\s+years\s+of\s+age\b", re.IGNORECASE),
     re.compile(r"(?<![\w.,-])(?P<num>\d{2,3})\s?(?:M|F|yo\s?[MF])(?![\w])"),  # "74M", "81F": age and sex
+    re.compile(r"\bturned\s+(?P<num>\d{2,3})(?![\d.,%/])", re.IGNORECASE),  # "turned 73 this year"
+    # an age at an event, said of the patient: "Was 69 when first transfused", "she was 70 at diagnosis"
+    re.compile(r"(?:^|[.;]\s*|\b(?:she|he|patient|pt)\s+)was\s+(?P<num>\d{2,3})\s+(?:when|at\s+diagnosis)\b",
+               re.IGNORECASE),
 )
 
 
@@ -46,6 +50,9 @@ _IPSS_CATEGORY = (
 _LABEL_TO_CATEGORY = (
     r"\s*(?:risk\s*)?(?:category|group|class|stratum)?\s*(?:[:=]|\bis\b|\bwas\b|\bof\b|-)?\s*"
     r"(?:(?:actually|really|now|in fact)\s+)?(?:\(\s*)?"  # corrections: "the IPSS-R is actually high"
+    # a category denied, then the one that holds: "IPSS-R is not high - it is low", "not low but intermediate"
+    r"(?:not\s+(?:very[- ]?)?\w+(?:-\w+)?\s*(?:[-–—,;:]|\bbut\b)\s*(?:(?:it|this|that)(?:\s+is|\s+was|'s)\s+|"
+    r"(?:rather|actually|instead)\s+)*)?"
     r"(?:(?:score\s*)?\d+(?:\.\d+)?\s*[,(]?\s*)?"  # a score before the category word: "R-IPSS 2.5 low"
 )
 _CATEGORY_TO_LABEL = r"(?:[- ]risk)?\s*(?:\(|\bby\b|\bper\b|\bon\b|according\s+to|using)?\s*(?:the\s+)?"
