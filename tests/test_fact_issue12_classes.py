@@ -136,3 +136,39 @@ def test_a_future_birthday_is_not_the_age():
 )
 def test_ring_sideroblasts_reported_absent_read_as_zero(text, facts):
     assert extract_facts(text).facts == facts
+
+
+@pytest.mark.parametrize(
+    "text, therapies",
+    [
+        ("Darbepoetin, then EPO, both without response.",
+         [{"agent": "darbepoetin_alfa", "response": "none"}, {"agent": "epoetin_alfa", "response": "none"}]),
+        ("No response to erythropoietin and Aranesp.",
+         [{"agent": "epoetin_alfa", "response": "none"}, {"agent": "darbepoetin_alfa", "response": "none"}]),
+        # a class name naming the member beside it is that member, not another course
+        ("Prior ESA (darbepoetin) x 12 weeks, no response.", [{"agent": "darbepoetin_alfa", "weeks": 12, "response": "none"}]),
+    ],
+)
+def test_a_class_name_listed_beside_a_member_is_the_other_member(text, therapies):
+    assert extract_facts(text).facts["therapies"] == therapies
+
+
+def test_a_member_offered_as_an_alternative_to_its_class_name_is_asked_not_recorded():
+    extracted = extract_facts("Failed EPO or Aranesp for 10 weeks, the records are unclear.")
+    assert "therapies" not in extracted.facts
+    [assumption] = extracted.assumptions
+    assert assumption.assumed == {"agent": "epoetin_alfa", "weeks": 10, "response": "none"}
+    assert assumption.alternatives == [{"agent": "darbepoetin_alfa", "weeks": 10, "response": "none"}]
+
+
+@pytest.mark.parametrize(
+    "text, agent",
+    [
+        ("Since initiating darbepoetin she has had no transfusions.", "darbepoetin_alfa"),
+        ("No transfusions since starting on imetelstat.", "imetelstat"),
+    ],
+)
+def test_since_starting_a_drug_is_a_course_not_a_request(text, agent):
+    extracted = extract_facts(text)
+    assert [t["agent"] for t in extracted.facts["therapies"]] == [agent]
+    assert extracted.drugs == []

@@ -21,7 +21,7 @@ def lexicon_cue(role: str) -> str:
 # Words that put the next drug in the question ("can she get", "eligible for").
 ASKED = re.compile(
     r"\b(?:eligib\w*|qualif\w*|candidate|approv\w*|authori[sz]\w*|cover(?:ed|age)?|"
-    r"(?<!before\s)start|(?<!before\s)starting|initiat\w*|"
+    r"(?<!before\s)(?<!since\s)start|(?<!before\s)(?<!since\s)starting|(?<!since\s)initiat\w*|"
     r"begin(?:ning)?|get|getting|receive|give|giving|prescrib\w*|try|switch(?:ing)?\s+(?:\w+\s+)?to|"
     r"mov(?:e|ing)\s+(?:\w+\s+)?to|escalat\w*\s+to|add|adding|consider(?:ing)?|recommend\w*|order(?:ing)?|for|"
     r"(?:put|start|begin|initiate|switch|move|change|go|be)\s+(?:\w+\s+){0,2}on|about|is|are|would|should|have)\b",
@@ -32,7 +32,8 @@ HISTORY = re.compile(
     r"\b(?:fail\w*|after|following|post|s/p|status\s+post|prior|previous(?:ly)?|history\s+of|hx\s+of|"
     r"received|receiving|was\s+on|been\s+on|on|treated\s+with|had|tried|took|taking|started|exposure\s+to|"
     r"exposed\s+to|refractory|resistant|intoleran\w*|lost|loss|relapsed?|progressed|responded|"
-    r"weeks?|wks?|months?|course|despite|currently\s+on)\b",
+    r"weeks?|wks?|months?|course|despite|currently\s+on|"
+    r"since\s+(?:start(?:ing|ed)?|beginning|initiat\w*)(?:\s+on)?)\b",
     re.IGNORECASE,
 )
 
@@ -154,6 +155,11 @@ FORWARD_FILLER = re.compile(
     r"standard[- ]dose|high[- ]dose|dose|x|×)\b)*$",
     re.IGNORECASE,
 )
+# Drugs listed as two courses, not alternatives ("failed epo and darbe", but not "epo or darbe").
+BOTH = re.compile(r"^\s*(?:,|&|\band\b|\bplus\b|\bthen\b|followed\s+by|,\s*(?:and|then)\b|\band\s+then\b)\s*$",
+                  re.IGNORECASE)
+# Drugs offered as alternatives for one course ("EPO or darbe"; "/" often means "i.e." in notes).
+EITHER = re.compile(r"^\s*,?\s*\bor\b\s*$", re.IGNORECASE)
 ONLY_SPACE_OR_HYPHEN = re.compile(r"[\s-]*")  # "ESA-refractory", "ESA failure"
 # Drugs listed together share a role ("failed epoetin and darbepoetin", "luspatercept or imetelstat").
 CONJUNCTION = re.compile(r"^\s*(?:,|/|&|\band\b|\bor\b|\bthen\b|\bplus\b|followed\s+by|,\s*(?:and|or|then)\b)\s*$",
