@@ -172,3 +172,30 @@ def test_since_starting_a_drug_is_a_course_not_a_request(text, agent):
     extracted = extract_facts(text)
     assert [t["agent"] for t in extracted.facts["therapies"]] == [agent]
     assert extracted.drugs == []
+
+
+@pytest.mark.parametrize(
+    "text, facts",
+    [
+        ("sEPO 420 U/L (2023), 610 U/L (2025).", {"serum_epo": {"value": 610, "unit": "U/L"}}),
+        ("Hb 9.1 g/dL in 03/2025 and 8.0 g/dL in 11/2024.", {"hemoglobin": {"value": 9.1, "unit": "g/dL"}}),
+        ("In 2023 sEPO was 620 U/L; in 2025 it is 150 U/L.", {"serum_epo": {"value": 150, "unit": "U/L"}}),
+        ("RS 12% (Mar 2024); RS 20% (Jan 2024).", {"ring_sideroblasts_pct": 12}),
+    ],
+)
+def test_of_two_dated_values_the_latest_wins(text, facts):
+    assert extract_facts(text).facts == facts
+
+
+@pytest.mark.parametrize(
+    "text, field",
+    [
+        ("Hb 7.9 g/dL in January, 8.8 g/dL in March.", "hemoglobin"),  # no year: the order is not certain
+        ("sEPO 300 U/L and 450 U/L, both in 2024.", "serum_epo"),  # one date for both
+        ("Hb 8.0 g/dL (2024), Hb 9.0 g/dL.", "hemoglobin"),  # one undated
+    ],
+)
+def test_values_the_dates_do_not_order_are_asked(text, field):
+    extracted = extract_facts(text)
+    assert field not in extracted.facts
+    assert field in extracted.unresolved
