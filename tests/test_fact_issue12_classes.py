@@ -199,3 +199,18 @@ def test_values_the_dates_do_not_order_are_asked(text, field):
     extracted = extract_facts(text)
     assert field not in extracted.facts
     assert field in extracted.unresolved
+
+
+@pytest.mark.parametrize(
+    "text, facts",
+    [
+        ("RS 16%, I mean 6%.", {"ring_sideroblasts_pct": 6}),
+        ("Blasts 3%, actually 6%.", {"bone_marrow_blasts_pct": 6}),
+        ("sEPO 450 U/L, correction: 540.", {"serum_epo": {"value": 540, "unit": "U/L"}}),
+        ("Hb 8.2 g/dL - sorry, 9.2 g/dL.", {"hemoglobin": {"value": 9.2, "unit": "g/dL"}}),
+        ("4 units in the last 8 weeks, correction, 6 units in the last 8 weeks.", {"rbc_units_last_8_weeks": 6}),
+        ("72 yo, actually 73.", {"age_years": 73}),
+    ],
+)
+def test_a_value_corrected_in_the_same_message_is_the_corrected_one(text, facts):
+    assert extract_facts(text).facts == facts

@@ -5,7 +5,9 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
 
+from bot.eligibility.cues import lexicon_cue
 from bot.eligibility.draft import Draft, fragment
 from corpus.text import format_number
 
@@ -22,8 +24,11 @@ _AGE_PATTERNS = (
 )
 
 
-# "age 71 at diagnosis, now 74": the age today.
-_AGE_NOW = re.compile(r"[^.;\d]{0,30}?\bnow\s+(?:aged?\s+)?(?P<num>\d{2,3})\b(?!\s*(?:%|[a-zA-Z/]))", re.IGNORECASE)
+@cache
+def _age_now() -> re.Pattern[str]:
+    """ "age 71 at diagnosis, now 74": the age today; "Age 70, sorry 71": the age corrected."""
+    return re.compile(rf"[^.;\d]{{0,30}}?(?:\bnow|(?<!\w){lexicon_cue('corrections')}),?\s+(?:aged?\s+)?"
+                      r"(?P<num>\d{2,3})\b(?!\s*(?:%|[a-zA-Z/]))", re.IGNORECASE)
 
 
 def extract_age(draft: Draft) -> None:
@@ -33,7 +38,7 @@ def extract_age(draft: Draft) -> None:
         for match in pattern.finditer(draft.text):
             age = int(match.group("num"))
             if 0 < age < draft.reading.max_age_years and draft.record("age_years", age, match):
-                later = _AGE_NOW.match(draft.text, match.end())
+                later = _age_now().match(draft.text, match.end())
                 if later and 0 < int(later.group("num")) < draft.reading.max_age_years:
                     draft.state("age_years", int(later.group("num")), later.start("num"), later.end("num"),
                                 f"now {later.group('num')}")

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.eligibility import cues
+from bot.eligibility.cues import lexicon_cue
 
 # A statement's own words run back to, and on to, the nearest of these.
 _SEPARATOR = re.compile(r"[,;(){}\[\]]|\.(?!\d)|\s-\s|\bbut\b|\bwhile\b", re.IGNORECASE)
@@ -102,6 +103,13 @@ def _latest_dated(text: str, statements: list[Statement]) -> int | None:
     return max(range(len(dates)), key=lambda i: dates[i])
 
 
+def _corrected(text: str, statements: list[Statement]) -> int | None:
+    """The last statement a correction introduces ("Hb 8.2 g/dL - sorry, 9.2 g/dL")."""
+    cue = re.compile(rf"(?<!\w){lexicon_cue('corrections')}(?!\w)", re.IGNORECASE)
+    corrected = [i for i in range(1, len(statements)) if cue.search(text, statements[i - 1].end, statements[i].end)]
+    return corrected[-1] if corrected else None
+
+
 def _single(indices: list[int]) -> int | None:
     return indices[0] if len(indices) == 1 else None
 
@@ -109,10 +117,13 @@ def _single(indices: list[int]) -> int | None:
 def current_index(text: str, statements: list[Statement]) -> int | None:
     """The statement the text marks as current; None when it does not say.
 
-    One statement marked current ("now", "today", "latest") and not past wins; else, when each
-    statement carries its own date, the latest; else, when every other statement is marked past ("last year", "at diagnosis"), the one
-    left wins; a change stated as "from A to B" ends at B.
+    A correction ("sorry", "I mean") wins; else one statement marked current ("now", "today",
+    "latest") and not past; else, when each statement carries its own date, the latest; else,
+    when every other statement is marked past ("last year", "at diagnosis"), the one left; a
+    change stated as "from A to B" ends at B.
     """
+    if (found := _corrected(text, statements)) is not None:
+        return found
     words = [_own_words(text, statements, i) for i in range(len(statements))]
     current = [i for i, w in enumerate(words) if cues.CURRENT.search(w) and not cues.PAST.search(w)]
     if (found := _single(current)) is not None:
