@@ -214,3 +214,23 @@ def test_values_the_dates_do_not_order_are_asked(text, field):
 )
 def test_a_value_corrected_in_the_same_message_is_the_corrected_one(text, facts):
     assert extract_facts(text).facts == facts
+
+
+@pytest.mark.parametrize(
+    "text, drugs, facts",
+    [
+        # never given: no drug asked about, and every ESA denied is ESA-naive
+        ("Neither epoetin nor darbepoetin was tried.", [], {"therapies": []}),
+        ("Can she get luspatercept? Neither epoetin nor darbepoetin was tried.", ["luspatercept"], {"therapies": []}),
+        ("Neither lenalidomide nor an HMA.", [], {}),
+        # given, and the outcome stated for the list
+        ("Neither epoetin alfa nor lenalidomide helped.", [],
+         {"therapies": [{"agent": "epoetin_alfa", "response": "none"}, {"agent": "lenalidomide", "response": "none"}]}),
+        ("Neither darbepoetin nor luspatercept worked; can she get imetelstat?", ["imetelstat"],
+         {"therapies": [{"agent": "darbepoetin_alfa", "response": "none"}, {"agent": "luspatercept", "response": "none"}]}),
+    ],
+)
+def test_neither_nor_negates_the_list_unless_an_outcome_follows(text, drugs, facts):
+    extracted = extract_facts(text)
+    assert extracted.drugs == drugs
+    assert extracted.facts == facts

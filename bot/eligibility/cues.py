@@ -87,6 +87,18 @@ RESPONSES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
                        r"\bwith\s+(?:a\s+|good\s+|ongoing\s+)?response\b"),
     )
 )
+@cache
+def neither_before() -> re.Pattern[str]:
+    """ "Neither <drug> ...": the start of a negated list (the lexicon's `neither`)."""
+    return re.compile(rf"(?<!\w){lexicon_cue('neither')}\s+(?:an?\s+|any\s+|the\s+)?$", re.IGNORECASE)
+
+
+@cache
+def outcome_verb() -> re.Pattern[str]:
+    """ "... nor Y helped": the list names courses given, with their outcome (the lexicon's `outcome_verbs`)."""
+    return re.compile(rf"(?<!\w){lexicon_cue('outcome_verbs')}(?!\w)", re.IGNORECASE)
+
+
 # "Tolerating it well": not a response, but it denies intolerance of the same drug (therapies.py asks).
 TOLERATING = "tolerating"
 

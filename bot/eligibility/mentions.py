@@ -176,6 +176,12 @@ def _classify(draft: Draft, mentions: list[DrugMention]) -> None:
         if cues.NEGATED_AFTER.match(text[mention.end:]) and cues.NOT_NAIVE_BEFORE.search(left):
             mention.role = "history"  # "not ESA-naive": exposed
             continue
+        if cues.neither_before().search(left):
+            # "neither X nor Y was tried": never given; "neither X nor Y helped": both given, both failed
+            given = cues.outcome_verb().search(text, mention.end, clause_bounds(draft, mention.start, mention.end)[1])
+            mention.role = "history" if given else "negated"
+            mention.response = mention.response or ("none" if given else None)
+            continue
         if cues.NEGATED_BEFORE.search(left) or cues.NEGATED_AFTER.match(text[mention.end:]):
             mention.role = "negated"
             continue

@@ -213,8 +213,10 @@ def extract_drugs_and_therapies(draft: Draft) -> list[str]:
     mentions = read_mentions(draft)
     asked = _asked_drugs(draft, mentions)
     entries = _therapies(draft, mentions)
-    esa_naive = next((m for m in mentions if m.role == "negated" and m.class_id == ESA_CLASS
-                      and not cues.NOW_AFTER.match(draft.text[m.end:])), None)
+    never = [m for m in mentions if m.role == "negated" and not cues.NOW_AFTER.match(draft.text[m.end:])]
+    esa_naive = next((m for m in never if m.class_id == ESA_CLASS), None)
+    if esa_naive is None and esa_agents() <= {m.agent for m in never if m.class_id is None}:
+        esa_naive = never[0]  # "neither epoetin nor darbepoetin was tried": every ESA named and denied
     nothing_before = cues.NOTHING_BEFORE.search(draft.text)
     if esa_naive:  # "ESA-naive": no ESA course, whatever else was said
         entries = [e for e in entries if e["agent"] not in esa_agents()]
