@@ -173,6 +173,12 @@ class Lexicon(EntityFinder, BaseModel):
         "drug's trials the sources name, so the evidence it rests on is quoted too.",
     )
 
+    fact_cues: dict[str, list[str]] = Field(
+        default_factory=dict,
+        description="Words the patient-fact reader (bot/eligibility) reads by role: regexes, one list per role.",
+    )
+
+    _fact_cue_patterns = field_validator("fact_cues")(lambda cls, v: {k: valid_patterns(p) for k, p in v.items()})
     _cue_patterns = field_validator(
         "contrast_cues", "aside_cues", "broad_cues", "approval_cues", "source_cues", "trial_cues", "option_cues",
         "renewal_cues", "eligibility_cues", "basis_cues", "overview_cues", "validity_cues", "dose_amount_cues",

@@ -7,13 +7,21 @@ Patterns only; therapies.py decides which drug each cue belongs to.
 from __future__ import annotations
 
 import re
+from functools import cache
 
+from corpus.lexicon import load_lexicon
 from corpus.text import NUMBER_WORD
+
+
+@cache
+def lexicon_cue(role: str) -> str:
+    """The lexicon's `fact_cues` words for ``role`` as one regex alternation (a group, no anchors)."""
+    return "(?:" + "|".join(load_lexicon().fact_cues[role]) + ")"
 
 # Words that put the next drug in the question ("can she get", "eligible for").
 ASKED = re.compile(
     r"\b(?:eligib\w*|qualif\w*|candidate|approv\w*|authori[sz]\w*|cover(?:ed|age)?|"
-    r"(?<!before\s)start|(?<!before\s)starting|initiat\w*|"
+    r"(?<!before\s)(?<!since\s)start|(?<!before\s)(?<!since\s)starting|(?<!since\s)initiat\w*|"
     r"begin(?:ning)?|get|getting|receive|give|giving|prescrib\w*|try|switch(?:ing)?\s+(?:\w+\s+)?to|"
     r"mov(?:e|ing)\s+(?:\w+\s+)?to|escalat\w*\s+to|add|adding|consider(?:ing)?|recommend\w*|order(?:ing)?|for|"
     r"(?:put|start|begin|initiate|switch|move|change|go|be)\s+(?:\w+\s+){0,2}on|about|is|are|would|should|have)\b",
@@ -24,7 +32,8 @@ HISTORY = re.compile(
     r"\b(?:fail\w*|after|following|post|s/p|status\s+post|prior|previous(?:ly)?|history\s+of|hx\s+of|"
     r"received|receiving|was\s+on|been\s+on|on|treated\s+with|had|tried|took|taking|started|exposure\s+to|"
     r"exposed\s+to|refractory|resistant|intoleran\w*|lost|loss|relapsed?|progressed|responded|"
-    r"weeks?|wks?|months?|course|despite|currently\s+on)\b",
+    r"weeks?|wks?|months?|course|despite|currently\s+on|"
+    r"since\s+(?:start(?:ing|ed)?|beginning|initiat\w*)(?:\s+on)?)\b",
     re.IGNORECASE,
 )
 
@@ -78,6 +87,28 @@ RESPONSES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
                        r"\bwith\s+(?:a\s+|good\s+|ongoing\s+)?response\b"),
     )
 )
+@cache
+def neither_before() -> re.Pattern[str]:
+    """ "Neither <drug> ...": the start of a negated list (the lexicon's `neither`)."""
+    return re.compile(rf"(?<!\w){lexicon_cue('neither')}\s+(?:an?\s+|any\s+|the\s+)?$", re.IGNORECASE)
+
+
+@cache
+def outcome_verb() -> re.Pattern[str]:
+    """ "... nor Y helped": the list names courses given, with their outcome (the lexicon's `outcome_verbs`)."""
+    return re.compile(rf"(?<!\w){lexicon_cue('outcome_verbs')}(?!\w)", re.IGNORECASE)
+
+
+# "Tolerating it well": not a response, but it denies intolerance of the same drug (therapies.py asks).
+TOLERATING = "tolerating"
+
+
+@cache
+def responses() -> tuple[tuple[str, re.Pattern[str]], ...]:
+    """RESPONSES, then tolerating (the lexicon's `tolerating`), ranked last: any stated response outranks it."""
+    return (*RESPONSES, (TOLERATING, re.compile(rf"(?<!\w){lexicon_cue('tolerating')}(?!\w)", re.IGNORECASE)))
+
+
 # A response cue right after these is denied ("did not fail", "never lost response", "not intolerant").
 NEGATED_CUE = re.compile(
     r"(?:\b(?:did|does|do|has|have|had|is|was|were|are)(?:n't|\s+not)|\bnever|\bnot|\bno\s+sign\s+of|\bwithout)"
@@ -136,6 +167,11 @@ FORWARD_FILLER = re.compile(
     r"standard[- ]dose|high[- ]dose|dose|x|×)\b)*$",
     re.IGNORECASE,
 )
+# Drugs listed as two courses, not alternatives ("failed epo and darbe", but not "epo or darbe").
+BOTH = re.compile(r"^\s*(?:,|&|\band\b|\bplus\b|\bthen\b|followed\s+by|,\s*(?:and|then)\b|\band\s+then\b)\s*$",
+                  re.IGNORECASE)
+# Drugs offered as alternatives for one course ("EPO or darbe"; "/" often means "i.e." in notes).
+EITHER = re.compile(r"^\s*,?\s*\bor\b\s*$", re.IGNORECASE)
 ONLY_SPACE_OR_HYPHEN = re.compile(r"[\s-]*")  # "ESA-refractory", "ESA failure"
 # Drugs listed together share a role ("failed epoetin and darbepoetin", "luspatercept or imetelstat").
 CONJUNCTION = re.compile(r"^\s*(?:,|/|&|\band\b|\bor\b|\bthen\b|\bplus\b|followed\s+by|,\s*(?:and|or|then)\b)\s*$",
@@ -152,13 +188,20 @@ WEEKS_BEFORE = re.compile(
 )
 WEEKS_AFTER = re.compile(
     r"^\s*\)?\s*(?:[\d,.]+\s*k?\s*(?:units|U|IU|mcg|µg|ug|mg/kg|mg)?\s*"
-    r"(?:/\s*wk|weekly|q\.?\s*\d+\s*(?:weeks?|wks?|w|days?|d)\b|q\s*\w+|every\s+\w+\s+(?:weeks?|days?))?"
+    r"(?:/\s*(?:wk|week|w|day|d)\b|weekly|daily|q\.?\s*\d+\s*(?:weeks?|wks?|w|days?|d)\b|q\s*\w+|"
+    r"every\s+\w+\s+(?:weeks?|days?))?"
     r"(?=\s*(?:x|×|for|over|during)\b)\s*)?"
     r"(?:therapy|treatment)?\s*(?:\(\s*|(?:[a-z-]+\s+){0,3}?(?:for|over|during|after|lasted|lasting|at)\s+|x\s*|×\s*)?"
     rf"(?P<num>\d+|{NUMBER_WORD})\s*-?\s*(?P<period>weeks?|wks?|wk|w|months?|mos?)(?![\w])"
     r"(?!\s+(?:of|on)\b)",  # "... after 8 weeks of epoetin" describes the next drug
     re.IGNORECASE,
 )
+@cache
+def week_now() -> re.Pattern[str]:
+    """ "Luspatercept ..., now at week 15": a running course's week so far (the lexicon's `week_now`)."""
+    return re.compile(rf"(?<!\w){lexicon_cue('week_now')}\s+(?P<num>\d+)(?P<period>)(?!\w)", re.IGNORECASE)
+
+
 # A therapy's fragment shown back is cut at these.
 FRAGMENT_BREAK = re.compile(r",\s|\s(?:and|but)\s", re.IGNORECASE)
 
@@ -186,7 +229,7 @@ IRON_REPLETE = re.compile(
 # --------------------------------------------------------------------------- #
 
 CURRENT = re.compile(
-    r"\b(?:now|today|currently|current|latest|most\s+recent(?:ly)?|recent|this\s+(?:week|morning|month|visit)|"
+    r"\b(?:now|today|currently|current|latest|most\s+recent(?:ly)?|recent|this\s+(?:week|morning|month|visit|year)|"
     r"repeat(?:ed)?|presently|at\s+present|nowadays)\b",
     re.IGNORECASE,
 )

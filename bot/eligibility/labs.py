@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+from functools import cache
 
+from bot.eligibility.cues import lexicon_cue
 from bot.eligibility.draft import Draft, fragment
 from bot.eligibility.values import COMPARATOR, LINK, PERCENT, VALUE, bound_alternatives, bounded_value
 from corpus.text import NUMBER, format_number, parse_number_as_written
@@ -54,13 +56,18 @@ def _record_percent(draft: Draft, name: str, display: str, match: re.Match[str])
 # A later bare percentage is the same count again ("blasts 4% at diagnosis; repeat marrow showed 2%",
 # "blasts 3% and 6% on two reads") only when nothing but these words comes between: any other word
 # may be another measure's label ("SF3B1 VAF 35%", "cellularity 40%").
-_SAME_COUNT_WORDS = re.compile(
+_SAME_COUNT_WORDS = (
     r"(?:[\s,;:()-]|\b(?:and|or|then|vs|versus|to|now|on|at|in|of|the|a|was|were|is|showed|shows|showing|"
     r"repeat(?:ed)?|marrow|bone|biopsy|aspirate|BMBx|re-?biopsy|follow-?up|diagnosis|baseline|last|this|month|"
     r"week|year|today|latest|recent(?:ly)?|current(?:ly)?|later|since|after|down|up|rose|fell|from|"
-    r"reads?|second|first|initial(?:ly)?|(?:19|20)\d\d)\b)*",
-    re.IGNORECASE,
+    r"reads?|second|first|initial(?:ly)?|(?:19|20)\d\d)\b)"
 )
+
+
+@cache
+def _same_count_words() -> re.Pattern[str]:
+    """The words above, or a correction ("RS 16%, I mean 6%": the same count, restated)."""
+    return re.compile(rf"(?:{_SAME_COUNT_WORDS}|(?<!\w){lexicon_cue('corrections')}(?!\w))*", re.IGNORECASE)
 _WORD_AFTER = re.compile(r"\s*(?:of\s+)?(?P<word>[A-Za-z][\w-]*)")  # "20% RS", "30% cellular"
 _LATER_PERCENT = re.compile(rf"(?<![\w.,-])(?P<num>{NUMBER})(?![.,]?\d)\s*%")
 
@@ -68,10 +75,10 @@ _LATER_PERCENT = re.compile(rf"(?<![\w.,-])(?P<num>{NUMBER})(?![.,]?\d)\s*%")
 def _read_later_percents(draft: Draft, name: str, match: re.Match[str]) -> None:
     end = _sentence_end(draft, match.end())
     for later in _LATER_PERCENT.finditer(draft.text, match.end(), end):
-        if not _SAME_COUNT_WORDS.fullmatch(draft.text, match.end(), later.start()):
+        if not _same_count_words().fullmatch(draft.text, match.end(), later.start()):
             return
         word = _WORD_AFTER.match(draft.text, later.end())
-        if word and not _SAME_COUNT_WORDS.fullmatch(word.group("word")) or _NOT_MARROW_AFTER.match(
+        if word and not _same_count_words().fullmatch(word.group("word")) or _NOT_MARROW_AFTER.match(
                 draft.text, later.end()):
             return  # "blasts 4%, 20% ring sideroblasts", "1% in peripheral blood": not this count
         value = parse_number_as_written(later.group("num"))
@@ -92,6 +99,25 @@ def extract_percentages_value_first(draft: Draft) -> None:
     for name, display, _, value_first in _PERCENT_FIELDS:
         for match in value_first.finditer(draft.text):
             _record_percent(draft, name, display, match)
+    _read_absent_ring_sideroblasts(draft)
+
+
+@cache
+def _ring_sideroblasts_absent() -> re.Pattern[str]:
+    """ "No ring sideroblasts seen on the iron stain", "RS: none", "ring sideroblasts absent" (the lexicon's cues)."""
+    seen = lexicon_cue("not_seen")
+    return re.compile(
+        rf"(?<![\w-])(?:no|zero)\s+{_RS_LABEL}(?:\s+(?:were|was|are|is))?(?:\s+{seen}(?!\w)|\s*(?=[.;,]|$)|"
+        rf"\s+(?=on\s+(?:the\s+)?iron\s+stain))"
+        rf"|(?<![\w-]){_RS_LABEL}\s*(?::|\b(?:were|was|are|is)\b)?\s*{lexicon_cue('absent')}(?!\w)"
+        rf"(?!\s+{lexicon_cue('not_stated')}(?!\w))",  # "RS: none documented" is a value not given
+        re.IGNORECASE,
+    )
+
+
+def _read_absent_ring_sideroblasts(draft: Draft) -> None:
+    for match in _ring_sideroblasts_absent().finditer(draft.text):
+        draft.record("ring_sideroblasts_pct", 0, match, note=f"'{fragment(match)}' read as ring sideroblasts 0%.")
 
 
 # --------------------------------------------------------------------------- #
@@ -119,12 +145,18 @@ _NEGATIVE_SIGN = re.compile(r"(?:^|[\s:=(])[-−–]\s*(?:~\s*)?$")
 _THOUSANDS_DOT = re.compile(r"\d{1,3}\.\d{3}")
 _LAB_UNIT = r"m?I?U\s*/\s*m?L|g\s*/\s*dL|gm?\s*/\s*dl|g\s*/\s*L"
 # A later value of the same lab: with its unit, or after a time word ("now 150").
-_LATER_VALUE = re.compile(
-    rf"(?:(?P<when>\b(?:now|today|currently|latest(?:\s+value)?|most\s+recent(?:ly)?|recently)\b)\s*"
-    rf"(?:(?:is|at|of|was)\s+|[:=]\s*)?)?(?<![\w.,-])(?P<num>{NUMBER})(?![.,]?\d)(?!\s*%)"
-    rf"(?:\s*(?P<unit>{_LAB_UNIT})(?![\w]))?",
-    re.IGNORECASE,
-)
+_LATER_VALUE_WHEN = r"now|today|currently|latest(?:\s+value)?|most\s+recent(?:ly)?|recently"
+
+
+@cache
+def _later_value() -> re.Pattern[str]:
+    """A later value of the same lab: with its unit, after a time word ("now 150") or a correction ("sorry, 540")."""
+    return re.compile(
+        rf"(?:(?P<when>(?<!\w)(?:{_LATER_VALUE_WHEN}|{lexicon_cue('corrections')})(?!\w))\s*"
+        rf"(?:(?:is|at|of|was)\s+|[:=,]\s*)?)?(?<![\w.,-])(?P<num>{NUMBER})(?![.,]?\d)(?!\s*%)"
+        rf"(?:\s*(?P<unit>{_LAB_UNIT})(?![\w]))?",
+        re.IGNORECASE,
+    )
 # Another lab's label: the numbers after it are not this lab's.
 _OTHER_LABEL = re.compile(
     r"(?<![\w])(?:s[- ]?EPO|EPO|erythropoietin|Hb|Hgb|ha?emoglobin|blasts?|RS|sideroblasts|units?|IPSS\S*|age)\b",
@@ -194,7 +226,7 @@ def extract_serum_epo(draft: Draft) -> None:
 def _read_later_values(draft: Draft, name: str, match: re.Match[str], unit: str, units: dict) -> None:
     """Values of the same lab later in the sentence ("..., now 150", "8.2 g/dL yesterday, 7.6 g/dL today")."""
     end = _sentence_end(draft, match.end())
-    for later in _LATER_VALUE.finditer(draft.text, match.end(), end):
+    for later in _later_value().finditer(draft.text, match.end(), end):
         if _OTHER_LABEL.search(draft.text, match.end(), later.start()):
             break  # another lab's label came first: the numbers are its own
         spelled = re.sub(r"\s", "", later.group("unit") or "").lower()

@@ -98,7 +98,7 @@ def _cue_target(draft: Draft, mentions: list[DrugMention], start: int, end: int)
 
 def _assign_responses(draft: Draft, mentions: list[DrugMention]) -> None:
     claimed: list[tuple[int, int]] = []
-    for rank, (response, pattern) in enumerate(cues.RESPONSES):
+    for rank, (response, pattern) in enumerate(cues.responses()):
         for cue in pattern.finditer(draft.text):
             if any(cue.start() < e and cue.end() > s for s, e in claimed):
                 continue  # "no longer responding" is a loss, not also a response
@@ -148,7 +148,8 @@ def _assign_weeks(draft: Draft, mentions: list[DrugMention]) -> None:
     for i, mention in enumerate(mentions):
         left, right = _neighbour_limits(draft, mentions, i)
         duration = (cues.WEEKS_BEFORE.search(text[left:mention.start]) or cues.WEEKS_AFTER.match(
-            text[mention.end:right]) or cues.WEEKS_AGO.match(text[mention.end:right]))
+            text[mention.end:right]) or cues.WEEKS_AGO.match(text[mention.end:right])
+                    or cues.week_now().search(text[mention.end:right]))
         if not duration:
             continue
         amount = int(parse_number_as_written(duration.group("num")))
@@ -174,6 +175,12 @@ def _classify(draft: Draft, mentions: list[DrugMention]) -> None:
         left = text[left_limit:mention.start]
         if cues.NEGATED_AFTER.match(text[mention.end:]) and cues.NOT_NAIVE_BEFORE.search(left):
             mention.role = "history"  # "not ESA-naive": exposed
+            continue
+        if cues.neither_before().search(left):
+            # "neither X nor Y was tried": never given; "neither X nor Y helped": both given, both failed
+            given = cues.outcome_verb().search(text, mention.end, clause_bounds(draft, mention.start, mention.end)[1])
+            mention.role = "history" if given else "negated"
+            mention.response = mention.response or ("none" if given else None)
             continue
         if cues.NEGATED_BEFORE.search(left) or cues.NEGATED_AFTER.match(text[mention.end:]):
             mention.role = "negated"

@@ -5,7 +5,9 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
 
+from bot.eligibility.cues import lexicon_cue
 from bot.eligibility.draft import Draft, fragment
 from corpus.text import format_number
 
@@ -15,11 +17,18 @@ _AGE_PATTERNS = (
     re.compile(r"\bage[d]?\s*(?:[:=]|\bof\b|\bis\b)?\s*(?P<num>\d{1,3})\b", re.IGNORECASE),
     re.compile(r"\b(?P<num>\d{1,3})\s+years\s+of\s+age\b", re.IGNORECASE),
     re.compile(r"(?<![\w.,-])(?P<num>\d{2,3})\s?(?:M|F|yo\s?[MF])(?![\w])"),  # "74M", "81F": age and sex
+    re.compile(r"\bturned\s+(?P<num>\d{2,3})(?![\d.,%/])", re.IGNORECASE),  # "turned 73 this year"
+    # an age at an event, said of the patient: "Was 69 when first transfused", "she was 70 at diagnosis"
+    re.compile(r"(?:^|[.;]\s*|\b(?:she|he|patient|pt)\s+)was\s+(?P<num>\d{2,3})\s+(?:when|at\s+diagnosis)\b",
+               re.IGNORECASE),
 )
 
 
-# "age 71 at diagnosis, now 74": the age today.
-_AGE_NOW = re.compile(r"[^.;\d]{0,30}?\bnow\s+(?:aged?\s+)?(?P<num>\d{2,3})\b(?!\s*(?:%|[a-zA-Z/]))", re.IGNORECASE)
+@cache
+def _age_now() -> re.Pattern[str]:
+    """ "age 71 at diagnosis, now 74": the age today; "Age 70, sorry 71": the age corrected."""
+    return re.compile(rf"[^.;\d]{{0,30}}?(?:\bnow|(?<!\w){lexicon_cue('corrections')}),?\s+(?:aged?\s+)?"
+                      r"(?P<num>\d{2,3})\b(?!\s*(?:%|[a-zA-Z/]))", re.IGNORECASE)
 
 
 def extract_age(draft: Draft) -> None:
@@ -29,7 +38,7 @@ def extract_age(draft: Draft) -> None:
         for match in pattern.finditer(draft.text):
             age = int(match.group("num"))
             if 0 < age < draft.reading.max_age_years and draft.record("age_years", age, match):
-                later = _AGE_NOW.match(draft.text, match.end())
+                later = _age_now().match(draft.text, match.end())
                 if later and 0 < int(later.group("num")) < draft.reading.max_age_years:
                     draft.state("age_years", int(later.group("num")), later.start("num"), later.end("num"),
                                 f"now {later.group('num')}")
@@ -46,6 +55,9 @@ _IPSS_CATEGORY = (
 _LABEL_TO_CATEGORY = (
     r"\s*(?:risk\s*)?(?:category|group|class|stratum)?\s*(?:[:=]|\bis\b|\bwas\b|\bof\b|-)?\s*"
     r"(?:(?:actually|really|now|in fact)\s+)?(?:\(\s*)?"  # corrections: "the IPSS-R is actually high"
+    # a category denied, then the one that holds: "IPSS-R is not high - it is low", "not low but intermediate"
+    r"(?:not\s+(?:very[- ]?)?\w+(?:-\w+)?\s*(?:[-–—,;:]|\bbut\b)\s*(?:(?:it|this|that)(?:\s+is|\s+was|'s)\s+|"
+    r"(?:rather|actually|instead)\s+)*)?"
     r"(?:(?:score\s*)?\d+(?:\.\d+)?\s*[,(]?\s*)?"  # a score before the category word: "R-IPSS 2.5 low"
 )
 _CATEGORY_TO_LABEL = r"(?:[- ]risk)?\s*(?:\(|\bby\b|\bper\b|\bon\b|according\s+to|using)?\s*(?:the\s+)?"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from bot.eligibility import cues
@@ -48,12 +49,53 @@ def _union(ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return merged
 
 
-def _history_agent(mention: DrugMention, named: set[str]) -> str | None:
-    """The agent of a prior course; "prior ESA (darbepoetin) x 12 weeks": the class name is the named agent.
+def _listed_members(draft: Draft, history: list[DrugMention], mention: DrugMention,
+                    joined: re.Pattern[str] = cues.BOTH) -> set[str]:
+    """Members of the class mention's class named beside it, joined by ``joined``: other courses
+    ("failed epo and darbe"), or with cues.EITHER the same course's alternatives ("epo or darbe")."""
+    index = history.index(mention)
+    beside = [(history[index - 1], mention)] if index else []
+    beside += [(mention, history[index + 1])] if index + 1 < len(history) else []
+    members = set(load_lexicon().members(mention.class_id or ""))
+    return {other.agent for pair in beside for other in pair
+            if other is not mention and other.class_id is None and other.agent in members
+            and joined.match(draft.text[pair[0].end:pair[1].start])}
+
+
+def _alternative_of_a_class(draft: Draft, history: list[DrugMention], mention: DrugMention) -> bool:
+    """ "Failed EPO or darbepoetin for 10 weeks": a member offered as an alternative to its class name is not
+    a course of its own; the class mention carries the course (with what was said of the member), and
+    the agent is asked."""
+    if mention.class_id is not None:
+        return False
+    for other in history:
+        if other.class_id and mention.agent in _listed_members(draft, history, other, cues.EITHER):
+            other.weeks = other.weeks if other.weeks is not None else mention.weeks
+            other.weeks_note = other.weeks_note or mention.weeks_note
+            other.response = other.response or mention.response
+            return True
+    return False
+
+
+def _history_agent(draft: Draft, history: list[DrugMention], mention: DrugMention, named: set[str]) -> str | None:
+    """The agent of a prior course; "prior ESA (darbepoetin) x 12 weeks": the class name is the named agent;
+    "failed epo and darbe": a class name listed beside a member is another course, its one other member.
     None: a class name with no member named ("failed an ESA"), an assumption for the chat to settle."""
     if mention.class_id is None:
         return mention.agent
-    same_class = sorted(named & set(load_lexicon().members(mention.class_id)))
+    members = set(load_lexicon().members(mention.class_id))
+    if _listed_members(draft, history, mention, cues.EITHER):
+        return None  # "EPO or darbepoetin": which member is not said
+    listed = _listed_members(draft, history, mention)
+    if listed:
+        rest = sorted(members - listed)
+        if len(rest) != 1:
+            return None
+        lexicon = load_lexicon()
+        draft.note(f"'{draft.text[mention.start:mention.end]}' listed beside "
+                   f"{', '.join(lexicon.label(a) for a in sorted(listed))}: read as {lexicon.label(rest[0])}.")
+        return rest[0]
+    same_class = sorted(named & members)
     return same_class[0] if same_class else None
 
 
@@ -62,7 +104,13 @@ def _add_course(draft: Draft, entry: dict[str, Any], mention: DrugMention) -> No
         entry["weeks"] = mention.weeks
         if mention.weeks_note:
             draft.note(mention.weeks_note)
-    if mention.response and entry.get("response") not in (None, mention.response):
+    if mention.response == cues.TOLERATING:
+        # "intolerant of X; tolerating X well": a contradiction, asked; tolerating alone states no response
+        entry["conflict"] = entry.get("conflict") or entry.get("response") == "intolerant"
+        entry["tolerated"] = True
+    elif mention.response == "intolerant" and entry.get("tolerated"):
+        entry["conflict"] = True
+    elif mention.response and entry.get("response") not in (None, mention.response):
         entry["conflict"] = True  # "X: responding. X: no response." -- asked, not guessed
     elif mention.response:
         entry["response"] = mention.response
@@ -92,8 +140,11 @@ def _therapies(draft: Draft, mentions: list[DrugMention]) -> list[dict[str, Any]
     named = {m.agent for m in history if m.class_id is None}
     entries: dict[str, dict[str, Any]] = {}
     ranges: dict[str, list[tuple[int, int]]] = {}
+    alternatives = [m for m in history if _alternative_of_a_class(draft, history, m)]
     for mention in history:
-        agent = _history_agent(mention, named)
+        if mention in alternatives:
+            continue
+        agent = _history_agent(draft, history, mention, named)
         if agent is None:
             _assume_member(draft, mentions, mention)
             continue
@@ -102,6 +153,8 @@ def _therapies(draft: Draft, mentions: list[DrugMention]) -> list[dict[str, Any]
     for agent, agent_ranges in ranges.items():
         draft.spans[f"therapies.{agent}"] = " | ".join(
             squash(draft.text[start:end]).strip(" ,") for start, end in _union(agent_ranges))
+    for entry in entries.values():
+        entry.pop("tolerated", None)
     for agent in [a for a, entry in entries.items() if entry.pop("conflict", False)]:
         del entries[agent]
         draft.unresolved.append("therapies")
@@ -160,8 +213,10 @@ def extract_drugs_and_therapies(draft: Draft) -> list[str]:
     mentions = read_mentions(draft)
     asked = _asked_drugs(draft, mentions)
     entries = _therapies(draft, mentions)
-    esa_naive = next((m for m in mentions if m.role == "negated" and m.class_id == ESA_CLASS
-                      and not cues.NOW_AFTER.match(draft.text[m.end:])), None)
+    never = [m for m in mentions if m.role == "negated" and not cues.NOW_AFTER.match(draft.text[m.end:])]
+    esa_naive = next((m for m in never if m.class_id == ESA_CLASS), None)
+    if esa_naive is None and esa_agents() <= {m.agent for m in never if m.class_id is None}:
+        esa_naive = never[0]  # "neither epoetin nor darbepoetin was tried": every ESA named and denied
     nothing_before = cues.NOTHING_BEFORE.search(draft.text)
     if esa_naive:  # "ESA-naive": no ESA course, whatever else was said
         entries = [e for e in entries if e["agent"] not in esa_agents()]

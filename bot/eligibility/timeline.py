@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.eligibility import cues
+from bot.eligibility.cues import lexicon_cue
 
 # A statement's own words run back to, and on to, the nearest of these.
 _SEPARATOR = re.compile(r"[,;(){}\[\]]|\.(?!\d)|\s-\s|\bbut\b|\bwhile\b", re.IGNORECASE)
@@ -59,6 +60,56 @@ def _own_words(text: str, statements: list[Statement], i: int) -> str:
     return f"{before} {text[this.start:this.end]} {after}"
 
 
+# A date a value was measured on: "2023", "03/2024", "2024-03", "Mar 2024". A month alone ("in March")
+# leaves the year open, so it orders nothing.
+_DATE = re.compile(
+    r"(?<![\w/.-])(?:(?P<m1>\d{1,2})[/.-](?P<y1>(?:19|20)\d\d)|(?P<y2>(?:19|20)\d\d)-(?P<m2>\d{1,2})(?!\d)|"
+    r"(?:(?P<mn>jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+)?(?P<y3>(?:19|20)\d\d))(?![\w/])",
+    re.IGNORECASE,
+)
+_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+# A date belongs to the value in its own stretch of words: up to these.
+_DATE_STOP = re.compile(r"[,;]|\.(?!\d)|\b(?:and|but|then|while|whereas)\b", re.IGNORECASE)
+
+
+def _date_key(words: str) -> tuple[int, int] | None:
+    found = _DATE.search(words)
+    if found is None:
+        return None
+    year = int(found.group("y1") or found.group("y2") or found.group("y3"))
+    month = found.group("m1") or found.group("m2")
+    if found.group("mn"):
+        return year, _MONTHS.index(found.group("mn").lower()[:3]) + 1
+    return year, int(month) if month and 1 <= int(month) <= 12 else 0
+
+
+def _statement_date(text: str, statements: list[Statement], i: int) -> tuple[int, int] | None:
+    """The date stated with statement i: just after its value ("420 U/L (2023)"), else just before ("in 2025 it is")."""
+    this = statements[i]
+    after = text[this.end:statements[i + 1].start if i + 1 < len(statements) else len(text)]
+    stop = _DATE_STOP.search(after)
+    if (key := _date_key(after[:stop.start()] if stop else after)) is not None:
+        return key
+    before = text[statements[i - 1].end if i else 0:this.start]
+    cuts = list(_DATE_STOP.finditer(before))
+    return _date_key(before[cuts[-1].end():] if cuts else before)
+
+
+def _latest_dated(text: str, statements: list[Statement]) -> int | None:
+    """When every statement carries its own date, the latest one ("420 U/L (2023), 610 U/L (2025)")."""
+    dates = [_statement_date(text, statements, i) for i in range(len(statements))]
+    if any(d is None for d in dates) or len(set(dates)) != len(dates):
+        return None
+    return max(range(len(dates)), key=lambda i: dates[i])
+
+
+def _corrected(text: str, statements: list[Statement]) -> int | None:
+    """The last statement a correction introduces ("Hb 8.2 g/dL - sorry, 9.2 g/dL")."""
+    cue = re.compile(rf"(?<!\w){lexicon_cue('corrections')}(?!\w)", re.IGNORECASE)
+    corrected = [i for i in range(1, len(statements)) if cue.search(text, statements[i - 1].end, statements[i].end)]
+    return corrected[-1] if corrected else None
+
+
 def _single(indices: list[int]) -> int | None:
     return indices[0] if len(indices) == 1 else None
 
@@ -66,13 +117,18 @@ def _single(indices: list[int]) -> int | None:
 def current_index(text: str, statements: list[Statement]) -> int | None:
     """The statement the text marks as current; None when it does not say.
 
-    One statement marked current ("now", "today", "latest") and not past wins; else,
-    when every other statement is marked past ("last year", "at diagnosis"), the one
-    left wins; a change stated as "from A to B" ends at B.
+    A correction ("sorry", "I mean") wins; else one statement marked current ("now", "today",
+    "latest") and not past; else, when each statement carries its own date, the latest; else,
+    when every other statement is marked past ("last year", "at diagnosis"), the one left; a
+    change stated as "from A to B" ends at B.
     """
+    if (found := _corrected(text, statements)) is not None:
+        return found
     words = [_own_words(text, statements, i) for i in range(len(statements))]
     current = [i for i, w in enumerate(words) if cues.CURRENT.search(w) and not cues.PAST.search(w)]
     if (found := _single(current)) is not None:
+        return found
+    if (found := _latest_dated(text, statements)) is not None:
         return found
     not_past = [i for i, w in enumerate(words) if not cues.PAST.search(w)]
     if len(statements) > 1 and (found := _single(not_past)) is not None:

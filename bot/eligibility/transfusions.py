@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import math
 import re
+from functools import cache
 
+from bot.eligibility.cues import lexicon_cue
 from bot.eligibility.draft import Draft, fragment
 from corpus.text import NUMBER_WORD, format_number, parse_number_as_written
 
@@ -32,11 +34,33 @@ _DAYS_PER_WEEK = 7
 # "-6 units": a minus sign right before the count.
 _NEGATIVE_COUNT = re.compile(r"(?:^|[\s:=(])[-−–]\s*$")
 _NAMED_TIMES = {"once": 1, "twice": 2, "thrice": 3}
+# What a zero counts must be named in its sentence: "none" alone may count anything.
+_COUNTED_THING = re.compile(r"\bunits?\b|\btransfus|\bp?RBCs?\b|\bblood\b", re.IGNORECASE)
 
-_UNITS_OVER_PERIOD = re.compile(
-    rf"(?<![\w.,]){_COUNT}\s*{_RBC_UNITS}{_TRANSFUSED}\s*(?:{_TIMES}\s*)?(?:{_PER}{_PERIOD}|{_FREQUENCY})",
-    re.IGNORECASE,
-)
+_PERIOD_WORD = r"(?:weeks?|wks?|w|months?|mos?|days?)\b"
+
+
+@cache
+def _units_over_period() -> re.Pattern[str]:
+    """ "4 units in 8 weeks", "2 units twice a month", "2 units on each of two occasions in the last 8 weeks"."""
+    # "on 2 occasions" alone may share the count between them: only "each" repeats it
+    occasions = rf"(?:\d+|{NUMBER_WORD})\s+(?:separate\s+)?{lexicon_cue('occasions')}(?!\w)"
+    times = (rf"(?P<times>once|twice|thrice|(?:on\s+|at\s+)?each\s+of\s+(?:the\s+|those\s+)?{occasions}|"
+             rf"(?:on\s+|at\s+)?{occasions},?\s+each\b|[x×]\s*\d+(?!\s*{_PERIOD_WORD}))")
+    return re.compile(
+        rf"(?<![\w.,]){_COUNT}\s*{_RBC_UNITS}{_TRANSFUSED}\s*(?:{times}\s*)?(?:{_PER}{_PERIOD}|{_FREQUENCY})",
+        re.IGNORECASE,
+    )
+
+
+@cache
+def _rate_then_count() -> re.Pattern[str]:
+    """The rate first, the count after: "q2wk transfusions of 2u", "weekly RBC transfusions of 1 unit"."""
+    return re.compile(
+        rf"(?<![\w])(?:(?P<per>every|each|per|q\.?)\s*{_PERIOD}|{_FREQUENCY}),?\s+(?:RBC\s+|red[- ]cell\s+|blood\s+)?"
+        rf"transfusions?\s+(?:of\s+)?{_COUNT}\s*(?:{_RBC_UNITS}|u(?![\w/]))",
+        re.IGNORECASE,
+    )
 # Frequency without a unit count: one unit per transfusion is assumed (and said).
 _TRANSFUSIONS_BY_FREQUENCY = (
     re.compile(rf"{_TRANSFUSION_NOUN},?\s+(?:{_TIMES}\s*)?(?:(?:every|each|per|a|q\.?)\s*{_PERIOD}|{_FREQUENCY})",
@@ -80,7 +104,10 @@ def _period_weeks(draft: Draft, match: re.Match[str]) -> tuple[float, bool]:
 
 def _times(match: re.Match[str]) -> int:
     times = (match.groupdict().get("times") or "once").lower()
-    return _NAMED_TIMES.get(times) or int(parse_number_as_written(times.split()[0]))
+    if times in _NAMED_TIMES:
+        return _NAMED_TIMES[times]
+    number = re.search(rf"\b(?:\d+|{NUMBER_WORD})\b", times)
+    return int(parse_number_as_written(number.group(0))) if number else 1
 
 
 def _burden_note(draft: Draft, match: re.Match[str], exact: float, units: int, assumed_unit: bool,
@@ -124,7 +151,8 @@ def _record_transfusions(draft: Draft, match: re.Match[str], count: float, assum
 def _read_counted_units(draft: Draft) -> bool:
     """Every count with its period; several are weighed by Draft.settle ("3 units before ..., 1 unit now")."""
     found = False
-    for match in _UNITS_OVER_PERIOD.finditer(draft.text):
+    matches = [*_units_over_period().finditer(draft.text), *_rate_then_count().finditer(draft.text)]
+    for match in matches:
         count = parse_number_as_written(match.group("count"))
         if _NEGATIVE_COUNT.search(draft.text, 0, match.start()):
             draft.note(f"RBC transfusions '{fragment(match)}': a negative count is an error; not recorded, "
@@ -159,8 +187,67 @@ def _read_frequency(draft: Draft) -> bool:
     return False
 
 
+_COUNT_PLAIN = rf"(?:\d+(?:\.\d+)?|{NUMBER_WORD})"
+_JOIN_ITEMS = r"\s*(?:,\s*(?:and\s+)?|\band\b|\bplus\b|&)\s*"
+_WINDOW = rf"(?P<per>in|over|within|during|of)\s*(?:the\s+)?(?:last|past|prior|previous|preceding|most\s+recent)?\s*{_PERIOD}"
+
+
+@cache
+def _listed_item() -> str:
+    """One count of a list: "2 units in week 1", "3 units of red cells", "2 units of platelets" (product named)."""
+    product = rf"units?\s+(?:of\s+)?(?P<product>{lexicon_cue('non_red_cell_products')})(?!\w)"
+    return (rf"(?P<count>{_COUNT_PLAIN})\s*(?:{product}|{_RBC_UNITS})"
+            r"(?:\s+(?:in|on|during)\s+(?:week|wk|day)\s+\d+)?")
+
+
+@cache
+def _listed_counts() -> re.Pattern[str]:
+    """Counts listed under one window, summed: "2 units in week 1 and 2 units in week 6 of the last 8 weeks"."""
+    item = re.sub(r"\(\?P<\w+>", "(?:", _listed_item())
+    return re.compile(rf"(?<![\w.,])(?P<items>{item}(?:{_JOIN_ITEMS}{item})+){_TRANSFUSED}\s*{_WINDOW}", re.IGNORECASE)
+
+
+@cache
+def _zero_count() -> re.Pattern[str]:
+    """ "none in the last 8 weeks", "zero units over the past 12 weeks": a count of 0 over a window."""
+    return re.compile(rf"(?<![\w-]){lexicon_cue('zero_counts')}(?:\s+(?:were\s+)?(?:transfused|required|needed|received|given))?"
+                      rf"\s*{_WINDOW}", re.IGNORECASE)
+
+
+def _read_listed_counts(draft: Draft) -> bool:
+    """Red-cell counts of a list summed over its one window; a product that is not red cells is left out."""
+    found = False
+    item = re.compile(_listed_item(), re.IGNORECASE)
+    for match in _listed_counts().finditer(draft.text):
+        items = list(item.finditer(draft.text, match.start("items"), match.end("items")))
+        red = [i for i in items if not i.group("product")]
+        for other in (i for i in items if i.group("product")):
+            draft.note(f"'{fragment(other)}' are not red cells: not counted as RBC units.")
+        counts = [parse_number_as_written(i.group("count")) for i in red]
+        if not red or max(counts) >= draft.reading.rbc_units_max:
+            draft.claim(match.start(), match.end())
+            continue
+        if len(red) > 1:
+            draft.note(f"RBC transfusions '{fragment(match)}': {' + '.join(format_number(c) for c in counts)} = "
+                       f"{format_number(sum(counts))} units.")
+        found = _record_transfusions(draft, match, sum(counts), assumed_unit=False) or found
+    return found
+
+
+def _read_zero_counts(draft: Draft) -> bool:
+    """ "6 units last year but none in the last 8 weeks": 0, when the sentence counts units or transfusions."""
+    found = False
+    for match in _zero_count().finditer(draft.text):
+        sentence = draft.text[max(draft.text.rfind(".", 0, match.start()), 0):match.end()]
+        if _COUNTED_THING.search(sentence):
+            found = _record_transfusions(draft, match, 0, assumed_unit=False) or found
+    return found
+
+
 def extract_transfusions(draft: Draft) -> None:
-    counted = _read_counted_units(draft)
+    listed = _read_listed_counts(draft)
+    counted = _read_counted_units(draft) or listed
+    counted = _read_zero_counts(draft) or counted
     if _read_no_transfusions(draft) or counted or _read_frequency(draft):
         return
     match = _TRANSFUSION_DEPENDENT.search(draft.text)
