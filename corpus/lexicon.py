@@ -107,6 +107,15 @@ class Lexicon(EntityFinder, BaseModel):
         description="Regexes of a question asking how long something granted lasts ('how long is it good for', 'expire'): "
         "with approval wording, answered only by a sentence giving a duration for an approval or authorization.",
     )
+    enrolment_cues: list[str] = Field(
+        default_factory=list,
+        description="Regexes of a question asking how many took part in a trial ('how many pts were randomized', "
+        "'sample size', 'how many sites'): answered only by a sentence about it giving such a count.",
+    )
+    counted_nouns: list[str] = Field(
+        default_factory=list,
+        description="Regexes of what an enrolment count counts ('patients', 'sites'): '222 patients' or 'n=222' states one.",
+    )
     trial_cues: list[str] = Field(
         default_factory=list,
         description="Regexes of a question asking for the trials ('which trials support ...'): answered with the best "
@@ -158,6 +167,7 @@ class Lexicon(EntityFinder, BaseModel):
     _cue_patterns = field_validator(
         "contrast_cues", "aside_cues", "broad_cues", "approval_cues", "source_cues", "trial_cues", "option_cues",
         "renewal_cues", "eligibility_cues", "basis_cues", "overview_cues", "validity_cues",
+        "enrolment_cues", "counted_nouns",
     )(lambda cls, v: valid_patterns(v))
 
     @model_validator(mode="after")

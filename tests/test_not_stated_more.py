@@ -55,3 +55,24 @@ def test_how_long_an_approval_lasts_is_not_stated(engine, question):
 def test_how_long_a_response_lasts_is_no_approval_question(engine, question, figure):
     answered = engine.conversation().send(question)
     assert answered.status == "answered" and figure in answered.answer
+
+
+@pytest.mark.parametrize("question", [
+    "how many patients enrolled in IMerge?",
+    "how many subjects were randomised in the COMMANDS trial?",
+    "IMerge: how many participants were randomized?",
+])
+def test_how_many_took_part_is_not_stated_unless_a_sentence_counts_them(engine, question):
+    """No source counts who took part in COMMANDS or IMerge: said so (naming the trial), never a sentence on its results
+    in its place; MEDALIST's 222 enrolled is stated, and how many responded is a result, not an enrolment."""
+    refused = engine.conversation().send(question)
+    assert refused.status == "refused" and refused.answer.startswith("The source documents do not state how many took part")
+
+
+@pytest.mark.parametrize(("question", "figure"), [
+    ("how many pts were enrolled in MEDALIST?", "222"),
+    ("how many patients in MEDALIST achieved TI?", "38%"),
+])
+def test_a_stated_count_or_a_result_is_answered(engine, question, figure):
+    answered = engine.conversation().send(question)
+    assert answered.status == "answered" and figure in answered.answer

@@ -101,6 +101,9 @@ class Answerer(Composition, NotStated, ConflictPositions, DirectAnswers, AspectP
         refusal = self._refusal_reason(result, scored, entities, aspects)
         if refusal == NOT_COVERED and self._parts_covered(question):
             refusal = None  # a compound question each of whose parts the sources answer
+        enrolment = self._enrolment_not_stated(result, scored, entities) if refusal == NOT_COVERED and entities else None
+        if enrolment is not None:  # how many took part in a named trial: said not stated, naming it
+            return enrolment
         if refusal is not None:
             return self._refuse(refusal)
         unstated = self._unstated(result, scored, aspects, entities)

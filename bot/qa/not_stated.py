@@ -151,7 +151,22 @@ class NotStated:
         an approval lasts), said so before what they do state; None when they state it."""
         return (self._dose_not_stated(result, scored, entities) or self._threshold_not_stated(result, scored)
                 or self._date_not_stated(result, scored, entities) or self._validity_not_stated(result, scored)
+                or self._enrolment_not_stated(result, scored, entities)
                 or self._comparison_not_stated(result, scored, aspects, entities))
+
+    def _enrolment_not_stated(
+        self, result: RetrievalResult, scored: list[ScoredSentence], entities: list[str]
+    ) -> BotResponse | None:
+        """'How many pts were randomized in <trial>?': answered only by a sentence about the trial or drug asked that
+        gives such a count ('Of the 222 patients enrolled'); a sentence on its results is no count of who took part."""
+        # Read as written too: the spelling corrector may turn a word the sources never use ("subjects") into one they do.
+        if _ENROLMENT is None or not any(_ENROLMENT.search(t) for t in (result.analysis.corrected, result.analysis.original)):
+            return None
+        about = [c for c in scored if not entities or set(entities) & self._about(c)]
+        if any(_COUNT.search(c.sentence.normalized) for c in about[:10]):
+            return None
+        names = ", ".join(concept_label(e) for e in entities) or "this"
+        return self._not_stated(f"The source documents do not state how many took part in {names}.", about[:1])
 
     def _validity_not_stated(self, result: RetrievalResult, scored: list[ScoredSentence]) -> BotResponse | None:
         """'How long is a <drug> prior auth good for?': answered only by a sentence giving a duration for an approval
@@ -211,6 +226,10 @@ _DATE_QUESTION = re.compile(
 )
 _DATE = re.compile(r"\b(?:19|20)\d{2}\b")
 _VALIDITY = whole_words(_LEXICON.validity_cues) if _LEXICON.validity_cues else None
+_ENROLMENT = whole_words(_LEXICON.enrolment_cues) if _LEXICON.enrolment_cues else None
+# A count of who took part: "222 patients", "222 LR-MDS patients", "n=222" (a phase number counts nobody).
+_COUNT = re.compile(r"(?<!phase )\b\d[\d,]*\s+(?:[\w()-]+\s+)?(?:" + "|".join(_LEXICON.counted_nouns or ["patients?"])
+                    + r")\b|\bn\s*=\s*\d", re.IGNORECASE)
 _APPROVAL = whole_words(_LEXICON.approval_cues + ["approv\\w*", "authori[sz]\\w*"])
 # A sentence that answers how long an approval lasts: a duration beside what is granted.
 _DURATION = re.compile(r"\b\d+(?:\s*[-\u2013]\s*\d+)?\s*(?:days?|weeks?|months?|years?)\b|\b(?:annual\w*|yearly)\b", re.IGNORECASE)
