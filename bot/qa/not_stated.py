@@ -47,7 +47,9 @@ def threshold_stated(
     """Whether a candidate (sentence text, its own terms, its passage's terms) states a figure for
     one of the measures where every other topic word of the question is named."""
     # A figure the question offers ("200 or 500?") is a candidate answer, not an action.
-    action = [t for t in analysis.known_terms if not t.startswith("c") and t not in _MEASURE_WORDS
+    # The cue's own words ("target", "cutoff") say a value is asked, not what is done at it.
+    cue_words = {stem(w) for m in (_CUES.finditer(analysis.corrected) if _CUES else ()) for w in m.group(0).lower().split()}
+    action = [t for t in analysis.known_terms if not t.startswith("c") and t not in _MEASURE_WORDS | cue_words
               and not any(ch.isdigit() for ch in t)]
     if any(w.isalpha() and stem(w) not in _MEASURE_WORDS for w in analysis.unknown_terms):
         return False  # the question's own words for the action are never used by the sources
