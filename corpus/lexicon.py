@@ -185,6 +185,8 @@ class Lexicon(EntityFinder, BaseModel):
         for trial in self.trials:
             if trial.drug not in drug_ids:
                 raise ValueError(f"trial {trial.id}: unknown drug {trial.drug!r}")
+            if trial.comparator is not None and trial.comparator not in drug_ids:
+                raise ValueError(f"trial {trial.id}: unknown comparator {trial.comparator!r}")
         unknown_units = set(self.dose_units) - set(self.units)
         if unknown_units:
             raise ValueError(f"dose_units: {sorted(unknown_units)[0]!r} is not a unit")

@@ -76,3 +76,14 @@ def test_how_many_took_part_is_not_stated_unless_a_sentence_counts_them(engine, 
 def test_a_stated_count_or_a_result_is_answered(engine, question, figure):
     answered = engine.conversation().send(question)
     assert answered.status == "answered" and figure in answered.answer
+
+
+@pytest.mark.parametrize("question", [
+    "COMMANDS: how long did responses last with luspatercept compared with epoetin alfa?",
+    "cumulative duraton of respnse in COMMANDS, reblozyl versus epoetin?",
+])
+def test_a_trials_results_against_its_control_arm_compare_both_drugs(engine, question):
+    """COMMANDS' '~150.0 vs 95.1 weeks' names only luspatercept, but its control arm was epoetin alfa (lexicon
+    `comparator`): the sentence speaks of both sides, so the comparison is answered, typos and all."""
+    answered = engine.conversation().send(question)
+    assert answered.status == "answered" and "95.1" in answered.answer

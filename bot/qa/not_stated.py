@@ -32,6 +32,7 @@ _COMPARATOR = "comparator"  # the concept a comparison question names ("vs", "co
 _GENERIC_TERMS = frozenset({"c" + _COMPARATOR, "clrmds", "cmds"})
 _CLASS_CONCEPTS = frozenset(f"c{c.key}" for c in _LEXICON.classes)
 _MEASURES = frozenset(f"c{key}" for key in _LEXICON.measurement_concepts)
+_TRIAL_COMPARATORS = {t.id: "c" + _LEXICON.drug(t.comparator).key for t in _LEXICON.trials if t.comparator}
 
 
 def asked_threshold(analysis: QueryAnalysis) -> list[str]:
@@ -136,7 +137,7 @@ class NotStated:
         attribute = compared_attribute(result.analysis.known_terms, entities)
         if not attribute:
             return None
-        speaking = {e: [c for c in scored if e in self._about(c) and len(attribute & self._about(c)) >= len(attribute) / 2]
+        speaking = {e: [c for c in scored if self._speaks_of(e, c) and len(attribute & self._about(c)) >= len(attribute) / 2]
                     for e in aspects}
         lacking = [e for e, found in speaking.items() if not found]
         if not lacking:
@@ -144,6 +145,15 @@ class NotStated:
         stated = [found[0] for found in speaking.values() if found][:1]
         names = ", ".join(concept_label(e) for e in lacking)
         return self._not_stated(f"The source documents do not state this for {names}, so they do not compare it.", stated)
+
+    def _speaks_of(self, entity: str, candidate: ScoredSentence) -> bool:
+        """Whether a sentence is about a compared drug or trial: it names it, or gives the 'X vs Y' results of a trial
+        whose control arm received it (lexicon `comparator`: a trial's '150 vs 95 weeks' speaks of both arms)."""
+        about = self._about(candidate)
+        if entity in about:
+            return True
+        contrasted = "c" + _COMPARATOR in self._sentence_terms[candidate.sentence.id]
+        return contrasted and any(_TRIAL_COMPARATORS.get(t) == entity for t in about)
 
     def _unstated(
         self, result: RetrievalResult, scored: list[ScoredSentence], aspects: dict[str, list[ScoredSentence]],
