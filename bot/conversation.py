@@ -18,6 +18,7 @@ from bot.followup import PRONOUN, Reading, Topic, drug_of, read_turn, remembered
 from bot.guard.instructions import strip_instructions
 from bot.guard.models import GuardContext
 from bot.models import BotResponse, Citation
+from bot.qa.conditions import given_values, treatments_at_values
 from bot.qa.coverage import with_trials
 from bot.sources_first import answer_payer_question, answer_then_offer, asks_for_criteria, asks_the_sources
 from bot.verdict_text import ask_text, facts_to_ask, verdict_lines
@@ -98,6 +99,8 @@ class Conversation:
         if self.engine.chat_model is not None and response.status == "answered":
             response = self._llm_draft(query, response)
         self._remember_topic(text, routing, reading)
+        answered = treatments_at_values(query, response, self.engine.corpus)  # 'dose of that?' refers to these
+        self.state.topic = self.state.topic.model_copy(update={"answered": answered})
         if reading.note:
             response = response.model_copy(update={"notes": [reading.note, *response.notes]})
         return response
@@ -141,7 +144,9 @@ class Conversation:
             name = " and ".join(lexicon.outside(i).label for i in self.state.topic_outside)
             return Reading(query=f"{text} ({name})", note=f"Read as a question about {name}, discussed before.")
         reading = read_turn(text, self.state.topic, lexicon, dose_question)
-        self.state.read_as_drug = drug_of(reading.subject, lexicon) or self.state.topic_drug
+        # A turn giving a measurement's value ("what if sEPO is 800?") asks what applies there, whichever drug that is.
+        held = None if given_values(text) else self.state.topic_drug
+        self.state.read_as_drug = drug_of(reading.subject, lexicon) or held
         return reading
 
     # -- eligibility --------------------------------------------------------

@@ -9,6 +9,7 @@ from __future__ import annotations
 from bot.models import BotResponse
 from bot.qa.budget import within_budget
 from bot.qa.compose import Composition
+from bot.qa.conditions import at_given_values
 from bot.qa.aspect_picks import AspectPicks
 from bot.qa.aspects import prior_therapies, question_after_statements, sub_questions
 from bot.qa.conflict_positions import ConflictPositions
@@ -163,6 +164,9 @@ class Answerer(Composition, NotStated, ConflictPositions, DirectAnswers, AspectP
             touched += self._conflicts_in_evidence(scored, touched)
         wide = broad or (self._payer_cue is not None and self._payer_cue.search(text))
         chosen = self._select(scored, set(entities), aspects, result.analysis.known_terms if wide else None)
+        on_subject = [c for c in scored if not entities or set(entities) & self._about(c)]
+        chosen = at_given_values(text, on_subject, chosen, self._own_terms, self.tuning.fill_ratio * scored[0].score,
+                                 self.max_sentences)
         chosen = self._with_trial(text, scored, self._figure_first(text, scored, chosen, entities), entities)
         # A compound question ("when to start X and how long before calling it a failure?"): each part's best too.
         parts = self._best_of_each(sub_questions(_LEXICON, question), chosen, fresh=True) \
