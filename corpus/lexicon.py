@@ -52,7 +52,8 @@ class Lexicon(EntityFinder, BaseModel):
     )
     regimen_dose_words: list[str] = Field(
         default_factory=list,
-        description="Regexes in which 'dose' names a regimen ('low-dose lenalidomide'), not a question of dose.",
+        description="Regexes in which 'dose' is not what is asked: a regimen's name ('low-dose lenalidomide'), or a "
+        "change a why-question proposes ('why not increase the epoetin dose instead?' asks a reason).",
     )
     foreign_question_words: list[str] = Field(
         default_factory=list, description="Lower-case function words of other languages: grammar, never a topic."

@@ -87,3 +87,22 @@ def test_a_trials_results_against_its_control_arm_compare_both_drugs(engine, que
     `comparator`): the sentence speaks of both sides, so the comparison is answered, typos and all."""
     answered = engine.conversation().send(question)
     assert answered.status == "answered" and "95.1" in answered.answer
+
+
+@pytest.mark.parametrize(("question", "asks"), [
+    ("why don't we just raise the darbepoetin dose instead of switching?", False),
+    ("why not double the epoetin dosing rather than add lusp?", False),
+    ("what is the epoetin dose?", True),
+    ("why is the lusp dose 1 mg/kg?", True),
+])
+def test_a_dose_change_a_why_question_proposes_is_no_dose_question(question, asks):
+    from corpus.lexicon import load_lexicon
+
+    assert load_lexicon().asks_dose(question) is asks
+
+
+def test_a_why_not_raise_the_dose_question_gets_the_reason_not_a_dose_refusal(engine):
+    """'Lusp is basically an ESA, so why not just raise the darbepoetin dose?' asks a reason: answered with the
+    sources' distinct mechanism, not refused as 'no darbepoetin dose stated'."""
+    shown = engine.conversation().send("lusp is basically an ESA, so why not just raise the darbepoetin dose?")
+    assert shown.status == "answered" and "distinct mechanism" in shown.answer
