@@ -10,18 +10,16 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from bot.eligibility import Routing, describe_facts, merge_facts, route
-from bot.eligibility.assumptions import settle_assumptions
-from bot.eligibility.models import Assumption
 from bot.correction import premise_first
+from bot.eligibility import Routing, route
 from bot.followup import PRONOUN, Reading, Topic, drug_of, read_turn, remembered
 from bot.guard.instructions import strip_instructions
 from bot.guard.models import GuardContext
-from bot.models import BotResponse, Citation
+from bot.models import BotResponse
+from bot.qa.conditions import given_values, treatments_at_values
 from bot.qa.coverage import with_trials
-from bot.sources_first import answer_payer_question, answer_then_offer, asks_for_criteria, asks_the_sources
-from bot.verdict_text import ask_text, facts_to_ask, verdict_lines
-from corpus.conflicts import for_pathway
+from bot.sources_first import answer_payer_question
+from bot.verdict_turns import VerdictTurns, _verdict_of  # noqa: F401  (_verdict_of: re-exported for the tests)
 from corpus.text import fold_typed
 from rules_core.decision import Decision
 
@@ -54,7 +52,7 @@ class ConversationState:
     patient_outside: tuple[str, ...] = ()  # this turn's patient is outside the sources' (by a stated age, say)
 
 
-class Conversation:
+class Conversation(VerdictTurns):
     def __init__(self, engine: Engine, record: Callable[[Decision, Any], Decision] | None = None):
         self.engine = engine
         self.state = ConversationState()
@@ -98,6 +96,8 @@ class Conversation:
         if self.engine.chat_model is not None and response.status == "answered":
             response = self._llm_draft(query, response)
         self._remember_topic(text, routing, reading)
+        answered = treatments_at_values(query, response, self.engine.corpus)  # 'dose of that?' refers to these
+        self.state.topic = self.state.topic.model_copy(update={"answered": answered})
         if reading.note:
             response = response.model_copy(update={"notes": [reading.note, *response.notes]})
         return response
@@ -141,126 +141,10 @@ class Conversation:
             name = " and ".join(lexicon.outside(i).label for i in self.state.topic_outside)
             return Reading(query=f"{text} ({name})", note=f"Read as a question about {name}, discussed before.")
         reading = read_turn(text, self.state.topic, lexicon, dose_question)
-        self.state.read_as_drug = drug_of(reading.subject, lexicon) or self.state.topic_drug
+        # A turn giving a measurement's value ("what if sEPO is 800?") asks what applies there, whichever drug that is.
+        held = None if given_values(text) else self.state.topic_drug
+        self.state.read_as_drug = drug_of(reading.subject, lexicon) or held
         return reading
-
-    # -- eligibility --------------------------------------------------------
-
-    def _check_eligibility(self, routing: Routing, text: str = "") -> BotResponse:
-        import rules_core
-
-        extracted = routing.extracted
-        facts = merge_facts(self.state.facts, extracted.facts)
-        drug = extracted.drug or self.state.drug or routing.subject_drug
-        notes = list(extracted.notes)
-        self.state.checking_eligibility = True
-        try:
-            rules_core.PatientFacts.model_validate(facts)  # the merged facts must still be a valid patient
-        except Exception as exc:  # pydantic.ValidationError or a rules input error
-            return _needs(
-                f"One of the facts is not valid: {rules_core.format_error(exc)}. Please restate it.", facts, notes
-            )
-        self.state.facts = facts
-        if drug is None:
-            names = ", ".join(d.replace("_", " ") for d in rules_core.SUPPORTED_DRUGS)
-            return _needs(f"Which drug should I check? Supported: {names}.", facts, notes, ["drug"])
-        self._open_check(drug, text)
-        facts, settled_notes, pending = settle_assumptions(extracted.assumptions, facts, _verdict_of(drug))
-        notes.extend(settled_notes)
-        self.state.facts = facts
-        return self._verdict_or_sources(drug, text, facts, notes, pending)
-
-    def _open_check(self, drug: str, text: str) -> None:
-        """The checked drug becomes the conversation's subject."""
-        self.state.drug = self.state.topic_drug = drug
-        lexicon = self.engine.guard.knowledge.lexicon
-        checked = remembered(self.state.topic, Reading(query=text, subject=("drug", drug)), lexicon)
-        self.state.topic = checked.model_copy(update={"question": None})  # a patient check is no question to re-ask
-
-    def _verdict_or_sources(
-        self, drug: str, text: str, facts: dict[str, Any], notes: list[str], pending: list[Assumption]
-    ) -> BotResponse:
-        import rules_core
-
-        # "Can we get X covered?", "would it be expected to work?" ask the sources first; open questions join the offer.
-        sources_first = asks_the_sources(text, self.engine.answerer.conflicts)
-        if pending and not sources_first:
-            return _ask_pending(pending, facts, notes)
-        decision = rules_core.evaluate(drug, rules_core.PatientFacts.model_validate(facts))
-        if sources_first and (pending or decision.decision == "insufficient_documentation" or asks_for_criteria(text)):
-            answered = self._sources_then_offer(text, drug, decision, facts, notes, pending)
-            if answered is not None:
-                return answered
-        if decision.decision == "insufficient_documentation":
-            asks = facts_to_ask(decision)  # only what the verdict waits on
-            return _needs(ask_text(drug, asks), facts, notes, [m.field for m in asks], decision)
-        return self._decision_response(decision, facts, notes)
-
-    def _sources_then_offer(
-        self, text: str, drug: str, decision: Decision, facts: dict[str, Any], notes: list[str], pending: list[Assumption]
-    ) -> BotResponse | None:
-        """The sources' answer offering the check (its verdict recorded), or the open facts asked; else None."""
-        with_open = [*notes, *(a.question for a in pending)]
-        # payer language with every fact given: the sources' criteria, then this patient's verdict
-        settled = not pending and asks_for_criteria(text)
-        answered = answer_then_offer(self.engine.answerer, text, drug, decision, facts, with_open, settled)
-        if answered is not None and answered.decision is not None:
-            recorded, recorded_note = self._recorded(decision, facts)
-            return answered.model_copy(update={"decision": recorded, "notes": [*answered.notes, *recorded_note]})
-        if answered is None and pending:
-            return _ask_pending(pending, facts, notes)
-        return answered
-
-    def _decision_response(self, decision: Decision, facts: dict[str, Any], notes: list[str]) -> BotResponse:
-        citations: list[Citation] = []
-        decision, recorded_note = self._recorded(decision, facts)
-        lines = verdict_lines(decision, lambda quote: self._cite(quote, citations))
-        for warning in decision.warnings:
-            n = self._cite(warning.citation, citations)
-            lines.append(f"Warning: {warning.text} [{n}]")
-        answerer = self.engine.answerer
-        conflicts = [
-            answerer.conflict_with_citations(c, citations) for c in for_pathway(decision.pathway, answerer.conflicts)
-        ]
-        return BotResponse(
-            status="answered",
-            route="rules",
-            answer="\n".join(lines),
-            citations=citations,
-            conflicts=conflicts,
-            decision=decision,
-            extracted_facts=facts,
-            notes=notes + [f"Facts used: {'; '.join(describe_facts(facts)) or 'none'}.", *recorded_note],
-        )
-
-    def _recorded(self, decision: Decision, facts: dict[str, Any]) -> tuple[Decision, list[str]]:
-        """The verdict stored through this conversation's recorder (if it has one), carrying its id;
-        a store that cannot be written costs the record, never the verdict (a note says so)."""
-        import rules_core
-        from bot.records import RecordsError
-
-        if self.record is None:
-            return decision, []
-        try:
-            return self.record(decision, rules_core.PatientFacts.model_validate(facts)), []
-        except RecordsError as exc:
-            return decision, [f"This decision was not recorded: {exc}"]
-
-    def _cite(self, rule_citation, citations: list[Citation]) -> int:
-        """The marker of a rules citation, as a corpus passage citation (added once)."""
-        corpus = self.engine.corpus
-        located = corpus.locate_quote(rule_citation.doc_id, rule_citation.quote)
-        if located is None:  # a test proves every rules quote is in the corpus; never silently cite nothing
-            raise LookupError(f"rules citation not found in corpus: {rule_citation.quote[:60]!r}")
-        passage, start, end = located
-        for existing in citations:
-            if existing.passage_id == passage.id and existing.quote == rule_citation.quote:
-                return existing.n
-        n = len(citations) + 1
-        sentences = [s for s in passage.sentences if s.start < end and s.end > start] or passage.sentences
-        citation = self.engine.answerer.citation(n, passage, sentences)
-        citations.append(citation.model_copy(update={"quote": rule_citation.quote, "quote_start": start, "quote_end": end}))
-        return n
 
     # -- every reply --------------------------------------------------------
 
@@ -274,38 +158,6 @@ class Conversation:
         """What the guard must know beyond the text: 'how often is it given?' asks about this drug."""
         return GuardContext(subject_drug=self.state.read_as_drug, subject_outside=self.state.read_as_outside,
                             patient_outside=self.state.patient_outside)
-
-
-def _verdict_of(drug: str) -> Callable[[dict[str, Any]], tuple[str, str | None]]:
-    """Patient facts -> (decision, pathway) for ``drug``: what an assumption must not change."""
-    import rules_core
-
-    def verdict(facts: dict[str, Any]) -> tuple[str, str | None]:
-        decision = rules_core.evaluate(drug, rules_core.PatientFacts.model_validate(facts))
-        return decision.decision, decision.pathway
-
-    return verdict
-
-
-def _ask_pending(pending: list[Assumption], facts: dict[str, Any], notes: list[str]) -> BotResponse:
-    """Ask about the assumptions the verdict would turn on."""
-    return _needs(" ".join(a.question for a in pending), facts, notes, [a.field for a in pending])
-
-
-def _needs(
-    text: str, facts: dict[str, Any], notes: list[str], missing: list[str] | None = None, decision: Decision | None = None
-) -> BotResponse:
-    described = describe_facts(facts)
-    facts_line = f" Facts so far: {'; '.join(described)}." if described else ""
-    return BotResponse(
-        status="needs_information",
-        route="rules",
-        answer=text + facts_line,
-        decision=decision,
-        extracted_facts=facts,
-        missing_facts=missing or [],
-        notes=notes,
-    )
 
 
 def _too_long(length: int, limit: int, corpus: Corpus) -> BotResponse:

@@ -50,6 +50,9 @@ class Topic(BaseModel):
 
     subjects: tuple[tuple[str, str], ...] = Field(default=(), description="(kind, id) of drugs, classes, trials named.")
     question: str | None = Field(default=None, description="The last question about the sources, as searched.")
+    answered: tuple[tuple[str, str], ...] = Field(
+        default=(), description="Drugs the last answer gave as what applies at a value the question gave ('what if "
+        "sEPO is 800?' -> the drug the sources attach to sEPO >500): what 'dose of that?' then refers to.")
 
 
 class Reading(BaseModel):
@@ -87,14 +90,15 @@ def read_turn(text: str, topic: Topic, lexicon: Lexicon, dose_question: bool) ->
     named = lexicon.mentions(text)
     if named:
         return _switched(text, named, topic, lexicon) or Reading(query=text)
-    if not topic.subjects or lexicon.outside_named(text):  # "and for beta thal pts?" is about them, not the last drug
+    if not (topic.subjects or topic.answered) or lexicon.outside_named(text):  # "and for beta thal pts?": about them
         return Reading(query=text)
     subject = _referred(text, topic, lexicon)
     if subject is None and not (PRONOUN.search(text) or dose_question or _is_elliptical(text)):
         return Reading(query=text)
-    subject = subject or topic.subjects[-1]
+    answered = topic.answered[0] if subject is None and len(topic.answered) == 1 else None
+    subject = subject or answered or topic.subjects[-1]
     name = label_of(subject, lexicon)
-    if topic.question and _is_elliptical(text) and not (_QUESTION_LEAD.search(text) or PRONOUN.search(text)):
+    if topic.question and answered is None and _is_elliptical(text) and not (_QUESTION_LEAD.search(text) or PRONOUN.search(text)):
         # "EMA?" after "when did <drug> get FDA approval?": the same question, the named alternative swapped in;
         # "placebo arm?" after "<trial>: what % reached TI?": the same question, about that part
         query = _sibling_swapped(text, topic.question, lexicon) or f"{topic.question.rstrip(' ?.')}: {text}"

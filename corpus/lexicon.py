@@ -52,7 +52,8 @@ class Lexicon(EntityFinder, BaseModel):
     )
     regimen_dose_words: list[str] = Field(
         default_factory=list,
-        description="Regexes in which 'dose' names a regimen ('low-dose lenalidomide'), not a question of dose.",
+        description="Regexes in which 'dose' is not what is asked: a regimen's name ('low-dose lenalidomide'), or a "
+        "change a why-question proposes ('why not increase the epoetin dose instead?' asks a reason).",
     )
     hedge_words: list[str] = Field(
         default_factory=list,
@@ -125,6 +126,15 @@ class Lexicon(EntityFinder, BaseModel):
         description="Regexes of a question asking how long something granted lasts ('how long is it good for', 'expire'): "
         "with approval wording, answered only by a sentence giving a duration for an approval or authorization.",
     )
+    enrolment_cues: list[str] = Field(
+        default_factory=list,
+        description="Regexes of a question asking how many took part in a trial ('how many pts were randomized', "
+        "'sample size', 'how many sites'): answered only by a sentence about it giving such a count.",
+    )
+    counted_nouns: list[str] = Field(
+        default_factory=list,
+        description="Regexes of what an enrolment count counts ('patients', 'sites'): '222 patients' or 'n=222' states one.",
+    )
     trial_cues: list[str] = Field(
         default_factory=list,
         description="Regexes of a question asking for the trials ('which trials support ...'): answered with the best "
@@ -182,7 +192,7 @@ class Lexicon(EntityFinder, BaseModel):
     _cue_patterns = field_validator(
         "contrast_cues", "aside_cues", "broad_cues", "approval_cues", "source_cues", "trial_cues", "option_cues",
         "renewal_cues", "eligibility_cues", "basis_cues", "overview_cues", "validity_cues", "dose_amount_cues",
-        "hedge_words", "existence_cues", "regimen_dose_words", "dose_question_words",
+        "hedge_words", "existence_cues", "regimen_dose_words", "dose_question_words", "enrolment_cues", "counted_nouns",
     )(lambda cls, v: valid_patterns(v))
 
     @model_validator(mode="after")
@@ -200,6 +210,8 @@ class Lexicon(EntityFinder, BaseModel):
         for trial in self.trials:
             if trial.drug not in drug_ids:
                 raise ValueError(f"trial {trial.id}: unknown drug {trial.drug!r}")
+            if trial.comparator is not None and trial.comparator not in drug_ids:
+                raise ValueError(f"trial {trial.id}: unknown comparator {trial.comparator!r}")
         unknown_units = set(self.dose_units) - set(self.units)
         if unknown_units:
             raise ValueError(f"dose_units: {sorted(unknown_units)[0]!r} is not a unit")

@@ -73,6 +73,9 @@ class Trial(BaseModel):
     id: str = Field(pattern=r"^[a-z0-9]+$", description="Lower-case trial name, as a word of a text.")
     label: str = Field(description="The trial's name as written.")
     drug: str = Field(description="Id of the drug the trial tested.")
+    comparator: str | None = Field(
+        default=None, description="Id of the drug its control arm received; none for placebo."
+    )
     spellings: list[str] = Field(default_factory=list, description="Further lower-case spellings of the name.")
 
 

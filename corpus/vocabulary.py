@@ -47,6 +47,7 @@ STOPWORDS = frozenset(
 QUESTION_WORDS = frozenset(
     """much many often long well compare compared comparison effective efficacy result results outcome outcomes data
     evidence trial trials study studies shown show showed reported report rate rates percent percentage number numbers
+    test tests tested testing studied evaluate evaluated investigate investigated examine examined
     use used using role recommend recommended recommendation option options treat treated treatment therapy therapies
     drug drugs agent agents work works mechanism action good best better worse benefit benefits risk risks main key
     summary summarize summarise known happen happens mean means meaning definition define typical typically usually

@@ -85,3 +85,54 @@ def test_the_amount_of_a_dose_change_is_not_stated_by_a_dose_or_a_change_without
     # 'Continue at decreased dose' names the change but no amount; the escalating doses are no reduction.
     refused = engine.conversation().send(question)
     assert refused.status == "refused" and "do not state the dose adjustment" in refused.answer
+
+
+@pytest.mark.parametrize("question", [
+    "how many patients enrolled in IMerge?",
+    "how many subjects were randomised in the COMMANDS trial?",
+    "IMerge: how many participants were randomized?",
+])
+def test_how_many_took_part_is_not_stated_unless_a_sentence_counts_them(engine, question):
+    """No source counts who took part in COMMANDS or IMerge: said so (naming the trial), never a sentence on its results
+    in its place; MEDALIST's 222 enrolled is stated, and how many responded is a result, not an enrolment."""
+    refused = engine.conversation().send(question)
+    assert refused.status == "refused" and refused.answer.startswith("The source documents do not state how many took part")
+
+
+@pytest.mark.parametrize(("question", "figure"), [
+    ("how many pts were enrolled in MEDALIST?", "222"),
+    ("how many patients in MEDALIST achieved TI?", "38%"),
+])
+def test_a_stated_count_or_a_result_is_answered(engine, question, figure):
+    answered = engine.conversation().send(question)
+    assert answered.status == "answered" and figure in answered.answer
+
+
+@pytest.mark.parametrize("question", [
+    "COMMANDS: how long did responses last with luspatercept compared with epoetin alfa?",
+    "cumulative duraton of respnse in COMMANDS, reblozyl versus epoetin?",
+])
+def test_a_trials_results_against_its_control_arm_compare_both_drugs(engine, question):
+    """COMMANDS' '~150.0 vs 95.1 weeks' names only luspatercept, but its control arm was epoetin alfa (lexicon
+    `comparator`): the sentence speaks of both sides, so the comparison is answered, typos and all."""
+    answered = engine.conversation().send(question)
+    assert answered.status == "answered" and "95.1" in answered.answer
+
+
+@pytest.mark.parametrize(("question", "asks"), [
+    ("why don't we just raise the darbepoetin dose instead of switching?", False),
+    ("why not double the epoetin dosing rather than add lusp?", False),
+    ("what is the epoetin dose?", True),
+    ("why is the lusp dose 1 mg/kg?", True),
+])
+def test_a_dose_change_a_why_question_proposes_is_no_dose_question(question, asks):
+    from corpus.lexicon import load_lexicon
+
+    assert load_lexicon().asks_dose(question) is asks
+
+
+def test_a_why_not_raise_the_dose_question_gets_the_reason_not_a_dose_refusal(engine):
+    """'Lusp is basically an ESA, so why not just raise the darbepoetin dose?' asks a reason: answered with the
+    sources' distinct mechanism, not refused as 'no darbepoetin dose stated'."""
+    shown = engine.conversation().send("lusp is basically an ESA, so why not just raise the darbepoetin dose?")
+    assert shown.status == "answered" and "distinct mechanism" in shown.answer

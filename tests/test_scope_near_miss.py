@@ -59,6 +59,7 @@ def test_an_adult_and_a_trial_outcome_are_not_near_misses():
         ("Is luspatercept medically necessary for my patient with high-risk MDS, RS 20%, 4 units/8 weeks?",
          "higher-risk MDS"),
         ("best tx approach for an 87 y/o w chronic anemia, MDS and sideroblastic anemia?", "sideroblastic anemia"),
+        ("complete remission rate of ivosidenib in relapsed AML, IDH1 mutated?", "treatment of AML"),
     ],
 )
 def test_a_near_miss_patient_is_refused_naming_the_population(engine, text, named):
@@ -109,14 +110,18 @@ def test_a_hypothetical_value_is_not_a_premise_about_the_sources(engine):
 @pytest.mark.parametrize(
     "text",
     ["FLT3-mutated AML: what response rate does ivosidenib give?", "NPM1-mutant acute myeloid leukemia outcomes with imetelstat?",
-     "for AML, not MDS, what does enasidenib achieve?"],
+     "for AML, not MDS, what does enasidenib achieve?",
+     # the mutation written after the disease, or relapsed/refractory AML named without 'in'
+     "ivosidenib response rate, AML with IDH1 mutation?", "relapsed/refractory AML: how often does enasidenib work?",
+     "r/r acute myeloid leukemia idh1 mut - ivosidenib ORR?"],
 )
 def test_a_mutation_defined_aml_or_aml_set_against_mds_is_named_as_aml(text):
     assert "aml" in {e.id for e in load_lexicon().outside_named(text)}
 
 
 @pytest.mark.parametrize("text", ["What is the AML progression rate with imetelstat?",
-                                  "enasidenib in IDH2-mutated LR-MDS: response?"])
+                                  "enasidenib in IDH2-mutated LR-MDS: response?",
+                                  "how often does refractory MDS progress to AML?"])
 def test_aml_as_an_outcome_or_an_idh_mutated_mds_is_not_aml_treatment(text):
     assert "aml" not in {e.id for e in load_lexicon().outside_named(text)}
 

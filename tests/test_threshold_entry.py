@@ -49,3 +49,19 @@ def test_epo_as_a_treatment_is_not_read_as_the_serum_level():
     keys = lambda text: {c.key for c, regex in lexicon.concept_regexes if regex.search(text)}
     assert "csepo" in keys("ESA-ineligible with EPO >500 mU/mL")
     assert "csepo" not in keys("failed EPO after 12 weeks")
+
+
+@pytest.mark.parametrize("question", [
+    "target serum EPO level for starting an ESA?",
+    "which sEPO target picks ESA candidates?",
+])
+def test_a_target_value_is_a_threshold_whose_figure_each_source_gives(engine, question):
+    """'Target' asks a value, like 'cutoff': both sources' sEPO figures are quoted (doc 000's <200 U/L beside doc 002's
+    >500), and 'target' is no action the sources must name; 'targeted therapy' is no threshold question."""
+    response = engine.ask(question)
+    assert response.status == "answered" and "200U/L" in response.answer and "500" in response.answer
+
+
+def test_targeted_therapy_is_no_threshold_question(engine):
+    response = engine.ask("Which LR-MDS patients could get a targeted agent?")
+    assert response.status == "answered" and "IDH" in response.answer

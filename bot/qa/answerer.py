@@ -9,14 +9,15 @@ from __future__ import annotations
 from bot.models import BotResponse
 from bot.qa.budget import within_budget
 from bot.qa.compose import Composition
+from bot.qa.conditions import at_given_values
 from bot.qa.aspect_picks import AspectPicks
-from bot.qa.aspects import prior_therapies, question_after_statements, sub_questions
+from bot.qa.aspects import question_after_statements, sub_questions
 from bot.qa.conflict_positions import ConflictPositions
 from bot.qa.coverage import broad_cue, fill_uncovered, payer_cue
 from bot.qa.direct import LEADS, DirectAnswers, is_yes_no
 from bot.qa.not_stated import NotStated
-from bot.qa.not_stated import concept_label as _label
-from bot.qa.scope import NOT_COVERED, ScopeEvidence, refusal_reason, stated_values, unnamed_names
+from bot.qa.scope import NOT_COVERED
+from bot.qa.scoring import DRUG_CONCEPTS, Scoring, with_trial_drugs
 from bot.qa.selection import (  # noqa: F401  (render_units: re-exported for the guard's tests)
     ScoredSentence,
     SectionTerms,
@@ -27,22 +28,14 @@ from bot.qa.selection import (  # noqa: F401  (render_units: re-exported for the
 )
 from bot.qa.synthesis import option_cue, trial_cue, with_naming_sentences
 from bot.settings import AnswerTuning
-from corpus.encoder import model_words
 from corpus.conflicts import KnownConflict, conflicts_for, load_conflicts, position_sentences
 from corpus.ingest import Corpus
 from corpus.learned import learned_drugs, name_terms
 from corpus.lexicon import load_lexicon
 from corpus.retrieval import HybridRetriever, RetrievalResult
-from corpus.vocabulary import OUT_OF_SCOPE_QUALIFIERS, concepts_in, words
+from corpus.vocabulary import concepts_in
 
 _LEXICON = load_lexicon()
-DRUG_CONCEPTS = _LEXICON.drug_concept_keys
-TRIALS = _LEXICON.trial_words
-_TRIAL_DRUGS = {t.id: "c" + t.drug for t in _LEXICON.trials}  # a sentence about a drug's trial is about the drug
-
-
-def with_trial_drugs(terms: set[str] | frozenset[str]) -> set[str]:
-    return set(terms) | {drug for trial, drug in _TRIAL_DRUGS.items() if trial in terms}
 
 
 def coverage_statement(corpus: Corpus) -> str:
@@ -54,7 +47,7 @@ def coverage_statement(corpus: Corpus) -> str:
     return "They cover: " + "; ".join(scopes) + "."
 
 
-class Answerer(Composition, NotStated, ConflictPositions, DirectAnswers, AspectPicks):
+class Answerer(Scoring, Composition, NotStated, ConflictPositions, DirectAnswers, AspectPicks):
     def __init__(
         self,
         corpus: Corpus,
@@ -101,6 +94,9 @@ class Answerer(Composition, NotStated, ConflictPositions, DirectAnswers, AspectP
         refusal = self._refusal_reason(result, scored, entities, aspects)
         if refusal == NOT_COVERED and self._parts_covered(question):
             refusal = None  # a compound question each of whose parts the sources answer
+        enrolment = self._enrolment_not_stated(result, scored, entities) if refusal == NOT_COVERED and entities else None
+        if enrolment is not None:  # how many took part in a named trial: said not stated, naming it
+            return enrolment
         if refusal is not None:
             return self._refuse(refusal)
         unstated = self._unstated(result, scored, aspects, entities)
@@ -160,6 +156,9 @@ class Answerer(Composition, NotStated, ConflictPositions, DirectAnswers, AspectP
             touched += self._conflicts_in_evidence(scored, touched)
         wide = broad or (self._payer_cue is not None and self._payer_cue.search(text))
         chosen = self._select(scored, set(entities), aspects, result.analysis.known_terms if wide else None)
+        on_subject = [c for c in scored if not entities or set(entities) & self._about(c)]
+        chosen = at_given_values(text, on_subject, chosen, self._own_terms, self.tuning.fill_ratio * scored[0].score,
+                                 self.max_sentences)
         chosen = self._with_trial(text, scored, self._figure_first(text, scored, chosen, entities), entities)
         # A compound question ("when to start X and how long before calling it a failure?"): each part's best too.
         parts = self._best_of_each(sub_questions(_LEXICON, question), chosen, fresh=True) \
@@ -196,92 +195,6 @@ class Answerer(Composition, NotStated, ConflictPositions, DirectAnswers, AspectP
             best = self._figure_first(question, scored, scored[:1], entities)[:1]  # a part asking a share: a figure
             chosen += [c for c in whole_lists(with_continuations(best)) if c.sentence.id not in ids]
         return chosen
-
-    # -- scoring ------------------------------------------------------------
-
-    def _score(self, result: RetrievalResult, entities: set[str]) -> list[ScoredSentence]:
-        # Coverage counts only the words the sources use: a word they never use ("respectively",
-        # a typed shorthand) says nothing about whether they answer, and never refuses alone.
-        terms = result.analysis.known_terms
-        trials = entities & TRIALS
-        prior = prior_therapies(_LEXICON, result.analysis.corrected)
-        tuning = self.tuning
-        passage_rank = {h.passage.id: h.rank for h in result.hits}
-        max_lexical = max(result.sentence_lexical.values(), default=0.0) or 1.0
-        scored = []
-        for sentence in result.sentences:  # the candidate passages' sentences only
-            passage = self.corpus.passage(sentence.passage_id)
-            sentence_terms = with_trial_drugs(self._sentence_terms[sentence.id])
-            own = sentence_terms | with_trial_drugs(self._section_terms[passage.id])
-            context = own | self._passage_terms[passage.id]
-            # A term only in the section heading counts half: headings are broad.
-            coverage = (share(terms, sentence_terms) + share(terms, own)) / 2
-            context_coverage = share(terms, context)
-            dense = result.sentence_dense.get(sentence.id, 0.0)
-            lexical = result.sentence_lexical.get(sentence.id, 0.0) / max_lexical
-            rank_bonus = 1.0 / (1 + passage_rank.get(passage.id, len(passage_rank)))
-            score = self._weighted(dense, lexical, rank_bonus, coverage, context_coverage)
-            if entities and not entities & own:
-                score *= tuning.off_subject_factor  # the question names a drug or trial this sentence is not about
-            elif trials and not trials & own:
-                score *= tuning.off_subject_factor  # about the drug, but not from the trial the question names
-            elif prior and (own & DRUG_CONCEPTS) <= prior and own & prior:
-                score *= tuning.off_subject_factor  # "after <drug> fails, what next?": not that drug again
-            scored.append(ScoredSentence(sentence, passage, score, coverage, context_coverage, dense))
-        scored.sort(key=lambda s: (-s.score, s.sentence.id))
-        return scored
-
-    def _weighted(self, dense: float, lexical: float, rank_bonus: float, coverage: float, context: float) -> float:
-        t = self.tuning
-        topic = t.own_coverage_share * coverage + (1 - t.own_coverage_share) * context
-        return t.weight_dense * dense + t.weight_lexical * lexical + t.weight_rank * rank_bonus + t.weight_topic * topic
-
-    def _refusal_reason(
-        self, result: RetrievalResult, scored: list[ScoredSentence], named: list[str], aspects: dict[str, list[ScoredSentence]]
-    ) -> str | None:
-        analysis = result.analysis
-        missing = [e for e in named if e not in self._discussed]
-        if named and len(missing) == len(named):
-            return f"The source documents do not discuss {', '.join(_label(m) for m in missing)}."
-        # Names the lexicon knows (a drug the sources do not cover) are the subject rail's: it refuses them
-        # alone and notes them beside covered drugs; only names nobody knows are refused here.
-        outside = _LEXICON.outside_named(analysis.corrected)
-        lexicon_words = {n.lower() for e in outside if e.kind == "drug" for n in e.names}
-        names = [n for n in unnamed_names(analysis.corrected, analysis.unknown_terms, tuple(_LEXICON.drug_name_endings),
-                                          model_words(), self.retriever.corpus_words) if n.lower() not in lexicon_words]
-        if names:
-            return f"The source documents do not mention {', '.join(names)}."
-        facts = stated_values(analysis.corrected, _LEXICON.measured_qualifiers)  # "ferritin low": the patient's value
-        qualifiers = [w for w in words(analysis.corrected)
-                      if w in OUT_OF_SCOPE_QUALIFIERS and w not in self.retriever.corpus_words and w not in facts]
-        if qualifiers:
-            return f"The source documents do not address {', '.join(dict.fromkeys(qualifiers))}."
-        return refusal_reason(self._evidence(result, scored, named, aspects), self.tuning)
-
-    def _evidence(
-        self, result: RetrievalResult, scored: list[ScoredSentence], named: list[str], aspects: dict[str, list[ScoredSentence]]
-    ) -> ScopeEvidence:
-        analysis, best = result.analysis, scored[0]
-        together: set[str] = set()
-        for pick in (p for picks in aspects.values() for p in picks):
-            together |= self._about(pick) | self._passage_terms[pick.passage.id]
-        return ScopeEvidence(
-            known_terms=len(analysis.known_terms),
-            unknown_words=len([w for w in analysis.unknown_terms if not any(ch.isdigit() for ch in w)]),
-            meaning_kept=self.retriever.meaning_kept(analysis),
-            coverage=best.coverage,
-            context_coverage=best.context_coverage,
-            aspect_coverage=share(analysis.known_terms, together),
-            top_dense=max(s.dense for s in scored[:5]),
-            on_entity=bool(set(named) & self._about(best)),
-            aspects=len(aspects),
-        )
-
-    def _entities(self, text: str) -> list[str]:
-        """The drugs and trials the question asks about; a drug it names as failed before is the setting."""
-        prior = prior_therapies(_LEXICON, text)
-        keys = [c.key for c in concepts_in(text) if c.key in DRUG_CONCEPTS and c.key not in prior]
-        return keys + [w for w in words(text) if w in TRIALS]
 
     # -- selection and composition -------------------------------------------
 

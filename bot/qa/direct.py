@@ -15,11 +15,11 @@ from __future__ import annotations
 
 import re
 
-from bot.qa.selection import ScoredSentence
+from bot.qa.selection import ScoredSentence, states_dose_for
 from corpus.lexicon import load_lexicon
 from corpus.retrieval import RetrievalResult
 from corpus.text import extract_figures
-from corpus.vocabulary import fold, stem
+from corpus.vocabulary import concepts_in, fold, stem
 
 _AUX = r"(?:is|are|was|were|does|do|did|has|have|had|can|could|should|will|would|may|might|must)"
 _YES_NO = re.compile(rf"^\W*{_AUX}\b", re.IGNORECASE)
@@ -31,7 +31,9 @@ _NEGATED_BEFORE = re.compile(r"\b(?:excluded|ineligible|not eligible)\b")
 _TOKEN = re.compile(r"[a-z0-9]+(?:\.[0-9]+)?")
 SCOPE_AFTER = 40  # characters a cue reaches forward ("no prior lenalidomide or HMAs")
 SCOPE_BEFORE = 20  # characters "excluded" reaches back ("del(5q) excluded")
-_TRIALS = load_lexicon().trial_words
+_LEXICON = load_lexicon()
+_TRIALS = _LEXICON.trial_words
+_DRUG_KEYS = _LEXICON.drug_concept_keys
 _UNIT_OF = {spelling.lower(): unit for unit, spellings in load_lexicon().units.items() for spelling in spellings}
 LEADS = {"yes": "Yes: ", "no": "No: ", "disagree": "The sources disagree: "}
 
@@ -57,6 +59,12 @@ def asked_units(question: str) -> frozenset[str]:
         unit = _UNIT_OF.get(match.group(1).lower())
         return frozenset({unit}) if unit else frozenset()
     return DURATIONS if _HOW_LONG.search(question) else frozenset()
+
+
+def _asks_the_dose(question: str) -> bool:
+    """A question asking a drug's dose or schedule, not a change of it ('dose reduction', 'renal dosing')."""
+    keys = {c.key for c in concepts_in(question)}
+    return "cdose" in keys and not keys & {"cdoseadjust", "corgandose"} and _LEXICON.asks_dose(question)
 
 
 def is_yes_no(question: str) -> bool:
@@ -161,6 +169,8 @@ class DirectAnswers:
         units = asked_units(question)
         if _DEFINES.search(question) and scored:
             return self._definition_first(scored, chosen, entities)
+        if scored and chosen and _asks_the_dose(question):
+            return self._dose_first(scored, chosen, entities)
         if not units or not scored:
             return chosen
         if any(f.unit in units for f in extract_figures(chosen[0].sentence.normalized)):
@@ -171,6 +181,18 @@ class DirectAnswers:
         if figure is None:
             return chosen
         return [figure, *(c for c in chosen if c.sentence.id != figure.sentence.id)]
+
+    def _dose_first(
+        self, scored: list[ScoredSentence], chosen: list[ScoredSentence], entities: list[str]
+    ) -> list[ScoredSentence]:
+        """'<drug> titration range in <population>?': the answer opens with the close sentence stating a dose of the
+        drug asked, not a sentence on the population that merely names the drug."""
+        drugs = [e for e in entities if e in _DRUG_KEYS]
+        if not drugs or any(states_dose_for(chosen[0].sentence.normalized, d) for d in drugs):
+            return chosen
+        floor = self.tuning.fill_ratio * scored[0].score
+        dose = next((c for c in scored if c.score >= floor and any(states_dose_for(c.sentence.normalized, d) for d in drugs)), None)
+        return chosen if dose is None else [dose, *(c for c in chosen if c.sentence.id != dose.sentence.id)]
 
     def _definition_first(
         self, scored: list[ScoredSentence], chosen: list[ScoredSentence], entities: list[str]

@@ -34,6 +34,7 @@ _CLASS_CONCEPTS = frozenset(f"c{c.key}" for c in _LEXICON.classes)
 _MEASURES = frozenset(f"c{key}" for key in _LEXICON.measurement_concepts)
 _STATISTICS = frozenset(f"c{key}" for key in _LEXICON.statistic_concepts)
 _AMOUNT = whole_words(_LEXICON.dose_amount_cues) if _LEXICON.dose_amount_cues else None
+_TRIAL_COMPARATORS = {t.id: "c" + _LEXICON.drug(t.comparator).key for t in _LEXICON.trials if t.comparator}
 
 
 def asked_threshold(analysis: QueryAnalysis) -> list[str]:
@@ -49,7 +50,9 @@ def threshold_stated(
     """Whether a candidate (sentence text, its own terms, its passage's terms) states a figure for
     one of the measures where every other topic word of the question is named."""
     # A figure the question offers ("200 or 500?") is a candidate answer, not an action.
-    action = [t for t in analysis.known_terms if not t.startswith("c") and t not in _MEASURE_WORDS
+    # The cue's own words ("target", "cutoff") say a value is asked, not what is done at it.
+    cue_words = {stem(w) for m in (_CUES.finditer(analysis.corrected) if _CUES else ()) for w in m.group(0).lower().split()}
+    action = [t for t in analysis.known_terms if not t.startswith("c") and t not in _MEASURE_WORDS | cue_words
               and not any(ch.isdigit() for ch in t)]
     if any(w.isalpha() and stem(w) not in _MEASURE_WORDS for w in analysis.unknown_terms):
         return False  # the question's own words for the action are never used by the sources
@@ -136,7 +139,7 @@ class NotStated:
         attribute = compared_attribute(result.analysis.known_terms, entities)
         if not attribute:
             return None
-        speaking = {e: [c for c in scored if e in self._about(c) and len(attribute & self._about(c)) >= len(attribute) / 2]
+        speaking = {e: [c for c in scored if self._speaks_of(e, c) and len(attribute & self._about(c)) >= len(attribute) / 2]
                     for e in aspects}
         lacking = [e for e, found in speaking.items() if not found]
         if not lacking:
@@ -144,6 +147,15 @@ class NotStated:
         stated = [found[0] for found in speaking.values() if found][:1]
         names = ", ".join(concept_label(e) for e in lacking)
         return self._not_stated(f"The source documents do not state this for {names}, so they do not compare it.", stated)
+
+    def _speaks_of(self, entity: str, candidate: ScoredSentence) -> bool:
+        """Whether a sentence is about a compared drug or trial: it names it, or gives the 'X vs Y' results of a trial
+        whose control arm received it (lexicon `comparator`: a trial's '150 vs 95 weeks' speaks of both arms)."""
+        about = self._about(candidate)
+        if entity in about:
+            return True
+        contrasted = "c" + _COMPARATOR in self._sentence_terms[candidate.sentence.id]
+        return contrasted and any(_TRIAL_COMPARATORS.get(t) == entity for t in about)
 
     def _unstated(
         self, result: RetrievalResult, scored: list[ScoredSentence], aspects: dict[str, list[ScoredSentence]],
@@ -154,6 +166,7 @@ class NotStated:
         return (self._dose_not_stated(result, scored, entities) or self._statistic_not_stated(result, scored, entities)
                 or self._threshold_not_stated(result, scored)
                 or self._date_not_stated(result, scored, entities) or self._validity_not_stated(result, scored)
+                or self._enrolment_not_stated(result, scored, entities)
                 or self._comparison_not_stated(result, scored, aspects, entities))
 
     def _statistic_not_stated(
@@ -176,6 +189,19 @@ class NotStated:
         names = f" for {', '.join(concept_label(e) for e in entities)}" if entities else ""
         what = " or ".join(concept_label(k) for k in asked)
         return self._not_stated(f"The source documents do not state the {what}{names}.", about)
+    def _enrolment_not_stated(
+        self, result: RetrievalResult, scored: list[ScoredSentence], entities: list[str]
+    ) -> BotResponse | None:
+        """'How many pts were randomized in <trial>?': answered only by a sentence about the trial or drug asked that
+        gives such a count ('Of the 222 patients enrolled'); a sentence on its results is no count of who took part."""
+        # Read as written too: the spelling corrector may turn a word the sources never use ("subjects") into one they do.
+        if _ENROLMENT is None or not any(_ENROLMENT.search(t) for t in (result.analysis.corrected, result.analysis.original)):
+            return None
+        about = [c for c in scored if not entities or set(entities) & self._about(c)]
+        if any(_COUNT.search(c.sentence.normalized) for c in about[:10]):
+            return None
+        names = ", ".join(concept_label(e) for e in entities) or "this"
+        return self._not_stated(f"The source documents do not state how many took part in {names}.", about[:1])
 
     def _validity_not_stated(self, result: RetrievalResult, scored: list[ScoredSentence]) -> BotResponse | None:
         """'How long is a <drug> prior auth good for?': answered only by a sentence giving a duration for an approval
@@ -237,6 +263,10 @@ _DATE_QUESTION = re.compile(
 )
 _DATE = re.compile(r"\b(?:19|20)\d{2}\b")
 _VALIDITY = whole_words(_LEXICON.validity_cues) if _LEXICON.validity_cues else None
+_ENROLMENT = whole_words(_LEXICON.enrolment_cues) if _LEXICON.enrolment_cues else None
+# A count of who took part: "222 patients", "222 LR-MDS patients", "n=222" (a phase number counts nobody).
+_COUNT = re.compile(r"(?<!phase )\b\d[\d,]*\s+(?:[\w()-]+\s+)?(?:" + "|".join(_LEXICON.counted_nouns or ["patients?"])
+                    + r")\b|\bn\s*=\s*\d", re.IGNORECASE)
 _APPROVAL = whole_words(_LEXICON.approval_cues + ["approv\\w*", "authori[sz]\\w*"])
 # A sentence that answers how long an approval lasts: a duration beside what is granted.
 _DURATION = re.compile(r"\b\d+(?:\s*[-\u2013]\s*\d+)?\s*(?:days?|weeks?|months?|years?)\b|\b(?:annual\w*|yearly)\b", re.IGNORECASE)
