@@ -261,7 +261,11 @@ class Answerer(Composition, NotStated, ConflictPositions, DirectAnswers, AspectP
     def _evidence(
         self, result: RetrievalResult, scored: list[ScoredSentence], named: list[str], aspects: dict[str, list[ScoredSentence]]
     ) -> ScopeEvidence:
-        analysis, best = result.analysis, scored[0]
+        analysis = result.analysis
+        # The best of the close contenders by topic: a sentence scoring as well as the first on meaning but carrying
+        # more of the question's terms (harms named beside the outcomes) shows the sources cover it.
+        close = [s for s in scored[:5] if s.score >= self.tuning.select_ratio * scored[0].score]
+        best = max(close, key=lambda s: (s.context_coverage, s.coverage))
         together: set[str] = set()
         for pick in (p for picks in aspects.values() for p in picks):
             together |= self._about(pick) | self._passage_terms[pick.passage.id]
