@@ -66,3 +66,22 @@ def test_a_switch_to_a_covered_drug_gets_its_dose(engine):
     conversation = engine.conversation()
     assert conversation.send("What dose of venetoclax in LR-MDS?").status == "refused"
     assert "7.5 mg/kg" in conversation.send("ok and what about imetelstat?").answer
+
+
+# -- a question asking for the data (lexicon findings_cues): the findings that cover it, and a result's further findings --
+
+
+def test_findings_linking_two_outcomes_quote_each_passage_with_figures(engine):
+    answer = engine.ask("Which findings connect reaching transfusion independence with overall survival in lower-risk MDS?").answer
+    assert "98 months" in answer and "47.7%" in answer
+
+
+def test_a_quoted_trial_result_brings_its_durability_finding(engine):
+    response = engine.ask("What data support luspatercept in ESA-naive patients?")
+    assert "60.4%" in response.answer and "76.4%" in response.answer
+    assert response.answer.index("60.4%") < response.answer.index("76.4%")  # the further finding after its result
+
+
+def test_a_dose_after_a_result_is_no_finding(engine):
+    answer = engine.ask("What data link achieving transfusion independence with survival, including trial results?").answer
+    assert "47.7%" in answer and "1.75 mg/kg" not in answer

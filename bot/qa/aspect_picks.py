@@ -41,6 +41,11 @@ def asked_class_members(text: str) -> frozenset[str]:
     return frozenset()
 
 
+def _rates(text: str) -> list:
+    """The percentages a sentence states: a trial's result is a rate (its dose or schedule is not a finding)."""
+    return [f for f in extract_figures(text) if f.unit == "%"]
+
+
 class AspectPicks:
     def _aspect_picks(self, text: str, entities: list[str]) -> dict[str, list[ScoredSentence]]:
         """For a question naming several drugs, trials or contrasted populations: the best sentence about each,
@@ -124,6 +129,28 @@ class AspectPicks:
         trial = next((c for c in scored if c.score >= floor and self._own_terms(c) & TRIALS
                       and (not entities or set(entities) & self._about(c))), None)
         return [*chosen, *whole_lists([trial])] if trial is not None else chosen
+
+    def _further_findings(self, chosen: list[ScoredSentence]) -> list[ScoredSentence]:
+        """Each quoted trial result (a rate) followed by the next sentence of its section when that one states a rate none
+        quoted states ("<trial>: primary endpoint 60.4% vs 34.8%", then "durability ...: 76.4% vs 55.8%")."""
+        out = list(chosen)
+        for item in chosen:
+            if not (self._about(item) & TRIALS and _rates(item.sentence.normalized)):
+                continue
+            following = self._later_in_section(item)[:1]
+            stated = [f for c in out for f in extract_figures(c.sentence.normalized)]
+            ids = {c.sentence.id for c in out}
+            for passage, sentence in following:
+                if sentence.id not in ids and any(not any(r.matches(g) for g in stated) for r in _rates(sentence.normalized)):
+                    out.insert(out.index(item) + 1,
+                               ScoredSentence(sentence, passage, item.score, item.coverage, item.context_coverage, item.dense))
+        return out
+
+    def _later_in_section(self, item: ScoredSentence) -> list[tuple[Passage, Sentence]]:
+        """The sentences of the item's section after it, in document order, with their passages."""
+        passage = item.passage
+        pairs = [(p, s) for p in self.corpus.passages_of(passage.doc_id) if p.section == passage.section for s in p.sentences]
+        return pairs[next(i for i, (_, s) in enumerate(pairs) if s.id == item.sentence.id) + 1:]
 
     def _earlier_in_section(self, item: ScoredSentence) -> list[tuple[Passage, Sentence]]:
         """The sentences of the item's section before it, in document order, with their passages."""
