@@ -85,3 +85,18 @@ def test_a_quoted_trial_result_brings_its_durability_finding(engine):
 def test_a_dose_after_a_result_is_no_finding(engine):
     answer = engine.ask("What data link achieving transfusion independence with survival, including trial results?").answer
     assert "47.7%" in answer and "1.75 mg/kg" not in answer
+
+
+# -- what a question sets aside ("besides <trial>"): not what it asks for --
+
+
+def test_a_trial_set_aside_is_not_the_answer_the_others_are(engine):
+    answer = engine.ask("Apart from MEDALIST, which trials does the article list as evidence for Reblozyl?").answer
+    assert "PACE-MDS" in answer and "MEDALIST" not in answer
+
+
+def test_set_aside_reads_the_names_after_the_cue():
+    from bot.qa.aspects import set_aside
+
+    assert set_aside(LEXICON, "Besides MEDALIST, which trial supports luspatercept?") == {"medalist"}
+    assert set_aside(LEXICON, "Which trial supports luspatercept besides the guidelines?") == frozenset()

@@ -10,7 +10,7 @@ from bot.models import BotResponse
 from bot.qa.budget import within_budget
 from bot.qa.compose import Composition
 from bot.qa.aspect_picks import AspectPicks
-from bot.qa.aspects import prior_therapies, question_after_statements, sub_questions
+from bot.qa.aspects import prior_therapies, question_after_statements, set_aside, sub_questions
 from bot.qa.conflict_positions import ConflictPositions
 from bot.qa.coverage import broad_cue, fill_uncovered, findings_cue, payer_cue, with_findings
 from bot.qa.direct import LEADS, DirectAnswers, is_yes_no
@@ -213,6 +213,7 @@ class Answerer(Composition, NotStated, ConflictPositions, DirectAnswers, AspectP
         terms = result.analysis.known_terms
         trials = entities & TRIALS
         prior = prior_therapies(_LEXICON, result.analysis.corrected)
+        aside = set_aside(_LEXICON, result.analysis.corrected) & TRIALS
         tuning = self.tuning
         passage_rank = {h.passage.id: h.rank for h in result.hits}
         max_lexical = max(result.sentence_lexical.values(), default=0.0) or 1.0
@@ -235,6 +236,8 @@ class Answerer(Composition, NotStated, ConflictPositions, DirectAnswers, AspectP
                 score *= tuning.off_subject_factor  # about the drug, but not from the trial the question names
             elif prior and (own & DRUG_CONCEPTS) <= prior and own & prior:
                 score *= tuning.off_subject_factor  # "after <drug> fails, what next?": not that drug again
+            elif aside and own & TRIALS and own & TRIALS <= aside:
+                score *= tuning.off_subject_factor  # "besides <trial>, which trial?": not that trial again
             scored.append(ScoredSentence(sentence, passage, score, coverage, context_coverage, dense))
         scored.sort(key=lambda s: (-s.score, s.sentence.id))
         return scored
@@ -291,9 +294,9 @@ class Answerer(Composition, NotStated, ConflictPositions, DirectAnswers, AspectP
 
     def _entities(self, text: str) -> list[str]:
         """The drugs and trials the question asks about; a drug it names as failed before is the setting."""
-        prior = prior_therapies(_LEXICON, text)
+        prior = prior_therapies(_LEXICON, text) | set_aside(_LEXICON, text)  # "besides <trial>": not the one asked
         keys = [c.key for c in concepts_in(text) if c.key in DRUG_CONCEPTS and c.key not in prior]
-        return keys + [w for w in words(text) if w in TRIALS]
+        return keys + [w for w in words(text) if w in TRIALS and w not in prior]
 
     # -- selection and composition -------------------------------------------
 

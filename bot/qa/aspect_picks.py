@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from bot.qa.aspects import asked_of_each, aspect_queries, prior_therapies, side_by_side, sub_questions
+from bot.qa.aspects import asked_of_each, aspect_queries, prior_therapies, set_aside, side_by_side, sub_questions
 from bot.qa.selection import ScoredSentence, share, states_dose_for, whole_lists
 from bot.qa.synthesis import option_picks
 from corpus.lexicon import load_lexicon
@@ -114,7 +114,7 @@ class AspectPicks:
         elif not entities and self._options_cue and self._options_cue.search(text):
             kinds = DRUG_CONCEPTS - prior_therapies(_LEXICON, text)  # "after <drug> fails": the others
         elif self._trial_cue and self._trial_cue.search(text) and not set(entities) & TRIALS:
-            kinds = TRIALS
+            kinds = TRIALS - set_aside(_LEXICON, text)  # "besides <trial>, which trials?": the others
         if kinds is None:
             return {}
         options = option_picks(scored, kinds, self._own_terms, self.tuning.per_entity_ratio, self.max_sentences)
