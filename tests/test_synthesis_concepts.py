@@ -100,3 +100,11 @@ def test_set_aside_reads_the_names_after_the_cue():
 
     assert set_aside(LEXICON, "Besides MEDALIST, which trial supports luspatercept?") == {"medalist"}
     assert set_aside(LEXICON, "Which trial supports luspatercept besides the guidelines?") == frozenset()
+
+
+# -- a population the question names (lexicon aspect_concepts) gets the sentence on it --
+
+
+def test_a_never_transfused_patient_gets_the_non_transfusion_dependent_evidence(engine):
+    answer = engine.ask("SF3B1-mutated MDS, transfusion-naive, Hb 9.1 - would a payer approve Reblozyl?").answer
+    assert "47.6%" in answer and "transfusion-dependent" in answer

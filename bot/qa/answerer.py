@@ -169,6 +169,7 @@ class Answerer(Composition, NotStated, ConflictPositions, DirectAnswers, AspectP
         parts = self._best_of_each(sub_questions(_LEXICON, question), chosen, fresh=True) \
             or self._best_of_each(question_after_statements(_LEXICON, question), chosen)
         parts += self._threshold_of_each_document(result, scored, chosen + parts, entities)
+        parts += self._named_populations(text, scored, chosen + parts, entities)
         # Every position only when the question is on the contested topic; an answer that merely
         # quotes a sentence on it lists the conflict (its summary names both sides).
         quoted = self._with_conflict_positions(chosen + parts, touched)

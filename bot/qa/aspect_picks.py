@@ -16,12 +16,14 @@ from corpus.lexicon import load_lexicon
 from corpus.lexicon_entries import whole_words
 from corpus.models import Passage, Sentence
 from corpus.text import extract_figures
+from corpus.vocabulary import concepts_in
 
 _LEXICON = load_lexicon()
 DRUG_CONCEPTS = _LEXICON.drug_concept_keys
 TRIALS = _LEXICON.trial_words
 
 
+_POPULATIONS = frozenset(f"c{key}" for key in _LEXICON.aspect_concepts)
 _BASIS = whole_words(_LEXICON.basis_cues) if _LEXICON.basis_cues else None
 _ASKED = re.compile(r"\b(?:which|what)\s+(?:\w+\s+)?$", re.IGNORECASE)
 
@@ -119,6 +121,24 @@ class AspectPicks:
             return {}
         options = option_picks(scored, kinds, self._own_terms, self.tuning.per_entity_ratio, self.max_sentences)
         return {key: [pick] for key, pick in options.items()}
+
+    def _named_populations(
+        self, text: str, scored: list[ScoredSentence], chosen: list[ScoredSentence], entities: list[str]
+    ) -> list[ScoredSentence]:
+        """Each population the question names (lexicon `aspect_concepts`: "never transfused", "del(5q)") that no quoted
+        sentence speaks of: the best sentence on it (at `per_entity_ratio` of the best, about the drug asked), so the
+        answer says what the sources say of that population, not only of the general case."""
+        if not scored:
+            return []
+        named = {c.key for c in concepts_in(text)} & _POPULATIONS
+        carried = set().union(*(self._own_terms(c) for c in chosen))
+        floor = self.tuning.per_entity_ratio * scored[0].score
+        picks: list[ScoredSentence] = []
+        for key in sorted(named - carried):
+            pick = next((c for c in scored if c.score >= floor and key in self._own_terms(c) and c not in chosen
+                         and c not in picks and (not entities or set(entities) & self._about(c))), None)
+            picks += [pick] if pick is not None else []
+        return picks
 
     def _with_trial(self, text: str, scored: list[ScoredSentence], chosen: list[ScoredSentence], entities: list[str]) -> list[ScoredSentence]:
         """'What was <drug>'s approval based on?' (`basis_cues`) asks the trial behind it: when no quoted sentence names
