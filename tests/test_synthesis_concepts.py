@@ -76,10 +76,17 @@ def test_findings_linking_two_outcomes_quote_each_passage_with_figures(engine):
     assert "98 months" in answer and "47.7%" in answer
 
 
-def test_a_quoted_trial_result_brings_its_durability_finding(engine):
-    response = engine.ask("What data support luspatercept in ESA-naive patients?")
-    assert "60.4%" in response.answer and "76.4%" in response.answer
-    assert response.answer.index("60.4%") < response.answer.index("76.4%")  # the further finding after its result
+def test_a_quoted_trial_result_brings_its_further_finding(engine):
+    answer = engine.ask("What results did MEDALIST show versus placebo?").answer
+    assert "compared with 13%" in answer and "47.7%" in answer
+    assert answer.index("compared with 13%") < answer.index("47.7%")  # the further finding after its result
+
+
+def test_a_further_finding_that_is_a_conflict_position_brings_no_other_conflict(engine):
+    """COMMANDS' durability sentence is also a position on ring sideroblasts: a question on COMMANDS' data does not
+    get that conflict's block for it."""
+    response = engine.ask("What data did COMMANDS report?")
+    assert [c.topic for c in response.conflicts] == ["first-line luspatercept"]
 
 
 def test_a_dose_after_a_result_is_no_finding(engine):

@@ -154,6 +154,8 @@ class AspectPicks:
         """Each quoted trial result (a rate) followed by the next sentence of its section when that one states a rate none
         quoted states ("<trial>: primary endpoint 60.4% vs 34.8%", then "durability ...: 76.4% vs 55.8%")."""
         out = list(chosen)
+        # A position of a known conflict would bring that conflict's block to a question that does not touch it.
+        contested = {s.id for sentences in self._positions.values() for s in sentences} - {c.sentence.id for c in chosen}
         for item in chosen:
             if not (self._about(item) & TRIALS and _rates(item.sentence.normalized)):
                 continue
@@ -161,7 +163,7 @@ class AspectPicks:
             stated = [f for c in out for f in extract_figures(c.sentence.normalized)]
             ids = {c.sentence.id for c in out}
             for passage, sentence in following:
-                if sentence.id not in ids and any(not any(r.matches(g) for g in stated) for r in _rates(sentence.normalized)):
+                if sentence.id not in ids | contested and any(not any(r.matches(g) for g in stated) for r in _rates(sentence.normalized)):
                     out.insert(out.index(item) + 1,
                                ScoredSentence(sentence, passage, item.score, item.coverage, item.context_coverage, item.dense))
         return out
