@@ -148,14 +148,15 @@ def _switched(text: str, named: list[Mention], topic: Topic, lexicon: Lexicon) -
     for mention in named:
         rest = rest.replace(mention.text, " ")
     extra = [w for w in words(_SWITCH_LEAD.sub(" ", rest)) if w not in STOPWORDS and w not in QUESTION_WORDS]
-    previous = [m for m in lexicon.mentions(topic.question) if m.kind in ("drug", "class", "trial")]
+    # The previous subjects, a drug the sources do not cover too ("eltrombopag dose?" refused, then "what about <drug>?").
+    previous = sorted([(m.start, m.end) for m in lexicon.mentions(topic.question) if m.kind in ("drug", "class", "trial")]
+                      + lexicon.outside_drug_spans(topic.question))
     if len(extra) > SWITCH_MAX_EXTRA_WORDS or not previous:
         return None
     new = " and ".join(m.text for m in named)
     query = topic.question
-    for mention in sorted(previous, key=lambda m: m.start, reverse=True):
-        query = query[: mention.start] + new + query[mention.end:] if mention is previous[0] else \
-            query[: mention.start] + query[mention.end:]
+    for start, end in reversed(previous):
+        query = query[:start] + new + query[end:] if (start, end) == previous[0] else query[:start] + query[end:]
     query = re.sub(r"\s+", " ", query).strip()
     return Reading(query=query, note=f"Read as: {query}")
 

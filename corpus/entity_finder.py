@@ -106,6 +106,10 @@ class EntityFinder:
         text = self.expand_shorthand(text)
         return [entry for entry, regex in self._outside_regexes if regex.search(text)]
 
+    def outside_drug_spans(self, text: str) -> list[tuple[int, int]]:
+        """Where the text names a drug of `outside_sources` ("eltrombopag dose?"): the subject a switch replaces."""
+        return [m.span() for entry, regex in self._outside_regexes if entry.kind == "drug" for m in regex.finditer(text)]
+
     def outside_by_age(self, age_years: int) -> list[OutsideEntry]:
         """The `outside_sources` populations a patient of this age belongs to ('a 16-year-old': children)."""
         return [e for e in self.outside_sources if e.below_age is not None and age_years < e.below_age]

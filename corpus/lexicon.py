@@ -145,6 +145,11 @@ class Lexicon(EntityFinder, BaseModel):
         description="Regexes of a question asking what something rests on ('what was the approval based on?'): the best "
         "sentence naming a trial is quoted when none of the answer's does.",
     )
+    findings_cues: list[str] = Field(
+        default_factory=list,
+        description="Regexes of a question asking for the data ('what data link X with Y', 'what did it show'): each close "
+        "sentence covering as much as the opening with figures of its own is quoted, and a quoted result's further findings.",
+    )
     eligibility_cues: list[str] = Field(
         default_factory=list,
         description="Regexes of a question asking who qualifies (eligible, criteria, categories, covered).",
@@ -193,6 +198,7 @@ class Lexicon(EntityFinder, BaseModel):
         "contrast_cues", "aside_cues", "broad_cues", "approval_cues", "source_cues", "trial_cues", "option_cues",
         "renewal_cues", "eligibility_cues", "basis_cues", "overview_cues", "validity_cues", "dose_amount_cues",
         "hedge_words", "existence_cues", "regimen_dose_words", "dose_question_words", "enrolment_cues", "counted_nouns",
+        "findings_cues",
     )(lambda cls, v: valid_patterns(v))
 
     @model_validator(mode="after")

@@ -13,7 +13,7 @@ from bot.qa.conditions import at_given_values
 from bot.qa.aspect_picks import AspectPicks
 from bot.qa.aspects import question_after_statements, sub_questions
 from bot.qa.conflict_positions import ConflictPositions
-from bot.qa.coverage import broad_cue, fill_uncovered, payer_cue
+from bot.qa.coverage import broad_cue, fill_uncovered, findings_cue, payer_cue, with_findings
 from bot.qa.direct import LEADS, DirectAnswers, is_yes_no
 from bot.qa.not_stated import NotStated
 from bot.qa.scope import NOT_COVERED
@@ -75,6 +75,7 @@ class Answerer(Scoring, Composition, NotStated, ConflictPositions, DirectAnswers
         self._broad_cue = broad_cue(_LEXICON)
         self._payer_cue = payer_cue(_LEXICON)
         self._trial_cue = trial_cue(_LEXICON)
+        self._findings_cue = findings_cue(_LEXICON)
 
     def _document_subject(self, doc_id: str) -> set[str]:
         """Drugs a whole document is about (named in its title, or introduced by it): context for every passage."""
@@ -160,13 +161,21 @@ class Answerer(Scoring, Composition, NotStated, ConflictPositions, DirectAnswers
         chosen = at_given_values(text, on_subject, chosen, self._own_terms, self.tuning.fill_ratio * scored[0].score,
                                  self.max_sentences)
         chosen = self._with_trial(text, scored, self._figure_first(text, scored, chosen, entities), entities)
+        data = self._findings_cue is not None and bool(self._findings_cue.search(text))
+        if data:  # "what data ...?": the findings that cover it
+            chosen = with_findings(chosen, scored, self.tuning.fill_ratio * scored[0].score, self.max_sentences)
         # A compound question ("when to start X and how long before calling it a failure?"): each part's best too.
         parts = self._best_of_each(sub_questions(_LEXICON, question), chosen, fresh=True) \
             or self._best_of_each(question_after_statements(_LEXICON, question), chosen)
         parts += self._threshold_of_each_document(result, scored, chosen + parts, entities)
+        parts += self._named_populations(text, scored, chosen + parts, entities)
         # Every position only when the question is on the contested topic; an answer that merely
         # quotes a sentence on it lists the conflict (its summary names both sides).
-        return self._with_conflict_positions(chosen + parts, touched), touched, {c.sentence.id for c in parts}
+        quoted = self._with_conflict_positions(chosen + parts, touched)
+        # A quoted trial result (a conflict's position too) with its further findings: all of them are the data asked.
+        further = self._further_findings(quoted) if data else quoted
+        findings = {c.sentence.id for c in further} - {c.sentence.id for c in quoted}
+        return further, touched, {c.sentence.id for c in parts} | findings
 
     def answer_each(self, questions: list[str], fresh: bool = False) -> BotResponse:
         """One answer to several plain questions: the best evidence of each, in order, each quote

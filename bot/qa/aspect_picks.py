@@ -9,19 +9,21 @@ from __future__ import annotations
 
 import re
 
-from bot.qa.aspects import asked_of_each, aspect_queries, prior_therapies, side_by_side, sub_questions
+from bot.qa.aspects import asked_of_each, aspect_queries, prior_therapies, set_aside, side_by_side, sub_questions
 from bot.qa.selection import ScoredSentence, share, states_dose_for, whole_lists
 from bot.qa.synthesis import option_picks
 from corpus.lexicon import load_lexicon
 from corpus.lexicon_entries import whole_words
 from corpus.models import Passage, Sentence
 from corpus.text import extract_figures
+from corpus.vocabulary import concepts_in
 
 _LEXICON = load_lexicon()
 DRUG_CONCEPTS = _LEXICON.drug_concept_keys
 TRIALS = _LEXICON.trial_words
 
 
+_POPULATIONS = frozenset(f"c{key}" for key in _LEXICON.aspect_concepts)
 _BASIS = whole_words(_LEXICON.basis_cues) if _LEXICON.basis_cues else None
 _ASKED = re.compile(r"\b(?:which|what)\s+(?:\w+\s+)?$", re.IGNORECASE)
 
@@ -39,6 +41,11 @@ def asked_class_members(text: str) -> frozenset[str]:
         if mention.kind == "class" and _ASKED.search(text[: mention.start]):
             return frozenset(f"c{_LEXICON.drug(d).key}" for d in _LEXICON.members(mention.id))
     return frozenset()
+
+
+def _rates(text: str) -> list:
+    """The percentages a sentence states: a trial's result is a rate (its dose or schedule is not a finding)."""
+    return [f for f in extract_figures(text) if f.unit == "%"]
 
 
 class AspectPicks:
@@ -109,11 +116,29 @@ class AspectPicks:
         elif not entities and self._options_cue and self._options_cue.search(text):
             kinds = DRUG_CONCEPTS - prior_therapies(_LEXICON, text)  # "after <drug> fails": the others
         elif self._trial_cue and self._trial_cue.search(text) and not set(entities) & TRIALS:
-            kinds = TRIALS
+            kinds = TRIALS - set_aside(_LEXICON, text)  # "besides <trial>, which trials?": the others
         if kinds is None:
             return {}
         options = option_picks(scored, kinds, self._own_terms, self.tuning.per_entity_ratio, self.max_sentences)
         return {key: [pick] for key, pick in options.items()}
+
+    def _named_populations(
+        self, text: str, scored: list[ScoredSentence], chosen: list[ScoredSentence], entities: list[str]
+    ) -> list[ScoredSentence]:
+        """Each population the question names (lexicon `aspect_concepts`: "never transfused", "del(5q)") that no quoted
+        sentence speaks of: the best sentence on it (at `per_entity_ratio` of the best, about the drug asked), so the
+        answer says what the sources say of that population, not only of the general case."""
+        if not scored:
+            return []
+        named = {c.key for c in concepts_in(text)} & _POPULATIONS
+        carried = set().union(*(self._own_terms(c) for c in chosen))
+        floor = self.tuning.per_entity_ratio * scored[0].score
+        picks: list[ScoredSentence] = []
+        for key in sorted(named - carried):
+            pick = next((c for c in scored if c.score >= floor and key in self._own_terms(c) and c not in chosen
+                         and c not in picks and (not entities or set(entities) & self._about(c))), None)
+            picks += [pick] if pick is not None else []
+        return picks
 
     def _with_trial(self, text: str, scored: list[ScoredSentence], chosen: list[ScoredSentence], entities: list[str]) -> list[ScoredSentence]:
         """'What was <drug>'s approval based on?' (`basis_cues`) asks the trial behind it: when no quoted sentence names
@@ -124,6 +149,30 @@ class AspectPicks:
         trial = next((c for c in scored if c.score >= floor and self._own_terms(c) & TRIALS
                       and (not entities or set(entities) & self._about(c))), None)
         return [*chosen, *whole_lists([trial])] if trial is not None else chosen
+
+    def _further_findings(self, chosen: list[ScoredSentence]) -> list[ScoredSentence]:
+        """Each quoted trial result (a rate) followed by the next sentence of its section when that one states a rate none
+        quoted states ("<trial>: primary endpoint 60.4% vs 34.8%", then "durability ...: 76.4% vs 55.8%")."""
+        out = list(chosen)
+        # A position of a known conflict would bring that conflict's block to a question that does not touch it.
+        contested = {s.id for sentences in self._positions.values() for s in sentences} - {c.sentence.id for c in chosen}
+        for item in chosen:
+            if not (self._about(item) & TRIALS and _rates(item.sentence.normalized)):
+                continue
+            following = self._later_in_section(item)[:1]
+            stated = [f for c in out for f in extract_figures(c.sentence.normalized)]
+            ids = {c.sentence.id for c in out}
+            for passage, sentence in following:
+                if sentence.id not in ids | contested and any(not any(r.matches(g) for g in stated) for r in _rates(sentence.normalized)):
+                    out.insert(out.index(item) + 1,
+                               ScoredSentence(sentence, passage, item.score, item.coverage, item.context_coverage, item.dense))
+        return out
+
+    def _later_in_section(self, item: ScoredSentence) -> list[tuple[Passage, Sentence]]:
+        """The sentences of the item's section after it, in document order, with their passages."""
+        passage = item.passage
+        pairs = [(p, s) for p in self.corpus.passages_of(passage.doc_id) if p.section == passage.section for s in p.sentences]
+        return pairs[next(i for i, (_, s) in enumerate(pairs) if s.id == item.sentence.id) + 1:]
 
     def _earlier_in_section(self, item: ScoredSentence) -> list[tuple[Passage, Sentence]]:
         """The sentences of the item's section before it, in document order, with their passages."""

@@ -65,6 +65,14 @@ def _aside_spans(lexicon: Lexicon, text: str) -> list[Span]:
     return [m.span() for m in regex.finditer(text)]
 
 
+def set_aside(lexicon: Lexicon, text: str) -> frozenset[str]:
+    """The answerer's keys of the drugs and trials a question sets aside ("besides <trial>, which trial ...?",
+    "other than <drug>, what options?"): what it already has, not what it asks for."""
+    spans = _aside_spans(lexicon, text)
+    keys = (entity_key(lexicon, m) for m in lexicon.mentions(text) if any(a <= m.start < b for a, b in spans))
+    return frozenset(k for k in keys if k)
+
+
 def _aspect_spans(lexicon: Lexicon, text: str, entities: list[str]) -> dict[str, list[Span]]:
     return {**_entity_spans(lexicon, text, entities), **contrasted_concepts(lexicon, text)}
 

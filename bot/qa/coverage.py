@@ -27,6 +27,31 @@ def payer_cue(lexicon: Lexicon) -> re.Pattern[str] | None:
     return whole_words(lexicon.approval_cues) if lexicon.approval_cues else None
 
 
+def findings_cue(lexicon: Lexicon) -> re.Pattern[str] | None:
+    return whole_words(lexicon.findings_cues) if lexicon.findings_cues else None
+
+
+def with_findings(chosen: list[ScoredSentence], scored: list[ScoredSentence], floor: float, limit: int) -> list[ScoredSentence]:
+    """A question asking for the data: `chosen`, plus each sentence at or above `floor` covering as much of the question
+    as the opening that states figures none of them states ("what data link TI with survival?": the survival gap and
+    the trial's TI rate, beside the summary that links them), up to `limit` sentences."""
+    if not chosen:
+        return chosen
+    out = list(chosen)
+    for item in scored:
+        if len(out) >= limit or item.score < floor:
+            break
+        if item.coverage >= chosen[0].coverage and item not in out and _new_figures(item, out):
+            out.append(item)
+    return out
+
+
+def _new_figures(item: ScoredSentence, quoted: list[ScoredSentence]) -> bool:
+    stated = [f for c in quoted for f in extract_figures(c.sentence.normalized)]
+    figures = extract_figures(item.sentence.normalized)
+    return bool(figures) and not any(f.matches(g) for f in figures for g in stated)
+
+
 def with_trials(question: str, lexicon: Lexicon, covered: frozenset[str]) -> str:
     """An overview request about one drug (`overview_cues`), naming no trial, with the trials of that drug the
     sources name appended: "quick rundown on <drug>?" quotes its pivotal trial's result, not only its place."""
@@ -67,8 +92,6 @@ def with_section_findings(chosen: list[ScoredSentence], scored: list[ScoredSente
     for item in scored:
         if len(out) >= limit or item.score < floor or (item.passage.doc_id, item.passage.section) != section:
             continue
-        stated = [f for c in out for f in extract_figures(c.sentence.normalized)]
-        figures = extract_figures(item.sentence.normalized)
-        if figures and item not in out and not any(f.matches(g) for f in figures for g in stated):
+        if item not in out and _new_figures(item, out):
             out.append(item)
     return out

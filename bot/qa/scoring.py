@@ -7,7 +7,7 @@ The Answerer mixes this in (it supplies corpus, retriever, tuning and the stored
 
 from __future__ import annotations
 
-from bot.qa.aspects import prior_therapies
+from bot.qa.aspects import prior_therapies, set_aside
 from bot.qa.not_stated import concept_label as _label
 from bot.qa.scope import ScopeEvidence, refusal_reason, stated_values, unnamed_names
 from bot.qa.selection import ScoredSentence, share
@@ -36,6 +36,7 @@ class Scoring:
         terms = result.analysis.known_terms
         trials = entities & TRIALS
         prior = prior_therapies(_LEXICON, result.analysis.corrected)
+        aside = set_aside(_LEXICON, result.analysis.corrected) & TRIALS
         tuning = self.tuning
         passage_rank = {h.passage.id: h.rank for h in result.hits}
         max_lexical = max(result.sentence_lexical.values(), default=0.0) or 1.0
@@ -58,6 +59,8 @@ class Scoring:
                 score *= tuning.off_subject_factor  # about the drug, but not from the trial the question names
             elif prior and (own & DRUG_CONCEPTS) <= prior and own & prior:
                 score *= tuning.off_subject_factor  # "after <drug> fails, what next?": not that drug again
+            elif aside and own & TRIALS and own & TRIALS <= aside:
+                score *= tuning.off_subject_factor  # "besides <trial>, which trial?": not that trial again
             scored.append(ScoredSentence(sentence, passage, score, coverage, context_coverage, dense))
         scored.sort(key=lambda s: (-s.score, s.sentence.id))
         return scored
@@ -92,7 +95,11 @@ class Scoring:
     def _evidence(
         self, result: RetrievalResult, scored: list[ScoredSentence], named: list[str], aspects: dict[str, list[ScoredSentence]]
     ) -> ScopeEvidence:
-        analysis, best = result.analysis, scored[0]
+        analysis = result.analysis
+        # The best of the close contenders by topic: a sentence scoring as well as the first on meaning but carrying
+        # more of the question's terms (harms named beside the outcomes) shows the sources cover it.
+        close = [s for s in scored[:5] if s.score >= self.tuning.select_ratio * scored[0].score]
+        best = max(close, key=lambda s: (s.context_coverage, s.coverage))
         together: set[str] = set()
         for pick in (p for picks in aspects.values() for p in picks):
             together |= self._about(pick) | self._passage_terms[pick.passage.id]
@@ -110,6 +117,6 @@ class Scoring:
 
     def _entities(self, text: str) -> list[str]:
         """The drugs and trials the question asks about; a drug it names as failed before is the setting."""
-        prior = prior_therapies(_LEXICON, text)
+        prior = prior_therapies(_LEXICON, text) | set_aside(_LEXICON, text)  # "besides <trial>": not the one asked
         keys = [c.key for c in concepts_in(text) if c.key in DRUG_CONCEPTS and c.key not in prior]
-        return keys + [w for w in words(text) if w in TRIALS]
+        return keys + [w for w in words(text) if w in TRIALS and w not in prior]
