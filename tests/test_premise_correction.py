@@ -174,3 +174,15 @@ def test_a_so_question_on_a_false_claim_gets_the_sentence_that_contradicts_it(en
     shown = engine.conversation().send(question)
     assert shown.status == "answered" and shown.answer.startswith("Note: the sources do not support")
     assert correcting in shown.answer
+
+
+@pytest.mark.parametrize("question", ["sepo 350 - likely esa responder or not", "RS 25% on the marrow. still need SF3B1 for the lusp PA?",
+                                      "TD LR-MDS, sEPO 650, never had an ESA - which agents?"])
+def test_a_value_the_question_gives_a_measurement_is_the_case_not_a_false_figure(engine, question):
+    """'sEPO 350', 'RS 25%': the case's values, so no 'the sources do not report the figure' note."""
+    answer = engine.ask(question).answer
+    assert not answer.startswith("Note: the sources do not report")
+
+
+def test_a_figure_claimed_of_a_trial_still_gets_the_note(engine):
+    assert engine.ask("Is it true MEDALIST showed 70% TI?").answer.startswith("Note: the sources do not report")

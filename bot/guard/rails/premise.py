@@ -19,6 +19,7 @@ from bot.guard.models import GuardDraft, GuardRail, GuardStatement, RailOutcome,
 from bot.guard.parse import NOTE_PREFIX
 from bot.guard.premises import Premise, presupposed_clause, unsupported_premise
 from bot.guard.render import settle
+from bot.qa.conditions import given_values
 from corpus.text import Figure, extract_figures, unsupported_figures
 
 NAME = "premise"
@@ -54,7 +55,8 @@ def false_figures(question: str, cited: list[GuardStatement], knowledge: GuardKn
         return []  # a patient's values, not a claim about the sources
     question = _HYPOTHETICAL.sub(" ", question)  # "... if RS 20%?": a case's value, not a claim
     pool = [f for s in cited for p in s.passages for f in knowledge.passages[p.id].figures]
-    claimed = [f for f in extract_figures(question) if _is_claimed(f, knowledge)]
+    case_values = set(given_values(question).values())  # "sEPO 350 - likely ESA responder?": the case's value
+    claimed = [f for f in extract_figures(question) if _is_claimed(f, knowledge) and float(f.value) not in case_values]
     return list({f.raw: f for f in unsupported_figures(claimed, pool)}.values())
 
 
