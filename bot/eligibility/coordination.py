@@ -42,7 +42,7 @@ def _read_pair(draft: Draft, extractors: Sequence[Callable[[Draft], None]], text
     for name, statements in alone.statements.items():
         for statement in statements:
             draft.state(name, statement.value, span[0], span[1], squash(text), statement.note,
-                        statement.alternatives)
+                        statement.alternatives, statement.wording)
     for note in alone.notes:
         draft.note(note)
     draft.unresolved.extend(alone.unresolved)

@@ -51,15 +51,16 @@ class Draft:
             self.notes.append(message)
 
     def record(self, name: str, value: Any, match: re.Match[str], note: str | None = None,
-               alternatives: list[Any] | None = None) -> bool:
-        """One statement of a field; the first is filled now, all are weighed by ``settle``."""
+               alternatives: list[Any] | None = None, wording: tuple[str, str] | None = None) -> bool:
+        """One statement of a field; the first is filled now, all are weighed by ``settle``.
+        With ``alternatives`` the value is an assumption (asked or noted by the chat, ``wording``)."""
         if not self.is_free(match.start(), match.end()):
             return False
-        self.state(name, value, match.start(), match.end(), fragment(match), note, alternatives)
+        self.state(name, value, match.start(), match.end(), fragment(match), note, alternatives, wording)
         return True
 
     def state(self, name: str, value: Any, start: int, end: int, shown: str, note: str | None = None,
-              alternatives: list[Any] | None = None) -> None:
+              alternatives: list[Any] | None = None, wording: tuple[str, str] | None = None) -> None:
         """Record that [start, end) states ``name`` = ``value`` (shown to the user as ``shown``)."""
         if self.about_someone_else(start):
             self.note(f"'{shown}' is about someone other than the patient: not recorded.")
@@ -69,7 +70,7 @@ class Draft:
             self.note(f"'{shown}' is a threshold or target, not the patient's value: not recorded.")
             self.claim(start, end)
             return
-        self.statements.setdefault(name, []).append(Statement(value, start, end, shown, note, alternatives))
+        self.statements.setdefault(name, []).append(Statement(value, start, end, shown, note, alternatives, wording))
         self.claim(start, end)
         if name not in self.facts:
             self.facts[name] = value
@@ -89,17 +90,19 @@ class Draft:
 
     def settle(self, display: dict[str, str]) -> None:
         """Fields stated with different values: the current one wins, or none is filled and the user is asked.
-        A bound that wins ("sEPO > 500") is an assumption, not a fact, until the chat settles it."""
+        A winner with alternatives (a bound, "sEPO > 500"; a count over another window than the criteria's)
+        is an assumption, not a fact, until the chat settles it."""
         self._settle_values(display)
         for name, statements in self.statements.items():
             winner = next((s for s in statements if s.fragment == self.spans.get(name)), None)
             if name in self.facts and winner is not None and winner.alternatives:
                 label = display.get(name, name)
-                self.assumptions.append(Assumption(
-                    field=name, read=winner.fragment, assumed=self.facts.pop(name), alternatives=winner.alternatives,
-                    question=f"{label} was given as a bound ('{winner.fragment}'); the verdict depends on the "
-                             "value: please give it.",
-                    note=f"{label} '{winner.fragment}' is a bound, not a value: checked at its bound and beyond."))
+                question, note = winner.wording or (
+                    f"{label} was given as a bound ('{winner.fragment}'); the verdict depends on the value: please "
+                    "give it.",
+                    f"{label} '{winner.fragment}' is a bound, not a value: checked at its bound and beyond.")
+                self.assumptions.append(Assumption(field=name, read=winner.fragment, assumed=self.facts.pop(name),
+                                                   alternatives=winner.alternatives, question=question, note=note))
                 self.spans.pop(name, None)
 
     def _settle_values(self, display: dict[str, str]) -> None:

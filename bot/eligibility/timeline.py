@@ -31,6 +31,8 @@ class Statement:
     fragment: str
     note: str | None = None
     alternatives: list[Any] | None = None  # a bound ("sEPO > 500"): other values it allows
+    # (question, note) for alternatives that are not a bound's ("4 units in 2 months": the last 8 weeks' count)
+    wording: tuple[str, str] | None = None
 
 
 def _gap_split(gap: str) -> int:

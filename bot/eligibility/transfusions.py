@@ -131,20 +131,47 @@ def _short_window(match: re.Match[str], weeks: float) -> bool:
     return (groups.get("per") or "").lower() not in _RATE_WORDS and groups.get("length") is not None
 
 
+def _longer_window(match: re.Match[str], weeks: float, from_months: bool) -> bool:
+    """ "4 units in 2 months", "12 units over 16 weeks": a count over a window holding the last 8 weeks and more.
+    A month is 4 to 4.4 weeks, so 2 months or more always hold the 8 weeks, never exactly."""
+    groups = match.groupdict()
+    if groups.get("freq") or (groups.get("per") or "").lower() in _RATE_WORDS:
+        return False
+    return weeks > _WINDOW_WEEKS + _FLOAT_SLACK or (from_months and weeks >= _WINDOW_WEEKS - _FLOAT_SLACK)
+
+
+def _assume_window_share(draft: Draft, match: re.Match[str], units: int, total: float, note: str) -> bool:
+    """The even-rate share of a longer window's count is an assumption: the last 8 weeks may hold any part of
+    it, so the chat asks for their count when the verdict turns on it, and shows the share when it cannot."""
+    most = math.floor(total + _FLOAT_SLACK)
+    shown = fragment(match)
+    question = (f"RBC transfusions '{shown}' cover more than the last {_WINDOW_WEEKS} weeks the criteria count, and "
+                f"the verdict depends on how many fell in those {_WINDOW_WEEKS} weeks: please give the RBC units in "
+                f"the last {_WINDOW_WEEKS} weeks.")
+    assumed = (f"{note} Read at an even rate: the last {_WINDOW_WEEKS} weeks may hold 0 to "
+               f"{format_number(most)} of them.")
+    alternatives = [n for n in range(most + 1) if n != units]
+    return draft.record("rbc_units_last_8_weeks", units, match, alternatives=alternatives, wording=(question, assumed))
+
+
 def _record_transfusions(draft: Draft, match: re.Match[str], count: float, assumed_unit: bool) -> bool:
     weeks, from_months = _period_weeks(draft, match)
     if weeks <= 0 or not draft.is_free(match.start(), match.end()):
         return False
-    if "per" in match.groupdict() and _short_window(match, weeks):
+    window = "per" in match.groupdict()
+    if window and _short_window(match, weeks):
         draft.note(f"RBC transfusions '{fragment(match)}' cover less than the last {_WINDOW_WEEKS} weeks: "
                    f"not recorded; please give the units in the last {_WINDOW_WEEKS} weeks.")
         draft.claim(match.start(), match.end())
         return True
-    exact = count * _times(match) * _WINDOW_WEEKS / weeks
+    total = count * _times(match)
+    exact = total * _WINDOW_WEEKS / weeks
     units = math.floor(exact + _FLOAT_SLACK)  # floor: never lifts a burden over an integer threshold
     note = None
-    if weeks != _WINDOW_WEEKS or _times(match) != 1 or assumed_unit or units != exact:
+    if weeks != _WINDOW_WEEKS or from_months or _times(match) != 1 or assumed_unit or units != exact:
         note = _burden_note(draft, match, exact, units, assumed_unit, from_months)
+    if window and total > 0 and _longer_window(match, weeks, from_months):
+        return _assume_window_share(draft, match, units, total, note or fragment(match))
     return draft.record("rbc_units_last_8_weeks", units, match, note)
 
 
