@@ -110,9 +110,9 @@ def test_non_rs_and_do_the_sources_agree_are_on_the_disagreement(engine):
 
 
 @pytest.mark.parametrize("question", ["RS neg SF3B1 wt TD pt after ESA failure - is lusp appropriate",
-                                      "lusp for a TD pt, RS neg, SF3B1 wild type?"])
+                                      "lusp for a TD pt, RS neg?"])
 def test_rs_negative_in_shorthand_is_on_the_ring_sideroblast_disagreement(engine, question):
-    """'RS neg', 'SF3B1 wt': a patient without ring sideroblasts touches the contested topic, so both documents'
+    """'RS neg': a patient without ring sideroblasts touches the contested topic, so both documents'
     positions come first (002's criteria and 000's 'all subtypes'), the patient check after."""
     response = engine.ask(question)
     assert "15%" in response.answer and "all subtypes" in response.answer
