@@ -121,11 +121,14 @@ def test_documenting_a_missing_fact_never_reopens_a_no(patient, drug, data):
         assert after.decision != "insufficient_documentation"
     if overrides_ipss:
         return
-    # Stronger: every settled criterion stays settled the same way. Designed exception: `no_prior_failure`
-    # means "no *documented* failure of the drug", so documenting the history may show one (or an unclear entry).
+    # Stronger: every settled criterion stays settled the same way. Designed exceptions, both from documenting the
+    # history: `no_prior_failure` means "no *documented* failure of the drug", so the history may show one (or an
+    # unclear entry); and an ongoing ESA whose response is not documented may be working, so ESA failure or
+    # ineligibility (met by sEPO alone before) is open again until its response is given (rules_core/derived.py).
     settled_after = _criteria(after)
+    history_sensitive = (".no_prior_failure", ".esa_failed_or_ineligible")
     for criterion_id, status in _criteria(before).items():
-        if status != "missing" and not (field == "therapies" and criterion_id.endswith(".no_prior_failure")):
+        if status != "missing" and not (field == "therapies" and criterion_id.endswith(history_sensitive)):
             assert settled_after[criterion_id] == status, criterion_id
 
 
