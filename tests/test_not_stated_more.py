@@ -63,6 +63,8 @@ def test_how_long_a_response_lasts_is_no_approval_question(engine, question, fig
         ("what hazard ratio for overall survival did MEDALIST report for luspatercept?", "hazard ratio"),
         ("odds ratio of 8-wk TI with imetelstat vs placebo in IMerge?", "odds ratio"),
         ("number needed to treat with lusp for one TI responder?", "number needed to treat"),
+        # 'HR' after a survival outcome is a hazard ratio
+        ("imerge OS HR imetelstat vs placebo", "hazard ratio"),
     ],
 )
 def test_a_statistic_no_sentence_gives_is_not_stated(engine, unstated, statistic):
@@ -136,3 +138,12 @@ def test_a_why_not_raise_the_dose_question_gets_the_reason_not_a_dose_refusal(en
     sources' distinct mechanism, not refused as 'no darbepoetin dose stated'."""
     shown = engine.conversation().send("lusp is basically an ESA, so why not just raise the darbepoetin dose?")
     assert shown.status == "answered" and "distinct mechanism" in shown.answer
+
+
+@pytest.mark.parametrize(("text", "is_hazard_ratio"), [
+    ("COMMANDS PFS HR lusp vs epo?", True), ("survival HR for imetelstat", True),
+    ("is lusp used in OS HR-MDS?", False), ("lusp for HR MDS pts", False), ("HR of 0.5 in IMerge?", True),
+])
+def test_hr_after_an_outcome_is_a_hazard_ratio_never_higher_risk(text, is_hazard_ratio):
+    from corpus.vocabulary import concepts_in
+    assert ("chazardratio" in {c.key for c in concepts_in(text)}) is is_hazard_ratio
