@@ -93,6 +93,10 @@ def test_the_amount_of_a_dose_change_is_not_stated_by_a_dose_or_a_change_without
     "how many patients enrolled in IMerge?",
     "how many subjects were randomised in the COMMANDS trial?",
     "IMerge: how many participants were randomized?",
+    # shorthand for the count
+    "COMMANDS total n?", "IMerge N enrolled, lusp vs placebo",
+    # a count about another study of the drug asked (MEDALIST's 222) is not the one asked
+    "number of patients enrolled in the NTD Japanese phase 2 study of luspatercept?",
 ])
 def test_how_many_took_part_is_not_stated_unless_a_sentence_counts_them(engine, question):
     """No source counts who took part in COMMANDS or IMerge: said so (naming the trial), never a sentence on its results

@@ -198,7 +198,10 @@ class NotStated:
         if _ENROLMENT is None or not any(_ENROLMENT.search(t) for t in (result.analysis.corrected, result.analysis.original)):
             return None
         about = [c for c in scored if not entities or set(entities) & self._about(c)]
-        if any(_COUNT.search(c.sentence.normalized) for c in about[:10]):
+        # The count must be of the study asked: a drug's other trial ('Japanese NTD phase 2 of lusp') is not MEDALIST.
+        study = _study_terms(result.analysis, entities)
+        if any(_COUNT.search(c.sentence.normalized) and study <= self._about(c) | self._passage_terms[c.passage.id]
+               for c in about[:10]):
             return None
         names = ", ".join(concept_label(e) for e in entities) or "this"
         return self._not_stated(f"The source documents do not state how many took part in {names}.", about[:1])
@@ -273,6 +276,16 @@ _DURATION = re.compile(r"\b\d+(?:\s*[-\u2013]\s*\d+)?\s*(?:days?|weeks?|months?|
 # What is granted, as a noun ("approval", "authorization", "renewal"): "the maximum approved dose" grants nothing.
 _GRANTED = re.compile(r"\b(?:re-?)?(?:approvals?|authori[sz]ations?|coverage|renewals?|valid\w*|expir\w*)\b|"
                       r"\b(?:approved|authori[sz]ed|covered) for (?:a period of |up to )?\d", re.IGNORECASE)
+
+
+def _study_terms(analysis: QueryAnalysis, entities: list[str]) -> set[str]:
+    """The question's words for which study it asks a count of, beyond the drug or trial named ('Japanese', 'NTD'):
+    its topic terms less the enrolment cue's own words ('randomized', 'enrolled') and the generic ones."""
+    cue_words = {stem(w) for text in (analysis.corrected, analysis.original) for m in _ENROLMENT.finditer(text)
+                 for w in re.findall(r"[a-z]+", m.group(0).lower())} if _ENROLMENT else set()
+    named = set(entities) | {stem(e) for e in entities}
+    return {t for t in analysis.known_terms if t not in cue_words | named | _GENERIC_TERMS | _DRUG_CONCEPTS
+            and not any(ch.isdigit() for ch in t)}
 
 
 def asks_validity(text: str) -> bool:
