@@ -151,3 +151,27 @@ def test_a_why_not_raise_the_dose_question_gets_the_reason_not_a_dose_refusal(en
 def test_hr_after_an_outcome_is_a_hazard_ratio_never_higher_risk(text, is_hazard_ratio):
     from corpus.vocabulary import concepts_in
     assert ("chazardratio" in {c.key for c in concepts_in(text)}) is is_hazard_ratio
+
+
+@pytest.mark.parametrize(("question", "action"), [
+    ("how often should Hb be checked on lusp?", "check"), ("how frequently to monitor blood pressure on reblozyl", "monitor"),
+    ("how often is luspatercept given?", None), ("how often do you dose imetelstat?", None),
+])
+def test_how_often_another_action_than_giving_the_drug_is_asked(question, action):
+    from bot.qa.not_stated import asked_frequency_action
+    assert asked_frequency_action(question) == action
+
+
+@pytest.mark.parametrize("question", ["how often should Hb be checked on lusp?",
+                                      "how often do you monitor blood pressure with luspatercept?"])
+def test_a_monitoring_frequency_no_sentence_gives_is_not_stated(engine, question):
+    """The sources list hypertension among events requiring monitoring but give no schedule for it: the dosing
+    schedule (every 3 weeks) is not how often to check."""
+    refused = engine.conversation().send(question)
+    assert refused.status == "refused" and refused.answer.startswith("The source documents do not state how often to")
+    assert "every 3 weeks" not in refused.answer
+
+
+def test_how_often_the_drug_is_given_is_still_a_dose_question(engine):
+    answered = engine.conversation().send("how often is luspatercept given?")
+    assert answered.status == "answered" and "3 weeks" in answered.answer

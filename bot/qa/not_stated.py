@@ -166,7 +166,7 @@ class NotStated:
         return (self._dose_not_stated(result, scored, entities) or self._statistic_not_stated(result, scored, entities)
                 or self._threshold_not_stated(result, scored)
                 or self._date_not_stated(result, scored, entities) or self._validity_not_stated(result, scored)
-                or self._enrolment_not_stated(result, scored, entities)
+                or self._enrolment_not_stated(result, scored, entities) or self._frequency_not_stated(result, scored)
                 or self._comparison_not_stated(result, scored, aspects, entities))
 
     def _statistic_not_stated(
@@ -205,6 +205,18 @@ class NotStated:
             return None
         names = ", ".join(concept_label(e) for e in entities) or "this"
         return self._not_stated(f"The source documents do not state how many took part in {names}.", about[:1])
+
+    def _frequency_not_stated(self, result: RetrievalResult, scored: list[ScoredSentence]) -> BotResponse | None:
+        """'How often to check BP on <drug>?': answered only by a sentence naming that action with a frequency; the
+        dosing schedule is no monitoring schedule."""
+        action = asked_frequency_action(result.analysis.corrected)
+        if action is None:
+            return None
+        if any(_FREQUENCY.search(c.sentence.normalized) and _names_action_verb(c.sentence.normalized, action)
+               for c in scored[:10]):
+            return None
+        named = [c for c in scored if _names_action_verb(c.sentence.normalized, action)] or scored
+        return self._not_stated(f"The source documents do not state how often to {action}.", named[:1])
 
     def _validity_not_stated(self, result: RetrievalResult, scored: list[ScoredSentence]) -> BotResponse | None:
         """'How long is a <drug> prior auth good for?': answered only by a sentence giving a duration for an approval
@@ -286,6 +298,26 @@ def _study_terms(analysis: QueryAnalysis, entities: list[str]) -> set[str]:
     named = set(entities) | {stem(e) for e in entities}
     return {t for t in analysis.known_terms if t not in cue_words | named | _GENERIC_TERMS | _DRUG_CONCEPTS
             and not any(ch.isdigit() for ch in t)}
+
+
+_FREQUENCY = re.compile(r"\b(?:every|each|per|q)\s*\d*\s*(?:days?|weeks?|months?|visits?|cycles?|doses?|injections?|"
+                        r"infusions?|w|wk|wks)\b|\b(?:daily|weekly|monthly|annually|yearly|regularly|periodically)\b|"
+                        r"\bbefore each\b", re.IGNORECASE)
+_HOW_OFTEN = re.compile(r"\bhow (?:often|frequently)\b(?P<after>(?:\s+\S+){1,4})", re.IGNORECASE)
+
+
+def asked_frequency_action(text: str) -> str | None:
+    """The action other than giving the drug that a 'how often' question asks a frequency of ('check'), or None."""
+    for match in _HOW_OFTEN.finditer(text):
+        for word in re.findall(r"[a-z]+", match.group("after").lower()):
+            action = next((a for a in _LEXICON.frequency_actions if stem(a) == stem(word)), None)
+            if action:
+                return action
+    return None
+
+
+def _names_action_verb(text: str, action: str) -> bool:
+    return stem(action) in {stem(w) for w in re.findall(r"[a-z]+", text.lower())}
 
 
 def asks_validity(text: str) -> bool:
