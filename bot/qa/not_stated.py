@@ -198,7 +198,7 @@ class NotStated:
         if _ENROLMENT is None or not any(_ENROLMENT.search(t) for t in (result.analysis.corrected, result.analysis.original)):
             return None
         about = [c for c in scored if not entities or set(entities) & self._about(c)]
-        # The count must be of the study asked: a drug's other trial ('Japanese NTD phase 2 of lusp') is not MEDALIST.
+        # The count must be of the study asked: a count from another trial of the same drug (its Japanese NTD phase 2) is not it.
         study = _study_terms(result.analysis, entities)
         if any(_COUNT.search(c.sentence.normalized) and study <= self._about(c) | self._passage_terms[c.passage.id]
                for c in about[:10]):
