@@ -89,6 +89,10 @@ class Lexicon(EntityFinder, BaseModel):
         default_factory=list, description="Regexes of a dose-change question asking the amount ('how much', 'in mg/kg', "
         "'levels'): answered only by a sentence giving a dose for that change.",
     )
+    frequency_actions: list[str] = Field(
+        default_factory=list, description="Word starts of actions other than giving the drug ('check', 'monitor'): 'how "
+        "often to <action>' is answered only by a sentence naming that action with a frequency.",
+    )
     threshold_words: list[str] = Field(
         default_factory=list,
         description="Lower-case words a threshold question names the measurement or its meaning with ('level', "

@@ -30,7 +30,10 @@ def _draft(guard: Guard, answer: str, passage_id: str, question: str):
     ("question", "event"),
     [("what proportion of IMerge patients experienced bone pain?", "bone pain"),
      ("How many COMMANDS pts developed thromboembolic events with luspatercept?", "thromboembolic events"),
-     ("what % of patients had grade 3-4 neutropenia on imetelstat", "grade 3-4 neutropenia")],
+     ("what % of patients had grade 3-4 neutropenia on imetelstat", "grade 3-4 neutropenia"),
+     # 'what %' straight before the verb, no 'of'
+     ("COMMANDS what % got grade 3 hypertension", "grade 3 hypertension"),
+     ("in MAXILUS, what proportion had HI-E?", "HI-E")],
 )
 def test_the_event_a_share_question_asks_about(question, event):
     assert asked_figure.asked_event(question)[0] == event
@@ -60,8 +63,19 @@ def test_a_percentage_for_the_event_asked_is_the_answer(guard):
     assert asked_figure.RAIL.check(draft, guard.knowledge).verdict == "allow"
 
 
+JAPANESE_HIE = ("Recent Phase 2 data in non-transfusion-dependent Japanese patients showed 47.6% achieved hematologic "
+                "improvement-erythroid response within 24 weeks, suggesting luspatercept may help delay transfusion need.")
+
+
+def test_the_event_written_as_its_lexicon_concept_is_answered(guard):
+    # 'HI-E' asked, 'hematologic improvement-erythroid' stated: the same concept (lexicon hie).
+    draft = _draft(guard, f"{JAPANESE_HIE} [1]", "002-p012", "Japanese NTD patients on lusp: what percent got HI-E?")
+    assert asked_figure.RAIL.check(draft, guard.knowledge).verdict == "allow"
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("question", ["What proportion of MEDALIST patients experienced bone pain?",
+                                      "PACE-MDS: what percent of pts had an HI-E response?",
                                       "how many pts developed thromboembolic events on luspatercept in COMMANDS?"])
 def test_an_unstated_share_is_refused_not_answered_with_other_figures(engine, question):
     shown = engine.conversation().send(question)

@@ -63,6 +63,8 @@ def test_how_long_a_response_lasts_is_no_approval_question(engine, question, fig
         ("what hazard ratio for overall survival did MEDALIST report for luspatercept?", "hazard ratio"),
         ("odds ratio of 8-wk TI with imetelstat vs placebo in IMerge?", "odds ratio"),
         ("number needed to treat with lusp for one TI responder?", "number needed to treat"),
+        # 'HR' after a survival outcome is a hazard ratio
+        ("imerge OS HR imetelstat vs placebo", "hazard ratio"),
     ],
 )
 def test_a_statistic_no_sentence_gives_is_not_stated(engine, unstated, statistic):
@@ -91,6 +93,10 @@ def test_the_amount_of_a_dose_change_is_not_stated_by_a_dose_or_a_change_without
     "how many patients enrolled in IMerge?",
     "how many subjects were randomised in the COMMANDS trial?",
     "IMerge: how many participants were randomized?",
+    # shorthand for the count
+    "COMMANDS total n?", "IMerge N enrolled, lusp vs placebo",
+    # a count about another study of the drug asked (MEDALIST's 222) is not the one asked
+    "number of patients enrolled in the NTD Japanese phase 2 study of luspatercept?",
 ])
 def test_how_many_took_part_is_not_stated_unless_a_sentence_counts_them(engine, question):
     """No source counts who took part in COMMANDS or IMerge: said so (naming the trial), never a sentence on its results
@@ -136,3 +142,36 @@ def test_a_why_not_raise_the_dose_question_gets_the_reason_not_a_dose_refusal(en
     sources' distinct mechanism, not refused as 'no darbepoetin dose stated'."""
     shown = engine.conversation().send("lusp is basically an ESA, so why not just raise the darbepoetin dose?")
     assert shown.status == "answered" and "distinct mechanism" in shown.answer
+
+
+@pytest.mark.parametrize(("text", "is_hazard_ratio"), [
+    ("COMMANDS PFS HR lusp vs epo?", True), ("survival HR for imetelstat", True),
+    ("is lusp used in OS HR-MDS?", False), ("lusp for HR MDS pts", False), ("HR of 0.5 in IMerge?", True),
+])
+def test_hr_after_an_outcome_is_a_hazard_ratio_never_higher_risk(text, is_hazard_ratio):
+    from corpus.vocabulary import concepts_in
+    assert ("chazardratio" in {c.key for c in concepts_in(text)}) is is_hazard_ratio
+
+
+@pytest.mark.parametrize(("question", "action"), [
+    ("how often should Hb be checked on lusp?", "check"), ("how frequently to monitor blood pressure on reblozyl", "monitor"),
+    ("how often is luspatercept given?", None), ("how often do you dose imetelstat?", None),
+])
+def test_how_often_another_action_than_giving_the_drug_is_asked(question, action):
+    from bot.qa.not_stated import asked_frequency_action
+    assert asked_frequency_action(question) == action
+
+
+@pytest.mark.parametrize("question", ["how often should Hb be checked on lusp?",
+                                      "how often do you monitor blood pressure with luspatercept?"])
+def test_a_monitoring_frequency_no_sentence_gives_is_not_stated(engine, question):
+    """The sources list hypertension among events requiring monitoring but give no schedule for it: the dosing
+    schedule (every 3 weeks) is not how often to check."""
+    refused = engine.conversation().send(question)
+    assert refused.status == "refused" and refused.answer.startswith("The source documents do not state how often to")
+    assert "every 3 weeks" not in refused.answer
+
+
+def test_how_often_the_drug_is_given_is_still_a_dose_question(engine):
+    answered = engine.conversation().send("how often is luspatercept given?")
+    assert answered.status == "answered" and "3 weeks" in answered.answer

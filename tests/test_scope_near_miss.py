@@ -113,7 +113,9 @@ def test_a_hypothetical_value_is_not_a_premise_about_the_sources(engine):
      "for AML, not MDS, what does enasidenib achieve?",
      # the mutation written after the disease, or relapsed/refractory AML named without 'in'
      "ivosidenib response rate, AML with IDH1 mutation?", "relapsed/refractory AML: how often does enasidenib work?",
-     "r/r acute myeloid leukemia idh1 mut - ivosidenib ORR?"],
+     "r/r acute myeloid leukemia idh1 mut - ivosidenib ORR?",
+     # the mutation named bare before the disease, in any case ("relapsed IDH1 AML", "in r/r FLT3 AML")
+     "ivosidenib remission rate in relapsed IDH1 AML", "gilteritinib survival in r/r FLT3 AML?"],
 )
 def test_a_mutation_defined_aml_or_aml_set_against_mds_is_named_as_aml(text):
     assert "aml" in {e.id for e in load_lexicon().outside_named(text)}
@@ -121,7 +123,8 @@ def test_a_mutation_defined_aml_or_aml_set_against_mds_is_named_as_aml(text):
 
 @pytest.mark.parametrize("text", ["What is the AML progression rate with imetelstat?",
                                   "enasidenib in IDH2-mutated LR-MDS: response?",
-                                  "how often does refractory MDS progress to AML?"])
+                                  "how often does refractory MDS progress to AML?",
+                                  "does a TP53 AML transformation risk rise with lenalidomide?"])
 def test_aml_as_an_outcome_or_an_idh_mutated_mds_is_not_aml_treatment(text):
     assert "aml" not in {e.id for e in load_lexicon().outside_named(text)}
 

@@ -166,7 +166,7 @@ class NotStated:
         return (self._dose_not_stated(result, scored, entities) or self._statistic_not_stated(result, scored, entities)
                 or self._threshold_not_stated(result, scored)
                 or self._date_not_stated(result, scored, entities) or self._validity_not_stated(result, scored)
-                or self._enrolment_not_stated(result, scored, entities)
+                or self._enrolment_not_stated(result, scored, entities) or self._frequency_not_stated(result, scored)
                 or self._comparison_not_stated(result, scored, aspects, entities))
 
     def _statistic_not_stated(
@@ -198,10 +198,25 @@ class NotStated:
         if _ENROLMENT is None or not any(_ENROLMENT.search(t) for t in (result.analysis.corrected, result.analysis.original)):
             return None
         about = [c for c in scored if not entities or set(entities) & self._about(c)]
-        if any(_COUNT.search(c.sentence.normalized) for c in about[:10]):
+        # The count must be of the study asked: a count from another trial of the same drug (its Japanese NTD phase 2) is not it.
+        study = _study_terms(result.analysis, entities)
+        if any(_COUNT.search(c.sentence.normalized) and study <= self._about(c) | self._passage_terms[c.passage.id]
+               for c in about[:10]):
             return None
         names = ", ".join(concept_label(e) for e in entities) or "this"
         return self._not_stated(f"The source documents do not state how many took part in {names}.", about[:1])
+
+    def _frequency_not_stated(self, result: RetrievalResult, scored: list[ScoredSentence]) -> BotResponse | None:
+        """'How often to check BP on <drug>?': answered only by a sentence naming that action with a frequency; the
+        dosing schedule is no monitoring schedule."""
+        action = asked_frequency_action(result.analysis.corrected)
+        if action is None:
+            return None
+        if any(_FREQUENCY.search(c.sentence.normalized) and _names_action_verb(c.sentence.normalized, action)
+               for c in scored[:10]):
+            return None
+        named = [c for c in scored if _names_action_verb(c.sentence.normalized, action)] or scored
+        return self._not_stated(f"The source documents do not state how often to {action}.", named[:1])
 
     def _validity_not_stated(self, result: RetrievalResult, scored: list[ScoredSentence]) -> BotResponse | None:
         """'How long is a <drug> prior auth good for?': answered only by a sentence giving a duration for an approval
@@ -273,6 +288,36 @@ _DURATION = re.compile(r"\b\d+(?:\s*[-\u2013]\s*\d+)?\s*(?:days?|weeks?|months?|
 # What is granted, as a noun ("approval", "authorization", "renewal"): "the maximum approved dose" grants nothing.
 _GRANTED = re.compile(r"\b(?:re-?)?(?:approvals?|authori[sz]ations?|coverage|renewals?|valid\w*|expir\w*)\b|"
                       r"\b(?:approved|authori[sz]ed|covered) for (?:a period of |up to )?\d", re.IGNORECASE)
+
+
+def _study_terms(analysis: QueryAnalysis, entities: list[str]) -> set[str]:
+    """The question's words for which study it asks a count of, beyond the drug or trial named ('Japanese', 'NTD'):
+    its topic terms less the enrolment cue's own words ('randomized', 'enrolled') and the generic ones."""
+    cue_words = {stem(w) for text in (analysis.corrected, analysis.original) for m in _ENROLMENT.finditer(text)
+                 for w in re.findall(r"[a-z]+", m.group(0).lower())} if _ENROLMENT else set()
+    named = set(entities) | {stem(e) for e in entities}
+    return {t for t in analysis.known_terms if t not in cue_words | named | _GENERIC_TERMS | _DRUG_CONCEPTS
+            and not any(ch.isdigit() for ch in t)}
+
+
+_FREQUENCY = re.compile(r"\b(?:every|each|per|q)\s*\d*\s*(?:days?|weeks?|months?|visits?|cycles?|doses?|injections?|"
+                        r"infusions?|w|wk|wks)\b|\b(?:daily|weekly|monthly|annually|yearly|regularly|periodically)\b|"
+                        r"\bbefore each\b", re.IGNORECASE)
+_HOW_OFTEN = re.compile(r"\bhow (?:often|frequently)\b(?P<after>(?:\s+\S+){1,4})", re.IGNORECASE)
+
+
+def asked_frequency_action(text: str) -> str | None:
+    """The action other than giving the drug that a 'how often' question asks a frequency of ('check'), or None."""
+    for match in _HOW_OFTEN.finditer(text):
+        for word in re.findall(r"[a-z]+", match.group("after").lower()):
+            action = next((a for a in _LEXICON.frequency_actions if stem(a) == stem(word)), None)
+            if action:
+                return action
+    return None
+
+
+def _names_action_verb(text: str, action: str) -> bool:
+    return stem(action) in {stem(w) for w in re.findall(r"[a-z]+", text.lower())}
 
 
 def asks_validity(text: str) -> bool:

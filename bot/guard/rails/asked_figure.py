@@ -16,14 +16,16 @@ from bot.guard.instructions import strip_instructions
 from bot.guard.knowledge import GuardKnowledge
 from bot.guard.models import GuardDraft, GuardRail, RailOutcome, allow, repair
 from corpus.text import extract_figures
-from corpus.vocabulary import STOPWORDS, stem, words
+from corpus.vocabulary import STOPWORDS, concepts_in, stem, words
 
 NAME = "asked_figure"
 
-# "what percentage / proportion / % of ... <verb> <event> <on|with|in ...|?>"
+_HAVING = r"(?:developed|develop|experienced|experience|had|have|has|suffered|got|get|reported|report)"
+# "what percentage / proportion / % of ... <verb> <event> <on|with|in ...|?>", "what % got <event>"
 _ASKED = re.compile(
-    r"(?:\b(?:percentage|percent|proportion|fraction|share)\s+of\b|%\s*of\b|\bhow many\b)[^?.;]*?\b"
-    r"(?:developed|develop|experienced|experience|had|have|has|suffered|got|get|reported|report)\s+"
+    r"(?:\b(?:percentage|percent|proportion|fraction|share)\s+of\b|%\s*of\b|\bhow many\b"
+    r"|\bwhat\s+(?:%|percent(?:age)?|proportion|share)(?=\s+" + _HAVING + r"\b))[^?.;]*?\b"
+    + _HAVING + r"\s+"
     r"(?!to\b)(?:an?\s+|any\s+)?(?P<event>[\w()/-]+(?:\s+[\w()/-]+){0,4}?)"
     r"(?=\s+(?:on|with|in|during|after|while|under|at|from|receiving|taking|versus|vs)\b|\s*[?.,;]|\s*$)",
     re.IGNORECASE,
@@ -41,11 +43,14 @@ def asked_event(question: str) -> tuple[str, frozenset[str]] | None:
     return (event, stems) if stems else None
 
 
-def _states_share(text: str, stems: frozenset[str]) -> bool:
-    """Whether a clause of the text gives a percentage and uses every word of the event."""
+def _states_share(text: str, event: str, stems: frozenset[str]) -> bool:
+    """Whether a clause of the text gives a percentage and names the event: every word of it, or the lexicon
+    concept it is written as ('HI-E' is 'hematologic improvement-erythroid')."""
+    named = {c.key for c in concepts_in(event)}
     for clause in _CLAUSE.split(text):
         said = {stem(w) for w in words(clause)}
-        if stems <= said and any(f.unit == "%" for f in extract_figures(clause)):
+        in_words = stems <= said or (named and named <= {c.key for c in concepts_in(clause)})
+        if in_words and any(f.unit == "%" for f in extract_figures(clause)):
             return True
     return False
 
@@ -55,7 +60,7 @@ def check(draft: GuardDraft, knowledge: GuardKnowledge) -> RailOutcome:
     if asked is None or not draft.needs_citations or draft.subject_refusal or not draft.kept:
         return allow(NAME, "no share of patients with an event asked")
     event, stems = asked
-    if any(_states_share(s.text, stems) for s in draft.kept):
+    if any(_states_share(s.text, event, stems) for s in draft.kept):
         return allow(NAME, f"a statement gives a percentage for '{event}'")
     why = f"The source documents do not state what share of patients had {event}."
     return repair(NAME, f"no statement gives a percentage for '{event}' (refused)",
