@@ -44,6 +44,8 @@ def test_the_dosed_thing_is_read_next_to_the_dose_noun(question, target, corpus_
         "how much per week of imetelstat",
         "dose for PA form - lusp mg/kg per the review",
         "imetelstat dose for the prior auth renewal?",
+        "imetelstat flat dose or weight based?",
+        "lusp: titrated dose or fixed dose?",
     ],
 )
 def test_modifiers_drugs_and_source_words_are_not_targets(question, corpus_words):
