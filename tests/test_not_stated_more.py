@@ -158,7 +158,7 @@ def test_hr_after_an_outcome_is_a_hazard_ratio_never_higher_risk(text, is_hazard
     ("how often is luspatercept given?", None), ("how often do you dose imetelstat?", None),
 ])
 def test_how_often_another_action_than_giving_the_drug_is_asked(question, action):
-    from bot.qa.not_stated import asked_frequency_action
+    from bot.qa.not_stated_details import asked_frequency_action
     assert asked_frequency_action(question) == action
 
 

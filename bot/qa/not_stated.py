@@ -23,16 +23,14 @@ from corpus.lexicon import load_lexicon
 from corpus.lexicon_entries import whole_words
 from corpus.retrieval import QueryAnalysis, RetrievalResult
 from corpus.text import extract_figures
-from corpus.vocabulary import CONCEPTS, stem
+from bot.qa.not_stated_details import COMPARATOR, CONCEPT_TERMS, GENERIC_TERMS, UnstatedDetails, concept_label
+from corpus.vocabulary import stem
 
 _LEXICON = load_lexicon()
 _CUES = re.compile(r"(?<![\w-])(?:" + "|".join(_LEXICON.threshold_cues) + r")(?!\w)", re.IGNORECASE) if _LEXICON.threshold_cues else None
 _DRUG_CONCEPTS = _LEXICON.drug_concept_keys
-_COMPARATOR = "comparator"  # the concept a comparison question names ("vs", "compared with", "which is higher")
-_GENERIC_TERMS = frozenset({"c" + _COMPARATOR, "clrmds", "cmds"})
 _CLASS_CONCEPTS = frozenset(f"c{c.key}" for c in _LEXICON.classes)
 _MEASURES = frozenset(f"c{key}" for key in _LEXICON.measurement_concepts)
-_STATISTICS = frozenset(f"c{key}" for key in _LEXICON.statistic_concepts)
 _AMOUNT = whole_words(_LEXICON.dose_amount_cues) if _LEXICON.dose_amount_cues else None
 _TRIAL_COMPARATORS = {t.id: "c" + _LEXICON.drug(t.comparator).key for t in _LEXICON.trials if t.comparator}
 
@@ -70,7 +68,7 @@ def threshold_label(measures: list[str], label_of: Callable[[str], str]) -> str:
 _MEASURE_WORDS = frozenset(stem(w) for w in _LEXICON.threshold_words)
 
 
-class NotStated:
+class NotStated(UnstatedDetails):
     """The Answerer's not-stated steps: a dose, a change of dose, or a threshold the sources do not
     state for what is asked (it supplies _sentence_terms, _passage_terms, _about, _compose, _refuse, _best_of_each)."""
 
@@ -98,7 +96,7 @@ class NotStated:
         measures = set(asked_threshold(result.analysis))
         if not measures:
             return []
-        asked = {t for t in result.analysis.known_terms if t.startswith("c") and t not in _GENERIC_TERMS}
+        asked = {t for t in result.analysis.known_terms if t.startswith("c") and t not in GENERIC_TERMS}
         documents = {c.passage.doc_id for c in chosen  # a document whose quote gives no figure for it still gets one
                      if measures & self._sentence_terms[c.sentence.id] and extract_figures(c.sentence.normalized)}
         picks = []
@@ -112,29 +110,13 @@ class NotStated:
             documents.add(candidate.passage.doc_id)
         return picks
 
-    def _date_not_stated(
-        self, result: RetrievalResult, scored: list[ScoredSentence], entities: list[str]
-    ) -> BotResponse | None:
-        """'When was <drug> approved?': answered only by a sentence about it that gives a date for the event asked."""
-        if not entities or not _DATE_QUESTION.search(result.analysis.corrected):
-            return None
-        event = set(result.analysis.known_terms) - set(entities)
-        for candidate in scored[:10]:
-            context = self._about(candidate) | self._passage_terms[candidate.passage.id]
-            if set(entities) & self._about(candidate) and _DATE.search(candidate.sentence.normalized) \
-                    and (not event or event & context):
-                return None
-        about = [s for s in scored if set(entities) & self._about(s)][:1]
-        names = ", ".join(concept_label(e) for e in entities)
-        return self._not_stated(f"The source documents do not state when this happened for {names}.", about)
-
     def _comparison_not_stated(
         self, result: RetrievalResult, scored: list[ScoredSentence], aspects: dict[str, ScoredSentence], entities: list[str]
     ) -> BotResponse | None:
         """'VTE risk <drug A> vs <drug B>, which is higher?': the sources must speak of what is compared for
         each compared drug or trial (some sentence about it names it); for one they do not, they do not state it."""
         # Only drugs or trials the question names are compared (an options question's picks are not).
-        if len([e for e in aspects if e in entities]) < 2 or "c" + _COMPARATOR not in result.analysis.known_terms:
+        if len([e for e in aspects if e in entities]) < 2 or "c" + COMPARATOR not in result.analysis.known_terms:
             return None
         attribute = compared_attribute(result.analysis.known_terms, entities)
         if not attribute:
@@ -154,7 +136,7 @@ class NotStated:
         about = self._about(candidate)
         if entity in about:
             return True
-        contrasted = "c" + _COMPARATOR in self._sentence_terms[candidate.sentence.id]
+        contrasted = "c" + COMPARATOR in self._sentence_terms[candidate.sentence.id]
         return contrasted and any(_TRIAL_COMPARATORS.get(t) == entity for t in about)
 
     def _unstated(
@@ -168,69 +150,6 @@ class NotStated:
                 or self._date_not_stated(result, scored, entities) or self._validity_not_stated(result, scored)
                 or self._enrolment_not_stated(result, scored, entities) or self._frequency_not_stated(result, scored)
                 or self._comparison_not_stated(result, scored, aspects, entities))
-
-    def _statistic_not_stated(
-        self, result: RetrievalResult, scored: list[ScoredSentence], entities: list[str]
-    ) -> BotResponse | None:
-        """'OS hazard ratio for <drug> vs placebo?': answered only by a sentence naming that kind of statistic with a
-        figure, about what the question names; other figures for the same outcome are not it."""
-        asked = [c.key for c in result.analysis.concepts if c.key in _STATISTICS]
-        if not asked:
-            return None
-        for candidate in scored[:10]:
-            context = self._about(candidate) | self._passage_terms[candidate.passage.id]
-            if set(asked) & self._sentence_terms[candidate.sentence.id] and extract_figures(candidate.sentence.normalized) \
-                    and (not entities or set(entities) & context):
-                return None
-        # What they do say: a sentence about the outcome asked (OS), else any about what the question names.
-        outcome = {c.key for c in result.analysis.concepts} - _STATISTICS - set(entities) - _GENERIC_TERMS
-        named = [s for s in scored if not entities or set(entities) & self._about(s)]
-        about = ([s for s in named if outcome & self._sentence_terms[s.sentence.id]] or named)[:1]
-        names = f" for {', '.join(concept_label(e) for e in entities)}" if entities else ""
-        what = " or ".join(concept_label(k) for k in asked)
-        return self._not_stated(f"The source documents do not state the {what}{names}.", about)
-    def _enrolment_not_stated(
-        self, result: RetrievalResult, scored: list[ScoredSentence], entities: list[str]
-    ) -> BotResponse | None:
-        """'How many pts were randomized in <trial>?': answered only by a sentence about the trial or drug asked that
-        gives such a count ('Of the 222 patients enrolled'); a sentence on its results is no count of who took part."""
-        # Read as written too: the spelling corrector may turn a word the sources never use ("subjects") into one they do.
-        if _ENROLMENT is None or not any(_ENROLMENT.search(t) for t in (result.analysis.corrected, result.analysis.original)):
-            return None
-        about = [c for c in scored if not entities or set(entities) & self._about(c)]
-        # The count must be of the study asked: a count from another trial of the same drug (its Japanese NTD phase 2) is not it.
-        study = _study_terms(result.analysis, entities)
-        if any(_COUNT.search(c.sentence.normalized) and study <= self._about(c) | self._passage_terms[c.passage.id]
-               for c in about[:10]):
-            return None
-        names = ", ".join(concept_label(e) for e in entities) or "this"
-        return self._not_stated(f"The source documents do not state how many took part in {names}.", about[:1])
-
-    def _frequency_not_stated(self, result: RetrievalResult, scored: list[ScoredSentence]) -> BotResponse | None:
-        """'How often to check BP on <drug>?': answered only by a sentence naming that action with a frequency; the
-        dosing schedule is no monitoring schedule."""
-        action = asked_frequency_action(result.analysis.corrected)
-        if action is None:
-            return None
-        if any(_FREQUENCY.search(c.sentence.normalized) and _names_action_verb(c.sentence.normalized, action)
-               for c in scored[:10]):
-            return None
-        named = [c for c in scored if _names_action_verb(c.sentence.normalized, action)] or scored
-        return self._not_stated(f"The source documents do not state how often to {action}.", named[:1])
-
-    def _validity_not_stated(self, result: RetrievalResult, scored: list[ScoredSentence]) -> BotResponse | None:
-        """'How long is a <drug> prior auth good for?': answered only by a sentence giving a duration for an approval
-        or authorization; a response assessment at 3-6 months is no approval period."""
-        if not asks_validity(result.analysis.corrected):
-            return None
-        timed = [c for c in scored[:10] if _DURATION.search(c.sentence.normalized)]
-        if any(_GRANTED.search(c.sentence.normalized) for c in timed):
-            return None
-        # What they do say: when a named drug's response is assessed (its renewal questions, lexicon data).
-        drugs = [m.id for m in _LEXICON.mentions(result.analysis.corrected) if m.kind == "drug"][:1]
-        renewal = [q.format(drug=_LEXICON.label(d)) for d in drugs for q in _LEXICON.renewal_questions[:1]]
-        about = self._best_of_each(renewal, []) or timed[:1] or scored[:1]
-        return self._not_stated("The source documents do not state how long an approval or authorization lasts.", about)
 
     def _not_stated(self, text: str, about: list[ScoredSentence]) -> BotResponse:
         if not about:
@@ -271,60 +190,6 @@ _WHEN = re.compile(r"^\s*(?:when|at what point|under what conditions?|in (?:whic
 _ADJUST_ACTION = re.compile(r"\b(escalat|reduc|lower|decreas|increas|hold|withh[oe]ld|interrupt|delay|modif|adjust)\w*",
                             re.IGNORECASE)
 _CONDITION = re.compile(r"\b(?:if|when|after|once|unless|until|upon|in case of|in patients? (?:who|with))\b", re.IGNORECASE)
-# "When was <drug> approved?", "what year did <trial> start?": answered only by a sentence giving a date.
-_DATE_QUESTION = re.compile(
-    r"^\s*(?:when\s+(?:was|were|did|is|will|has|have)|what\s+(?:year|date|month)|since\s+when|in\s+what\s+year)\b",
-    re.IGNORECASE,
-)
-_DATE = re.compile(r"\b(?:19|20)\d{2}\b")
-_VALIDITY = whole_words(_LEXICON.validity_cues) if _LEXICON.validity_cues else None
-_ENROLMENT = whole_words(_LEXICON.enrolment_cues) if _LEXICON.enrolment_cues else None
-# A count of who took part: "222 patients", "222 LR-MDS patients", "n=222" (a phase number counts nobody).
-_COUNT = re.compile(r"(?<!phase )\b\d[\d,]*\s+(?:[\w()-]+\s+)?(?:" + "|".join(_LEXICON.counted_nouns or ["patients?"])
-                    + r")\b|\bn\s*=\s*\d", re.IGNORECASE)
-_APPROVAL = whole_words(_LEXICON.approval_cues + ["approv\\w*", "authori[sz]\\w*"])
-# A sentence that answers how long an approval lasts: a duration beside what is granted.
-_DURATION = re.compile(r"\b\d+(?:\s*[-\u2013]\s*\d+)?\s*(?:days?|weeks?|months?|years?)\b|\b(?:annual\w*|yearly)\b", re.IGNORECASE)
-# What is granted, as a noun ("approval", "authorization", "renewal"): "the maximum approved dose" grants nothing.
-_GRANTED = re.compile(r"\b(?:re-?)?(?:approvals?|authori[sz]ations?|coverage|renewals?|valid\w*|expir\w*)\b|"
-                      r"\b(?:approved|authori[sz]ed|covered) for (?:a period of |up to )?\d", re.IGNORECASE)
-
-
-def _study_terms(analysis: QueryAnalysis, entities: list[str]) -> set[str]:
-    """The question's words for which study it asks a count of, beyond the drug or trial named ('Japanese', 'NTD'):
-    its topic terms less the enrolment cue's own words ('randomized', 'enrolled') and the generic ones."""
-    cue_words = {stem(w) for text in (analysis.corrected, analysis.original) for m in _ENROLMENT.finditer(text)
-                 for w in re.findall(r"[a-z]+", m.group(0).lower())} if _ENROLMENT else set()
-    named = set(entities) | {stem(e) for e in entities}
-    return {t for t in analysis.known_terms if t not in cue_words | named | _GENERIC_TERMS | _DRUG_CONCEPTS
-            and not any(ch.isdigit() for ch in t)}
-
-
-_FREQUENCY = re.compile(r"\b(?:every|each|per|q)\s*\d*\s*(?:days?|weeks?|months?|visits?|cycles?|doses?|injections?|"
-                        r"infusions?|w|wk|wks)\b|\b(?:daily|weekly|monthly|annually|yearly|regularly|periodically)\b|"
-                        r"\bbefore each\b", re.IGNORECASE)
-_HOW_OFTEN = re.compile(r"\bhow (?:often|frequently)\b(?P<after>(?:\s+\S+){1,4})", re.IGNORECASE)
-
-
-def asked_frequency_action(text: str) -> str | None:
-    """The action other than giving the drug that a 'how often' question asks a frequency of ('check'), or None."""
-    for match in _HOW_OFTEN.finditer(text):
-        for word in re.findall(r"[a-z]+", match.group("after").lower()):
-            action = next((a for a in _LEXICON.frequency_actions if stem(a) == stem(word)), None)
-            if action:
-                return action
-    return None
-
-
-def _names_action_verb(text: str, action: str) -> bool:
-    return stem(action) in {stem(w) for w in re.findall(r"[a-z]+", text.lower())}
-
-
-def asks_validity(text: str) -> bool:
-    """How long an approval or authorization lasts ('how long is a PA good for?'), not how long a response lasts."""
-    return bool(_VALIDITY and _VALIDITY.search(text) and _APPROVAL.search(text))
-
-
 def _states_trigger(text: str, trigger: re.Match[str] | None) -> bool:
     """A 'when do you <action>' question needs a sentence naming that action under a condition."""
     if trigger is None:
@@ -354,17 +219,6 @@ def compared_attribute(known_terms: list[str], entities: list[str]) -> set[str]:
     "at least", "active") are phrasing that a source sentence on the same outcome need not repeat."""
     named = set(entities) | {stem(e) for e in entities}
     sides = {c for c, members in _CLASS_MEMBERS.items() if members & named}
-    attribute = {t for t in known_terms if t not in _GENERIC_TERMS | _DRUG_CONCEPTS | sides and t not in named}
-    concepts = attribute & _CONCEPT_TERMS
+    attribute = {t for t in known_terms if t not in GENERIC_TERMS | _DRUG_CONCEPTS | sides and t not in named}
+    concepts = attribute & CONCEPT_TERMS
     return concepts or attribute
-
-
-_CONCEPT_TERMS = frozenset(c.key for c in CONCEPTS)
-
-
-def concept_label(key: str) -> str:
-    for concept in CONCEPTS:
-        if concept.key == key:
-            return concept.label
-    trial = next((t for t in _LEXICON.trials if t.id == key), None)
-    return trial.label if trial else key

@@ -8,7 +8,7 @@ The Answerer mixes this in (it supplies corpus, retriever, tuning and the stored
 from __future__ import annotations
 
 from bot.qa.aspects import prior_therapies, set_aside
-from bot.qa.not_stated import concept_label as _label
+from bot.qa.not_stated_details import concept_label as _label
 from bot.qa.scope import ScopeEvidence, refusal_reason, stated_values, unnamed_names
 from bot.qa.selection import ScoredSentence, share
 from corpus.encoder import model_words
