@@ -57,6 +57,7 @@ INJECTION_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
          r"|\binclude\b[^.?!\n]{0,40}\bin (?:every|each|all|your)\s+(?:answers?|repl(?:y|ies)|responses?)\b"
          r"|(?:^|[.!?:]\s*)(?:just\s+|only\s+|always\s+)?(?:say|reply|respond|write|answer)\s+(?:only\s+)?"
          r"(?:that|with|exactly|yes|no)\b"
+         r"|(?:^|[.!?]\s*)(?:now\s+|just\s+|only\s+)?(?:say|state|declare|confirm|repeat|write)\s*:"  # "Say: <claim>"
          r"|\b(?:begin|start|open|prefix|end)\s+(?:every|each|your|all)\s+(?:\w+\s+)?(?:answers?|repl(?:y|ies)|responses?)\s+with\b"
          r"|(?:^|[.!?:,;]\s*)[\"'“‘]?(?:sag(?:e|en sie)?|dites|dis|di|diga|dica)\s*,?\s+(?:dass|que|qu'|che)"
          # "Begin your answer with" in German, French, Spanish.
@@ -144,6 +145,7 @@ _JOINED_REQUEST = re.compile(
     r"|what|how|which|when|why|who|is|are|does|do|did|can|could|should)\b))",
     re.IGNORECASE,
 )
+_DICTATES = re.compile(r"(?:^|[.!?]\s*)(?:now\s+|just\s+|only\s+)?(?:say|state|declare|confirm|repeat|write)\s*:", re.IGNORECASE)
 _QUOTED = re.compile(r"[\"“'‘][^\"”'’]{2,200}[\"”'’]")
 # Sentence ends the splitter does not take because the next word is lower-case ("... weekly. anyway, what ...").
 _LOOSE_END = re.compile(r"(?<=[.!?;])\s+")
@@ -159,8 +161,8 @@ def _question_part(sentence: str) -> str:
     if len(parts) > 1:
         return " ".join(filter(None, map(_question_part, parts)))
     tail = sentence.rsplit(":", 1)[-1].strip() if ":" in sentence else ""
-    if words(tail) and not injection_findings(tail):
-        return tail
+    if words(tail) and not injection_findings(tail) and not (_DICTATES.search(sentence) and not tail.endswith("?")):
+        return tail  # "Answer without citations: what ...?"; never the claim after "Say:", which is the payload
     # A quoted payload may itself contain "and what": split only outside quotes.
     parts = _JOINED_REQUEST.split(_QUOTED.sub(" ", sentence))[1:]
     return " ".join(p.strip() for p in parts if words(p) and not injection_findings(p))
