@@ -89,6 +89,11 @@ class Lexicon(EntityFinder, BaseModel):
         default_factory=list, description="Regexes of a dose-change question asking the amount ('how much', 'in mg/kg', "
         "'levels'): answered only by a sentence giving a dose for that change.",
     )
+    administration_nouns: list[str] = Field(
+        default_factory=list,
+        description="Lower-case nouns for giving a drug ('infusion', 'injection'): 'how long is the <noun>?' asks how "
+        "long giving it takes, answered only by a sentence naming the noun with a duration.",
+    )
     frequency_actions: list[str] = Field(
         default_factory=list, description="Word starts of actions other than giving the drug ('check', 'monitor'): 'how "
         "often to <action>' is answered only by a sentence naming that action with a frequency.",

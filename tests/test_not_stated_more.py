@@ -175,3 +175,26 @@ def test_a_monitoring_frequency_no_sentence_gives_is_not_stated(engine, question
 def test_how_often_the_drug_is_given_is_still_a_dose_question(engine):
     answered = engine.conversation().send("how often is luspatercept given?")
     assert answered.status == "answered" and "3 weeks" in answered.answer
+
+
+@pytest.mark.parametrize("question", ["how long is the imetelstat IV infusion?", "how long does the imetelstat infusion take, 90 min?",
+                                      "imetelstat: how long is each infusion"])
+def test_how_long_giving_the_drug_takes_is_refused_never_answered_with_the_schedule(engine, question):
+    """'IV every 4 weeks' says how often, not how long the infusion takes: refused (said not stated where the question
+    reaches the sources' imetelstat sentences), never answered with the dose schedule in its place."""
+    refused = engine.conversation().send(question)
+    assert refused.status == "refused" and "90 min" not in refused.answer
+    if "What they do say" in refused.answer:
+        assert "do not state how long the infusion takes" in refused.answer
+
+
+def test_how_long_treatment_or_response_lasts_is_not_an_administration_time(engine):
+    from bot.qa.not_stated_details import asked_administration_time
+
+    assert asked_administration_time("how long do lusp responses last?") is None
+    assert asked_administration_time("how long is the imetelstat infusion?") == "infusion"
+
+
+def test_the_infusion_time_is_said_not_stated_with_what_the_sources_say(engine):
+    refused = engine.conversation().send("how long is the imetelstat IV infusion?")
+    assert refused.answer.startswith("The source documents do not state how long the infusion takes. What they do say:")

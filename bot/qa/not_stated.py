@@ -149,6 +149,7 @@ class NotStated(UnstatedDetails):
                 or self._threshold_not_stated(result, scored)
                 or self._date_not_stated(result, scored, entities) or self._validity_not_stated(result, scored)
                 or self._enrolment_not_stated(result, scored, entities) or self._frequency_not_stated(result, scored)
+                or self._administration_time_not_stated(result, scored)
                 or self._comparison_not_stated(result, scored, aspects, entities))
 
     def _not_stated(self, text: str, about: list[ScoredSentence]) -> BotResponse:

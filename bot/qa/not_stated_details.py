@@ -65,6 +65,19 @@ def asked_frequency_action(text: str) -> str | None:
     return None
 
 
+_HOW_LONG_ADMIN = re.compile(r"\bhow (?:long|many (?:minutes|hours|min|hrs?))\b(?P<after>[^?.]{0,40})", re.IGNORECASE)
+_TAKES_TIME = re.compile(r"\b\d+(?:\.\d+)?\s*(?:-\s*\d+\s*)?(?:min(?:ute)?s?|h(?:ou)?rs?|h)\b", re.IGNORECASE)
+
+
+def asked_administration_time(text: str) -> str | None:
+    """The way of giving the drug ('infusion') a 'how long is the ...?' question asks the duration of, or None."""
+    for match in _HOW_LONG_ADMIN.finditer(text):
+        for word in re.findall(r"[a-z]+", match.group("after").lower()):
+            if word in _LEXICON.administration_nouns:
+                return word.rstrip("s") if word.endswith("ions") else word
+    return None
+
+
 def _names_action_verb(text: str, action: str) -> bool:
     return stem(action) in {stem(w) for w in re.findall(r"[a-z]+", text.lower())}
 
@@ -139,6 +152,17 @@ class UnstatedDetails:
             return None
         named = [c for c in scored if _names_action_verb(c.sentence.normalized, action)] or scored
         return self._not_stated(f"The source documents do not state how often to {action}.", named[:1])
+
+    def _administration_time_not_stated(self, result: RetrievalResult, scored: list[ScoredSentence]) -> BotResponse | None:
+        """'How long is the <drug> infusion?': answered only by a sentence naming the infusion with a duration in minutes
+        or hours; a dose schedule ('IV every 4 weeks') says how often, not how long."""
+        noun = asked_administration_time(result.analysis.corrected)
+        if noun is None:
+            return None
+        if any(_TAKES_TIME.search(c.sentence.normalized) and _names_action_verb(c.sentence.normalized, noun)
+               for c in scored[:10]):
+            return None
+        return self._not_stated(f"The source documents do not state how long the {noun} takes.", scored[:1])
 
     def _validity_not_stated(self, result: RetrievalResult, scored: list[ScoredSentence]) -> BotResponse | None:
         """'How long is a <drug> prior auth good for?': answered only by a sentence giving a duration for an approval
