@@ -34,7 +34,7 @@ SCOPE_BEFORE = 20  # characters "excluded" reaches back ("del(5q) excluded")
 _LEXICON = load_lexicon()
 _TRIALS = _LEXICON.trial_words
 _DRUG_KEYS = _LEXICON.drug_concept_keys
-_UNIT_OF = {spelling.lower(): unit for unit, spellings in load_lexicon().units.items() for spelling in spellings}
+_UNIT_OF = {spelling.lower(): unit for unit, spellings in _LEXICON.units.items() for spelling in spellings}
 LEADS = {"yes": "Yes: ", "no": "No: ", "disagree": "The sources disagree: "}
 
 
@@ -87,7 +87,7 @@ def negated_terms(text: str, terms: set[str]) -> set[str]:
 def _term_spans(folded: str, terms: set[str]) -> list[tuple[str, tuple[int, int]]]:
     spans = [(stem(m.group(0)), m.span()) for m in _TOKEN.finditer(folded)]
     spans = [(t, span) for t, span in spans if t in terms]
-    for concept, regex in load_lexicon().concept_regexes:
+    for concept, regex in _LEXICON.concept_regexes:
         if concept.key in terms:
             spans += [(concept.key, m.span()) for m in regex.finditer(folded)]
     return spans
@@ -105,8 +105,7 @@ def polarity(question: str, sentence: str, shared: set[str]) -> str | None:
 def subject_asked(sentence: str, entities: list[str]) -> bool:
     """Whether the first drug the sentence names is one the question asks about: "Pooled analyses of <drug A>
     treated patients ... regardless of prior exposures (<drug B>)" answers no yes/no question about drug B."""
-    lexicon = load_lexicon()
-    drugs = [f"c{lexicon.drug(m.id).key}" for m in lexicon.mentions(sentence) if m.kind == "drug"]
+    drugs = [f"c{_LEXICON.drug(m.id).key}" for m in _LEXICON.mentions(sentence) if m.kind == "drug"]
     asked = [e for e in entities if e not in _TRIALS]
     return not drugs or not asked or drugs[0] in asked
 
@@ -145,8 +144,7 @@ class DirectAnswers:
             return None  # one side of a known disagreement is no yes or no
         if _figures_not_in(question, point.sentence.normalized):
             return None  # "did <trial> show 70%?" answered by a sentence saying 38%: never "Yes"
-        lexicon = load_lexicon()
-        if lexicon.hedged.search(point.sentence.normalized) and not lexicon.asks_existence(question):
+        if _LEXICON.hedged.search(point.sentence.normalized) and not _LEXICON.asks_existence(question):
             return None  # "could be improved by ..." (an ongoing trial's suggestion) is no settled yes or no
         word = polarity(result.analysis.corrected, point.sentence.normalized, shared)
         return None if word is None else (point, word)
