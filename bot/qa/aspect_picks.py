@@ -170,16 +170,19 @@ class AspectPicks:
 
     def _later_in_section(self, item: ScoredSentence) -> list[tuple[Passage, Sentence]]:
         """The sentences of the item's section after it, in document order, with their passages."""
-        passage = item.passage
-        pairs = [(p, s) for p in self.corpus.passages_of(passage.doc_id) if p.section == passage.section for s in p.sentences]
-        return pairs[next(i for i, (_, s) in enumerate(pairs) if s.id == item.sentence.id) + 1:]
+        pairs, at = self._section_around(item)
+        return pairs[at + 1:]
 
     def _earlier_in_section(self, item: ScoredSentence) -> list[tuple[Passage, Sentence]]:
         """The sentences of the item's section before it, in document order, with their passages."""
+        pairs, at = self._section_around(item)
+        return pairs[:at]
+
+    def _section_around(self, item: ScoredSentence) -> tuple[list[tuple[Passage, Sentence]], int]:
+        """The (passage, sentence) pairs of the item's section in document order, and the item's place among them."""
         passage = item.passage
-        section = [p for p in self.corpus.passages_of(passage.doc_id) if p.section == passage.section]
-        pairs = [(p, s) for p in section for s in p.sentences]
-        return pairs[: next(i for i, (_, s) in enumerate(pairs) if s.id == item.sentence.id)]
+        pairs = [(p, s) for p in self.corpus.passages_of(passage.doc_id) if p.section == passage.section for s in p.sentences]
+        return pairs, next(i for i, (_, s) in enumerate(pairs) if s.id == item.sentence.id)
 
     def _one_per_entity(
         self, scored: list[ScoredSentence], chosen: list[ScoredSentence], entities: set[str], best_score: float
