@@ -51,13 +51,19 @@ def asks_for_criteria(text: str, lexicon: Lexicon | None = None) -> bool:
     return bool(_ASKS_FOR_CRITERIA.search(text) or (cue and cue.search(text)))
 
 
+def is_plain_check(text: str, lexicon: Lexicon | None = None) -> bool:
+    """'Is X medically necessary?', 'is he eligible?': the rules core's question, whatever facts come with it."""
+    cue = _cue((lexicon or load_lexicon()).plain_check_cues)
+    return bool(cue and cue.search(text))
+
+
 def asks_the_sources(text: str, conflicts: tuple[KnownConflict, ...] = (), lexicon: Lexicon | None = None) -> bool:
     """The message asks something the sources answer (criteria, evidence, options, a trial), not only a verdict,
     or touches a topic they disagree on (first-line use: both positions come before any patient check)."""
     lexicon = lexicon or load_lexicon()
     if asks_for_criteria(text, lexicon) or _ASKS_IF_MET.search(text) or any(m.kind == "trial" for m in lexicon.mentions(text)):
         return True
-    if conflicts_for(text, conflicts):
+    if conflicts_for(text, conflicts) and not is_plain_check(text, lexicon):
         return True
     return any(cue is not None and cue.search(text) for cue in (_cue(lexicon.source_cues), _cue(lexicon.option_cues)))
 

@@ -15,7 +15,7 @@ from bot.followup import Reading, remembered
 from bot.models import BotResponse, Citation
 from bot.sources_first import answer_then_offer, asks_for_criteria, asks_the_sources
 from bot.verdict_text import ask_text, facts_to_ask, verdict_lines
-from corpus.conflicts import for_pathway
+from corpus.conflicts import conflicts_for, for_pathway
 from rules_core.decision import Decision
 
 
@@ -69,8 +69,18 @@ class VerdictTurns:
                 return answered
         if decision.decision == "insufficient_documentation":
             asks = facts_to_ask(decision)  # only what the verdict waits on
-            return _needs(ask_text(drug, asks), facts, notes, [m.field for m in asks], decision)
+            return self._with_disputes(text, _needs(ask_text(drug, asks), facts, notes, [m.field for m in asks], decision))
         return self._decision_response(decision, facts, notes)
+
+    def _with_disputes(self, text: str, response: BotResponse) -> BotResponse:
+        """A check that waits on facts, on a topic the sources disagree on ("ESA-naive"): both positions shown now."""
+        answerer = self.engine.answerer
+        disputed = conflicts_for(text, answerer.conflicts)
+        if not disputed:
+            return response
+        citations = list(response.citations)
+        conflicts = [answerer.conflict_with_citations(c, citations) for c in disputed]
+        return response.model_copy(update={"citations": citations, "conflicts": [*response.conflicts, *conflicts]})
 
     def _sources_then_offer(
         self, text: str, drug: str, decision: Decision, facts: dict[str, Any], notes: list[str], pending: list[Assumption]

@@ -168,6 +168,11 @@ class Lexicon(EntityFinder, BaseModel):
         description="Regexes of prior-authorization language ('approved', 'covered', 'PA', 'renewal'): a message about "
         "a patient using them gets the sources' criteria first, then the offer to check the patient.",
     )
+    plain_check_cues: list[str] = Field(
+        default_factory=list,
+        description="Regexes of a plain medical-necessity check ('medically necessary', 'eligible'): a patient fact "
+        "on a disputed topic does not send it to the sources first; the dispute is shown with the check.",
+    )
     source_cues: list[str] = Field(
         default_factory=list,
         description="Regexes of a message about a patient that asks what the sources say ('data', 'expected to work').",
@@ -204,7 +209,7 @@ class Lexicon(EntityFinder, BaseModel):
 
     _fact_cue_patterns = field_validator("fact_cues")(lambda cls, v: {k: valid_patterns(p) for k, p in v.items()})
     _cue_patterns = field_validator(
-        "contrast_cues", "aside_cues", "broad_cues", "approval_cues", "source_cues", "trial_cues", "option_cues",
+        "contrast_cues", "aside_cues", "broad_cues", "approval_cues", "source_cues", "plain_check_cues", "trial_cues", "option_cues",
         "renewal_cues", "eligibility_cues", "basis_cues", "overview_cues", "validity_cues", "dose_amount_cues",
         "hedge_words", "existence_cues", "regimen_dose_words", "dose_question_words", "enrolment_cues", "counted_nouns",
         "findings_cues",

@@ -17,6 +17,10 @@ from bot.sources_first import asks_for_criteria, asks_the_sources
     ("does she satisfy the lusp requirements?", True),  # a check against the criteria: they are quoted first
     ("RS 30%, TD. Does he fulfil the criteria in the review for Reblozyl?", True),
     ("Is luspatercept medically necessary for my patient?", False),
+    # a disputed topic named as the patient's fact: still a plain check (the dispute is shown beside it)
+    ("70M, RS 25%, ESA-naive, 6u/8wk. Is luspatercept medically necessary?", False),
+    ("ESA naive TD pt, RS 18% - does she qualify for lusp upfront?", False),
+    ("ESA-naive pt, RS 20%: what do the sources say about lusp upfront?", True),
     ("Can my patient get imetelstat? IPSS-R low, sEPO 800 U/L.", False),
 ])
 def test_which_patient_messages_ask_the_sources(text, expected):
@@ -145,3 +149,16 @@ def test_a_criteria_check_the_facts_settle_gets_the_verdict(engine):
         "after 8 weeks with adequate iron. Does he meet the luspatercept criteria?")
     assert response.route == "rules" and response.decision is not None
     assert response.answer.startswith("Verdict: luspatercept meets")
+
+
+def test_a_plain_check_on_a_disputed_topic_asks_for_the_facts_and_shows_the_dispute(engine):
+    """'ESA-naive' is a fact of this patient, not a question about first-line use: the check asks for what it
+    waits on (here the sEPO), and both positions on first-line luspatercept are shown beside it."""
+    response = engine.conversation().send(
+        "81F, IPSS-R low, RS 30%, SF3B1+, 5 u pRBC in 8 wks, ESA naive - is she eligible for reblozyl?"
+    )
+    assert response.status == "needs_information" and response.route == "rules"
+    assert "serum_epo" in " ".join(response.missing_facts)
+    topics = {c.topic: c for c in response.conflicts}
+    assert len({c.doc_id for c in topics["first-line luspatercept"].positions}) == 2
+
