@@ -31,9 +31,16 @@ _LATTER = re.compile(r"\b(?:the\s+)?(?:latter|second\s+one|second\s+(?:drug|agen
 _SWITCH_LEAD = re.compile(
     # "ok and imetelstat's?", "thanks - what about X?": an acknowledgement before the switch is no topic of its own
     r"^\s*(?:(?:ok(?:ay)?|alright|all right|right|so|sure|thanks|thank you|great|cool|got it|i see)\b[\s,.!-]*)?"
-    r"(?:and|or|what\s+about|how\s+about|same\s+(?:for|with)|and\s+for|what\s+of|vs\.?|versus)\b",
+    r"(?:and|or|what\s+about|how\s+about|(?:the\s+)?same\s+(?:q|qs|question|thing)?\s*(?:for|with|in)|and\s+for|what\s+of|vs\.?|versus)\b",
     re.IGNORECASE,
 )
+# "same q for idh1", "same question in kids?": the last question again, about what follows.
+_SAME_FOR = re.compile(r"^\s*(?:and\s+)?(?:the\s+)?same\s+(?:q|qs|question|thing)?\s*(?:for|with|in)\s+(.+?)[\s?.!]*$",
+                       re.IGNORECASE)
+# A turn that carries on the last question rather than asking a new one ("so how much after 20u", "and at 40?").
+# "and for high risk?" names something else to ask about (a switch), not a continuation.
+_CONTINUATION = re.compile(r"^\s*(?:(?:ok(?:ay)?|right)[\s,]+)?(?:so|then|and\s+(?:then|after|at|over|by|within))\b",
+                           re.IGNORECASE)
 _QUALIFIED_ONE = re.compile(r"\bthe\s+([\w()/-]+)\s+one\b", re.IGNORECASE)
 _QUESTION_LEAD = re.compile(
     r"^\s*(?:what|which|who|whom|when|where|why|how|is|are|was|were|did|does|do|can|could|any|tell|list|give)\b",
@@ -90,8 +97,13 @@ def read_turn(text: str, topic: Topic, lexicon: Lexicon, dose_question: bool) ->
     named = lexicon.mentions(text)
     if named:
         return _switched(text, named, topic, lexicon) or Reading(query=text)
-    if not (topic.subjects or topic.answered) or lexicon.outside_named(text):  # "and for beta thal pts?": about them
+    same = _SAME_FOR.match(text)
+    if same and topic.question:  # "same q for idh1": the last question, about what it names (no drug or trial)
+        return _about_instead(same.group(1), topic.question, lexicon)
+    if lexicon.outside_named(text):  # "and for beta thal pts?": about them
         return Reading(query=text)
+    if not (topic.subjects or topic.answered):
+        return _continued(text, topic) or Reading(query=text)
     subject = _referred(text, topic, lexicon)
     if subject is None and not (PRONOUN.search(text) or dose_question or _is_elliptical(text)):
         return Reading(query=text)
@@ -133,6 +145,15 @@ def _referred(text: str, topic: Topic, lexicon: Lexicon) -> tuple[str, str] | No
     return None
 
 
+def _continued(text: str, topic: Topic) -> Reading | None:
+    """'so how much after 20u' after 'iron per unit prbc?': a short turn that carries on the last question
+    (it opens with 'so', 'and', 'then'), about no drug or trial, is read with that question."""
+    if topic.question is None or not _CONTINUATION.match(text) or len(words(text)) > ELLIPTICAL_MAX_WORDS:
+        return None
+    query = f"{topic.question.rstrip(' ?.')}: {text}"
+    return Reading(query=query, note=f"Read as: {query}")
+
+
 def _is_elliptical(text: str) -> bool:
     """A short question ('what was the comparator', 'placebo arm?'), never a remark ('Great.')."""
     topic_words = [w for w in words(text) if w not in STOPWORDS]
@@ -157,6 +178,19 @@ def _switched(text: str, named: list[Mention], topic: Topic, lexicon: Lexicon) -
     query = topic.question
     for start, end in reversed(previous):
         query = query[:start] + new + query[end:] if (start, end) == previous[0] else query[:start] + query[end:]
+    query = re.sub(r"\s+", " ", query).strip()
+    return Reading(query=query, note=f"Read as: {query}")
+
+
+def _about_instead(new: str, question: str, lexicon: Lexicon) -> Reading:
+    """The question with its drugs, classes and trials replaced by `new` (or, naming none, about `new` too)."""
+    previous = sorted([(m.start, m.end) for m in lexicon.mentions(question) if m.kind in ("drug", "class", "trial")]
+                      + lexicon.outside_drug_spans(question))
+    query = f"{question.rstrip(' ?.')} for {new}?"
+    if previous:
+        query = question
+        for start, end in reversed(previous):
+            query = query[:start] + (new if (start, end) == previous[0] else "") + query[end:]
     query = re.sub(r"\s+", " ", query).strip()
     return Reading(query=query, note=f"Read as: {query}")
 

@@ -124,3 +124,43 @@ def test_the_other_regulator_asked_after_an_approval_question_is_answered_for_it
     conversation.send("did luspatercept get approved by the FDA?")
     shown = conversation.send("and the European Medicines Agency?")
     assert shown.status == "answered" and "European Medicines Agency approval occurred simultaneously" in shown.answer
+
+
+@pytest.mark.parametrize("first, turn", [
+    ("iron per unit prbc?", "so how much after 20u"),
+    ("how much iron is in one unit of blood?", "and after 20 units?"),
+    ("survival with RBC-TD vs TI?", "ok so in months"),
+])
+def test_a_turn_that_carries_on_a_question_about_no_drug_is_read_with_it(first, turn):
+    reading = read_turn(turn, _after(first), LEXICON, dose_question=False)
+    assert reading.query.startswith(first.rstrip("?")) and reading.query.endswith(turn)
+
+
+def test_a_new_question_after_one_about_no_drug_is_not_joined_to_it():
+    topic = _after("iron per unit prbc?")
+    assert read_turn("what is the MEDALIST primary endpoint?", topic, LEXICON, False).query == (
+        "what is the MEDALIST primary endpoint?")
+    assert read_turn("how much iron is in one unit of blood?", topic, LEXICON, False).note is None
+
+
+@pytest.mark.parametrize("turn, query", [
+    ("same q for idh1", "what dose of idh1?"),
+    ("the same question for ivosidenib?", "what dose of ivosidenib?"),
+    ("same thing with IMerge", "what dose of IMerge?"),
+])
+def test_same_question_for_something_else_asks_the_last_question_of_it(turn, query):
+    assert read_turn(turn, _after("what dose of enasidenib?"), LEXICON, dose_question=False).query == query
+
+
+@pytest.mark.slow
+def test_a_carried_on_question_is_answered_from_the_passage_of_the_first(engine):
+    conversation = engine.conversation()
+    conversation.send("how much iron does one unit of blood contain?")
+    response = conversation.send("and after 20 units?")
+    assert response.status == "answered" and "4 g" in response.answer
+    assert not any("dose" in n.lower() for n in response.notes)
+
+
+def test_and_for_another_group_is_no_continuation_of_the_last_question():
+    topic = _after("median OS for IPSS-R intermediate per the review?")
+    assert read_turn("and for high risk?", topic, LEXICON, False).query == "and for high risk?"
