@@ -37,6 +37,9 @@ _SWITCH_LEAD = re.compile(
 # "same q for idh1", "same question in kids?": the last question again, about what follows.
 _SAME_FOR = re.compile(r"^\s*(?:and\s+)?(?:the\s+)?same\s+(?:q|qs|question|thing)?\s*(?:for|with|in)\s+(.+?)[\s?.!]*$",
                        re.IGNORECASE)
+# Only a question word: the last question, asked that way ("when?", "how long?", "and why?").
+_BARE_QUESTION = re.compile(r"^\s*(?:(?:and|so|ok(?:ay)?|but)[\s,]+)?(?:when|why|where|since when|by how much|"
+                            r"how(?:\s+(?:long|often|much|many|so|come))?)\s*[?!.]*\s*$", re.IGNORECASE)
 # A turn that carries on the last question rather than asking a new one ("so how much after 20u", "and at 40?").
 # "and for high risk?" names something else to ask about (a switch), not a continuation.
 _CONTINUATION = re.compile(r"^\s*(?:(?:ok(?:ay)?|right)[\s,]+)?(?:so|then|and\s+(?:then|after|at|over|by|within))\b",
@@ -97,6 +100,8 @@ def read_turn(text: str, topic: Topic, lexicon: Lexicon, dose_question: bool) ->
     named = lexicon.mentions(text)
     if named:
         return _switched(text, named, topic, lexicon) or Reading(query=text)
+    if topic.question and _BARE_QUESTION.match(text):  # "when?" after "is it approved in the EU?": that, when
+        return _continued(text, topic, bare=True)
     same = _SAME_FOR.match(text)
     if same and topic.question:  # "same q for idh1": the last question, about what it names (no drug or trial)
         return _about_instead(same.group(1), topic.question, lexicon)
@@ -145,10 +150,11 @@ def _referred(text: str, topic: Topic, lexicon: Lexicon) -> tuple[str, str] | No
     return None
 
 
-def _continued(text: str, topic: Topic) -> Reading | None:
+def _continued(text: str, topic: Topic, bare: bool = False) -> Reading | None:
     """'so how much after 20u' after 'iron per unit prbc?': a short turn that carries on the last question
-    (it opens with 'so', 'and', 'then'), about no drug or trial, is read with that question."""
-    if topic.question is None or not _CONTINUATION.match(text) or len(words(text)) > ELLIPTICAL_MAX_WORDS:
+    (it opens with 'so', 'then', 'and after'; `bare`: it is only a question word), read with that question."""
+    carries_on = bare or (_CONTINUATION.match(text) and len(words(text)) <= ELLIPTICAL_MAX_WORDS)
+    if topic.question is None or not carries_on:
         return None
     query = f"{topic.question.rstrip(' ?.')}: {text}"
     return Reading(query=query, note=f"Read as: {query}")

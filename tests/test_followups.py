@@ -164,3 +164,18 @@ def test_a_carried_on_question_is_answered_from_the_passage_of_the_first(engine)
 def test_and_for_another_group_is_no_continuation_of_the_last_question():
     topic = _after("median OS for IPSS-R intermediate per the review?")
     assert read_turn("and for high risk?", topic, LEXICON, False).query == "and for high risk?"
+
+
+@pytest.mark.parametrize("turn", ["when?", "and why?", "how long?", "ok, how often"])
+def test_a_bare_question_word_asks_the_last_question_that_way(turn):
+    topic = _after("is luspatercept approved in the EU?")
+    reading = read_turn(turn, topic, LEXICON, dose_question=False)
+    assert reading.query.startswith("is luspatercept approved in the EU") and reading.query.endswith(turn)
+
+
+@pytest.mark.slow
+def test_when_after_an_approval_question_is_answered_with_its_date(engine):
+    conversation = engine.conversation()
+    conversation.send("did reblozyl get EMA approval?")
+    response = conversation.send("when?")
+    assert response.status == "answered" and "April 2020" in response.answer
