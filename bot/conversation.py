@@ -132,7 +132,11 @@ class Conversation(VerdictTurns):
         lexicon = self.engine.guard.knowledge.lexicon  # with the drugs added documents introduce
         dose_question = bool(lexicon.dose_question.search(text))
         if routing.extracted.drugs or lexicon.mentions(text) or lexicon.outside_named(text):
-            return read_turn(text, self.state.topic, lexicon, dose_question)
+            reading = read_turn(text, self.state.topic, lexicon, dose_question)
+            # "what about imetelstat?" after a CMML patient's question asks it of CMML: the guard must know
+            completed = reading.query != text and lexicon.outside_named(reading.query)
+            self.state.read_as_outside = tuple(e.id for e in completed or ())
+            return reading
         # A turn naming no subject is about the conversation's: the guard compares the answer with it.
         self.state.read_as_outside = self.state.topic_outside
         if self.state.topic_outside:

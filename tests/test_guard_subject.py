@@ -289,3 +289,26 @@ def test_a_question_about_the_uncovered_drug_is_refused_though_a_covered_one_is_
     response = engine.ask(question)
     assert response.status == "refused" and "vitamin D" in response.answer
     assert "mg/kg" not in response.answer
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("first, then, population", [
+    ("my pt has CMML w/ anemia, lusp?", "what about imetelstat", "CMML"),
+    ("reblozyl dose in beta thal?", "and imetelstat?", "beta thalassemia"),
+    ("luspatercept for myelofibrosis anemia?", "ok and what about imetelstat?", "myelofibrosis"),
+])
+def test_a_switch_of_drug_keeps_the_population_the_conversation_asked_about(engine, first, then, population):
+    """'what about <drug>?' asks the last question of that drug: about the same uncovered population."""
+    conversation = engine.conversation()
+    conversation.send(first)
+    response = conversation.send(then)
+    assert response.status == "refused" and population.lower() in response.answer.lower()
+    assert "7.5 mg/kg" not in response.answer
+
+
+@pytest.mark.slow
+def test_a_switch_of_drug_in_lower_risk_mds_is_still_answered(engine):
+    conversation = engine.conversation()
+    conversation.send("lusp dose?")
+    response = conversation.send("what about imetelstat?")
+    assert response.status == "answered" and "7.5 mg/kg" in response.answer

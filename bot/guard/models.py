@@ -28,7 +28,8 @@ class GuardContext(BaseModel):
     subject_drug: str | None = Field(default=None, description="Drug id the previous turns were about ('its dose?').")
     subject_outside: tuple[str, ...] = Field(
         default=(), description="Ids of lexicon `outside_sources` entries (drugs, conditions, populations) the previous "
-        "turns were about, when this turn names no subject of its own ('what dose of it?' after metformin).",
+        "turns were about, when this turn names no subject of its own ('what dose of it?' after metformin) or is read "
+        "as the last question about another drug ('what about imetelstat?' after a CMML question).",
     )
     patient_outside: tuple[str, ...] = Field(
         default=(), description="Ids of `outside_sources` populations this turn's patient belongs to by a stated fact "

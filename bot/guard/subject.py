@@ -56,9 +56,10 @@ def subject_of(question: str, context: GuardContext, lexicon: Lexicon, coverage:
     if not drugs and not outside and context.subject_drug:
         drugs = {context.subject_drug}
         uncovered_drugs = [context.subject_drug] if context.subject_drug not in coverage.drugs else []
-    if not mentions and not outside:
-        outside = [lexicon.outside(i) for i in context.subject_outside]
-    outside += [lexicon.outside(i) for i in context.patient_outside if all(e.id != i for e in outside)]
+    # the conversation's population: a turn naming none is about it; "what about <drug>?" asks it of it too
+    for known in (*context.subject_outside, *context.patient_outside):
+        if all(e.id != known for e in outside):
+            outside.append(lexicon.outside(known))
     uncovered = [e for e in outside if e.id not in coverage.outside]
     labels = [lexicon.label(d) for d in dict.fromkeys(uncovered_drugs)] + [e.label for e in uncovered]
     return Subject(drugs=frozenset(drugs), uncovered=tuple(labels),
