@@ -31,9 +31,12 @@ _LATTER = re.compile(r"\b(?:the\s+)?(?:latter|second\s+one|second\s+(?:drug|agen
 _SWITCH_LEAD = re.compile(
     # "ok and imetelstat's?", "thanks - what about X?": an acknowledgement before the switch is no topic of its own
     r"^\s*(?:(?:ok(?:ay)?|alright|all right|right|so|sure|thanks|thank you|great|cool|got it|i see)\b[\s,.!-]*)?"
-    r"(?:and|or|what\s+about|how\s+about|(?:the\s+)?same\s+(?:q|qs|question|thing)?\s*(?:for|with|in)|and\s+for|what\s+of|vs\.?|versus)\b",
+    # "hmm I meant darbepoetin", "my bad, was thinking of lusp": a correction of the subject is a switch
+    r"(?:(?:(?:hmm+|sorry|oops|no|my\s+bad)[\s,.!-]*)?(?:i\s+meant|i\s+mean|was\s+thinking\s+of|meant)|"
+    r"and|or|what\s+about|how\s+about|(?:the\s+)?same\s+(?:q|qs|question|thing)?\s*(?:for|with|in)|and\s+for|what\s+of|vs\.?|versus)\b",
     re.IGNORECASE,
 )
+_DANGLING = re.compile(r"\s+(?:in|for|with|of|on|from)(?=\s*[?.!]*\s*$)", re.IGNORECASE)
 # "same q for idh1", "same question in kids?": the last question again, about what follows.
 _SAME_FOR = re.compile(r"^\s*(?:and\s+)?(?:the\s+)?same\s+(?:q|qs|question|thing)?\s*(?:for|with|in)\s+(.+?)[\s?.!]*$",
                        re.IGNORECASE)
@@ -175,17 +178,30 @@ def _switched(text: str, named: list[Mention], topic: Topic, lexicon: Lexicon) -
     for mention in named:
         rest = rest.replace(mention.text, " ")
     extra = [w for w in words(_SWITCH_LEAD.sub(" ", rest)) if w not in STOPWORDS and w not in QUESTION_WORDS]
-    # The previous subjects, a drug the sources do not cover too ("eltrombopag dose?" refused, then "what about <drug>?").
-    previous = sorted([(m.start, m.end) for m in lexicon.mentions(topic.question) if m.kind in ("drug", "class", "trial")]
-                      + lexicon.outside_drug_spans(topic.question))
+    previous = _replaceable(topic.question, {m.kind for m in named}, lexicon)
     if len(extra) > SWITCH_MAX_EXTRA_WORDS or not previous:
         return None
     new = " and ".join(m.text for m in named)
     query = topic.question
     for start, end in reversed(previous):
         query = query[:start] + new + query[end:] if (start, end) == previous[0] else query[:start] + query[end:]
-    query = re.sub(r"\s+", " ", query).strip()
+    query = re.sub(r"\s+([?.!])", r"\1", _DANGLING.sub("", re.sub(r"\s+", " ", query))).strip()  # "imetelstat TI rate in ?": the trial removed
+    asked_before = set(words(topic.question))
+    added = [w for w in words(_SWITCH_LEAD.sub(" ", rest)) if w not in STOPWORDS and w not in asked_before]
+    if added:  # "and placebo arm in medalist?": what it adds is asked too
+        query = f"{query.rstrip(' ?')} ({' '.join(added)})?"
     return Reading(query=query, note=f"Read as: {query}")
+
+
+def _replaceable(question: str, kinds: set[str], lexicon: Lexicon) -> list[tuple[int, int]]:
+    """Spans of the question's subjects a newly named one replaces: a trial its trials ("and in COMMANDS?" after
+    "lusp TI rate in medalist?" keeps luspatercept), else all of them, a drug the sources do not cover too
+    ("eltrombopag dose?" refused, then "what about <drug>?")."""
+    mentions = [m for m in lexicon.mentions(question) if m.kind in ("drug", "class", "trial")]
+    trials = [(m.start, m.end) for m in mentions if m.kind == "trial"]
+    if kinds == {"trial"} and trials:  # another trial of the same question; a new drug leaves the old one's trials
+        return sorted(trials)
+    return sorted([(m.start, m.end) for m in mentions] + lexicon.outside_drug_spans(question))
 
 
 def _about_instead(new: str, question: str, lexicon: Lexicon) -> Reading:

@@ -179,3 +179,23 @@ def test_when_after_an_approval_question_is_answered_with_its_date(engine):
     conversation.send("did reblozyl get EMA approval?")
     response = conversation.send("when?")
     assert response.status == "answered" and "April 2020" in response.answer
+
+
+@pytest.mark.parametrize("first, turn, query", [
+    ("imetelstat dose", "hmm I meant darbepoetin", "darbepoetin dose"),
+    ("imetelstat dose?", "sorry, meant reblozyl", "reblozyl dose?"),
+    ("lusp TI rate in medalist?", "and in COMMANDS?", "lusp TI rate in COMMANDS?"),  # another trial: the drug stays
+    ("lusp TI rate in medalist?", "and imetelstat?", "imetelstat TI rate?"),  # another drug: not in the old trial
+    ("lusp TI rate in medalist?", "and placebo arm in medalist?", "lusp TI rate in medalist (placebo arm)?"),
+])
+def test_a_switch_replaces_what_it_names_and_keeps_what_it_adds(first, turn, query):
+    assert read_turn(turn, _after(first), LEXICON, dose_question=False).query == query
+
+
+@pytest.mark.slow
+def test_a_corrected_subject_gets_the_last_question_about_it(engine):
+    conversation = engine.conversation()
+    conversation.send("whats the imetelstat dose")
+    response = conversation.send("oops I meant darbepoetin")
+    assert response.status == "refused" and "do not state a dose" in response.answer
+    assert "7.5 mg/kg" not in response.answer
