@@ -171,3 +171,20 @@ def test_stated_threshold_is_answered(engine):
     response = engine.ask("sEPO cutoff for ESA first line?")
     assert response.status == "answered"
     assert "500" in response.answer
+
+
+@pytest.mark.parametrize("question, expected", [
+    ("MEDALIST design?", "placebo-controlled"),
+    ("how was the MEDALIST trial designed", "randomized"),
+    ("study design of MAXILUS", "phase 3b"),
+])
+def test_a_trial_design_question_is_answered_with_the_parts_the_sources_give(engine, question, expected):
+    response = engine.ask(question)
+    assert response.status == "answered" and expected in response.answer
+
+
+@pytest.mark.parametrize("question", ["was IMerge double-blind?", "was the IMerge design double-blind?"])
+def test_a_design_attribute_the_sources_do_not_give_is_never_affirmed(engine, question):
+    response = engine.ask(question)
+    assert not response.answer.startswith("Yes")
+    assert response.status == "refused" or "double-blind" not in response.answer.split("[")[0]
