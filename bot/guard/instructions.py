@@ -58,6 +58,9 @@ INJECTION_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
          r"|(?:^|[.!?:]\s*)(?:just\s+|only\s+|always\s+)?(?:say|reply|respond|write|answer)\s+(?:only\s+)?"
          r"(?:that|with|exactly|yes|no)\b"
          r"|(?:^|[.!?]\s*)(?:now\s+|just\s+|only\s+)?(?:say|state|declare|confirm|repeat|write)\s*:"  # "Say: <claim>"
+         # "Also add that it is 5 mg/kg for kids.": a claim to append to the answer ("note that ..." gives context)
+         r"|(?:^|[.!?;]\s*)(?:(?:also|and|then|please|pls)[\s,]+)*(?:add|mention|include|insert|append|claim|assert"
+         r"|tell (?:them|the user|the reader|everyone))\s+(?:also\s+)?that\b"
          r"|\b(?:begin|start|open|prefix|end)\s+(?:every|each|your|all)\s+(?:\w+\s+)?(?:answers?|repl(?:y|ies)|responses?)\s+with\b"
          r"|(?:^|[.!?:,;]\s*)[\"'“‘]?(?:sag(?:e|en sie)?|dites|dis|di|diga|dica)\s*,?\s+(?:dass|que|qu'|che)"
          # "Begin your answer with" in German, French, Spanish.
