@@ -42,6 +42,11 @@ class Lexicon(EntityFinder, BaseModel):
     concepts: list[ConceptEntry]
     units: dict[str, list[str]] = Field(description="Canonical unit -> lower-case spellings.")
     dose_units: list[str] = Field(description="Canonical units that make a figure a dose.")
+    window_ends: dict[str, list[str]] = Field(
+        default_factory=dict,
+        description="Named ends of a time window a measure is counted over ('EOT': end of treatment) -> regexes of "
+        "their spellings: 'week 1-EOT' and 'weeks 1-24' are windows, and a sibling figure over another is no answer.",
+    )
     out_of_scope_qualifiers: list[str] = Field(description="Lower-case words that put a question outside the sources.")
     measured_qualifiers: list[str] = Field(
         default_factory=list,
@@ -214,7 +219,7 @@ class Lexicon(EntityFinder, BaseModel):
         description="Words the patient-fact reader (bot/eligibility) reads by role: regexes, one list per role.",
     )
 
-    _fact_cue_patterns = field_validator("fact_cues")(lambda cls, v: {k: valid_patterns(p) for k, p in v.items()})
+    _fact_cue_patterns = field_validator("fact_cues", "window_ends")(lambda cls, v: {k: valid_patterns(p) for k, p in v.items()})
     _cue_patterns = field_validator(
         "contrast_cues", "aside_cues", "broad_cues", "approval_cues", "source_cues", "trial_cues", "option_cues",
         "renewal_cues", "eligibility_cues", "basis_cues", "overview_cues", "validity_cues", "dose_amount_cues",
