@@ -21,6 +21,7 @@ from corpus.lexicon_entries import (  # the entries (other modules import them f
     ConceptEntry,
     Drug,
     DrugClass,
+    ExclusiveQualifier,
     OutsideEntry,
     Shorthand,
     Trial,
@@ -41,6 +42,11 @@ class Lexicon(EntityFinder, BaseModel):
     concepts: list[ConceptEntry]
     units: dict[str, list[str]] = Field(description="Canonical unit -> lower-case spellings.")
     dose_units: list[str] = Field(description="Canonical units that make a figure a dose.")
+    window_ends: dict[str, list[str]] = Field(
+        default_factory=dict,
+        description="Named ends of a time window a measure is counted over ('EOT': end of treatment) -> regexes of "
+        "their spellings: 'week 1-EOT' and 'weeks 1-24' are windows, and a sibling figure over another is no answer.",
+    )
     out_of_scope_qualifiers: list[str] = Field(description="Lower-case words that put a question outside the sources.")
     measured_qualifiers: list[str] = Field(
         default_factory=list,
@@ -202,17 +208,28 @@ class Lexicon(EntityFinder, BaseModel):
         "drug's trials the sources name, so the evidence it rests on is quoted too.",
     )
 
+    date_cues: list[str] = Field(
+        default_factory=list,
+        description="Regexes of a question asking when something happened ('when was', 'what year', 'approval date'): "
+        "answered only by a sentence about what it names giving a date for the event asked.",
+    )
+    exclusive_qualifiers: list[ExclusiveQualifier] = Field(
+        default_factory=list,
+        description="Qualifiers of an event that exclude each other (line of therapy): a sentence dating an event for one "
+        "side does not date it for another ('approved first-line?' is not answered by an approval after ESA failure).",
+    )
+
     fact_cues: dict[str, list[str]] = Field(
         default_factory=dict,
         description="Words the patient-fact reader (bot/eligibility) reads by role: regexes, one list per role.",
     )
 
-    _fact_cue_patterns = field_validator("fact_cues")(lambda cls, v: {k: valid_patterns(p) for k, p in v.items()})
+    _fact_cue_patterns = field_validator("fact_cues", "window_ends")(lambda cls, v: {k: valid_patterns(p) for k, p in v.items()})
     _cue_patterns = field_validator(
         "contrast_cues", "aside_cues", "broad_cues", "approval_cues", "source_cues", "plain_check_cues", "trial_cues", "option_cues",
         "renewal_cues", "eligibility_cues", "basis_cues", "overview_cues", "validity_cues", "dose_amount_cues",
         "hedge_words", "existence_cues", "regimen_dose_words", "dose_question_words", "enrolment_cues", "counted_nouns",
-        "findings_cues",
+        "findings_cues", "date_cues",
     )(lambda cls, v: valid_patterns(v))
 
     @model_validator(mode="after")
@@ -239,6 +256,10 @@ class Lexicon(EntityFinder, BaseModel):
             unknown = set(getattr(self, field)) - {c.key for c in self.concepts}
             if unknown:
                 raise ValueError(f"{field}: {sorted(unknown)[0]!r} is not a concept key")
+        for qualifier in self.exclusive_qualifiers:
+            unknown = {k for side in qualifier.sides for k in side.concepts} - {c.key for c in self.concepts}
+            if unknown:
+                raise ValueError(f"exclusive_qualifiers {qualifier.name}: {sorted(unknown)[0]!r} is not a concept key")
         for entry in self.outside_sources:
             unknown_criteria = set(entry.criteria_concepts) - {c.key for c in self.concepts}
             if unknown_criteria:

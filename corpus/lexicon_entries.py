@@ -83,6 +83,27 @@ class ConceptEntry(_Entry):
     key: str = Field(pattern=r"^[a-z0-9]+$", description="Search token (indexed as 'c' + key).")
 
 
+class QualifierSide(BaseModel):
+    """One side of a qualifier that excludes the others (first-line; after ESA failure)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    label: str = Field(description="How mdsbot writes the side to a user ('first-line').")
+    concepts: list[str] = Field(default_factory=list, description="Concept keys that name this side.")
+    names: list[str] = Field(default_factory=list, description="Further case-insensitive regexes naming this side.")
+
+    _patterns = field_validator("names")(lambda cls, v: valid_patterns(v))
+
+
+class ExclusiveQualifier(BaseModel):
+    """Qualifiers of one event that exclude each other: what a source says of one side is not said of another."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    name: str = Field(description="What the sides qualify ('line of therapy').")
+    sides: list[QualifierSide] = Field(min_length=2)
+
+
 OutsideKind = Literal["drug", "condition", "population", "risk"]
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 
 from bot.qa.selection import ScoredSentence, states_dose_for
+from bot.qa.windows import Window, over_another_window, windows_in
 from corpus.lexicon import load_lexicon
 from corpus.retrieval import RetrievalResult
 from corpus.text import extract_figures
@@ -165,6 +166,11 @@ class DirectAnswers:
     ) -> list[ScoredSentence]:
         """'After how many weeks ...?': the answer opens with the best close sentence giving a figure in weeks."""
         units = asked_units(question)
+        asked_windows = windows_in(question)
+        if asked_windows and scored and chosen:
+            over = self._window_first(asked_windows, scored, chosen, entities)
+            if over is not None:
+                return over
         if _DEFINES.search(question) and scored:
             return self._definition_first(scored, chosen, entities)
         if scored and chosen and _asks_the_dose(question):
@@ -179,6 +185,19 @@ class DirectAnswers:
         if figure is None:
             return chosen
         return [figure, *(c for c in chosen if c.sentence.id != figure.sentence.id)]
+
+    def _window_first(
+        self, asked: set[Window], scored: list[ScoredSentence], chosen: list[ScoredSentence], entities: list[str]
+    ) -> list[ScoredSentence] | None:
+        """'RBC-TI >12 wk over week 1-EOT?': the answer opens with the close sentence counting over the window asked,
+        and a sibling figure over another window (weeks 1-24) is left out; None when no close sentence names it."""
+        floor = self.tuning.fill_ratio * scored[0].score
+        over = next((c for c in scored if c.score >= floor and (not entities or set(entities) & self._about(c))
+                     and windows_in(c.sentence.normalized) & asked), None)
+        if over is None:
+            return None
+        return [over, *(c for c in chosen if c.sentence.id != over.sentence.id
+                        and not over_another_window(c.sentence.normalized, asked))]
 
     def _dose_first(
         self, scored: list[ScoredSentence], chosen: list[ScoredSentence], entities: list[str]

@@ -11,6 +11,7 @@ from bot.models import BotResponse
 from bot.qa.selection import ScoredSentence
 from corpus.lexicon import load_lexicon
 from corpus.lexicon_entries import whole_words
+from bot.qa.qualifiers import asked_sides, contradicts, names_side
 from corpus.retrieval import QueryAnalysis, RetrievalResult
 from corpus.text import extract_figures
 from corpus.vocabulary import CONCEPTS, stem
@@ -20,11 +21,8 @@ _DRUG_CONCEPTS = _LEXICON.drug_concept_keys
 COMPARATOR = "comparator"  # the concept a comparison question names ("vs", "compared with", "which is higher")
 GENERIC_TERMS = frozenset({"c" + COMPARATOR, "clrmds", "cmds"})
 _STATISTICS = frozenset(f"c{key}" for key in _LEXICON.statistic_concepts)
-# "When was <drug> approved?", "what year did <trial> start?": answered only by a sentence giving a date.
-_DATE_QUESTION = re.compile(
-    r"^\s*(?:when\s+(?:was|were|did|is|will|has|have)|what\s+(?:year|date|month)|since\s+when|in\s+what\s+year)\b",
-    re.IGNORECASE,
-)
+# "When was <drug> approved?", "what year did <trial> start?", "<drug> approval date": answered only by a sentence giving a date.
+_DATE_QUESTION = whole_words(_LEXICON.date_cues) if _LEXICON.date_cues else None
 _DATE = re.compile(r"\b(?:19|20)\d{2}\b")
 _VALIDITY = whole_words(_LEXICON.validity_cues) if _LEXICON.validity_cues else None
 _ENROLMENT = whole_words(_LEXICON.enrolment_cues) if _LEXICON.enrolment_cues else None
@@ -91,17 +89,23 @@ class UnstatedDetails:
     def _date_not_stated(
         self, result: RetrievalResult, scored: list[ScoredSentence], entities: list[str]
     ) -> BotResponse | None:
-        """'When was <drug> approved?': answered only by a sentence about it that gives a date for the event asked."""
-        if not entities or not _DATE_QUESTION.search(result.analysis.corrected):
+        """'When was <drug> approved?': answered only by a sentence about it that gives a date for the event asked,
+        never one dating it for another side of a qualifier the question names ('approved first-line?' is not answered
+        by the approval after ESA failure: lexicon exclusive_qualifiers)."""
+        question = result.analysis.corrected
+        if not entities or _DATE_QUESTION is None or not _DATE_QUESTION.search(question):
             return None
         event = set(result.analysis.known_terms) - set(entities)
         for candidate in scored[:10]:
             context = self._about(candidate) | self._passage_terms[candidate.passage.id]
             if set(entities) & self._about(candidate) and _DATE.search(candidate.sentence.normalized) \
-                    and (not event or event & context):
+                    and (not event or event & context) and not contradicts(question, candidate.sentence.normalized):
                 return None
-        about = [s for s in scored if set(entities) & self._about(s)][:1]
-        names = ", ".join(concept_label(e) for e in entities)
+        # What they do say: a sentence on the side asked ('not indicated first-line'), never another side's date.
+        named = [s for s in scored if set(entities) & self._about(s) and not contradicts(question, s.sentence.normalized)]
+        sides = asked_sides(question)
+        about = ([s for s in named if names_side(s.sentence.normalized, sides)] or named)[:1]
+        names = ", ".join(concept_label(e) for e in entities) + "".join(f" ({side.label})" for side in sides)
         return self._not_stated(f"The source documents do not state when this happened for {names}.", about)
 
     def _statistic_not_stated(
