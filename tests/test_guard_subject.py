@@ -312,3 +312,16 @@ def test_a_switch_of_drug_in_lower_risk_mds_is_still_answered(engine):
     conversation.send("lusp dose?")
     response = conversation.send("what about imetelstat?")
     assert response.status == "answered" and "7.5 mg/kg" in response.answer
+
+
+@pytest.mark.parametrize("question", [
+    "luspatercept dosing for elderly over 85?", "reblozyl dose for a 90 year old?", "imetelstat dose in pts aged 80?",
+])
+def test_an_age_naming_who_is_asked_about_is_no_false_figure(engine, question):
+    response = engine.ask(question)
+    assert response.status == "answered" and not response.answer.startswith("Note:")
+
+
+@pytest.mark.parametrize("question", ["is the lusp dose 3 mg/kg in pts over 70?", "MEDALIST TI over 45%?"])
+def test_a_false_figure_beside_an_age_or_after_over_is_still_noted(engine, question):
+    assert engine.ask(question).answer.startswith("Note: the sources do not report the figure")

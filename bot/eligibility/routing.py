@@ -52,6 +52,7 @@ _GENERAL_QUESTION = re.compile(
     r"\btrials?\b|\bstud(?:y|ies)\b|\befficacy\b",
     re.IGNORECASE,
 )
+_DOSE_WORD = re.compile(r"\bdos(?:e|es|ing|age)\b|\bposology\b", re.IGNORECASE)
 _SMALLTALK = re.compile(
     r"^\s*(?:(?:hi|hello|hey)(?: there)?|yo|good (?:morning|afternoon|evening)|thanks?(?: you)?|thank you|ok(?:ay)?|"
     r"bye|goodbye|who are you|what are you|what can you do|how are you(?: doing)?|tell me a joke|"
@@ -101,6 +102,8 @@ def _asks_about_eligibility(text: str, extracted: ExtractedFacts) -> bool:
         return False
     if _STRONG_ELIGIBILITY_CUE.search(text):
         return True
+    if _DOSE_WORD.search(text) and not set(extracted.facts) - {"age_years"}:
+        return False  # "reblozyl dose for a 90 year old?": the sources' dose; an age alone is no patient to check
     about_patient = mentions_a_patient(text)
     has_patient_facts = bool(extracted.facts)
     if _WEAK_ELIGIBILITY_CUE.search(text) and (about_patient or has_patient_facts):

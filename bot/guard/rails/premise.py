@@ -54,6 +54,7 @@ def false_figures(question: str, cited: list[GuardStatement], knowledge: GuardKn
     if mentions_a_patient(question):
         return []  # a patient's values, not a claim about the sources
     question = _HYPOTHETICAL.sub(" ", question)  # "... if RS 20%?": a case's value, not a claim
+    question = _AGE.sub(" ", question)  # "dosing for elderly over 85?": who is asked about, not a claim
     pool = [f for s in cited for p in s.passages for f in knowledge.passages[p.id].figures]
     case_values = set(given_values(question).values())  # "sEPO 350 - likely ESA responder?": the case's value
     claimed = [f for f in extract_figures(question) if _is_claimed(f, knowledge) and float(f.value) not in case_values]
@@ -62,6 +63,15 @@ def false_figures(question: str, cited: list[GuardStatement], knowledge: GuardKn
 
 # A condition the question poses ("if RS 20%", "assuming sEPO 650"): its figures describe a case, not the sources.
 _HYPOTHETICAL = re.compile(r"\b(?:if|assuming|suppos\w*|when|whenever)\b[^,;?]*", re.IGNORECASE)
+
+
+# An age that names the population asked about ("over 85", "aged 80", "a 17 year old", ">75 yrs").
+_AGE = re.compile(
+    r"\b(?:over|above|under|below|older than|younger than|aged?)\s*\d{1,3}(?![\d.])(?!\s*(?:%|[a-z/]*mg|g/|u\b|units?|weeks?|wks?|"
+    r"months?|mo\b|days?|m?iu|mu|x\b))(?:\s*(?:years?(?:[- ]old)?|yrs?|yo|y/o))?"
+    r"|\b\d{1,3}\s*[- ]?(?:years?[- ]old|yrs?[- ]old|year[- ]olds?|yo\b|y/o)|(?:[>≥<]\s*\d{1,3}\s*(?:years?|yrs?|yo)\b)",
+    re.IGNORECASE,
+)
 
 
 def false_premise(question: str, cited: list[GuardStatement], knowledge: GuardKnowledge) -> Premise | None:
