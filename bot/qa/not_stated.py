@@ -192,7 +192,7 @@ class NotStated(UnstatedDetails):
 
 
 def _situation_terms(analysis: QueryAnalysis, drugs: list[str]) -> set[str]:
-    """What a dose-change question says the change is for ('for grade 3 hypertension', 'in MEDALIST'): its topic
+    """What a dose-change question says the change is for ('for grade 3 hypertension', 'in <trial>'): its topic
     terms beyond the drug, the dose wording and the population every source is about."""
     skip = {*drugs, "cdose", "cdoseadjust", "corgandose", *GENERIC_TERMS}
     return {t for t in analysis.known_terms if t not in skip and not any(ch.isdigit() for ch in t)}
