@@ -175,19 +175,20 @@ class NotStated(UnstatedDetails):
         # "By how much / to what mg/kg do you reduce it?": a sentence giving a dose for that change.
         amount = adjusting == "cdoseadjust" and _AMOUNT is not None and bool(_AMOUNT.search(result.analysis.corrected))
         # "Dose reduction for grade 3 hypertension?": a change stated for another situation does not answer it.
-        situation = _situation_terms(result.analysis, drugs) if adjusting else set()
+        situation, elsewhere = _situation_terms(result.analysis, drugs) if adjusting else set(), False
         for candidate in scored[:10]:
             terms, text = self._sentence_terms[candidate.sentence.id], candidate.sentence.normalized
             if adjusting and any(d in terms for d in drugs) and adjusting in terms and _states_trigger(text, trigger) \
-                    and (not amount or _states_amount(text, drugs, _ADJUST_ACTION.search(result.analysis.corrected))) \
-                    and situation <= self._about(candidate) | self._passage_terms[candidate.passage.id]:
-                return None
+                    and (not amount or _states_amount(text, drugs, _ADJUST_ACTION.search(result.analysis.corrected))):
+                if situation <= self._about(candidate) | self._passage_terms[candidate.passage.id]:
+                    return None
+                elsewhere = True  # a change stated for the drug, in another situation
             if not adjusting and any(states_dose_for(candidate.sentence.normalized, d) for d in drugs):
                 return None
         about = [s for s in scored if any(d in self._sentence_terms[s.sentence.id] for d in drugs)][:1]
         names = ", ".join(concept_label(d) for d in drugs)
         what = f"the {concept_label(adjusting)}" if adjusting else "a dose or schedule"
-        where = " in the situation asked about" if situation else ""
+        where = " in the situation asked about" if elsewhere else ""
         return self._not_stated(f"The source documents do not state {what} for {names}{where}.", about)
 
 
