@@ -174,17 +174,29 @@ class NotStated(UnstatedDetails):
         trigger = _ADJUST_ACTION.search(result.analysis.corrected) if _WHEN.search(result.analysis.corrected) else None
         # "By how much / to what mg/kg do you reduce it?": a sentence giving a dose for that change.
         amount = adjusting == "cdoseadjust" and _AMOUNT is not None and bool(_AMOUNT.search(result.analysis.corrected))
+        # "Dose reduction for grade 3 hypertension?": a change stated for another situation does not answer it.
+        situation, elsewhere = _situation_terms(result.analysis, drugs) if adjusting else set(), False
         for candidate in scored[:10]:
             terms, text = self._sentence_terms[candidate.sentence.id], candidate.sentence.normalized
             if adjusting and any(d in terms for d in drugs) and adjusting in terms and _states_trigger(text, trigger) \
                     and (not amount or _states_amount(text, drugs, _ADJUST_ACTION.search(result.analysis.corrected))):
-                return None
+                if situation <= self._about(candidate) | self._passage_terms[candidate.passage.id]:
+                    return None
+                elsewhere = True  # a change stated for the drug, in another situation
             if not adjusting and any(states_dose_for(candidate.sentence.normalized, d) for d in drugs):
                 return None
         about = [s for s in scored if any(d in self._sentence_terms[s.sentence.id] for d in drugs)][:1]
         names = ", ".join(concept_label(d) for d in drugs)
         what = f"the {concept_label(adjusting)}" if adjusting else "a dose or schedule"
-        return self._not_stated(f"The source documents do not state {what} for {names}.", about)
+        where = " in the situation asked about" if elsewhere else ""
+        return self._not_stated(f"The source documents do not state {what} for {names}{where}.", about)
+
+
+def _situation_terms(analysis: QueryAnalysis, drugs: list[str]) -> set[str]:
+    """What a dose-change question says the change is for ('for grade 3 hypertension', 'in <trial>'): its topic
+    terms beyond the drug, the dose wording and the population every source is about."""
+    skip = {*drugs, "cdose", "cdoseadjust", "corgandose", *GENERIC_TERMS}
+    return {t for t in analysis.known_terms if t not in skip and not any(ch.isdigit() for ch in t)}
 
 
 _WHEN = re.compile(r"^\s*(?:when|at what point|under what conditions?|in (?:which|what) cases?)\b", re.IGNORECASE)
