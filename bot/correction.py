@@ -63,7 +63,7 @@ def premise_first(query: str, response: BotResponse, answerer: Answerer, knowled
         corrected = answerer.answer_each([first, query] if response.status == "answered" else [first])
         if corrected.status == "answered":
             return corrected
-    cited = frozenset(words(response.answer)) if response.status == "answered" else frozenset()
+    cited = frozenset(words(response.answer)) if response.status == "answered" else frozenset()  # refused: cites nothing
     premise = unsupported_premise(query, knowledge.lexicon, knowledge.corpus_words, knowledge.corpus_stems, cited)
     if premise is None or not premise.subject:
         return response

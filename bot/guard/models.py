@@ -30,6 +30,10 @@ class GuardContext(BaseModel):
         default=(), description="Ids of lexicon `outside_sources` entries (drugs, conditions, populations) the previous "
         "turns were about, when this turn names no subject of its own ('what dose of it?' after metformin).",
     )
+    read_as: str | None = Field(
+        default=None, description="This turn with its words referring to a trial replaced by the trial's name ('why "
+        "did that trial fail?' -> 'why did IMerge fail?'): the question whose premises the premise rail judges.",
+    )
     patient_outside: tuple[str, ...] = Field(
         default=(), description="Ids of `outside_sources` populations this turn's patient belongs to by a stated fact "
         "(a 16-year-old: children), whatever the question names.",

@@ -30,12 +30,12 @@ def check(draft: GuardDraft, knowledge: GuardKnowledge) -> RailOutcome:
     cited = [s for s in draft.kept if s.cited]
     if draft.rules_route or draft.response.status != "answered" or not cited:
         return allow(NAME, "not checked: no cited answer")
-    figures = false_figures(draft.asked, cited, knowledge)
-    claims = false_claims(draft.asked, knowledge)
-    premise = false_premise(draft.asked, cited, knowledge)
+    figures = false_figures(judged(draft), cited, knowledge)
+    claims = false_claims(judged(draft), knowledge)
+    premise = false_premise(judged(draft), cited, knowledge)
     if not figures and not claims and not premise:
         return allow(NAME, "no figure, claim or presupposition in the question contradicts the sources")
-    asked_unknown = premise_asked_about(draft.asked, premise)
+    asked_unknown = premise_asked_about(judged(draft), premise)
     if asked_unknown:
         why = (f"The source documents say nothing of {', '.join(asked_unknown)}, which the question both takes "
                "for granted and asks about.")
@@ -45,6 +45,12 @@ def check(draft: GuardDraft, knowledge: GuardKnowledge) -> RailOutcome:
     settled = settle(draft, knowledge)
     noted = settled.model_copy(update={"note": premise_note(settled, knowledge)})
     return repair(NAME, f"question states {', '.join(said)}, which the cited sources do not (note added)", noted)
+
+
+def judged(draft: GuardDraft) -> str:
+    """The question whose premises are judged: a follow-up as read with its trial named ('why did that trial
+    fail?' -> 'why did <trial> fail?'), else the question as asked."""
+    return draft.context.read_as or draft.asked
 
 
 def false_figures(question: str, cited: list[GuardStatement], knowledge: GuardKnowledge) -> list[Figure]:
@@ -97,21 +103,21 @@ def premise_note(draft: GuardDraft, knowledge: GuardKnowledge) -> str:
     """'Note: the sources do not report the figure the message gives for <trial>; they report 38% [2].'
     (this draft's markers)."""
     cited = [s for s in draft.statements if s.cited]
-    figures = false_figures(draft.asked, cited, knowledge)
+    figures = false_figures(judged(draft), cited, knowledge)
     parts = []
     if figures:
-        about = _entity_labels(draft.asked, knowledge)
+        about = _entity_labels(judged(draft), knowledge)
         subject = f" for {', '.join(about)}" if about else ""
         reported = _reported_figures(draft, cited, figures, knowledge)
         tail = f"; they report {', '.join(reported)}" if reported else ""
         parts.append(f"{NOTE_PREFIX}report {_figures_given(figures)}{subject}{tail}.")
-    premise = false_premise(draft.asked, cited, knowledge)
+    premise = false_premise(judged(draft), cited, knowledge)
     if premise and not parts:  # one correction first: a figure note already says what they report
         about = f" about {', '.join(premise.subject)}" if premise.subject else ""
         nothing = ", ".join(f"'{w}'" for w in premise.said)
         parts.append(f"{NOTE_PREFIX}support the question's premise (they say nothing of {nothing}); "
                      f"what they say{about} is below [{next(n for n in cited[0].markers if n in draft.valid)}].")
-    for claim in false_claims(draft.asked, knowledge):
+    for claim in false_claims(judged(draft), knowledge):
         line = f" as {claim.line}-line therapy" if claim.line else ""
         drugs = " or ".join(knowledge.lexicon.label(d) for d in claim.drugs)
         parts.append(f"{NOTE_PREFIX}support that {drugs} is {'not ' if claim.negated else ''}indicated{line}; "
@@ -135,7 +141,7 @@ def _reported_figures(draft: GuardDraft, cited: list[GuardStatement], false: lis
                       knowledge: GuardKnowledge) -> list[str]:
     """The answer's own figures of the same kind, preferring statements about what the question names."""
     units = {f.unit for f in false}
-    asked = _entities(draft.asked, knowledge)
+    asked = _entities(judged(draft), knowledge)
     about = [s for s in cited if asked & _entities(s.content, knowledge)]
     out: dict[str, None] = {}
     for s in about or cited:
