@@ -58,8 +58,8 @@ class Topic(BaseModel):
         default=(), description="Drugs the last answer gave as what applies at a value the question gave ('what if "
         "sEPO is 800?' -> the drug the sources attach to sEPO >500): what 'dose of that?' then refers to.")
     answer_trials: tuple[str, ...] = Field(
-        default=(), description="Trials the last answer quoted, first quoted first ('is lusp first-line?' -> COMMANDS): "
-        "what 'that trial' then refers to when the question named a drug, not a trial.")
+        default=(), description="Trials the last answer quoted, first quoted first ('is <drug> first-line?' -> the "
+        "trial it quoted): what 'that trial' then refers to when the question named a drug, not a trial.")
 
 
 class Reading(BaseModel):

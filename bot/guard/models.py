@@ -32,7 +32,7 @@ class GuardContext(BaseModel):
     )
     read_as: str | None = Field(
         default=None, description="This turn with its words referring to a trial replaced by the trial's name ('why "
-        "did that trial fail?' -> 'why did IMerge fail?'): the question whose premises the premise rail judges.",
+        "did that trial fail?' -> 'why did <trial> fail?'): the question whose premises the premise rail judges.",
     )
     patient_outside: tuple[str, ...] = Field(
         default=(), description="Ids of `outside_sources` populations this turn's patient belongs to by a stated fact "

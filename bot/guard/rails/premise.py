@@ -13,6 +13,7 @@ import re
 
 from bot.eligibility import mentions_a_patient
 from bot.guard.claims import DrugClaim, drug_mentions, extract_claims
+from bot.guard.effects import EffectPremise, contested_effect
 from bot.guard.instructions import strip_instructions
 from bot.guard.knowledge import GuardKnowledge
 from bot.guard.models import GuardDraft, GuardRail, GuardStatement, RailOutcome, allow, repair
@@ -33,7 +34,8 @@ def check(draft: GuardDraft, knowledge: GuardKnowledge) -> RailOutcome:
     figures = false_figures(judged(draft), cited, knowledge)
     claims = false_claims(judged(draft), knowledge)
     premise = false_premise(judged(draft), cited, knowledge)
-    if not figures and not claims and not premise:
+    effect = contested_effect(judged(draft), knowledge.lexicon, knowledge.corpus)
+    if not figures and not claims and not premise and not effect:
         return allow(NAME, "no figure, claim or presupposition in the question contradicts the sources")
     asked_unknown = premise_asked_about(judged(draft), premise)
     if asked_unknown:
@@ -42,6 +44,7 @@ def check(draft: GuardDraft, knowledge: GuardKnowledge) -> RailOutcome:
         return repair(NAME, f"question presupposes and asks about {', '.join(asked_unknown)}, which no source uses (refused)",
                       draft.model_copy(update={"subject_refusal": why}))
     said = [f.raw for f in figures] + [f"'{c.text}'" for c in claims] + [f"'{w}'" for w in (premise.said if premise else ())]
+    said += [f"'{effect.claim.said}'"] if effect else []
     settled = settle(draft, knowledge)
     noted = settled.model_copy(update={"note": premise_note(settled, knowledge)})
     return repair(NAME, f"question states {', '.join(said)}, which the cited sources do not (note added)", noted)
@@ -111,6 +114,9 @@ def premise_note(draft: GuardDraft, knowledge: GuardKnowledge) -> str:
         reported = _reported_figures(draft, cited, figures, knowledge)
         tail = f"; they report {', '.join(reported)}" if reported else ""
         parts.append(f"{NOTE_PREFIX}report {_figures_given(figures)}{subject}{tail}.")
+    effect = contested_effect(judged(draft), knowledge.lexicon, knowledge.corpus)
+    if effect and not parts:  # the presupposed change, before any other premise: what they report of it follows
+        parts.append(effect_note(effect, cited, draft))
     premise = false_premise(judged(draft), cited, knowledge)
     if premise and not parts:  # one correction first: a figure note already says what they report
         about = f" about {', '.join(premise.subject)}" if premise.subject else ""
@@ -123,6 +129,16 @@ def premise_note(draft: GuardDraft, knowledge: GuardKnowledge) -> str:
         parts.append(f"{NOTE_PREFIX}support that {drugs} is {'not ' if claim.negated else ''}indicated{line}; "
                      "what they say is below.")
     return " ".join(parts)
+
+
+def effect_note(effect: EffectPremise, cited: list[GuardStatement], draft: GuardDraft) -> str:
+    """'Note: the sources do not report that <drug> <change> <outcome>; what they report is below [n].': n marks the
+    statement quoting a sentence that contradicts it, else the first cited (never agreement with the change)."""
+    correcting = [s for s in cited if any(q.id in effect.correcting for quoted in s.quoted.values() for q in quoted)]
+    marker = next(n for n in (correcting or cited)[0].markers if n in draft.valid)
+    change = " ".join(effect.claim.said.replace(".", " ").split())
+    what = "what they report of it" if effect.contradicted else "what they say"
+    return f"{NOTE_PREFIX}report that {' and '.join(effect.claim.subject)} {change}; {what} is below [{marker}]."
 
 
 def _figures_given(figures: list[Figure]) -> str:
