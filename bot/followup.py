@@ -101,7 +101,7 @@ def read_turn(text: str, topic: Topic, lexicon: Lexicon, dose_question: bool) ->
         return _switched(text, named, topic, lexicon) or Reading(query=text)
     if not (topic.subjects or topic.answered) or lexicon.outside_named(text):  # "and for beta thal pts?": about them
         return Reading(query=text)
-    subject = _referred(text, topic, lexicon) or _trial_referred(text, topic)
+    subject = _referred(text, topic, lexicon) or _trial_referred(text, topic, lexicon)
     if subject is None and not (PRONOUN.search(text) or dose_question or _is_elliptical(text)):
         return Reading(query=text)
     answered = topic.answered[0] if subject is None and len(topic.answered) == 1 else None
@@ -145,12 +145,14 @@ def _referred(text: str, topic: Topic, lexicon: Lexicon) -> tuple[str, str] | No
     return None
 
 
-def _trial_referred(text: str, topic: Topic) -> tuple[str, str] | None:
-    """'that trial' / 'the study' when the last subject is no trial: the first trial the last answer quoted."""
+def _trial_referred(text: str, topic: Topic, lexicon: Lexicon) -> tuple[str, str] | None:
+    """'that trial' / 'the study' when the last subject is no trial: the first trial of the last subject's drug the
+    last answer quoted, else the first it quoted."""
     last = topic.subjects[-1] if topic.subjects else None
     if not topic.answer_trials or not _TRIAL_REFERENCE.search(text) or (last and last[0] == "trial"):
         return None
-    return ("trial", topic.answer_trials[0])
+    own = [t for t in topic.answer_trials if last and lexicon.trial(t).drug == drug_of(last, lexicon)]
+    return ("trial", (own or list(topic.answer_trials))[0])
 
 
 def trials_quoted(answer: str, lexicon: Lexicon) -> tuple[str, ...]:

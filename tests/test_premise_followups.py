@@ -34,6 +34,13 @@ def test_it_after_a_trial_is_replaced_by_its_name_but_a_drug_keeps_the_appended_
     assert drug.query.endswith("(luspatercept)") and not drug.named and drug.subject == ("drug", "luspatercept")
 
 
+def test_the_trial_of_the_drug_asked_about_is_preferred_among_those_quoted():
+    topic = AFTER_A_DRUG.model_copy(update={"answer_trials": ("imerge", "commands")})
+    assert read_turn("why was that study stopped?", topic, LEXICON, False).query == "why was COMMANDS stopped?"
+    other = Topic(subjects=(("class", "esa"),), question="ESAs first?", answer_trials=("imerge", "commands"))
+    assert read_turn("why was that study stopped?", other, LEXICON, False).subject == ("trial", "imerge")
+
+
 def test_no_trial_quoted_leaves_that_trial_to_the_last_subject():
     topic = Topic(subjects=(("drug", "imetelstat"),), question="imetelstat dose?")
     reading = read_turn("why was that trial stopped?", topic, LEXICON, dose_question=False)

@@ -2,7 +2,9 @@
 
 Checked: the question's figures (with a unit or decimals, or from GuardTuning.premise_min_value up;
 not a patient's values, not an injected instruction's) and, in a *why* question, an eligibility
-claim the rules core rejects. Repair: the answer is settled (its final markers known) and a note
+claim the rules core rejects, and a change the question presupposes a drug made to an outcome that the sources
+report otherwise or never (bot/guard/effects.py; "Note: the sources do not report that <drug> raises <outcome>; what
+they report of it is below [1]."). A follow-up about "that trial" is judged as read, the trial named. Repair: the answer is settled (its final markers known) and a note
 citing the answer's own figures is prefixed: "Note: the sources do not report the figure the message
 gives for <trial>; they report 38% [2]." (never the question's figure itself). The note is rebuilt on every review, so a repaired answer is not re-checked here.
 """
