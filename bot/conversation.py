@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from bot.correction import premise_first
 from bot.eligibility import Routing, route
-from bot.followup import PRONOUN, Reading, Topic, drug_of, read_turn, remembered
+from bot.followup import PRONOUN, Reading, Topic, drug_of, read_turn, remembered, trials_quoted
 from bot.guard.instructions import strip_instructions
 from bot.guard.models import GuardContext
 from bot.models import BotResponse
@@ -46,6 +46,7 @@ class ConversationState:
     topic_drug: str | None = None  # the drug last talked about, for "its"/"it"
     checking_eligibility: bool = False
     read_as_drug: str | None = None  # this turn's question, naming no drug, was read as about this one
+    read_as_named: str | None = None  # this turn with 'that trial' replaced by the trial's name
     topic: Topic = field(default_factory=Topic)  # the subjects and last question, for follow-ups
     topic_outside: tuple[str, ...] = ()  # lexicon outside_sources entries last talked about (metformin, CMML)
     read_as_outside: tuple[str, ...] = ()  # this turn's pronoun was read as about these
@@ -72,6 +73,7 @@ class Conversation(VerdictTurns):
             return self._finish(_scope_refusal("The message asks me to follow instructions, which I do not do.",
                                                self.engine.corpus), text)
         self.state.read_as_drug = None
+        self.state.read_as_named = None
         self.state.read_as_outside = ()
         routing = route(question, self.state.checking_eligibility, self.engine.settings.fact_reading,
                         self.state.topic_drug)
@@ -88,6 +90,7 @@ class Conversation(VerdictTurns):
 
     def _answer_question(self, text: str, routing: Routing) -> BotResponse:
         reading = self._resolve_pronouns(text, routing)
+        self.state.read_as_named = reading.query if reading.named else None
         knowledge = self.engine.guard.knowledge
         query = with_trials(reading.query, knowledge.lexicon, knowledge.trials_covered)
         # A prior-authorization question is answered with the drug's criteria and documentation list too.
@@ -97,7 +100,8 @@ class Conversation(VerdictTurns):
             response = self._llm_draft(query, response)
         self._remember_topic(text, routing, reading)
         answered = treatments_at_values(query, response, self.engine.corpus)  # 'dose of that?' refers to these
-        self.state.topic = self.state.topic.model_copy(update={"answered": answered})
+        trials = trials_quoted(response.answer, knowledge.lexicon) if response.status == "answered" else ()
+        self.state.topic = self.state.topic.model_copy(update={"answered": answered, "answer_trials": trials})
         if reading.note:
             response = response.model_copy(update={"notes": [reading.note, *response.notes]})
         return response
@@ -161,6 +165,7 @@ class Conversation(VerdictTurns):
     def _guard_context(self) -> GuardContext:
         """What the guard must know beyond the text: 'how often is it given?' asks about this drug."""
         return GuardContext(subject_drug=self.state.read_as_drug, subject_outside=self.state.read_as_outside,
+                            read_as=self.state.read_as_named,
                             patient_outside=self.state.patient_outside)
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from bot.guard.claims import extract_claims
+from bot.guard.effects import EffectPremise, contested_effect
 from bot.guard.premises import Premise, class_claim, presupposed_clause, unsupported_event, unsupported_premise
 from bot.models import BotResponse
 from bot.sources_first import criteria_for
@@ -63,7 +64,12 @@ def premise_first(query: str, response: BotResponse, answerer: Answerer, knowled
         corrected = answerer.answer_each([first, query] if response.status == "answered" else [first])
         if corrected.status == "answered":
             return corrected
-    cited = frozenset(words(response.answer)) if response.status == "answered" else frozenset()
+    effect = contested_effect(query, knowledge.lexicon, knowledge.corpus)
+    if effect is not None:  # "<drug> increases <outcome>": the sentence reporting otherwise (or the outcome) first
+        corrected = _effect_first(query, effect, response, answerer, knowledge)
+        if corrected.status == "answered":
+            return corrected
+    cited = frozenset(words(response.answer)) if response.status == "answered" else frozenset()  # refused: cites nothing
     premise = unsupported_premise(query, knowledge.lexicon, knowledge.corpus_words, knowledge.corpus_stems, cited)
     if premise is None or not premise.subject:
         return response
@@ -80,6 +86,19 @@ def premise_first(query: str, response: BotResponse, answerer: Answerer, knowled
         return response
     retry = answerer.answer(f"What do the sources say about {' and '.join(premise.subject)}?")
     return retry if retry.status == "answered" else response
+
+
+def _effect_first(query: str, effect: EffectPremise, response: BotResponse, answerer: Answerer,
+                  knowledge: GuardKnowledge) -> BotResponse:
+    """The answer opened by the sentences contradicting a presupposed change (asked by their own words), or, when the
+    sources report none, by their best sentence on the drug and the outcome."""
+    sentences = knowledge.corpus.sentences
+    rows = knowledge.corpus.sentence_rows
+    firsts = tuple(sentences[rows[i]].normalized for i in effect.correcting) or (
+        f"{' and '.join(effect.claim.subject)} {effect.claim.outcome}",)
+    if response.status == "answered":
+        return answerer.answer(query, also=criteria_for(query), first=firsts)
+    return answerer.answer_each(list(firsts), fresh=len(firsts) > 1)
 
 
 def no_such_event(event: Premise, coverage: str) -> BotResponse:

@@ -26,6 +26,10 @@ PRONOUN = re.compile(
     r"describe|give|list|cite)))\b",  # "what do they say": the sources
     re.IGNORECASE,
 )
+# "why was that trial stopped?" after an answer about a drug: the trial that answer quoted, not the drug.
+_TRIAL_REFERENCE = re.compile(r"\b(?:this|that|the)\s+(?:trial|study)\b", re.IGNORECASE)
+# What a turn about a trial calls it: replaced by its name, the turn reads as the question naming it.
+_TRIAL_REFERRING = re.compile(rf"{_TRIAL_REFERENCE.pattern}|\bit\b(?!['’])", re.IGNORECASE)
 _FIRST = re.compile(r"\b(?:the\s+)?(?:first\s+one|former|first\s+(?:drug|agent|trial))\b", re.IGNORECASE)
 _LATTER = re.compile(r"\b(?:the\s+)?(?:latter|second\s+one|second\s+(?:drug|agent|trial)|last\s+one)\b", re.IGNORECASE)
 _SWITCH_LEAD = re.compile(
@@ -66,6 +70,9 @@ class Topic(BaseModel):
     answered: tuple[tuple[str, str], ...] = Field(
         default=(), description="Drugs the last answer gave as what applies at a value the question gave ('what if "
         "sEPO is 800?' -> the drug the sources attach to sEPO >500): what 'dose of that?' then refers to.")
+    answer_trials: tuple[str, ...] = Field(
+        default=(), description="Trials the last answer quoted, first quoted first ('is <drug> first-line?' -> the "
+        "trial it quoted): what 'that trial' then refers to when the question named a drug, not a trial.")
 
 
 class Reading(BaseModel):
@@ -76,6 +83,8 @@ class Reading(BaseModel):
     query: str
     note: str | None = None
     subject: tuple[str, str] | None = Field(default=None, description="(kind, id) the turn was read as about.")
+    named: bool = Field(default=False, description="The query is the turn with its words referring to a trial "
+                        "replaced by the trial's name: a question of its own, its premises judged as if typed so.")
 
 
 def subjects_of(text: str, lexicon: Lexicon) -> list[tuple[str, str]]:
@@ -112,7 +121,7 @@ def read_turn(text: str, topic: Topic, lexicon: Lexicon, dose_question: bool) ->
         return Reading(query=text)
     if not (topic.subjects or topic.answered):
         return _continued(text, topic) or Reading(query=text)
-    subject = _referred(text, topic, lexicon)
+    subject = _referred(text, topic, lexicon) or _trial_referred(text, topic, lexicon)
     if subject is None and not (PRONOUN.search(text) or dose_question or _is_elliptical(text)):
         return Reading(query=text)
     answered = topic.answered[0] if subject is None and len(topic.answered) == 1 else None
@@ -123,6 +132,9 @@ def read_turn(text: str, topic: Topic, lexicon: Lexicon, dose_question: bool) ->
         # "placebo arm?" after "<trial>: what % reached TI?": the same question, about that part
         query = _sibling_swapped(text, topic.question, lexicon) or f"{topic.question.rstrip(' ?.')}: {text}"
         return Reading(query=query, note=f"Read as: {query}", subject=subject)
+    if subject[0] == "trial" and _TRIAL_REFERRING.search(text):  # "why was that trial stopped?" -> "why was <trial> stopped?"
+        query = _TRIAL_REFERRING.sub(name, text, count=1)
+        return Reading(query=query, note=f"Read as: {query}", subject=subject, named=True)
     return Reading(query=f"{text} ({name})", note=f"Read as a question about {name}, discussed before.", subject=subject)
 
 
@@ -161,6 +173,21 @@ def _continued(text: str, topic: Topic, bare: bool = False) -> Reading | None:
         return None
     query = f"{topic.question.rstrip(' ?.')}: {text}"
     return Reading(query=query, note=f"Read as: {query}")
+
+
+def _trial_referred(text: str, topic: Topic, lexicon: Lexicon) -> tuple[str, str] | None:
+    """'that trial' / 'the study' when the last subject is no trial: the first trial of the last subject's drug the
+    last answer quoted, else the first it quoted."""
+    last = topic.subjects[-1] if topic.subjects else None
+    if not topic.answer_trials or not _TRIAL_REFERENCE.search(text) or (last and last[0] == "trial"):
+        return None
+    own = [t for t in topic.answer_trials if last and lexicon.trial(t).drug == drug_of(last, lexicon)]
+    return ("trial", (own or list(topic.answer_trials))[0])
+
+
+def trials_quoted(answer: str, lexicon: Lexicon) -> tuple[str, ...]:
+    """The trials an answer names, in the order it names them."""
+    return tuple(dict.fromkeys(m.id for m in lexicon.mentions(answer) if m.kind == "trial"))
 
 
 def _is_elliptical(text: str) -> bool:

@@ -114,6 +114,15 @@ class Lexicon(EntityFinder, BaseModel):
         description="Lower-case words a why/given question presupposes (a failure, a harm, a withdrawal) that the "
         "sources must say of what is cited, or the premise gets a correction.",
     )
+    effect_words: dict[str, list[str]] = Field(
+        default_factory=dict,
+        description="Regexes of a change said of a drug or trial, by direction ('up': 'increases', 'improves'; 'down': "
+        "'reduces', 'worsens'): what a question presupposes it did to an outcome, and what a sentence reports.",
+    )
+    effect_null_cues: list[str] = Field(
+        default_factory=list,
+        description="Regexes by which a sentence reports no such change ('uncommon', 'similar', 'not significant').",
+    )
     option_cues: list[str] = Field(
         default_factory=list,
         description="Regexes that make a question ask for the options (several drugs) rather than one fact.",
@@ -229,8 +238,15 @@ class Lexicon(EntityFinder, BaseModel):
         "contrast_cues", "aside_cues", "broad_cues", "approval_cues", "source_cues", "plain_check_cues", "trial_cues", "option_cues",
         "renewal_cues", "eligibility_cues", "basis_cues", "overview_cues", "validity_cues", "dose_amount_cues",
         "hedge_words", "existence_cues", "regimen_dose_words", "dose_question_words", "enrolment_cues", "counted_nouns",
-        "findings_cues", "date_cues",
+        "findings_cues", "date_cues", "effect_null_cues",
     )(lambda cls, v: valid_patterns(v))
+
+    @field_validator("effect_words")
+    @classmethod
+    def _effect_directions(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
+        if value and set(value) != {"up", "down"}:
+            raise ValueError(f"effect_words: directions must be 'up' and 'down', got {sorted(value)}")
+        return {k: valid_patterns(v) for k, v in value.items()}
 
     @model_validator(mode="after")
     def _references_resolve(self) -> Lexicon:

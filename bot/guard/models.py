@@ -31,6 +31,10 @@ class GuardContext(BaseModel):
         "turns were about, when this turn names no subject of its own ('what dose of it?' after metformin) or is read "
         "as the last question about another drug ('what about imetelstat?' after a CMML question).",
     )
+    read_as: str | None = Field(
+        default=None, description="This turn with its words referring to a trial replaced by the trial's name ('why "
+        "did that trial fail?' -> 'why did <trial> fail?'): the question whose premises the premise rail judges.",
+    )
     patient_outside: tuple[str, ...] = Field(
         default=(), description="Ids of `outside_sources` populations this turn's patient belongs to by a stated fact "
         "(a 16-year-old: children), whatever the question names.",

@@ -77,8 +77,10 @@ def _said_of_subject(clause: str, lexicon: Lexicon) -> set[str]:
 
 
 def unsupported_premise(question: str, lexicon: Lexicon, corpus_words: frozenset[str], corpus_stems: frozenset[str],
-                        cited_words: frozenset[str] = frozenset()) -> Premise | None:
-    """What the presupposed clause says that the sources do not (None when all of it is theirs)."""
+                        cited_words: frozenset[str] | None = None) -> Premise | None:
+    """What the presupposed clause says that the sources do not (None when all of it is theirs). `cited_words`:
+    the words of what the answer cites (empty: it cites nothing, so no failure or harm said of a drug or trial is
+    theirs); None: no answer to judge absolutes and presupposed failures by."""
     clause = presupposed_clause(question)
     if not clause:
         return None
@@ -89,7 +91,7 @@ def unsupported_premise(question: str, lexicon: Lexicon, corpus_words: frozenset
              and not close_to_corpus_word(w, corpus_words)]
     claimed = ABSOLUTES | _said_of_subject(clause, lexicon)  # absolutes; failures, harms said of a drug or trial
     absolutes = [w for w in dict.fromkeys(words(clause)) if w in claimed and w not in cited_words
-                 and w not in terms] if cited_words else []
+                 and w not in terms] if cited_words is not None else []
     if not terms and not absolutes:
         return None
     subject = [lexicon.trial(m.id).label if m.kind == "trial" else m.text for m in lexicon.mentions(question)]
@@ -101,15 +103,15 @@ def unsupported_event(question: str, lexicon: Lexicon, corpus_words: frozenset[s
     """A why-question about an event of which the sources use not one word ("why was <drug> withdrawn
     from the market?", "why was <drug> recalled?"): there is no cause in them to give, and no sentence of
     theirs corrects it. None when some word of the clause, beyond its drug, trial and disease names, is theirs
-    ("why did the FDA reject <drug>?" is met by their FDA approval; "why was <trial> stopped early?" by 'ongoing');
+    ("why did the FDA reject <drug>?" is met by their FDA approval; "why was <trial> stopped?" by its status and results);
     absolutes are the premise rail's."""
     why = _WHY.search(strip_instructions(question))
     if not why or _GIVEN.match(strip_instructions(question)):
         return None
     clause = presupposed_clause(question)
     mentions = lexicon.mentions(clause)
-    if not mentions:
-        return None
+    if not mentions or any(m.kind == "trial" for m in mentions):
+        return None  # a trial they name they also report (its status, its results): that corrects the event
     named = {w for m in mentions for w in words(m.text)}
     content = [w for w in dict.fromkeys(words(clause)) if len(w) > 2 and w not in named
                and w not in STOPWORDS and w not in QUESTION_WORDS and w not in ABSOLUTES]

@@ -2,7 +2,9 @@
 
 Checked: the question's figures (with a unit or decimals, or from GuardTuning.premise_min_value up;
 not a patient's values, not an injected instruction's) and, in a *why* question, an eligibility
-claim the rules core rejects. Repair: the answer is settled (its final markers known) and a note
+claim the rules core rejects, and a change the question presupposes a drug made to an outcome that the sources
+report otherwise or never (bot/guard/effects.py; "Note: the sources do not report that <drug> raises <outcome>; what
+they report of it is below [1]."). A follow-up about "that trial" is judged as read, the trial named. Repair: the answer is settled (its final markers known) and a note
 citing the answer's own figures is prefixed: "Note: the sources do not report the figure the message
 gives for <trial>; they report 38% [2]." (never the question's figure itself). The note is rebuilt on every review, so a repaired answer is not re-checked here.
 """
@@ -13,6 +15,7 @@ import re
 
 from bot.eligibility import mentions_a_patient
 from bot.guard.claims import DrugClaim, drug_mentions, extract_claims
+from bot.guard.effects import EffectPremise, contested_effect
 from bot.guard.instructions import strip_instructions
 from bot.guard.knowledge import GuardKnowledge
 from bot.guard.models import GuardDraft, GuardRail, GuardStatement, RailOutcome, allow, repair
@@ -30,21 +33,29 @@ def check(draft: GuardDraft, knowledge: GuardKnowledge) -> RailOutcome:
     cited = [s for s in draft.kept if s.cited]
     if draft.rules_route or draft.response.status != "answered" or not cited:
         return allow(NAME, "not checked: no cited answer")
-    figures = false_figures(draft.asked, cited, knowledge)
-    claims = false_claims(draft.asked, knowledge)
-    premise = false_premise(draft.asked, cited, knowledge)
-    if not figures and not claims and not premise:
+    figures = false_figures(judged(draft), cited, knowledge)
+    claims = false_claims(judged(draft), knowledge)
+    premise = false_premise(judged(draft), cited, knowledge)
+    effect = contested_effect(judged(draft), knowledge.lexicon, knowledge.corpus)
+    if not figures and not claims and not premise and not effect:
         return allow(NAME, "no figure, claim or presupposition in the question contradicts the sources")
-    asked_unknown = premise_asked_about(draft.asked, premise)
+    asked_unknown = premise_asked_about(judged(draft), premise)
     if asked_unknown:
         why = (f"The source documents say nothing of {', '.join(asked_unknown)}, which the question both takes "
                "for granted and asks about.")
         return repair(NAME, f"question presupposes and asks about {', '.join(asked_unknown)}, which no source uses (refused)",
                       draft.model_copy(update={"subject_refusal": why}))
     said = [f.raw for f in figures] + [f"'{c.text}'" for c in claims] + [f"'{w}'" for w in (premise.said if premise else ())]
+    said += [f"'{effect.claim.said}'"] if effect else []
     settled = settle(draft, knowledge)
     noted = settled.model_copy(update={"note": premise_note(settled, knowledge)})
     return repair(NAME, f"question states {', '.join(said)}, which the cited sources do not (note added)", noted)
+
+
+def judged(draft: GuardDraft) -> str:
+    """The question whose premises are judged: a follow-up as read with its trial named ('why did that trial
+    fail?' -> 'why did <trial> fail?'), else the question as asked."""
+    return draft.context.read_as or draft.asked
 
 
 def false_figures(question: str, cited: list[GuardStatement], knowledge: GuardKnowledge) -> list[Figure]:
@@ -107,26 +118,39 @@ def premise_note(draft: GuardDraft, knowledge: GuardKnowledge) -> str:
     """'Note: the sources do not report the figure the message gives for <trial>; they report 38% [2].'
     (this draft's markers)."""
     cited = [s for s in draft.statements if s.cited]
-    figures = false_figures(draft.asked, cited, knowledge)
+    figures = false_figures(judged(draft), cited, knowledge)
     parts = []
     if figures:
-        about = _entity_labels(draft.asked, knowledge)
+        about = _entity_labels(judged(draft), knowledge)
         subject = f" for {', '.join(about)}" if about else ""
         reported = _reported_figures(draft, cited, figures, knowledge)
         tail = f"; they report {', '.join(reported)}" if reported else ""
         parts.append(f"{NOTE_PREFIX}report {_figures_given(figures)}{subject}{tail}.")
-    premise = false_premise(draft.asked, cited, knowledge)
+    effect = contested_effect(judged(draft), knowledge.lexicon, knowledge.corpus)
+    if effect and not parts:  # the presupposed change, before any other premise: what they report of it follows
+        parts.append(effect_note(effect, cited, draft))
+    premise = false_premise(judged(draft), cited, knowledge)
     if premise and not parts:  # one correction first: a figure note already says what they report
         about = f" about {', '.join(premise.subject)}" if premise.subject else ""
         nothing = ", ".join(f"'{w}'" for w in premise.said)
         parts.append(f"{NOTE_PREFIX}support the question's premise (they say nothing of {nothing}); "
                      f"what they say{about} is below [{next(n for n in cited[0].markers if n in draft.valid)}].")
-    for claim in false_claims(draft.asked, knowledge):
+    for claim in false_claims(judged(draft), knowledge):
         line = f" as {claim.line}-line therapy" if claim.line else ""
         drugs = " or ".join(knowledge.lexicon.label(d) for d in claim.drugs)
         parts.append(f"{NOTE_PREFIX}support that {drugs} is {'not ' if claim.negated else ''}indicated{line}; "
                      "what they say is below.")
     return " ".join(parts)
+
+
+def effect_note(effect: EffectPremise, cited: list[GuardStatement], draft: GuardDraft) -> str:
+    """'Note: the sources do not report that <drug> <change> <outcome>; what they report is below [n].': n marks the
+    statement quoting a sentence that contradicts it, else the first cited (never agreement with the change)."""
+    correcting = [s for s in cited if any(q.id in effect.correcting for quoted in s.quoted.values() for q in quoted)]
+    marker = next(n for n in (correcting or cited)[0].markers if n in draft.valid)
+    change = " ".join(effect.claim.said.replace(".", " ").split())
+    what = "what they report of it" if effect.contradicted else "what they say"
+    return f"{NOTE_PREFIX}report that {' and '.join(effect.claim.subject)} {change}; {what} is below [{marker}]."
 
 
 def _figures_given(figures: list[Figure]) -> str:
@@ -145,7 +169,7 @@ def _reported_figures(draft: GuardDraft, cited: list[GuardStatement], false: lis
                       knowledge: GuardKnowledge) -> list[str]:
     """The answer's own figures of the same kind, preferring statements about what the question names."""
     units = {f.unit for f in false}
-    asked = _entities(draft.asked, knowledge)
+    asked = _entities(judged(draft), knowledge)
     about = [s for s in cited if asked & _entities(s.content, knowledge)]
     out: dict[str, None] = {}
     for s in about or cited:
