@@ -83,8 +83,9 @@ class Reading(BaseModel):
     query: str
     note: str | None = None
     subject: tuple[str, str] | None = Field(default=None, description="(kind, id) the turn was read as about.")
-    named: bool = Field(default=False, description="The query is the turn with its words referring to a trial "
-                        "replaced by the trial's name: a question of its own, its premises judged as if typed so.")
+    named: bool = Field(default=False, description="The query is a question of its own, judged by the guard as if "
+                        "typed so: the turn with 'that trial' replaced by the trial's name, 'same q for X' asked of X, "
+                        "or a turn carrying on the last question ('so how much after 20u').")
 
 
 def subjects_of(text: str, lexicon: Lexicon) -> list[tuple[str, str]]:
@@ -172,7 +173,7 @@ def _continued(text: str, topic: Topic, bare: bool = False) -> Reading | None:
     if topic.question is None or not carries_on:
         return None
     query = f"{topic.question.rstrip(' ?.')}: {text}"
-    return Reading(query=query, note=f"Read as: {query}")
+    return Reading(query=query, note=f"Read as: {query}", named=True)
 
 
 def _trial_referred(text: str, topic: Topic, lexicon: Lexicon) -> tuple[str, str] | None:
@@ -236,12 +237,28 @@ def _about_instead(new: str, question: str, lexicon: Lexicon) -> Reading:
     previous = sorted([(m.start, m.end) for m in lexicon.mentions(question) if m.kind in ("drug", "class", "trial")]
                       + lexicon.outside_drug_spans(question))
     query = f"{question.rstrip(' ?.')} for {new}?"
+    member = _member_meant(new, question, lexicon)
+    if member:  # "same q for idh1" after an enasidenib question: the IDH1 member of its class
+        new = lexicon.label(member)
     if previous:
         query = question
         for start, end in reversed(previous):
             query = query[:start] + (new if (start, end) == previous[0] else "") + query[end:]
     query = re.sub(r"\s+", " ", query).strip()
-    return Reading(query=query, note=f"Read as: {query}")
+    return Reading(query=query, note=f"Read as: {query}", named=True)
+
+
+def _member_meant(new: str, question: str, lexicon: Lexicon) -> str | None:
+    """The drug `new` names as a member of a class of the question's drug ('idh1' + 'IDH inhibitor' -> ivosidenib)."""
+    for mention in lexicon.mentions(question):
+        if mention.kind != "drug":
+            continue
+        for class_id in lexicon.drug(mention.id).classes:
+            head = lexicon.drug_class(class_id).label.split()[-1]
+            members = [m.id for m in lexicon.mentions(f"{new} {head}") if m.kind == "drug" and m.id != mention.id]
+            if members:
+                return members[0]
+    return None
 
 
 def _sibling_swapped(text: str, question: str, lexicon: Lexicon) -> str | None:

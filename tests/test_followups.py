@@ -144,7 +144,7 @@ def test_a_new_question_after_one_about_no_drug_is_not_joined_to_it():
 
 
 @pytest.mark.parametrize("turn, query", [
-    ("same q for idh1", "what dose of idh1?"),
+    ("same q for idh1", "what dose of ivosidenib?"),  # the IDH1 member of the asked drug's class
     ("the same question for ivosidenib?", "what dose of ivosidenib?"),
     ("same thing with IMerge", "what dose of IMerge?"),
 ])
@@ -199,3 +199,11 @@ def test_a_corrected_subject_gets_the_last_question_about_it(engine):
     response = conversation.send("oops I meant darbepoetin")
     assert response.status == "refused" and "do not state a dose" in response.answer
     assert "7.5 mg/kg" not in response.answer
+
+
+@pytest.mark.slow
+def test_same_question_for_another_member_is_refused_for_that_member(engine):
+    conversation = engine.conversation()
+    conversation.send("posology of ivosidenib?")
+    response = conversation.send("same question for idh2")
+    assert response.status == "refused" and "enasidenib" in response.answer.split(".")[0]

@@ -32,8 +32,9 @@ class GuardContext(BaseModel):
         "as the last question about another drug ('what about imetelstat?' after a CMML question).",
     )
     read_as: str | None = Field(
-        default=None, description="This turn with its words referring to a trial replaced by the trial's name ('why "
-        "did that trial fail?' -> 'why did <trial> fail?'): the question whose premises the premise rail judges.",
+        default=None, description="This turn read as a question of its own ('why did that trial fail?' -> 'why did "
+        "<trial> fail?'; 'same q for idh1' -> 'what dose of idh1?'): the question whose premises the premise rail "
+        "and whose dose the unstated_dose rail judge.",
     )
     patient_outside: tuple[str, ...] = Field(
         default=(), description="Ids of `outside_sources` populations this turn's patient belongs to by a stated fact "
