@@ -100,3 +100,19 @@ def test_an_unreported_change_is_noted_before_what_the_sources_say(engine, quest
 def test_a_change_the_sources_report_gets_no_correction(engine):
     shown = engine.conversation().send("imetelstat increased RBC-TI vs placebo in IMerge — by how much?")
     assert shown.status == "answered" and not shown.answer.startswith("Note:") and "40% vs 15%" in shown.answer
+
+
+@pytest.mark.parametrize("question, drug", [
+    ("why was ivosidenib withdrawn for IDH1-mutated pts?", "ivosidenib"),
+    ("why was len recalled in del(5q) MDS?", "len"),
+    ("why did they pull enasidenib off the market in IDH2 LR-MDS", "enasidenib"),
+])
+def test_an_event_the_sources_never_mention_is_refused_whatever_population_it_names(engine, question, drug):
+    """The population the event is said to concern is no word of the event: it is still one the sources never report."""
+    response = engine.ask(question)
+    assert response.status == "refused" and "they give no reason" in response.answer and drug in response.answer
+
+
+def test_a_why_question_about_what_the_sources_report_for_a_population_is_answered(engine):
+    response = engine.ask("why is len used in del(5q) LR-MDS?")
+    assert response.status == "answered" and "del(5q)" in response.answer

@@ -108,7 +108,7 @@ def unsupported_event(question: str, lexicon: Lexicon, corpus_words: frozenset[s
     why = _WHY.search(strip_instructions(question))
     if not why or _GIVEN.match(strip_instructions(question)):
         return None
-    clause = presupposed_clause(question)
+    clause = _without_populations(presupposed_clause(question), lexicon)
     mentions = lexicon.mentions(clause)
     if not mentions or any(m.kind == "trial" for m in mentions):
         return None  # a trial they name they also report (its status, its results): that corrects the event
@@ -125,6 +125,21 @@ def unsupported_event(question: str, lexicon: Lexicon, corpus_words: frozenset[s
         return None
     subject = [lexicon.trial(m.id).label if m.kind == "trial" else m.text for m in mentions]
     return Premise(terms=tuple(unsupported), subject=tuple(dict.fromkeys(subject)))
+
+
+def _without_populations(clause: str, lexicon: Lexicon) -> str:
+    """The clause without the populations it names ("taken off the market for IDH2 mds"): who the event is said to
+    concern is no word of the event itself."""
+    for concept, regex in lexicon.concept_regexes:
+        if concept.key.removeprefix("c") in lexicon.aspect_concepts:  # search tokens are 'c' + the concept key
+            clause = regex.sub(" ", clause)
+    return _POPULATION_WORDS.sub(" ", clause)
+
+
+# What is left of a population once its marker is gone ("IDH1-mutated pts", "LR-MDS patients").
+_POPULATION_WORDS = re.compile(r"(?<![\w])-?(?:mutated|mutant|mut|positive|negative|neg|pos|wt|wild[- ]type)\b"
+                               r"|\b(?:lr-?|lower[- ]risk\s+)?mds\b|\b(?:pts?|patients?|cases?|subjects?|people)\b",
+                               re.IGNORECASE)
 
 
 # "<drug> is just another ESA", "<drug> being a JAK2 inhibitor": what the question calls the drug.
