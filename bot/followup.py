@@ -41,6 +41,10 @@ _SWITCH_LEAD = re.compile(
     re.IGNORECASE,
 )
 _DANGLING = re.compile(r"\s+(?:in|for|with|of|on|from)(?=\s*[?.!]*\s*$)", re.IGNORECASE)
+# A drug named as the patients' past therapy ("pts who had HMA before", "after prior len"): who is asked about.
+_PRIOR_THERAPY = re.compile(r"\b(?:who\s+(?:had|have\s+had|received|got|failed)|after(?:\s+prior)?|prior|previous(?:ly)?"
+                            r"(?:\s+(?:treated\s+with|on))?|pre-?treated\s+with|post|exposed\s+to|refractory\s+to)\s*[-\w]*\s*$",
+                            re.IGNORECASE)
 # "same q for idh1", "same question in kids?": the last question again, about what follows.
 _SAME_FOR = re.compile(r"^\s*(?:and\s+)?(?:the\s+)?same\s+(?:q|qs|question|thing)?\s*(?:for|with|in)\s+(.+?)[\s?.!]*$",
                        re.IGNORECASE)
@@ -202,6 +206,9 @@ def _switched(text: str, named: list[Mention], topic: Topic, lexicon: Lexicon) -
     """'what about imetelstat?': the last question, about the newly named subject instead."""
     if topic.question is None or not _SWITCH_LEAD.search(text):
         return None
+    if all(_PRIOR_THERAPY.search(text[:m.start]) for m in named):  # "what about in pts who had HMA before": who
+        query = f"{topic.question.rstrip(' ?.')}: {text}"
+        return Reading(query=query, note=f"Read as: {query}", named=True)
     rest = text
     for mention in named:
         rest = rest.replace(mention.text, " ")
@@ -218,7 +225,7 @@ def _switched(text: str, named: list[Mention], topic: Topic, lexicon: Lexicon) -
     added = [w for w in words(_SWITCH_LEAD.sub(" ", rest)) if w not in STOPWORDS and w not in asked_before]
     if added:  # "and placebo arm in medalist?": what it adds is asked too
         query = f"{query.rstrip(' ?')} ({' '.join(added)})?"
-    return Reading(query=query, note=f"Read as: {query}")
+    return Reading(query=query, note=f"Read as: {query}", named=True)
 
 
 def _replaceable(question: str, kinds: set[str], lexicon: Lexicon) -> list[tuple[int, int]]:

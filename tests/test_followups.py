@@ -207,3 +207,19 @@ def test_same_question_for_another_member_is_refused_for_that_member(engine):
     conversation.send("posology of ivosidenib?")
     response = conversation.send("same question for idh2")
     assert response.status == "refused" and "enasidenib" in response.answer.split(".")[0]
+
+
+@pytest.mark.parametrize("turn", ["what about in pts who had HMA before", "and after prior len?"])
+def test_a_drug_named_as_past_therapy_qualifies_the_last_question_instead_of_replacing_its_subject(turn):
+    reading = read_turn(turn, _after("what's the TI rate with imetelstat in IMerge?"), LEXICON, dose_question=False)
+    assert reading.query.startswith("what's the TI rate with imetelstat in IMerge") and reading.named
+
+
+@pytest.mark.slow
+def test_a_switched_question_is_judged_by_the_guard_as_read(engine):
+    """'and what % of MEDALIST pts developed AML?' reads as the last question's shape about MEDALIST: the
+    share-of-patients rail judges that question, so another endpoint's figure is not its answer."""
+    conversation = engine.conversation()
+    conversation.send("what % of IMerge pts developed AML?")
+    response = conversation.send("and MEDALIST?")
+    assert response.status == "refused" and "38%" not in response.answer

@@ -157,6 +157,12 @@ class GuardDraft(BaseModel):
         return strip_instructions(self.question) or self.question
 
     @property
+    def read_as(self) -> str:
+        """The question as the conversation read it ('same q for idh1' -> 'what dose of ivosidenib?'), else `asked`:
+        what the rails judging what is asked (dose, figure, premise) read."""
+        return self.context.read_as or self.asked
+
+    @property
     def citations(self):
         return self.response.citations
 

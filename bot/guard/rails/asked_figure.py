@@ -56,7 +56,7 @@ def _states_share(text: str, event: str, stems: frozenset[str]) -> bool:
 
 
 def check(draft: GuardDraft, knowledge: GuardKnowledge) -> RailOutcome:
-    asked = asked_event(draft.asked)
+    asked = asked_event(draft.read_as)
     if asked is None or not draft.needs_citations or draft.subject_refusal or not draft.kept:
         return allow(NAME, "no share of patients with an event asked")
     event, stems = asked

@@ -55,7 +55,7 @@ def check(draft: GuardDraft, knowledge: GuardKnowledge) -> RailOutcome:
 def judged(draft: GuardDraft) -> str:
     """The question whose premises are judged: a follow-up as read with its trial named ('why did that trial
     fail?' -> 'why did <trial> fail?'), else the question as asked."""
-    return draft.context.read_as or draft.asked
+    return draft.read_as
 
 
 def false_figures(question: str, cited: list[GuardStatement], knowledge: GuardKnowledge) -> list[Figure]:

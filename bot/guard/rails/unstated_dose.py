@@ -46,21 +46,16 @@ def check(draft: GuardDraft, knowledge: GuardKnowledge) -> RailOutcome:
     return repair(NAME, "; ".join(problems), repaired)
 
 
-def _asked(draft: GuardDraft) -> str:
-    """The question as read: 'same q for idh1' after an enasidenib dose question asks 'what dose of idh1?'."""
-    return draft.context.read_as or draft.asked
-
-
 def asked_doses(draft: GuardDraft, knowledge: GuardKnowledge) -> list[str]:
     """Drugs the question asks a dose or schedule of that the sources give none for."""
-    if not asks_dose(_asked(draft)):
+    if not asks_dose(draft.read_as):
         return []
     return [d for d in _question_drugs(draft, knowledge) if d not in knowledge.dosed]
 
 
 def _question_drugs(draft: GuardDraft, knowledge: GuardKnowledge) -> list[str]:
     """The drugs a question is about: named, tested in a trial it names, or the conversation's drug."""
-    question = knowledge.spelled(_asked(draft))
+    question = knowledge.spelled(draft.read_as)
     named = [d for m in drug_mentions(question, knowledge.lexicon) for d in m.drugs]
     named += [knowledge.lexicon.trial(m.id).drug for m in knowledge.lexicon.mentions(question) if m.kind == "trial"]
     if not named and draft.context.subject_drug:
@@ -72,9 +67,9 @@ def _dose_of_nothing_named(draft: GuardDraft, knowledge: GuardKnowledge) -> bool
     """A dose question about no drug the lexicon knows ('the dose of zorblat'), answered with a drug's
     dose: whichever drug it is, it is not the one asked about. (A dose of no drug, such as the iron
     in a unit of blood, is not a drug's dose.)"""
-    if draft.subject_refusal or not asks_dose(_asked(draft)) or _question_drugs(draft, knowledge):
+    if draft.subject_refusal or not asks_dose(draft.read_as) or _question_drugs(draft, knowledge):
         return False  # already refused by the subject rail (a drug outside the sources), or a drug is named
-    if any(m.kind == "drug" for m in knowledge.lexicon.mentions(knowledge.spelled(_asked(draft)))):
+    if any(m.kind == "drug" for m in knowledge.lexicon.mentions(knowledge.spelled(draft.read_as))):
         return False  # a drug named where it could read as a state ("the dose of epoetin alfa"): named all the same
     return any(dose.drugs for s in draft.claims()
                for dose in ([f.dose for f in knowledge.quoted_facts(s)] if s.verbatim else [dose_facts(s.content, knowledge.lexicon)]))
@@ -82,9 +77,9 @@ def _dose_of_nothing_named(draft: GuardDraft, knowledge: GuardKnowledge) -> bool
 
 def _unnamed_targets(draft: GuardDraft, knowledge: GuardKnowledge) -> list[str]:
     """What a dose question asks the dose of that no source names ('aspirin dose for a pt on luspatercept')."""
-    if draft.subject_refusal or not asks_dose(_asked(draft)):
+    if draft.subject_refusal or not asks_dose(draft.read_as):
         return []
-    return unnamed_dose_targets(knowledge.spelled(_asked(draft)), knowledge.lexicon, knowledge.corpus_words)
+    return unnamed_dose_targets(knowledge.spelled(draft.read_as), knowledge.lexicon, knowledge.corpus_words)
 
 
 def _not_dosed(targets: list[str], knowledge: GuardKnowledge) -> str:
