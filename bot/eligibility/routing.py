@@ -103,7 +103,7 @@ def _asks_about_eligibility(text: str, extracted: ExtractedFacts) -> bool:
     if _STRONG_ELIGIBILITY_CUE.search(text):
         return True
     if _DOSE_WORD.search(text) and not set(extracted.facts) - {"age_years"}:
-        return False  # "reblozyl dose for a 90 year old?": the sources' dose; an age alone is no patient to check
+        return False  # "<drug> dose for a 90 year old?": the sources' dose; an age alone is no patient to check
     about_patient = mentions_a_patient(text)
     has_patient_facts = bool(extracted.facts)
     if _WEAK_ELIGIBILITY_CUE.search(text) and (about_patient or has_patient_facts):
