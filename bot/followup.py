@@ -229,8 +229,8 @@ def _switched(text: str, named: list[Mention], topic: Topic, lexicon: Lexicon) -
 
 
 def _replaceable(question: str, kinds: set[str], lexicon: Lexicon) -> list[tuple[int, int]]:
-    """Spans of the question's subjects a newly named one replaces: a trial its trials ("and in COMMANDS?" after
-    "lusp TI rate in medalist?" keeps luspatercept), else all of them, a drug the sources do not cover too
+    """Spans of the question's subjects a newly named one replaces: a trial its trials ("and in <trial B>?" after
+    "<drug> TI rate in <trial A>?" keeps the drug), else all of them, a drug the sources do not cover too
     ("eltrombopag dose?" refused, then "what about <drug>?")."""
     mentions = [m for m in lexicon.mentions(question) if m.kind in ("drug", "class", "trial")]
     trials = [(m.start, m.end) for m in mentions if m.kind == "trial"]
