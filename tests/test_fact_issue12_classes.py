@@ -234,3 +234,16 @@ def test_neither_nor_negates_the_list_unless_an_outcome_follows(text, drugs, fac
     extracted = extract_facts(text)
     assert extracted.drugs == drugs
     assert extracted.facts == facts
+
+
+@pytest.mark.parametrize("text, weeks", [("s/p 10 wk epo, no response.", 10), ("on epo x 16 wks, NR", 16),
+                                         ("completed 12 weeks of epo without response", 12)])
+def test_a_course_of_epo_is_epoetin_therapy(text, weeks):
+    therapies = extract_facts(text).facts.get("therapies") or []
+    assert [t.get("agent") for t in therapies] == ["epoetin_alfa"] and therapies[0].get("weeks") == weeks
+
+
+@pytest.mark.parametrize("text", ["EPO was 150 U/L", "epo of 620", "epo level 300 two weeks ago"])
+def test_an_epo_value_is_the_serum_level_never_a_therapy(text):
+    facts = extract_facts(text).facts
+    assert not facts.get("therapies") and "serum_epo" in facts
