@@ -74,18 +74,20 @@ def test_only_the_opposite_population_becomes_a_note_and_loses_its_yes(guard):
 
 
 ASKED_THE_OTHER_SIDE = [
-    ("any benefit of lenalidomide for non-5q pts?", "patients without del(5q)", "000-p0"),
-    ("what does imetelstat do for del 5q patients?", "patients with del(5q)", "000-p019"),
-    ("imetelstat in 5q minus MDS - does it help?", "patients with del(5q)", "000-p019"),
+    ("any benefit of lenalidomide for non-5q pts?", "lenalidomide", "patients without del(5q)", "000-p0"),
+    ("what does imetelstat do for del 5q patients?", "imetelstat", "patients with del(5q)", "000-p019"),
+    ("imetelstat in 5q minus MDS - does it help?", "imetelstat", "patients with del(5q)", "000-p019"),
+    # 'after ESA failure' is the patient's state: the note is about lenalidomide alone
+    ("lenalidomide for TD disease without del(5q) after ESA failure?", "lenalidomide", "patients without del(5q)", "000-p0"),
 ]
 
 
-@pytest.mark.parametrize(("question", "label", "cited"), ASKED_THE_OTHER_SIDE)
-def test_in_the_engine_another_populations_evidence_is_only_the_reason(engine, question, label, cited):
+@pytest.mark.parametrize(("question", "drug", "label", "cited"), ASKED_THE_OTHER_SIDE)
+def test_in_the_engine_another_populations_evidence_is_only_the_reason(engine, question, drug, label, cited):
     response = engine.ask(question)
     assert response.status == "answered", response.answer
-    assert response.answer.startswith(f"Note: the sources do not report"), response.answer
-    assert f"in {label}; what they say concerns" in response.answer
+    assert response.answer.startswith(f"Note: the sources do not report {drug} in {label}; what they say concerns"), \
+        response.answer
     assert "Yes:" not in response.answer and any(c.passage_id.startswith(cited) for c in response.citations)
     check = next(c for c in response.checks if c.name == "population")
     assert check.outcome == "repair"

@@ -34,7 +34,7 @@ def check(draft: GuardDraft, knowledge: GuardKnowledge) -> RailOutcome:
     if asks_criteria(draft.asked):
         return allow(NAME, "asks who qualifies or why: another population's criteria answer it")
     cited = [s for s in draft.kept if s.cited]
-    drugs = subject_of(knowledge.spelled(draft.asked), draft.context, knowledge.lexicon, knowledge.coverage).drugs
+    drugs = _asked_drugs(draft, knowledge)
     noted = next((p for p in asked if _noted(draft, _note(p, drugs, knowledge))), None)
     if noted is not None and not any(s.text.startswith(_VERDICT_LEADS) for s in draft.kept):  # a re-check of the repair
         return allow(NAME, f"noted that the sources do not report it in {noted.label}")
@@ -49,6 +49,14 @@ def check(draft: GuardDraft, knowledge: GuardKnowledge) -> RailOutcome:
     if other:
         return _not_reported(draft, other[min(other)], drugs, knowledge)
     return _only_other_population(draft, asked, drugs, knowledge)
+
+
+def _asked_drugs(draft: GuardDraft, knowledge: GuardKnowledge) -> frozenset[str]:
+    """The drugs the question asks about as treatments ('after ESA failure' is the patient's state), else its subject's."""
+    question, lexicon = knowledge.spelled(draft.asked), knowledge.lexicon
+    treated = {d for m in drug_mentions(question, lexicon) for d in m.drugs}
+    treated |= {lexicon.trial(t).drug for t in knowledge.trials_named(question)}
+    return frozenset(treated) or subject_of(question, draft.context, lexicon, knowledge.coverage).drugs
 
 
 def _note(polarity: Polarity, drugs: frozenset[str], knowledge: GuardKnowledge) -> str:
