@@ -107,5 +107,12 @@ def test_in_the_engine_the_asked_population_is_answered_unchanged(engine, questi
     assert check.outcome == "allow", check.detail
 
 
+def test_a_population_in_the_questions_premise_is_left_to_the_premise_rail(engine):
+    response = engine.conversation().send("IMerge only tested del5q pts, so imetelstat is just for 5q- disease?")
+    check = next(c for c in response.checks if c.name == "population")
+    assert check.outcome == "allow" and "premise" in check.detail, check.detail
+    assert not response.answer.startswith("Note: the sources do not report imetelstat")
+
+
 def test_the_rail_is_in_the_declared_order():
     assert RAIL_ORDER.index("population") == RAIL_ORDER.index("subject") + 1

@@ -9,7 +9,8 @@ drug; a trial's sentence is about the trial's drug), the opposite side's stateme
 that the sources do not report it in the population asked, the others go, and any 'Yes:' / 'No:' lead is removed.
 An answer about neither side, for a drug the corpus speaks of only on the opposite side (a trial that enrolled only
 that side), gets those corpus sentences as the reason, after the same note. A question asking who qualifies, was enrolled or
-approved, or why (`criteria_cues`) is answered by the other population's criteria too: left alone.
+approved, or why (`criteria_cues`) is answered by the other population's criteria too, and a population named in the
+claim a question takes for granted ("X only took del(5q) pts, so ...") is corrected by them (premise rail): left alone.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from bot.guard.knowledge import GuardKnowledge
 from bot.guard.models import AnswerUnit, GuardDraft, GuardRail, GuardStatement, RailOutcome, allow, repair
 from bot.guard.parse import NOTE_PREFIX, short
 from bot.guard.polarity import Polarity, asked_polarities, asks_criteria, sides_named
+from bot.guard.premises import presupposed_clause
 from bot.guard.subject import subject_of
 from corpus.models import Passage, Sentence
 
@@ -33,6 +35,8 @@ def check(draft: GuardDraft, knowledge: GuardKnowledge) -> RailOutcome:
         return allow(NAME, "no population asked by a marker's presence or absence")
     if asks_criteria(draft.asked):
         return allow(NAME, "asks who qualifies or why: another population's criteria answer it")
+    if sides_named(presupposed_clause(draft.asked)):  # "<trial> only took del(5q) pts, so ...": the other side corrects it
+        return allow(NAME, "the population is in the premise the question takes for granted (the premise rail's)")
     cited = [s for s in draft.kept if s.cited]
     drugs = _asked_drugs(draft, knowledge)
     noted = next((p for p in asked if _noted(draft, _note(p, drugs, knowledge))), None)
