@@ -97,7 +97,7 @@ def _only_other_population(draft: GuardDraft, asked: list[Polarity], drugs: froz
         quoted = {x.id for s in draft.kept for x in s.quoted_sentences()}
         sentences = [(x, p) for x, p in _corpus_sentences(drugs, polarity, knowledge) if x.id not in quoted]
         if sentences:
-            return _not_reported(_adding(draft, sentences[:_MAX_ADDED], knowledge), polarity, drugs, knowledge,
+            return _not_reported(_adding(draft, sentences[:_MAX_ADDED]), polarity, drugs, knowledge,
                                  added=min(len(sentences), _MAX_ADDED))
     return allow(NAME, f"no statement is about another population than {_asked_labels(asked)}")
 
@@ -116,7 +116,7 @@ def _corpus_sentences(drugs: frozenset[str], polarity: Polarity, knowledge: Guar
     return [] if asked_side else other
 
 
-def _adding(draft: GuardDraft, sentences: list[tuple[Sentence, Passage]], knowledge: GuardKnowledge) -> GuardDraft:
+def _adding(draft: GuardDraft, sentences: list[tuple[Sentence, Passage]]) -> GuardDraft:
     """The draft with these corpus sentences appended as quoted statements (rendered and cited like the others)."""
     units, statements = list(draft.units), list(draft.statements)
     for sentence, passage in sentences:
