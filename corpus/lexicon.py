@@ -22,6 +22,7 @@ from corpus.lexicon_entries import (  # the entries (other modules import them f
     Drug,
     DrugClass,
     ExclusiveQualifier,
+    MarkerPolarities,
     OutsideEntry,
     Shorthand,
     Trial,
@@ -228,6 +229,12 @@ class Lexicon(EntityFinder, BaseModel):
         "side does not date it for another ('approved first-line?' is not answered by an approval after ESA failure).",
     )
 
+    marker_polarity: MarkerPolarities = Field(
+        default_factory=MarkerPolarities,
+        description="Markers that define a population by presence or absence (del(5q) / non-del(5q)): a question about "
+        "one polarity is never answered by a sentence about the other (guard rail `population`).",
+    )
+
     fact_cues: dict[str, list[str]] = Field(
         default_factory=dict,
         description="Words the patient-fact reader (bot/eligibility) reads by role: regexes, one list per role.",
@@ -276,6 +283,10 @@ class Lexicon(EntityFinder, BaseModel):
             unknown = {k for side in qualifier.sides for k in side.concepts} - {c.key for c in self.concepts}
             if unknown:
                 raise ValueError(f"exclusive_qualifiers {qualifier.name}: {sorted(unknown)[0]!r} is not a concept key")
+        for marker in self.marker_polarity.markers:
+            unknown = {k for side in (marker.present, marker.absent) for k in side.concepts} - {c.key for c in self.concepts}
+            if unknown:
+                raise ValueError(f"marker_polarity {marker.marker}: {sorted(unknown)[0]!r} is not a concept key")
         for entry in self.outside_sources:
             unknown_criteria = set(entry.criteria_concepts) - {c.key for c in self.concepts}
             if unknown_criteria:

@@ -104,6 +104,33 @@ class ExclusiveQualifier(BaseModel):
     sides: list[QualifierSide] = Field(min_length=2)
 
 
+class MarkerPolarity(BaseModel):
+    """A marker that defines a population by its presence or its absence (del(5q) / non-del(5q))."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    marker: str = Field(description="The marker as written to a user ('del(5q)').")
+    present: QualifierSide
+    absent: QualifierSide = Field(description="Read before `present`: its words are never also read as the marker present.")
+    either: list[str] = Field(default_factory=list, description="Regexes naming both polarities at once ('RS status').")
+
+    _patterns = field_validator("either")(lambda cls, v: valid_patterns(v))
+
+
+class MarkerPolarities(BaseModel):
+    """The lexicon's `marker_polarity` block: the markers, and the questions another population's criteria answer."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    markers: list[MarkerPolarity] = Field(default_factory=list)
+    criteria_cues: list[str] = Field(
+        default_factory=list,
+        description="Regexes of a question asking who is eligible, enrolled or approved, who a trial's patients mostly were, or why.",
+    )
+
+    _patterns = field_validator("criteria_cues")(lambda cls, v: valid_patterns(v))
+
+
 OutsideKind = Literal["drug", "condition", "population", "risk"]
 
 

@@ -18,7 +18,8 @@ from bot.qa.answerer import render_units
 from corpus.text import extract_figures, unsupported_figures
 
 CHECK_NAMES = [
-    "citations", "support", "numbers", "eligibility", "subject", "unstated_dose", "asked_figure", "injection", "conflict",
+    "citations", "support", "numbers", "eligibility", "subject", "population", "unstated_dose", "asked_figure", "injection",
+    "conflict",
     "decision_verdict", "premise",
 ]
 NEUTRAL = "What do the sources say about this?"

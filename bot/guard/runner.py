@@ -30,7 +30,7 @@ from corpus.models import Passage, Sentence
 # every rail a statement failed); then the rails that read what is kept (conflict adds the missing
 # side, premise notes a false premise with the final markers); decision_verdict only blocks.
 RAIL_ORDER: tuple[str, ...] = (
-    "citations", "support", "numbers", "eligibility", "subject", "unstated_dose", "asked_figure", "injection",
+    "citations", "support", "numbers", "eligibility", "subject", "population", "unstated_dose", "asked_figure", "injection",
     "conflict", "decision_verdict", "premise",
 )
 
