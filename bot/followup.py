@@ -16,6 +16,7 @@ import re
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from bot.followup_swaps import about_instead, figure_swapped, replaceable, sibling_swapped
 from corpus.lexicon import Lexicon
 from corpus.lexicon_entries import Mention
 from corpus.vocabulary import QUESTION_WORDS, STOPWORDS, words
@@ -45,6 +46,8 @@ _DANGLING = re.compile(r"\s+(?:in|for|with|of|on|from)(?=\s*[?.!]*\s*$)", re.IGN
 _PRIOR_THERAPY = re.compile(r"\b(?:who\s+(?:had|have\s+had|received|got|failed)|after(?:\s+prior)?|prior|previous(?:ly)?"
                             r"(?:\s+(?:treated\s+with|on))?|pre-?treated\s+with|post|exposed\s+to|refractory\s+to)\s*[-\w]*\s*$",
                             re.IGNORECASE)
+# "sorry meant 24wk", "oops I meant the placebo arm": a correction of what the last question asked.
+_MEANT = re.compile(r"^\s*(?:(?:hmm+|sorry|oops|no|my\s+bad)[\s,.!-]*)?(?:i\s+)?(?:meant|mean)\s+(.+?)[\s?.!]*$", re.IGNORECASE)
 # "same q for idh1", "same question in kids?": the last question again, about what follows.
 _SAME_FOR = re.compile(r"^\s*(?:and\s+)?(?:the\s+)?same\s+(?:q|qs|question|thing)?\s*(?:for|with|in)\s+(.+?)[\s?.!]*$",
                        re.IGNORECASE)
@@ -119,9 +122,16 @@ def read_turn(text: str, topic: Topic, lexicon: Lexicon, dose_question: bool) ->
         return _switched(text, named, topic, lexicon) or Reading(query=text)
     if topic.question and _BARE_QUESTION.match(text):  # "when?" after "is it approved in the EU?": that, when
         return _continued(text, topic, bare=True)
+    meant = _MEANT.match(text)
+    if meant and topic.question:  # "sorry meant 24wk" after "imetelstat 8wk TI vs pbo?": that question, so corrected
+        corrected = figure_swapped(meant.group(1), topic.question)
+        if corrected:
+            return Reading(query=corrected, note=f"Read as: {corrected}", named=True)
+        return _continued(meant.group(1), topic, bare=True)
     same = _SAME_FOR.match(text)
     if same and topic.question:  # "same q for idh1": the last question, about what it names (no drug or trial)
-        return _about_instead(same.group(1), topic.question, lexicon)
+        query = about_instead(same.group(1), topic.question, lexicon)
+        return Reading(query=query, note=f"Read as: {query}", named=True)
     if lexicon.outside_named(text):  # "and for beta thal pts?": about them
         return Reading(query=text)
     if not (topic.subjects or topic.answered):
@@ -132,10 +142,13 @@ def read_turn(text: str, topic: Topic, lexicon: Lexicon, dose_question: bool) ->
     answered = topic.answered[0] if subject is None and len(topic.answered) == 1 else None
     subject = subject or answered or topic.subjects[-1]
     name = label_of(subject, lexicon)
-    if topic.question and answered is None and _is_elliptical(text) and not (_QUESTION_LEAD.search(text) or PRONOUN.search(text)):
+    # a dose question is not carried into a turn asking something else ("what dose was that?" -> "and cytogenetic response?")
+    carries_dose = bool(lexicon.dose_question.search(topic.question or "")) and not dose_question
+    if (topic.question and answered is None and _is_elliptical(text) and not carries_dose
+            and not (_QUESTION_LEAD.search(text) or PRONOUN.search(text))):
         # "EMA?" after "when did <drug> get FDA approval?": the same question, the named alternative swapped in;
         # "placebo arm?" after "<trial>: what % reached TI?": the same question, about that part
-        query = _sibling_swapped(text, topic.question, lexicon) or f"{topic.question.rstrip(' ?.')}: {text}"
+        query = sibling_swapped(text, topic.question, lexicon) or f"{topic.question.rstrip(' ?.')}: {text}"
         return Reading(query=query, note=f"Read as: {query}", subject=subject)
     if subject[0] == "trial" and _TRIAL_REFERRING.search(text):  # "why was that trial stopped?" -> "why was <trial> stopped?"
         query = _TRIAL_REFERRING.sub(name, text, count=1)
@@ -213,7 +226,7 @@ def _switched(text: str, named: list[Mention], topic: Topic, lexicon: Lexicon) -
     for mention in named:
         rest = rest.replace(mention.text, " ")
     extra = [w for w in words(_SWITCH_LEAD.sub(" ", rest)) if w not in STOPWORDS and w not in QUESTION_WORDS]
-    previous = _replaceable(topic.question, {m.kind for m in named}, lexicon)
+    previous = replaceable(topic.question, {m.kind for m in named}, lexicon)
     if len(extra) > SWITCH_MAX_EXTRA_WORDS or not previous:
         return None
     new = " and ".join(m.text for m in named)
@@ -226,63 +239,3 @@ def _switched(text: str, named: list[Mention], topic: Topic, lexicon: Lexicon) -
     if added:  # "and placebo arm in medalist?": what it adds is asked too
         query = f"{query.rstrip(' ?')} ({' '.join(added)})?"
     return Reading(query=query, note=f"Read as: {query}", named=True)
-
-
-def _replaceable(question: str, kinds: set[str], lexicon: Lexicon) -> list[tuple[int, int]]:
-    """Spans of the question's subjects a newly named one replaces: a trial its trials ("and in <trial B>?" after
-    "<drug> TI rate in <trial A>?" keeps the drug), else all of them, a drug the sources do not cover too
-    ("eltrombopag dose?" refused, then "what about <drug>?")."""
-    mentions = [m for m in lexicon.mentions(question) if m.kind in ("drug", "class", "trial")]
-    trials = [(m.start, m.end) for m in mentions if m.kind == "trial"]
-    if kinds == {"trial"} and trials:  # another trial of the same question; a new drug leaves the old one's trials
-        return sorted(trials)
-    return sorted([(m.start, m.end) for m in mentions] + lexicon.outside_drug_spans(question))
-
-
-def _about_instead(new: str, question: str, lexicon: Lexicon) -> Reading:
-    """The question with its drugs, classes and trials replaced by `new` (or, naming none, about `new` too)."""
-    previous = sorted([(m.start, m.end) for m in lexicon.mentions(question) if m.kind in ("drug", "class", "trial")]
-                      + lexicon.outside_drug_spans(question))
-    query = f"{question.rstrip(' ?.')} for {new}?"
-    member = _member_meant(new, question, lexicon)
-    if member:  # "same q for idh1" after an enasidenib question: the IDH1 member of its class
-        new = lexicon.label(member)
-    if previous:
-        query = question
-        for start, end in reversed(previous):
-            query = query[:start] + (new if (start, end) == previous[0] else "") + query[end:]
-    query = re.sub(r"\s+", " ", query).strip()
-    return Reading(query=query, note=f"Read as: {query}", named=True)
-
-
-def _member_meant(new: str, question: str, lexicon: Lexicon) -> str | None:
-    """The drug `new` names as a member of a class of the question's drug ('idh1' + 'IDH inhibitor' -> ivosidenib)."""
-    for mention in lexicon.mentions(question):
-        if mention.kind != "drug":
-            continue
-        for class_id in lexicon.drug(mention.id).classes:
-            head = lexicon.drug_class(class_id).label.split()[-1]
-            members = [m.id for m in lexicon.mentions(f"{new} {head}") if m.kind == "drug" and m.id != mention.id]
-            if members:
-                return members[0]
-    return None
-
-
-def _sibling_swapped(text: str, question: str, lexicon: Lexicon) -> str | None:
-    """The question with one literal name of a concept replaced by another the turn names ("FDA" by "EMA",
-    both names of regulatory approval), when the turn names only that and the question exactly one sibling."""
-    for concept, regex in lexicon.concept_regexes:
-        literals = [p for p in concept.patterns if re.escape(p) == p.replace(" ", "\\ ")]  # names, not patterns
-        said = [m for m in regex.finditer(text) if _is_literal(m.group(0), literals)]
-        if len(said) != 1 or [w for w in words(text) if w not in words(said[0].group(0)) and w not in STOPWORDS]:
-            continue
-        new = said[0].group(0)
-        siblings = [m for m in regex.finditer(question) if _is_literal(m.group(0), literals)
-                    and m.group(0).lower() != new.lower()]
-        if len(siblings) == 1:
-            return question[: siblings[0].start()] + new + question[siblings[0].end():]
-    return None
-
-
-def _is_literal(found: str, literals: list[str]) -> bool:
-    return found.lower() in (p.lower() for p in literals)

@@ -223,3 +223,22 @@ def test_a_switched_question_is_judged_by_the_guard_as_read(engine):
     conversation.send("what % of IMerge pts developed AML?")
     response = conversation.send("and MEDALIST?")
     assert response.status == "refused" and "38%" not in response.answer
+
+
+@pytest.mark.parametrize("first, turn, query", [
+    ("imetelstat 12wk TI vs placebo?", "oops I meant 24 wk", "imetelstat 24 wk TI vs placebo?"),
+    ("lusp 8 week TI rate in medalist?", "sorry meant 12 weeks", "lusp 12 weeks TI rate in medalist?"),
+])
+def test_a_corrected_figure_replaces_the_one_the_last_question_asked(first, turn, query):
+    assert read_turn(turn, _after(first), LEXICON, dose_question=False).query == query
+
+
+def test_a_corrected_word_is_read_with_the_last_question():
+    reading = read_turn("sorry, meant the placebo arm", _after("MEDALIST TI rate?"), LEXICON, dose_question=False)
+    assert reading.query == "MEDALIST TI rate: the placebo arm" and reading.named
+
+
+def test_a_dose_question_is_not_carried_into_a_follow_up_asking_something_else():
+    topic = _after("early low dose len in non-TD del5q - HI-E?", "what dose was that?")
+    reading = read_turn("and cytogenetic response?", topic, LEXICON, dose_question=False)
+    assert "dose" not in reading.query and "cytogenetic response" in reading.query

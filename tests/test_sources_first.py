@@ -162,3 +162,11 @@ def test_a_plain_check_on_a_disputed_topic_asks_for_the_facts_and_shows_the_disp
     topics = {c.topic: c for c in response.conflicts}
     assert len({c.doc_id for c in topics["first-line luspatercept"].positions}) == 2
 
+
+
+@pytest.mark.parametrize("text", ["what sEPO makes a pt esa-ineligible per the nccn criteria?",
+                                  "which sEPO level qualifies a patient for lusp?"])
+def test_a_threshold_question_about_any_patient_is_a_question_for_the_sources(text):
+    from bot.eligibility.routing import route
+
+    assert route(text, checking_eligibility=False).intent == "question"

@@ -52,6 +52,9 @@ _GENERAL_QUESTION = re.compile(
     r"\btrials?\b|\bstud(?:y|ies)\b|\befficacy\b",
     re.IGNORECASE,
 )
+_ASKS_A_THRESHOLD = re.compile(
+    r"\b(?:what|which)\s+(?:[\w-]+\s+){0,2}(?:makes?|qualif(?:y|ies)|counts?\s+as|defines?|level|cut-?off|threshold|"
+    r"value|criteria|requirements?)\b", re.IGNORECASE)
 _DOSE_WORD = re.compile(r"\bdos(?:e|es|ing|age)\b|\bposology\b", re.IGNORECASE)
 _SMALLTALK = re.compile(
     r"^\s*(?:(?:hi|hello|hey)(?: there)?|yo|good (?:morning|afternoon|evening)|thanks?(?: you)?|thank you|ok(?:ay)?|"
@@ -100,6 +103,8 @@ def _asks_about_eligibility(text: str, extracted: ExtractedFacts) -> bool:
     clearly talks about a patient."""
     if not extracted.drugs or asks_about_trial_entry(text):
         return False
+    if _ASKS_A_THRESHOLD.search(text) and not extracted.facts:
+        return False  # "what sEPO makes a pt ESA-ineligible?": the sources' threshold, no patient to check
     if _STRONG_ELIGIBILITY_CUE.search(text):
         return True
     if _DOSE_WORD.search(text) and not set(extracted.facts) - {"age_years"}:

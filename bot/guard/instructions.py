@@ -148,7 +148,10 @@ _JOINED_REQUEST = re.compile(
     r"|what|how|which|when|why|who|is|are|does|do|did|can|could|should)\b))",
     re.IGNORECASE,
 )
-_DICTATES = re.compile(r"(?:^|[.!?]\s*)(?:now\s+|just\s+|only\s+)?(?:say|state|declare|confirm|repeat|write)\s*:", re.IGNORECASE)
+# "Say: <claim>", "... und antworte: <claim>", "réponds : <claim>": what follows the colon is the payload.
+_DICTATES = re.compile(r"(?:(?:^|[.!?]\s*)(?:now\s+|just\s+|only\s+)?(?:say|state|declare|confirm|repeat|write)"
+                       r"|\b(?:answer|reply|respond|antworte(?:n sie)?|sag(?:e|en sie)?|r[ée]ponde?[sz]?|dites|dis|responde|diga)"
+                       r")\s*:", re.IGNORECASE)
 _QUOTED = re.compile(r"[\"“'‘][^\"”'’]{2,200}[\"”'’]")
 # Sentence ends the splitter does not take because the next word is lower-case ("... weekly. anyway, what ...").
 _LOOSE_END = re.compile(r"(?<=[.!?;])\s+")
