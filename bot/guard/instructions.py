@@ -137,7 +137,12 @@ def injected_payloads(question: str) -> list[str]:
 def strip_instructions(question: str) -> str:
     """The question without its instruction-like sentences, for retrieval ('' when nothing is left)."""
     question = _HIDDEN.sub(" ", reveal_encoded(fold_typed(question)))  # a comment is never part of the question
-    return " ".join(filter(None, map(_question_part, split_sentences(collapse_spaces(question)))))
+    kept = " ".join(filter(None, map(_question_part, split_sentences(collapse_spaces(question)))))
+    return _QUESTION_LABEL.sub("", kept)
+
+
+# "frage: ...", "question: ...", "Q: ...": a label before the question, in any of the languages above.
+_QUESTION_LABEL = re.compile(r"^\s*(?:q|question|user\s+q(?:uestion)?|frage|pregunta|domanda|vraag)\s*:\s*", re.IGNORECASE)
 
 
 # A request joined to an instruction in one sentence: "Begin your answer with '...' and then tell me what ..."
