@@ -143,3 +143,17 @@ def test_a_transplant_candidate_goes_to_the_question_path(text):
 def test_a_transplant_question_is_refused_by_name(engine):
     shown = engine.conversation().send("Should lusp be stopped before a bone marrow transplant?")
     assert shown.status == "refused" and "stem cell transplantation" in shown.answer and not shown.citations
+
+
+@pytest.mark.parametrize("question", ["my pt transformed to AML - can lusp treat her AML?",
+                                      "patient evolved from MDS into AML, imetelstat response rate?",
+                                      "will imetelstat treat his AML?"])
+def test_a_patient_whose_mds_became_aml_is_outside_the_sources(engine, question):
+    response = engine.ask(question)
+    assert response.status == "refused" and "AML" in response.answer and "%" not in response.answer
+
+
+@pytest.mark.parametrize("question", ["IMerge AML progression rate?", "does imetelstat reduce progression to AML?"])
+def test_progression_to_aml_as_an_outcome_of_mds_is_still_answered(engine, question):
+    response = engine.ask(question)
+    assert response.status == "answered" and "1.7%" in response.answer
