@@ -84,3 +84,16 @@ def test_the_date_the_sources_give_for_the_side_asked_is_answered(engine, questi
 def test_date_cues_ask_a_date_wherever_it_is_named(question, asks_date):
     from corpus.lexicon_entries import whole_words
     assert bool(whole_words(load_lexicon().date_cues).search(question)) is asks_date
+
+
+@pytest.mark.parametrize("question", ["when did Japan's PMDA approve reblozyl?", "what year was luspatercept approved in china"])
+def test_an_approval_by_a_regulator_the_sources_never_date_is_not_given_the_fda_date(engine, question):
+    response = engine.ask(question)
+    assert response.status == "refused" and "April 2020" not in response.answer
+
+
+def test_after_an_fda_date_question_another_region_is_not_given_that_date(engine):
+    conversation = engine.conversation()
+    conversation.send("when was reblozyl fda approved?")
+    response = conversation.send("and in japan?")
+    assert response.status == "refused" and "April 2020" not in response.answer
