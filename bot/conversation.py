@@ -46,7 +46,7 @@ class ConversationState:
     topic_drug: str | None = None  # the drug last talked about, for "its"/"it"
     checking_eligibility: bool = False
     read_as_drug: str | None = None  # this turn's question, naming no drug, was read as about this one
-    read_as_named: str | None = None  # this turn with 'that trial' replaced by the trial's name
+    read_as_named: str | None = None  # this turn read as a question of its own ('that trial' named, 'same q for X')
     topic: Topic = field(default_factory=Topic)  # the subjects and last question, for follow-ups
     topic_outside: tuple[str, ...] = ()  # lexicon outside_sources entries last talked about (metformin, CMML)
     read_as_outside: tuple[str, ...] = ()  # this turn's pronoun was read as about these
