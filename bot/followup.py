@@ -123,7 +123,7 @@ def read_turn(text: str, topic: Topic, lexicon: Lexicon, dose_question: bool) ->
     if topic.question and _BARE_QUESTION.match(text):  # "when?" after "is it approved in the EU?": that, when
         return _continued(text, topic, bare=True)
     meant = _MEANT.match(text)
-    if meant and topic.question:  # "sorry meant 24wk" after "imetelstat 8wk TI vs pbo?": that question, so corrected
+    if meant and topic.question:  # "sorry meant 24wk" after "<drug> 8wk TI vs pbo?": that question, so corrected
         corrected = figure_swapped(meant.group(1), topic.question)
         if corrected:
             return Reading(query=corrected, note=f"Read as: {corrected}", named=True)
@@ -233,9 +233,9 @@ def _switched(text: str, named: list[Mention], topic: Topic, lexicon: Lexicon) -
     query = topic.question
     for start, end in reversed(previous):
         query = query[:start] + new + query[end:] if (start, end) == previous[0] else query[:start] + query[end:]
-    query = re.sub(r"\s+([?.!])", r"\1", _DANGLING.sub("", re.sub(r"\s+", " ", query))).strip()  # "imetelstat TI rate in ?": the trial removed
+    query = re.sub(r"\s+([?.!])", r"\1", _DANGLING.sub("", re.sub(r"\s+", " ", query))).strip()  # "<drug> TI rate in ?": the trial removed
     asked_before = set(words(topic.question))
     added = [w for w in words(_SWITCH_LEAD.sub(" ", rest)) if w not in STOPWORDS and w not in asked_before]
-    if added:  # "and placebo arm in medalist?": what it adds is asked too
+    if added:  # "and placebo arm in <trial>?": what it adds is asked too
         query = f"{query.rstrip(' ?')} ({' '.join(added)})?"
     return Reading(query=query, note=f"Read as: {query}", named=True)
