@@ -16,7 +16,7 @@ import re
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from bot.followup_swaps import about_instead, figure_swapped, replaceable, sibling_swapped
+from bot.followup_swaps import about_instead, figure_swapped, replaceable, sibling_swapped, spans_replaced
 from corpus.lexicon import Lexicon
 from corpus.lexicon_entries import Mention
 from corpus.vocabulary import QUESTION_WORDS, STOPWORDS, words
@@ -220,8 +220,7 @@ def _switched(text: str, named: list[Mention], topic: Topic, lexicon: Lexicon) -
     if topic.question is None or not _SWITCH_LEAD.search(text):
         return None
     if all(_PRIOR_THERAPY.search(text[:m.start]) for m in named):  # "what about in pts who had HMA before": who
-        query = f"{topic.question.rstrip(' ?.')}: {text}"
-        return Reading(query=query, note=f"Read as: {query}", named=True)
+        return _continued(text, topic, bare=True)
     rest = text
     for mention in named:
         rest = rest.replace(mention.text, " ")
@@ -229,11 +228,8 @@ def _switched(text: str, named: list[Mention], topic: Topic, lexicon: Lexicon) -
     previous = replaceable(topic.question, {m.kind for m in named}, lexicon)
     if len(extra) > SWITCH_MAX_EXTRA_WORDS or not previous:
         return None
-    new = " and ".join(m.text for m in named)
-    query = topic.question
-    for start, end in reversed(previous):
-        query = query[:start] + new + query[end:] if (start, end) == previous[0] else query[:start] + query[end:]
-    query = re.sub(r"\s+([?.!])", r"\1", _DANGLING.sub("", re.sub(r"\s+", " ", query))).strip()  # "<drug> TI rate in ?": the trial removed
+    query = spans_replaced(topic.question, previous, " and ".join(m.text for m in named))
+    query = re.sub(r"\s+([?.!])", r"\1", _DANGLING.sub("", query)).strip()  # "<drug> TI rate in ?": the trial removed
     asked_before = set(words(topic.question))
     added = [w for w in words(_SWITCH_LEAD.sub(" ", rest)) if w not in STOPWORDS and w not in asked_before]
     if added:  # "and placebo arm in <trial>?": what it adds is asked too

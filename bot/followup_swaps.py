@@ -24,16 +24,20 @@ def replaceable(question: str, kinds: set[str], lexicon: Lexicon) -> list[tuple[
 
 def about_instead(new: str, question: str, lexicon: Lexicon) -> str:
     """The question with its drugs, classes and trials replaced by `new` (or, naming none, about `new` too)."""
-    previous = sorted([(m.start, m.end) for m in lexicon.mentions(question) if m.kind in ("drug", "class", "trial")]
-                      + lexicon.outside_drug_spans(question))
-    query = f"{question.rstrip(' ?.')} for {new}?"
+    previous = replaceable(question, set(), lexicon)
+    if not previous:
+        return re.sub(r"\s+", " ", f"{question.rstrip(' ?.')} for {new}?").strip()
     member = member_meant(new, question, lexicon)
     if member:  # "same q for idh1" after an enasidenib question: the IDH1 member of its class
         new = lexicon.label(member)
-    if previous:
-        query = question
-        for start, end in reversed(previous):
-            query = query[:start] + (new if (start, end) == previous[0] else "") + query[end:]
+    return spans_replaced(question, previous, new)
+
+
+def spans_replaced(question: str, spans: list[tuple[int, int]], new: str) -> str:
+    """The question with its first span replaced by `new` and the others removed (spaces collapsed)."""
+    query = question
+    for start, end in reversed(spans):
+        query = query[:start] + (new if (start, end) == spans[0] else "") + query[end:]
     return re.sub(r"\s+", " ", query).strip()
 
 
